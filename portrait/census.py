@@ -1,0 +1,35 @@
+"""Census values per area, as a table of indicators ready to map or compare.
+
+>>> import pandas as pd
+>>> values = pd.DataFrame({"area_id": ["A", "A"], "indicator_id": ["low_income", "low_income_base"],
+...                        "value": [30.0, 120.0]})
+>>> float(indicator_table(values).loc["A", "low_income_rate"])
+25.0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from portrait.indicators import CATALOGUE, SHARE
+
+
+def indicator_table(census_values: pd.DataFrame) -> pd.DataFrame:
+    """One row per area, one column per indicator (counts, medians and recomputed shares).
+
+    Shares are in percent, computed from the area's own numerator and denominator counts; an
+    area whose denominator is missing or zero gets no share rather than a division by zero.
+    """
+    grouped = census_values.groupby(["area_id", "indicator_id"], observed=True)["value"]
+    wide = grouped.sum(min_count=1).unstack("indicator_id")  # suppressed values stay missing
+    wide.columns.name = None
+    for item in CATALOGUE:
+        if item.kind != SHARE:
+            continue
+        if item.numerator in wide and item.denominator in wide:
+            denominator = wide[item.denominator].where(wide[item.denominator] > 0)
+            wide[item.id] = 100.0 * wide[item.numerator] / denominator
+        else:
+            wide[item.id] = np.nan
+    return wide

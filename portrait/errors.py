@@ -1,0 +1,27 @@
+"""Errors that carry a message meant for the user.
+
+The UI shows ``str(error)`` as is, without a traceback; anything that is not a
+``PortraitError`` is an unexpected failure and is reported as such.
+"""
+
+from __future__ import annotations
+
+
+class PortraitError(Exception):
+    """A known problem, explained in words a community officer can act on."""
+
+
+class WorkspaceError(PortraitError):
+    """The workspace file cannot be opened or saved."""
+
+
+class NotAWorkspaceError(WorkspaceError):
+    """The file exists but is not a Portrait de quartier workspace."""
+
+
+class NewerSchemaError(WorkspaceError):
+    """The workspace was written by a newer version of the application."""
+
+
+class CancelledError(PortraitError):
+    """Long work stopped because the user asked for it; a normal outcome, not a failure."""

@@ -1,0 +1,239 @@
+"""The layers a workspace holds, and the columns each one must have.
+
+This is the contract between the readers (``data_connectors``), the workspace file and the
+analyses: a reader produces frames that ``conform`` to these specs, the workspace stores them
+as they are, the analyses read them by these column names. Spatial layers are stored in the
+metric CRS; a geometry may be missing (an incident with no usable location still counts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from portrait.crs import METRIC_CRS
+from portrait.errors import PortraitError
+
+#: Column dtypes. "date" columns hold ``datetime64[ns]`` at midnight: the day is what sources give.
+STRING = "string"
+INT = "Int64"
+FLOAT = "float64"
+BOOL = "boolean"
+DATETIME = "datetime64[ns]"
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A workspace layer: its name, geometry type (None for a plain table) and typed columns."""
+
+    name: str
+    geometry_type: str | None
+    columns: dict[str, str]
+    description: str
+    required: tuple[str, ...] = field(default=())
+
+    @property
+    def is_spatial(self) -> bool:
+        return self.geometry_type is not None
+
+
+STATIONS = LayerSpec(
+    "stations",
+    "MultiPolygon",
+    {"station_id": STRING, "name": STRING},
+    "Neighbourhood-station (PDQ) boundaries.",
+    required=("station_id",),
+)
+
+INCIDENTS = LayerSpec(
+    "incidents",
+    "Point",
+    {
+        "source_id": STRING,
+        "source": STRING,
+        "source_category": STRING,
+        "category": STRING,
+        "date": DATETIME,
+        "time": STRING,
+        "shift": STRING,
+        "station_id": STRING,
+        "location_precision": STRING,
+    },
+    "Reported incidents. Geometry is empty when the source gave no usable location.",
+    required=("source_category", "date"),
+)
+
+CENSUS_AREAS = LayerSpec(
+    "census_areas",
+    "MultiPolygon",
+    {"area_id": STRING, "name": STRING, "level": STRING, "census_year": INT},
+    "Census geographies (dissemination areas, local areas, boroughs).",
+    required=("area_id",),
+)
+
+CENSUS_VALUES = LayerSpec(
+    "census_values",
+    None,
+    {
+        "area_id": STRING,
+        "indicator_id": STRING,
+        "value": FLOAT,
+        "symbol": STRING,
+        "census_year": INT,
+        "source": STRING,
+    },
+    "One value per census area and indicator; symbol keeps Statistics Canada flags (x, .., F).",
+    required=("area_id", "indicator_id"),
+)
+
+SERVICES = LayerSpec(
+    "services",
+    "Point",
+    {
+        "service_id": STRING,
+        "name": STRING,
+        "service_type": STRING,
+        "source_type": STRING,
+        "address": STRING,
+        "source": STRING,
+        "located": BOOL,
+    },
+    "Community services inventory; entries without coordinates are kept, not located.",
+    required=("name",),
+)
+
+SURVEY_RESPONDENTS = LayerSpec(
+    "survey_respondents",
+    "Point",
+    {
+        "respondent_id": STRING,
+        "survey_id": STRING,
+        "date": DATETIME,
+        "station_id": STRING,
+        "area_code": STRING,
+        "age_group": STRING,
+        "sex": STRING,
+        "weight": FLOAT,
+    },
+    "One row per survey respondent; the point is only set when the export had coordinates.",
+    required=("respondent_id",),
+)
+
+SURVEY_ANSWERS = LayerSpec(
+    "survey_answers",
+    None,
+    {
+        "respondent_id": STRING,
+        "survey_id": STRING,
+        "question_id": STRING,
+        "answer": STRING,
+        "answer_code": INT,
+    },
+    "Answers in long form; answer_code is the Likert position (1 = most negative), "
+    "empty for don't know / prefer not to answer, which stay in answer.",
+    required=("respondent_id", "question_id"),
+)
+
+SURVEY_QUESTIONS = LayerSpec(
+    "survey_questions",
+    None,
+    {"survey_id": STRING, "question_id": STRING, "text": STRING, "theme": STRING, "scale": STRING},
+    "Question wording, theme and answer scale.",
+    required=("question_id",),
+)
+
+IMPORT_REPORTS = LayerSpec(
+    "import_reports",
+    None,
+    {
+        "report_id": STRING,
+        "imported_at": STRING,
+        "reader": STRING,
+        "source_path": STRING,
+        "layer": STRING,
+        "rows_read": INT,
+        "rows_kept": INT,
+        "details": STRING,
+    },
+    "What each import read, kept and dropped, and why (details is JSON).",
+    required=("report_id",),
+)
+
+RECORDS = LayerSpec(
+    "records",
+    "Geometry",
+    {"record_id": STRING, "kind": STRING, "payload": STRING, "updated_at": STRING},
+    "Problems, consultations, action-plan items and other records (payload is JSON).",
+    required=("record_id", "kind"),
+)
+
+ALL_LAYERS: tuple[LayerSpec, ...] = (
+    STATIONS,
+    INCIDENTS,
+    CENSUS_AREAS,
+    CENSUS_VALUES,
+    SERVICES,
+    SURVEY_RESPONDENTS,
+    SURVEY_ANSWERS,
+    SURVEY_QUESTIONS,
+    IMPORT_REPORTS,
+    RECORDS,
+)
+LAYERS_BY_NAME: dict[str, LayerSpec] = {spec.name: spec for spec in ALL_LAYERS}
+
+
+def spec_for(name: str) -> LayerSpec:
+    """Return the spec of layer ``name``, with a clear error for an unknown name."""
+    try:
+        return LAYERS_BY_NAME[name]
+    except KeyError:
+        known = ", ".join(LAYERS_BY_NAME)
+        raise PortraitError(f"Unknown workspace layer {name!r}; known layers: {known}.") from None
+
+
+def empty_frame(spec: LayerSpec) -> pd.DataFrame:
+    """An empty frame with the spec's columns and dtypes (a GeoDataFrame for spatial layers)."""
+    data = {column: pd.Series(dtype=dtype) for column, dtype in spec.columns.items()}
+    if spec.is_spatial:
+        return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=METRIC_CRS))
+    return pd.DataFrame(data)
+
+
+def conform(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
+    """Return ``frame`` with exactly the spec's columns, in order and with their dtypes.
+
+    Missing optional columns are added empty; missing required columns are an error, since a
+    reader that lost them has a bug. Spatial layers come back as GeoDataFrames in the metric
+    CRS (reprojected when they arrive in another CRS).
+    """
+    missing = [c for c in spec.required if c not in frame.columns]
+    if missing:
+        raise PortraitError(f"Layer {spec.name!r} is missing required column(s): {missing}.")
+    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    for column, dtype in spec.columns.items():
+        if column in frame.columns:
+            values = frame[column].reset_index(drop=True)
+            out[column] = _as_dtype(values, dtype)
+        else:
+            out[column] = pd.Series([None] * len(out), index=out.index, dtype=dtype)
+    if not spec.is_spatial:
+        return out
+    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
+        geometry = frame.geometry.reset_index(drop=True)
+        if geometry.crs is None:
+            raise PortraitError(f"Layer {spec.name!r} has geometries but no CRS.")
+        if geometry.crs != METRIC_CRS:
+            geometry = geometry.to_crs(METRIC_CRS)
+    else:
+        geometry = gpd.GeoSeries([None] * len(out), crs=METRIC_CRS)
+    return gpd.GeoDataFrame(out, geometry=geometry.values, crs=METRIC_CRS)
+
+
+def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:
+    if dtype == DATETIME:
+        return pd.to_datetime(values).astype(DATETIME)
+    if dtype == STRING:
+        return values.astype("string")
+    return values.astype(dtype)

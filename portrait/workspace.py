@@ -1,0 +1,298 @@
+"""The workspace: one GeoPackage file per portrait project.
+
+A GeoPackage is a SQLite file that QGIS opens directly, so officers can check any layer in a
+GIS. Besides the layers of ``portrait.layers`` it holds a ``portrait_metadata`` table with the
+schema version; that table is what makes a GeoPackage a workspace.
+
+Saving is atomic: the new version is written to a temporary file beside the target, flushed
+to disk, then renamed over the target in one step. A process killed mid-save leaves the
+previous file untouched (and at worst a stale temporary file, removed on the next save).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import sqlite3
+import warnings
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+
+from portrait import __version__
+from portrait.errors import NewerSchemaError, NotAWorkspaceError, WorkspaceError
+from portrait.layers import ALL_LAYERS, LayerSpec, conform, empty_frame, spec_for
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+METADATA_TABLE = "portrait_metadata"
+_TEMP_MARK = ".saving-"
+
+#: Upgrades from version N to N + 1, applied to the frames of an older file on open.
+Migration = Callable[[dict[str, pd.DataFrame], dict[str, str]], None]
+MIGRATIONS: dict[int, Migration] = {}
+
+
+class Workspace:
+    """A portrait project: its layers (loaded on first use), metadata and file path.
+
+    Layers are kept in memory once read; ``set_layer`` replaces one and marks it modified;
+    ``save`` writes the modified layers atomically.
+    """
+
+    def __init__(self, path: Path | None, metadata: dict[str, str], file_layers: Iterable[str]):
+        self.path = Path(path) if path is not None else None
+        self.metadata = metadata
+        self._file_layers = set(file_layers)
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._modified: set[str] = set()
+        self._metadata_modified = False
+
+    # --- creating and opening -------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], title: str = "") -> Workspace:
+        """Create a new, empty workspace file at ``path`` (refusing to overwrite one)."""
+        path = Path(path)
+        if path.exists():
+            raise WorkspaceError(f"{path} already exists; open it or choose another name.")
+        now = _now()
+        metadata = {
+            "schema_version": str(SCHEMA_VERSION),
+            "title": title or path.stem,
+            "created_at": now,
+            "created_with": f"Portrait de quartier {__version__}",
+        }
+        workspace = cls(path, metadata, file_layers=())
+        for spec in ALL_LAYERS:
+            workspace._frames[spec.name] = empty_frame(spec)
+            workspace._modified.add(spec.name)
+        workspace._metadata_modified = True
+        workspace.save()
+        return workspace
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Workspace:
+        """Open the workspace at ``path``; say clearly when the file is not one."""
+        path = Path(path)
+        if not path.is_file():
+            raise WorkspaceError(f"{path} does not exist or is not a file.")
+        metadata = read_metadata(path)
+        version = _schema_version(path, metadata)
+        if version > SCHEMA_VERSION:
+            raise NewerSchemaError(
+                f"{path.name} was saved by a newer version of Portrait de quartier (workspace "
+                f"schema {version}; this version reads up to {SCHEMA_VERSION}). Update the "
+                "application to open it."
+            )
+        layers = [name for name, _ in pyogrio.list_layers(path) if name != METADATA_TABLE]
+        workspace = cls(path, metadata, layers)
+        if version < SCHEMA_VERSION:
+            workspace._migrate(version)
+        return workspace
+
+    def _migrate(self, version: int) -> None:
+        frames = {spec.name: self.layer(spec.name) for spec in ALL_LAYERS}
+        for step in range(version, SCHEMA_VERSION):
+            MIGRATIONS[step](frames, self.metadata)
+        for name, frame in frames.items():
+            self.set_layer(name, frame)
+        self.metadata["schema_version"] = str(SCHEMA_VERSION)
+        self._metadata_modified = True
+
+    # --- layers ---------------------------------------------------------------------------
+    def layer(self, name: str) -> pd.DataFrame:
+        """The layer ``name`` as a (Geo)DataFrame; an empty one if the file has none yet."""
+        spec = spec_for(name)
+        if name not in self._frames:
+            self._frames[name] = self._read_layer(spec)
+        return self._frames[name]
+
+    def set_layer(self, name: str, frame: pd.DataFrame) -> None:
+        """Replace layer ``name`` with ``frame`` (conformed to its spec); saved on ``save``."""
+        spec = spec_for(name)
+        self._frames[name] = conform(frame, spec)
+        self._modified.add(name)
+
+    def has_data(self, name: str) -> bool:
+        """Whether layer ``name`` holds at least one row."""
+        return len(self.layer(name)) > 0
+
+    def set_metadata(self, key: str, value: str) -> None:
+        self.metadata[key] = value
+        self._metadata_modified = True
+
+    @property
+    def is_modified(self) -> bool:
+        return bool(self._modified) or self._metadata_modified
+
+    @property
+    def title(self) -> str:
+        return self.metadata.get("title") or (self.path.stem if self.path else "")
+
+    def _read_layer(self, spec: LayerSpec) -> pd.DataFrame:
+        if self.path is None or spec.name not in self._file_layers:
+            return empty_frame(spec)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "layer has no geometry" for tables
+            frame = pyogrio.read_dataframe(
+                self.path, layer=spec.name, use_arrow=True, read_geometry=spec.is_spatial
+            )
+        return conform(frame, spec)
+
+    # --- saving ---------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike[str] | None = None) -> Path:
+        """Write the workspace to ``path`` (default: where it came from), atomically."""
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise WorkspaceError("This workspace has no file yet; choose where to save it.")
+        target = target.resolve()
+        if self.path is not None and target != self.path.resolve():
+            for spec in ALL_LAYERS:  # a copy elsewhere must carry every layer
+                self.layer(spec.name)
+            to_write = set(self._frames)
+        else:
+            to_write = set(self._modified)
+        temp = target.with_name(f".{target.name}{_TEMP_MARK}{os.getpid()}.gpkg")
+        _remove_stale_temporaries(target)
+        try:
+            if target.exists() and to_write != {s.name for s in ALL_LAYERS}:
+                shutil.copyfile(target, temp)
+            for name in sorted(to_write):
+                _write_layer(temp, spec_for(name), self._frames[name])
+            self.metadata["saved_at"] = _now()
+            self.metadata["saved_with"] = f"Portrait de quartier {__version__}"
+            _write_metadata(temp, self.metadata)
+            _fsync(temp)
+            os.replace(temp, target)
+            _fsync_directory(target.parent)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        self.path = target
+        self._file_layers = {name for name, _ in pyogrio.list_layers(target)}
+        self._modified.clear()
+        self._metadata_modified = False
+        log.info("Saved workspace %s (%d layer(s) written)", target, len(to_write))
+        return target
+
+
+def read_metadata(path: Path) -> dict[str, str]:
+    """The metadata table of a workspace file, or a clear error if it is not a workspace."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(16)
+    except OSError as error:
+        raise WorkspaceError(f"Cannot read {path}: {error.strerror}.") from error
+    if header != b"SQLite format 3\x00":
+        raise NotAWorkspaceError(
+            f"{path.name} is not a Portrait de quartier workspace: it is not a GeoPackage "
+            "(SQLite) file. To bring data from this file in, use Import instead."
+        )
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            tables = {row[0] for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "gpkg_contents" not in tables or METADATA_TABLE not in tables:
+                raise NotAWorkspaceError(
+                    f"{path.name} is a SQLite/GeoPackage file but not a Portrait de quartier "
+                    "workspace (it has no portrait_metadata table). Import its layers into a "
+                    "workspace instead."
+                )
+            rows = connection.execute(f"SELECT key, value FROM {METADATA_TABLE}").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise NotAWorkspaceError(f"{path.name} is damaged or not a workspace: {error}.") from error
+    return {str(key): str(value) for key, value in rows}
+
+
+def _schema_version(path: Path, metadata: dict[str, str]) -> int:
+    try:
+        return int(metadata["schema_version"])
+    except (KeyError, ValueError):
+        raise NotAWorkspaceError(
+            f"{path.name} has no valid schema version in its portrait_metadata table."
+        ) from None
+
+
+def _write_layer(path: Path, spec: LayerSpec, frame: pd.DataFrame) -> None:
+    frame = conform(frame, spec)
+    if spec.is_spatial:
+        geometry_type = "Unknown" if spec.geometry_type == "Geometry" else spec.geometry_type
+        frame = _promote_polygons(frame) if geometry_type == "MultiPolygon" else frame
+        pyogrio.write_dataframe(
+            frame, path, layer=spec.name, driver="GPKG", geometry_type=geometry_type,
+            promote_to_multi=False, use_arrow=True,
+            layer_options={"DESCRIPTION": spec.description},
+        )
+    else:
+        pyogrio.write_dataframe(
+            frame, path, layer=spec.name, driver="GPKG", use_arrow=True,
+            layer_options={"DESCRIPTION": spec.description},
+        )
+
+
+def _promote_polygons(frame: pd.DataFrame) -> pd.DataFrame:
+    import shapely
+
+    geometry = frame.geometry.values
+    single = shapely.get_type_id(geometry) == 3
+    if not single.any():
+        return frame
+    frame = frame.copy()
+    promoted = geometry.copy()
+    promoted[single] = [shapely.MultiPolygon([g]) for g in geometry[single]]
+    frame[frame.geometry.name] = promoted
+    return frame
+
+
+def _write_metadata(path: Path, metadata: dict[str, str]) -> None:
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            f"CREATE TABLE IF NOT EXISTS {METADATA_TABLE} (key TEXT PRIMARY KEY, value TEXT)"
+        )
+        connection.execute(f"DELETE FROM {METADATA_TABLE}")
+        connection.executemany(
+            f"INSERT INTO {METADATA_TABLE} (key, value) VALUES (?, ?)", sorted(metadata.items())
+        )
+    connection.close()
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    for stale in target.parent.glob(f".{target.name}{_TEMP_MARK}*.gpkg"):
+        pid = stale.name.rsplit(_TEMP_MARK, 1)[-1].removesuffix(".gpkg")
+        if pid.isdigit() and _process_alive(int(pid)) and int(pid) != os.getpid():
+            continue  # another process is saving right now
+        stale.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_directory(directory: Path) -> None:
+    if os.name != "posix":
+        return
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
