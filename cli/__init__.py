@@ -1,0 +1,1 @@
+"""The ``portrait`` command: the desktop app and the commands that work without it."""

@@ -1,0 +1,154 @@
+"""``portrait``: start the app, or work on workspaces from the command line.
+
+Commands that need no window never import Qt, so they run on machines without a display.
+Known problems (a bad file, a missing column) exit with status 1 and a one-paragraph message;
+there is no traceback unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from portrait import __version__
+from portrait.errors import CancelledError, PortraitError
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="portrait",
+        description="Portrait de quartier: neighbourhood portraits for police community officers. "
+        "Without a command, opens the app on the demo workspace.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    open_ = commands.add_parser("open", help="open a workspace (.gpkg) in the app")
+    open_.add_argument("workspace", type=Path)
+
+    demo = commands.add_parser("demo", help="write the demo city's files and a ready workspace")
+    demo.add_argument("--out", type=Path, required=True, help="folder to write into")
+    demo.add_argument("--size", choices=("small", "default", "large"), default="default")
+    demo.add_argument("--seed", type=int, default=42)
+
+    import_ = commands.add_parser("import", help="import files into a workspace (created if "
+                                  "missing) and print the import report")
+    import_.add_argument("workspace", type=Path)
+    import_.add_argument("files", type=Path, nargs="+")
+    import_.add_argument("--reader", help="reader id (see `portrait readers`); default: guessed")
+    import_.add_argument("--area-prefix", help="census: keep areas whose code starts with this")
+    import_.add_argument("--json", action="store_true", help="print the reports as JSON")
+
+    commands.add_parser("readers", help="list the registered readers")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _dispatch(args)
+    except CancelledError as error:
+        print(str(error), file=sys.stderr)
+        return 130
+    except PortraitError as error:
+        if args.debug:
+            raise
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "demo":
+        return _demo(args.out, args.size, args.seed)
+    if args.command == "import":
+        return _import(args)
+    if args.command == "readers":
+        return _readers()
+    workspace = args.workspace if args.command == "open" else None
+    return _gui(workspace)
+
+
+def _gui(workspace: Path | None) -> int:
+    from ui.app import run_app
+
+    if workspace is None:
+        workspace = _ensure_demo_workspace()
+    return run_app(sys.argv[:1], workspace)
+
+
+def _ensure_demo_workspace() -> Path:
+    """The demo workspace in the user's data folder, built on first run."""
+    from cli.paths import demo_workspace_path
+
+    path = demo_workspace_path()
+    if not path.exists():
+        print(f"First run: building the demo workspace in {path.parent} …", file=sys.stderr)
+        from demo_city.build import build_demo
+
+        build_demo(path.parent)
+    return path
+
+
+def _demo(out: Path, size: str, seed: int) -> int:
+    from demo_city.build import build_demo
+
+    started = time.perf_counter()
+    path = build_demo(out, size=size, seed=seed, progress=_progress_printer())
+    print(f"\nDemo city ({size}, seed {seed}) written to {out} in "
+          f"{time.perf_counter() - started:.1f} s; workspace: {path}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from data_connectors.importer import import_files
+    from portrait.workspace import Workspace
+
+    missing = [str(p) for p in args.files if not p.exists()]
+    if missing:
+        raise PortraitError(f"file(s) not found: {', '.join(missing)}")
+    workspace = Workspace.open(args.workspace) if args.workspace.exists() \
+        else Workspace.create(args.workspace)
+    options = {"area_prefix": args.area_prefix} if args.area_prefix else {}
+    reports = import_files(workspace, args.files, reader_id=args.reader, options=options,
+                           progress=None if args.json else _progress_printer())
+    if args.json:
+        print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        print()
+        for report in reports:
+            print(report.summary())
+    return 0 if any(r.rows_kept for r in reports) else 1
+
+
+def _readers() -> int:
+    from data_connectors.registry import READERS
+
+    for reader in READERS:
+        print(f"{reader.id:22} {reader.kind:15} {' '.join(reader.patterns):30} {reader.label}")
+    return 0
+
+
+def _progress_printer():
+    last = [-1]
+
+    def show(fraction: float, message: str) -> None:
+        percent = int(fraction * 100)
+        if percent != last[0] and sys.stderr.isatty():
+            print(f"\r{percent:3d}% {message[:70]:70}", end="", file=sys.stderr, flush=True)
+            last[0] = percent
+
+    return show
+
+
+if __name__ == "__main__":
+    sys.exit(main())

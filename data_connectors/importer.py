@@ -1,0 +1,128 @@
+"""Applying imports to a workspace, all or nothing.
+
+Every file is read first, into copies of the layers; the workspace changes only when every
+file was read, and is then saved atomically. A failure or a cancel leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from data_connectors.base import Connector, ImportReport, Progress, ReadContext
+from data_connectors.registry import KIND_ORDER, find_reader, get_reader
+from portrait.layers import CENSUS_AREAS, IMPORT_REPORTS, STATIONS, conform, spec_for
+from portrait.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+def import_files(
+    workspace: Workspace,
+    paths: Sequence[Path],
+    reader_id: str | None = None,
+    options: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+    is_cancelled: Callable[[], bool] = lambda: False,
+    save: bool = True,
+) -> list[ImportReport]:
+    """Import ``paths`` into ``workspace`` and return one report per file.
+
+    Raises the first reader's error (a ``PortraitError`` with a message for the user) or
+    ``CancelledError``; in both cases the workspace is left unchanged.
+    """
+    plan = _plan([Path(p) for p in paths], reader_id)
+    staged: dict[str, pd.DataFrame] = {}
+    reports: list[ImportReport] = []
+    for index, (path, reader) in enumerate(plan):
+        context = ReadContext(
+            progress=_scaled(progress, index, len(plan), path),
+            is_cancelled=is_cancelled,
+            options=dict(options or {}),
+            known_area_ids=_area_ids(_current(workspace, staged, CENSUS_AREAS.name)),
+            station_bounds=_bounds(_current(workspace, staged, STATIONS.name)),
+        )
+        log.info("Importing %s with %s", path, reader.id)
+        result = reader.read(path, context)
+        result.report.imported_at = _now()
+        for name, frame in result.layers.items():
+            staged[name] = _merged(_current(workspace, staged, name), frame, name,
+                                   result.replace_key)
+        reports.append(result.report)
+    staged[IMPORT_REPORTS.name] = pd.concat(
+        [_current(workspace, staged, IMPORT_REPORTS.name), _report_rows(reports)],
+        ignore_index=True,
+    )
+    for name, frame in staged.items():
+        workspace.set_layer(name, frame)
+    if save:
+        workspace.save()
+    return reports
+
+
+def _plan(paths: list[Path], reader_id: str | None) -> list[tuple[Path, Connector]]:
+    chosen = [(p, get_reader(reader_id) if reader_id else find_reader(p)) for p in paths]
+    return sorted(chosen, key=lambda item: KIND_ORDER.index(item[1].kind))
+
+
+def _current(workspace: Workspace, staged: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    return staged[name] if name in staged else workspace.layer(name)
+
+
+def _merged(existing: pd.DataFrame, new: pd.DataFrame, name: str,
+            replace_key: tuple[str, str] | None) -> pd.DataFrame:
+    """``new`` in place of the rows it supersedes (same source), or of the whole layer."""
+    spec = spec_for(name)
+    if replace_key is None or len(existing) == 0:
+        return conform(new, spec)
+    column, value = replace_key
+    kept = existing.loc[existing[column].fillna("") != value]
+    return conform(pd.concat([kept, new], ignore_index=True), spec)
+
+
+def _area_ids(areas: pd.DataFrame) -> frozenset[str]:
+    return frozenset(areas["area_id"].dropna().astype(str)) if len(areas) else frozenset()
+
+
+def _bounds(stations: pd.DataFrame) -> tuple[float, float, float, float] | None:
+    if not len(stations):
+        return None
+    minx, miny, maxx, maxy = stations.total_bounds
+    return (float(minx), float(miny), float(maxx), float(maxy))
+
+
+def _report_rows(reports: list[ImportReport]) -> pd.DataFrame:
+    return pd.DataFrame([
+        {
+            "report_id": uuid.uuid4().hex,
+            "imported_at": report.imported_at,
+            "reader": report.reader,
+            "source_path": report.source_path,
+            "layer": report.layer,
+            "rows_read": report.rows_read,
+            "rows_kept": report.rows_kept,
+            "details": json.dumps(report.to_dict(), ensure_ascii=False),
+        }
+        for report in reports
+    ])
+
+
+def _scaled(progress: Progress | None, index: int, count: int, path: Path) -> Progress | None:
+    if progress is None:
+        return None
+
+    def report(fraction: float, message: str) -> None:
+        progress((index + fraction) / count, f"{path.name}: {message}")
+
+    return report
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

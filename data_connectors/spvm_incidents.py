@@ -1,0 +1,180 @@
+"""SPVM "Actes criminels" incidents (``actes-criminels.csv`` and the older Latin-1 file).
+
+Columns: CATEGORIE, DATE, QUART, PDQ, X, Y (MTM zone 8), LONGITUDE, LATITUDE; the old
+``interventionscitoyendo.csv`` has LAT/LONG and dates as ``YYYY-MM-DD 00:00:00``. The SPVM moves
+each point to the nearest intersection, and rows without a location carry X = Y = 1 (or 0):
+those rows count in totals but are not placed on maps. QUART is the shift in which the event
+was reported (jour 8h-16h, soir 16h-24h, nuit 0h-8h); no clock time is invented.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.text_files import header_has, mean_line_bytes, require_columns, sniff
+from portrait.categories import map_categories
+from portrait.crs import MAP_CRS, METRIC_CRS
+from portrait.layers import INCIDENTS, conform
+from portrait.stations import normalise_station_id
+
+#: A generous box around the island of Montréal, in MTM zone 8 metres and in degrees.
+MTM8_EXTENT = (260_000.0, 5_020_000.0, 320_000.0, 5_080_000.0)
+LONLAT_EXTENT = (-74.1, 45.3, -73.4, 45.8)
+SHIFTS = {"jour": "jour", "soir": "soir", "nuit": "nuit"}
+_CHUNK_ROWS = 250_000
+
+
+class SpvmIncidentReader:
+    id = "spvm-incidents"
+    label = "SPVM — actes criminels (CSV)"
+    kind = "incidents"
+    patterns = ("*.csv",)
+    priority = 50
+
+    def can_read(self, path: Path) -> bool:
+        return path.suffix.lower() == ".csv" and header_has(path, "CATEGORIE", "DATE", "PDQ")
+
+    def read(self, path: Path, context: ReadContext) -> ImportResult:
+        report = ImportReport(self.id, str(path), INCIDENTS.name)
+        with Timer() as timer:
+            frame = self._read_frame(path, context, report)
+        report.seconds = timer.seconds
+        return ImportResult({INCIDENTS.name: frame}, report, ("source", source_key(path)))
+
+    def _read_frame(self, path: Path, context: ReadContext, report: ImportReport) -> pd.DataFrame:
+        text_format = sniff(path)
+        require_columns(path, text_format.header, ("CATEGORIE", "DATE", "PDQ"))
+        columns = _coordinate_columns(path, text_format.header)
+        total_bytes = max(path.stat().st_size, 1)
+        row_bytes = mean_line_bytes(path)
+        chunks = []
+        reader = pd.read_csv(
+            path, sep=text_format.delimiter, encoding=text_format.encoding, dtype=str,
+            chunksize=_CHUNK_ROWS, keep_default_na=False, na_values=[""],
+            decimal="," if text_format.delimiter == ";" else ".",
+        )
+        rows_seen = 0
+        with reader:
+            for chunk in reader:
+                chunk.columns = [c.strip().upper() for c in chunk.columns]
+                chunk.index = pd.RangeIndex(rows_seen, rows_seen + len(chunk))
+                rows_seen += len(chunk)
+                chunks.append(_convert_chunk(chunk, columns, path, report))
+                context.report_progress(0.9 * rows_seen * row_bytes / total_bytes,
+                                        f"{rows_seen:,} rows read")
+        if rows_seen == 0:
+            raise ReaderError(path, "the file has a header but no rows.")
+        frame = pd.concat(chunks, ignore_index=True)
+        report.rows_read = rows_seen
+        report.rows_kept = len(frame)
+        unmapped = frame.loc[frame["category"].isna(), "source_category"].value_counts()
+        report.unmapped_categories = {str(k): int(v) for k, v in unmapped.items()}
+        frame["source"] = source_key(path)
+        geometry = frame.pop("geometry").to_numpy()
+        result = gpd.GeoDataFrame(frame, geometry=geometry, crs=METRIC_CRS)
+        context.report_progress(1.0, f"{report.rows_kept:,} incidents ready")
+        return conform(result, INCIDENTS)
+
+
+def source_key(path: Path) -> str:
+    """Identifies the rows of one source file, so that importing it again replaces them."""
+    return f"spvm:{path.name}"
+
+
+def _coordinate_columns(path: Path, header: tuple[str, ...]) -> dict[str, str]:
+    upper = {h.upper() for h in header}
+    found: dict[str, str] = {}
+    if {"X", "Y"} <= upper:
+        found.update(x="X", y="Y")
+    for lon, lat in (("LONGITUDE", "LATITUDE"), ("LONG", "LAT")):
+        if {lon, lat} <= upper:
+            found.update(lon=lon, lat=lat)
+            break
+    if not found:
+        require_columns(path, header, ("X", "Y"))  # raises, naming the closest columns
+    return found
+
+
+def _convert_chunk(chunk: pd.DataFrame, columns: dict[str, str], path: Path,
+                   report: ImportReport) -> pd.DataFrame:
+    dates = pd.to_datetime(chunk["DATE"].str.strip().str.slice(0, 10), format="%Y-%m-%d",
+                           errors="coerce")
+    bad_dates = dates.isna()
+    if bad_dates.any():
+        report.drop("unreadable date", int(bad_dates.sum()))
+        for row, value in chunk.loc[bad_dates, "DATE"].head(5).items():
+            report.example(int(row) + 2, "DATE", value, "not a date in the form YYYY-MM-DD")
+    chunk = chunk.loc[~bad_dates]
+    dates = dates.loc[~bad_dates]
+    out = pd.DataFrame(index=chunk.index)
+    out["source_id"] = (chunk.index + 2).astype(str)  # the row's line number in the file
+    out["source_category"] = chunk["CATEGORIE"].str.strip()
+    out["category"] = map_categories(out["source_category"])
+    out["date"] = dates
+    if "QUART" in chunk:
+        shifts = chunk["QUART"].str.strip().str.lower()
+        out["shift"] = shifts.where(shifts.isin(list(SHIFTS)))
+    out["station_id"] = _station_ids(chunk["PDQ"])
+    geometry, precision = _locations(chunk, columns, report)
+    out["location_precision"] = precision
+    out["geometry"] = geometry
+    return out
+
+
+def _station_ids(values: pd.Series) -> pd.Series:
+    unique = values.dropna().unique()
+    mapping = {value: normalise_station_id(_maybe_number(value)) for value in unique}
+    return values.map(mapping).astype("string")
+
+
+def _maybe_number(value: str) -> object:
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def _locations(chunk: pd.DataFrame, columns: dict[str, str],
+               report: ImportReport) -> tuple[np.ndarray, np.ndarray]:
+    """Point geometries in the metric CRS (None where unusable) and each row's precision."""
+    n = len(chunk)
+    x = np.full(n, np.nan)
+    y = np.full(n, np.nan)
+    placeholder = np.zeros(n, dtype=bool)
+    if "x" in columns:
+        raw_x = pd.to_numeric(chunk[columns["x"]], errors="coerce").to_numpy(dtype=float)
+        raw_y = pd.to_numeric(chunk[columns["y"]], errors="coerce").to_numpy(dtype=float)
+        placeholder |= np.isin(raw_x, (0.0, 1.0)) & np.isin(raw_y, (0.0, 1.0))
+        inside = _within(raw_x, raw_y, MTM8_EXTENT)
+        x[inside], y[inside] = raw_x[inside], raw_y[inside]
+    if "lon" in columns:
+        missing = np.isnan(x)
+        lon = pd.to_numeric(chunk[columns["lon"]], errors="coerce").to_numpy(dtype=float)
+        lat = pd.to_numeric(chunk[columns["lat"]], errors="coerce").to_numpy(dtype=float)
+        usable = missing & _within(lon, lat, LONLAT_EXTENT)
+        if usable.any():
+            transformer = Transformer.from_crs(MAP_CRS, METRIC_CRS, always_xy=True)
+            x[usable], y[usable] = transformer.transform(lon[usable], lat[usable])
+        placeholder |= missing & (np.abs(lat) < 1.0)
+    located = ~np.isnan(x)
+    geometry = np.full(n, None, dtype=object)
+    geometry[located] = shapely.points(x[located], y[located])
+    precision = np.where(located, "intersection", "none")
+    report.flag("no location: placeholder coordinates (X = Y = 1 or 0)",
+                int((placeholder & ~located).sum()))
+    report.flag("no location: coordinates missing or outside the Montréal area",
+                int((~placeholder & ~located).sum()))
+    return geometry, precision
+
+
+def _within(x: np.ndarray, y: np.ndarray, extent: tuple[float, float, float, float]) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return (x >= extent[0]) & (x <= extent[2]) & (y >= extent[1]) & (y <= extent[3])
+

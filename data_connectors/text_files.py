@@ -1,0 +1,102 @@
+"""Sniffing delimited text files before reading them: encoding, delimiter, header.
+
+Officers get CSV files saved by many tools; guessing wrong silently corrupts accents or
+splits every row into one column, so each guess is checked and explained.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from data_connectors.base import ReaderError
+
+_SAMPLE_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class TextFormat:
+    encoding: str
+    delimiter: str
+    header: tuple[str, ...]
+
+
+def sniff(path: Path) -> TextFormat:
+    """Encoding, delimiter and header of a delimited text file, or a clear ReaderError."""
+    try:
+        with open(path, "rb") as handle:
+            sample = handle.read(_SAMPLE_BYTES)
+    except OSError as error:
+        raise ReaderError(path, f"cannot be read ({error.strerror}).") from error
+    if not sample.strip():
+        raise ReaderError(path, "the file is empty.")
+    if b"\x00" in sample or sample.startswith(b"PK\x03\x04"):
+        raise ReaderError(
+            path, "this is a binary file, not a text (CSV) file.",
+            expected="a CSV file; for an Excel workbook use the .xlsx extension",
+        )
+    encoding = detect_encoding(sample)
+    text = sample.decode(encoding, errors="replace")
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    delimiter = max((",", ";", "\t", "|"), key=first_line.count)
+    header = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+    return TextFormat(encoding, delimiter, tuple(h.strip() for h in header))
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 (with or without BOM) when the bytes decode as such, else Windows-1252.
+
+    Windows-1252 is what Statistics Canada and older City of Montréal files use; it is a
+    superset of Latin-1 for printable characters, so Latin-1 files read correctly too.
+    """
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(sample) - 4:  # not just a multi-byte character cut by the sample
+            return "cp1252"
+    return "utf-8"
+
+
+def header_has(path: Path, *columns: str) -> bool:
+    """Whether a text file's header holds all ``columns`` (case-insensitive); False if unreadable."""
+    try:
+        header = {h.upper() for h in sniff(path).header}
+    except ReaderError:
+        return False
+    return all(c.upper() in header for c in columns)
+
+
+def closest_column(wanted: str, found: tuple[str, ...]) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(wanted.upper(), [f.upper() for f in found], n=1)
+    if not matches:
+        return None
+    return next(f for f in found if f.upper() == matches[0])
+
+
+def require_columns(path: Path, found: tuple[str, ...], required: tuple[str, ...]) -> None:
+    """Raise a ReaderError naming the missing columns, what was found and the closest match."""
+    upper = {f.upper() for f in found}
+    missing = [c for c in required if c.upper() not in upper]
+    if not missing:
+        return
+    hints = []
+    for column in missing:
+        close = closest_column(column, found)
+        hints.append(f"{column!r}" + (f" (closest found: {close!r})" if close else ""))
+    raise ReaderError(
+        path, f"missing required column(s): {', '.join(hints)}.",
+        expected=f"columns {', '.join(required)}; found {', '.join(found) or 'none'}",
+    )
+
+
+def mean_line_bytes(path: Path) -> float:
+    """Bytes per line at the start of the file: enough to drive a progress bar."""
+    with open(path, "rb") as handle:
+        sample = handle.read(256 * 1024)
+    return len(sample) / max(sample.count(b"\n"), 1)
