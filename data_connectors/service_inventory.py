@@ -16,7 +16,7 @@ import shapely
 from pyproj import Transformer
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
-from data_connectors.text_files import sniff
+from data_connectors.text_files import decimal_numbers, sniff
 from portrait.crs import MAP_CRS, METRIC_CRS
 from portrait.layers import SERVICES, conform
 from portrait.services import service_type_for
@@ -115,9 +115,8 @@ class ServiceInventoryReader:
         if "lat" not in columns or "lon" not in columns:
             report.flag("not located: the inventory has no coordinates", len(table))
             return geometry
-        lat = pd.to_numeric(table[columns["lat"]].str.replace(",", "."), errors="coerce")
-        lon = pd.to_numeric(table[columns["lon"]].str.replace(",", "."), errors="coerce")
-        lat, lon = lat.to_numpy(dtype=float), lon.to_numpy(dtype=float)
+        lat = decimal_numbers(table[columns["lat"]])
+        lon = decimal_numbers(table[columns["lon"]])
         with np.errstate(invalid="ignore"):
             ok = (np.abs(lat) <= 90) & (np.abs(lon) <= 180) & ~((lat == 0) & (lon == 0))
         if ok.any():

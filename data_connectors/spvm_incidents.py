@@ -18,7 +18,13 @@ import shapely
 from pyproj import Transformer
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
-from data_connectors.text_files import header_has, mean_line_bytes, require_columns, sniff
+from data_connectors.text_files import (
+    decimal_numbers,
+    header_has,
+    mean_line_bytes,
+    require_columns,
+    sniff,
+)
 from portrait.categories import map_categories
 from portrait.crs import MAP_CRS, METRIC_CRS
 from portrait.layers import INCIDENTS, conform
@@ -39,7 +45,8 @@ class SpvmIncidentReader:
     priority = 50
 
     def can_read(self, path: Path) -> bool:
-        return path.suffix.lower() == ".csv" and header_has(path, "CATEGORIE", "DATE", "PDQ")
+        # CATEGORIE and PDQ mark an SPVM file; read() then says which other column is missing.
+        return path.suffix.lower() == ".csv" and header_has(path, "CATEGORIE", "PDQ")
 
     def read(self, path: Path, context: ReadContext) -> ImportResult:
         report = ImportReport(self.id, str(path), INCIDENTS.name)
@@ -58,7 +65,6 @@ class SpvmIncidentReader:
         reader = pd.read_csv(
             path, sep=text_format.delimiter, encoding=text_format.encoding, dtype=str,
             chunksize=_CHUNK_ROWS, keep_default_na=False, na_values=[""],
-            decimal="," if text_format.delimiter == ";" else ".",
         )
         rows_seen = 0
         with reader:
@@ -149,15 +155,15 @@ def _locations(chunk: pd.DataFrame, columns: dict[str, str],
     y = np.full(n, np.nan)
     placeholder = np.zeros(n, dtype=bool)
     if "x" in columns:
-        raw_x = pd.to_numeric(chunk[columns["x"]], errors="coerce").to_numpy(dtype=float)
-        raw_y = pd.to_numeric(chunk[columns["y"]], errors="coerce").to_numpy(dtype=float)
+        raw_x = decimal_numbers(chunk[columns["x"]])
+        raw_y = decimal_numbers(chunk[columns["y"]])
         placeholder |= np.isin(raw_x, (0.0, 1.0)) & np.isin(raw_y, (0.0, 1.0))
         inside = _within(raw_x, raw_y, MTM8_EXTENT)
         x[inside], y[inside] = raw_x[inside], raw_y[inside]
     if "lon" in columns:
         missing = np.isnan(x)
-        lon = pd.to_numeric(chunk[columns["lon"]], errors="coerce").to_numpy(dtype=float)
-        lat = pd.to_numeric(chunk[columns["lat"]], errors="coerce").to_numpy(dtype=float)
+        lon = decimal_numbers(chunk[columns["lon"]])
+        lat = decimal_numbers(chunk[columns["lat"]])
         usable = missing & _within(lon, lat, LONLAT_EXTENT)
         if usable.any():
             transformer = Transformer.from_crs(MAP_CRS, METRIC_CRS, always_xy=True)

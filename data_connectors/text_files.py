@@ -11,6 +11,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from data_connectors.base import ReaderError
 
 _SAMPLE_BYTES = 64 * 1024
@@ -71,12 +74,15 @@ def header_has(path: Path, *columns: str) -> bool:
 
 
 def closest_column(wanted: str, found: tuple[str, ...]) -> str | None:
+    """The found column a person most likely meant: one containing the name, else a near spelling."""
     import difflib
 
-    matches = difflib.get_close_matches(wanted.upper(), [f.upper() for f in found], n=1)
-    if not matches:
-        return None
-    return next(f for f in found if f.upper() == matches[0])
+    upper = {f.upper(): f for f in found}
+    containing = [f for u, f in upper.items() if wanted.upper() in u]
+    if containing:
+        return min(containing, key=len)
+    matches = difflib.get_close_matches(wanted.upper(), list(upper), n=1, cutoff=0.5)
+    return upper[matches[0]] if matches else None
 
 
 def require_columns(path: Path, found: tuple[str, ...], required: tuple[str, ...]) -> None:
@@ -100,3 +106,9 @@ def mean_line_bytes(path: Path) -> float:
     with open(path, "rb") as handle:
         sample = handle.read(256 * 1024)
     return len(sample) / max(sample.count(b"\n"), 1)
+
+
+def decimal_numbers(values: pd.Series) -> np.ndarray:
+    """Floats from text that may use a decimal comma (French spreadsheets); NaN if unreadable."""
+    text = values.astype("string").str.strip().str.replace(",", ".", regex=False)
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)

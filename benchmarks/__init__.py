@@ -1,0 +1,1 @@
+"""Speed measurements on data of realistic size; run with ``python -m benchmarks``."""

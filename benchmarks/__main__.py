@@ -1,0 +1,32 @@
+"""Run a benchmark: ``python -m benchmarks NAME [options]`` (``--help`` lists them)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    commands = parser.add_subparsers(dest="name", required=True)
+    demo = commands.add_parser("demo", help="generate a demo city and build its workspace")
+    demo.add_argument("--size", default="large", choices=("small", "default", "large"))
+    demo.add_argument("--out", type=Path, default=Path("/tmp/portrait-bench-demo"))
+    startup = commands.add_parser("startup", help="cold start of the window on a workspace")
+    startup.add_argument("--workspace", type=Path, default=Path("/tmp/portrait-bench-default/demo.gpkg"))
+    startup.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    if args.name == "demo":
+        from benchmarks.bench_demo import run
+
+        run(args.size, args.out)
+    elif args.name == "startup":
+        from benchmarks.bench_startup import run
+
+        run(args.workspace, args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Timing and memory helpers shared by the benchmarks."""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+@contextmanager
+def timed(results: dict, name: str):
+    """Store the wall time of the block, in seconds, as ``results[name]``."""
+    start = time.perf_counter()
+    yield
+    results[name] = round(time.perf_counter() - start, 3)
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports kilobytes)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def folder_size_mb(folder: Path) -> dict[str, float]:
+    return {p.name: round(p.stat().st_size / 1e6, 2) for p in sorted(folder.iterdir())
+            if p.is_file()}
+
+
+def save(name: str, results: dict) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    results = {"machine": f"{platform.node()} {platform.processor()} "
+                          f"{platform.python_version()}", **results}
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    return path
