@@ -79,10 +79,14 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _gui(workspace: Path | None) -> int:
-    from ui.app import run_app
-
     if workspace is None:
         workspace = _ensure_demo_workspace()
+    else:
+        from portrait.workspace import Workspace
+
+        Workspace.open(workspace)  # a clear message now rather than an empty window later
+    from ui.app import run_app
+
     return run_app(sys.argv[:1], workspace)
 
 
