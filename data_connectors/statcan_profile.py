@@ -108,8 +108,8 @@ class StatCanProfileReader:
         # Several characteristics can feed one indicator (15-19 + 20-24 years): sum them,
         # keeping a value missing when any part is suppressed.
         grouped = frame.groupby(["area_id", "indicator_id"], sort=False)
-        summed = grouped["value"].sum(min_count=1).where(~grouped["value"].apply(
-            lambda v: v.isna().any()))
+        complete = grouped["value"].count() == grouped["value"].size()
+        summed = grouped["value"].sum(min_count=1).where(complete)
         first = grouped[["symbol", "census_year", "source"]].first()
         result = first.assign(value=summed).reset_index()
         return conform(result, CENSUS_VALUES)

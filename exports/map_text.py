@@ -1,0 +1,81 @@
+"""Words and number formats printed on exported maps, in French and English.
+
+Exports cannot use the UI's string table (exports never import ``ui``), so the few words a
+map shows live here. Numbers follow each language's conventions ("23,4 %" / "23.4%")
+because officers paste these maps into reports written in that language.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from portrait.indicators import MEDIAN, SHARE, Indicator
+
+MAP_TEXT: dict[str, dict[str, str]] = {
+    "fr": {
+        "stations_layer": "Limites des PDQ",
+        "neighbour_stations": "PDQ voisins",
+        "census_layer": "Recensement : {indicator}",
+        "incidents_layer": "Incidents",
+        "incident_cells_layer": "Incidents (carrés de {size} m)",
+        "services_layer": "Services",
+        "incidents_legend": "Incidents localisés : {count}",
+        "incident_cells_legend": "Incidents par carré de {size} m ({count} au total)",
+        "unlocated": "{count} sans localisation, non cartographiés",
+        "services_legend": "Services",
+        "no_data": "Donnée non disponible",
+        "no_type": "Type non précisé",
+        "other_types": "Autres types",
+        "cell_tooltip": "{count} incident(s)",
+        "title": "Portrait de quartier — {station}",
+    },
+    "en": {
+        "stations_layer": "Station boundaries",
+        "neighbour_stations": "Neighbouring stations",
+        "census_layer": "Census: {indicator}",
+        "incidents_layer": "Incidents",
+        "incident_cells_layer": "Incidents ({size} m squares)",
+        "services_layer": "Services",
+        "incidents_legend": "Located incidents: {count}",
+        "incident_cells_legend": "Incidents per {size} m square ({count} in all)",
+        "unlocated": "{count} with no location, not mapped",
+        "services_legend": "Services",
+        "no_data": "No data",
+        "no_type": "Type not given",
+        "other_types": "Other types",
+        "cell_tooltip": "{count} incident(s)",
+        "title": "Portrait de quartier — {station}",
+    },
+}
+
+
+def map_text(key: str, language: str, **values: object) -> str:
+    """The map wording ``key`` in ``language`` (French when the language is unknown)."""
+    table = MAP_TEXT.get(language, MAP_TEXT["fr"])
+    return table[key].format(**values)
+
+
+def station_label(station_id: str) -> str:
+    """How officers name a station: "PDQ 38" for a numeric id, the id itself otherwise."""
+    digits = re.fullmatch(r"(?:PDQ)?\s*0*(\d+)", station_id.strip(), flags=re.IGNORECASE)
+    return f"PDQ {digits.group(1)}" if digits else station_id
+
+
+def format_count(count: float, language: str) -> str:
+    """A whole number with the language's thousands separator (narrow space in French)."""
+    text = f"{round(count):,}"
+    return text.replace(",", "\u202f") if language == "fr" else text
+
+
+def format_value(value: float, item: Indicator, language: str) -> str:
+    """An indicator value as officers read it: a percentage, dollars or a count."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return map_text("no_data", language)
+    if item.kind == SHARE:
+        number = f"{value:.1f}"
+        return f"{number.replace('.', ',')}\u00a0%" if language == "fr" else f"{number}%"
+    if item.kind == MEDIAN and item.unit == "$":
+        amount = format_count(value, language)
+        return f"{amount}\u00a0$" if language == "fr" else f"${amount}"
+    return format_count(value, language)

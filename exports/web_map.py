@@ -1,0 +1,511 @@
+"""An interactive map of one station's area, as a self-sufficient HTML page (folium/Leaflet).
+
+The page must work with no network: Leaflet comes from the installed ``js_lib_leaflet``
+package (``exports.leaflet_assets``) and folium's CDN links (jQuery, Bootstrap, icon fonts)
+are dropped, so only elements that need nothing but Leaflet are used (GeoJSON layers, circle
+markers, a layer control). Background tiles are only added when the caller says the
+computer is online.
+
+Pages stay small because they are opened on modest office computers and sent by e-mail:
+polygons are simplified (5 m) and coordinates rounded (6 decimals, about 10 cm), and when a
+station has many incidents they are counted in square cells instead of drawn one by one.
+
+The page exposes ``window.portraitMap`` (the Leaflet map) and ``window.portraitLayers``
+(the layers by key: ``stations``, ``census``, ``incidents``, ``services``) so the desktop
+view and the tests can reach them from JavaScript.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from folium.template import Template
+from folium.utilities import JsCode
+
+from exports.leaflet_assets import AssetMode, leaflet_head_html
+from exports.map_classes import (
+    NO_DATA_COLOUR,
+    OKABE_ITO,
+    OTHER_COLOUR,
+    YLGNBU,
+    YLORBR,
+    Classes,
+    quantile_classes,
+)
+from exports.map_text import format_count, format_value, map_text, station_label
+from portrait.census import indicator_table
+from portrait.crs import MAP_CRS, METRIC_CRS
+from portrait.errors import PortraitError
+from portrait.indicators import indicator
+from portrait.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+SIMPLIFY_TOLERANCE_M = 5.0
+COORDINATE_DECIMALS = 6
+#: Services just across a boundary street still serve the station's residents.
+SERVICE_MARGIN_M = 250.0
+#: How far around the station neighbouring stations are drawn, for orientation.
+NEIGHBOUR_MARGIN_M = 1500.0
+#: A census area is drawn when at least this share of it lies in the station.
+MIN_AREA_OVERLAP = 0.05
+BACKGROUND_COLOUR = "#f2f1ec"
+INCIDENT_FILL = "#d95f0e"
+INCIDENT_STROKE = "#662506"
+CENSUS_OPACITY = 0.75
+CELL_OPACITY = 0.92
+SELECTED_OUTLINE = {"color": "#111111", "weight": 3.5, "fill": False}
+NEIGHBOUR_OUTLINE = {"color": "#6b6b6b", "weight": 1.2, "dashArray": "5 4", "fill": False}
+
+_MAP_CSS = f"""<style>
+.leaflet-container {{ background: {BACKGROUND_COLOUR};
+  font-family: "Segoe UI", "Noto Sans", "DejaVu Sans", Arial, sans-serif; }}
+.pq-legend {{ background: rgba(255, 255, 255, 0.94); padding: 6px 10px; border-radius: 4px;
+  box-shadow: 0 1px 5px rgba(0, 0, 0, 0.35); color: #222; max-width: 280px; line-height: 1.35; }}
+.pq-legend-title {{ font-weight: 600; margin: 6px 0 3px; }}
+.pq-legend-row {{ display: flex; align-items: center; gap: 6px; margin: 1px 0; }}
+.pq-swatch {{ flex: none; width: 18px; height: 12px; border: 1px solid #666; }}
+.pq-line {{ flex: none; width: 18px; height: 0; }}
+.pq-dot {{ flex: none; width: 10px; height: 10px; border-radius: 50%; border: 1px solid #222; }}
+.pq-note {{ color: #555; font-size: 0.9em; }}
+</style>"""
+
+#: Binds the pre-escaped ``tip`` and ``popup`` properties of each feature.
+_BIND_TEXT = JsCode("""function (feature, layer) {
+    var p = feature.properties || {};
+    if (p.tip) { layer.bindTooltip(p.tip, {sticky: true}); }
+    if (p.popup) { layer.bindPopup(p.popup); }
+}""")
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """What to draw: the station, the census indicator, and how the page gets Leaflet."""
+
+    station_id: str
+    indicator_id: str = "low_income_rate"
+    assets: AssetMode = "file"
+    max_points: int = 3000
+    online_tiles: bool = False
+    language: str = "fr"
+    cell_size_m: int = 200
+
+
+@dataclass(frozen=True)
+class _DrawnLayer:
+    layer: folium.GeoJson
+    legend: str
+
+
+def build_station_map(workspace: Workspace, options: MapOptions) -> folium.Map:
+    """The folium map of ``options.station_id``: boundaries, census shading, incidents and
+    services, each a layer of the layer control."""
+    stations = workspace.layer("stations")
+    station = _station_geometry(stations, options.station_id)
+    fmap = _blank_map(station, options)
+    drawn = {
+        "census": _census_layer(workspace, station, options),
+        "incidents": _incidents_layer(workspace.layer("incidents"), station, options),
+        "stations": _stations_layer(stations, station, options),
+        "services": _services_layer(workspace.layer("services"), station, options),
+    }
+    for item in drawn.values():
+        item.layer.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    _LegendControl("".join(item.legend for item in drawn.values())).add_to(fmap)
+    _PortraitHooks({key: item.layer for key, item in drawn.items()},
+                   options.station_id).add_to(fmap)
+    fmap.fit_bounds(_lat_lon_bounds(station))
+    return fmap
+
+
+def station_map_html(workspace: Workspace, options: MapOptions) -> str:
+    """The complete HTML page of the station map."""
+    return build_station_map(workspace, options).get_root().render()
+
+
+def write_station_map(workspace: Workspace, options: MapOptions, path: str | os.PathLike[str]
+                      ) -> Path:
+    """Write the station map page to ``path`` atomically (a reader never sees half a page)."""
+    path = Path(path)
+    page = station_map_html(workspace, options)
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")  # umask permissions
+    try:
+        temp.write_text(page, encoding="utf-8")
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    log.info("Wrote station map %s (%d kB)", path, len(page.encode("utf-8")) // 1024)
+    return path
+
+
+# --- the map itself ---------------------------------------------------------------------------
+def _station_geometry(stations: gpd.GeoDataFrame, station_id: str) -> shapely.Geometry:
+    rows = stations[stations["station_id"].eq(station_id).fillna(False)]
+    geometry = rows.geometry.dropna()
+    geometry = geometry[~geometry.is_empty]
+    if geometry.empty:
+        raise PortraitError(
+            f"Station {station_id!r} has no boundary in this workspace; import the station "
+            "boundaries (PDQ) first."
+        )
+    return shapely.union_all(geometry.values)
+
+
+def _blank_map(station: shapely.Geometry, options: MapOptions) -> folium.Map:
+    """A map with no CDN links: Leaflet from the package, tiles only when online."""
+    bounds = _lat_lon_bounds(station)
+    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    fmap = folium.Map(location=centre, zoom_start=13, tiles=None, control_scale=True,
+                      prefer_canvas=True, font_size="13px")
+    fmap.default_js = []  # instance lists: folium's class lists point to CDNs
+    fmap.default_css = []
+    figure = fmap.get_root()
+    figure.title = html.escape(
+        map_text("title", options.language, station=station_label(options.station_id)))
+    figure.header.add_child(_RawHtml(leaflet_head_html(options.assets)), name="leaflet")
+    figure.header.add_child(_RawHtml(_MAP_CSS), name="portrait_css")
+    if options.online_tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
+    return fmap
+
+
+def _lat_lon_bounds(geometry: shapely.Geometry) -> list[list[float]]:
+    west, south, east, north = gpd.GeoSeries([geometry], crs=METRIC_CRS).to_crs(
+        MAP_CRS).total_bounds
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+# --- layers -----------------------------------------------------------------------------------
+def _census_layer(workspace: Workspace, station: shapely.Geometry,
+                  options: MapOptions) -> _DrawnLayer:
+    language = options.language
+    item = indicator(options.indicator_id)
+    areas = _areas_over(workspace.layer("census_areas"), station)
+    table = indicator_table(workspace.layer("census_values"))
+    by_area = table[item.id] if item.id in table.columns else pd.Series(dtype=float)
+    values = areas["area_id"].astype(object).map(by_area).astype(float).to_numpy()
+    classes = quantile_classes(values, YLGNBU)
+    names = areas["name"].fillna(areas["area_id"]).astype(str)
+    properties = [
+        {
+            "id": str(area_id),
+            "tip": f"{_escape(name)}<br>{_escape(format_value(value, item, language))}",
+            "style": {"fillColor": colour, "fillOpacity": CENSUS_OPACITY, "color": "#ffffff",
+                      "weight": 0.6},
+        }
+        for area_id, name, value, colour in zip(
+            areas["area_id"], names, values, classes.colour_of(values), strict=True)
+    ]
+    layer = folium.GeoJson(
+        _feature_collection(_simplified(areas.geometry), properties),
+        name=map_text("census_layer", language, indicator=item.label(language)),
+        on_each_feature=_BIND_TEXT,
+    )
+    legend = _classes_legend(item.label(language), classes,
+                             lambda v: format_value(v, item, language),
+                             has_missing=bool(np.isnan(values).any()), language=language,
+                             opacity=CENSUS_OPACITY)
+    return _DrawnLayer(layer, legend)
+
+
+def _areas_over(areas: gpd.GeoDataFrame, station: shapely.Geometry) -> gpd.GeoDataFrame:
+    """Census areas mostly or partly in the station, at the finest level present there."""
+    located = areas[areas.geometry.notna() & ~areas.geometry.is_empty]
+    hits = located.iloc[located.sindex.query(station, predicate="intersects")]
+    area = hits.geometry.area
+    overlap = hits.geometry.intersection(station).area / area.where(area > 0)
+    hits = hits[overlap.fillna(0.0) >= MIN_AREA_OVERLAP]
+    levels = hits["level"].dropna()
+    if levels.nunique() > 1:  # several geographies: the one with most areas is the finest
+        hits = hits[hits["level"].eq(levels.value_counts().index[0]).fillna(False)]
+    return hits
+
+
+def _incidents_layer(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
+                     options: MapOptions) -> _DrawnLayer:
+    located, unlocated = _station_incidents(incidents, station, options.station_id)
+    note = map_text("unlocated", options.language,
+                    count=format_count(unlocated, options.language)) if unlocated else None
+    if len(located) > options.max_points:
+        return _incident_cells_layer(located, options, note)
+    return _incident_points_layer(located, options, note)
+
+
+def _station_incidents(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
+                       station_id: str) -> tuple[gpd.GeoDataFrame, int]:
+    """The station's located incidents, and how many of its incidents have no location.
+
+    An incident belongs to the station its source assigned it to; one with no station but
+    with a location belongs to the station it lies in.
+    """
+    has_point = incidents.geometry.notna() & ~incidents.geometry.is_empty
+    assigned = incidents["station_id"].eq(station_id).fillna(False)
+    unassigned = incidents["station_id"].isna() & has_point
+    inside = pd.Series(False, index=incidents.index)
+    inside[unassigned] = incidents.geometry[unassigned].within(station)
+    mine = assigned | inside
+    return incidents[mine & has_point], int((assigned & ~has_point).sum())
+
+
+def _incident_points_layer(located: gpd.GeoDataFrame, options: MapOptions,
+                           note: str | None) -> _DrawnLayer:
+    language = options.language
+    kinds = located["category"].fillna(located["source_category"]).fillna("").astype(str)
+    dates = located["date"].dt.strftime("%Y-%m-%d").fillna("")
+    properties = [{"tip": f"{_escape(kind)}<br>{date}"} for kind, date in zip(kinds, dates,
+                                                                              strict=True)]
+    marker = folium.CircleMarker(radius=3, weight=0.8, color=INCIDENT_STROKE, fill=True,
+                                 fill_color=INCIDENT_FILL, fill_opacity=0.85)
+    layer = folium.GeoJson(
+        _feature_collection(located.geometry, properties),
+        name=map_text("incidents_layer", language),
+        marker=marker,
+        on_each_feature=_BIND_TEXT,
+    )
+    label = map_text("incidents_legend", language, count=format_count(len(located), language))
+    legend = _legend_section(None, [_legend_row(_dot(INCIDENT_FILL), label)], note)
+    return _DrawnLayer(layer, legend)
+
+
+def _incident_cells_layer(located: gpd.GeoDataFrame, options: MapOptions,
+                          note: str | None) -> _DrawnLayer:
+    """Incidents counted in square cells: thousands of dots say less and weigh megabytes."""
+    language, size = options.language, options.cell_size_m
+    cells = _count_in_cells(located.geometry, size)
+    counts = cells["count"].to_numpy(dtype=float)
+    classes = quantile_classes(counts, YLORBR)
+    properties = [
+        {
+            "tip": _escape(map_text("cell_tooltip", language,
+                                    count=format_count(count, language))),
+            # nearly opaque: blended with the census shading, colours would not match the legend
+            "style": {"fillColor": colour, "fillOpacity": CELL_OPACITY, "color": "#ffffff",
+                      "weight": 0.4},
+        }
+        for count, colour in zip(counts, classes.colour_of(counts), strict=True)
+    ]
+    layer = folium.GeoJson(
+        _feature_collection(cells.geometry, properties),
+        name=map_text("incident_cells_layer", language, size=size),
+        on_each_feature=_BIND_TEXT,
+    )
+    title = map_text("incident_cells_legend", language, size=size,
+                     count=format_count(len(located), language))
+    legend = _classes_legend(title, classes, lambda v: format_count(v, language),
+                             has_missing=False, language=language, whole_numbers=True,
+                             note=note, opacity=CELL_OPACITY)
+    return _DrawnLayer(layer, legend)
+
+
+def _count_in_cells(points: gpd.GeoSeries, size: float) -> gpd.GeoDataFrame:
+    """Square cells of ``size`` metres (aligned on multiples of ``size``) with their counts."""
+    column = np.floor(points.x.to_numpy() / size).astype(np.int64)
+    row = np.floor(points.y.to_numpy() / size).astype(np.int64)
+    counts = pd.DataFrame({"column": column, "row": row}).value_counts().reset_index()
+    x0 = counts["column"].to_numpy() * size
+    y0 = counts["row"].to_numpy() * size
+    boxes = shapely.box(x0, y0, x0 + size, y0 + size)
+    return gpd.GeoDataFrame({"count": counts["count"].to_numpy()}, geometry=boxes,
+                            crs=points.crs)
+
+
+def _stations_layer(stations: gpd.GeoDataFrame, station: shapely.Geometry,
+                    options: MapOptions) -> _DrawnLayer:
+    """The selected station outlined in black, its neighbours in faint dashes."""
+    located = stations[stations.geometry.notna() & ~stations.geometry.is_empty]
+    near = located[located.intersects(station.buffer(NEIGHBOUR_MARGIN_M))]
+    selected = near["station_id"].eq(options.station_id).fillna(False).to_numpy()
+    order = np.argsort(selected, kind="stable")  # the selected outline drawn last, on top
+    near = near.iloc[order]
+    selected = selected[order]
+    properties = []
+    for station_id, name, is_selected in zip(near["station_id"], near["name"], selected,
+                                             strict=True):
+        label = station_label(str(station_id))
+        tip = label if pd.isna(name) or str(name) == label else f"{label} — {name}"
+        style = SELECTED_OUTLINE if is_selected else NEIGHBOUR_OUTLINE
+        properties.append({"id": str(station_id), "tip": _escape(tip), "style": style})
+    layer = folium.GeoJson(
+        _feature_collection(_simplified(near.geometry), properties),
+        name=map_text("stations_layer", options.language),
+        on_each_feature=_BIND_TEXT,
+    )
+    rows = [_legend_row(_line(SELECTED_OUTLINE["color"], dashed=False),
+                        station_label(options.station_id))]
+    if not selected.all():
+        rows.append(_legend_row(_line(NEIGHBOUR_OUTLINE["color"], dashed=True),
+                                map_text("neighbour_stations", options.language)))
+    return _DrawnLayer(layer, _legend_section(None, rows))
+
+
+def _services_layer(services: gpd.GeoDataFrame, station: shapely.Geometry,
+                    options: MapOptions) -> _DrawnLayer:
+    language = options.language
+    located = services[services.geometry.notna() & ~services.geometry.is_empty]
+    near = located[located.within(station.buffer(SERVICE_MARGIN_M))]
+    types = near["service_type"].fillna(map_text("no_type", language)).astype(str)
+    colours = _category_colours(types)
+    properties = []
+    for name, kind, address in zip(near["name"].fillna(""), types, near["address"],
+                                   strict=True):
+        lines = [f"<strong>{_escape(name)}</strong>", _escape(kind)]
+        if not pd.isna(address) and str(address).strip():
+            lines.append(_escape(address))
+        properties.append({"tip": _escape(name), "popup": "<br>".join(lines),
+                           "style": {"fillColor": colours.get(kind, OTHER_COLOUR)}})
+    marker = folium.CircleMarker(radius=6, weight=1.2, color="#222222", fill=True,
+                                 fill_opacity=0.95)
+    layer = folium.GeoJson(
+        _feature_collection(near.geometry, properties),
+        name=map_text("services_layer", language),
+        marker=marker,
+        on_each_feature=_BIND_TEXT,
+    )
+    legend_colours = dict(colours)
+    if any(kind not in colours for kind in types):
+        legend_colours[map_text("other_types", language)] = OTHER_COLOUR
+    rows = [_legend_row(_dot(colour), kind) for kind, colour in legend_colours.items()]
+    legend = _legend_section(map_text("services_legend", language), rows) if rows else ""
+    return _DrawnLayer(layer, legend)
+
+
+def _category_colours(types: pd.Series) -> dict[str, str]:
+    """A colour for each of the most frequent types; the rest share grey ("other types")."""
+    frequent = types.value_counts().index[: len(OKABE_ITO)]
+    return {str(kind): colour for kind, colour in zip(frequent, OKABE_ITO, strict=False)}
+
+
+# --- GeoJSON ----------------------------------------------------------------------------------
+def _simplified(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
+    """Polygons simplified in metres, where the tolerance means something."""
+    return geometry.simplify(SIMPLIFY_TOLERANCE_M, preserve_topology=True)
+
+
+def _feature_collection(geometry: gpd.GeoSeries, properties: list[dict]) -> dict:
+    """GeoJSON in longitude/latitude rounded to about 10 cm, with the given properties."""
+    drawn = geometry.to_crs(MAP_CRS).to_numpy()
+    rounded = shapely.transform(drawn, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    features = [
+        {"type": "Feature", "geometry": shapely.geometry.mapping(shape), "properties": props}
+        for shape, props in zip(rounded, properties, strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- legend -----------------------------------------------------------------------------------
+def _classes_legend(title: str, classes: Classes, formatter: Callable[[float], str], *,
+                    has_missing: bool, language: str, whole_numbers: bool = False,
+                    note: str | None = None, opacity: float) -> str:
+    rows = []
+    edges = classes.edges
+    for i, colour in enumerate(classes.colours):
+        low, high = edges[i], edges[i + 1]
+        if whole_numbers and i > 0:
+            low = np.floor(low) + 1  # classes are upper-inclusive: (4, 8] holds 5 to 8
+        single = classes.single_values or low == high
+        text = formatter(high) if single else f"{formatter(low)} – {formatter(high)}"
+        rows.append(_legend_row(_swatch(colour, opacity), text))
+    if has_missing or not rows:
+        rows.append(_legend_row(_swatch(NO_DATA_COLOUR, opacity), map_text("no_data", language)))
+    return _legend_section(title, rows, note)
+
+
+def _legend_section(title: str | None, rows: list[str], note: str | None = None) -> str:
+    heading = f'<div class="pq-legend-title">{_escape(title)}</div>' if title else ""
+    footer = f'<div class="pq-note">{_escape(note)}</div>' if note else ""
+    return f"<section>{heading}{''.join(rows)}{footer}</section>"
+
+
+def _legend_row(symbol: str, text: str) -> str:
+    return f'<div class="pq-legend-row">{symbol}<span>{_escape(text)}</span></div>'
+
+
+def _swatch(colour: str, opacity: float) -> str:
+    """A legend square that looks like the map's fill (same colour, same transparency)."""
+    return f'<span class="pq-swatch" style="background:{colour};opacity:{opacity}"></span>'
+
+
+def _line(colour: str, dashed: bool) -> str:
+    style = "dashed" if dashed else "solid"
+    width = 1 if dashed else 3
+    return f'<span class="pq-line" style="border-top:{width}px {style} {colour}"></span>'
+
+
+def _dot(colour: str) -> str:
+    return f'<span class="pq-dot" style="background:{colour}"></span>'
+
+
+def _escape(text: object) -> str:
+    """User and imported text, safe to put in the page's HTML."""
+    return html.escape(str(text), quote=True)
+
+
+# --- page elements ----------------------------------------------------------------------------
+class _RawHtml(Element):
+    """Markup inserted as is: Leaflet's code must not go through the template engine."""
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self._markup = markup
+
+    def render(self, **kwargs: object) -> str:
+        return self._markup
+
+
+class _LegendControl(MacroElement):
+    """The legend as a Leaflet control, so it stacks with the attribution and scale."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control({position: "bottomright"});
+            {{ this.get_name() }}.onAdd = function () {
+                var div = L.DomUtil.create("div", "pq-legend");
+                div.innerHTML = {{ this.markup|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self._name = "Legend"
+        self.markup = markup
+
+
+class _PortraitHooks(MacroElement):
+    """Names the map and its layers for the desktop view and the tests."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            window.portraitMap = {{ this._parent.get_name() }};
+            window.portraitStation = {{ this.station_id|tojson }};
+            window.portraitLayers = {
+            {%- for key, layer in this.layers.items() %}
+                {{ key|tojson }}: {{ layer.get_name() }},
+            {%- endfor %}
+            };
+        {% endmacro %}
+    """)
+
+    def __init__(self, layers: dict[str, folium.GeoJson], station_id: str):
+        super().__init__()
+        self._name = "PortraitHooks"
+        self.layers = layers
+        self.station_id = station_id

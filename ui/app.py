@@ -1,0 +1,43 @@
+"""Start the desktop application.
+
+Qt is configured in a strict order: the environment for WebEngine first (it is read once, at
+start-up), then the OpenGL-sharing attribute WebEngine needs before the QApplication
+exists, then the application and its window. That is why Qt modules are imported inside
+``run_app`` rather than at the top of this module.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ui.qt_environment import prepare_qt_environment
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Portrait de quartier"
+
+
+def run_app(argv: list[str], workspace_path: Path | None) -> int:
+    """Show the main window (on ``workspace_path`` when given) and run until it closes."""
+    prepare_qt_environment()
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt
+    from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+
+    window = MainWindow(None)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.show()
+    if workspace_path is not None:
+        window.open_workspace(Path(workspace_path))
+    code = app.exec()
+    # The web page must go before WebEngine's profile, which Qt releases at exit.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return code

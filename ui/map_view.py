@@ -1,0 +1,144 @@
+"""The map panel: a web view showing the station map page built by ``exports.web_map``.
+
+The page is written to a file in a private temporary folder and loaded from its file URL:
+``setHtml`` silently shows a blank page above 2 MB, and a file URL lets the page load
+Leaflet from the installed package. Building the page runs on a worker thread; only the
+newest request is shown when the officer switches stations quickly.
+
+Outside requests are blocked while offline, so a map can never leak a station's data to a
+tile or CDN server by accident; links clicked in the map open in the system browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineUrlRequestInfo,
+    QWebEngineUrlRequestInterceptor,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+
+from exports.web_map import MapOptions, write_station_map
+from portrait.workspace import Workspace
+from ui.worker import QtJobRunner
+
+log = logging.getLogger(__name__)
+
+_REMOTE_SCHEMES = ("http", "https", "ws", "wss", "ftp")
+
+
+class QtOfflineInterceptor(QWebEngineUrlRequestInterceptor):
+    """Blocks network requests of the map page and logs them (they mean a bug)."""
+
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
+        url = info.requestUrl()
+        if url.scheme() in _REMOTE_SCHEMES:
+            log.warning("Blocked a network request from the offline map: %s",
+                        url.toDisplayString())
+            info.block(True)
+
+
+class QtMapPage(QWebEnginePage):
+    """Keeps the view on the map: clicked web links open in the system browser instead."""
+
+    def acceptNavigationRequest(self, url: QUrl,
+                                navigation_type: QWebEnginePage.NavigationType,
+                                is_main_frame: bool) -> bool:
+        if url.isLocalFile() or url.scheme() in ("about", "data"):
+            return True
+        if navigation_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
+            QDesktopServices.openUrl(url)
+        return False
+
+
+class MapPanel(QWidget):
+    """Shows the map of one station; ``loadFinished(ok)`` fires when a requested map is up."""
+
+    loadFinished = Signal(bool)
+    mapFailed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None, online: bool = False):
+        super().__init__(parent)
+        self.online = online
+        self._pages = tempfile.TemporaryDirectory(prefix="portrait-map-")
+        self._jobs = QtJobRunner(self)
+        self._request = 0
+        self._expected_page: Path | None = None
+        self._requested_at = 0.0
+        self.options: MapOptions | None = None
+
+        self.view = QWebEngineView(self)
+        self._interceptor = QtOfflineInterceptor(self)
+        page = QtMapPage(QWebEngineProfile.defaultProfile(), self.view)
+        if not online:
+            page.setUrlRequestInterceptor(self._interceptor)
+        self.view.setPage(page)
+        self.view.loadFinished.connect(self._page_loaded)
+
+        self._message = QLabel(self)
+        self._message.setWordWrap(True)
+        self._message.setMargin(24)
+        self._layout = QStackedLayout(self)
+        self._layout.addWidget(self._message)
+        self._layout.addWidget(self.view)
+
+    def page(self) -> QWebEnginePage:
+        return self.view.page()
+
+    def show_station(self, workspace: Workspace, options: MapOptions) -> None:
+        """Build the map page of ``options`` in the background, then show it."""
+        self._request += 1
+        self._expected_page = Path(self._pages.name) / f"station-map-{self._request}.html"
+        self._requested_at = time.monotonic()
+        self.options = options
+        job = functools.partial(write_station_map, workspace, options, self._expected_page)
+        self._jobs.start(job, self._page_written, self._page_failed)
+
+    def show_message(self, text: str) -> None:
+        """Replace the map with a sentence (no workspace, no station...)."""
+        self._expected_page = None
+        self._message.setText(text)
+        self._layout.setCurrentWidget(self._message)
+
+    def message(self) -> str:
+        """The sentence shown instead of the map, or "" while the map is shown."""
+        return self._message.text() if self._layout.currentWidget() is self._message else ""
+
+    def shut_down(self) -> None:
+        """Wait for a build in progress and remove the page files."""
+        self._jobs.shut_down()
+        self._pages.cleanup()
+
+    @Slot(object)
+    def _page_written(self, path: Path) -> None:
+        if path != self._expected_page:  # the officer has asked for another map since
+            path.unlink(missing_ok=True)
+            return
+        self._layout.setCurrentWidget(self.view)
+        self.view.setUrl(QUrl.fromLocalFile(str(path)))
+
+    @Slot(object)
+    def _page_failed(self, error: Exception) -> None:
+        self.mapFailed.emit(error)
+
+    @Slot(bool)
+    def _page_loaded(self, ok: bool) -> None:
+        shown = Path(self.view.url().toLocalFile())
+        if self._expected_page is None or shown != self._expected_page:
+            return
+        log.info("Map of station %s loaded in %.0f ms (ok=%s)", self.options.station_id,
+                 1000 * (time.monotonic() - self._requested_at), ok)
+        for old in Path(self._pages.name).glob("station-map-*.html"):
+            if old != shown:
+                old.unlink(missing_ok=True)
+        self.loadFinished.emit(ok)
