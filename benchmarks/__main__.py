@@ -14,7 +14,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--size", default="large", choices=("small", "default", "large"))
     demo.add_argument("--out", type=Path, default=Path("/tmp/portrait-bench-demo"))
     startup = commands.add_parser("startup", help="cold start of the window on a workspace")
-    startup.add_argument("--workspace", type=Path, default=Path("/tmp/portrait-bench-default/demo.gpkg"))
+    startup.add_argument("--workspace", type=Path,
+                         default=Path("/tmp/portrait-bench-default/demo.gpkg"))
     startup.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     if args.name == "demo":

@@ -17,6 +17,8 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from portrait import services
+from portrait.categories import CategoryMapping
 from portrait.errors import CancelledError, PortraitError
 
 Progress = Callable[[float, str], None]
@@ -50,6 +52,13 @@ class ReadContext:
     known_area_ids: frozenset[str] = frozenset()
     #: Bounds (minx, miny, maxx, maxy) of the stations, in the metric CRS, if any.
     station_bounds: tuple[float, float, float, float] | None = None
+    #: Source category -> common category and issue tags, with the workspace's edits.
+    category_mapping: CategoryMapping = field(default_factory=CategoryMapping.default)
+    #: Folded source service type -> common service type, with the workspace's edits.
+    service_type_mapping: dict[str, str] = field(
+        default_factory=lambda: dict(services.DEFAULT_MAPPING))
+    #: Column mappings saved with the workspace, by source key (see ImportResult.column_mapping).
+    column_mappings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def report_progress(self, fraction: float, message: str) -> None:
         if self.is_cancelled():
@@ -135,6 +144,8 @@ class ImportResult:
     layers: dict[str, pd.DataFrame]
     report: ImportReport
     replace_key: tuple[str, str] | None = None
+    #: A column mapping to remember for this source: (source key, mapping).
+    column_mapping: tuple[str, dict[str, Any]] | None = None
 
 
 class Connector(Protocol):

@@ -18,7 +18,18 @@ import pandas as pd
 
 from data_connectors.base import Connector, ImportReport, Progress, ReadContext
 from data_connectors.registry import KIND_ORDER, find_reader, get_reader
-from portrait.layers import CENSUS_AREAS, IMPORT_REPORTS, STATIONS, conform, spec_for
+from portrait import services
+from portrait.categories import CategoryMapping
+from portrait.layers import (
+    CATEGORY_MAPPINGS,
+    CENSUS_AREAS,
+    COLUMN_MAPPINGS,
+    IMPORT_REPORTS,
+    SERVICE_TYPE_MAPPINGS,
+    STATIONS,
+    conform,
+    spec_for,
+)
 from portrait.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -48,6 +59,9 @@ def import_files(
             options=dict(options or {}),
             known_area_ids=_area_ids(_current(workspace, staged, CENSUS_AREAS.name)),
             station_bounds=_bounds(_current(workspace, staged, STATIONS.name)),
+            category_mapping=CategoryMapping.from_frame(workspace.layer(CATEGORY_MAPPINGS.name)),
+            service_type_mapping=_service_type_mapping(workspace),
+            column_mappings=_column_mappings(_current(workspace, staged, COLUMN_MAPPINGS.name)),
         )
         log.info("Importing %s with %s", path, reader.id)
         result = reader.read(path, context)
@@ -55,6 +69,10 @@ def import_files(
         for name, frame in result.layers.items():
             staged[name] = _merged(_current(workspace, staged, name), frame, name,
                                    result.replace_key)
+        if result.column_mapping is not None:
+            staged[COLUMN_MAPPINGS.name] = _remember_mapping(
+                _current(workspace, staged, COLUMN_MAPPINGS.name), reader.id,
+                *result.column_mapping)
         reports.append(result.report)
     staged[IMPORT_REPORTS.name] = pd.concat(
         [_current(workspace, staged, IMPORT_REPORTS.name), _report_rows(reports)],
@@ -85,6 +103,27 @@ def _merged(existing: pd.DataFrame, new: pd.DataFrame, name: str,
     column, value = replace_key
     kept = existing.loc[existing[column].fillna("") != value]
     return conform(pd.concat([kept, new], ignore_index=True), spec)
+
+
+def _service_type_mapping(workspace: Workspace) -> dict[str, str]:
+    edits = workspace.layer(SERVICE_TYPE_MAPPINGS.name)
+    mapping = dict(services.DEFAULT_MAPPING)
+    mapping.update({services.fold(str(row.source_type)): str(row.service_type)
+                    for row in edits.itertuples(index=False) if not pd.isna(row.service_type)})
+    return mapping
+
+
+def _column_mappings(saved: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    return {str(row.source_key): json.loads(row.mapping) for row in saved.itertuples(index=False)}
+
+
+def _remember_mapping(saved: pd.DataFrame, reader_id: str, source_key: str,
+                      mapping: dict[str, Any]) -> pd.DataFrame:
+    kept = saved.loc[saved["source_key"] != source_key]
+    row = pd.DataFrame([{"source_key": source_key, "reader": reader_id,
+                         "mapping": json.dumps(mapping, ensure_ascii=False, sort_keys=True),
+                         "updated_at": _now()}])
+    return pd.concat([kept, row], ignore_index=True)
 
 
 def _area_ids(areas: pd.DataFrame) -> frozenset[str]:
@@ -125,4 +164,4 @@ def _scaled(progress: Progress | None, index: int, count: int, path: Path) -> Pr
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -7,9 +7,9 @@ from pathlib import Path
 from data_connectors.base import Connector, ReaderError
 from data_connectors.service_inventory import ServiceInventoryReader
 from data_connectors.spvm_incidents import SpvmIncidentReader
-from data_connectors.station_boundaries import StationBoundaryReader
 from data_connectors.statcan_boundaries import StatCanBoundaryReader
 from data_connectors.statcan_profile import StatCanProfileReader
+from data_connectors.station_boundaries import StationBoundaryReader
 from data_connectors.survey_export import SurveyExportReader
 
 #: Ordered by priority, highest first: the first reader that can read a file is proposed.

@@ -88,7 +88,8 @@ class ServiceInventoryReader:
         table, names = table.loc[~unnamed], names.loc[~unnamed]
         source_types = table[columns["source_type"]].str.strip() if "source_type" in columns \
             else pd.Series(pd.NA, index=table.index, dtype="string")
-        types = source_types.map(lambda t: service_type_for(t) if isinstance(t, str) else None)
+        types = source_types.map(lambda t: service_type_for(t, context.service_type_mapping)
+                                 if isinstance(t, str) else None)
         unmapped = source_types[types.isna()].value_counts()
         report.unmapped_categories = {str(k): int(v) for k, v in unmapped.items()}
         address = table[columns["address"]] if "address" in columns else pd.Series(

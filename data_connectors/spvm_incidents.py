@@ -25,7 +25,6 @@ from data_connectors.text_files import (
     require_columns,
     sniff,
 )
-from portrait.categories import map_categories
 from portrait.crs import MAP_CRS, METRIC_CRS
 from portrait.layers import INCIDENTS, conform
 from portrait.stations import normalise_station_id
@@ -72,7 +71,7 @@ class SpvmIncidentReader:
                 chunk.columns = [c.strip().upper() for c in chunk.columns]
                 chunk.index = pd.RangeIndex(rows_seen, rows_seen + len(chunk))
                 rows_seen += len(chunk)
-                chunks.append(_convert_chunk(chunk, columns, path, report))
+                chunks.append(_convert_chunk(chunk, columns, context, report))
                 context.report_progress(0.9 * rows_seen * row_bytes / total_bytes,
                                         f"{rows_seen:,} rows read")
         if rows_seen == 0:
@@ -108,7 +107,7 @@ def _coordinate_columns(path: Path, header: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
-def _convert_chunk(chunk: pd.DataFrame, columns: dict[str, str], path: Path,
+def _convert_chunk(chunk: pd.DataFrame, columns: dict[str, str], context: ReadContext,
                    report: ImportReport) -> pd.DataFrame:
     dates = pd.to_datetime(chunk["DATE"].str.strip().str.slice(0, 10), format="%Y-%m-%d",
                            errors="coerce")
@@ -122,7 +121,8 @@ def _convert_chunk(chunk: pd.DataFrame, columns: dict[str, str], path: Path,
     out = pd.DataFrame(index=chunk.index)
     out["source_id"] = (chunk.index + 2).astype(str)  # the row's line number in the file
     out["source_category"] = chunk["CATEGORIE"].str.strip()
-    out["category"] = map_categories(out["source_category"])
+    out["category"] = context.category_mapping.categories(out["source_category"])
+    out["tags"] = context.category_mapping.tags(out["source_category"])
     out["date"] = dates
     if "QUART" in chunk:
         shifts = chunk["QUART"].str.strip().str.lower()

@@ -65,7 +65,7 @@ def detect_encoding(sample: bytes) -> str:
 
 
 def header_has(path: Path, *columns: str) -> bool:
-    """Whether a text file's header holds all ``columns`` (case-insensitive); False if unreadable."""
+    """Whether a text file's header holds all ``columns`` (any case); False if unreadable."""
     try:
         header = {h.upper() for h in sniff(path).header}
     except ReaderError:
@@ -74,7 +74,7 @@ def header_has(path: Path, *columns: str) -> bool:
 
 
 def closest_column(wanted: str, found: tuple[str, ...]) -> str | None:
-    """The found column a person most likely meant: one containing the name, else a near spelling."""
+    """The found column a person most likely meant: one containing the name, or a near one."""
     import difflib
 
     upper = {f.upper(): f for f in found}

@@ -38,7 +38,8 @@ class Indicator:
         return self.definition_fr if language == "fr" else self.definition_en
 
 
-def _count(id_: str, fr: str, en: str, def_fr: str, def_en: str, unit: str = "persons") -> Indicator:
+def _count(id_: str, fr: str, en: str, def_fr: str, def_en: str,
+           unit: str = "persons") -> Indicator:
     return Indicator(id_, COUNT, fr, en, def_fr, def_en, unit)
 
 
@@ -103,7 +104,8 @@ CATALOGUE: tuple[Indicator, ...] = (
            "Personnes dont l'adresse était différente un an plus tôt.",
            "Persons whose address was different one year earlier."),
     _count("mobility_base", "Population (mobilité 1 an)", "Population (1-year mobility)",
-           "Population de 1 an et plus selon la mobilité.", "Population aged 1 and over by mobility."),
+           "Population de 1 an et plus selon la mobilité.",
+           "Population aged 1 and over by mobility."),
     Indicator("median_household_income", MEDIAN, "Revenu médian des ménages",
               "Median household income",
               "Revenu total médian des ménages en 2020 ($).",

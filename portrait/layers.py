@@ -60,8 +60,10 @@ INCIDENTS = LayerSpec(
         "shift": STRING,
         "station_id": STRING,
         "location_precision": STRING,
+        "tags": STRING,
     },
-    "Reported incidents. Geometry is empty when the source gave no usable location.",
+    "Reported incidents. Geometry is empty when the source gave no usable location; tags are "
+    "the issue tags of the category (comma-separated).",
     required=("source_category", "date"),
 )
 
@@ -169,6 +171,31 @@ RECORDS = LayerSpec(
     required=("record_id", "kind"),
 )
 
+CATEGORY_MAPPINGS = LayerSpec(
+    "category_mappings",
+    None,
+    {"source": STRING, "source_category": STRING, "category": STRING, "tags": STRING},
+    "User edits of the incident category mapping: source category -> common category and "
+    "issue tags (comma-separated). Rows here override the built-in table.",
+    required=("source_category",),
+)
+
+SERVICE_TYPE_MAPPINGS = LayerSpec(
+    "service_type_mappings",
+    None,
+    {"source_type": STRING, "service_type": STRING},
+    "User edits of the service taxonomy mapping (source type -> common service type).",
+    required=("source_type",),
+)
+
+COLUMN_MAPPINGS = LayerSpec(
+    "column_mappings",
+    None,
+    {"source_key": STRING, "reader": STRING, "mapping": STRING, "updated_at": STRING},
+    "Column mappings confirmed for a source (JSON), so the next import needs no questions.",
+    required=("source_key", "mapping"),
+)
+
 ALL_LAYERS: tuple[LayerSpec, ...] = (
     STATIONS,
     INCIDENTS,
@@ -180,6 +207,9 @@ ALL_LAYERS: tuple[LayerSpec, ...] = (
     SURVEY_QUESTIONS,
     IMPORT_REPORTS,
     RECORDS,
+    CATEGORY_MAPPINGS,
+    SERVICE_TYPE_MAPPINGS,
+    COLUMN_MAPPINGS,
 )
 LAYERS_BY_NAME: dict[str, LayerSpec] = {spec.name: spec for spec in ALL_LAYERS}
 

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pyogrio
-import pytest
 
 from cli.main import main
 from portrait import __version__

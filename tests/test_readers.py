@@ -90,7 +90,8 @@ def test_missing_column_names_the_closest_match(demo_files, tmp_path: Path) -> N
     raw = pd.read_csv(demo_files.incidents).head(10).rename(columns={"DATE": "DATE_INCIDENT"})
     path = tmp_path / "renamed.csv"
     raw.to_csv(path, index=False)
-    with pytest.raises(ReaderError, match=r"renamed\.csv.*'DATE' \(closest found: 'DATE_INCIDENT'\)"):
+    expected = r"renamed\.csv.*'DATE' \(closest found: 'DATE_INCIDENT'\)"
+    with pytest.raises(ReaderError, match=expected):
         get_reader("spvm-incidents").read(path, ReadContext())
 
 

@@ -34,7 +34,8 @@ def _stations() -> gpd.GeoDataFrame:
 
 def _incidents(n: int, seed: int = 0) -> gpd.GeoDataFrame:
     rng = np.random.default_rng(seed)
-    geometry = shapely.points(rng.uniform(290_000, 292_000, n), rng.uniform(5_040_000, 5_041_000, n))
+    geometry = shapely.points(rng.uniform(290_000, 292_000, n),
+                              rng.uniform(5_040_000, 5_041_000, n))
     geometry[::50] = None  # incidents without a location are kept
     return gpd.GeoDataFrame(
         {
