@@ -25,6 +25,7 @@ run: $(STAMP)
 test: $(STAMP)
 	@scripts/system-deps.sh $(VENV) offscreen
 	$(BIN)/lint-imports
+	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 benchmark: $(STAMP)

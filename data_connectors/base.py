@@ -52,6 +52,9 @@ class ReadContext:
     known_area_ids: frozenset[str] = frozenset()
     #: Bounds (minx, miny, maxx, maxy) of the stations, in the metric CRS, if any.
     station_bounds: tuple[float, float, float, float] | None = None
+    #: The workspace's station boundaries (``station_id``, geometry in the metric CRS), so a
+    #: reader can place points that carry no station in the station that contains them.
+    stations: pd.DataFrame | None = None
     #: Source category -> common category and issue tags, with the workspace's edits.
     category_mapping: CategoryMapping = field(default_factory=CategoryMapping.default)
     #: Folded source service type -> common service type, with the workspace's edits.

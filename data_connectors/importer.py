@@ -59,6 +59,7 @@ def import_files(
             options=dict(options or {}),
             known_area_ids=_area_ids(_current(workspace, staged, CENSUS_AREAS.name)),
             station_bounds=_bounds(_current(workspace, staged, STATIONS.name)),
+            stations=_current(workspace, staged, STATIONS.name),
             category_mapping=CategoryMapping.from_frame(workspace.layer(CATEGORY_MAPPINGS.name)),
             service_type_mapping=_service_type_mapping(workspace),
             column_mappings=_column_mappings(_current(workspace, staged, COLUMN_MAPPINGS.name)),

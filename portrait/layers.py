@@ -146,6 +146,24 @@ SURVEY_QUESTIONS = LayerSpec(
     required=("question_id",),
 )
 
+SURVEY_SCORES = LayerSpec(
+    "survey_scores",
+    None,
+    {
+        "survey_id": STRING,
+        "area_id": STRING,
+        "area_level": STRING,
+        "period": STRING,
+        "theme": STRING,
+        "subgroup": STRING,
+        "score": FLOAT,
+        "n": INT,
+        "source": STRING,
+    },
+    "Area-level survey results as published (one score per area, period, theme and subgroup).",
+    required=("area_id", "theme"),
+)
+
 IMPORT_REPORTS = LayerSpec(
     "import_reports",
     None,
@@ -205,6 +223,7 @@ ALL_LAYERS: tuple[LayerSpec, ...] = (
     SURVEY_RESPONDENTS,
     SURVEY_ANSWERS,
     SURVEY_QUESTIONS,
+    SURVEY_SCORES,
     IMPORT_REPORTS,
     RECORDS,
     CATEGORY_MAPPINGS,
