@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("workspace", type=Path)
     import_.add_argument("files", type=Path, nargs="+")
     import_.add_argument("--reader", help="reader id (see `portrait readers`); default: guessed")
+    import_.add_argument("--mapping", type=Path,
+                         help="JSON column mapping for files read through a mapping")
     import_.add_argument("--area-prefix", help="census: keep areas whose code starts with this")
     import_.add_argument("--json", action="store_true", help="print the reports as JSON")
 
@@ -122,7 +124,9 @@ def _import(args: argparse.Namespace) -> int:
         raise PortraitError(f"file(s) not found: {', '.join(missing)}")
     workspace = Workspace.open(args.workspace) if args.workspace.exists() \
         else Workspace.create(args.workspace)
-    options = {"area_prefix": args.area_prefix} if args.area_prefix else {}
+    options: dict = {"area_prefix": args.area_prefix} if args.area_prefix else {}
+    if args.mapping is not None:
+        options["mapping"] = _read_mapping(args.mapping)
     reports = import_files(workspace, args.files, reader_id=args.reader, options=options,
                            progress=None if args.json else _progress_printer())
     if args.json:
@@ -132,6 +136,19 @@ def _import(args: argparse.Namespace) -> int:
         for report in reports:
             print(report.summary())
     return 0 if any(r.rows_kept for r in reports) else 1
+
+
+def _read_mapping(path: Path) -> dict:
+    try:
+        mapping = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise PortraitError(f"Cannot read the mapping file {path}: {error.strerror}.") from error
+    except json.JSONDecodeError as error:
+        raise PortraitError(f"{path.name}, line {error.lineno}: not valid JSON "
+                            f"({error.msg}).") from error
+    if not isinstance(mapping, dict):
+        raise PortraitError(f"{path.name}: a column mapping must be a JSON object.")
+    return mapping
 
 
 def _readers() -> int:

@@ -70,3 +70,13 @@ def test_open_of_a_file_that_is_not_a_workspace_fails_before_any_window(tmp_path
     text.write_text("hello", encoding="utf-8")
     assert main(["open", str(text)]) == 1
     assert "notes.gpkg is not a Portrait de quartier workspace" in capsys.readouterr().err
+
+
+def test_a_broken_mapping_file_is_reported_with_its_line(tmp_path: Path, demo_files,
+                                                         capsys) -> None:
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text('{"category": "TYPE",\n "date": }', encoding="utf-8")
+    code = main(["import", str(tmp_path / "w.gpkg"), str(demo_files.incidents),
+                 "--mapping", str(mapping)])
+    assert code == 1
+    assert "mapping.json, line 2: not valid JSON" in capsys.readouterr().err
