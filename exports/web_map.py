@@ -49,6 +49,7 @@ from portrait.census import indicator_table
 from portrait.crs import MAP_CRS, METRIC_CRS
 from portrait.errors import PortraitError
 from portrait.indicators import indicator
+from portrait.services import service_type_label
 from portrait.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,9 @@ BACKGROUND_COLOUR = "#f2f1ec"
 INCIDENT_FILL = "#d95f0e"
 INCIDENT_STROKE = "#662506"
 CENSUS_OPACITY = 0.75
-CELL_OPACITY = 0.92
+CELL_OPACITY = 0.9
+CELL_MIN_RADIUS_PX = 2.5
+CELL_RADIUS_RANGE_PX = 7.5
 SELECTED_OUTLINE = {"color": "#111111", "weight": 3.5, "fill": False}
 NEIGHBOUR_OUTLINE = {"color": "#6b6b6b", "weight": 1.2, "dashArray": "5 4", "fill": False}
 
@@ -87,6 +90,7 @@ _BIND_TEXT = JsCode("""function (feature, layer) {
     var p = feature.properties || {};
     if (p.tip) { layer.bindTooltip(p.tip, {sticky: true}); }
     if (p.popup) { layer.bindPopup(p.popup); }
+    if (p.radius && layer.setRadius) { layer.setRadius(p.radius); }
 }""")
 
 
@@ -169,7 +173,7 @@ def _blank_map(station: shapely.Geometry, options: MapOptions) -> folium.Map:
     """A map with no CDN links: Leaflet from the package, tiles only when online."""
     bounds = _lat_lon_bounds(station)
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    fmap = folium.Map(location=centre, zoom_start=13, tiles=None, control_scale=True,
+    fmap = folium.Map(location=centre, zoom_start=13, tiles=None, control_scale=False,
                       prefer_canvas=True, font_size="13px")
     fmap.default_js = []  # instance lists: folium's class lists point to CDNs
     fmap.default_css = []
@@ -180,6 +184,7 @@ def _blank_map(station: shapely.Geometry, options: MapOptions) -> folium.Map:
     figure.header.add_child(_RawHtml(_MAP_CSS), name="portrait_css")
     if options.online_tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
+    fmap.add_child(_MetricScale())
     return fmap
 
 
@@ -283,24 +288,30 @@ def _incident_points_layer(located: gpd.GeoDataFrame, options: MapOptions,
 
 def _incident_cells_layer(located: gpd.GeoDataFrame, options: MapOptions,
                           note: str | None) -> _DrawnLayer:
-    """Incidents counted in square cells: thousands of dots say less and weigh megabytes."""
+    """Incidents counted in square cells, drawn as circles at the cells' centres.
+
+    Thousands of dots say less and weigh megabytes; circles (area growing with the count)
+    leave the census shading visible between them, where filled squares would hide it.
+    """
     language, size = options.language, options.cell_size_m
     cells = _count_in_cells(located.geometry, size)
     counts = cells["count"].to_numpy(dtype=float)
     classes = quantile_classes(counts, YLORBR)
+    radii = CELL_MIN_RADIUS_PX + CELL_RADIUS_RANGE_PX * np.sqrt(counts / max(counts.max(), 1.0))
     properties = [
         {
             "tip": _escape(map_text("cell_tooltip", language,
                                     count=format_count(count, language))),
-            # nearly opaque: blended with the census shading, colours would not match the legend
-            "style": {"fillColor": colour, "fillOpacity": CELL_OPACITY, "color": "#ffffff",
-                      "weight": 0.4},
+            "radius": round(float(radius), 1),
+            "style": {"fillColor": colour, "fillOpacity": CELL_OPACITY, "color": INCIDENT_STROKE,
+                      "weight": 0.6},
         }
-        for count, colour in zip(counts, classes.colour_of(counts), strict=True)
+        for count, colour, radius in zip(counts, classes.colour_of(counts), radii, strict=True)
     ]
     layer = folium.GeoJson(
-        _feature_collection(cells.geometry, properties),
+        _feature_collection(cells.geometry.centroid, properties),
         name=map_text("incident_cells_layer", language, size=size),
+        marker=folium.CircleMarker(radius=CELL_MIN_RADIUS_PX, fill=True),
         on_each_feature=_BIND_TEXT,
     )
     title = map_text("incident_cells_legend", language, size=size,
@@ -357,7 +368,9 @@ def _services_layer(services: gpd.GeoDataFrame, station: shapely.Geometry,
     language = options.language
     located = services[services.geometry.notna() & ~services.geometry.is_empty]
     near = located[located.within(station.buffer(SERVICE_MARGIN_M))]
-    types = near["service_type"].fillna(map_text("no_type", language)).astype(str)
+    types = near["service_type"].map(
+        lambda t: service_type_label(t, language) if isinstance(t, str) else None
+    ).fillna(map_text("no_type", language)).astype(str)
     colours = _category_colours(types)
     properties = []
     for name, kind, address in zip(near["name"].fillna(""), types, near["address"],
@@ -464,6 +477,16 @@ class _RawHtml(Element):
 
     def render(self, **kwargs: object) -> str:
         return self._markup
+
+
+class _MetricScale(MacroElement):
+    """A scale bar in metres only: officers here do not measure in feet."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
 
 
 class _LegendControl(MacroElement):

@@ -66,6 +66,12 @@ DEFAULT_MAPPING: dict[str, str] = {
 }
 
 
+def service_type_label(service_type: str, language: str) -> str:
+    """The label of a taxonomy id in ``language``; an id outside the taxonomy as it is."""
+    known = BY_ID.get(service_type)
+    return known.label(language) if known else service_type
+
+
 def fold(text: str) -> str:
     """Lower case without accents, so that "Aînés" and "aines" match."""
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())

@@ -138,7 +138,9 @@ def test_many_incidents_become_cells_and_the_page_stays_small(
     options = MapOptions("38", assets="inline")
     layers = geojson_layers(build_station_map(small_workspace, options))
     cells = layers["Incidents (carrés de 200 m)"].data["features"]
-    assert all(f["geometry"]["type"] == "Polygon" for f in cells)
+    assert all(f["geometry"]["type"] == "Point" for f in cells)  # circles at cell centres
+    radii = [f["properties"]["radius"] for f in cells]
+    assert min(radii) < max(radii)  # the circle grows with the count
     assert 200 <= len(cells) <= 15 * 15 + 30  # a 3 km square in 200 m cells
     page = station_map_html(small_workspace, options)
     assert len(page.encode("utf-8")) < MAX_PAGE_BYTES
