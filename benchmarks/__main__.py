@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     startup.add_argument("--workspace", type=Path,
                          default=Path("/tmp/portrait-bench-default/demo.gpkg"))
     startup.add_argument("--runs", type=int, default=3)
+    import_ = commands.add_parser("import", help="import 1,000,000 SPVM incident rows")
+    import_.add_argument("--source", type=Path,
+                         default=Path("/tmp/portrait-bench-demo/actes-criminels.csv"))
     args = parser.parse_args(argv)
     if args.name == "demo":
         from benchmarks.bench_demo import run
@@ -26,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.bench_startup import run
 
         run(args.workspace, args.runs)
+    elif args.name == "import":
+        from benchmarks.bench_import import run
+
+        run(args.source)
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,5 +111,21 @@ def mean_line_bytes(path: Path) -> float:
 
 def decimal_numbers(values: pd.Series) -> np.ndarray:
     """Floats from text that may use a decimal comma (French spreadsheets); NaN if unreadable."""
+    if pd.api.types.is_float_dtype(values.dtype):
+        return values.to_numpy(dtype=float, na_value=np.nan)
     text = values.astype("string").str.strip().str.replace(",", ".", regex=False)
     return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def by_value(values: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``convert`` applied once per distinct value, then spread back to every row.
+
+    Source files repeat a handful of categories, stations and dates over millions of rows;
+    converting the distinct values only is what keeps a large import fast.
+    """
+    categorical = values if isinstance(values.dtype, pd.CategoricalDtype) \
+        else values.astype("category")
+    distinct = pd.Series(categorical.cat.categories)
+    converted = pd.array(convert(distinct))
+    codes = categorical.cat.codes.to_numpy()
+    return pd.Series(converted.take(codes, allow_fill=True), index=values.index)

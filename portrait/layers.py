@@ -257,6 +257,8 @@ def conform(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
     reader that lost them has a bug. Spatial layers come back as GeoDataFrames in the metric
     CRS (reprojected when they arrive in another CRS).
     """
+    if _already_conforms(frame, spec):
+        return frame
     missing = [c for c in spec.required if c not in frame.columns]
     if missing:
         raise PortraitError(f"Layer {spec.name!r} is missing required column(s): {missing}.")
@@ -278,6 +280,21 @@ def conform(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
     else:
         geometry = gpd.GeoSeries([None] * len(out), crs=METRIC_CRS)
     return gpd.GeoDataFrame(out, geometry=geometry.values, crs=METRIC_CRS)
+
+
+def _already_conforms(frame: pd.DataFrame, spec: LayerSpec) -> bool:
+    """Whether ``frame`` is already what ``conform`` would return: large layers pass through
+    the importer and the workspace several times, and copying a million rows each time shows."""
+    expected = list(spec.columns) + (["geometry"] if spec.is_spatial else [])
+    if list(frame.columns) != expected or not isinstance(frame.index, pd.RangeIndex) \
+            or frame.index.start != 0 or frame.index.step != 1:
+        return False
+    if any(str(frame[c].dtype) != str(pd.Series(dtype=d).dtype) for c, d in spec.columns.items()):
+        return False
+    if not spec.is_spatial:
+        return not isinstance(frame, gpd.GeoDataFrame)
+    return (isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name == "geometry"
+            and frame.crs == METRIC_CRS)
 
 
 def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:

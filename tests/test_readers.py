@@ -187,3 +187,18 @@ def test_both_real_pdq_vintages_load(name: str, count: int) -> None:
     assert stations.crs == "EPSG:32188"
     assert "38" in set(stations["station_id"])
     assert stations.geometry.area.sum() > 400e6  # the island is about 500 km²
+
+
+def test_a_coordinate_that_is_not_a_number_is_reported_not_fatal(demo_files,
+                                                                 tmp_path: Path) -> None:
+    raw = pd.read_csv(demo_files.incidents, dtype=str).head(30)
+    raw.loc[4, "X"] = "abc"
+    raw.loc[4, "LONGITUDE"] = ""
+    path = tmp_path / "bad_x.csv"
+    raw.to_csv(path, index=False)
+    result = get_reader("spvm-incidents").read(path, ReadContext())
+    incidents = result.layers["incidents"]
+    assert len(incidents) == 30
+    assert incidents.geometry.isna().iloc[4]
+    assert result.report.flagged.get(
+        "no location: coordinates missing or outside the Montréal area") == 1
