@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from data_connectors.base import Connector, ImportReport, Progress, ReadContext
+from data_connectors.file_checks import ensure_complete
 from data_connectors.registry import KIND_ORDER, find_reader, get_reader
 from portrait import services
 from portrait.categories import CategoryMapping
@@ -43,11 +44,13 @@ def import_files(
     progress: Progress | None = None,
     is_cancelled: Callable[[], bool] = lambda: False,
     save: bool = True,
+    check_complete: bool = True,
 ) -> list[ImportReport]:
     """Import ``paths`` into ``workspace`` and return one report per file.
 
     Raises the first reader's error (a ``PortraitError`` with a message for the user) or
-    ``CancelledError``; in both cases the workspace is left unchanged.
+    ``CancelledError``; in both cases the workspace is left unchanged. ``check_complete``
+    refuses files still being written; a caller that has just written them itself skips it.
     """
     plan = _plan([Path(p) for p in paths], reader_id)
     staged: dict[str, pd.DataFrame] = {}
@@ -65,6 +68,8 @@ def import_files(
             column_mappings=_column_mappings(_current(workspace, staged, COLUMN_MAPPINGS.name)),
         )
         log.info("Importing %s with %s", path, reader.id)
+        if check_complete:
+            ensure_complete(path)
         result = reader.read(path, context)
         result.report.imported_at = _now()
         for name, frame in result.layers.items():

@@ -37,7 +37,7 @@ def build_demo(out_dir: Path, size: str | CitySize = "default", seed: int = 42,
     temporary = out_dir / f".{WORKSPACE_NAME}.building.gpkg"
     temporary.unlink(missing_ok=True)
     workspace = Workspace.create(temporary, title=f"Ville démo (graine {seed})")
-    import_files(workspace, demo_import_paths(files), progress=importing)
+    import_files(workspace, demo_import_paths(files), progress=importing, check_complete=False)
     temporary.replace(target)
     log.info("Demo workspace written to %s", target)
     return target

@@ -202,3 +202,33 @@ def test_a_coordinate_that_is_not_a_number_is_reported_not_fatal(demo_files,
     assert incidents.geometry.isna().iloc[4]
     assert result.report.flagged.get(
         "no location: coordinates missing or outside the Montréal area") == 1
+
+
+def test_a_file_still_being_written_is_refused(demo_files, tmp_path: Path) -> None:
+    import threading
+    import time
+
+    path = tmp_path / "actes-criminels.csv"
+    lines = demo_files.incidents.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:50]), encoding="utf-8")
+    stop = threading.Event()
+
+    def keep_writing() -> None:
+        with open(path, "a", encoding="utf-8") as handle:
+            for line in lines[50:]:
+                if stop.is_set():
+                    return
+                handle.write(line)
+                handle.flush()
+                time.sleep(0.01)
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    workspace = Workspace.create(tmp_path / "w.gpkg")
+    try:
+        with pytest.raises(ReaderError, match="still being written"):
+            import_files(workspace, [path])
+    finally:
+        stop.set()
+        writer.join()
+    assert not workspace.has_data("incidents")
