@@ -18,6 +18,7 @@ import shapely
 from pyproj import Transformer
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.incident_common import DuplicateRows
 from data_connectors.text_files import (
     TextFormat,
     by_value,
@@ -69,12 +70,14 @@ class SpvmIncidentReader:
         total_bytes = max(path.stat().st_size, 1)
         row_bytes = mean_line_bytes(path)
         chunks = []
+        duplicates = DuplicateRows()
         rows_seen = 0
         with _chunked_reader(path, text_format, fast) as reader:
             for chunk in reader:
                 chunk.columns = [c.strip().upper() for c in chunk.columns]
                 chunk.index = pd.RangeIndex(rows_seen, rows_seen + len(chunk))
                 rows_seen += len(chunk)
+                duplicates.add(chunk)
                 chunks.append(_convert_chunk(chunk, columns, context, report))
                 context.report_progress(0.9 * rows_seen * row_bytes / total_bytes,
                                         f"{rows_seen:,} rows read")
@@ -85,6 +88,7 @@ class SpvmIncidentReader:
         report.rows_kept = len(frame)
         unmapped = frame.loc[frame["category"].isna(), "source_category"].value_counts()
         report.unmapped_categories = {str(k): int(v) for k, v in unmapped.items()}
+        duplicates.warn(report)
         frame["source"] = source_key(path)
         geometry = frame.pop("geometry").to_numpy()
         result = gpd.GeoDataFrame(frame, geometry=geometry, crs=METRIC_CRS)
