@@ -1,12 +1,16 @@
 """Community-service inventories kept as spreadsheets (CSV or XLSX) by partners.
 
-Column names vary between inventories, so each field is found among a few usual names.
-Entries without coordinates are kept and flagged as not located: there is no geocoding
-offline, and an unlocated food bank still counts in the station's inventory.
+Column names vary between inventories, French or English, so each field is found among a
+few usual names. Entries without coordinates are kept and flagged as not located: there is
+no geocoding offline, and an unlocated food bank still counts in the station's inventory.
+
+The helpers at the end (service types from candidate source types, points from longitude and
+latitude, the stations' extent) are shared by the other service readers.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,26 +20,38 @@ import shapely
 from pyproj import Transformer
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.survey_formats import first_rows, read_cells
 from data_connectors.text_files import decimal_numbers, sniff
 from portrait.crs import MAP_CRS, METRIC_CRS
 from portrait.layers import SERVICES, conform
-from portrait.services import service_type_for
+from portrait.services import fold
 
+#: Field -> header names, folded (lower case, no accents, underscores as spaces).
 ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("NOM", "NAME", "NOM_ORGANISME", "ORGANISME", "ORGANISATION", "NOM FRANÇAIS"),
-    "source_type": ("TYPE", "TYPE_SERVICE", "CATEGORIE", "CATÉGORIE", "CATEGORY", "SERVICE"),
-    "address": ("ADRESSE", "ADDRESS", "ADRESSE_CIVIQUE"),
-    "postal_code": ("CODE_POSTAL", "CODE POSTAL", "POSTAL_CODE"),
-    "lat": ("LATITUDE", "LAT", "Y_LAT"),
-    "lon": ("LONGITUDE", "LON", "LONG", "LNG", "X_LONG"),
+    "name": ("nom", "name", "nom organisme", "organisme", "organisation", "nom francais",
+             "nom de l'organisme", "nom du service", "organization", "organization name",
+             "organisation name", "service name", "program name", "agency", "agency name"),
+    "source_type": ("type", "type service", "type de service", "categorie", "category",
+                    "service", "service type", "type of service", "service category",
+                    "categories", "domaine", "domaine d'intervention"),
+    "address": ("adresse", "address", "adresse civique", "street address", "address 1",
+                "address line 1", "civic address"),
+    "city": ("ville", "city", "municipalite", "municipality"),
+    "postal_code": ("code postal", "postal code", "postcode", "codepostal"),
+    "lat": ("latitude", "lat", "y lat"),
+    "lon": ("longitude", "lon", "long", "lng", "x long"),
 }
 
 
+def _key(header: str) -> str:
+    return re.sub(r"[\s_]+", " ", fold(str(header)).replace("’", "'")).strip()
+
+
 def _resolve(columns: list[str]) -> dict[str, str]:
-    upper = {c.strip().upper(): c for c in columns}
+    keys = {_key(c): c for c in reversed(columns)}
     found = {}
     for field, names in ALIASES.items():
-        match = next((upper[n] for n in names if n in upper), None)
+        match = next((keys[n] for n in names if n in keys), None)
         if match is not None:
             found[field] = match
     return found
@@ -43,7 +59,11 @@ def _resolve(columns: list[str]) -> dict[str, str]:
 
 def _read_table(path: Path) -> pd.DataFrame:
     if path.suffix.lower() == ".xlsx":
-        return pd.read_excel(path, dtype=str, engine="openpyxl")
+        cells = read_cells(path)
+        table = cells.iloc[1:].reset_index(drop=True).astype("string")
+        table.columns = [str(h).strip() if pd.notna(h) else f"column {i + 1}"
+                         for i, h in enumerate(cells.iloc[0])]
+        return table
     text_format = sniff(path)
     return pd.read_csv(path, sep=text_format.delimiter, encoding=text_format.encoding, dtype=str,
                        keep_default_na=False, na_values=[""])
@@ -59,12 +79,10 @@ class ServiceInventoryReader:
     def can_read(self, path: Path) -> bool:
         if path.suffix.lower() not in (".csv", ".xlsx"):
             return False
-        try:
-            header = list(_read_table(path).columns) if path.suffix.lower() == ".xlsx" \
-                else list(sniff(path).header)
-        except (ReaderError, ValueError, OSError):
+        rows = first_rows(path, 1)
+        if not rows:
             return False
-        found = _resolve(header)
+        found = _resolve(rows[0])
         return {"name", "source_type"} <= set(found) and ("lat" in found or "address" in found)
 
     def read(self, path: Path, context: ReadContext) -> ImportResult:
@@ -88,23 +106,20 @@ class ServiceInventoryReader:
         table, names = table.loc[~unnamed], names.loc[~unnamed]
         source_types = table[columns["source_type"]].str.strip() if "source_type" in columns \
             else pd.Series(pd.NA, index=table.index, dtype="string")
-        types = source_types.map(lambda t: service_type_for(t, context.service_type_mapping)
-                                 if isinstance(t, str) else None)
+        source_types, types = service_types([source_types], context.service_type_mapping)
         unmapped = source_types[types.isna()].value_counts()
         report.unmapped_categories = {str(k): int(v) for k, v in unmapped.items()}
-        address = table[columns["address"]] if "address" in columns else pd.Series(
-            pd.NA, index=table.index, dtype="string")
-        if "postal_code" in columns:
-            address = address.str.cat(table[columns["postal_code"]], sep=", ", na_rep="")
+        address = join_parts(*(table[columns[f]] if f in columns else None
+                               for f in ("address", "city", "postal_code")))
         geometry = self._points(table, columns, report)
         frame = pd.DataFrame({
             "service_id": (table.index + 2).astype(str),
             "name": names.to_numpy(),
             "service_type": types.to_numpy(),
             "source_type": source_types.to_numpy(),
-            "address": address.str.strip(", ").to_numpy(),
+            "address": address.to_numpy(),
             "source": f"inventory:{path.name}",
-            "located": [g is not None for g in geometry],
+            "located": pd.notna(geometry),
         })
         report.rows_kept = len(frame)
         context.report_progress(1.0, f"{len(frame)} services")
@@ -112,17 +127,75 @@ class ServiceInventoryReader:
 
     @staticmethod
     def _points(table: pd.DataFrame, columns: dict[str, str], report: ImportReport) -> np.ndarray:
-        geometry = np.full(len(table), None, dtype=object)
         if "lat" not in columns or "lon" not in columns:
             report.flag("not located: the inventory has no coordinates", len(table))
-            return geometry
-        lat = decimal_numbers(table[columns["lat"]])
-        lon = decimal_numbers(table[columns["lon"]])
-        with np.errstate(invalid="ignore"):
-            ok = (np.abs(lat) <= 90) & (np.abs(lon) <= 180) & ~((lat == 0) & (lon == 0))
-        if ok.any():
-            transformer = Transformer.from_crs(MAP_CRS, METRIC_CRS, always_xy=True)
-            x, y = transformer.transform(lon[ok], lat[ok])
-            geometry[ok] = shapely.points(x, y)
-        report.flag("not located: no usable coordinates (kept, not on maps)", int((~ok).sum()))
+            return np.full(len(table), None, dtype=object)
+        geometry = points_from_lonlat(decimal_numbers(table[columns["lon"]]),
+                                      decimal_numbers(table[columns["lat"]]))
+        report.flag("not located: no usable coordinates (kept, not on maps)",
+                    int(pd.isna(geometry).sum()))
         return geometry
+
+
+def service_types(candidates: list[pd.Series], mapping: dict[str, str]
+                  ) -> tuple[pd.Series, pd.Series]:
+    """(source type, service type) per row, from candidate source types.
+
+    Candidates go from most to least specific (a Lieux d'intérêt type before its category,
+    an OSM social_facility before its amenity). The service type comes from the first
+    candidate the mapping knows; the source type is the most specific candidate given, so
+    that a person editing the mapping sees, and can remap, the finest distinction the
+    source makes ("École primaire" rather than its category).
+    """
+    index = candidates[0].index
+    cleaned = [c.astype("string").str.strip().replace("", pd.NA) for c in candidates]
+    service = pd.Series(pd.NA, index=index, dtype="string")
+    for candidate in cleaned:
+        lookup = {value: mapping.get(fold(value)) for value in candidate.dropna().unique()}
+        service = service.fillna(candidate.map(lookup, na_action="ignore").astype("string"))
+    source = cleaned[0]
+    for candidate in cleaned[1:]:
+        source = source.fillna(candidate)
+    return source, service
+
+
+def join_parts(*parts: pd.Series | None, sep: str = ", ") -> pd.Series:
+    """Address parts joined, skipping empty ones ("12 rue X, H2X 1Y4")."""
+    present = [p.astype("string").str.strip().replace("", pd.NA) for p in parts
+               if p is not None]
+    if not present:
+        return pd.Series(dtype="string")
+    joined = present[0]
+    for part in present[1:]:
+        both = joined.notna() & part.notna()
+        joined = (joined + sep + part).where(both, joined.fillna(part))
+    return joined
+
+
+def points_from_lonlat(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Points in the metric CRS, None where the coordinates are missing, out of range or 0/0."""
+    geometry = np.full(len(lon), None, dtype=object)
+    with np.errstate(invalid="ignore"):
+        ok = (np.abs(lat) <= 90) & (np.abs(lon) <= 180) & ~((lat == 0) & (lon == 0))
+    if ok.any():
+        transformer = Transformer.from_crs(MAP_CRS, METRIC_CRS, always_xy=True)
+        x, y = transformer.transform(lon[ok], lat[ok])
+        geometry[ok] = shapely.points(x, y)
+    return geometry
+
+
+def outside_extent(geometry: np.ndarray, bounds: tuple[float, float, float, float] | None,
+                   margin: float = 1_000.0) -> np.ndarray:
+    """Which points lie beyond the stations' bounds grown by ``margin`` metres (unlocated
+    points are never outside: nothing says where they are)."""
+    outside = np.zeros(len(geometry), dtype=bool)
+    if bounds is None:
+        return outside
+    located = pd.notna(geometry)
+    if located.any():
+        x = shapely.get_x(geometry[located].astype(object))
+        y = shapely.get_y(geometry[located].astype(object))
+        minx, miny, maxx, maxy = bounds
+        outside[located] = ((x < minx - margin) | (x > maxx + margin)
+                            | (y < miny - margin) | (y > maxy + margin))
+    return outside

@@ -12,27 +12,58 @@ from portrait.services import fold
 #: Each scale lists its answers from least to most favourable, French and English.
 SCALES: dict[str, tuple[tuple[str, ...], ...]] = {
     "agreement": (
-        ("tout a fait en desaccord", "strongly disagree"),
-        ("plutot en desaccord", "somewhat disagree", "disagree"),
-        ("plutot d'accord", "somewhat agree", "agree"),
-        ("tout a fait d'accord", "strongly agree"),
+        ("tout a fait en desaccord", "fortement en desaccord", "totalement en desaccord",
+         "strongly disagree", "completely disagree", "totally disagree"),
+        ("plutot en desaccord", "en desaccord", "assez en desaccord", "somewhat disagree",
+         "disagree", "tend to disagree", "mostly disagree"),
+        ("plutot d'accord", "d'accord", "assez d'accord", "somewhat agree", "agree",
+         "tend to agree", "mostly agree"),
+        ("tout a fait d'accord", "fortement d'accord", "totalement d'accord", "strongly agree",
+         "completely agree", "totally agree"),
     ),
     "problem": (
-        ("un gros probleme", "a big problem", "a major problem"),
-        ("un probleme", "a problem"),
-        ("un petit probleme", "a small problem", "a minor problem"),
-        ("pas un probleme", "not a problem"),
+        ("un gros probleme", "un probleme majeur", "un probleme grave", "a big problem",
+         "a major problem", "a serious problem"),
+        ("un probleme", "un probleme moyen", "a problem", "a moderate problem"),
+        ("un petit probleme", "un probleme mineur", "a small problem", "a minor problem"),
+        ("pas un probleme", "pas du tout un probleme", "aucun probleme", "not a problem",
+         "not a problem at all", "no problem"),
     ),
     "satisfaction": (
-        ("tres insatisfait", "very dissatisfied"),
-        ("plutot insatisfait", "somewhat dissatisfied"),
-        ("plutot satisfait", "somewhat satisfied"),
-        ("tres satisfait", "very satisfied"),
+        ("tres insatisfait", "pas du tout satisfait", "very dissatisfied",
+         "not at all satisfied", "very unsatisfied"),
+        ("plutot insatisfait", "insatisfait", "peu satisfait", "somewhat dissatisfied",
+         "dissatisfied", "not very satisfied"),
+        ("plutot satisfait", "satisfait", "assez satisfait", "somewhat satisfied", "satisfied",
+         "fairly satisfied"),
+        ("tres satisfait", "very satisfied", "completely satisfied"),
+    ),
+    # How safe people feel (Statistics Canada's General Social Survey wording in English).
+    "safety": (
+        ("pas du tout en securite", "tres peu en securite", "very unsafe", "not at all safe"),
+        ("peu en securite", "plutot pas en securite", "somewhat unsafe", "not very safe"),
+        ("plutot en securite", "assez en securite", "reasonably safe", "somewhat safe",
+         "fairly safe"),
+        ("tres en securite", "very safe"),
+    ),
+    # Confidence in the police (General Social Survey wording in English).
+    "confidence": (
+        ("aucune confiance", "pas du tout confiance", "no confidence at all", "no confidence"),
+        ("peu confiance", "peu de confiance", "not very much confidence", "little confidence"),
+        ("assez confiance", "une certaine confiance", "some confidence",
+         "quite a lot of confidence"),
+        ("tres confiance", "beaucoup de confiance", "une grande confiance",
+         "a great deal of confidence", "complete confidence"),
     ),
 }
-DONT_KNOW = frozenset({"je ne sais pas", "ne sais pas", "nsp", "don't know", "dont know"})
+DONT_KNOW = frozenset({"je ne sais pas", "ne sais pas", "nsp", "sans opinion", "don't know",
+                       "dont know", "do not know", "i don't know", "i do not know", "not sure",
+                       "no opinion"})
 REFUSED = frozenset({"je prefere ne pas repondre", "prefere ne pas repondre", "refus",
-                     "prefer not to answer", "prefer not to say"})
+                     "je ne veux pas repondre", "ne veut pas repondre", "refus de repondre",
+                     "je prefere ne pas le dire", "prefer not to answer", "prefer not to say",
+                     "i prefer not to answer", "i'd rather not say", "prefer not to respond",
+                     "refused"})
 
 
 def _positions() -> dict[str, tuple[str, int]]:

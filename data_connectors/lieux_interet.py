@@ -1,0 +1,157 @@
+"""Ville de Montréal "Lieux d'intérêt" (points of interest, GeoJSON) as a services inventory.
+
+The file lists 3,231 places of every kind: community organisations, police and fire stations,
+CLSC and hospitals, libraries and schools, but also 955 parks and community gardens, hotels,
+taxi stands, public art... Each place's type, then its category, then its family is looked up
+in the service-type mapping; places none of them maps are not community services and are
+dropped, counted by category ("not a community service (park)" for the parks). Parks are
+dropped rather than kept as "other" because the services layer feeds coverage and gap
+analyses of help and services; a park is a place, already drawn on the base map. Mapping a
+category in the workspace (say "parc et autre espace vert") brings it back at the next import.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.service_inventory import join_parts, points_from_lonlat, service_types
+from data_connectors.text_files import decimal_numbers
+from portrait.crs import METRIC_CRS
+from portrait.layers import SERVICES, conform
+from portrait.services import fold
+
+SUFFIXES = (".geojson", ".json")
+#: Field -> property names (folded, underscores as spaces), as the city spells them.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "family": ("famille",),
+    "category": ("categorie",),
+    "type": ("type",),
+    "name": ("nom francais", "nom", "nom court"),
+    "number": ("numero", "no civique"),
+    "street": ("rue",),
+    "suite": ("bureau",),
+    "postal_code": ("code postal",),
+    "lon": ("longitude",),
+    "lat": ("latitude",),
+}
+#: Short words for the drop reasons of the categories most of the file is made of.
+REASONS = {"parc et autre espace vert": "park"}
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s_]+", " ", fold(str(name))).strip()
+
+
+def _fields(columns: list[str]) -> dict[str, str]:
+    keys = {_key(c): c for c in reversed(columns)}
+    return {field: next(keys[n] for n in names if n in keys)
+            for field, names in FIELDS.items() if any(n in keys for n in names)}
+
+
+class LieuxInteretReader:
+    id = "lieux-interet"
+    label = "Lieux d'intérêt de la Ville de Montréal (GeoJSON)"
+    kind = "services"
+    patterns = ("*.geojson", "*.json")
+    priority = 42
+
+    def can_read(self, path: Path) -> bool:
+        if path.suffix.lower() not in SUFFIXES:
+            return False
+        try:
+            info = pyogrio.read_info(path)
+        except Exception:  # noqa: BLE001 - any GDAL failure just means "not for this reader"
+            return False
+        found = _fields(list(info.get("fields", [])))
+        return {"family", "category", "type", "name"} <= set(found)
+
+    def read(self, path: Path, context: ReadContext) -> ImportResult:
+        report = ImportReport(self.id, str(path), SERVICES.name)
+        with Timer() as timer:
+            frame = self._read_frame(path, context, report)
+        report.seconds = timer.seconds
+        return ImportResult({SERVICES.name: frame}, report,
+                            ("source", f"lieux-interet:{path.name}"))
+
+    def _read_frame(self, path: Path, context: ReadContext, report: ImportReport):
+        context.report_progress(0.1, "reading points of interest")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                places = gpd.read_file(path, engine="pyogrio")
+        except Exception as error:  # noqa: BLE001 - GDAL's errors name no field
+            raise ReaderError(path, f"is not a readable GeoJSON file ({error}).") from error
+        fields = _fields(list(places.columns))
+        missing = [f for f in ("category", "type", "name") if f not in fields]
+        if missing:
+            raise ReaderError(path, f"missing properties: {', '.join(missing)}.",
+                              expected="the city's properties Famille, Catégorie, Type, "
+                                       "Nom français, Numéro, rue, Bureau, Code postal")
+        report.rows_read = len(places)
+
+        def text(field: str) -> pd.Series:
+            if field not in fields:
+                return pd.Series(pd.NA, index=places.index, dtype="string")
+            values = places[fields[field]].astype("string").str.strip()
+            return values.mask(values == "")
+
+        context.report_progress(0.5, "mapping place types")
+        candidates = [text("type"), text("category"), text("family")]
+        source_types, types = service_types(candidates, context.service_type_mapping)
+        not_service = types.isna()
+        for category, count in text("category")[not_service].fillna("(no category)") \
+                .value_counts().items():
+            reason = REASONS.get(fold(category), category)
+            report.drop(f"not a community service ({reason})", int(count))
+        names = text("name")
+        unnamed = names.isna() & ~not_service
+        report.drop("no name", int(unnamed.sum()))
+        keep = (~not_service & ~unnamed).to_numpy()
+
+        suite = text("suite")
+        street = join_parts(text("number"), text("street"), sep=" ")
+        address = join_parts(street, ("bureau " + suite).where(suite.notna()),
+                             text("postal_code"))
+        geometry = self._points(places, fields)
+        ids = text("id").fillna(pd.Series((places.index + 1).astype(str), index=places.index))
+        frame = pd.DataFrame({
+            "service_id": ids.to_numpy(),
+            "name": names.to_numpy(),
+            "service_type": types.to_numpy(),
+            "source_type": source_types.to_numpy(),
+            "address": address.to_numpy(),
+            "source": f"lieux-interet:{path.name}",
+            "located": pd.notna(geometry),
+        }).loc[keep]
+        geometry = geometry[keep]
+        report.flag("not located: no usable coordinates (kept, not on maps)",
+                    int((~frame["located"]).sum()))
+        report.rows_kept = len(frame)
+        context.report_progress(1.0, f"{len(frame)} services")
+        return conform(gpd.GeoDataFrame(frame, geometry=geometry, crs=METRIC_CRS), SERVICES)
+
+    @staticmethod
+    def _points(places: gpd.GeoDataFrame, fields: dict[str, str]) -> np.ndarray:
+        """The feature's point, or the Longitude/Latitude properties when it has none."""
+        geometry = np.full(len(places), None, dtype=object)
+        if places.crs is not None:
+            projected = places.geometry.to_crs(METRIC_CRS)
+            usable = (projected.notna() & ~projected.is_empty).to_numpy()
+            if usable.any():
+                points = projected[usable].representative_point()
+                geometry[usable] = points.to_numpy()
+        if "lon" in fields and "lat" in fields:
+            fallback = points_from_lonlat(decimal_numbers(places[fields["lon"]].astype("string")),
+                                          decimal_numbers(places[fields["lat"]].astype("string")))
+            missing = pd.isna(geometry)
+            geometry[missing] = fallback[missing]
+        return geometry
