@@ -20,6 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     import_ = commands.add_parser("import", help="import 1,000,000 SPVM incident rows")
     import_.add_argument("--source", type=Path,
                          default=Path("/tmp/portrait-bench-demo/actes-criminels.csv"))
+    census = commands.add_parser("census", help="stream a ~2 GB census profile to one city")
+    census.add_argument("--size-gb", type=float, default=2.0)
+    census.add_argument("--city-areas", type=int, default=3_500)
+    census.add_argument("--out", type=Path, default=Path("/tmp/portrait-bench-census"))
+    census.add_argument("--keep", action="store_true", help="keep the generated files")
     args = parser.parse_args(argv)
     if args.name == "demo":
         from benchmarks.bench_demo import run
@@ -33,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.bench_import import run
 
         run(args.source)
+    elif args.name == "census":
+        from benchmarks.bench_census import run
+
+        run(args.size_gb, args.city_areas, args.out, args.keep)
     return 0
 
 

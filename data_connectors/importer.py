@@ -21,6 +21,7 @@ from data_connectors.file_checks import ensure_complete
 from data_connectors.registry import KIND_ORDER, find_reader, get_reader
 from portrait import services
 from portrait.categories import CategoryMapping
+from portrait.crs import METRIC_CRS
 from portrait.layers import (
     CATEGORY_MAPPINGS,
     CENSUS_AREAS,
@@ -56,13 +57,15 @@ def import_files(
     staged: dict[str, pd.DataFrame] = {}
     reports: list[ImportReport] = []
     for index, (path, reader) in enumerate(plan):
+        # Readers work in METRIC_CRS; the workspace may store another metric CRS.
+        stations = _current(workspace, staged, STATIONS.name).to_crs(METRIC_CRS)
         context = ReadContext(
             progress=_scaled(progress, index, len(plan), path),
             is_cancelled=is_cancelled,
             options=dict(options or {}),
             known_area_ids=_area_ids(_current(workspace, staged, CENSUS_AREAS.name)),
-            station_bounds=_bounds(_current(workspace, staged, STATIONS.name)),
-            stations=_current(workspace, staged, STATIONS.name),
+            station_bounds=_bounds(stations),
+            stations=stations,
             category_mapping=CategoryMapping.from_frame(workspace.layer(CATEGORY_MAPPINGS.name)),
             service_type_mapping=_service_type_mapping(workspace),
             column_mappings=_column_mappings(_current(workspace, staged, COLUMN_MAPPINGS.name)),
@@ -74,7 +77,7 @@ def import_files(
         result.report.imported_at = _now()
         for name, frame in result.layers.items():
             staged[name] = _merged(_current(workspace, staged, name), frame, name,
-                                   result.replace_key)
+                                   result.replace_key, workspace.crs)
         if result.column_mapping is not None:
             staged[COLUMN_MAPPINGS.name] = _remember_mapping(
                 _current(workspace, staged, COLUMN_MAPPINGS.name), reader.id,
@@ -101,14 +104,15 @@ def _current(workspace: Workspace, staged: dict[str, pd.DataFrame], name: str) -
 
 
 def _merged(existing: pd.DataFrame, new: pd.DataFrame, name: str,
-            replace_key: tuple[str, str] | None) -> pd.DataFrame:
+            replace_key: tuple[str, str] | None, crs: str) -> pd.DataFrame:
     """``new`` in place of the rows it supersedes (same source), or of the whole layer."""
     spec = spec_for(name)
+    new = conform(new, spec, crs)
     if replace_key is None or len(existing) == 0:
-        return conform(new, spec)
+        return new
     column, value = replace_key
     kept = existing.loc[existing[column].fillna("") != value]
-    return conform(pd.concat([kept, new], ignore_index=True), spec)
+    return conform(pd.concat([kept, new], ignore_index=True), spec, crs)
 
 
 def _service_type_mapping(workspace: Workspace) -> dict[str, str]:

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from data_connectors.area_boundaries import AreaBoundaryReader
 from data_connectors.base import Connector, ReaderError
+from data_connectors.hsds import HsdsReader
+from data_connectors.lieux_interet import LieuxInteretReader
+from data_connectors.mapped_points import MappedPointReader
+from data_connectors.osm_amenities import OsmAmenityReader
 from data_connectors.service_inventory import ServiceInventoryReader
 from data_connectors.spvm_incidents import SpvmIncidentReader
 from data_connectors.statcan_boundaries import StatCanBoundaryReader
 from data_connectors.statcan_profile import StatCanProfileReader
 from data_connectors.station_boundaries import StationBoundaryReader
 from data_connectors.survey_export import SurveyExportReader
+from data_connectors.survey_scores import SurveyScoreReader
+from data_connectors.vpd_incidents import VpdIncidentReader
+from data_connectors.wide_profiles import WideProfileReader
 
 #: Ordered by priority, highest first: the first reader that can read a file is proposed.
 READERS: tuple[Connector, ...] = tuple(sorted(
@@ -21,6 +29,14 @@ READERS: tuple[Connector, ...] = tuple(sorted(
         SpvmIncidentReader(),
         ServiceInventoryReader(),
         SurveyExportReader(),
+        VpdIncidentReader(),
+        MappedPointReader(),
+        AreaBoundaryReader(),
+        WideProfileReader(),
+        LieuxInteretReader(),
+        OsmAmenityReader(),
+        HsdsReader(),
+        SurveyScoreReader(),
     ),
     key=lambda reader: -reader.priority,
 ))

@@ -46,7 +46,7 @@ from exports.map_classes import (
 )
 from exports.map_text import format_count, format_value, map_text, station_label
 from portrait.census import indicator_table
-from portrait.crs import MAP_CRS, METRIC_CRS
+from portrait.crs import MAP_CRS
 from portrait.errors import PortraitError
 from portrait.indicators import indicator
 from portrait.services import service_type_label
@@ -118,7 +118,8 @@ def build_station_map(workspace: Workspace, options: MapOptions) -> folium.Map:
     services, each a layer of the layer control."""
     stations = workspace.layer("stations")
     station = _station_geometry(stations, options.station_id)
-    fmap = _blank_map(station, options)
+    bounds = _lat_lon_bounds(station, stations.crs)
+    fmap = _blank_map(bounds, options)
     drawn = {
         "census": _census_layer(workspace, station, options),
         "incidents": _incidents_layer(workspace.layer("incidents"), station, options),
@@ -131,7 +132,7 @@ def build_station_map(workspace: Workspace, options: MapOptions) -> folium.Map:
     _LegendControl("".join(item.legend for item in drawn.values())).add_to(fmap)
     _PortraitHooks({key: item.layer for key, item in drawn.items()},
                    options.station_id).add_to(fmap)
-    fmap.fit_bounds(_lat_lon_bounds(station))
+    fmap.fit_bounds(bounds)
     return fmap
 
 
@@ -169,9 +170,8 @@ def _station_geometry(stations: gpd.GeoDataFrame, station_id: str) -> shapely.Ge
     return shapely.union_all(geometry.values)
 
 
-def _blank_map(station: shapely.Geometry, options: MapOptions) -> folium.Map:
+def _blank_map(bounds: list[list[float]], options: MapOptions) -> folium.Map:
     """A map with no CDN links: Leaflet from the package, tiles only when online."""
-    bounds = _lat_lon_bounds(station)
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     fmap = folium.Map(location=centre, zoom_start=13, tiles=None, control_scale=False,
                       prefer_canvas=True, font_size="13px")
@@ -188,8 +188,8 @@ def _blank_map(station: shapely.Geometry, options: MapOptions) -> folium.Map:
     return fmap
 
 
-def _lat_lon_bounds(geometry: shapely.Geometry) -> list[list[float]]:
-    west, south, east, north = gpd.GeoSeries([geometry], crs=METRIC_CRS).to_crs(
+def _lat_lon_bounds(geometry: shapely.Geometry, crs: object) -> list[list[float]]:
+    west, south, east, north = gpd.GeoSeries([geometry], crs=crs).to_crs(
         MAP_CRS).total_bounds
     return [[float(south), float(west)], [float(north), float(east)]]
 

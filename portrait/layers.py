@@ -242,22 +242,23 @@ def spec_for(name: str) -> LayerSpec:
         raise PortraitError(f"Unknown workspace layer {name!r}; known layers: {known}.") from None
 
 
-def empty_frame(spec: LayerSpec) -> pd.DataFrame:
+def empty_frame(spec: LayerSpec, crs: object = METRIC_CRS) -> pd.DataFrame:
     """An empty frame with the spec's columns and dtypes (a GeoDataFrame for spatial layers)."""
     data = {column: pd.Series(dtype=dtype) for column, dtype in spec.columns.items()}
     if spec.is_spatial:
-        return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=METRIC_CRS))
+        return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=crs))
     return pd.DataFrame(data)
 
 
-def conform(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
+def conform(frame: pd.DataFrame, spec: LayerSpec, crs: object = METRIC_CRS) -> pd.DataFrame:
     """Return ``frame`` with exactly the spec's columns, in order and with their dtypes.
 
     Missing optional columns are added empty; missing required columns are an error, since a
-    reader that lost them has a bug. Spatial layers come back as GeoDataFrames in the metric
-    CRS (reprojected when they arrive in another CRS).
+    reader that lost them has a bug. Spatial layers come back as GeoDataFrames in ``crs``
+    (reprojected when they arrive in another CRS): readers hand over ``METRIC_CRS``, the
+    workspace stores its own metric CRS.
     """
-    if _already_conforms(frame, spec):
+    if _already_conforms(frame, spec, crs):
         return frame
     missing = [c for c in spec.required if c not in frame.columns]
     if missing:
@@ -275,14 +276,14 @@ def conform(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
         geometry = frame.geometry.reset_index(drop=True)
         if geometry.crs is None:
             raise PortraitError(f"Layer {spec.name!r} has geometries but no CRS.")
-        if geometry.crs != METRIC_CRS:
-            geometry = geometry.to_crs(METRIC_CRS)
+        if geometry.crs != crs:
+            geometry = geometry.to_crs(crs)
     else:
-        geometry = gpd.GeoSeries([None] * len(out), crs=METRIC_CRS)
-    return gpd.GeoDataFrame(out, geometry=geometry.values, crs=METRIC_CRS)
+        geometry = gpd.GeoSeries([None] * len(out), crs=crs)
+    return gpd.GeoDataFrame(out, geometry=geometry.values, crs=crs)
 
 
-def _already_conforms(frame: pd.DataFrame, spec: LayerSpec) -> bool:
+def _already_conforms(frame: pd.DataFrame, spec: LayerSpec, crs: object) -> bool:
     """Whether ``frame`` is already what ``conform`` would return: large layers pass through
     the importer and the workspace several times, and copying a million rows each time shows."""
     expected = list(spec.columns) + (["geometry"] if spec.is_spatial else [])
@@ -294,7 +295,7 @@ def _already_conforms(frame: pd.DataFrame, spec: LayerSpec) -> bool:
     if not spec.is_spatial:
         return not isinstance(frame, gpd.GeoDataFrame)
     return (isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name == "geometry"
-            and frame.crs == METRIC_CRS)
+            and frame.crs == crs)
 
 
 def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:

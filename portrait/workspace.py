@@ -24,6 +24,7 @@ import pandas as pd
 import pyogrio
 
 from portrait import __version__
+from portrait.crs import METRIC_CRS, require_metric
 from portrait.errors import NewerSchemaError, NotAWorkspaceError, WorkspaceError
 from portrait.layers import ALL_LAYERS, LayerSpec, conform, empty_frame, spec_for
 
@@ -55,21 +56,28 @@ class Workspace:
 
     # --- creating and opening -------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | os.PathLike[str], title: str = "") -> Workspace:
-        """Create a new, empty workspace file at ``path`` (refusing to overwrite one)."""
+    def create(cls, path: str | os.PathLike[str], title: str = "",
+               crs: str = METRIC_CRS) -> Workspace:
+        """Create a new, empty workspace file at ``path`` (refusing to overwrite one).
+
+        ``crs`` is the metric CRS every layer is stored and measured in: EPSG:32188 (MTM zone
+        8) for Montréal, the local UTM zone elsewhere (EPSG:26910 for Vancouver).
+        """
         path = Path(path)
         if path.exists():
             raise WorkspaceError(f"{path} already exists; open it or choose another name.")
+        parsed = require_metric(crs, "The workspace's coordinate reference system")
         now = _now()
         metadata = {
             "schema_version": str(SCHEMA_VERSION),
             "title": title or path.stem,
+            "metric_crs": parsed.to_string(),
             "created_at": now,
             "created_with": f"Portrait de quartier {__version__}",
         }
         workspace = cls(path, metadata, file_layers=())
         for spec in ALL_LAYERS:
-            workspace._frames[spec.name] = empty_frame(spec)
+            workspace._frames[spec.name] = empty_frame(spec, workspace.crs)
             workspace._modified.add(spec.name)
         workspace._metadata_modified = True
         workspace.save()
@@ -115,7 +123,7 @@ class Workspace:
     def set_layer(self, name: str, frame: pd.DataFrame) -> None:
         """Replace layer ``name`` with ``frame`` (conformed to its spec); saved on ``save``."""
         spec = spec_for(name)
-        self._frames[name] = conform(frame, spec)
+        self._frames[name] = conform(frame, spec, self.crs)
         self._modified.add(name)
 
     def has_data(self, name: str) -> bool:
@@ -131,18 +139,23 @@ class Workspace:
         return bool(self._modified) or self._metadata_modified
 
     @property
+    def crs(self) -> str:
+        """The metric CRS of every layer (files from before the setting are in EPSG:32188)."""
+        return self.metadata.get("metric_crs") or METRIC_CRS
+
+    @property
     def title(self) -> str:
         return self.metadata.get("title") or (self.path.stem if self.path else "")
 
     def _read_layer(self, spec: LayerSpec) -> pd.DataFrame:
         if self.path is None or spec.name not in self._file_layers:
-            return empty_frame(spec)
+            return empty_frame(spec, self.crs)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "layer has no geometry" for tables
             frame = pyogrio.read_dataframe(
                 self.path, layer=spec.name, use_arrow=True, read_geometry=spec.is_spatial
             )
-        return conform(frame, spec)
+        return conform(frame, spec, self.crs)
 
     # --- saving ---------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str] | None = None) -> Path:
@@ -163,7 +176,7 @@ class Workspace:
             if target.exists() and to_write != {s.name for s in ALL_LAYERS}:
                 shutil.copyfile(target, temp)
             for name in sorted(to_write):
-                _write_layer(temp, spec_for(name), self._frames[name])
+                _write_layer(temp, spec_for(name), self._frames[name], self.crs)
             self.metadata["saved_at"] = _now()
             self.metadata["saved_with"] = f"Portrait de quartier {__version__}"
             _write_metadata(temp, self.metadata)
@@ -218,8 +231,8 @@ def _schema_version(path: Path, metadata: dict[str, str]) -> int:
         ) from None
 
 
-def _write_layer(path: Path, spec: LayerSpec, frame: pd.DataFrame) -> None:
-    frame = conform(frame, spec)
+def _write_layer(path: Path, spec: LayerSpec, frame: pd.DataFrame, crs: str) -> None:
+    frame = conform(frame, spec, crs)
     if spec.is_spatial:
         geometry_type = "Unknown" if spec.geometry_type == "Geometry" else spec.geometry_type
         frame = _promote_polygons(frame) if geometry_type == "MultiPolygon" else frame

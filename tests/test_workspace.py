@@ -188,3 +188,24 @@ def test_failed_save_leaves_file_and_no_temporary(tmp_path: Path, monkeypatch) -
     assert path.read_bytes() == before
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".w.gpkg")]
     assert workspace.is_modified
+
+
+def test_a_workspace_keeps_its_own_metric_crs(tmp_path: Path) -> None:
+    path = tmp_path / "utm.gpkg"
+    workspace = Workspace.create(path, crs="EPSG:32618")  # UTM zone 18N also covers Montréal
+    workspace.set_layer("stations", _stations())  # arrives in EPSG:32188
+    workspace.save()
+    reopened = Workspace.open(path)
+    assert reopened.crs == "EPSG:32618"
+    stations = reopened.layer("stations")
+    assert stations.crs == "EPSG:32618"
+    assert stations.area.sum() == pytest.approx(_stations().area.sum(), rel=0.002)
+    assert stations.total_bounds[0] < 700_000  # UTM eastings, not MTM ones (about 290,000)
+    assert stations.total_bounds[0] > 500_000
+    assert reopened.layer("incidents").crs == "EPSG:32618"  # empty layers too
+
+
+def test_a_workspace_in_degrees_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="units are not metres"):
+        Workspace.create(tmp_path / "w.gpkg", crs="EPSG:4326")
+    assert not (tmp_path / "w.gpkg").exists()
