@@ -95,6 +95,26 @@ class WideTable:
         return [h.strip() for h in self.header[self.label_count:]]
 
 
+def _areas_hold_numbers(path: Path, label_columns: int) -> bool:
+    """Whether the first rows hold numbers under the area columns, as a profile does.
+
+    A header alone can mislead (an incident export also starts with "Catégorie"); in a wide
+    profile nearly every cell right of the labels is a count.
+    """
+    text_format = sniff(path)
+    try:
+        sample = pd.read_csv(path, sep=text_format.delimiter, encoding=text_format.encoding,
+                             dtype=str, nrows=5, on_bad_lines="skip")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        return False
+    cells = sample.iloc[:, label_columns:].stack()
+    if cells.empty:
+        return False
+    numbers = pd.to_numeric(cells.str.replace(r"[\s,\u202f\xa0]", "", regex=True),
+                            errors="coerce")
+    return bool(numbers.notna().mean() >= 0.8)
+
+
 class WideProfileReader:
     id = "wide-census-profile"
     label = ("Profil du recensement par arrondissement ou secteur (format large : Montréal "
@@ -111,7 +131,9 @@ class WideProfileReader:
         except ReaderError:
             return False
         folded = {characteristic_key(h) for h in header}
-        return detect_source(header) is not None and not folded & _FOREIGN_COLUMNS
+        source = detect_source(header)
+        return (source is not None and not folded & _FOREIGN_COLUMNS
+                and _areas_hold_numbers(path, len(source.label_columns)))
 
     def read(self, path: Path, context: ReadContext) -> ImportResult:
         report = ImportReport(self.id, str(path), CENSUS_VALUES.name)

@@ -213,7 +213,15 @@ def test_vpd_points_go_to_the_station_that_contains_them(vpd_demo, demo_raw,
     expected = vpd.loc[rows, "NEIGHBOURHOOD"].str.removeprefix("Area ").to_numpy()
     got = incidents.loc[located, "station_id"].to_numpy()
     assert (got == expected).mean() > 0.98  # a point on a boundary may go to the neighbour
-    assert incidents.loc[~located, "station_id"].isna().all()
+    # rows without a point (offences against a person) get their neighbourhood's station
+    unlocated_rows = incidents.loc[~located, "source_id"].astype(int) - 2
+    neighbourhood = vpd.loc[unlocated_rows, "NEIGHBOURHOOD"].replace("", pd.NA)
+    inferred = incidents.loc[~located, "station_id"].to_numpy()
+    has_neighbourhood = neighbourhood.notna().to_numpy()
+    assert (inferred[has_neighbourhood]
+            == neighbourhood[has_neighbourhood].str.removeprefix("Area ").to_numpy()).all()
+    assert result.report.flagged["station inferred from NEIGHBOURHOOD (no location)"] \
+        == has_neighbourhood.sum()
     back = incidents.loc[located].geometry.to_crs("EPSG:26910").get_coordinates().to_numpy()
     assert abs(back - vpd.loc[rows, ["X", "Y"]].to_numpy()).max() < 0.01
 

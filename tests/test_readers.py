@@ -232,3 +232,11 @@ def test_a_file_still_being_written_is_refused(demo_files, tmp_path: Path) -> No
         stop.set()
         writer.join()
     assert not workspace.has_data("incidents")
+
+
+def test_a_french_incident_export_is_not_taken_for_a_census_profile(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("Catégorie;Date de l'événement;Heure;Poste;Latitude;Longitude\n"
+                    "Méfait;2024-01-02;13:00;38;45,52;-73,58\n"
+                    "Vol;2024-01-03;14:00;38;45,53;-73,57\n", encoding="utf-8")
+    assert find_reader(path).id == "mapped-points"
