@@ -17,7 +17,8 @@ import os
 import shutil
 import sqlite3
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -175,8 +176,9 @@ class Workspace:
         try:
             if target.exists() and to_write != {s.name for s in ALL_LAYERS}:
                 shutil.copyfile(target, temp)
-            for name in sorted(to_write):
-                _write_layer(temp, spec_for(name), self._frames[name], self.crs)
+            with _unsynchronised_writes():
+                for name in sorted(to_write):
+                    _write_layer(temp, spec_for(name), self._frames[name], self.crs)
             self.metadata["saved_at"] = _now()
             self.metadata["saved_with"] = f"Portrait de quartier {__version__}"
             _write_metadata(temp, self.metadata)
@@ -246,6 +248,22 @@ def _write_layer(path: Path, spec: LayerSpec, frame: pd.DataFrame, crs: str) -> 
             frame, path, layer=spec.name, driver="GPKG", use_arrow=True,
             layer_options={"DESCRIPTION": spec.description},
         )
+
+
+@contextmanager
+def _unsynchronised_writes() -> Iterator[None]:
+    """Let SQLite skip its per-transaction syncs while we write the temporary copy.
+
+    Safe here because the copy is not the user's file: it is synced once, as a whole, before
+    it replaces the workspace; a crash before that leaves the workspace untouched anyway.
+    """
+    options = {"OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_CACHE": "512"}
+    previous = {key: pyogrio.get_gdal_config_option(key) for key in options}
+    pyogrio.set_gdal_config_options(options)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(previous)
 
 
 def _promote_polygons(frame: pd.DataFrame) -> pd.DataFrame:
