@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     census.add_argument("--city-areas", type=int, default=3_500)
     census.add_argument("--out", type=Path, default=Path("/tmp/portrait-bench-census"))
     census.add_argument("--keep", action="store_true", help="keep the generated files")
+    portrait = commands.add_parser("portrait", help="portraits of the large demo city's stations")
+    portrait.add_argument("--workspace", type=Path,
+                          default=Path("/tmp/portrait-bench-demo/demo.gpkg"))
     args = parser.parse_args(argv)
     if args.name == "demo":
         from benchmarks.bench_demo import run
@@ -42,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.bench_census import run
 
         run(args.size_gb, args.city_areas, args.out, args.keep)
+    elif args.name == "portrait":
+        from benchmarks.bench_portrait import run
+
+        run(args.workspace)
     return 0
 
 

@@ -47,9 +47,27 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("--mapping", type=Path,
                          help="JSON column mapping for files read through a mapping")
     import_.add_argument("--area-prefix", help="census: keep areas whose code starts with this")
+    import_.add_argument("--crs", default="EPSG:32188",
+                         help="metric CRS of a workspace created by this import (default "
+                         "EPSG:32188, MTM zone 8 for Montréal; EPSG:26910 for Vancouver)")
     import_.add_argument("--json", action="store_true", help="print the reports as JSON")
 
     commands.add_parser("readers", help="list the registered readers")
+
+    report = commands.add_parser("report", help="build the portrait of a station (or of all "
+                                 "stations) and write it as JSON")
+    report.add_argument("workspace", type=Path)
+    which = report.add_mutually_exclusive_group(required=True)
+    which.add_argument("--station", help="station id (e.g. 38 or \"PDQ 38\")")
+    which.add_argument("--all-stations", action="store_true",
+                       help="every station: OUT is a folder (one file per station) or one "
+                       ".json file holding them all")
+    report.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD (default: the "
+                        "first incident)")
+    report.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD (default: the last "
+                        "incident)")
+    report.add_argument("--json", dest="out", type=Path, required=True,
+                        help="where to write (\"-\" for standard output)")
     return parser
 
 
@@ -76,6 +94,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _import(args)
     if args.command == "readers":
         return _readers()
+    if args.command == "report":
+        return _report(args)
     workspace = args.workspace if args.command == "open" else None
     return _gui(workspace)
 
@@ -123,7 +143,7 @@ def _import(args: argparse.Namespace) -> int:
     if missing:
         raise PortraitError(f"file(s) not found: {', '.join(missing)}")
     workspace = Workspace.open(args.workspace) if args.workspace.exists() \
-        else Workspace.create(args.workspace)
+        else Workspace.create(args.workspace, crs=args.crs)
     options: dict = {"area_prefix": args.area_prefix} if args.area_prefix else {}
     if args.mapping is not None:
         options["mapping"] = _read_mapping(args.mapping)
@@ -157,6 +177,62 @@ def _readers() -> int:
     for reader in READERS:
         print(f"{reader.id:22} {reader.kind:15} {' '.join(reader.patterns):30} {reader.label}")
     return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from portrait.engine import build_all_portraits, build_portrait, compare_stations, prepare
+    from portrait.workspace import Workspace
+
+    period = (_date(args.date_from, "--from"), _date(args.date_to, "--to"))
+    period = None if period == (None, None) else period
+    started = time.perf_counter()
+    data = prepare(Workspace.open(args.workspace))
+    progress = None if str(args.out) == "-" else _progress_printer()
+    if args.station is not None:
+        portrait = build_portrait(data, args.station, period, progress=progress)
+        _write_json(args.out, portrait.to_dict())
+        written = [portrait]
+    else:
+        portraits = build_all_portraits(data, period, progress=progress)
+        written = portraits
+        if str(args.out) == "-" or args.out.suffix.lower() == ".json":
+            _write_json(args.out, {"stations": [p.to_dict() for p in portraits],
+                                   "comparison": compare_stations(data, period).to_dict()})
+        else:
+            args.out.mkdir(parents=True, exist_ok=True)
+            for portrait in portraits:
+                _write_json(args.out / f"portrait-{portrait.station_id}.json",
+                            portrait.to_dict())
+            _write_json(args.out / "comparison.json", compare_stations(data, period).to_dict())
+    if str(args.out) != "-":
+        period_text = " to ".join(written[0].period) if written and written[0].period \
+            else "no incidents"
+        print(f"\n{len(written)} portrait(s) ({period_text}) written to {args.out} in "
+              f"{time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _date(text: str | None, option: str):
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise PortraitError(f"{option} {text!r}: expected a date as YYYY-MM-DD.") from None
+
+
+def _write_json(path: Path, data: dict) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
+    if str(path) == "-":
+        print(text)
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise PortraitError(f"Cannot write {path}: {error.strerror}.") from error
 
 
 def _progress_printer():

@@ -1,0 +1,413 @@
+"""The workspace layers prepared once for every portrait: slim, typed, sorted by station.
+
+Building a portrait for each of 35 stations must not read and reshape a million incidents 35
+times. ``PortraitData`` reads each layer once, keeps only the columns the analyses use,
+sorts incidents by station (a station's incidents are then one contiguous slice), and
+apportions the census to every station in one pass. It is cached per workspace and rebuilt
+when a layer is replaced.
+
+Station membership of an incident is the source's station id (the station responsible for
+it, as the police file says); incidents without one are placed by their location. Services
+and survey respondents without a station are placed the same way.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from portrait.categories import BY_ID as CATEGORY_BY_ID
+from portrait.categories import ISSUE_TAGS, CategoryMapping
+from portrait.crs import METRIC_CRS, require_metric
+from portrait.stations import station_sort_key
+from portrait.statistics.apportion import (
+    ApportionParameters,
+    ApportionResult,
+    apportion,
+    area_shares,
+    census_counts,
+)
+from portrait.workspace import Workspace
+
+UNMAPPED = "unmapped"
+STATION_ASSIGNMENT_RULE = ("the source's station id; incidents, services and respondents "
+                           "without one are placed in the station whose boundary holds them")
+_LAYERS = ("stations", "incidents", "census_areas", "census_values", "services",
+           "survey_respondents", "survey_answers", "survey_questions", "category_mappings")
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class Incidents:
+    """Incidents sorted by station; ``slices[station_id]`` selects a station's rows.
+
+    ``frame`` columns: station, category, date, shift, hour (-1 when unknown), x, y (NaN when
+    not located), located. ``tags`` is a boolean matrix (rows x ``tag_ids``).
+    """
+
+    frame: pd.DataFrame
+    tags: np.ndarray
+    tag_ids: tuple[str, ...]
+    slices: dict[str, slice]
+    first_date: pd.Timestamp | None
+    last_date: pd.Timestamp | None
+    placed_by_location: int
+    without_station: int
+    sources: tuple[str, ...]
+
+    def of(self, station_id: str) -> tuple[pd.DataFrame, np.ndarray]:
+        """A station's incidents and tag rows (empty when it has none)."""
+        part = self.slices.get(station_id, slice(0, 0))
+        return self.frame.iloc[part], self.tags[part]
+
+
+@dataclass
+class Census:
+    """Census counts after suppression, apportioned to stations, to the city and per area."""
+
+    shares: pd.DataFrame
+    stations: ApportionResult
+    city: ApportionResult
+    areas: ApportionResult
+    areas_frame: gpd.GeoDataFrame
+    source: str
+    vintage: str
+
+    @property
+    def available(self) -> bool:
+        return not self.stations.values.empty
+
+
+@dataclass
+class PortraitData:
+    """Everything a portrait reads, prepared once from a workspace."""
+
+    title: str
+    stations: gpd.GeoDataFrame
+    incidents: Incidents
+    census: Census
+    services: pd.DataFrame
+    respondents: pd.DataFrame
+    answers: pd.DataFrame
+    questions: pd.DataFrame
+    apportion_parameters: ApportionParameters
+    crs: str = METRIC_CRS
+    #: Tables derived once and reused by every station (period tallies, survey sums, trees).
+    cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def station_ids(self) -> list[str]:
+        return self.stations["station_id"].tolist()
+
+    def station_name(self, station_id: str) -> str:
+        row = self.stations.loc[self.stations["station_id"] == station_id, "name"]
+        name = row.iloc[0] if len(row) else None
+        return str(name) if name is not None and not pd.isna(name) else f"PDQ {station_id}"
+
+    def polygon(self, station_id: str):
+        return self.stations.loc[self.stations["station_id"] == station_id].geometry.iloc[0]
+
+    def population(self, station_id: str) -> float | None:
+        values = self.census.stations.values
+        if station_id not in values.index or "population" not in values:
+            return None
+        value = values.loc[station_id, "population"]
+        return None if pd.isna(value) else float(value)
+
+    @classmethod
+    def of(cls, workspace: Workspace | PortraitData,
+           parameters: ApportionParameters | None = None) -> PortraitData:
+        """The prepared data of ``workspace`` (cached until one of its layers is replaced)."""
+        if isinstance(workspace, PortraitData):
+            return workspace
+        parameters = parameters or ApportionParameters()
+        key = (tuple(id(workspace.layer(name)) for name in _LAYERS), parameters)
+        cached = _CACHE.get(workspace)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        data = cls.from_workspace(workspace, parameters)
+        _CACHE[workspace] = (key, data)
+        return data
+
+    @classmethod
+    def from_workspace(cls, workspace: Workspace,
+                       parameters: ApportionParameters | None = None) -> PortraitData:
+        parameters = parameters or ApportionParameters()
+        crs = str(getattr(workspace, "crs", METRIC_CRS))  # the workspace's own metric CRS
+        require_metric(crs, "The workspace")
+        stations = _stations(workspace.layer("stations"))
+        mapping = CategoryMapping.from_frame(workspace.layer("category_mappings"))
+        return cls(
+            title=workspace.title,
+            stations=stations,
+            incidents=_incidents(workspace.layer("incidents"), stations, mapping),
+            census=_census(workspace.layer("census_areas"), workspace.layer("census_values"),
+                           stations, parameters),
+            services=_services(workspace.layer("services"), stations),
+            respondents=_respondents(workspace.layer("survey_respondents"), stations),
+            answers=workspace.layer("survey_answers"),
+            questions=workspace.layer("survey_questions"),
+            apportion_parameters=parameters,
+            crs=crs,
+        )
+
+    def period_counts(self, start: pd.Timestamp, end: pd.Timestamp) -> PeriodCounts:
+        """Incidents per station and category, and per station and tag, in [start, end]."""
+        key = (start, end)
+        if key not in self.cache:
+            self.cache[key] = _period_counts(self.incidents, start, end)
+        return self.cache[key]
+
+
+@dataclass(frozen=True)
+class PeriodCounts:
+    """City-wide tallies for a period: ``by_category`` and ``by_tag`` are station x column
+    count tables (every station a row), ``located`` the located incidents per station."""
+
+    by_category: pd.DataFrame
+    by_tag: pd.DataFrame
+    totals: pd.Series
+
+
+def polygon_index(x, y, polygons) -> np.ndarray:
+    """Index of the polygon holding each point (-1 outside all or without coordinates).
+
+    Each polygon is tested only against the points in its bounding box, with prepared
+    geometry: faster than a spatial join for a few dozen stations and many points. A point on
+    a shared boundary goes to the first polygon.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    out = np.full(x.shape, -1, dtype=np.int64)
+    free = np.isfinite(x) & np.isfinite(y)
+    for number, polygon in enumerate(polygons):
+        if polygon is None or shapely.is_empty(polygon):
+            continue
+        minx, miny, maxx, maxy = shapely.bounds(polygon)
+        candidates = np.flatnonzero(free & (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
+        if candidates.size == 0:
+            continue
+        shapely.prepare(polygon)
+        inside = candidates[shapely.contains_xy(polygon, x[candidates], y[candidates])]
+        out[inside] = number
+        free[inside] = False
+    return out
+
+
+def assign_points(x, y, polygons, ids) -> np.ndarray:
+    """The id of the polygon holding each point (None outside all or without coordinates)."""
+    index = polygon_index(x, y, polygons)
+    lookup = np.array(list(ids) + [None], dtype=object)
+    return lookup[index]
+
+
+def _stations(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if len(frame):
+        require_metric(frame.crs, "The station boundaries")
+    frame = frame[frame["station_id"].notna()].copy()
+    frame["station_id"] = frame["station_id"].astype(str)
+    order = sorted(range(len(frame)), key=lambda i: station_sort_key(frame["station_id"].iloc[i]))
+    return frame.iloc[order].reset_index(drop=True)[["station_id", "name", "geometry"]]
+
+
+def _coordinates(geometry) -> tuple[np.ndarray, np.ndarray]:
+    values = np.asarray(geometry.values if hasattr(geometry, "values") else geometry)
+    return shapely.get_x(values), shapely.get_y(values)
+
+
+def _incidents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
+               mapping: CategoryMapping) -> Incidents:
+    x, y = _coordinates(frame.geometry) if len(frame) else (np.zeros(0), np.zeros(0))
+    station, placed, without = _station_codes(frame["station_id"], x, y, stations)
+    category = frame["category"]
+    if category.isna().any():  # the common category from the mapping where the row has none
+        source_codes, sources = pd.factorize(frame["source_category"])
+        mapped = mapping.categories(pd.Series(list(sources), dtype=object)).to_numpy(
+            dtype=object)
+        fallback = np.append(mapped, None)[source_codes]
+        category = category.astype(object).where(category.notna(), fallback)
+    category_codes, category_names = pd.factorize(category)
+    category_names = [str(c) for c in category_names] + [UNMAPPED]
+    category_codes = np.where(category_codes < 0, len(category_names) - 1, category_codes)
+    shift_codes, shift_names = pd.factorize(frame["shift"])
+    slim = pd.DataFrame({
+        "station": station,
+        "category": pd.Categorical.from_codes(category_codes, categories=category_names),
+        "date": frame["date"].to_numpy(dtype="datetime64[ns]"),
+        "shift": pd.Categorical.from_codes(shift_codes, categories=[str(v) for v in
+                                                                     shift_names]),
+        "hour": _hours(frame["time"]),
+        "x": x, "y": y,
+    })
+    slim["category"] = slim["category"].cat.remove_unused_categories()
+    slim["located"] = np.isfinite(x) & np.isfinite(y)
+    tag_ids = tuple(ISSUE_TAGS)
+    tags = _tag_matrix(frame["tags"], frame["source_category"], mapping, tag_ids)
+    station_codes = slim["station"].cat.codes.to_numpy()
+    order = np.argsort(station_codes, kind="stable")
+    slim = slim.iloc[order].reset_index(drop=True)
+    tags = tags[order]
+    slices = {}
+    sorted_codes = station_codes[order]
+    for code, name in enumerate(slim["station"].cat.categories):
+        start, end = np.searchsorted(sorted_codes, [code, code + 1])
+        slices[str(name)] = slice(int(start), int(end))
+    dates = slim["date"]
+    sources = tuple(sorted(str(v) for v in frame["source"].dropna().unique()))
+    return Incidents(slim, tags, tag_ids, slices,
+                     dates.min() if len(dates) else None, dates.max() if len(dates) else None,
+                     placed, without, sources)
+
+
+def _station_codes(station_ids: pd.Series, x: np.ndarray, y: np.ndarray,
+                   stations: gpd.GeoDataFrame) -> tuple[pd.Categorical, int, int]:
+    """Station of each row as a categorical: the given id, else the polygon holding it."""
+    codes, names = pd.factorize(station_ids)
+    known = stations["station_id"].tolist()
+    categories = known + [str(n) for n in names if str(n) not in set(known)]
+    position = {name: i for i, name in enumerate(categories)}
+    lookup = np.array([position[str(n)] for n in names] + [-1], dtype=np.int64)
+    out = lookup[codes]  # code -1 picks the trailing -1
+    missing = codes < 0
+    placed = 0
+    if missing.any():
+        spatial = assign_points(x[missing], y[missing], stations.geometry.values, known)
+        found = np.array([-1 if s is None else position[s] for s in spatial], dtype=np.int64)
+        out[missing] = found
+        placed = int(np.sum(found >= 0))
+    return (pd.Categorical.from_codes(out, categories=categories), placed,
+            int(np.sum(out < 0)))
+
+
+def _tag_matrix(tags: pd.Series, source_categories: pd.Series, mapping: CategoryMapping,
+                tag_ids: tuple[str, ...]) -> np.ndarray:
+    """Rows x tags booleans: the incident's own tags, else those of its source category."""
+    def parse(texts) -> np.ndarray:
+        table = np.zeros((len(texts) + 1, len(tag_ids)), dtype=bool)  # last row: no tags
+        for row, text in enumerate(texts):
+            if text is None or pd.isna(text):
+                continue
+            parts = {t.strip() for t in str(text).split(",")}
+            table[row] = [tag in parts for tag in tag_ids]
+        return table
+
+    own_codes, own = pd.factorize(tags)
+    source_codes, sources = pd.factorize(source_categories)
+    mapped = mapping.tags(pd.Series(list(sources), dtype=object)).tolist()
+    result = parse(list(mapped))[source_codes]
+    has_own = own_codes >= 0
+    if has_own.any():
+        result[has_own] = parse(list(own))[own_codes[has_own]]
+    return result
+
+
+def _hours(times: pd.Series) -> np.ndarray:
+    text = times.astype(object).where(times.notna(), "")
+    codes, uniques = pd.factorize(text)
+    lookup = np.array([_hour(u) for u in uniques], dtype=np.int64)
+    return lookup[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+
+
+def _hour(text: str) -> int:
+    head = str(text).strip().split(":")[0]
+    return int(head) if head.isdigit() and 0 <= int(head) <= 23 else -1
+
+
+def _census(areas: gpd.GeoDataFrame, values: pd.DataFrame, stations: gpd.GeoDataFrame,
+            parameters: ApportionParameters) -> Census:
+    wide = census_counts(values) if len(values) else pd.DataFrame(
+        index=pd.Index([], name="area_id"))
+    areas = areas[areas["area_id"].notna()].copy()
+    areas["area_id"] = areas["area_id"].astype(str)
+    if len(areas) and len(stations):
+        require_metric(areas.crs, "The census areas")
+        areas = areas.to_crs(stations.crs) if areas.crs != stations.crs else areas
+        shares = area_shares(areas, stations)
+    else:
+        shares = pd.DataFrame({"target_id": [], "area_id": [], "share": [],
+                               "piece_area_m2": [], "x": [], "y": []})
+    station_result = apportion(wide, shares, parameters)
+    city_shares = pd.DataFrame({"target_id": "city", "area_id": wide.index, "share": 1.0})
+    own_shares = pd.DataFrame({"target_id": wide.index, "area_id": wide.index, "share": 1.0})
+    source = ", ".join(sorted(values["source"].dropna().astype(str).unique())) \
+        if len(values) else ""
+    years = sorted(values["census_year"].dropna().astype(int).unique()) if len(values) else []
+    return Census(shares, station_result, apportion(wide, city_shares, parameters),
+                  apportion(wide, own_shares, parameters), areas, source,
+                  ", ".join(f"Census {y}" for y in years))
+
+
+def _services(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame) -> pd.DataFrame:
+    x, y = _coordinates(frame.geometry) if len(frame) else (np.zeros(0), np.zeros(0))
+    service_type = frame["service_type"].astype(object).where(frame["service_type"].notna(),
+                                                              UNMAPPED)
+    station = assign_points(x, y, stations.geometry.values, stations["station_id"].tolist())
+    return pd.DataFrame({"service_id": frame["service_id"].astype(object),
+                         "name": frame["name"].astype(object),
+                         "service_type": service_type.to_numpy(dtype=object),
+                         "x": x, "y": y, "located": np.isfinite(x) & np.isfinite(y),
+                         "station": station})
+
+
+def _respondents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame) -> pd.DataFrame:
+    x, y = _coordinates(frame.geometry) if len(frame) else (np.zeros(0), np.zeros(0))
+    station = frame["station_id"].astype(object).where(frame["station_id"].notna(), None)
+    station = station.to_numpy(dtype=object)
+    missing = np.array([s is None for s in station], dtype=bool)
+    if missing.any():
+        station[missing] = assign_points(x[missing], y[missing], stations.geometry.values,
+                                         stations["station_id"].tolist())
+    weight = frame["weight"].astype(float).to_numpy()
+    dates = pd.to_datetime(frame["date"])
+    out = pd.DataFrame({
+        "respondent_id": frame["respondent_id"].astype(str).to_numpy(),
+        "survey_id": frame["survey_id"].astype(object).where(frame["survey_id"].notna(),
+                                                             "survey").to_numpy(),
+        "date": dates.to_numpy(),
+        "station": station,
+        "age_group": frame["age_group"].astype(object).to_numpy(),
+        "sex": frame["sex"].astype(object).to_numpy(),
+        "weight": np.where(np.isfinite(weight) & (weight > 0), weight, 1.0),
+        "weighted": np.isfinite(weight) & (weight > 0),
+    })
+    year = dates.dt.year.astype("Int64").astype(str).replace("<NA>", "undated")
+    out["wave"] = out["survey_id"].astype(str) + " " + year.to_numpy()
+    return out
+
+
+def category_label(category_id: str) -> tuple[str, str]:
+    """French and English labels of a common category (the id itself when unknown)."""
+    if category_id in CATEGORY_BY_ID:
+        found = CATEGORY_BY_ID[category_id]
+        return found.label_fr, found.label_en
+    if category_id == UNMAPPED:
+        return "Catégorie non associée", "Unmapped category"
+    return category_id, category_id
+
+
+def _period_counts(incidents: Incidents, start: pd.Timestamp, end: pd.Timestamp
+                   ) -> PeriodCounts:
+    frame = incidents.frame
+    dates = frame["date"].to_numpy()
+    inside = (dates >= np.datetime64(start)) & (dates <= np.datetime64(end))
+    station_codes = frame["station"].cat.codes.to_numpy().astype(np.int64)[inside]
+    keep = station_codes >= 0
+    station_codes = station_codes[keep]
+    stations = [str(s) for s in frame["station"].cat.categories]
+    categories = [str(c) for c in frame["category"].cat.categories]
+    category_codes = frame["category"].cat.codes.to_numpy().astype(np.int64)[inside][keep]
+    flat = np.bincount(station_codes * len(categories) + category_codes,
+                       minlength=len(stations) * len(categories))
+    by_category = pd.DataFrame(flat.reshape(len(stations), len(categories)),
+                               index=pd.Index(stations, name="station"), columns=categories)
+    tags = incidents.tags[inside][keep]
+    by_tag = pd.DataFrame({tag: np.bincount(station_codes, weights=tags[:, j],
+                                            minlength=len(stations)).astype(np.int64)
+                           for j, tag in enumerate(incidents.tag_ids)},
+                          index=pd.Index(stations, name="station"))
+    return PeriodCounts(by_category, by_tag, by_category.sum(axis=1))

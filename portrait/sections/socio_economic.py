@@ -1,0 +1,155 @@
+"""Socio-economic profile: census indicators apportioned to the station, against the city.
+
+Each value is the station's apportioned count, recomputed share or approximate median (see
+``portrait.statistics.apportion``), with the whole city's value and the station's rank among
+stations beside it, and a choropleth of the census areas it is made of.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from portrait.indicators import CATALOGUE, MEDIAN, SHARE, Indicator, mappable
+from portrait.portrait_model import IndicatorValue, MapLayer, Section, Table
+from portrait.sections.common import StationContext, rank_of
+from portrait.statistics.classification import class_counts, natural_breaks, quantile_breaks
+
+ID = "socio_economic"
+TITLE_FR, TITLE_EN = "Profil socio-économique", "Socio-economic profile"
+COVERAGE_NOTE = 0.995
+
+
+def build(context: StationContext) -> Section:
+    census = context.data.census
+    station_id = context.station_id
+    if not census.available:
+        return Section(ID, TITLE_FR, TITLE_EN, reason="the workspace holds no census data")
+    values = census.stations.values
+    if station_id not in values.index:
+        return Section(ID, TITLE_FR, TITLE_EN,
+                       reason="no census area overlaps the station's boundary")
+    pieces = census.shares[census.shares["target_id"] == station_id]
+    partial = int((pieces["share"] < 0.999).sum())
+    common = [f"apportioned by share of area from {len(pieces)} census areas ({partial} partly "
+              "inside the station), assuming residents are spread evenly within each area"]
+    city = census.city.values.iloc[0] if len(census.city.values) else pd.Series(dtype=float)
+    published = census.areas.values.notna().any()
+    present = [item for item in CATALOGUE if item.id in values.columns
+               and bool(published.get(item.id, False))]
+    absent = [item.id for item in CATALOGUE if item not in present]
+    indicators = [_indicator(item, context, values, city, common) for item in present]
+    area_ids = pieces["area_id"].tolist()
+    suppressed = census.stations.suppressed
+    suppressed = suppressed[suppressed["area_id"].isin(area_ids)]
+    tables = [_areas_table(pieces, census.areas.values),
+              Table("suppressed_areas", "Aires dont des valeurs sont masquées",
+                    "Areas with suppressed values", ["area_id", "population", "indicators",
+                                                     "rule"],
+                    suppressed.to_dict(orient="records"),
+                    "Statistics Canada rules applied to every source.")]
+    layers = []
+    for item in mappable():
+        if item in present:
+            layers.append(_choropleth(item, census.areas.values, area_ids,
+                                      context.options.map_classes))
+    context.parameters["census"] = {
+        "apportionment": "share of area", "areas_in_station": len(pieces),
+        "areas_partly_inside": partial,
+        "min_population": context.data.apportion_parameters.min_population,
+        "min_population_income": context.data.apportion_parameters.min_population_income,
+        "suppressed_areas": int(len(suppressed)),
+    }
+    notes = [f"Source: {census.source} ({census.vintage})."]
+    if absent:
+        notes.append("Not in the workspace's census data: " + ", ".join(absent) + ".")
+    return Section(ID, TITLE_FR, TITLE_EN, indicators, tables, layers, notes=notes)
+
+
+def _indicator(item: Indicator, context: StationContext, values: pd.DataFrame,
+               city: pd.Series, common: list[str]) -> IndicatorValue:
+    census = context.data.census
+    value = values.at[context.station_id, item.id]
+    caveats = list(common)
+    coverage = _coverage(item, census.stations.value_coverage, context.station_id)
+    if coverage is not None and coverage < COVERAGE_NOTE:
+        caveats.append(f"{100 * (1 - coverage):.1f}% of the station's residents live in areas "
+                       "without this value (suppressed or not published); it is computed "
+                       "from the other areas")
+    if item.kind == MEDIAN:
+        caveats.append("approximate: household-weighted median of the census areas' medians")
+    if item.kind == SHARE:
+        caveats.append("census estimate (long-form sample, randomly rounded counts): "
+                       "Statistics Canada publishes no interval for it")
+    unit = "%" if item.kind == SHARE else item.unit
+    city_value = city.get(item.id, np.nan)
+    context_values = {"city": None if pd.isna(city_value) else float(city_value),
+                      **rank_of(values[item.id], context.station_id)}
+    if item.kind == SHARE:
+        context_values["numerator"] = item.numerator
+        context_values["denominator"] = item.denominator
+    missing = pd.isna(value)
+    return IndicatorValue(
+        item.id, item.label_fr, item.label_en, None if missing else float(value), unit,
+        definition=item.definition_en, definition_fr=item.definition_fr,
+        source=census.source, vintage=census.vintage, period=census.vintage,
+        caveats=caveats, context=context_values,
+        reason="not available: suppressed or not published for the station's areas"
+        if missing else None)
+
+
+def _coverage(item: Indicator, coverage: pd.DataFrame, station_id: str) -> float | None:
+    columns = [item.numerator, item.denominator] if item.kind == SHARE else [item.id]
+    found = [coverage.at[station_id, c] for c in columns
+             if c in coverage.columns and station_id in coverage.index]
+    found = [f for f in found if not pd.isna(f)]
+    return min(found) if found else None
+
+
+def _areas_table(pieces: pd.DataFrame, area_values: pd.DataFrame) -> Table:
+    population = area_values["population"] if "population" in area_values else None
+    rows = []
+    for piece in pieces.itertuples(index=False):
+        full = population.get(piece.area_id, np.nan) if population is not None else np.nan
+        rows.append({"area_id": piece.area_id, "share_in_station": round(piece.share, 4),
+                     "population": None if pd.isna(full) else float(full),
+                     "population_in_station": None if pd.isna(full) else
+                     round(float(full) * piece.share, 1)})
+    return Table("census_areas", "Aires de diffusion du poste", "Census areas of the station",
+                 ["area_id", "share_in_station", "population", "population_in_station"], rows,
+                 "share_in_station: share of the area's surface inside the station.")
+
+
+def classify(values: np.ndarray, k: int) -> dict:
+    """Quantile and natural-breaks (Fisher-Jenks) classes of ``values``, breaks included
+    (the same breaks as mapclassify's ``Quantiles`` and ``FisherJenks``).
+
+    With fewer distinct values than ``k``, as many classes as distinct values; none (and a
+    reason) with fewer than two.
+    """
+    finite = values[np.isfinite(values)]
+    distinct = np.unique(finite).size
+    if distinct < 2:
+        return {"reason": "fewer than two distinct values: nothing to classify"}
+    k = min(k, distinct)
+    out: dict = {"k": k}
+    for name, method in (("quantiles", quantile_breaks), ("natural_breaks", natural_breaks)):
+        breaks = method(finite, k)
+        out[name] = {"breaks": breaks, "counts": class_counts(finite, breaks)}
+    return out
+
+
+def _choropleth(item: Indicator, area_values: pd.DataFrame, area_ids: list[str],
+                k: int) -> MapLayer:
+    values = area_values[item.id].reindex(area_ids).to_numpy(dtype=float)
+    classes = classify(values, k)
+    rows = []
+    for area_id, value in zip(area_ids, values, strict=True):
+        row = {"area_id": area_id, "value": None if np.isnan(value) else float(value)}
+        for name in ("quantiles", "natural_breaks"):
+            if name in classes and not np.isnan(value):
+                row[f"class_{name}"] = int(np.searchsorted(classes[name]["breaks"], value))
+        rows.append(row)
+    return MapLayer(f"census_{item.id}", item.label_fr, item.label_en, "choropleth",
+                    "census_areas", {"indicator": item.id, "unit": "%" if item.kind == SHARE
+                                     else item.unit, **classes}, rows)

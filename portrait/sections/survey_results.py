@@ -1,0 +1,290 @@
+"""Resident survey results for the station: every answer, favourable shares, comparisons.
+
+For each question: the full distribution of answers ("don't know" included), and for scaled
+questions the share of the two most favourable answers among substantive ones, with a Wilson
+interval on the Kish effective sample size. Results on fewer than ``survey_min_n`` answers are
+suppressed (too imprecise, and a risk for respondents' privacy). The station is compared with
+the rest of the city in the same survey wave and with its previous wave, each with a test;
+tests across questions are corrected with Benjamini-Hochberg.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from portrait.portrait_model import IndicatorValue, Section, Table, TestResult
+from portrait.sections.common import StationContext, proportion_indicator
+from portrait.statistics.multiple_testing import benjamini_hochberg
+from portrait.statistics.proportions import (
+    Proportion,
+    two_proportion_test,
+    wilson_bounds,
+)
+from portrait.statistics.raking import rake
+from portrait.surveys import SCALES, answer_position, scale_of
+
+ID = "surveys"
+TITLE_FR, TITLE_EN = "Sondage auprès des résidents", "Resident survey"
+#: A question with no scale and more distinct answers than this is free text.
+FREE_TEXT_DISTINCT = 15
+FAVOURABLE_FROM = 3  # positions 3 and 4 of the 4-point scales
+
+
+def survey_answers(context: StationContext) -> pd.DataFrame:
+    """Answers joined to respondents (station, wave, weight), cached on the data."""
+    return joined_answers(context.data)
+
+
+def joined_answers(data) -> pd.DataFrame:
+    """Every answer with its respondent's station, wave and weight (computed once)."""
+    if "survey" not in data.cache:
+        data.cache["survey"] = _join(data)
+    return data.cache["survey"]
+
+
+def _totals(context: StationContext) -> pd.DataFrame:
+    """Per wave and question, sums over every respondent's substantive answers (n, sum w,
+    sum w^2, sum w * favourable): the rest of the city is the total minus the station."""
+    cache = context.data.cache
+    if "survey_totals" not in cache:
+        answers = survey_answers(context)
+        cache["survey_totals"] = _sums(answers, ["wave", "question_id"])
+    return cache["survey_totals"]
+
+
+def _sums(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    code = frame["code"].to_numpy(dtype=float)
+    ok = ~np.isnan(code)
+    w = frame["weight"].to_numpy(dtype=float)[ok]
+    favourable = (code[ok] >= FAVOURABLE_FROM).astype(float)
+    parts = pd.DataFrame({**{k: frame[k].to_numpy(dtype=object)[ok] for k in keys},
+                          "n": 1.0, "sw": w, "sw2": w * w, "swy": w * favourable})
+    return parts.groupby(keys).sum()
+
+
+def _proportion_from_sums(sums: pd.Series | None, level: float) -> Proportion:
+    if sums is None or sums["n"] <= 0 or sums["sw"] <= 0:
+        return Proportion(None, None, None, 0, 0.0, level, reason="no answers")
+    p = float(sums["swy"] / sums["sw"])
+    effective = float(sums["sw"] ** 2 / sums["sw2"])
+    low, high = wilson_bounds(min(max(p, 0.0), 1.0), effective, level)
+    return Proportion(p, low, high, int(round(sums["n"])), effective, level,
+                      "Wilson score interval on the Kish effective sample size")
+
+
+def _join(data) -> pd.DataFrame:
+    answers, respondents = data.answers, data.respondents
+    if answers.empty or respondents.empty:
+        return pd.DataFrame()
+    left = pd.DataFrame({"respondent_id": answers["respondent_id"].astype(str).to_numpy(),
+                         "question_id": answers["question_id"].astype(str).to_numpy(),
+                         "answer": answers["answer"].astype(object).to_numpy(),
+                         "code": answers["answer_code"].astype(float).to_numpy()})
+    joined = left.merge(respondents, on="respondent_id", how="inner")
+    for column in joined.columns:  # plain numpy columns: much faster to filter repeatedly
+        if joined[column].dtype.kind not in "fbiM":
+            joined[column] = joined[column].to_numpy(dtype=object)
+    missing = np.isnan(joined["code"].to_numpy())
+    if missing.any():  # a code from the typed answer when the export gave none
+        positions = [answer_position(a) if isinstance(a, str) else None
+                     for a in joined.loc[missing, "answer"]]
+        joined.loc[missing, "code"] = [p[1] if p else np.nan for p in positions]
+    return joined
+
+
+def build(context: StationContext) -> Section:
+    answers = survey_answers(context)
+    if answers.empty:
+        return Section(ID, TITLE_FR, TITLE_EN, reason="the workspace holds no survey answers")
+    cache = context.data.cache
+    if "survey_by_station" not in cache:
+        cache["survey_by_station"] = {str(k): g for k, g in answers.groupby("station")}
+        cache["survey_waves"] = answers.groupby("wave")["date"].min().sort_values()
+    mine = cache["survey_by_station"].get(context.station_id)
+    waves = cache["survey_waves"]
+    if context.end is not None and waves.notna().any():
+        waves = waves[(waves <= context.end) | waves.isna()]
+    station_waves = [] if mine is None else [w for w in waves.index
+                                             if w in set(mine["wave"])]
+    if not station_waves:
+        return Section(ID, TITLE_FR, TITLE_EN,
+                       reason="no survey respondent lives in the station (up to the period's end)")
+    wave = station_waves[-1]
+    previous_wave = station_waves[-2] if len(station_waves) > 1 else None
+    station = mine[mine["wave"] == wave]
+    before = mine[mine["wave"] == previous_wave] if previous_wave else mine.iloc[:0]
+    weights = _station_weights(context, station)
+    totals = _totals(context)
+    questions = context.data.questions
+    indicators, distribution = [], []
+    for question_id, rows in station.groupby("question_id"):
+        text, theme, scale = _question(questions, question_id, rows["answer"])
+        found, dist = _question_results(context, question_id, text, theme, scale, rows,
+                                        weights, totals, wave, before, previous_wave)
+        distribution.extend(dist)
+        indicators.extend(found)
+    _adjust(indicators, context.options.fdr_q)
+    dates = station["date"]
+    context.parameters["surveys"] = {
+        "wave": wave, "previous_wave": previous_wave, "min_n": context.options.survey_min_n,
+        "favourable": "two most favourable answers of a 4-point scale, among substantive "
+                      "answers (don't know / refused left out)",
+        "weights": "survey weights" if station["weighted"].any() else "none (all 1)",
+        **context.parameters.get("surveys", {})}
+    tables = [Table("answers", "Réponses par question", "Answers by question",
+                    ["question_id", "answer", "n", "weighted_share"], distribution,
+                    f"weighted_share: % of all answers to the question. Questions with fewer "
+                    f"than {context.options.survey_min_n} answers are suppressed.")]
+    return Section(ID, TITLE_FR, TITLE_EN, indicators, tables, notes=[
+        f"Wave {wave}: {int(station['respondent_id'].nunique())} respondents in the station "
+        f"({dates.min().date() if dates.notna().any() else '?'} to "
+        f"{dates.max().date() if dates.notna().any() else '?'})."])
+
+
+def _question(questions: pd.DataFrame, question_id: str, answers: pd.Series):
+    row = questions[questions["question_id"].astype(str) == question_id]
+    text = str(row["text"].iloc[0]) if len(row) and pd.notna(row["text"].iloc[0]) \
+        else question_id
+    theme = str(row["theme"].iloc[0]) if len(row) and pd.notna(row["theme"].iloc[0]) else ""
+    scale = row["scale"].iloc[0] if len(row) and pd.notna(row["scale"].iloc[0]) else None
+    if scale not in SCALES:
+        scale = scale_of(answers.dropna().tolist())
+    return text, theme, scale
+
+
+def _question_results(context, question_id, text, theme, scale, rows, weights, totals,
+                      wave, before, previous_wave):
+    min_n = context.options.survey_min_n
+    n = int(len(rows))
+    w = weights.reindex(rows["respondent_id"]).to_numpy()
+    free_text = scale is None and rows["answer"].nunique() > FREE_TEXT_DISTINCT
+    distribution = []
+    if n >= min_n and not free_text:
+        labels = rows["answer"].astype(str).to_numpy()
+        shares = pd.Series(w, index=labels).groupby(level=0).sum()
+        counts = pd.Series(labels).value_counts()
+        for answer in counts.index:
+            distribution.append({"question_id": question_id, "answer": answer,
+                                 "n": int(counts[answer]),
+                                 "weighted_share": round(100 * shares[answer] / w.sum(), 2)})
+    if scale is None:
+        return [], distribution
+    mine = _sums(rows.assign(weight=w), ["question_id"]).iloc[0] \
+        if rows["code"].notna().any() else None
+    level = context.options.confidence_level
+    proportion = _proportion_from_sums(mine, level)
+    reason = f"fewer than {min_n} substantive answers: suppressed" \
+        if proportion.n < min_n else None
+    common = dict(definition=f"«{text}»: share of the two most favourable answers among "
+                             "substantive answers (don't know and refusals left out).",
+                  definition_fr=f"« {text} » : part des deux réponses les plus favorables "
+                                "(sans « je ne sais pas » ni refus).",
+                  source="resident survey (survey layers)", vintage=wave,
+                  period=_dates(rows))
+    label = f"{question_id} {text}"
+    caveats = [f"theme: {theme}"] if theme else []
+    raked = isinstance(context.parameters.get("surveys", {}).get("raking"), dict)
+    if raked:
+        caveats.append("weights raked to the station's census age groups; the rest of the "
+                       "city keeps its survey weights")
+    result = proportion_indicator(f"survey_{question_id}_favourable", label, label, proportion,
+                                  caveats=caveats, reason=reason,
+                                  context={"scale": scale}, **common)
+    if reason is not None:
+        return [result], distribution
+    everyone = totals.loc[(wave, question_id)] if (wave, question_id) in totals.index else None
+    rest = None
+    if everyone is not None:
+        own = _sums(rows, ["question_id"]).iloc[0]  # survey weights, as in the totals
+        rest = everyone - own
+    out = [replace(result, test=_against(proportion, rest, "rest of the city, same wave",
+                                          context))]
+    earlier = before[before["question_id"] == question_id]
+    if previous_wave is not None and earlier["code"].notna().any():
+        test = _against(proportion, _sums(earlier, ["question_id"]).iloc[0],
+                        f"the station in wave {previous_wave}", context)
+        if test is not None:
+            out.append(replace(result, id=f"survey_{question_id}_change",
+                               label_fr=f"{label} : écart avec la vague précédente",
+                               label_en=f"{label}: change since the previous wave",
+                               value=test.details["difference"], unit="percentage points",
+                               interval=None, test=test))
+    return out, distribution
+
+
+def _against(proportion: Proportion, other_sums, what: str, context) -> TestResult | None:
+    theirs = _proportion_from_sums(other_sums, context.options.confidence_level)
+    if theirs.value is None or theirs.n < context.options.survey_min_n:
+        return None
+    test = two_proportion_test(proportion.value, proportion.effective_n, theirs.value,
+                               theirs.effective_n, context.options.confidence_level)
+    return TestResult(test.statistic, test.p_value, test.method + " on effective sizes",
+                      details={"compared_with": what, "other": 100 * theirs.value,
+                               "other_n": theirs.n, "other_effective_n": theirs.effective_n,
+                               "difference": 100 * test.difference,
+                               "difference_low": 100 * test.low,
+                               "difference_high": 100 * test.high})
+
+
+def _adjust(indicators: list[IndicatorValue], q: float) -> None:
+    """Benjamini-Hochberg over the station-vs-rest tests of all questions (in place)."""
+    positions = [i for i, item in enumerate(indicators)
+                 if item.test is not None and item.id.endswith("_favourable")]
+    adjusted = benjamini_hochberg([indicators[i].test.p_value for i in positions], q).adjusted
+    for i, p in zip(positions, adjusted, strict=True):
+        indicators[i] = replace(indicators[i], test=replace(indicators[i].test,
+                                                            p_adjusted=float(p)))
+
+
+def _dates(rows: pd.DataFrame) -> str:
+    dates = rows["date"].dropna()
+    if dates.empty:
+        return ""
+    return f"{dates.min().date().isoformat()}/{dates.max().date().isoformat()}"
+
+
+def _station_weights(context: StationContext, station: pd.DataFrame) -> pd.Series:
+    people = station.drop_duplicates("respondent_id").set_index("respondent_id")
+    weights = people["weight"].astype(float)
+    if not context.options.rake_surveys:
+        return weights
+    margins = _age_margins(context)
+    if context.options.sex_margins:
+        margins["sex"] = dict(context.options.sex_margins)
+    if not margins:
+        context.parameters.setdefault("surveys", {})["raking"] = \
+            "requested but no census age margins for the station"
+        return weights
+    sample = pd.DataFrame({"age_band": people["age_group"].map(_age_band),
+                           "sex": people["sex"]}, index=people.index)
+    result = rake(sample, weights.to_numpy(), margins)
+    context.parameters.setdefault("surveys", {})["raking"] = {
+        "margins": margins, "iterations": result.iterations, "converged": result.converged,
+        "max_relative_error": result.max_relative_error, "unmatched": result.unmatched,
+        "note": "margins only (no age x sex cross-tabulation); 18-24 matched to census 15-24"}
+    return pd.Series(result.weights, index=people.index)
+
+
+def _age_band(group) -> str | None:
+    text = str(group)
+    digits = "".join(c if c.isdigit() else " " for c in text).split()
+    if not digits:
+        return None
+    low = int(digits[0])
+    return "15-24" if low < 25 else ("65+" if low >= 65 else "25-64")
+
+
+def _age_margins(context: StationContext) -> dict:
+    values = context.data.census.stations.values
+    needed = ["age_0_14", "age_15_24", "age_65_plus", "age_total"]
+    if context.station_id not in values.index or not set(needed) <= set(values.columns):
+        return {}
+    row = values.loc[context.station_id, needed]
+    if row.isna().any():
+        return {}
+    middle = row["age_total"] - row["age_0_14"] - row["age_15_24"] - row["age_65_plus"]
+    return {"age_band": {"15-24": float(row["age_15_24"]), "25-64": float(max(middle, 0.0)),
+                         "65+": float(row["age_65_plus"])}}
