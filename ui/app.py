@@ -15,7 +15,7 @@ from ui.qt_environment import prepare_qt_environment
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "Portrait de quartier"
+APP_NAME = "Portrait de quartier"  # also the QSettings organisation and application name
 
 
 def run_app(argv: list[str], workspace_path: Path | None) -> int:
@@ -26,11 +26,12 @@ def run_app(argv: list[str], workspace_path: Path | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from ui.main_window import MainWindow
+    from ui.preferences import APPLICATION, ORGANISATION
 
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(argv)
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName(APP_NAME)
+    app.setApplicationName(APPLICATION)
+    app.setOrganizationName(ORGANISATION)
 
     window = MainWindow(None)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -1,19 +1,28 @@
 """The main window: choose a station and an indicator, see the station's map.
 
 The window only gathers choices and shows results: the lists come from
-``exports.map_choices``, the map from ``exports.web_map``, files from ``portrait.workspace``.
+``exports.map_choices``, the map from ``exports.web_map``, files from ``portrait.workspace``,
+imports from the wizard (``ui.import_wizard``), review items from ``portrait.review``.
 Errors the user can act on (``PortraitError``) are shown as their message, never a traceback.
+
+Prompts that wait for an answer (unsaved changes, a recovery copy) open without blocking
+(``QMessageBox.open``) and continue in a callback, so closing the window can never hang on a
+dialog nobody sees.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Slot
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -27,29 +36,58 @@ from exports.leaflet_assets import LEAFLET_VERSION
 from exports.map_choices import Choice, indicator_choices, station_choices
 from exports.web_map import MapOptions
 from portrait import __version__
-from portrait.errors import PortraitError
-from portrait.workspace import Workspace
+from portrait.errors import NotAWorkspaceError, PortraitError
+from portrait.review import ReviewSession, map_section_id
+from portrait.workspace import Workspace, read_metadata
 from ui.actions import ActionSpec, install_menu_actions
+from ui.autosave import discard_autosave, recover, recovery_copy, write_autosave
+from ui.error_dialog import ErrorDialog, show_error
+from ui.import_wizard import ImportWizard
 from ui.map_view import MapPanel
-from ui.strings import UiText, default_language
+from ui.preferences import Preferences, PreferencesDialog, PreferencesStore, user_settings
+from ui.recent_files import RecentFiles
+from ui.review import ReviewPanel
+from ui.strings import UiText, apply_language
+from ui.vintages import census_year, layer_vintages
+from ui.worker import QtJobRunner
 
 log = logging.getLogger(__name__)
 
 DEFAULT_INDICATOR = "low_income_rate"
+BANNER_STYLE = ("background: #fff3c4; color: #5c4700; border: 1px solid #e0c45c; "
+                "padding: 6px; font-weight: bold;")
 
 
 class MainWindow(QMainWindow):
     """One workspace at a time; the map follows the chosen station and indicator.
 
     ``online`` allows a background map from OpenStreetMap; off by default, since station
-    computers are often offline and the map must not depend on the network.
+    computers are often offline and the map must not depend on the network. ``language``
+    overrides the preferred language for this window only; ``settings`` replaces the
+    officer's QSettings (tests use an INI file).
     """
 
     def __init__(self, workspace: Workspace | None, language: str | None = None,
-                 online: bool = False, parent: QWidget | None = None):
+                 online: bool = False, parent: QWidget | None = None,
+                 settings: QSettings | None = None):
         super().__init__(parent)
-        self.text = UiText(language or default_language())
+        self.settings = settings if settings is not None else user_settings()
+        self.preferences_store = PreferencesStore(self.settings)
+        self.preferences = self.preferences_store.load()
+        if language is not None:
+            self.preferences = dataclasses.replace(self.preferences, language=language)
+        self.text = UiText(self.preferences.language)
+        apply_language(self.text.language)
+        self.recent_files = RecentFiles(self.settings)
         self.workspace: Workspace | None = None
+        self.review_session: ReviewSession | None = None
+        self.import_wizard: ImportWizard | None = None
+        self.preferences_dialog: PreferencesDialog | None = None
+        self.prompt: QMessageBox | None = None
+        self.error_dialog: ErrorDialog | None = None
+        self._close_confirmed = False
+        self._autosaving = False
+        self._jobs = QtJobRunner(self)
 
         self.station_combo = QComboBox(self)
         self.station_combo.setObjectName("station_combo")
@@ -58,32 +96,70 @@ class MainWindow(QMainWindow):
         self.indicator_combo.setObjectName("indicator_combo")
         self._fill_combo(self.indicator_combo, indicator_choices(self.text.language),
                          DEFAULT_INDICATOR)
+        self.station_caption = QLabel(self)
+        self.indicator_caption = QLabel(self)
+        self.banner = QLabel(self)
+        self.banner.setObjectName("review_banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setVisible(False)
         self.map_panel = MapPanel(self, online=online)
         self.path_label = QLabel(self)
+        self.path_label.setObjectName("path_label")
+        self.vintage_label = QLabel(self)
+        self.vintage_label.setObjectName("vintage_label")
+        self.statusBar().addPermanentWidget(self.vintage_label)
         self.statusBar().addPermanentWidget(self.path_label)
         self.setCentralWidget(self._central_widget())
-        self.actions_by_id = install_menu_actions(self, self._action_specs(), self.text)
+        self.review_panel = ReviewPanel(self.text, self)
+        self.review_dock = QDockWidget(self)
+        self.review_dock.setObjectName("review_dock")
+        self.review_dock.setWidget(self.review_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.review_dock)
+        self.review_dock.setVisible(False)
+        self.menu_actions = install_menu_actions(self, self._action_specs(), self.text)
+        self.actions_by_id = self.menu_actions.actions
+        self.recent_menu = self.menu_actions.submenus["menu_recent"]
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setObjectName("autosave_timer")
 
         self.station_combo.currentIndexChanged.connect(self._choice_changed)
         self.indicator_combo.currentIndexChanged.connect(self._choice_changed)
         self.map_panel.loadFinished.connect(self._map_loaded)
         self.map_panel.mapFailed.connect(self._map_failed)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.review_dock.visibilityChanged.connect(self._review_dock_shown)
+        self.autosave_timer.timeout.connect(self.autosave_now)
+        self.setAcceptDrops(True)
         self.resize(1200, 800)
+        self._restore_layout()
+        self._retranslate_texts()
+        self._restart_autosave()
         self.set_workspace(workspace)
+        self._fill_recent_menu()
 
     def _action_specs(self) -> tuple[ActionSpec, ...]:
         return (
+            ActionSpec("new", "menu_file", "Ctrl+N", self.new_workspace_dialog),
             ActionSpec("open", "menu_file", "Ctrl+O", self.open_workspace_dialog),
-            ActionSpec("save", "menu_file", "Ctrl+S", self.save_workspace),
-            ActionSpec("quit", "menu_file", "Ctrl+Q", self.close),
-            ActionSpec("about", "menu_help", None, self.show_about),
+            ActionSpec("open_review", "menu_file", "Ctrl+R", self.open_for_review_dialog),
+            ActionSpec("import", "menu_file", "Ctrl+I", self.open_import_wizard,
+                       needs_workspace=True, changes_data=True, separator_before=True,
+                       submenu_before="menu_recent"),
+            ActionSpec("save", "menu_file", "Ctrl+S", self.save_workspace,
+                       needs_workspace=True, changes_data=True),
+            ActionSpec("review_panel", "menu_file", "Ctrl+Shift+R", self._toggle_review_panel,
+                       checkable=True, separator_before=True),
+            ActionSpec("preferences", "menu_file", "Ctrl+,", self.open_preferences,
+                       separator_before=True),
+            ActionSpec("quit", "menu_file", "Ctrl+Q", self.close, separator_before=True),
+            ActionSpec("about", "menu_help", "F1", self.show_about),
         )
 
     def _central_widget(self) -> QWidget:
         choices = QHBoxLayout()
-        for label, combo in (("station", self.station_combo),
-                             ("indicator", self.indicator_combo)):
-            caption = QLabel(self.text(label), self)
+        for caption, combo in ((self.station_caption, self.station_combo),
+                               (self.indicator_caption, self.indicator_combo)):
             caption.setBuddy(combo)
             choices.addWidget(caption)
             choices.addWidget(combo)
@@ -92,28 +168,83 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.banner)
         layout.addLayout(choices)
         layout.addWidget(self.map_panel, 1)
         return central
 
+    # --- language and preferences -----------------------------------------------------------
+    def retranslate(self, language: str) -> None:
+        """Show every word, number and date in ``language`` (``fr`` or ``en``), now."""
+        self.text = UiText(language)
+        apply_language(self.text.language)
+        self._fill_combo(self.indicator_combo, indicator_choices(self.text.language),
+                         self.indicator_combo.currentData() or DEFAULT_INDICATOR)
+        self._retranslate_texts()
+        self.set_workspace(self.workspace, self.review_session)
+
+    def _retranslate_texts(self) -> None:
+        self.menu_actions.retranslate(self.text)
+        self.station_caption.setText(self.text("station"))
+        self.indicator_caption.setText(self.text("indicator"))
+        self.banner.setText(self.text("review_banner"))
+        self.path_label.setToolTip(self.text("status_path_tip"))
+        self.review_dock.setWindowTitle(self.text("review_dock_title"))
+        self.review_panel.retranslate(self.text)
+        self._fill_recent_menu()
+
+    def open_preferences(self) -> PreferencesDialog:
+        """Open the preferences dialog (without blocking); OK applies them at once."""
+        dialog = PreferencesDialog(self.preferences, self.text, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.apply_preferences(dialog.preferences()))
+        self.preferences_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def apply_preferences(self, preferences: Preferences) -> None:
+        """Store ``preferences`` and apply what the window shows (language, autosave)."""
+        previous = self.preferences
+        self.preferences = preferences
+        self.preferences_store.save(preferences)
+        if preferences.language != previous.language or \
+                preferences.language != self.text.language:
+            self.retranslate(preferences.language)
+        self._restart_autosave()
+
     # --- workspace --------------------------------------------------------------------------
-    def set_workspace(self, workspace: Workspace | None) -> None:
-        """Show ``workspace`` (or the empty state): title, path, stations, map."""
+    def set_workspace(self, workspace: Workspace | None,
+                      review: ReviewSession | None = None) -> None:
+        """Show ``workspace`` (or the empty state): title, path, stations, map; ``review``
+        puts the window in review mode (read-only data, comments allowed)."""
         self.workspace = workspace
+        self.review_session = review if workspace is not None else None
         has_workspace = workspace is not None
-        self.actions_by_id["save"].setEnabled(has_workspace)
-        self.setWindowTitle(self.text("window_title", title=workspace.title) if has_workspace
-                            else self.text("app_name"))
+        in_review = self.review_session is not None
+        self.menu_actions.update_enabled(has_workspace, in_review)
+        self.banner.setVisible(in_review)
+        if has_workspace:
+            key = "window_title_review" if in_review else "window_title"
+            self.setWindowTitle(self.text(key, title=workspace.title))
+        else:
+            self.setWindowTitle(self.text("app_name"))
         self.path_label.setText(str(workspace.path) if has_workspace and workspace.path
                                  else "")
+        self._show_vintages()
+        self.review_panel.set_source(workspace, self.review_session)
+        if in_review:
+            self.review_dock.setVisible(True)
         stations = station_choices(workspace) if has_workspace else []
-        self._fill_combo(self.station_combo, stations, None)
+        self._fill_combo(self.station_combo, stations, self.station_combo.currentData())
         if not has_workspace:
             self.map_panel.show_message(self.text("no_workspace"))
         elif not stations:
             self.map_panel.show_message(self.text("no_stations"))
         else:
             self._choice_changed()
+
+    def in_review_mode(self) -> bool:
+        return self.review_session is not None
 
     def open_workspace(self, path: Path) -> bool:
         """Open the workspace file at ``path``; explain in a message box when it cannot."""
@@ -124,38 +255,249 @@ class MainWindow(QMainWindow):
             return False
         except Exception as error:  # noqa: BLE001  (an unreadable file must not crash the app)
             log.exception("Opening %s failed", path)
-            self._show_error(self.text("open_failed"), self._unexpected(error))
+            self.error_dialog = show_error(self, self.text("open_failed"), error, self.text)
             return False
         self.set_workspace(workspace)
+        self.recent_files.add(workspace.path)
+        self._offer_recovery(workspace.path)
+        return True
+
+    def open_for_review(self, path: Path) -> bool:
+        """Open ``path`` read-only for review: data frozen, comments saved as added."""
+        try:
+            session = ReviewSession(path)
+        except PortraitError as error:
+            self._show_error(self.text("open_failed"), str(error))
+            return False
+        except Exception as error:  # noqa: BLE001
+            log.exception("Opening %s for review failed", path)
+            self.error_dialog = show_error(self, self.text("open_failed"), error, self.text)
+            return False
+        self.set_workspace(session.workspace, review=session)
+        self.recent_files.add(session.path)
+        return True
+
+    def new_workspace_dialog(self) -> None:
+        self.confirm_unsaved(self._ask_new_workspace)
+
+    def _ask_new_workspace(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.text("new_title"), self._start_dir(),
+                                              self.text("workspace_filter"))
+        if path:
+            self.create_workspace(Path(path).with_suffix(".gpkg"))
+
+    def create_workspace(self, path: Path) -> bool:
+        try:
+            workspace = Workspace.create(path)
+        except (PortraitError, OSError) as error:
+            self._show_error(self.text("create_failed"), str(error))
+            return False
+        self.set_workspace(workspace)
+        self.recent_files.add(workspace.path)
         return True
 
     def open_workspace_dialog(self) -> None:
-        start = str(self.workspace.path.parent) if self.workspace and self.workspace.path else ""
-        path, _ = QFileDialog.getOpenFileName(self, self.text("open_title"), start,
+        self.confirm_unsaved(lambda: self._ask_path("open_title", self.open_workspace))
+
+    def open_for_review_dialog(self) -> None:
+        self.confirm_unsaved(lambda: self._ask_path("open_review_title", self.open_for_review))
+
+    def _ask_path(self, title_key: str, then: Callable[[Path], bool]) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.text(title_key), self._start_dir(),
                                               self.text("workspace_filter"))
         if path:
-            self.open_workspace(Path(path))
+            then(Path(path))
 
-    def save_workspace(self) -> None:
-        """Save atomically (``Workspace.save``): a failed save leaves the file as it was."""
+    def _start_dir(self) -> str:
+        return str(self.workspace.path.parent) if self.workspace and self.workspace.path \
+            else ""
+
+    def save_workspace(self) -> bool:
+        """Save atomically (``Workspace.save``): a failed save leaves the file as it was.
+        Refused in review mode, where only review comments are written."""
         if self.workspace is None:
-            return
+            return False
+        if self.in_review_mode():
+            self.statusBar().showMessage(self.text("review_read_only"), 8000)
+            return False
         try:
             path = self.workspace.save()
         except PortraitError as error:
             self._show_error(self.text("save_failed"), str(error))
-            return
+            return False
         except OSError as error:
             log.exception("Saving %s failed", self.workspace.path)
             self._show_error(self.text("save_failed"), self._unexpected(error))
-            return
+            return False
+        discard_autosave(path)
+        self.recent_files.add(path)
         self.statusBar().showMessage(self.text("saved", path=path), 5000)
+        return True
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.text("about_title"),
                           self.text("about_text", version=__version__, leaflet=LEAFLET_VERSION))
 
-    # --- map --------------------------------------------------------------------------------
+    # --- unsaved changes, autosave and recovery ---------------------------------------------
+    def confirm_unsaved(self, then: Callable[[], object]) -> None:
+        """Run ``then`` once unsaved changes are saved or discarded (Save / Don't save /
+        Cancel); at once when there are none."""
+        workspace = self.workspace
+        if workspace is None or not workspace.is_modified:
+            then()
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, self.text("unsaved_title"),
+                          self.text("unsaved_text", title=workspace.title),
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("unsaved_prompt")
+        save = box.addButton(self.text("button_save"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(self.text("button_discard"),
+                                QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(self.text("button_cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+
+        def answered() -> None:
+            clicked = box.clickedButton()
+            self.prompt = None
+            if clicked is save and self.save_workspace():
+                then()
+            elif clicked is discard:
+                discard_autosave(workspace.path)
+                then()
+
+        box.finished.connect(answered)
+        self.prompt = box
+        box.open()
+
+    def _restart_autosave(self) -> None:
+        minutes = self.preferences.autosave_minutes
+        self.autosave_timer.stop()
+        if minutes > 0:
+            self.autosave_timer.start(minutes * 60_000)
+
+    @Slot()
+    def autosave_now(self) -> bool:
+        """Write the recovery copy in the background if there are unsaved changes."""
+        workspace = self.workspace
+        if (workspace is None or workspace.path is None or self.in_review_mode()
+                or not workspace.is_modified or self._autosaving):
+            return False
+        self._autosaving = True
+        self._jobs.start(lambda: write_autosave(workspace), self._autosaved,
+                         self._autosave_failed)
+        return True
+
+    @Slot(object)
+    def _autosaved(self, path: Path) -> None:
+        self._autosaving = False
+        if self.workspace is None or not self.workspace.is_modified:
+            path.unlink(missing_ok=True)  # saved meanwhile: the copy is already stale
+            return
+        self.statusBar().showMessage(self.text(
+            "autosaved", time=dt.datetime.now().strftime("%H:%M"), name=path.name), 8000)
+
+    @Slot(object)
+    def _autosave_failed(self, error: BaseException) -> None:
+        self._autosaving = False
+        log.warning("Autosave failed: %s", error)
+        self.statusBar().showMessage(self.text("autosave_failed", message=error), 10000)
+
+    def _offer_recovery(self, path: Path) -> None:
+        sidecar = recovery_copy(path)
+        if sidecar is None:
+            return
+        saved = dt.datetime.fromtimestamp(sidecar.stat().st_mtime).astimezone().isoformat()
+        box = QMessageBox(QMessageBox.Icon.Question, self.text("recover_title"),
+                          self.text("recover_text", name=path.name,
+                                    time=self.text.date_time(saved)),
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("recovery_prompt")
+        recover_button = box.addButton(self.text("button_recover"),
+                                       QMessageBox.ButtonRole.AcceptRole)
+        delete_button = box.addButton(self.text("button_delete_copy"),
+                                      QMessageBox.ButtonRole.DestructiveRole)
+        later = box.addButton(self.text("button_later"), QMessageBox.ButtonRole.RejectRole)
+        box.setEscapeButton(later)
+
+        def answered() -> None:
+            clicked = box.clickedButton()
+            self.prompt = None
+            if clicked is recover_button:
+                self._recover(path, sidecar)
+            elif clicked is delete_button:
+                discard_autosave(path)
+
+        box.finished.connect(answered)
+        self.prompt = box
+        box.open()
+
+    def _recover(self, path: Path, sidecar: Path) -> None:
+        try:
+            workspace = recover(path, sidecar)
+        except PortraitError as error:
+            self._show_error(self.text("open_failed"), str(error))
+            return
+        self.set_workspace(workspace)
+        self.statusBar().showMessage(self.text("recovered"), 10000)
+
+    # --- import -----------------------------------------------------------------------------
+    def open_import_wizard(self, path: Path | None = None) -> ImportWizard | None:
+        """Open the import wizard (on ``path`` when a file was dropped)."""
+        if self.in_review_mode():
+            self.statusBar().showMessage(self.text("review_read_only"), 8000)
+            return None
+        if self.workspace is None:
+            self.statusBar().showMessage(self.text("import_needs_workspace"), 8000)
+            return None
+        wizard = ImportWizard(self.workspace, self.text, path, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.imported.connect(self._imported)
+        wizard.destroyed.connect(self._wizard_closed)
+        self.import_wizard = wizard
+        wizard.open()
+        return wizard
+
+    @Slot(list)
+    def _imported(self, reports: list) -> None:
+        """Refresh what depends on the data: stations, map, vintages."""
+        if self.workspace is None:
+            return
+        if not self.workspace.is_modified:
+            discard_autosave(self.workspace.path)
+        self.set_workspace(self.workspace)
+        if reports:
+            report = reports[-1]
+            self.statusBar().showMessage(self.text(
+                "imported_status", name=Path(report.source_path).name,
+                kept=self.text.number(report.rows_kept)), 8000)
+
+    @Slot()
+    def _wizard_closed(self) -> None:
+        self.import_wizard = None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A workspace file is opened; any other file goes to the import wizard."""
+        path = _dropped_file(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.handle_dropped_file(path)
+
+    def handle_dropped_file(self, path: Path) -> None:
+        if path.suffix.lower() == ".gpkg" and _is_workspace(path):
+            self.confirm_unsaved(lambda: self.open_workspace(path))
+        else:
+            self.open_import_wizard(path)
+
+    # --- map and review ---------------------------------------------------------------------
     def map_options(self) -> MapOptions | None:
         """The map the current choices ask for (None without a station)."""
         station_id = self.station_combo.currentData()
@@ -169,6 +511,10 @@ class MainWindow(QMainWindow):
         options = self.map_options()
         if options is None:
             return
+        self.review_panel.set_target(
+            "section", map_section_id(options.station_id, options.indicator_id),
+            self.text("review_section_label", station=self.station_combo.currentText(),
+                      indicator=self.indicator_combo.currentText()))
         self.statusBar().showMessage(
             self.text("map_preparing", station=self.station_combo.currentText()))
         self.map_panel.show_station(self.workspace, options)
@@ -183,6 +529,55 @@ class MainWindow(QMainWindow):
         message = str(error) if isinstance(error, PortraitError) else self._unexpected(error)
         self.statusBar().clearMessage()
         self.map_panel.show_message(self.text("map_failed", message=message))
+
+    def _toggle_review_panel(self) -> None:
+        self.review_dock.setVisible(self.actions_by_id["review_panel"].isChecked())
+
+    @Slot(bool)
+    def _review_dock_shown(self, shown: bool) -> None:
+        if not self.isMinimized():
+            self.actions_by_id["review_panel"].setChecked(self.review_dock.isVisibleTo(self))
+
+    # --- status bar and recent files --------------------------------------------------------
+    def _show_vintages(self) -> None:
+        """Short text in the status bar; each layer's source file and date in the tooltip."""
+        workspace = self.workspace
+        if workspace is None:
+            self.vintage_label.setText("")
+            self.vintage_label.setToolTip("")
+            return
+        vintages = layer_vintages(workspace)
+        year = census_year(workspace)
+        short = [self.text("vintage_census", year=year)] if year else []
+        if vintages:
+            latest = max(v.imported_at for v in vintages)
+            short.append(self.text("vintage_imports", count=len(vintages),
+                                   date=self.text.date(latest)))
+        tip = [f"<b>{self.text('vintage_tip_title')}</b>"]
+        tip += [self.text("vintage_tip_layer", layer=self.text.layer_name(v.layer),
+                          source=v.source, date=self.text.date(v.imported_at))
+                for v in vintages]
+        if year:
+            tip.append(self.text("vintage_tip_census", year=year))
+        self.vintage_label.setText(" · ".join(short) or self.text("vintage_none"))
+        self.vintage_label.setToolTip("<br>".join(tip))
+
+    @Slot()
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent_files.paths()
+        for number, path in enumerate(paths, start=1):
+            action = self.recent_menu.addAction(f"&{number} {path.name}")
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.setData(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_recent(p))
+        if not paths:
+            empty = self.recent_menu.addAction(self.text("recent_empty"))
+            empty.setEnabled(False)
+
+    def open_recent(self, path: Path) -> None:
+        self.confirm_unsaved(lambda: self.open_workspace(path))
 
     # --- helpers ----------------------------------------------------------------------------
     def _fill_combo(self, combo: QComboBox, choices: list[Choice], selected: str | None) -> None:
@@ -201,6 +596,58 @@ class MainWindow(QMainWindow):
     def _show_error(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
 
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes) and geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray | bytes) and state:
+            self.restoreState(QByteArray(state))
+
+    def _save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        wizard = self.import_wizard
+        if wizard is not None and wizard.is_running():
+            event.ignore()  # stop the import first: it writes the workspace file
+            wizard.reject()
+            return
+        if not self._close_confirmed and self.workspace is not None and \
+                self.workspace.is_modified:
+            event.ignore()
+            self.confirm_unsaved(self._close_after_prompt)
+            return
+        self._save_layout()
+        self.autosave_timer.stop()
+        self.review_panel.shut_down()
+        self._jobs.shut_down()
         self.map_panel.shut_down()
         super().closeEvent(event)
+
+    def _close_after_prompt(self) -> None:
+        self._close_confirmed = True
+        self.close()
+
+
+def _dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile() and Path(url.toLocalFile()).is_file():
+            return Path(url.toLocalFile())
+    return None
+
+
+def _is_workspace(path: Path) -> bool:
+    try:
+        read_metadata(path)
+    except NotAWorkspaceError:
+        return False
+    except PortraitError:
+        return True  # unreadable: opening it will say why
+    return True
+

@@ -1,0 +1,295 @@
+"""The officer's preferences: a typed model, its storage in QSettings, and the dialog.
+
+``Preferences`` is a plain dataclass so the rest of the application reads typed values, never
+raw settings strings. It is stored under ``preferences/`` with a ``version`` key: a later
+version can convert older values, and values written by a newer version (or damaged by hand)
+fall back to the defaults instead of breaking the start-up.
+
+The metric CRS must be projected in metres (``portrait.crs.require_metric``): distances and
+densities computed in degrees would be silently wrong.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+from PySide6.QtCore import QSettings, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from portrait.crs import METRIC_CRS, require_metric
+from portrait.errors import PortraitError
+from ui.strings import LANGUAGES, UiText, default_language
+
+log = logging.getLogger(__name__)
+
+PREFERENCES_VERSION = 1
+_GROUP = "preferences"
+#: Where QSettings keeps the preferences, recent files and window layout.
+ORGANISATION = "Portrait de quartier"
+APPLICATION = "Portrait de quartier"
+
+
+def user_settings() -> QSettings:
+    """The officer's own settings (under the XDG config folder on Linux, the registry on
+    Windows); tests pass an INI file instead."""
+    return QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, ORGANISATION,
+                     APPLICATION)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What the officer can set once for every workspace."""
+
+    language: str = "fr"
+    #: The projected CRS (metres) in which distances and areas are measured.
+    metric_crs: str = METRIC_CRS
+    #: Walking distances (m) around community services used for coverage.
+    coverage_distances: tuple[int, ...] = (500, 1_000)
+    #: Incident counts below this are suppressed in published cells (k-anonymity).
+    incident_min_cell: int = 5
+    #: Survey results on fewer respondents than this are not shown.
+    survey_min_n: int = 30
+    #: Minutes between autosaves of unsaved changes to a recovery copy (0 = never).
+    autosave_minutes: int = 5
+    version: int = PREFERENCES_VERSION
+
+    @classmethod
+    def defaults(cls) -> Preferences:
+        """Defaults, in the system's language."""
+        return cls(language=default_language())
+
+    def problems(self) -> list[str]:
+        """Keys of the values that cannot be used (empty when all are valid)."""
+        found = []
+        if self.language not in LANGUAGES:
+            found.append("language")
+        if metric_crs_problem(self.metric_crs):
+            found.append("metric_crs")
+        if not self.coverage_distances or any(d <= 0 for d in self.coverage_distances):
+            found.append("coverage_distances")
+        if self.incident_min_cell < 1:
+            found.append("incident_min_cell")
+        if self.survey_min_n < 1:
+            found.append("survey_min_n")
+        if self.autosave_minutes < 0:
+            found.append("autosave_minutes")
+        return found
+
+
+def metric_crs_problem(crs: str) -> tuple[str, str] | None:
+    """Why ``crs`` cannot be the metric CRS, or None when it can: a string-table key
+    (``crs_empty``, ``crs_unknown``, ``crs_not_metric``) and the CRS's name for the message."""
+    crs = crs.strip()
+    if not crs:
+        return ("crs_empty", "")
+    try:
+        parsed = CRS.from_user_input(crs)
+    except CRSError:
+        return ("crs_unknown", crs)
+    try:
+        require_metric(parsed, "The CRS")
+    except PortraitError:
+        return ("crs_not_metric", parsed.name)
+    return None
+
+
+class PreferencesStore:
+    """Reads and writes ``Preferences`` in a QSettings (the user's, or a test's INI file)."""
+
+    def __init__(self, settings: QSettings):
+        self.settings = settings
+
+    def load(self) -> Preferences:
+        defaults = Preferences.defaults()
+        settings = self.settings
+        settings.beginGroup(_GROUP)
+        try:
+            if not settings.contains("version"):
+                return defaults
+            version = _int(settings.value("version"), PREFERENCES_VERSION)
+            if version > PREFERENCES_VERSION:
+                log.warning("Preferences were written by a newer version (%s); using defaults.",
+                            version)
+                return defaults
+            stored = Preferences(
+                language=str(settings.value("language", defaults.language)),
+                metric_crs=str(settings.value("metric_crs", defaults.metric_crs)),
+                coverage_distances=_distances(settings.value("coverage_distances"),
+                                              defaults.coverage_distances),
+                incident_min_cell=_int(settings.value("incident_min_cell"),
+                                       defaults.incident_min_cell),
+                survey_min_n=_int(settings.value("survey_min_n"), defaults.survey_min_n),
+                autosave_minutes=_int(settings.value("autosave_minutes"),
+                                      defaults.autosave_minutes),
+            )
+        finally:
+            settings.endGroup()
+        bad = stored.problems()
+        if bad:  # one damaged value must not cost the others
+            log.warning("Ignoring invalid stored preference(s): %s", ", ".join(bad))
+            stored = dataclasses.replace(stored, **{key: getattr(defaults, key) for key in bad})
+        return stored
+
+    def save(self, preferences: Preferences) -> None:
+        settings = self.settings
+        settings.beginGroup(_GROUP)
+        settings.setValue("version", PREFERENCES_VERSION)
+        settings.setValue("language", preferences.language)
+        settings.setValue("metric_crs", preferences.metric_crs)
+        settings.setValue("coverage_distances",
+                          ",".join(str(d) for d in preferences.coverage_distances))
+        settings.setValue("incident_min_cell", preferences.incident_min_cell)
+        settings.setValue("survey_min_n", preferences.survey_min_n)
+        settings.setValue("autosave_minutes", preferences.autosave_minutes)
+        settings.endGroup()
+        settings.sync()
+
+
+def _int(value: object, default: int) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _distances(value: object, default: tuple[int, ...]) -> tuple[int, ...]:
+    if value is None:
+        return default
+    parts = value if isinstance(value, list) else str(value).split(",")
+    try:
+        return tuple(int(str(part).strip()) for part in parts if str(part).strip()) or default
+    except ValueError:
+        return default
+
+
+class PreferencesDialog(QDialog):
+    """Edits a copy of the preferences; ``preferences()`` returns the edited values.
+
+    OK stays disabled while the CRS is not a metric one, with the reason shown under it.
+    """
+
+    def __init__(self, preferences: Preferences, text: UiText, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("preferences_dialog")
+        self.text = text
+        self._version = preferences.version
+        self.setWindowTitle(text("preferences_title"))
+
+        self.language_combo = QComboBox(self)
+        self.language_combo.setObjectName("language_combo")
+        for language in LANGUAGES:
+            self.language_combo.addItem(text(f"language_{language}"), language)
+        self.crs_edit = QLineEdit(self)
+        self.crs_edit.setObjectName("crs_edit")
+        self.crs_edit.setToolTip(text("crs_tooltip"))
+        self.crs_message = QLabel(self)
+        self.crs_message.setObjectName("crs_message")
+        self.crs_message.setWordWrap(True)
+        self.crs_message.setStyleSheet("color: #a61b1b;")
+        self.distance_spins = [self._spin(50, 10_000, 50, " m") for _ in range(2)]
+        self.k_spin = self._spin(1, 100, 1)
+        self.n_spin = self._spin(1, 1_000, 1)
+        self.autosave_spin = self._spin(0, 120, 1, " min")
+        self.autosave_spin.setSpecialValueText(text("autosave_off"))
+        autosave_note = QLabel(text("autosave_note"), self)
+        autosave_note.setWordWrap(True)
+        autosave_note.setObjectName("autosave_note")
+
+        distances = QHBoxLayout()
+        for spin in self.distance_spins:
+            distances.addWidget(spin)
+        distances.addStretch(1)
+        form = QFormLayout()
+        form.addRow(text("pref_language"), self.language_combo)
+        form.addRow(text("pref_metric_crs"), self.crs_edit)
+        form.addRow(self.crs_message)  # full width: the reason can be long
+        form.addRow(text("pref_coverage"), distances)
+        form.addRow(text("pref_incident_k"), self.k_spin)
+        form.addRow(text("pref_survey_n"), self.n_spin)
+        form.addRow(text("pref_autosave"), self.autosave_spin)
+        form.addRow(autosave_note)
+
+        self.defaults_button = QPushButton(text("button_defaults"), self)
+        self.ok_button = QPushButton(text("button_ok"), self)
+        self.ok_button.setObjectName("ok_button")
+        self.ok_button.setDefault(True)
+        cancel_button = QPushButton(text("button_cancel"), self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.defaults_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.ok_button)
+        buttons.addWidget(cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.crs_edit.textChanged.connect(self._check_crs)
+        self.defaults_button.clicked.connect(self._restore_defaults)
+        self.ok_button.clicked.connect(self.accept)
+        cancel_button.clicked.connect(self.reject)
+        self.setMinimumWidth(660)
+        self.show_preferences(preferences)
+
+    def _spin(self, low: int, high: int, step: int, suffix: str = "") -> QSpinBox:
+        spin = QSpinBox(self)
+        spin.setRange(low, high)
+        spin.setSingleStep(step)
+        spin.setSuffix(suffix)
+        spin.setGroupSeparatorShown(True)
+        spin.setLocale(self.text.locale())
+        spin.setMinimumWidth(110)
+        spin.setMaximumWidth(140)
+        return spin
+
+    def show_preferences(self, preferences: Preferences) -> None:
+        self.language_combo.setCurrentIndex(
+            max(self.language_combo.findData(preferences.language), 0))
+        self.crs_edit.setText(preferences.metric_crs)
+        distances = list(preferences.coverage_distances) + [1_000, 1_000]
+        for spin, distance in zip(self.distance_spins, distances, strict=False):
+            spin.setValue(distance)
+        self.k_spin.setValue(preferences.incident_min_cell)
+        self.n_spin.setValue(preferences.survey_min_n)
+        self.autosave_spin.setValue(preferences.autosave_minutes)
+        self._check_crs()
+
+    def preferences(self) -> Preferences:
+        distances = sorted({spin.value() for spin in self.distance_spins})
+        return Preferences(
+            language=self.language_combo.currentData(),
+            metric_crs=self.crs_edit.text().strip(),
+            coverage_distances=tuple(distances),
+            incident_min_cell=self.k_spin.value(),
+            survey_min_n=self.n_spin.value(),
+            autosave_minutes=self.autosave_spin.value(),
+            version=self._version,
+        )
+
+    @Slot()
+    def _check_crs(self) -> None:
+        problem = metric_crs_problem(self.crs_edit.text())
+        self.crs_message.setText(self.text(problem[0], name=problem[1]) if problem else "")
+        self.crs_message.setVisible(problem is not None)
+        self.ok_button.setEnabled(problem is None)
+        self.adjustSize()
+
+    @Slot()
+    def _restore_defaults(self) -> None:
+        self.show_preferences(dataclasses.replace(
+            Preferences.defaults(), language=self.language_combo.currentData()))

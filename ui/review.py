@@ -1,0 +1,212 @@
+"""The review panel: comments and "reviewed" marks on the map section being shown.
+
+In review mode (a commander reading an officer's workspace) the panel lets the reviewer write
+a comment on the current section and mark it reviewed; ``portrait.review.ReviewSession``
+writes each item to the file at once, on the panel's background runner, so the window never
+waits on a large file. Outside review mode the panel only lists the comments received.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from portrait.review import ReviewItem, ReviewSession, review_items, reviewed_mark
+from portrait.workspace import Workspace
+from ui.error_dialog import ErrorDialog, show_error
+from ui.strings import UiText
+from ui.worker import QtJobRunner
+
+log = logging.getLogger(__name__)
+
+
+class ReviewPanel(QWidget):
+    """Lists review items (newest first) and, in review mode, adds new ones.
+
+    ``saved(item)`` fires once an item is in the file, ``failed(error)`` when it could not be
+    written (the file is then unchanged and the text stays in the box to try again).
+    """
+
+    saved = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, text: UiText, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("review_panel")
+        self.text = text
+        self.session: ReviewSession | None = None
+        self.workspace: Workspace | None = None
+        self.target: tuple[str, str, str] | None = None
+        self.error_dialog: ErrorDialog | None = None
+        self._jobs = QtJobRunner(self)
+        self._busy = False
+
+        self.section_label = QLabel(self)
+        self.section_label.setObjectName("review_section")
+        self.section_label.setWordWrap(True)
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("review_status")
+        self.status_label.setWordWrap(True)
+        self.list_caption = QLabel(self)
+        self.list = QListWidget(self)
+        self.list.setObjectName("review_list")
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.list.setStyleSheet(
+            "QListWidget::item { padding: 6px 4px; border-bottom: 1px solid #d0d0d0; }")
+        self.comment_edit = QPlainTextEdit(self)
+        self.comment_edit.setObjectName("review_comment_edit")
+        self.comment_edit.setMaximumHeight(110)
+        self.add_button = QPushButton(self)
+        self.add_button.setObjectName("review_add_button")
+        self.mark_button = QPushButton(self)
+        self.mark_button.setObjectName("review_mark_button")
+        self.message = QLabel(self)
+        self.message.setObjectName("review_message")
+        self.message.setWordWrap(True)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.mark_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.section_label)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.comment_edit)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addSpacing(6)
+        layout.addWidget(self.list_caption)
+        layout.addWidget(self.list, 1)
+
+        self.add_button.clicked.connect(self.add_comment)
+        self.mark_button.clicked.connect(self.mark_reviewed)
+        self.comment_edit.textChanged.connect(self._update_controls)
+        self.retranslate(text)
+
+    # --- state ------------------------------------------------------------------------------
+    def set_source(self, workspace: Workspace | None, session: ReviewSession | None) -> None:
+        """Show the items of ``workspace``; ``session`` (review mode) allows adding some."""
+        self.workspace = workspace
+        self.session = session
+        for widget in (self.comment_edit, self.add_button, self.mark_button):
+            widget.setVisible(session is not None)
+        self.message.setText("")
+        self.refresh()
+
+    def set_target(self, target_kind: str, target_id: str, label: str) -> None:
+        """The section the comments and marks are about (the map being shown)."""
+        self.target = (target_kind, target_id, label)
+        self.refresh()
+
+    def items(self) -> list[ReviewItem]:
+        if self.session is not None:
+            return self.session.items()
+        if self.workspace is not None:
+            return review_items(self.workspace.layer("records"))
+        return []
+
+    def retranslate(self, text: UiText) -> None:
+        self.text = text
+        self.comment_edit.setPlaceholderText(text("review_placeholder"))
+        self.add_button.setText(text("review_add"))
+        self.mark_button.setText(text("review_mark"))
+        self.list_caption.setText(text("review_list_caption"))
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        items = self.items()
+        if self.target is None:
+            self.section_label.setText(self.text("review_no_section"))
+            self.status_label.setText("")
+        else:
+            kind, target_id, label = self.target
+            self.section_label.setText(self.text("review_section", section=label))
+            mark = reviewed_mark(items, kind, target_id)
+            self.status_label.setText(
+                self.text("review_marked", author=mark.author,
+                          time=self.text.date_time(mark.created_at))
+                if mark else self.text("review_not_marked"))
+        self.list.clear()
+        for item in reversed(items):
+            self.list.addItem(self._list_item(item))
+        if not items:
+            self.list.addItem(QListWidgetItem(self.text("review_none")))
+        self._update_controls()
+
+    def _list_item(self, item: ReviewItem) -> QListWidgetItem:
+        when = self.text.date_time(item.created_at)
+        section = item.target_label or item.target_id
+        if item.is_mark:
+            body = self.text("review_item_mark", author=item.author, time=when,
+                             section=section)
+        else:
+            body = self.text("review_item_comment", author=item.author, time=when,
+                             section=section, comment=item.text)
+        entry = QListWidgetItem(body)
+        entry.setData(Qt.ItemDataRole.UserRole, item.record_id)
+        entry.setToolTip(item.created_at)
+        return entry
+
+    @Slot()
+    def _update_controls(self) -> None:
+        ready = self.session is not None and self.target is not None and not self._busy
+        self.add_button.setEnabled(ready and bool(self.comment_edit.toPlainText().strip()))
+        self.mark_button.setEnabled(ready)
+        self.comment_edit.setReadOnly(self._busy)
+
+    # --- adding -----------------------------------------------------------------------------
+    @Slot()
+    def add_comment(self) -> None:
+        if self.session is None or self.target is None:
+            return
+        kind, target_id, label = self.target
+        self._start(functools.partial(self.session.add_comment, kind, target_id,
+                                      self.comment_edit.toPlainText(), label))
+
+    @Slot()
+    def mark_reviewed(self) -> None:
+        if self.session is None or self.target is None:
+            return
+        kind, target_id, label = self.target
+        self._start(functools.partial(self.session.mark_reviewed, kind, target_id, label))
+
+    def _start(self, job: functools.partial) -> None:
+        self._busy = True
+        self.message.setText(self.text("review_saving"))
+        self._update_controls()
+        self._jobs.start(job, self._saved, self._failed)
+
+    @Slot(object)
+    def _saved(self, item: ReviewItem) -> None:
+        self._busy = False
+        if not item.is_mark:
+            self.comment_edit.clear()
+        self.message.setText(self.text("review_saved"))
+        self.refresh()
+        self.saved.emit(item)
+
+    @Slot(object)
+    def _failed(self, error: BaseException) -> None:
+        self._busy = False
+        self.message.setText("")
+        self._update_controls()
+        self.error_dialog = show_error(self, self.text("review_save_failed"), error, self.text)
+        self.failed.emit(error)
+
+    def shut_down(self) -> None:
+        self._jobs.shut_down()
