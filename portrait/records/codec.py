@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import math
 import types
 import typing
 from typing import Any, Union
@@ -29,6 +28,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from portrait.errors import PortraitError
+from portrait.portrait_model import clean
 
 
 def encode(value: Any) -> Any:
@@ -40,31 +40,9 @@ def encode(value: Any) -> Any:
         return {"wkb": shapely.to_wkb(value, hex=True)}
     if isinstance(value, dict):
         return {str(k): encode(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [encode(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [encode(v) for v in value.tolist()]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if hasattr(value, "isoformat"):  # pandas Timestamp
-        return value.isoformat()
-    if value is None or isinstance(value, str):
-        return value
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [encode(v) for v in (value.tolist() if isinstance(value, np.ndarray) else value)]
+    return clean(value)  # scalars: the same rules as a portrait's JSON
 
 
 def decode(hint: Any, data: Any) -> Any:
