@@ -23,7 +23,7 @@ run: $(STAMP)
 	$(BIN)/portrait $(ARGS)
 
 test: $(STAMP)
-	@scripts/system-deps.sh $(VENV) offscreen
+	@scripts/system-deps.sh $(VENV) test
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)

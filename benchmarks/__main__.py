@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     portrait = commands.add_parser("portrait", help="portraits of the large demo city's stations")
     portrait.add_argument("--workspace", type=Path,
                           default=Path("/tmp/portrait-bench-demo/demo.gpkg"))
+    briefs = commands.add_parser("briefs", help="PDF, Excel and map briefs of the large demo")
+    briefs.add_argument("--workspace", type=Path,
+                        default=Path("/tmp/portrait-bench-demo/demo.gpkg"))
+    briefs.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args(argv)
     if args.name == "demo":
         from benchmarks.bench_demo import run
@@ -49,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.bench_portrait import run
 
         run(args.workspace)
+    elif args.name == "briefs":
+        from benchmarks.bench_briefs import run
+
+        run(args.workspace, args.jobs)
     return 0
 
 

@@ -68,6 +68,24 @@ def build_parser() -> argparse.ArgumentParser:
                         "incident)")
     report.add_argument("--json", dest="out", type=Path, required=True,
                         help="where to write (\"-\" for standard output)")
+
+    brief = commands.add_parser("brief", help="write a station's briefs (PDF, Excel, "
+                                "interactive map) for the station or for partners")
+    brief.add_argument("workspace", type=Path)
+    which = brief.add_mutually_exclusive_group(required=True)
+    which.add_argument("--station", help="station id (e.g. 38 or \"PDQ 38\")")
+    which.add_argument("--all-stations", action="store_true", help="every station")
+    brief.add_argument("--audience", choices=("internal", "partner"), default="partner",
+                       help="partner: suppressed small counts, no incident points, no "
+                       "confidential notes (default); internal: everything")
+    brief.add_argument("--format", default="pdf,xlsx,html",
+                       help="comma-separated formats among pdf, xlsx, html (default: all)")
+    brief.add_argument("--lang", choices=("fr", "en"), default="fr")
+    brief.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD")
+    brief.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD")
+    brief.add_argument("--jobs", type=int, default=None,
+                       help="processes for --all-stations (default: one per core)")
+    brief.add_argument("--out", type=Path, required=True, help="folder to write into")
     return parser
 
 
@@ -96,6 +114,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _readers()
     if args.command == "report":
         return _report(args)
+    if args.command == "brief":
+        return _brief(args)
     workspace = args.workspace if args.command == "open" else None
     return _gui(workspace)
 
@@ -210,6 +230,44 @@ def _report(args: argparse.Namespace) -> int:
         print(f"\n{len(written)} portrait(s) ({period_text}) written to {args.out} in "
               f"{time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _brief(args: argparse.Namespace) -> int:
+    from exports.brief_model import BriefOptions
+    from exports.briefs import parse_formats, write_all_station_briefs, write_station_briefs
+    from portrait.engine import prepare
+    from portrait.workspace import Workspace
+
+    formats = parse_formats(args.format)
+    period = (_date(args.date_from, "--from"), _date(args.date_to, "--to"))
+    period = None if period == (None, None) else period
+    if not args.workspace.exists():
+        raise PortraitError(f"Workspace {args.workspace} not found.")
+    started = time.perf_counter()
+    workspace = Workspace.open(args.workspace)
+    data = prepare(workspace)
+    options = BriefOptions(audience=args.audience, language=args.lang)
+    if args.station is not None:
+        written = [write_station_briefs(workspace, data, args.station, options, formats,
+                                        args.out, period)]
+    else:
+        written = write_all_station_briefs(workspace, data, options, formats, args.out, period,
+                                           jobs=args.jobs, progress=_progress_bar)
+        print(file=sys.stderr)
+    files = sum(len(w.paths) for w in written)
+    print(f"{files} file(s) for {len(written)} station(s) ({args.audience}, {args.lang}) "
+          f"written to {args.out} in {time.perf_counter() - started:.1f} s")
+    for item in written if len(written) == 1 else []:
+        for path in item.paths.values():
+            print(f"  {path}")
+    return 0
+
+
+def _progress_bar(done: int, total: int, station_id: str) -> None:
+    width = 30
+    filled = int(width * done / max(total, 1))
+    print(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} PDQ {station_id:<6}",
+          end="", file=sys.stderr, flush=True)
 
 
 def _date(text: str | None, option: str):

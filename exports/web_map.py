@@ -11,12 +11,17 @@ polygons are simplified (5 m) and coordinates rounded (6 decimals, about 10 cm),
 station has many incidents they are counted in square cells instead of drawn one by one.
 
 The page exposes ``window.portraitMap`` (the Leaflet map) and ``window.portraitLayers``
-(the layers by key: ``stations``, ``census``, ``incidents``, ``services``) so the desktop
-view and the tests can reach them from JavaScript.
+(the layers by key: ``stations``, ``census``, ``incidents``, ``services``, and when there is
+something to draw ``hot_spots`` and ``survey_areas`` from ``exports.map_portrait_layers``),
+``window.portraitCounts`` (incidents drawn) so the desktop view and the tests can reach them
+from JavaScript. A click on a feature with a ``kind`` and an ``id`` calls
+``window.portraitOnFeature(kind, id)`` when the page defines it (the desktop view does, through
+its web channel); a page opened in a browser has no such function and ignores clicks.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import os
@@ -49,6 +54,7 @@ from portrait.census import indicator_table
 from portrait.crs import MAP_CRS
 from portrait.errors import PortraitError
 from portrait.indicators import indicator
+from portrait.portrait_model import Portrait
 from portrait.services import service_type_label
 from portrait.workspace import Workspace
 
@@ -62,6 +68,9 @@ SERVICE_MARGIN_M = 250.0
 NEIGHBOUR_MARGIN_M = 1500.0
 #: A census area is drawn when at least this share of it lies in the station.
 MIN_AREA_OVERLAP = 0.05
+#: Legend note of partner maps (cells under the threshold are not drawn).
+CELLS_HIDDEN = {"fr": "carrés de moins de {k} incidents non affichés ({cells})",
+                "en": "squares with fewer than {k} incidents not shown ({cells})"}
 BACKGROUND_COLOUR = "#f2f1ec"
 INCIDENT_FILL = "#d95f0e"
 INCIDENT_STROKE = "#662506"
@@ -91,6 +100,11 @@ _BIND_TEXT = JsCode("""function (feature, layer) {
     if (p.tip) { layer.bindTooltip(p.tip, {sticky: true}); }
     if (p.popup) { layer.bindPopup(p.popup); }
     if (p.radius && layer.setRadius) { layer.setRadius(p.radius); }
+    if (p.kind && p.id !== undefined) {
+        layer.on("click", function () {
+            if (window.portraitOnFeature) { window.portraitOnFeature(p.kind, String(p.id)); }
+        });
+    }
 }""")
 
 
@@ -105,47 +119,75 @@ class MapOptions:
     online_tiles: bool = False
     language: str = "fr"
     cell_size_m: int = 200
+    #: "internal": incident points (cells past ``max_points``); "partner": never a point,
+    #: only cells with at least ``min_cell_count`` incidents, and census values of small
+    #: areas hidden (Statistics Canada's rules).
+    audience: str = "internal"
+    min_cell_count: int = 5
+    #: Inclusive ISO dates of the incidents drawn (None: all of them).
+    period: tuple[str, str] | None = None
+    min_population: float = 40
+    min_population_income: float = 250
+    #: Incidents drawn: only these common categories, only those carrying one of these issue
+    #: tags (None: no filter).
+    categories: tuple[str, ...] | None = None
+    tags: tuple[str, ...] | None = None
+    #: Open at this centre (latitude, longitude) and zoom instead of fitting the station: a
+    #: map redrawn for a filter keeps the officer's view.
+    view: tuple[float, float, float] | None = None
+    #: Keys of layers drawn but switched off (the officer unticked them).
+    hidden_layers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class _DrawnLayer:
     layer: folium.GeoJson
     legend: str
+    count: int | None = None
 
 
-def build_station_map(workspace: Workspace, options: MapOptions) -> folium.Map:
+def build_station_map(workspace: Workspace, options: MapOptions,
+                      portrait: Portrait | None = None) -> folium.Map:
     """The folium map of ``options.station_id``: boundaries, census shading, incidents and
-    services, each a layer of the layer control."""
+    services, each a layer of the layer control; with ``portrait`` (of the same station), its
+    hot-spot cells too."""
+    from exports.map_portrait_layers import portrait_layers  # it builds on this module
+
     stations = workspace.layer("stations")
     station = _station_geometry(stations, options.station_id)
     bounds = _lat_lon_bounds(station, stations.crs)
     fmap = _blank_map(bounds, options)
     drawn = {
         "census": _census_layer(workspace, station, options),
+        **portrait_layers(workspace, station, options, portrait),
         "incidents": _incidents_layer(workspace.layer("incidents"), station, options),
         "stations": _stations_layer(stations, station, options),
         "services": _services_layer(workspace.layer("services"), station, options),
     }
-    for item in drawn.values():
+    for key, item in drawn.items():
+        item.layer.show = key not in options.hidden_layers
         item.layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     _LegendControl("".join(item.legend for item in drawn.values())).add_to(fmap)
-    _PortraitHooks({key: item.layer for key, item in drawn.items()},
-                   options.station_id).add_to(fmap)
-    fmap.fit_bounds(bounds)
+    _PortraitHooks({key: item.layer for key, item in drawn.items()}, options.station_id,
+                   {key: item.count for key, item in drawn.items() if item.count is not None}
+                   ).add_to(fmap)
+    if options.view is None:
+        fmap.fit_bounds(bounds)
     return fmap
 
 
-def station_map_html(workspace: Workspace, options: MapOptions) -> str:
+def station_map_html(workspace: Workspace, options: MapOptions,
+                     portrait: Portrait | None = None) -> str:
     """The complete HTML page of the station map."""
-    return build_station_map(workspace, options).get_root().render()
+    return build_station_map(workspace, options, portrait).get_root().render()
 
 
-def write_station_map(workspace: Workspace, options: MapOptions, path: str | os.PathLike[str]
-                      ) -> Path:
+def write_station_map(workspace: Workspace, options: MapOptions, path: str | os.PathLike[str],
+                      portrait: Portrait | None = None) -> Path:
     """Write the station map page to ``path`` atomically (a reader never sees half a page)."""
     path = Path(path)
-    page = station_map_html(workspace, options)
+    page = station_map_html(workspace, options, portrait)
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")  # umask permissions
     try:
         temp.write_text(page, encoding="utf-8")
@@ -173,7 +215,10 @@ def _station_geometry(stations: gpd.GeoDataFrame, station_id: str) -> shapely.Ge
 def _blank_map(bounds: list[list[float]], options: MapOptions) -> folium.Map:
     """A map with no CDN links: Leaflet from the package, tiles only when online."""
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    fmap = folium.Map(location=centre, zoom_start=13, tiles=None, control_scale=False,
+    zoom = 13
+    if options.view is not None:
+        centre, zoom = [options.view[0], options.view[1]], options.view[2]
+    fmap = folium.Map(location=centre, zoom_start=zoom, tiles=None, control_scale=False,
                       prefer_canvas=True, font_size="13px")
     fmap.default_js = []  # instance lists: folium's class lists point to CDNs
     fmap.default_css = []
@@ -203,11 +248,16 @@ def _census_layer(workspace: Workspace, station: shapely.Geometry,
     table = indicator_table(workspace.layer("census_values"))
     by_area = table[item.id] if item.id in table.columns else pd.Series(dtype=float)
     values = areas["area_id"].astype(object).map(by_area).astype(float).to_numpy()
+    if options.audience == "partner" and "population" in table.columns:
+        limit = options.min_population_income if "income" in item.id else \
+            options.min_population
+        population = areas["area_id"].astype(object).map(table["population"]).astype(float)
+        values = np.where(population.fillna(0.0).to_numpy() < limit, np.nan, values)
     classes = quantile_classes(values, YLGNBU)
     names = areas["name"].fillna(areas["area_id"]).astype(str)
     properties = [
         {
-            "id": str(area_id),
+            "id": str(area_id), "kind": "census_area",
             "tip": f"{_escape(name)}<br>{_escape(format_value(value, item, language))}",
             "style": {"fillColor": colour, "fillOpacity": CENSUS_OPACITY, "color": "#ffffff",
                       "weight": 0.6},
@@ -243,11 +293,25 @@ def _areas_over(areas: gpd.GeoDataFrame, station: shapely.Geometry) -> gpd.GeoDa
 def _incidents_layer(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
                      options: MapOptions) -> _DrawnLayer:
     located, unlocated = _station_incidents(incidents, station, options.station_id)
+    if options.period is not None and len(located):
+        dates = located["date"]
+        located = located[(dates >= pd.Timestamp(options.period[0])) &
+                          (dates < pd.Timestamp(options.period[1]) + pd.Timedelta(days=1))]
+    from exports.map_portrait_layers import filter_incidents, filter_note
+
+    located = filter_incidents(located, options)
     note = map_text("unlocated", options.language,
                     count=format_count(unlocated, options.language)) if unlocated else None
-    if len(located) > options.max_points:
-        return _incident_cells_layer(located, options, note)
-    return _incident_points_layer(located, options, note)
+    chosen = filter_note(options)
+    if chosen:
+        note = f"{chosen} — {note}" if note else chosen
+    if options.audience == "partner":
+        drawn = _incident_cells_layer(located, options, note, min_count=options.min_cell_count)
+    elif len(located) > options.max_points:
+        drawn = _incident_cells_layer(located, options, note)
+    else:
+        drawn = _incident_points_layer(located, options, note)
+    return dataclasses.replace(drawn, count=len(located))
 
 
 def _station_incidents(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
@@ -287,17 +351,25 @@ def _incident_points_layer(located: gpd.GeoDataFrame, options: MapOptions,
 
 
 def _incident_cells_layer(located: gpd.GeoDataFrame, options: MapOptions,
-                          note: str | None) -> _DrawnLayer:
+                          note: str | None, min_count: int = 1) -> _DrawnLayer:
     """Incidents counted in square cells, drawn as circles at the cells' centres.
 
     Thousands of dots say less and weigh megabytes; circles (area growing with the count)
     leave the census shading visible between them, where filled squares would hide it.
+    Cells with fewer than ``min_count`` incidents are left out (partner maps).
     """
     language, size = options.language, options.cell_size_m
     cells = _count_in_cells(located.geometry, size)
+    if min_count > 1:
+        dropped = int((cells["count"] < min_count).sum())
+        cells = cells[cells["count"] >= min_count]
+        hidden = CELLS_HIDDEN.get(language, CELLS_HIDDEN["fr"]).format(k=min_count,
+                                                                        cells=dropped)
+        note = f"{note} — {hidden}" if note else hidden
     counts = cells["count"].to_numpy(dtype=float)
     classes = quantile_classes(counts, YLORBR)
-    radii = CELL_MIN_RADIUS_PX + CELL_RADIUS_RANGE_PX * np.sqrt(counts / max(counts.max(), 1.0))
+    radii = CELL_MIN_RADIUS_PX + CELL_RADIUS_RANGE_PX * np.sqrt(
+        counts / max(counts.max(initial=0.0), 1.0))
     properties = [
         {
             "tip": _escape(map_text("cell_tooltip", language,
@@ -519,6 +591,7 @@ class _PortraitHooks(MacroElement):
         {% macro script(this, kwargs) %}
             window.portraitMap = {{ this._parent.get_name() }};
             window.portraitStation = {{ this.station_id|tojson }};
+            window.portraitCounts = {{ this.counts|tojson }};
             window.portraitLayers = {
             {%- for key, layer in this.layers.items() %}
                 {{ key|tojson }}: {{ layer.get_name() }},
@@ -527,8 +600,10 @@ class _PortraitHooks(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, layers: dict[str, folium.GeoJson], station_id: str):
+    def __init__(self, layers: dict[str, folium.GeoJson], station_id: str,
+                 counts: dict[str, int] | None = None):
         super().__init__()
         self._name = "PortraitHooks"
         self.layers = layers
         self.station_id = station_id
+        self.counts = counts or {}

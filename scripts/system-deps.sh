@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Install the system libraries Qt needs, only when some are missing.
-# Usage: scripts/system-deps.sh VENV [offscreen|display]
+# Usage: scripts/system-deps.sh VENV [offscreen|display|test]
 # PySide6's wheels carry Qt itself but link against the system's X11, OpenGL, fonts and NSS
 # libraries; a fresh Debian/Ubuntu machine may lack some. We ask the dynamic linker which
 # ones are missing (ldd), and install the Debian packages that provide them.
 set -euo pipefail
 venv=${1:-.venv}
 mode=${2:-offscreen}
+# The tests also turn PDF briefs into PNG pages (poppler's pdftoppm) to look at them.
+tools=()
+[ "$mode" = test ] && ! command -v pdftoppm >/dev/null && tools+=(poppler-utils)
 qt=$("$venv/bin/python" -c 'import PySide6, os; print(os.path.join(os.path.dirname(PySide6.__file__), "Qt"))')
 binaries=("$qt/lib/libQt6Gui.so.6" "$qt/lib/libQt6WebEngineCore.so.6" "$qt/libexec/QtWebEngineProcess"
           "$qt/plugins/platforms/libqoffscreen.so")
@@ -30,15 +33,16 @@ declare -A package_for=(
   [libxshmfence.so]=libxshmfence1 [libXi.so]=libxi6
 )
 missing=$(for b in "${binaries[@]}"; do [ -e "$b" ] && ldd "$b" 2>/dev/null; done | awk '/not found/ {print $1}' | sort -u)
-[ -z "$missing" ] && exit 0
+[ -z "$missing" ] && [ ${#tools[@]} -eq 0 ] && exit 0
 
-packages=()
+packages=("${tools[@]}")
 unknown=()
 for so in $missing; do
   key=${so%%.so*}.so
   if [ -n "${package_for[$key]:-}" ]; then packages+=("${package_for[$key]}"); else unknown+=("$so"); fi
 done
-echo "Qt needs system libraries that are missing: $(echo $missing)" >&2
+[ -n "$missing" ] && echo "Qt needs system libraries that are missing: $(echo $missing)" >&2
+[ ${#tools[@]} -gt 0 ] && echo "The tests need: ${tools[*]}" >&2
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
   echo "Install them with: sudo apt-get install $(echo ${packages[@]} | tr ' ' '\n' | awk '{print $NF}' | sort -u | tr '\n' ' ')" >&2
   exit 1

@@ -1,0 +1,61 @@
+"""Briefs on the large demo city (35 stations, 1,000,000 incidents).
+
+Measures one station's PDF + Excel + interactive map (the busiest station, both audiences),
+then every station's three files for partners in one batch (prepared data shared by the
+worker processes), and the size of the largest PDF.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import peak_memory_mb, save, timed
+
+TARGETS = {"one_station_partner_s": 5.0, "all_stations_s": 120.0, "largest_pdf_mb": 5.0}
+FORMATS = ("pdf", "xlsx", "html")
+
+
+def run(workspace_path: Path, jobs: int | None = None) -> None:
+    from exports.brief_model import BriefOptions
+    from exports.briefs import write_all_station_briefs, write_station_briefs
+    from portrait.engine import prepare
+    from portrait.workspace import Workspace
+
+    if not workspace_path.exists():
+        from demo_city.build import build_demo
+
+        print(f"Building the large demo city in {workspace_path.parent} (about a minute)")
+        build_demo(workspace_path.parent, size="large")
+    results: dict = {"workspace": str(workspace_path), "formats": list(FORMATS)}
+    with timed(results, "open_and_prepare_s"):
+        workspace = Workspace.open(workspace_path)
+        data = prepare(workspace)
+    busiest = str(data.incidents.frame["station"].value_counts().index[0])
+    results["one_station_id"] = busiest
+    with tempfile.TemporaryDirectory(prefix="portrait-briefs-") as folder:
+        out = Path(folder)
+        write_station_briefs(workspace, data, busiest, BriefOptions(), ["pdf"], out / "warm")
+        for audience in ("partner", "internal"):
+            with timed(results, f"one_station_{audience}_s"):
+                written = write_station_briefs(workspace, data, busiest,
+                                               BriefOptions(audience=audience), FORMATS,
+                                               out / "one")
+            results[f"one_station_{audience}_kb"] = {
+                k: round(p.stat().st_size / 1024, 1) for k, p in written.paths.items()}
+        started = time.perf_counter()
+        batch = write_all_station_briefs(workspace, data, BriefOptions(audience="partner"),
+                                         FORMATS, out / "all", jobs=jobs)
+        results["all_stations_s"] = round(time.perf_counter() - started, 3)
+        results["stations"] = len(batch)
+        sizes = [w.paths["pdf"].stat().st_size for w in batch]
+        results["largest_pdf_mb"] = round(max(sizes) / 1e6, 2)
+        results["mean_pdf_mb"] = round(sum(sizes) / len(sizes) / 1e6, 2)
+        results["suppressions_per_station"] = round(
+            sum(w.suppressions for w in batch) / len(batch), 1)
+    results["peak_memory_mb"] = peak_memory_mb()
+    results["targets"] = {name: {"target": target, "measured": results[name],
+                                 "met": results[name] < target}
+                          for name, target in TARGETS.items()}
+    save("briefs_large", results)

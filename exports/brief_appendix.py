@@ -1,0 +1,58 @@
+"""The brief's appendices: definitions, sources and vintages of every indicator, and the
+parameters the engine actually used (``Portrait.parameters``, flattened).
+
+A reader who doubts a number must be able to find how it was made without the software:
+the definition, the source file, its vintage and period, and the grid cell size, bandwidth,
+thresholds and library versions behind it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from exports.brief_model import Definition
+from exports.brief_text import label as label_of
+
+#: Indicators repeated per category or per question share one definition; this many
+#: examples of their labels are listed.
+MAX_LABELS = 3
+
+
+def definitions(portrait, language: str) -> list[Definition]:
+    """One entry per distinct definition (labels of indicators sharing it joined)."""
+    grouped: dict[tuple[str, str, str, str], list[str]] = {}
+    for section in portrait.sections:
+        for indicator in section.indicators:
+            definition = (indicator.definition_fr if language == "fr" and
+                          indicator.definition_fr else indicator.definition)
+            if not definition:
+                continue
+            key = (definition, indicator.source, indicator.vintage, indicator.period)
+            grouped.setdefault(key, []).append(label_of(indicator, language))
+    out = []
+    for (definition, source, vintage, period), labels in grouped.items():
+        shown = "; ".join(labels[:MAX_LABELS]) + (" …" if len(labels) > MAX_LABELS else "")
+        out.append(Definition(shown, definition, source, vintage, period))
+    return out
+
+
+def parameters(portrait) -> list[tuple[str, str]]:
+    """``Portrait.parameters`` as (dotted key, value text) pairs, in their order."""
+    out: list[tuple[str, str]] = []
+    _flatten("", portrait.parameters, out)
+    return out
+
+
+def _flatten(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), item, out)
+        return
+    if isinstance(value, (list, tuple)):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    elif isinstance(value, float):
+        text = f"{value:.6g}"
+    else:
+        text = "" if value is None else str(value)
+    out.append((prefix, text))

@@ -1,0 +1,236 @@
+"""One brief document, built once, then written as PDF, Excel and an interactive map.
+
+Like Orange3's report, the content is decided in one place and the writers only lay it
+out: a ``Brief`` holds the cover facts, the key figures, a section per part of the portrait
+(paragraphs, key figures, tables, figures, notes), the records (problems, action plan,
+consultations), and the appendices (definitions and sources, the parameters actually
+used, and what was suppressed and why). Everything the audience may not see has already
+been removed or replaced by ``SUPPRESSED`` when the brief is built, so no writer can leak
+a hidden number by mistake: the PDF, the workbook and the map show the same thing.
+
+Values stay raw numbers (the workbook needs numeric cells); each column says how to format
+them, and ``brief_text`` formats them per language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from exports.disclosure import MIN_CELL_COUNT, DisclosureLog
+
+Audience = Literal["internal", "partner"]
+AUDIENCES: tuple[str, ...] = ("internal", "partner")
+LANGUAGES: tuple[str, ...] = ("fr", "en")
+
+
+class Suppressed:
+    """A value the audience may not see; writers print the marker "x", never a number."""
+
+    _instance: Suppressed | None = None
+
+    def __new__(cls) -> Suppressed:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "SUPPRESSED"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+SUPPRESSED = Suppressed()
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its heading and how its values are formatted.
+
+    ``kind``: "text" (user or data text, always escaped), "int", "number" (``decimals``),
+    "percent" (already in percent), "p" (a p-value), "interval" (text "[a ; b]").
+    """
+
+    id: str
+    label: str
+    kind: str = "text"
+    decimals: int = 1
+
+
+@dataclass
+class BriefTable:
+    """Rows of raw values under ``columns``; ``chart`` asks the workbook for a native chart
+    ("line" or "bar") of ``chart_columns`` against the first column."""
+
+    id: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]]
+    note: str = ""
+    chart: str | None = None
+    chart_columns: list[int] = field(default_factory=list)
+    #: Shown in the PDF (wide or long tables go to the workbook only).
+    in_pdf: bool = True
+    pdf_max_rows: int = 40
+
+    @property
+    def has_suppressed(self) -> bool:
+        return any(value is SUPPRESSED for row in self.rows for value in row)
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A headline number with what is needed to read it: interval, test, comparison."""
+
+    label: str
+    value: float | None | Suppressed
+    unit: str
+    text: str
+    detail: str = ""
+
+
+@dataclass
+class Figure:
+    """A static map or chart, as plain data its writer draws (see ``static_maps``,
+    ``charts``); ``kind`` names the drawing function."""
+
+    id: str
+    kind: str
+    title: str
+    data: dict[str, Any]
+    caption: str = ""
+
+
+@dataclass
+class BriefSection:
+    id: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    key_figures: list[KeyFigure] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[BriefTable] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Definition:
+    label: str
+    definition: str
+    source: str
+    vintage: str
+    period: str
+
+
+@dataclass(frozen=True)
+class BriefOptions:
+    """Who the brief is for and the disclosure thresholds applied for partners."""
+
+    audience: Audience = "internal"
+    language: str = "fr"
+    #: Partner maps: grid cells with at least this many incidents.
+    min_cell_count: int = MIN_CELL_COUNT
+    #: Side of the cells incidents are counted in on partner maps (metres).
+    cell_size_m: float = 250.0
+    #: The census indicator of the choropleth map.
+    census_indicator: str = "low_income_rate"
+    #: Resolution of maps and charts in the PDF.
+    dpi: int = 150
+
+    def __post_init__(self) -> None:
+        if self.audience not in AUDIENCES:
+            raise ValueError(f"Unknown audience {self.audience!r}; expected one of "
+                             f"{', '.join(AUDIENCES)}.")
+        if self.language not in LANGUAGES:
+            raise ValueError(f"Unknown language {self.language!r}; expected fr or en.")
+
+
+@dataclass
+class Brief:
+    """Everything a brief shows, in the audience's language, already disclosure-checked."""
+
+    station_id: str
+    station_name: str
+    area_km2: float | None
+    period: tuple[str, str] | None
+    options: BriefOptions
+    generated_on: str
+    key_figures: list[KeyFigure]
+    sections: list[BriefSection]
+    definitions: list[Definition]
+    parameters: list[tuple[str, str]]
+    disclosure: DisclosureLog
+    warnings: list[str] = field(default_factory=list)
+    workspace_title: str = ""
+
+    @property
+    def audience(self) -> str:
+        return self.options.audience
+
+    @property
+    def language(self) -> str:
+        return self.options.language
+
+    def section(self, section_id: str) -> BriefSection:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+
+def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
+                records: Sequence[Any] | None = None,
+                today: dt.date | None = None) -> Brief:
+    """The brief of ``portrait`` for ``options.audience``.
+
+    ``data`` is the engine's prepared data (``portrait.engine.prepare``) the maps are drawn
+    from; ``records`` the station's records (problems, partners, consultations, actions),
+    or None when the workspace has none.
+    """
+    from exports.brief_appendix import definitions, parameters
+    from exports.brief_protection import Protection
+    from exports.brief_records import records_section
+    from exports.brief_sections import SECTION_WRITERS, key_figures, station_area_km2
+
+    log = DisclosureLog()
+    protection = Protection.build(portrait, options, log)
+    sections = []
+    for section in portrait.sections:
+        writer = SECTION_WRITERS.get(section.id)
+        if writer is not None:
+            sections.append(writer(section, portrait, data, options, protection))
+    if records:
+        sections.append(records_section(records, options, log))
+    return Brief(
+        station_id=portrait.station_id, station_name=portrait.station_name,
+        area_km2=station_area_km2(data, portrait.station_id), period=portrait.period,
+        options=options, generated_on=(today or dt.date.today()).isoformat(),
+        key_figures=key_figures(portrait, options, protection), sections=sections,
+        definitions=definitions(portrait, options.language),
+        parameters=parameters(portrait), disclosure=log, warnings=list(portrait.warnings),
+        workspace_title=getattr(data, "title", ""))
+
+
+def workspace_records(workspace, station_id: str) -> list[Any] | None:
+    """The workspace's records (``portrait.records.store.RecordStore``) when the records
+    model is installed and the workspace holds some; None otherwise (briefs work without
+    records). Records that name a station keep to theirs."""
+    if importlib.util.find_spec("portrait.records") is None:
+        return None
+    try:
+        store_module = importlib.import_module("portrait.records.store")
+    except ImportError:
+        return None
+    store = getattr(store_module, "RecordStore", None)
+    if store is None or not hasattr(workspace, "layer"):
+        return None
+    try:
+        records = store.load(workspace).records()
+    except (KeyError, ValueError):  # a workspace without a records layer
+        return None
+    mine = [r for r in records
+            if str(getattr(r, "station_id", None) or station_id) == str(station_id)]
+    return mine or None

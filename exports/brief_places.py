@@ -1,0 +1,345 @@
+"""The brief's sections on places and people: census profile, hot spots and incident maps,
+services, the resident survey, and the station comparison.
+
+Maps are described as plain geometry and values in the workspace's metric CRS (drawn by
+``static_maps``). Partner briefs never carry incident points: the incident map is built
+from cells with at least ``k`` incidents (``exports.disclosure.cells_with_at_least``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from exports.brief_cells import indicator_columns, indicator_row, interval_cell, masked
+from exports.brief_model import BriefSection, BriefTable, Column, Figure
+from exports.brief_sections import indicators_table, section_base
+from exports.brief_text import format_level, format_number, text
+from exports.brief_text import label as label_of
+from exports.disclosure import (
+    AGGREGATED,
+    SMALL_AREA,
+    SURVEY_MIN_N,
+    WITHHELD,
+    cells_with_at_least,
+    small_area_mask,
+    survey_suppressed,
+)
+from portrait.services import service_type_label
+
+NEIGHBOUR_MARGIN_M = 1500.0
+SERVICE_MARGIN_M = 500.0
+PDF_HOT_CELLS = 15
+
+
+def _base_map(data, station_id: str) -> dict:
+    polygon = data.polygon(station_id)
+    near = data.stations[data.stations.intersects(polygon.buffer(NEIGHBOUR_MARGIN_M))]
+    neighbours = [(str(s), g) for s, g in zip(near["station_id"], near.geometry, strict=True)
+                  if str(s) != station_id]
+    return {"station": polygon, "station_label": station_id, "neighbours": neighbours}
+
+
+# --- census ----------------------------------------------------------------------------------
+def socio_economic(section, portrait, data, options, protection) -> BriefSection:
+    language = options.language
+    out = section_base(section, language)
+    if section.is_empty:
+        return out
+    out.tables.append(indicators_table(section, language))
+    suppressed = next((t for t in section.tables if t.id == "suppressed_areas"), None)
+    for row in suppressed.records if suppressed else []:
+        protection.log.add(label_of(suppressed, language, "title"), str(row["area_id"]),
+                           SMALL_AREA, f"{row.get('indicators', '')} ({row.get('rule', '')})")
+    layer = next((m for m in section.map_layers
+                  if m.parameters.get("indicator") == options.census_indicator),
+                 section.map_layers[0] if section.map_layers else None)
+    if layer is not None:
+        out.figures.append(_census_figure(layer, data, portrait, options, protection))
+    areas = next((t for t in section.tables if t.id == "census_areas"), None)
+    if areas is not None:
+        fr = language == "fr"
+        out.tables.append(BriefTable(
+            "census_areas", label_of(areas, language, "title"),
+            [Column("area_id", "Aire" if fr else "Area"),
+             Column("share", "Part dans le poste" if fr else "Share in station", "number", 3),
+             Column("population", "Population", "int"),
+             Column("population_in_station", "Population dans le poste" if fr else
+                    "Population in station", "number", 1)],
+            [[r["area_id"], r["share_in_station"], r["population"], r["population_in_station"]]
+             for r in areas.records], areas.note, in_pdf=False))
+    return out
+
+
+def _census_figure(layer, data, portrait, options, protection) -> Figure:
+    language = options.language
+    frame = data.census.areas_frame.set_index("area_id")
+    ids = [r["area_id"] for r in layer.records if r["area_id"] in frame.index]
+    values = np.array([r["value"] if r["value"] is not None else np.nan
+                       for r in layer.records if r["area_id"] in frame.index], dtype=float)
+    if protection.partner:  # Statistics Canada's small-area rules, checked again
+        population = data.census.areas.values.get("population", pd.Series(dtype=float))
+        limit = data.apportion_parameters.min_population_income \
+            if "income" in layer.parameters.get("indicator", "") \
+            else data.apportion_parameters.min_population
+        small = small_area_mask(population.reindex(ids).to_numpy(dtype=float), limit)
+        for area_id in np.array(ids, dtype=object)[small & np.isfinite(values)]:
+            protection.log.add(label_of(layer, language, "title"), str(area_id), SMALL_AREA)
+        values = np.where(small, np.nan, values)
+    return Figure("census_map", "map_census",
+                  text("map_census", language, indicator=label_of(layer, language, "title")),
+                  {**_base_map(data, portrait.station_id),
+                   "areas": list(frame.loc[ids].geometry), "values": values.tolist(),
+                   "unit": layer.parameters.get("unit", ""), "language": language,
+                   "legend": label_of(layer, language, "title")})
+
+
+# --- places -----------------------------------------------------------------------------------
+def crime_places(section, portrait, data, options, protection) -> BriefSection:
+    language = options.language
+    out = section_base(section, language)
+    if section.is_empty:
+        return out
+    for indicator_id in ("share_without_location", "top_5pct_cells", "gini_cells",
+                         "repeat_locations", "hot_spot_cells"):
+        try:
+            from exports.brief_cells import key_figure
+
+            out.key_figures.append(key_figure(section.indicator(indicator_id), language))
+        except KeyError:
+            continue
+    out.figures.append(_incident_figure(portrait, data, options, protection))
+    hot = next((m for m in section.map_layers if m.id == "hot_spots"), None)
+    if hot is not None:
+        out.figures.append(_hot_spot_figure(hot, portrait, data, language))
+    out.tables.append(indicators_table(section, language))
+    table = next((t for t in section.tables if t.id == "hot_spot_cells"), None)
+    if table is not None:
+        fr = language == "fr"
+        rows = [[r["cell"], r["x"], r["y"],
+                 masked(r["count"], AGGREGATED if r["cell"] in protection.hot_cells else None),
+                 r["z"], r["p_adjusted"], r["bin"]] for r in table.records]
+        out.tables.append(BriefTable(
+            "hot_spot_cells", label_of(table, language, "title"),
+            [Column("cell", "Cellule" if fr else "Cell", "int"),
+             Column("x", "x", "number", 0), Column("y", "y", "number", 0),
+             Column("count", "Incidents", "int"), Column("z", "z", "number", 2),
+             Column("p_adjusted", "p ajusté (BH)" if fr else "adjusted p (BH)", "p"),
+             Column("bin", "Classe" if fr else "Bin", "int")], rows, table.note,
+            pdf_max_rows=PDF_HOT_CELLS))
+    lorenz = next((t for t in section.tables if t.id == "lorenz_cells"), None)
+    if lorenz is not None:
+        out.tables.append(BriefTable(
+            "lorenz_cells", label_of(lorenz, language, "title"),
+            [Column("places", "Part des cellules" if language == "fr" else "Share of cells",
+                    "number", 3),
+             Column("incidents", "Part des incidents" if language == "fr" else
+                    "Share of incidents", "number", 3)],
+            [[r["share_of_places"], r["share_of_incidents"]] for r in lorenz.records],
+            lorenz.note, chart="line", chart_columns=[1], in_pdf=False))
+    return out
+
+
+def _station_points(portrait, data) -> tuple[np.ndarray, np.ndarray]:
+    frame, _ = data.incidents.of(portrait.station_id)
+    if portrait.period is not None and len(frame):
+        dates = frame["date"].to_numpy()
+        start, end = (np.datetime64(d) for d in portrait.period)
+        frame = frame[(dates >= start) & (dates <= end + np.timedelta64(1, "D"))]
+    frame = frame[frame["located"].to_numpy()]
+    return frame["x"].to_numpy(dtype=float), frame["y"].to_numpy(dtype=float)
+
+
+def _incident_figure(portrait, data, options, protection) -> Figure:
+    language = options.language
+    x, y = _station_points(portrait, data)
+    base = _base_map(data, portrait.station_id)
+    if not protection.partner:
+        return Figure("incidents_map", "map_incidents", text(
+            "map_incidents_points", language, count=format_number(x.size, language)),
+            {**base, "x": x, "y": y})
+    cells = cells_with_at_least(x, y, options.cell_size_m, options.min_cell_count)
+    title = text("map_incident_cells", language, size=int(options.cell_size_m),
+                 k=options.min_cell_count)
+    protection.log.add(title, f"{x.size}", AGGREGATED,
+                       f"{cells.cells_dropped} cell(s) with fewer than {options.min_cell_count} "
+                       f"incidents not drawn ({cells.incidents_dropped} incidents)")
+    return Figure("incidents_map", "map_incident_cells", title,
+                  {**base, "boxes": cells.boxes(), "counts": cells.counts,
+                   "k": options.min_cell_count})
+
+
+def _hot_spot_figure(layer, portrait, data, language: str) -> Figure:
+    p = layer.parameters
+    size = float(p["cell_size_m"])
+    boxes = np.array([[p["origin_x"] + r["col"] * size, p["origin_y"] + r["row"] * size,
+                       p["origin_x"] + (r["col"] + 1) * size,
+                       p["origin_y"] + (r["row"] + 1) * size] for r in layer.records])
+    return Figure("hot_spot_map", "map_hot_spots",
+                  text("map_hot_spots", language, size=int(size)),
+                  {**_base_map(data, portrait.station_id), "boxes": boxes,
+                   "bins": [r["bin"] for r in layer.records], "language": language})
+
+
+# --- services ---------------------------------------------------------------------------------
+def services(section, portrait, data, options, protection) -> BriefSection:
+    language = options.language
+    out = section_base(section, language)
+    if section.is_empty:
+        return out
+    fr = language == "fr"
+    located = data.services[data.services["located"]]
+    polygon = data.polygon(portrait.station_id)
+    near = shapely.dwithin(polygon, shapely.points(located["x"].to_numpy(),
+                                                   located["y"].to_numpy()), SERVICE_MARGIN_M)
+    chosen = located[near]
+    out.figures.append(Figure("services_map", "map_services", text("map_services", language), {
+        **_base_map(data, portrait.station_id), "x": chosen["x"].to_numpy(),
+        "y": chosen["y"].to_numpy(),
+        "types": [service_type_label(t, language) if isinstance(t, str) else "?"
+                  for t in chosen["service_type"]]}))
+    listed = indicators_table(section, language)
+    listed.in_pdf = False  # the coverage columns of the table by type say the same
+    out.tables.append(listed)
+    by_type = next((t for t in section.tables if t.id == "services_by_type"), None)
+    if by_type is not None and by_type.records:
+        coverage = [c for c in by_type.columns if c.startswith("coverage_")]
+        out.tables.append(BriefTable(
+            "services_by_type", label_of(by_type, language, "title"),
+            [Column("type", "Type"), Column("in_station", "Dans le poste" if fr else
+                                            "In station", "int"),
+             Column("within_buffer", "À proximité" if fr else "Nearby", "int"),
+             Column("per_1000", "Pour 1 000 rés." if fr else "Per 1,000 res.", "number", 2)] +
+            [Column(c, ("Résidents à " if fr else "Residents within ") + c.split("_")[1],
+                    "percent") for c in coverage],
+            [[label_of(r, language), r["in_station"], r["within_buffer"],
+              r["per_1000_residents"], *[r[c] for c in coverage]] for r in by_type.records],
+            by_type.note, chart="bar", chart_columns=[1]))
+    gaps = next((t for t in section.tables if t.id == "gaps"), None)
+    if gaps is not None and gaps.records:
+        out.tables.append(BriefTable(
+            "gaps", label_of(gaps, language, "title"),
+            [Column("area_id", "Aire" if fr else "Area"),
+             Column("low_income_rate", "Faible revenu" if fr else "Low income", "percent"),
+             Column("population", "Population", "number", 0),
+             Column("missing", "Types hors d'atteinte" if fr else "Types out of reach")],
+            [[r["area_id"], r["low_income_rate"], r["population_in_station"],
+              r["missing_types"]] for r in gaps.records], gaps.note))
+    return out
+
+
+# --- survey -----------------------------------------------------------------------------------
+def surveys(section, portrait, data, options, protection) -> BriefSection:
+    language = options.language
+    out = section_base(section, language)
+    if section.is_empty:
+        return out
+    fr = language == "fr"
+    min_n = int(portrait.parameters.get("options", {}).get("survey_min_n", 30))
+    rows, bars = [], []
+    for indicator in section.indicators:
+        n = (indicator.context or {}).get("n")
+        reason = SURVEY_MIN_N if indicator.value is None or survey_suppressed(n, min_n) \
+            else None
+        if reason:
+            protection.log.add(label_of(section, language, "title"),
+                               label_of(indicator, language), SURVEY_MIN_N, f"n = {n}")
+        test = indicator.test
+        details = test.details if test is not None else {}
+        if indicator.id.endswith("_favourable"):
+            interval = indicator.interval
+            bars.append((indicator.id.split("_")[1], masked(indicator.value, reason),
+                         None if reason or interval is None else interval.low,
+                         None if reason or interval is None else interval.high))
+        rows.append([label_of(indicator, language), masked(indicator.value, reason),
+                     interval_cell(indicator.interval.low if indicator.interval else None,
+                                   indicator.interval.high if indicator.interval else None,
+                                   "%", language, reason), n,
+                     masked(details.get("difference"), reason),
+                     masked(test.p_adjusted if test and test.p_adjusted is not None
+                            else (test.p_value if test else None), reason)])
+    out.tables.append(BriefTable(
+        "survey_favourable", "Réponses favorables" if fr else "Favourable answers",
+        [Column("question", "Question"), Column("value", "% favorable" if fr else
+                                                "% favourable", "percent"),
+         Column("ci", text("ci", language, level=format_level(0.95, language))),
+         Column("n", "n", "int"),
+         Column("difference", "Écart (points)" if fr else "Difference (points)", "number", 1),
+         Column("p", "p (BH)", "p")], rows,
+        "Écart : station moins le reste de la ville, même vague." if fr else
+        "Difference: station minus the rest of the city, same wave.",
+        chart="bar", chart_columns=[1]))
+    if bars:
+        out.figures.append(Figure(
+            "survey_chart", "chart_survey", text("chart_survey", language),
+            {"bars": bars}, "Part des réponses favorables, intervalle de Wilson à 95 %"
+            if fr else "Share of favourable answers, 95% Wilson interval"))
+    answers = next((t for t in section.tables if t.id == "answers"), None)
+    if answers is not None and answers.records:
+        columns = [Column("question", "Question"), Column("answer", "Réponse" if fr else
+                                                          "Answer"),
+                   Column("share", "Part pondérée" if fr else "Weighted share", "percent")]
+        body = [[r["question_id"], r["answer"], r["weighted_share"]] for r in answers.records]
+        if protection.partner:
+            protection.log.add(label_of(answers, language, "title"), "n", WITHHELD,
+                               "answer counts: only weighted shares are shared")
+        else:
+            columns.append(Column("n", "n", "int"))
+            for row, r in zip(body, answers.records, strict=True):
+                row.append(r["n"])
+        out.tables.append(BriefTable("answers", label_of(answers, language, "title"), columns,
+                                     body, answers.note, in_pdf=False))
+    return out
+
+
+# --- comparison -------------------------------------------------------------------------------
+PDF_COMPARISON = ("population", "incidents_rate", "low_income_rate", "change_12_months",
+                  "services_per_1000")
+
+
+def station_comparison(section, portrait, data, options, protection) -> BriefSection:
+    language = options.language
+    out = section_base(section, language)
+    if section.is_empty:
+        return out
+    stations = section.tables[0]
+    described = {c["id"]: c for c in section.tables[1].records}
+    ids = [c for c in stations.columns if c not in ("station_id", "is_station")
+           and not c.endswith(("_low", "_high", "_p_value"))]
+
+    def column(cid: str) -> Column:
+        found = described.get(cid, {})
+        kind = "percent" if found.get("unit") == "%" else (
+            "text" if cid == "name" else "number")
+        return Column(cid, label_of(found, language) or cid, kind, 2 if kind == "number" else 1)
+
+    def row(record: dict, chosen: list[str]) -> list:
+        station_id = str(record["station_id"])
+        cells = []
+        for cid in chosen:
+            key = cid.removeprefix("rate_") if cid.startswith("rate_") else cid
+            reason = protection.comparison.get((station_id, key))
+            if station_id == portrait.station_id and cid.startswith("rate_"):
+                reason = protection.categories.get(key)
+            if cid in ("incidents", "incidents_rate") and station_id == portrait.station_id:
+                reason = protection.station_total
+            cells.append(masked(record.get(cid), reason))
+        return cells
+
+    pdf_ids = ["name"] + [c for c in PDF_COMPARISON if c in ids]
+    for chosen, in_pdf, table_id in ((pdf_ids, True, "stations_summary"),
+                                     (ids, False, "stations")):
+        out.tables.append(BriefTable(
+            table_id, label_of(stations, language, "title"), [column(c) for c in chosen],
+            [row(r, chosen) for r in stations.records], stations.note, in_pdf=in_pdf))
+    out.tables.append(BriefTable("columns", "Colonnes" if language == "fr" else "Columns",
+                                 indicator_columns(language)[:1] +
+                                 [Column("definition", text("definition", language))],
+                                 [[label_of(c, language), c["definition"]]
+                                  for c in section.tables[1].records], in_pdf=False))
+    return out
+
+
+__all__ = ["socio_economic", "crime_places", "services", "surveys", "station_comparison",
+           "indicator_row"]

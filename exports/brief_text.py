@@ -1,0 +1,310 @@
+"""Words and number formats of the briefs, in French and English.
+
+Exports cannot use the UI's string table (they never import ``ui``), and every label a brief
+prints comes either from the portrait's ``_fr``/``_en`` fields or from this small table.
+Numbers follow each language's conventions because officers paste figures into reports
+written in that language: French "1 234,5" and "12,3 %" (narrow no-break space between
+thousands, no-break space before the sign), English "1,234.5" and "12.3%".
+
+>>> format_number(1234.5, "fr", 1)
+'1\\u202f234,5'
+>>> format_percent(12.34, "fr")
+'12,3\\xa0%'
+>>> format_percent(12.34, "en")
+'12.3%'
+>>> format_p(0.0004, "fr")
+'p < 0,001'
+"""
+
+from __future__ import annotations
+
+import math
+
+THIN = "\u202f"  # narrow no-break space: French thousands separator
+NBSP = "\u00a0"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "fr": {
+        "brief_title": "Portrait de quartier",
+        "audience_internal": "Usage interne (commandant du poste)",
+        "audience_partner": "Partenaires (diffusion restreinte aux données agrégées)",
+        "cover_station": "Poste de quartier",
+        "cover_area": "Superficie",
+        "cover_period": "Période",
+        "cover_audience": "Destinataires",
+        "cover_date": "Produit le",
+        "cover_language": "Langue",
+        "language_name": "français",
+        "contents": "Table des matières",
+        "key_figures": "Chiffres clés",
+        "key_figures_intro": "Intervalles de confiance à {level} ; les écarts sont testés "
+                             "(jamais un pourcentage de variation seul).",
+        "whole_period": "toutes les données",
+        "figure": "Figure",
+        "table": "Tableau",
+        "indicator": "Indicateur",
+        "value": "Valeur",
+        "interval": "Intervalle",
+        "city": "Ville",
+        "test": "Test",
+        "rank": "Rang",
+        "ci": "IC {level}",
+        "of": "sur",
+        "not_given": "non disponible",
+        "suppressed_marker": "x",
+        "suppressed_note": "x : valeur masquée (petit effectif ou protection d'un petit "
+                           "effectif, voir l'annexe de confidentialité).",
+        "records": "Problèmes, plan d'action et consultations",
+        "problems": "Problèmes prioritaires",
+        "action_plan": "Plan d'action",
+        "progress": "Avancement trimestriel",
+        "consultations": "Consultations",
+        "partners": "Partenaires",
+        "no_records": "Aucune fiche n'a été saisie pour ce poste.",
+        "appendix_definitions": "Annexe A : définitions, sources et millésimes",
+        "appendix_parameters": "Annexe B : paramètres utilisés",
+        "appendix_disclosure": "Annexe C : confidentialité",
+        "disclosure_intro_partner": "Ce document est destiné aux partenaires. Les règles "
+                                    "suivantes ont été appliquées : effectifs de 1 à 4 masqués "
+                                    "avec masquage complémentaire, aucun point d'incident "
+                                    "(cellules d'au moins {k} incidents), règles de Statistique "
+                                    "Canada pour les petites aires, résultats de sondage sur "
+                                    "moins de {min_n} réponses masqués, aucune note "
+                                    "confidentielle ni coordonnée.",
+        "disclosure_intro_internal": "Document interne : toutes les données, notes "
+                                     "confidentielles et points d'incidents compris. Ne pas "
+                                     "diffuser hors du poste.",
+        "disclosure_none": "Aucune valeur n'a eu à être masquée.",
+        "where": "Où",
+        "what": "Quoi",
+        "why": "Pourquoi",
+        "definition": "Définition",
+        "source": "Source",
+        "vintage": "Millésime",
+        "period": "Période",
+        "parameter": "Paramètre",
+        "warnings": "Avertissements",
+        "page": "Page {page}",
+        "map_station": "Limites du poste et postes voisins",
+        "map_census": "Recensement : {indicator}",
+        "map_incidents_points": "Incidents localisés ({count})",
+        "map_incident_cells": "Incidents par carré de {size} m (carrés d'au moins {k} "
+                              "incidents)",
+        "map_hot_spots": "Points chauds (Gi*, cellules de {size} m)",
+        "map_services": "Services à la communauté",
+        "no_data": "Donnée non disponible",
+        "chart_monthly": "Incidents par mois",
+        "chart_seasonality": "Saisonnalité (indice mensuel)",
+        "chart_grid": "Incidents selon le moment et le jour",
+        "chart_survey": "Réponses au sondage",
+        "chart_categories": "Incidents par catégorie",
+        "count": "Nombre",
+        "month": "Mois",
+        "total": "Total",
+        "hot": "Point chaud",
+        "cold": "Point froid",
+        "scale": "{metres} m",
+        "scale_km": "{km} km",
+        "sources_sheet": "Sources",
+        "sheet_intro": "Chaque feuille reprend une section du portrait avec les nombres "
+                       "réels. « x » : valeur masquée (voir la feuille Confidentialité).",
+        "disclosure_sheet": "Confidentialité",
+        "parameters_sheet": "Paramètres",
+        "reason_small_count": "effectif de 1 à 4",
+        "reason_complementary": "masquage complémentaire (protège un petit effectif)",
+        "reason_small_area": "petite aire (règles de Statistique Canada)",
+        "reason_survey_min_n": "moins de {min_n} réponses au sondage",
+        "reason_aggregated": "points agrégés en carrés d'au moins {k} incidents",
+        "reason_withheld": "non diffusé aux partenaires",
+        "reason_confidential": "renseignement confidentiel retiré",
+        "reason_derived": "permettrait de retrouver une valeur masquée",
+        "change_vs": "{current} c. {previous}",
+        "yes": "oui",
+        "no": "non",
+    },
+    "en": {
+        "brief_title": "Neighbourhood portrait",
+        "audience_internal": "Internal use (station commander)",
+        "audience_partner": "Partners (aggregated data only)",
+        "cover_station": "Neighbourhood station",
+        "cover_area": "Area",
+        "cover_period": "Period",
+        "cover_audience": "Audience",
+        "cover_date": "Produced on",
+        "cover_language": "Language",
+        "language_name": "English",
+        "contents": "Contents",
+        "key_figures": "Key figures",
+        "key_figures_intro": "Confidence intervals at {level}; changes come with their "
+                             "test (never a bare percent change).",
+        "whole_period": "all the data",
+        "figure": "Figure",
+        "table": "Table",
+        "indicator": "Indicator",
+        "value": "Value",
+        "interval": "Interval",
+        "city": "City",
+        "test": "Test",
+        "rank": "Rank",
+        "ci": "{level} CI",
+        "of": "of",
+        "not_given": "not available",
+        "suppressed_marker": "x",
+        "suppressed_note": "x: value suppressed (small count or protecting a small count, "
+                           "see the disclosure appendix).",
+        "records": "Problems, action plan and consultations",
+        "problems": "Priority problems",
+        "action_plan": "Action plan",
+        "progress": "Quarterly progress",
+        "consultations": "Consultations",
+        "partners": "Partners",
+        "no_records": "No record has been entered for this station.",
+        "appendix_definitions": "Appendix A: definitions, sources and vintages",
+        "appendix_parameters": "Appendix B: parameters used",
+        "appendix_disclosure": "Appendix C: disclosure control",
+        "disclosure_intro_partner": "This brief is for partners. Rules applied: counts of 1 "
+                                    "to 4 suppressed with complementary suppression, no "
+                                    "incident points (cells of at least {k} incidents), "
+                                    "Statistics Canada small-area rules, survey results on "
+                                    "fewer than {min_n} answers suppressed, no confidential "
+                                    "notes or contact details.",
+        "disclosure_intro_internal": "Internal brief: all data, confidential notes and "
+                                     "incident points included. Do not share outside the "
+                                     "station.",
+        "disclosure_none": "No value had to be suppressed.",
+        "where": "Where",
+        "what": "What",
+        "why": "Why",
+        "definition": "Definition",
+        "source": "Source",
+        "vintage": "Vintage",
+        "period": "Period",
+        "parameter": "Parameter",
+        "warnings": "Warnings",
+        "page": "Page {page}",
+        "map_station": "Station boundary and neighbouring stations",
+        "map_census": "Census: {indicator}",
+        "map_incidents_points": "Located incidents ({count})",
+        "map_incident_cells": "Incidents per {size} m square (squares with at least {k})",
+        "map_hot_spots": "Hot spots (Gi*, {size} m cells)",
+        "map_services": "Community services",
+        "no_data": "No data",
+        "chart_monthly": "Incidents by month",
+        "chart_seasonality": "Seasonality (monthly index)",
+        "chart_grid": "Incidents by time and weekday",
+        "chart_survey": "Survey answers",
+        "chart_categories": "Incidents by category",
+        "count": "Count",
+        "month": "Month",
+        "total": "Total",
+        "hot": "Hot spot",
+        "cold": "Cold spot",
+        "scale": "{metres} m",
+        "scale_km": "{km} km",
+        "sources_sheet": "Sources",
+        "sheet_intro": "Each sheet holds one section of the portrait with the actual "
+                       "numbers. \"x\": value suppressed (see the Disclosure sheet).",
+        "disclosure_sheet": "Disclosure",
+        "parameters_sheet": "Parameters",
+        "reason_small_count": "count of 1 to 4",
+        "reason_complementary": "complementary suppression (protects a small count)",
+        "reason_small_area": "small area (Statistics Canada rules)",
+        "reason_survey_min_n": "fewer than {min_n} survey answers",
+        "reason_aggregated": "points aggregated to squares of at least {k} incidents",
+        "reason_withheld": "not shared with partners",
+        "reason_confidential": "confidential information removed",
+        "reason_derived": "would reveal a suppressed value",
+        "change_vs": "{current} vs {previous}",
+        "yes": "yes",
+        "no": "no",
+    },
+}
+
+
+def text(key: str, language: str, **values: object) -> str:
+    """The brief wording ``key`` in ``language`` (French when unknown)."""
+    table = STRINGS.get(language, STRINGS["fr"])
+    return table[key].format(**values) if values else table[key]
+
+
+def label(item: object, language: str, stem: str = "label") -> str:
+    """The ``<stem>_fr`` or ``<stem>_en`` attribute (or key) of a portrait object."""
+    name = f"{stem}_{'fr' if language == 'fr' else 'en'}"
+    if isinstance(item, dict):
+        return str(item.get(name) or item.get(f"{stem}_en") or "")
+    return str(getattr(item, name, "") or getattr(item, f"{stem}_en", ""))
+
+
+def is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def format_number(value: float | None, language: str, decimals: int = 0) -> str:
+    """``value`` with the language's separators; "–" when missing."""
+    if is_missing(value):
+        return "–"
+    body = f"{float(value):,.{decimals}f}"
+    if language == "fr":
+        body = body.replace(",", THIN).replace(".", ",")
+    return body.replace("-", "−")  # a real minus sign
+
+
+def format_percent(value: float | None, language: str, decimals: int = 1) -> str:
+    """A share already in percent: "12,3 %" / "12.3%"."""
+    if is_missing(value):
+        return "–"
+    number = format_number(value, language, decimals)
+    return f"{number}{NBSP}%" if language == "fr" else f"{number}%"
+
+
+def format_level(level: float, language: str) -> str:
+    return format_percent(100 * level, language, 0)
+
+
+def format_p(p: float | None, language: str) -> str:
+    """A p-value as readers expect it: "p = 0,034", "p < 0,001"."""
+    if is_missing(p):
+        return "p –"
+    if p < 0.001:
+        return f"p < {format_number(0.001, language, 3)}"
+    return f"p = {format_number(p, language, 3)}"
+
+
+def decimals_for(value: float | None, unit: str = "") -> int:
+    """Decimals that keep the meaning without false precision."""
+    if is_missing(value):
+        return 0
+    if unit in ("incidents", "places", "services", "areas", "cells", "persons") \
+            or unit.startswith("incidents") and float(value).is_integer():
+        return 0
+    magnitude = abs(float(value))
+    if magnitude >= 1000 or float(value).is_integer():
+        return 0
+    if magnitude >= 10:
+        return 1
+    return 2
+
+
+def format_value(value: float | None, unit: str, language: str) -> str:
+    """An indicator value with its unit: a percentage, dollars, or a number."""
+    if is_missing(value):
+        return "–"
+    if unit == "%":
+        return format_percent(value, language)
+    if unit == "$":
+        amount = format_number(value, language, 0)
+        return f"{amount}{NBSP}$" if language == "fr" else f"${amount}"
+    return format_number(value, language, decimals_for(value, unit))
+
+
+def format_interval(low: float | None, high: float | None, unit: str, language: str) -> str:
+    """"[1,2 ; 3,4]" / "[1.2, 3.4]" in the value's own format."""
+    if is_missing(low) or is_missing(high):
+        return ""
+    separator = " ; " if language == "fr" else ", "
+    return f"[{format_value(low, unit, language)}{separator}{format_value(high, unit, language)}]"
+
+
+def quoted(words: str, language: str) -> str:
+    """French guillemets with no-break spaces; English double quotes."""
+    return f"«{NBSP}{words}{NBSP}»" if language == "fr" else f"“{words}”"

@@ -1,0 +1,143 @@
+"""Write a station's briefs (PDF, Excel, interactive map) for one audience and language.
+
+The entry point the command line, the desktop app and the benchmarks share: the portrait
+and its brief are built once and each format written from the same ``Brief``, so the PDF,
+the workbook and the map always agree on what was suppressed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from exports.brief_model import Brief, BriefOptions, build_brief, workspace_records
+from exports.map_text import station_label
+from portrait.errors import PortraitError
+
+FORMATS: tuple[str, ...] = ("pdf", "xlsx", "html")
+
+
+@dataclass(frozen=True)
+class WrittenBrief:
+    station_id: str
+    paths: dict[str, Path]
+    suppressions: int
+
+
+def parse_formats(text: str) -> list[str]:
+    """"pdf,xlsx" -> ["pdf", "xlsx"]; a clear error for an unknown format."""
+    formats = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise PortraitError(f"Unknown brief format(s) {', '.join(unknown) or '(none)'}; "
+                            f"choose among {', '.join(FORMATS)}.")
+    return list(dict.fromkeys(formats))
+
+
+def brief_file_name(station_id: str, options: BriefOptions, extension: str) -> str:
+    label = station_label(station_id).replace(" ", "-").lower()
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in label)
+    return f"portrait-{safe}-{options.audience}-{options.language}.{extension}"
+
+
+def write_station_briefs(workspace, data, station_id: str, options: BriefOptions,
+                         formats: Sequence[str], out_dir: str | os.PathLike[str],
+                         period=None, records: Iterable | None = None,
+                         portrait=None) -> WrittenBrief:
+    """Build ``station_id``'s portrait (unless given) and brief, and write each format.
+
+    ``data`` is ``portrait.engine.prepare(workspace)``, reused across stations.
+    """
+    from portrait.engine import build_portrait
+
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PortraitError(f"Cannot create the folder {out}: {error.strerror}.") from error
+    if portrait is None:
+        portrait = build_portrait(data, station_id, period)
+    if records is None:
+        records = workspace_records(workspace, portrait.station_id)
+    brief = build_brief(portrait, data, options, list(records) if records else None)
+    paths = {}
+    for extension in formats:
+        path = out / brief_file_name(portrait.station_id, options, extension)
+        try:
+            WRITERS[extension](workspace, brief, path)
+        except OSError as error:
+            raise PortraitError(f"Cannot write {path}: {error.strerror}.") from error
+        paths[extension] = path
+    return WrittenBrief(portrait.station_id, paths, len(brief.disclosure))
+
+
+def _pdf(workspace, brief: Brief, path: Path) -> None:
+    from exports.pdf_brief import write_pdf_brief
+
+    write_pdf_brief(brief, path)
+
+
+def _xlsx(workspace, brief: Brief, path: Path) -> None:
+    from exports.excel_brief import write_excel_brief
+
+    write_excel_brief(brief, path)
+
+
+def _html(workspace, brief: Brief, path: Path) -> None:
+    from exports.html_brief import write_html_brief
+
+    write_html_brief(workspace, brief, path)
+
+
+WRITERS: dict[str, Callable[[object, Brief, Path], None]] = {
+    "pdf": _pdf, "xlsx": _xlsx, "html": _html}
+
+
+BatchProgress = Callable[[int, int, str], None]
+_BATCH: tuple | None = None
+
+
+def write_all_station_briefs(workspace, data, options: BriefOptions, formats: Sequence[str],
+                             out_dir: str | os.PathLike[str], period=None,
+                             jobs: int | None = None,
+                             progress: BatchProgress | None = None) -> list[WrittenBrief]:
+    """Every station's briefs, on ``jobs`` processes (default: one per core).
+
+    Workers are forked after the workspace is prepared, so they share the prepared data
+    instead of reading it again; where fork is not available the stations are done in turn.
+    ``progress(done, total, station_id)`` is called after each station.
+    """
+    import multiprocessing
+
+    from portrait.engine import compare_stations
+
+    global _BATCH
+    ids = list(data.station_ids)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(ids)))
+    compare_stations(data, period)  # computed once, inherited by the workers
+    _BATCH = (workspace, data, options, list(formats), out_dir, period)
+    written: list[WrittenBrief] = []
+    try:
+        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for result in pool.imap_unordered(_batch_one, ids):
+                    written.append(result)
+                    if progress is not None:
+                        progress(len(written), len(ids), result.station_id)
+        else:
+            for station_id in ids:
+                written.append(_batch_one(station_id))
+                if progress is not None:
+                    progress(len(written), len(ids), station_id)
+    finally:
+        _BATCH = None
+    order = {s: i for i, s in enumerate(ids)}
+    return sorted(written, key=lambda w: order.get(w.station_id, 0))
+
+
+def _batch_one(station_id: str) -> WrittenBrief:
+    workspace, data, options, formats, out_dir, period = _BATCH
+    return write_station_briefs(workspace, data, station_id, options, formats, out_dir,
+                                period)

@@ -1,0 +1,63 @@
+"""The interactive map of a brief: one standalone HTML file that works offline.
+
+The map is the station map of ``exports.web_map`` (same layers, legend, palettes and
+escaping as the desktop view) with Leaflet inlined and the brief's audience: a partner's
+map never holds an incident point, only cells with at least ``k`` incidents, and census
+values of small areas are hidden. A banner names the station, period and audience; every
+piece of text in it is escaped.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+from branca.element import Element
+
+from exports.brief_model import Brief
+from exports.brief_text import text
+from exports.map_text import station_label
+from exports.safe_text import html_text
+from exports.web_map import MapOptions, build_station_map
+
+_BANNER = ('<div class="pq-brief-banner" style="position:fixed;top:8px;left:50px;z-index:1000;'
+           'background:rgba(255,255,255,0.94);padding:6px 10px;border-radius:4px;'
+           'box-shadow:0 1px 5px rgba(0,0,0,0.35);font:13px \'DejaVu Sans\',Arial,sans-serif;'
+           'max-width:60%">{body}</div>')
+
+
+def map_options(brief: Brief) -> MapOptions:
+    """The web-map options matching ``brief`` (audience, language, thresholds, period)."""
+    options = brief.options
+    return MapOptions(brief.station_id, indicator_id=options.census_indicator,
+                      assets="inline", language=brief.language, audience=brief.audience,
+                      min_cell_count=options.min_cell_count,
+                      cell_size_m=int(options.cell_size_m), period=brief.period)
+
+
+def html_brief(workspace, brief: Brief) -> str:
+    """The page of the brief's interactive map."""
+    fmap = build_station_map(workspace, map_options(brief))
+    language = brief.language
+    period = " – ".join(brief.period) if brief.period else text("whole_period", language)
+    body = (f"<strong>{html_text(text('brief_title', language))} — "
+            f"{html_text(station_label(brief.station_id))}</strong><br>"
+            f"{html_text(brief.station_name)}<br>{html_text(period)}<br>"
+            f"<em>{html_text(text('audience_' + brief.audience, language))}</em>")
+    fmap.get_root().html.add_child(Element(_BANNER.format(body=body)), name="brief_banner")
+    return fmap.get_root().render()
+
+
+def write_html_brief(workspace, brief: Brief, path: str | os.PathLike[str]) -> Path:
+    """Write the brief's map page to ``path`` atomically."""
+    path = Path(path)
+    page = html_brief(workspace, brief)
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        temp.write_text(page, encoding="utf-8")
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,373 @@
+"""What the station map draws from a portrait, and the figures of a feature clicked on it.
+
+The map draws the hot-spot cells the portrait found (``crime_places``: Gi* bins, computed once
+by ``portrait.statistics.hotspots``, never again here) and the survey results published by
+area, when the workspace has any; it narrows incidents to the categories and issue tags the
+officer chose. A click on a census area or a hot-spot cell asks ``feature_figures`` for the
+numbers behind it, read from the same portrait, so the side panel and the map always agree.
+
+Kept apart from ``exports.web_map`` so that module stays about drawing the base layers; the
+helpers for GeoJSON and legends are shared from it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from exports.map_classes import YLGNBU, quantile_classes
+from exports.web_map import (
+    _BIND_TEXT,
+    MapOptions,
+    _areas_over,
+    _classes_legend,
+    _DrawnLayer,
+    _escape,
+    _feature_collection,
+    _legend_row,
+    _legend_section,
+    _simplified,
+    _swatch,
+)
+from portrait.categories import BY_ID, ISSUE_TAGS
+from portrait.portrait_model import IndicatorValue, Portrait, Section
+from portrait.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+HOT_SPOT_OPACITY = 0.55
+#: Gi* bins (99/95/90 % hot, then cold), from red to blue (ColorBrewer RdBu).
+HOT_SPOT_COLOURS = {3: "#b2182b", 2: "#ef8a62", 1: "#fddbc7",
+                    -1: "#d1e5f0", -2: "#67a9cf", -3: "#2166ac"}
+SURVEY_OPACITY = 0.7
+#: Subgroup values meaning "every respondent" in published survey scores.
+ALL_RESPONDENTS = {"", "all", "total", "ensemble", "tous", "toutes"}
+
+WORDS: dict[str, dict[str, str]] = {
+    "fr": {
+        "hot_spots_layer": "Points chauds (Gi*)",
+        "hot_spots_legend": "Points chauds et froids (Gi*, carrés de {size} m)",
+        "bin_3": "Point chaud, confiance 99 %", "bin_2": "Point chaud, confiance 95 %",
+        "bin_1": "Point chaud, confiance 90 %", "bin_-1": "Point froid, confiance 90 %",
+        "bin_-2": "Point froid, confiance 95 %", "bin_-3": "Point froid, confiance 99 %",
+        "cell_tip": "{bin} — {count} incident(s)",
+        "survey_layer": "Sondage par secteur : {theme}",
+        "survey_tip": "{theme} : {score} (n = {n})",
+        "filter": "Filtre : {labels}",
+        "census_area_title": "Aire {name}",
+        "hot_spot_title": "Cellule {cell} ({size} m de côté)",
+        "survey_area_title": "Sondage — aire {name}",
+        "cell_count": "Incidents dans la cellule", "cell_z": "Score z (Gi*)",
+        "cell_p": "Valeur p ajustée (FDR)", "cell_bin": "Classement",
+        "share_in_station": "Part de l'aire dans le poste",
+        "population_in_station": "Population de l'aire comptée dans le poste",
+    },
+    "en": {
+        "hot_spots_layer": "Hot spots (Gi*)",
+        "hot_spots_legend": "Hot and cold spots (Gi*, {size} m squares)",
+        "bin_3": "Hot spot, 99% confidence", "bin_2": "Hot spot, 95% confidence",
+        "bin_1": "Hot spot, 90% confidence", "bin_-1": "Cold spot, 90% confidence",
+        "bin_-2": "Cold spot, 95% confidence", "bin_-3": "Cold spot, 99% confidence",
+        "cell_tip": "{bin} — {count} incident(s)",
+        "survey_layer": "Survey by area: {theme}",
+        "survey_tip": "{theme}: {score} (n = {n})",
+        "filter": "Filter: {labels}",
+        "census_area_title": "Area {name}",
+        "hot_spot_title": "Cell {cell} ({size} m across)",
+        "survey_area_title": "Survey — area {name}",
+        "cell_count": "Incidents in the cell", "cell_z": "z-score (Gi*)",
+        "cell_p": "Adjusted p-value (FDR)", "cell_bin": "Class",
+        "share_in_station": "Share of the area in the station",
+        "population_in_station": "Population of the area counted in the station",
+    },
+}
+
+
+def words(key: str, language: str, **values: object) -> str:
+    return WORDS.get(language, WORDS["fr"])[key].format(**values)
+
+
+@dataclass(frozen=True)
+class FeatureFigures:
+    """The numbers of one clicked map feature, as portrait figures (labels in both
+    languages, units, definitions), ready for the same formatting as the portrait's cards."""
+
+    kind: str
+    id: str
+    title_fr: str
+    title_en: str
+    figures: list[IndicatorValue] = field(default_factory=list)
+
+
+# --- incident filters ------------------------------------------------------------------------
+def filter_incidents(located: gpd.GeoDataFrame, options: MapOptions) -> gpd.GeoDataFrame:
+    """Only the incidents of the chosen categories and carrying one of the chosen tags."""
+    if options.categories:
+        located = located[located["category"].isin(options.categories).fillna(False)]
+    if options.tags and len(located):
+        tags = located["tags"].fillna("").astype(str).str.split(",")
+        wanted = set(options.tags)
+        located = located[tags.map(lambda found: bool(wanted.intersection(found))).to_numpy()]
+    return located
+
+
+def filter_note(options: MapOptions) -> str | None:
+    """"Filtre : Méfait · Violence" under the incidents' legend, or None without a filter."""
+    language = options.language
+    labels = [BY_ID[c].label(language) if c in BY_ID else c for c in options.categories or ()]
+    labels += [ISSUE_TAGS[t][0 if language == "fr" else 1] if t in ISSUE_TAGS else t
+               for t in options.tags or ()]
+    return words("filter", language, labels=" · ".join(labels)) if labels else None
+
+
+# --- layers ----------------------------------------------------------------------------------
+def portrait_layers(workspace: Workspace, station: shapely.Geometry, options: MapOptions,
+                    portrait: Portrait | None) -> dict[str, _DrawnLayer]:
+    """The extra layers by key (``hot_spots``, ``survey_areas``), only those with something
+    to draw, so an empty layer never clutters the layer control."""
+    layers: dict[str, _DrawnLayer] = {}
+    if portrait is not None and portrait.station_id == options.station_id:
+        hot = _hot_spot_layer(portrait, options)
+        if hot is not None:
+            layers["hot_spots"] = hot
+    survey = _survey_layer(workspace, station, options)
+    if survey is not None:
+        layers["survey_areas"] = survey
+    return layers
+
+
+def hot_spot_cells(portrait: Portrait) -> tuple[gpd.GeoDataFrame, float] | None:
+    """The significant Gi* cells of the portrait (squares in the workspace CRS) and their
+    side in metres; None when the portrait found none."""
+    section = _section(portrait, "crime_places")
+    if section is None:
+        return None
+    try:
+        table = section.table("hot_spot_cells")
+        layer = next(m for m in section.map_layers if m.id == "hot_spots")
+    except (KeyError, StopIteration):
+        return None
+    if not table.records:
+        return None
+    frame = pd.DataFrame.from_records(table.records)
+    size = float(layer.parameters["cell_size_m"])
+    half = size / 2
+    boxes = shapely.box(frame["x"] - half, frame["y"] - half, frame["x"] + half,
+                        frame["y"] + half)
+    return gpd.GeoDataFrame(frame, geometry=boxes, crs=layer.parameters.get("crs")), size
+
+
+def _hot_spot_layer(portrait: Portrait, options: MapOptions) -> _DrawnLayer | None:
+    found = hot_spot_cells(portrait)
+    if found is None:
+        return None
+    cells, size = found
+    language = options.language
+    properties = []
+    for cell, count, spot in zip(cells["cell"], cells["count"], cells["bin"], strict=True):
+        label = words(f"bin_{int(spot)}", language)
+        properties.append({
+            "id": str(int(cell)), "kind": "hot_spot",
+            "tip": _escape(words("cell_tip", language, bin=label,
+                                 count=_count(count, language))),
+            "style": {"fillColor": HOT_SPOT_COLOURS[int(spot)],
+                      "fillOpacity": HOT_SPOT_OPACITY, "color": "#7f0000" if spot > 0
+                      else "#08306b", "weight": 0.8},
+        })
+    layer = folium.GeoJson(_feature_collection(cells.geometry, properties),
+                           name=words("hot_spots_layer", language), on_each_feature=_BIND_TEXT)
+    present = sorted({int(b) for b in cells["bin"]}, reverse=True)
+    rows = [_legend_row(_swatch(HOT_SPOT_COLOURS[b], HOT_SPOT_OPACITY),
+                        words(f"bin_{b}", language)) for b in present]
+    title = words("hot_spots_legend", language, size=_count(size, language))
+    return _DrawnLayer(layer, _legend_section(title, rows))
+
+
+def _survey_layer(workspace: Workspace, station: shapely.Geometry,
+                  options: MapOptions) -> _DrawnLayer | None:
+    scores = _station_scores(workspace, station)
+    if scores is None:
+        return None
+    rows, areas = scores
+    language = options.language
+    theme = rows["theme"].value_counts().index[0]
+    by_area = rows[rows["theme"] == theme].groupby("area_id")["score"].mean()
+    values = areas["area_id"].astype(str).map(by_area).astype(float).to_numpy()
+    classes = quantile_classes(values, YLGNBU)
+    tips = {area: "<br>".join(_escape(words("survey_tip", language, theme=r.theme,
+                                             score=_number(r.score, language),
+                                             n=_count(r.n, language)))
+                              for r in group.itertuples())
+            for area, group in rows.groupby("area_id")}
+    names = areas["name"].fillna(areas["area_id"]).astype(str)
+    properties = [
+        {"id": str(area), "kind": "survey_area",
+         "tip": f"{_escape(name)}<br>{tips.get(str(area), '')}",
+         "style": {"fillColor": colour, "fillOpacity": SURVEY_OPACITY, "color": "#35577a",
+                   "weight": 1.0}}
+        for area, name, colour in zip(areas["area_id"], names, classes.colour_of(values),
+                                      strict=True)]
+    layer = folium.GeoJson(_feature_collection(_simplified(areas.geometry), properties),
+                           name=words("survey_layer", language, theme=theme),
+                           on_each_feature=_BIND_TEXT)
+    legend = _classes_legend(words("survey_layer", language, theme=theme), classes,
+                             lambda v: _number(v, language),
+                             has_missing=bool(np.isnan(values).any()), language=language,
+                             opacity=SURVEY_OPACITY)
+    return _DrawnLayer(layer, legend)
+
+
+def _station_scores(workspace: Workspace, station: shapely.Geometry
+                    ) -> tuple[pd.DataFrame, gpd.GeoDataFrame] | None:
+    """The latest published scores of all respondents for the station's census areas."""
+    scores = workspace.layer("survey_scores")
+    if scores.empty:
+        return None
+    areas = _areas_over(workspace.layer("census_areas"), station)
+    rows = scores[scores["area_id"].astype(str).isin(set(areas["area_id"].astype(str)))]
+    rows = rows[rows["score"].notna()]
+    subgroup = rows["subgroup"].fillna("").astype(str).str.strip().str.lower()
+    if subgroup.isin(ALL_RESPONDENTS).any():
+        rows = rows[subgroup.isin(ALL_RESPONDENTS).to_numpy()]
+    if rows.empty:
+        return None
+    periods = rows["period"].dropna().astype(str)
+    if len(periods):
+        rows = rows[rows["period"].astype(str) == periods.max()]
+    rows = rows.assign(area_id=rows["area_id"].astype(str))
+    return rows, areas[areas["area_id"].astype(str).isin(set(rows["area_id"]))]
+
+
+# --- a clicked feature -----------------------------------------------------------------------
+def feature_figures(portrait: Portrait | None, workspace: Workspace | None, kind: str,
+                    feature_id: str) -> FeatureFigures | None:
+    """The figures of the census area, hot-spot cell or survey area ``feature_id``; None
+    when the portrait (or workspace) knows nothing about it."""
+    if kind == "census_area" and portrait is not None:
+        return _area_figures(portrait, workspace, feature_id)
+    if kind == "hot_spot" and portrait is not None:
+        return _cell_figures(portrait, feature_id)
+    if kind == "survey_area" and workspace is not None:
+        return _survey_figures(workspace, feature_id)
+    return None
+
+
+def _area_figures(portrait: Portrait, workspace: Workspace | None,
+                  area_id: str) -> FeatureFigures | None:
+    section = _section(portrait, "socio_economic")
+    if section is None:
+        return None
+    by_id = {item.id: item for item in section.indicators}
+    figures = []
+    for layer in section.map_layers:
+        record = next((r for r in layer.records if str(r.get("area_id")) == area_id), None)
+        if record is None:
+            continue
+        source = by_id.get(str(layer.parameters.get("indicator")))
+        figures.append(IndicatorValue(
+            layer.id.removeprefix("census_"), layer.title_fr, layer.title_en,
+            record.get("value"), str(layer.parameters.get("unit", "")),
+            definition=source.definition if source else "",
+            definition_fr=source.definition_fr if source else "",
+            source=source.source if source else "", vintage=source.vintage if source else "",
+            period=source.period if source else "",
+            reason=None if record.get("value") is not None else "suppressed or not published"))
+    if not figures:
+        return None
+    try:
+        areas = {str(r["area_id"]): r for r in section.table("census_areas").records}
+    except KeyError:
+        areas = {}
+    row = areas.get(area_id)
+    if row is not None:
+        figures.insert(0, _figure("share_in_station", 100 * float(row["share_in_station"]), "%"))
+        figures.insert(1, _figure("population_in_station", row.get("population_in_station"),
+                                  "persons"))
+    name = _area_name(workspace, area_id)
+    return FeatureFigures("census_area", area_id, words("census_area_title", "fr", name=name),
+                          words("census_area_title", "en", name=name), figures)
+
+
+def _cell_figures(portrait: Portrait, cell_id: str) -> FeatureFigures | None:
+    found = hot_spot_cells(portrait)
+    if found is None:
+        return None
+    cells, size = found
+    match = cells[cells["cell"].astype(int).astype(str) == cell_id]
+    if match.empty:
+        return None
+    row = match.iloc[0]
+    spot = int(row["bin"])
+    figures = [
+        _figure("cell_bin", float(spot), "gi_bin",
+                context={"text_fr": words(f"bin_{spot}", "fr"),
+                         "text_en": words(f"bin_{spot}", "en")}),
+        _figure("cell_count", float(row["count"]), "incidents"),
+        _figure("cell_z", float(row["z"]), "z"),
+        _figure("cell_p", float(row["p_adjusted"]), "p"),
+    ]
+    size_text = {lang: _count(size, lang) for lang in ("fr", "en")}
+    return FeatureFigures("hot_spot", cell_id,
+                          words("hot_spot_title", "fr", cell=cell_id, size=size_text["fr"]),
+                          words("hot_spot_title", "en", cell=cell_id, size=size_text["en"]),
+                          figures)
+
+
+def _survey_figures(workspace: Workspace, area_id: str) -> FeatureFigures | None:
+    scores = workspace.layer("survey_scores")
+    rows = scores[scores["area_id"].astype(str) == area_id]
+    if rows.empty:
+        return None
+    figures = [IndicatorValue(f"survey_{r.theme}", str(r.theme), str(r.theme),
+                              None if pd.isna(r.score) else float(r.score), "score",
+                              source="" if pd.isna(r.source) else str(r.source),
+                              period="" if pd.isna(r.period) else str(r.period),
+                              context={} if pd.isna(r.n) else {"n": int(r.n)})
+               for r in rows.itertuples()]
+    name = _area_name(workspace, area_id)
+    return FeatureFigures("survey_area", area_id, words("survey_area_title", "fr", name=name),
+                          words("survey_area_title", "en", name=name), figures)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+def _section(portrait: Portrait, section_id: str) -> Section | None:
+    try:
+        return portrait.section(section_id)
+    except KeyError:
+        return None
+
+
+def _figure(key: str, value: float | None, unit: str, context: dict | None = None
+            ) -> IndicatorValue:
+    return IndicatorValue(key, words(key, "fr"), words(key, "en"),
+                          None if value is None else float(value), unit,
+                          context=context or {})
+
+
+def _area_name(workspace: Workspace | None, area_id: str) -> str:
+    if workspace is None:
+        return area_id
+    areas = workspace.layer("census_areas")
+    names = areas.loc[areas["area_id"].astype(str) == area_id, "name"].dropna()
+    return str(names.iloc[0]) if len(names) else area_id
+
+
+def _count(value: float, language: str) -> str:
+    text = f"{round(float(value)):,}"
+    return text.replace(",", "\u202f") if language == "fr" else text
+
+
+def _number(value: float, language: str) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "—"
+    text = f"{float(value):,.1f}"
+    if language == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+

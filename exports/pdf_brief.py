@@ -1,0 +1,267 @@
+"""The PDF brief (reportlab platypus): cover, contents, key figures, a section per part of
+the portrait with maps, charts and tables, the records, and the appendices (definitions
+and sources, parameters used, disclosure control).
+
+All text goes through ``safe_text.pdf_text`` before it reaches a ``Paragraph``: names and
+notes typed by users may hold ``<`` or ``&``, which reportlab would read as markup. Maps
+and charts are rasterised once at ``BriefOptions.dpi`` (150 by default) so a station's PDF
+stays well under 5 MB.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from pathlib import Path
+
+from reportlab import rl_config
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+)
+
+from exports.brief_cells import cell_text, row_unit
+from exports.brief_model import Brief, BriefSection, BriefTable, Figure
+from exports.brief_text import format_level, format_number, text
+from exports.charts import CHARTS, draw_chart
+from exports.map_text import station_label
+from exports.pdf_styles import (
+    INTERNAL_BANNER,
+    PARTNER_BANNER,
+    TEXT_WIDTH,
+    BriefDocument,
+    FastImage,
+    styles,
+    table_of_contents,
+    table_style,
+)
+from exports.safe_text import pdf_text
+from exports.static_maps import MAPS, draw_map
+
+#: Text up to this length goes in a plain (unwrapped) cell.
+SHORT_CELL = 14
+#: Relative widths of column kinds when a table is laid out.
+_WEIGHTS = {"text": 2.3, "measure": 1.2, "int": 1.15, "number": 1.0, "percent": 1.0,
+            "p": 0.9}
+
+
+def write_pdf_brief(brief: Brief, path: str | os.PathLike[str]) -> Path:
+    """Write ``brief`` as a PDF to ``path`` atomically (no half-written file is left)."""
+    path = Path(path)
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        temp.write_bytes(pdf_bytes(brief))
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def pdf_bytes(brief: Brief) -> bytes:
+    """The PDF of ``brief``."""
+    style = styles()
+    language = brief.language
+    buffer = io.BytesIO()
+    footer = f"{text('brief_title', language)} — {station_label(brief.station_id)} — " \
+             f"{text('audience_' + brief.audience, language)}"
+    document = BriefDocument(buffer, footer, text("page", language, page="{page}"),
+                             title=f"{text('brief_title', language)} — "
+                                   f"{station_label(brief.station_id)}",
+                             author="Portrait de quartier", lang=language)
+    story = _cover(brief, style)
+    story += [Paragraph(pdf_text(text("contents", language)), style["h1"]),
+              table_of_contents(style), PageBreak()]
+    story += _key_figures(brief, style)
+    for number, section in enumerate(brief.sections):
+        story += _section(section, number, brief, style)
+    story += _appendices(brief, style)
+    saved = rl_config.useA85
+    rl_config.useA85 = 0  # binary streams: ASCII85 in pure Python costs a second a brief
+    try:
+        document.multiBuild(story)
+    finally:
+        rl_config.useA85 = saved
+    return buffer.getvalue()
+
+
+def _heading(title: str, style, level: int = 0, key: str | None = None) -> Paragraph:
+    paragraph = Paragraph(pdf_text(title), style["h1" if level == 0 else "h2"])
+    paragraph.toc_level = level
+    paragraph.toc_key = key
+    return paragraph
+
+
+def _cover(brief: Brief, style) -> list:
+    language = brief.language
+    period = " – ".join(brief.period) if brief.period else text("whole_period", language)
+    area = "–" if brief.area_km2 is None else \
+        f"{format_number(brief.area_km2, language, 1)} km²"
+    facts = [(text("cover_station", language), _station_title(brief)),
+             (text("cover_area", language), area),
+             (text("cover_period", language), period),
+             (text("cover_audience", language), text(f"audience_{brief.audience}", language)),
+             (text("cover_date", language), brief.generated_on),
+             (text("cover_language", language), text("language_name", language))]
+    rows = [[Paragraph(pdf_text(k), style["cell_head"]), Paragraph(pdf_text(v), style["body"])]
+            for k, v in facts]
+    facts_table = Table(rows, colWidths=[0.3 * TEXT_WIDTH, 0.7 * TEXT_WIDTH])
+    facts_table.setStyle(table_style(header_rows=0, zebra=False))
+    banner = Table([[Paragraph(pdf_text(text(f"audience_{brief.audience}", language)),
+                               style["banner"])]], colWidths=[TEXT_WIDTH])
+    colour = PARTNER_BANNER if brief.audience == "partner" else INTERNAL_BANNER
+    banner.setStyle([("BACKGROUND", (0, 0), (-1, -1), colour),
+                     ("TOPPADDING", (0, 0), (-1, -1), 6),
+                     ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
+    story = [Spacer(1, 50), Paragraph(pdf_text(text("brief_title", language)), style["title"]),
+             Paragraph(pdf_text(_station_title(brief)), style["subtitle"]), banner,
+             Spacer(1, 18), facts_table]
+    if brief.workspace_title:
+        story += [Spacer(1, 12), Paragraph(pdf_text(brief.workspace_title), style["small"])]
+    return story + [PageBreak()]
+
+
+def _station_title(brief: Brief) -> str:
+    label = station_label(brief.station_id)
+    name = brief.station_name.strip()
+    return label if not name or name == label else f"{label} — {name}"
+
+
+def _key_figures(brief: Brief, style) -> list:
+    language = brief.language
+    story = [_heading(text("key_figures", language), style, key="key_figures"),
+             Paragraph(pdf_text(text("key_figures_intro", language,
+                                     level=format_level(0.95, language))), style["small"]),
+             Spacer(1, 6)]
+    rows = [[Paragraph(pdf_text(f.label), style["cell"]),
+             Paragraph(pdf_text(f.text), style["figure_value"]),
+             Paragraph(pdf_text(f.detail), style["cell"])] for f in brief.key_figures]
+    if rows:
+        table = Table(rows, colWidths=[0.36 * TEXT_WIDTH, 0.34 * TEXT_WIDTH, 0.30 * TEXT_WIDTH])
+        table.setStyle(table_style(header_rows=0, rows=len(rows)))
+        story.append(table)
+    for warning in brief.warnings:
+        story.append(Paragraph(pdf_text(warning), style["small"]))
+    return story + [PageBreak()]
+
+
+def _section(section: BriefSection, number: int, brief: Brief, style) -> list:
+    language = brief.language
+    story: list = [_heading(section.title, style, key=f"s{number}")]
+    story += [Paragraph(pdf_text(p), style["body"]) for p in section.paragraphs]
+    if section.key_figures:
+        rows = [[Paragraph(pdf_text(f.label), style["cell"]),
+                 Paragraph(pdf_text(f.text), style["cell_head"]),
+                 Paragraph(pdf_text(f.detail), style["cell"])] for f in section.key_figures]
+        table = Table(rows, colWidths=[0.4 * TEXT_WIDTH, 0.32 * TEXT_WIDTH, 0.28 * TEXT_WIDTH])
+        table.setStyle(table_style(header_rows=0, rows=len(rows)))
+        story += [table, Spacer(1, 6)]
+    for figure in section.figures:
+        story += _figure(figure, brief, style)
+    for table in section.tables:
+        if table.in_pdf:
+            story += _table(table, language, style)
+    story += [Paragraph(pdf_text(note), style["small"]) for note in section.notes]
+    return story + [PageBreak()]
+
+
+def _figure(figure: Figure, brief: Brief, style) -> list:
+    if figure.kind in MAPS:
+        png = draw_map(figure, brief.language, brief.options.dpi, "jpeg")
+    elif figure.kind in CHARTS:
+        png = draw_chart(figure, brief.language, brief.options.dpi, "jpeg")
+    else:
+        return []
+    width, height = ImageReader(io.BytesIO(png)).getSize()
+    shown_width = TEXT_WIDTH
+    image = FastImage(io.BytesIO(png), width=shown_width, height=shown_width * height / width)
+    caption = figure.title + (f" — {figure.caption}" if figure.caption else "")
+    return [KeepTogether([Paragraph(pdf_text(figure.title), style["h2"]), image,
+                          Paragraph(pdf_text(caption), style["caption"])])]
+
+
+def _table(table: BriefTable, language: str, style, title: bool = True) -> list:
+    keep = [j for j in range(len(table.columns))
+            if any(row[j] not in (None, "") for row in table.rows)]
+    if not keep:
+        return []
+    columns = [table.columns[j] for j in keep]
+    shown = [[row[j] for j in keep] for row in table.rows[:table.pdf_max_rows]]
+    head = [Paragraph(pdf_text(c.label), style["cell_head"]) for c in columns]
+    body = [[_cell(cell_text(v, c, row_unit(columns, row), language), style)
+             for v, c in zip(row, columns, strict=True)] for row in shown]
+    weights = [_WEIGHTS.get(c.kind, 1.0) * (2.2 if c.id in ("details", "definition") else 1.0)
+               for c in columns]
+    widths = [TEXT_WIDTH * w / sum(weights) for w in weights]
+    grid = Table([head, *body], colWidths=widths, repeatRows=1)
+    grid.setStyle(table_style(rows=len(body) + 1))
+    numeric = [j for j, c in enumerate(columns) if c.kind not in ("text",)]
+    for j in numeric:
+        grid.setStyle([("ALIGN", (j, 1), (j, -1), "RIGHT")])
+    story: list = [CondPageBreak(130)]
+    if title:
+        story.append(Paragraph(pdf_text(table.title), style["h2"]))
+    story.append(grid)
+    notes = []
+    if len(table.rows) > len(shown):
+        notes.append((f"{len(shown)} premières lignes sur {len(table.rows)} (toutes dans le "
+                       "classeur Excel).") if language == "fr" else
+                     f"First {len(shown)} rows of {len(table.rows)} (all in the workbook).")
+    if table.note:
+        notes.append(table.note)
+    if table.has_suppressed:
+        notes.append(text("suppressed_note", language))
+    story += [Paragraph(pdf_text(n), style["caption"]) for n in notes] or [Spacer(1, 6)]
+    return story
+
+
+def _appendices(brief: Brief, style) -> list:
+    language = brief.language
+    story: list = [_heading(text("appendix_definitions", language), style, key="a")]
+    rows = [[d.label, d.definition, d.source, " ".join(x for x in (d.vintage, d.period) if x)]
+            for d in brief.definitions]
+    story += _plain_table([text("indicator", language), text("definition", language),
+                           text("source", language), text("vintage", language)], rows,
+                          [0.22, 0.42, 0.18, 0.18], style)
+    story += [PageBreak(), _heading(text("appendix_parameters", language), style, key="b")]
+    story += _plain_table([text("parameter", language), text("value", language)],
+                          [list(p) for p in brief.parameters], [0.34, 0.66], style)
+    story += [PageBreak(), _heading(text("appendix_disclosure", language), style, key="c")]
+    intro = "disclosure_intro_" + brief.audience
+    min_n = next((v for k, v in brief.parameters if k == "options.survey_min_n"), "30")
+    story.append(Paragraph(pdf_text(text(intro, language, k=brief.options.min_cell_count,
+                                         min_n=min_n)), style["body"]))
+    story.append(Spacer(1, 6))
+    entries = brief.disclosure.entries
+    if not entries:
+        story.append(Paragraph(pdf_text(text("disclosure_none", language)), style["body"]))
+    else:
+        rows = [[e.table, e.item, text(f"reason_{e.reason}", language,
+                                       k=brief.options.min_cell_count, min_n=min_n)
+                 + (f" — {e.detail}" if e.detail else "")] for e in entries]
+        story += _plain_table([text("where", language), text("what", language),
+                               text("why", language)], rows, [0.34, 0.26, 0.40], style)
+    return story
+
+
+def _plain_table(header: list[str], rows: list[list[str]], shares: list[float],
+                 style) -> list:
+    head = [Paragraph(pdf_text(h), style["cell_head"]) for h in header]
+    body = [[_cell(v, style) for v in row] for row in rows]
+    grid = Table([head, *body], colWidths=[TEXT_WIDTH * s for s in shares], repeatRows=1)
+    grid.setStyle(table_style(rows=len(body) + 1))
+    return [grid]
+
+
+def _cell(value: str, style) -> Paragraph | str:
+    """Short one-line text as a plain cell (drawn as is, never parsed as markup); longer
+    text as an escaped paragraph that wraps. Plain cells are many times cheaper to lay out."""
+    if len(value) <= SHORT_CELL and "\n" not in value:
+        return value
+    return Paragraph(pdf_text(value), style["cell"])

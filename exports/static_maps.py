@@ -1,0 +1,245 @@
+"""Static maps of the PDF briefs, drawn with matplotlib as PNG bytes: census choropleth,
+incidents (points for the station, cells of at least k for partners), hot spots, services.
+
+Every map shows the station's outline over its neighbours, a legend and a metric scale bar;
+coordinates are the workspace's metric CRS, so one unit is one metre and the scale bar is
+exact. Geometry is turned into matplotlib paths directly (no geopandas plotting), which keeps
+a map to a fraction of a second. Colours come from the colour-blind-safe palettes of
+``exports.map_classes``, the same as the interactive map's.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Callable
+
+import numpy as np
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch, Rectangle
+from matplotlib.path import Path
+
+from exports.brief_model import Figure
+from exports.brief_text import format_number, format_value, text
+from exports.map_classes import (
+    NO_DATA_COLOUR,
+    OKABE_ITO,
+    OTHER_COLOUR,
+    YLGNBU,
+    YLORBR,
+    quantile_classes,
+)
+from exports.map_text import station_label
+
+SIZE = (6.6, 4.4)
+#: Share of the figure's width given to the map; the legend takes the rest.
+MAP_SHARE = 0.70
+#: Legend labels wrap at this many characters.
+LEGEND_WIDTH = 26
+FONT_SIZE = 7
+MARGIN = 0.06
+#: Gi* bins: colour-blind-safe diverging colours (ColorBrewer RdBu).
+BIN_COLOURS = {3: "#b2182b", 2: "#ef8a62", 1: "#fddbc7", -1: "#d1e5f0", -2: "#67a9cf",
+               -3: "#2166ac"}
+BIN_LABELS = {"fr": {3: "Point chaud 99 %", 2: "Point chaud 95 %", 1: "Point chaud 90 %",
+                     -1: "Point froid 90 %", -2: "Point froid 95 %", -3: "Point froid 99 %"},
+              "en": {3: "Hot spot 99%", 2: "Hot spot 95%", 1: "Hot spot 90%",
+                     -1: "Cold spot 90%", -2: "Cold spot 95%", -3: "Cold spot 99%"}}
+NICE_LENGTHS = (100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000)
+
+
+def draw_map(figure: Figure, language: str, dpi: int = 150, image_format: str = "png") -> bytes:
+    """Image bytes of the map ``figure`` (its ``kind`` names the layer drawn): PNG, or JPEG
+    for the PDF (embedded as is, where a PNG is decoded and compressed again)."""
+    fig = MplFigure(figsize=SIZE, dpi=dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, MAP_SHARE, 1))
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    data = figure.data
+    station = data["station"]
+    _frame(ax, station)
+    ax.set_facecolor("#f2f1ec")
+    fig.patch.set_facecolor("white")
+    handles = MAPS[figure.kind](ax, data, language)
+    for handle in handles:
+        handle.set_label(textwrap.fill(handle.get_label(), LEGEND_WIDTH))
+    _outlines(ax, data)
+    _scale_bar(ax, language)
+    legend = [Line2D([], [], color="#111111", linewidth=2,
+                     label=station_label(str(data["station_label"])))] + handles
+    fig.legend(handles=legend, loc="upper left", bbox_to_anchor=(MAP_SHARE + 0.01, 0.98),
+               fontsize=FONT_SIZE, frameon=False, title=figure.data.get("legend"),
+               title_fontsize=FONT_SIZE, alignment="left")
+    return save_image(fig, dpi, image_format)
+
+
+def save_image(fig, dpi: int, image_format: str) -> bytes:
+    """The figure as PNG or JPEG bytes (JPEG at a quality that keeps thin lines clean)."""
+    out = io.BytesIO()
+    options = {"pil_kwargs": {"quality": 90, "optimize": True}} if image_format == "jpeg" \
+        else {}
+    fig.savefig(out, format=image_format, dpi=dpi, facecolor="white", **options)
+    return out.getvalue()
+
+
+# --- layers --------------------------------------------------------------------------------
+def census(ax, data: dict, language: str) -> list:
+    values = np.asarray(data["values"], dtype=float)
+    classes = quantile_classes(values, YLGNBU)
+    colours = classes.colour_of(values)
+    patches = [PathPatch(_path(g)) for g in data["areas"]]
+    ax.add_collection(PatchCollection(patches, facecolors=colours, edgecolors="white",
+                                      linewidths=0.4, alpha=0.85, zorder=1))
+    unit = data.get("unit", "")
+    handles = []
+    edges = classes.edges
+    for i, colour in enumerate(classes.colours):
+        low, high = edges[i], edges[i + 1]
+        label = format_value(high, unit, language) if classes.single_values or low == high \
+            else f"{format_value(low, unit, language)} – {format_value(high, unit, language)}"
+        handles.append(Patch(facecolor=colour, edgecolor="#666666", alpha=0.85, label=label))
+    if np.isnan(values).any() or not handles:
+        handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor="#666666",
+                             label=text("no_data", language)))
+    return handles
+
+
+def incident_points(ax, data: dict, language: str) -> list:
+    ax.scatter(data["x"], data["y"], s=3, color="#d95f0e", edgecolors="none", alpha=0.6,
+               zorder=3, rasterized=True)
+    return [Line2D([], [], marker="o", linestyle="", color="#d95f0e", markersize=4,
+                   label="Incident")]
+
+
+def incident_cells(ax, data: dict, language: str) -> list:
+    counts = np.asarray(data["counts"], dtype=float)
+    classes = quantile_classes(counts, YLORBR)
+    _boxes(ax, data["boxes"], classes.colour_of(counts))
+    handles = []
+    for i, colour in enumerate(classes.colours):
+        low, high = classes.edges[i], classes.edges[i + 1]
+        if i > 0:
+            low = np.floor(low) + 1
+        label = format_number(high, language) if classes.single_values or low >= high \
+            else f"{format_number(low, language)} – {format_number(high, language)}"
+        handles.append(Patch(facecolor=colour, edgecolor="#666666", label=label))
+    return handles
+
+
+def hot_spots(ax, data: dict, language: str) -> list:
+    bins = [int(b) for b in data["bins"]]
+    _boxes(ax, data["boxes"], [BIN_COLOURS[b] for b in bins])
+    labels = BIN_LABELS.get(language, BIN_LABELS["en"])
+    return [Patch(facecolor=BIN_COLOURS[b], edgecolor="#666666", label=labels[b])
+            for b in sorted(set(bins), reverse=True)]
+
+
+def services(ax, data: dict, language: str) -> list:
+    types = list(data["types"])
+    frequent = [t for t, _ in sorted(_counts(types).items(), key=lambda kv: -kv[1])]
+    colours = {t: OKABE_ITO[i] for i, t in enumerate(frequent[:len(OKABE_ITO)])}
+    ax.scatter(data["x"], data["y"], s=22, c=[colours.get(t, OTHER_COLOUR) for t in types],
+               edgecolors="#222222", linewidths=0.5, zorder=3)
+    handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor=c,
+                      markeredgecolor="#222222", markersize=5, label=t)
+               for t, c in colours.items()]
+    if any(t not in colours for t in types):
+        handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=OTHER_COLOUR,
+                              markeredgecolor="#222222", markersize=5,
+                              label="Autres types" if language == "fr" else "Other types"))
+    return handles
+
+
+# --- drawing helpers --------------------------------------------------------------------------
+def _path(geometry) -> Path:
+    """One compound path (holes included) of a polygon or multipolygon."""
+    vertices, codes = [], []
+    for polygon in getattr(geometry, "geoms", [geometry]):
+        if polygon.is_empty or polygon.geom_type != "Polygon":
+            continue
+        for ring in [polygon.exterior, *polygon.interiors]:
+            xy = np.asarray(ring.coords)[:, :2]
+            vertices.append(xy)
+            ring_codes = np.full(len(xy), Path.LINETO)
+            ring_codes[0] = Path.MOVETO
+            ring_codes[-1] = Path.CLOSEPOLY
+            codes.append(ring_codes)
+    if not vertices:
+        return Path(np.zeros((1, 2)))
+    return Path(np.concatenate(vertices), np.concatenate(codes))
+
+
+def _boxes(ax, boxes, colours) -> None:
+    boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
+    patches = [Rectangle((b[0], b[1]), b[2] - b[0], b[3] - b[1]) for b in boxes]
+    ax.add_collection(PatchCollection(patches, facecolors=colours, edgecolors="#444444",
+                                      linewidths=0.3, alpha=0.9, zorder=2))
+
+
+def _outlines(ax, data: dict) -> None:
+    for station_id, geometry in data.get("neighbours", []):
+        ax.add_patch(PathPatch(_path(geometry), facecolor="none", edgecolor="#6b6b6b",
+                               linewidth=0.8, linestyle="--", zorder=4))
+        point = geometry.representative_point()
+        if _inside_view(ax, point):
+            ax.annotate(station_label(station_id), (point.x, point.y), fontsize=FONT_SIZE,
+                        color="#555555", ha="center", zorder=5)
+    ax.add_patch(PathPatch(_path(data["station"]), facecolor="none", edgecolor="#111111",
+                           linewidth=1.8, zorder=5))
+
+
+def _frame(ax, station) -> None:
+    west, south, east, north = shapely.bounds(station)
+    width, height = east - west, north - south
+    ratio = SIZE[0] * MAP_SHARE / SIZE[1]
+    if width / max(height, 1.0) < ratio:  # widen to fill the figure
+        grow = (height * ratio - width) / 2
+        west, east = west - grow, east + grow
+    else:
+        grow = (width / ratio - height) / 2
+        south, north = south - grow, north + grow
+    pad = MARGIN * (east - west)
+    ax.set_xlim(west - pad, east + pad)
+    ax.set_ylim(south - pad, north + pad)
+
+
+def _inside_view(ax, point) -> bool:
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    return x0 < point.x < x1 and y0 < point.y < y1
+
+
+def _scale_bar(ax, language: str) -> None:
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    target = (x1 - x0) / 5
+    length = max([n for n in NICE_LENGTHS if n <= target] or [NICE_LENGTHS[0]])
+    right, bottom = x1 - 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
+    height = 0.012 * (y1 - y0)
+    ax.add_patch(Rectangle((right - length, bottom), length, height, facecolor="#111111",
+                           edgecolor="#111111", zorder=6))
+    ax.add_patch(Rectangle((right - length, bottom), length / 2, height, facecolor="white",
+                           edgecolor="#111111", linewidth=0.6, zorder=7))
+    label = text("scale_km", language, km=format_number(length / 1000, language,
+                                                        0 if length % 1000 == 0 else 1)) \
+        if length >= 1000 else text("scale", language, metres=length)
+    ax.annotate(label, (right - length / 2, bottom + 1.8 * height), ha="center",
+                fontsize=FONT_SIZE, zorder=7,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+
+
+def _counts(items: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for item in items:
+        out[item] = out.get(item, 0) + 1
+    return out
+
+
+MAPS: dict[str, Callable] = {
+    "map_census": census, "map_incidents": incident_points,
+    "map_incident_cells": incident_cells, "map_hot_spots": hot_spots,
+    "map_services": services,
+}
