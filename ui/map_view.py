@@ -29,6 +29,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from exports.web_map import MapOptions, write_station_map
+from portrait.portrait_model import Portrait
 from portrait.workspace import Workspace
 from ui.worker import QtJobRunner
 
@@ -95,13 +96,16 @@ class MapPanel(QWidget):
     def page(self) -> QWebEnginePage:
         return self.view.page()
 
-    def show_station(self, workspace: Workspace, options: MapOptions) -> None:
-        """Build the map page of ``options`` in the background, then show it."""
+    def show_station(self, workspace: Workspace, options: MapOptions,
+                     portrait: Portrait | None = None) -> None:
+        """Build the map page of ``options`` in the background, then show it; with the
+        station's ``portrait``, its hot spot cells are drawn too."""
         self._request += 1
         self._expected_page = Path(self._pages.name) / f"station-map-{self._request}.html"
         self._requested_at = time.monotonic()
         self.options = options
-        job = functools.partial(write_station_map, workspace, options, self._expected_page)
+        job = functools.partial(write_station_map, workspace, options, self._expected_page,
+                                portrait)
         self._jobs.start(job, self._page_written, self._page_failed)
 
     def show_message(self, text: str) -> None:

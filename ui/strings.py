@@ -23,6 +23,8 @@ from PySide6.QtCore import (
     QTranslator,
 )
 
+from ui.string_tables import merged_into
+
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("fr", "en")
@@ -521,6 +523,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "review_save_failed": "The comment could not be saved",
     },
 }
+
+UI_STRINGS = merged_into(UI_STRINGS)
 
 _LOCALES = {"fr": (QLocale.Language.French, QLocale.Country.Canada),
             "en": (QLocale.Language.English, QLocale.Country.Canada)}

@@ -1,0 +1,23 @@
+"""Word tables of the window's larger parts, one module per part, merged into ``UI_STRINGS``.
+
+Each module holds a ``STRINGS = {"fr": {...}, "en": {...}}`` dictionary and nothing that
+imports Qt, so a part's words live beside each other without one file growing past reading.
+A key defined twice is an error at start-up, not a silent override.
+"""
+
+from __future__ import annotations
+
+from ui.string_tables import map_strings, section_strings
+
+TABLES = (section_strings.STRINGS, map_strings.STRINGS)
+
+
+def merged_into(base: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """``base`` with every table's words added, refusing a key two tables define."""
+    for table in TABLES:
+        for language, words in table.items():
+            clash = base[language].keys() & words.keys()
+            if clash:
+                raise KeyError(f"UI strings defined twice: {sorted(clash)}")
+            base[language].update(words)
+    return base
