@@ -15,12 +15,14 @@ them, and ``brief_text`` formats them per language.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from exports.disclosure import MIN_CELL_COUNT, DisclosureLog
+from portrait.records import Record, RecordStore
+from portrait.records.station_scope import records_for_station
+from portrait.workspace import Workspace
 
 Audience = Literal["internal", "partner"]
 AUDIENCES: tuple[str, ...] = ("internal", "partner")
@@ -214,23 +216,12 @@ def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
         workspace_title=getattr(data, "title", ""))
 
 
-def workspace_records(workspace, station_id: str) -> list[Any] | None:
-    """The workspace's records (``portrait.records.store.RecordStore``) when the records
-    model is installed and the workspace holds some; None otherwise (briefs work without
-    records). Records that name a station keep to theirs."""
-    if importlib.util.find_spec("portrait.records") is None:
+def workspace_records(workspace: Workspace, station_id: str) -> list[Record] | None:
+    """The station's records (``portrait.records.station_scope``), None when it has none
+    (briefs work without records)."""
+    stations = workspace.layer("stations")
+    area = stations.loc[stations["station_id"].astype(str) == str(station_id), "geometry"]
+    if area.empty:
         return None
-    try:
-        store_module = importlib.import_module("portrait.records.store")
-    except ImportError:
-        return None
-    store = getattr(store_module, "RecordStore", None)
-    if store is None or not hasattr(workspace, "layer"):
-        return None
-    try:
-        records = store.load(workspace).records()
-    except (KeyError, ValueError):  # a workspace without a records layer
-        return None
-    mine = [r for r in records
-            if str(getattr(r, "station_id", None) or station_id) == str(station_id)]
-    return mine or None
+    records = records_for_station(RecordStore.load(workspace).records(), area.union_all())
+    return records or None
