@@ -20,6 +20,7 @@ from exports.brief_text import (
     text,
 )
 from exports.brief_text import label as label_of
+from portrait.wording import in_language
 
 UNITS_FR = {
     "incidents": "incidents", "persons": "personnes", "households": "ménages",
@@ -57,7 +58,7 @@ def indicator_text(indicator, language: str) -> str:
     """Value, unit and interval of an indicator on one line ("–" with the reason when it
     has no value)."""
     if is_missing(indicator.value):
-        return f"– ({indicator.reason})" if indicator.reason else "–"
+        return f"– ({in_language(indicator.reason, language)})" if indicator.reason else "–"
     unit = indicator.unit
     value = format_value(indicator.value, unit, language)
     suffix = "" if unit in ("%", "$") or unit in COUNT_UNITS else f" {unit_text(unit, language)}"

@@ -19,6 +19,7 @@ from exports.brief_model import BriefSection, BriefTable, Column, Figure, KeyFig
 from exports.brief_text import format_level, text
 from exports.brief_text import label as label_of
 from exports.disclosure import WITHHELD
+from portrait.wording import in_language
 
 KEY_FIGURES = (
     ("socio_economic", "population"), ("socio_economic", "low_income_rate"),
@@ -65,8 +66,8 @@ def _hidden(indicator_id: str, protection) -> str | None:
 def section_base(section, language: str) -> BriefSection:
     out = BriefSection(section.id, label_of(section, language, "title"))
     if section.reason:
-        out.paragraphs.append(section.reason)
-    out.notes.extend(section.notes)
+        out.paragraphs.append(in_language(section.reason, language))
+    out.notes.extend(in_language(note, language) for note in section.notes)
     return out
 
 
@@ -207,7 +208,7 @@ def _time_figures(section, out: BriefSection, language: str, protection) -> None
             matrix[slots.index(r[slot])][r["weekday"]] = masked(r["count"], reason)
         out.figures.append(Figure("time_grid_chart", "chart_grid", text("chart_grid", language),
                                   {"rows": [str(s) for s in slots], "columns": days,
-                                   "values": matrix}, grid.note))
+                                   "values": matrix}, in_language(grid.note, language)))
         out.tables.append(BriefTable(
             "time_grid", label_of(grid, language, "title"),
             [Column(slot, "Heure" if slot == "hour" else ("Quart" if fr else "Shift"))] +

@@ -30,6 +30,7 @@ from exports.brief_model import SUPPRESSED, Brief, BriefTable, Column
 from exports.brief_text import text
 from exports.map_text import station_label
 from exports.safe_text import spreadsheet_text
+from portrait.wording import in_language
 
 TITLE_FONT = Font(bold=True, size=14, color="0B4F8A")
 HEADING_FONT = Font(bold=True, size=11)
@@ -207,7 +208,8 @@ class _Book:
             sheet.freeze_panes = f"A{header_row + 1}"
             self._frozen.add(sheet.title)
         if table.note:
-            self.write(sheet, last_row + 1, 1, table.note, Column("n", "")).font = NOTE_FONT
+            self.write(sheet, last_row + 1, 1, in_language(table.note, self.language),
+                       Column("n", "")).font = NOTE_FONT
         if table.chart and table.rows:
             self._chart(sheet, table, header_row, last_row)
 

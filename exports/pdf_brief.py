@@ -43,6 +43,7 @@ from exports.pdf_styles import (
 )
 from exports.safe_text import pdf_text
 from exports.static_maps import MAPS, draw_map
+from portrait.wording import in_language
 
 #: Text up to this length goes in a plain (unwrapped) cell.
 SHORT_CELL = 14
@@ -214,7 +215,7 @@ def _table(table: BriefTable, language: str, style, title: bool = True) -> list:
                        "classeur Excel).") if language == "fr" else
                      f"First {len(shown)} rows of {len(table.rows)} (all in the workbook).")
     if table.note:
-        notes.append(table.note)
+        notes.append(in_language(table.note, language))
     if table.has_suppressed:
         notes.append(text("suppressed_note", language))
     story += [Paragraph(pdf_text(n), style["caption"]) for n in notes] or [Spacer(1, 6)]

@@ -299,3 +299,61 @@ def test_a_period_restricts_the_counts(demo: Workspace) -> None:
     assert portrait.section("crime").indicator("incidents_total").value == expected
     assert portrait.period == ("2025-03-01", "2025-03-31")
     assert portrait.section("crime_trends").indicator("seasonality").reason
+
+
+# --- the engine's explanations in French ------------------------------------------------------
+def _explanations(portrait: Portrait) -> set[str]:
+    texts: set[str] = set()
+    for section in portrait.sections:
+        texts.update(filter(None, [section.reason, *section.notes]))
+        texts.update(t.note for t in section.tables if t.note)
+        for item in section.indicators:
+            texts.update(filter(None, [item.reason, *item.caveats]))
+    return texts
+
+
+def test_every_explanation_the_engine_writes_has_its_french_wording(
+        small_workspace: Workspace, demo: Workspace, tmp_path: Path) -> None:
+    from portrait.wording import is_known
+
+    empty = Workspace.create(tmp_path / "empty.gpkg")
+    empty.set_layer("stations", small_workspace.layer("stations"))
+    portraits = [build_portrait(empty, "38"),
+                 build_portrait(small_workspace, "38", ("2030-01-01", "2030-12-31"))]
+    for station in ("38", "4"):
+        portraits.append(build_portrait(small_workspace, station))
+    station = demo.layer("stations")["station_id"].iloc[0]
+    portraits += [build_portrait(demo, station),
+                  build_portrait(demo, station, (pd.Timestamp(demo.layer("incidents")["date"]
+                                                               .min()).date().isoformat(),
+                                                 "2099-12-31"))]
+    texts = set().union(*map(_explanations, portraits))
+    assert len(texts) > 30
+    assert sorted(t for t in texts if not is_known(t)) == []
+
+
+@pytest.mark.parametrize(("english", "french"), [
+    ("no location quotient: no incidents of this category in the city",
+     "pas de quotient de localisation : aucun incident de cette catégorie dans la ville"),
+    ("4.5% of the station's residents live in areas without this value (suppressed or not "
+     "published); it is computed from the other areas",
+     "4,5 % des résidents du poste habitent des aires sans cette valeur (supprimée ou non "
+     "publiée) ; elle est calculée à partir des autres aires"),
+    ("Shifts of the SPVM file: jour 8 h-16 h, soir 16 h-24 h, nuit 0 h-8 h (time of the "
+     "report). 3 incident(s) without shift left out.",
+     "Quarts du fichier du SPVM : jour 8 h-16 h, soir 16 h-24 h, nuit 0 h-8 h (heure du "
+     "signalement). 3 incident(s) sans quart exclu(s)."),
+])
+def test_explanations_with_numbers_and_nested_reasons(english: str, french: str) -> None:
+    from portrait.wording import in_language
+
+    assert in_language(english, "fr") == french
+    assert in_language(english, "en") == english
+
+
+def test_an_unknown_explanation_is_shown_as_written() -> None:
+    from portrait.wording import in_language, is_known
+
+    assert not is_known("no location quotient: something new")
+    assert in_language("no location quotient: something new", "fr") == \
+        "no location quotient: something new"

@@ -1,0 +1,216 @@
+"""The engine's explanations in French: reasons, caveats and notes written by the analyses.
+
+The analyses write their explanations once, in English, next to the code that knows why a
+value is missing or how to read it (like gettext message ids); officers and their partners read
+French. ``in_language`` turns those sentences into French when they are shown, in the window
+and in the briefs, so the engine keeps one wording and no French screen shows English.
+
+Sentences with numbers or names in them are matched by pattern; parts that are themselves
+explanations (a reason inside a note) are translated in turn. A sentence the catalogue does not
+know is shown as written, and ``is_known`` lets a test find it.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Sentences without variable parts.
+_FIXED: dict[str, str] = {
+    # reasons a section or a figure is empty
+    "the workspace holds no incidents": "l'espace de travail ne contient aucun incident",
+    "the workspace holds no census data":
+        "l'espace de travail ne contient aucune donnée de recensement",
+    "the workspace holds no services": "l'espace de travail ne contient aucun service",
+    "the workspace holds no survey answers":
+        "l'espace de travail ne contient aucune réponse de sondage",
+    "no incident recorded in the station": "aucun incident enregistré dans le poste",
+    "no incident recorded in the station during the period":
+        "aucun incident enregistré dans le poste pendant la période",
+    "no incident carries an issue tag (check the category mapping)":
+        "aucun incident ne porte d'enjeu (vérifiez la correspondance des catégories)",
+    "no survey respondent lives in the station (up to the period's end)":
+        "aucun répondant au sondage n'habite dans le poste (jusqu'à la fin de la période)",
+    "no census area overlaps the station's boundary":
+        "aucune aire de recensement ne recoupe la limite du poste",
+    "none of the station's incidents has a location": "aucun incident du poste n'est localisé",
+    "no located incidents in the station": "aucun incident localisé dans le poste",
+    "empty period": "période vide",
+    "the station has no census population": "le poste n'a aucune population recensée",
+    "no census population in the station": "aucune population recensée dans le poste",
+    "denominator is zero or unknown": "dénominateur nul ou inconnu",
+    "no answers": "aucune réponse",
+    "needs a period of at least a year and 12 incidents":
+        "demande une période d'au moins un an et 12 incidents",
+    "not available: suppressed or not published for the station's areas":
+        "non disponible : valeur supprimée ou non publiée pour les aires du poste",
+    "fewer than 3 grid cells: the station is too small for this cell size":
+        "moins de 3 cellules : le poste est trop petit pour cette taille de cellule",
+    "every cell has the same count: there is no pattern to test":
+        "toutes les cellules ont le même nombre d'incidents : aucune structure à tester",
+    "no incidents in the station": "aucun incident dans le poste",
+    "no incidents of this category in the city": "aucun incident de cette catégorie dans la ville",
+    "no incidents of this category in the station: no interval":
+        "aucun incident de cette catégorie dans le poste : pas d'intervalle",
+    # caveats
+    "SPVM points are snapped to the nearest intersection: a location is an intersection, "
+    "not an address": "les points du SPVM sont ramenés à l'intersection la plus proche : un lieu "
+                      "est une intersection, pas une adresse",
+    "a count of places, not a sample estimate: no interval":
+        "un décompte de lieux, pas une estimation par échantillon : pas d'intervalle",
+    "a share of all recorded incidents, not a sample estimate: no interval":
+        "une part de tous les incidents enregistrés, pas une estimation par échantillon : "
+        "pas d'intervalle",
+    "approximate: household-weighted median of the census areas' medians":
+        "approximatif : médiane des médianes des aires de recensement, pondérée par les ménages",
+    "census estimate (long-form sample, randomly rounded counts): Statistics Canada publishes "
+    "no interval for it": "estimation du recensement (questionnaire détaillé, comptes arrondis "
+                          "au hasard) : Statistique Canada ne publie pas d'intervalle",
+    "lower bound of the concentration among all places: places without incidents are unknown":
+        "borne inférieure de la concentration parmi tous les lieux : les lieux sans incident "
+        "sont inconnus",
+    "residents counted by the census; incidents also involve workers and visitors, so rates "
+    "run high where few people live": "résidents comptés par le recensement ; les incidents "
+                                      "touchent aussi des travailleurs et des visiteurs, d'où "
+                                      "des taux élevés là où peu de gens habitent",
+    "straight-line distances, shorter than walking distances":
+        "distances à vol d'oiseau, plus courtes que les distances à pied",
+    "weights raked to the station's census age groups; the rest of the city keeps its survey "
+    "weights": "poids calés sur les groupes d'âge du recensement du poste ; le reste de la ville "
+               "garde ses poids de sondage",
+    "residents placed at one point of each census area's part inside the station "
+    "(apportioned population)": "résidents placés en un point de la partie de chaque aire de "
+                                "recensement située dans le poste (population répartie)",
+    "grid cells of the station, empty cells included":
+        "cellules de la grille du poste, cellules vides comprises",
+    "distinct incident locations (intersections), places with incidents only":
+        "lieux d'incidents distincts (intersections), lieux avec incidents seulement",
+    # notes of tables
+    "An incident can carry several tags; location quotients use all incidents as the total.":
+        "Un incident peut porter plusieurs enjeux ; les quotients de localisation ont pour total "
+        "l'ensemble des incidents.",
+    "Every month of the period, zeros included; first and last months may be partial.":
+        "Chaque mois de la période, zéros compris ; le premier et le dernier mois peuvent être "
+        "partiels.",
+    "Rates per 1,000 residents per year with exact Poisson intervals; location quotient "
+    "against the whole city with a log-normal interval.":
+        "Taux pour 1 000 résidents par an avec intervalles de Poisson exacts ; quotient de "
+        "localisation par rapport à toute la ville avec un intervalle log-normal.",
+    "Same definitions as the station's own sections; columns described in the 'columns' table.":
+        "Mêmes définitions que dans les sections du poste ; colonnes décrites dans la table "
+        "« columns ».",
+    "Statistics Canada rules applied to every source.":
+        "Règles de Statistique Canada appliquées à toutes les sources.",
+    "bin: +3/+2/+1 hot spot at 99/95/90% confidence, negative for cold spots (FDR-adjusted "
+    "p-values). x, y: cell centre in the workspace CRS.":
+        "bin : +3/+2/+1 point chaud à 99/95/90 % de confiance, négatif pour un point froid "
+        "(valeurs p ajustées, FDR). x, y : centre de la cellule dans le SCR de l'espace de "
+        "travail.",
+    "expected: count if incidents were spread evenly over the days of the period; index = "
+    "count / expected (1 = no seasonal effect).":
+        "expected : nombre attendu si les incidents étaient répartis également sur les jours de "
+        "la période ; indice = nombre / attendu (1 = aucun effet saisonnier).",
+    "partial_year: the period covers only part of that year.":
+        "partial_year : la période ne couvre qu'une partie de l'année.",
+    "share_in_station: share of the area's surface inside the station.":
+        "share_in_station : part de la superficie de l'aire située dans le poste.",
+    "Shifts of the SPVM file: jour 8 h-16 h, soir 16 h-24 h, nuit 0 h-8 h (time of the "
+    "report).": "Quarts du fichier du SPVM : jour 8 h-16 h, soir 16 h-24 h, nuit 0 h-8 h "
+                "(heure du signalement).",
+    "Hour of the clock time recorded.": "Heure de l'horaire enregistré.",
+}
+
+
+
+def _number(text: str) -> str:
+    return text.replace(".", ",")
+
+
+#: Sentences with variable parts: (pattern, French template). In a template, ``{name}`` is the
+#: part as written, ``{name:n}`` a decimal number in French, ``{name:t}`` the part translated.
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) for
+                                                pattern, template in (
+    (r"(?P<share>[\d.]+)% of the station's residents live in areas without this value "
+     r"\(suppressed or not published\); it is computed from the other areas",
+     "{share:n} % des résidents du poste habitent des aires sans cette valeur (supprimée ou "
+     "non publiée) ; elle est calculée à partir des autres aires"),
+    (r"apportioned by share of area from (?P<n>\d+) census areas \((?P<partly>\d+) partly "
+     r"inside the station\), assuming residents are spread evenly within each area",
+     "réparti selon la part de superficie de {n} aires de recensement ({partly} en partie "
+     "dans le poste), en supposant les résidents répartis également dans chaque aire"),
+    (r"theme: (?P<theme>.+)", "thème : {theme}"),
+    (r"the data start on (?P<day>\S+): no full previous period to compare with",
+     "les données commencent le {day} : pas de période précédente complète à comparer"),
+    (r"fewer than (?P<n>\d+) substantive answers: suppressed",
+     "moins de {n} réponses valables : supprimé"),
+    (r"no location quotient: (?P<why>.+)", "pas de quotient de localisation : {why:t}"),
+    (r"Not in the workspace's census data: (?P<names>.+)\.",
+     "Absent des données de recensement de l'espace de travail : {names}."),
+    (r"Source: (?P<source>.+) \(Census (?P<year>\d{4})\)\.",
+     "Source : {source} (Recensement {year})."),
+    (r"Source: (?P<source>.+)\.", "Source : {source}."),
+    (r"Wave (?P<wave>.+): (?P<n>\d+) respondents in the station \((?P<first>\S+) to "
+     r"(?P<last>\S+)\)\.",
+     "Vague {wave} : {n} répondants dans le poste (du {first} au {last})."),
+    (r"Out of reach: nearest service of the type beyond (?P<d>[\d.]+) m\.",
+     "Hors d'atteinte : service du type le plus proche à plus de {d:n} m."),
+    (r"Places: (?P<places>.+)\.", "Lieux : {places:t}."),
+    (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without shift left out\.",
+     "{first:t} {n} incident(s) sans quart exclu(s)."),
+    (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without hour left out\.",
+     "{first:t} {n} incident(s) sans heure exclu(s)."),
+    (r"p_adjusted: Benjamini-Hochberg over the categories \(q = (?P<q>[\d.]+)\)\. Not "
+     r"computed: (?P<why>.+)\.",
+     "p_adjusted : Benjamini-Hochberg sur l'ensemble des catégories (q = {q:n}). Non calculé : "
+     "{why:t}."),
+    (r"p_adjusted: Benjamini-Hochberg over the categories \(q = (?P<q>[\d.]+)\)\.",
+     "p_adjusted : Benjamini-Hochberg sur l'ensemble des catégories (q = {q:n})."),
+    (r"weighted_share: % of all answers to the question\. Questions with fewer than "
+     r"(?P<n>\d+) answers are suppressed\.",
+     "weighted_share : % de toutes les réponses à la question. Les questions de moins de {n} "
+     "réponses sont supprimées."),
+    (r"within_buffer: inside or within (?P<d>[\d.]+) m of the boundary; coverage in % of "
+     r"residents \((?P<how>.+)\)\.",
+     "within_buffer : dans le poste ou à moins de {d:n} m de sa limite ; couverture en % des "
+     "résidents ({how:t})."),
+)]
+
+_FIELD = re.compile(r"\{(?P<name>\w+)(?::(?P<how>[nt]))?\}")
+
+
+def in_language(text: str, language: str) -> str:
+    """``text`` (an engine explanation) as it reads in ``language`` ("fr" or "en")."""
+    if language != "fr" or not text:
+        return text
+    return _french(text) or text
+
+
+def is_known(text: str) -> bool:
+    """Whether the catalogue has a French wording of ``text``."""
+    return _french(text) is not None
+
+
+def _french(text: str) -> str | None:
+    if text in _FIXED:
+        return _FIXED[text]
+    for pattern, template in _PATTERNS:
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        inner = [_french(parts[m["name"]]) for m in _FIELD.finditer(template) if m["how"] == "t"]
+        if any(part is None for part in inner):
+            continue  # an explanation inside that the catalogue does not know
+        return _fill_template(template, parts)
+    return None
+
+
+def _fill_template(template: str, parts: dict[str, str]) -> str:
+    return _FIELD.sub(lambda m: _fill(parts[m["name"]], m["how"]), template)
+
+
+def _fill(part: str, how: str | None) -> str:
+    if how == "n":
+        return _number(part)
+    if how == "t":
+        return _french(part) or part
+    return part
