@@ -1,0 +1,395 @@
+"""The problem card form, and creating a card from a place chosen on the map.
+
+The form follows the card's structure (``portrait.records.ProblemCard``) in tabs: what and
+where, the problem analysis triangle, concern and priority, pinned evidence, suggested
+practices, and the assessment of the response. Required fields and the order of dates are
+checked here, with the message under the field, in the officer's language; the card's own
+validation runs last and any remaining problem is shown at the bottom of the form.
+
+The dialog is not modal, so the officer can click the map after "Choisir sur la carte"
+(``location_requested``; the window then calls ``set_location``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from portrait.categories import CATEGORIES
+from portrait.errors import PortraitError
+from portrait.records import (
+    SARA_STAGES,
+    CommunityConcern,
+    Location,
+    PriorityInputs,
+    ProblemCard,
+    RecordStore,
+    assess_problem,
+    current_user,
+    now_iso,
+    pin_assessment,
+    suggestions,
+)
+from portrait.records.problems import STATUSES
+from portrait.workspace import Workspace
+from ui.records.problem_assessment import AssessmentWidget
+from ui.records.problem_tabs import (
+    EvidenceWidget,
+    PriorityWidget,
+    SuggestionsWidget,
+    TriangleWidget,
+)
+from ui.records.strings import RecordText
+from ui.records.widgets import (
+    CheckListWidget,
+    OptionalDateWidget,
+    error_label,
+    make_read_only,
+    set_combo,
+    set_error,
+    top_form,
+    with_error,
+)
+from ui.worker import QtJobRunner
+
+log = logging.getLogger(__name__)
+
+
+class ProblemDialog(QDialog):
+    """Create or edit a problem card. ``record()`` is the checked card once accepted."""
+
+    location_requested = Signal()
+    area_requested = Signal(str)
+
+    def __init__(self, text: RecordText, store: RecordStore, workspace: Workspace | None,
+                 card: ProblemCard | None = None, location: Location | None = None,
+                 read_only: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("problem_dialog")
+        self.text, self.store, self.workspace = text, store, workspace
+        self.original = card
+        self.read_only = read_only
+        self.location: Location | None = location or (card.location if card else None)
+        self.evidence = tuple(card.evidence) if card else ()
+        self._record: ProblemCard | None = None
+        self._jobs = QtJobRunner(self)
+        title = card.title if card else ""
+        self.setWindowTitle(text("problem_edit_title", name=title) if card
+                            else text("problem_new_title"))
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("problem_tabs")
+        self.tabs.addTab(self._general_tab(), text("tab_general"))
+        self.triangle = TriangleWidget(text, self)
+        self.tabs.addTab(self.triangle, text("tab_triangle"))
+        self.priority = PriorityWidget(text, self)
+        self.tabs.addTab(self.priority, text("tab_priority"))
+        self.evidence_widget = EvidenceWidget(text, self)
+        self.tabs.addTab(self.evidence_widget, text("tab_evidence"))
+        self.suggestions = SuggestionsWidget(text, self)
+        self.tabs.addTab(self.suggestions, text("tab_suggestions"))
+        self.assessment = AssessmentWidget(text, self)
+        self.tabs.addTab(self.assessment, text("tab_assessment"))
+        self.form_error = error_label(self, "form")
+        self.buttons = QDialogButtonBox(self)
+        self.ok_button = self.buttons.addButton(text("button_save_record"),
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setObjectName("ok_button")
+        self.cancel_button = self.buttons.addButton(
+            text("button_close" if read_only else "button_cancel"),
+            QDialogButtonBox.ButtonRole.RejectRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.form_error)
+        layout.addWidget(self.buttons)
+
+        self._fill(card)
+        self.buttons.accepted.connect(self.try_accept)
+        self.buttons.rejected.connect(self.reject)
+        self.map_button.clicked.connect(self._map_clicked)
+        self.clear_location_button.clicked.connect(lambda: self.set_location(None))
+        self.category_combo.currentTextChanged.connect(self._category_changed)
+        self.triangle.changed.connect(self._refresh_suggestions)
+        self.priority.count_requested.connect(self._count_incidents)
+        self.assessment.area_requested.connect(self.area_requested)
+        self.assessment.assess_requested.connect(self._assess)
+        self.assessment.pin_requested.connect(self._pin_result)
+        if read_only:
+            make_read_only(self, keep=(self.buttons,))
+            self.ok_button.setVisible(False)
+        self.resize(860, 640)
+
+    # --- building -------------------------------------------------------------------------------
+    def _general_tab(self) -> QWidget:
+        t = self.text
+        tab = QWidget(self)
+        self.title_edit = QLineEdit(tab)
+        self.title_edit.setObjectName("title")
+        self.title_edit.setPlaceholderText(t("problem_title_placeholder"))
+        self.title_error = error_label(tab, "title")
+        self.description_edit = QPlainTextEdit(tab)
+        self.description_edit.setObjectName("description")
+        self.description_edit.setMaximumHeight(80)
+        self.category_combo = QComboBox(tab)
+        self.category_combo.setObjectName("category")
+        self.category_combo.setEditable(True)
+        self.category_combo.addItem("", "")
+        for category in CATEGORIES:
+            self.category_combo.addItem(category.label(t.language), category.id)
+        self.category_combo.lineEdit().setPlaceholderText(t("category_placeholder"))
+        self.location_label = QLabel(tab)
+        self.location_label.setObjectName("location_summary")
+        self.location_label.setWordWrap(True)
+        self.map_button = QPushButton(t("button_choose_on_map"), tab)
+        self.map_button.setObjectName("choose_on_map")
+        self.map_button.setToolTip(t("choose_on_map_tip"))
+        self.clear_location_button = QPushButton(t("button_clear_location"), tab)
+        self.clear_location_button.setObjectName("clear_location")
+        location_row = QHBoxLayout()
+        location_row.addWidget(self.location_label, 1)
+        location_row.addWidget(self.map_button)
+        location_row.addWidget(self.clear_location_button)
+        self.start_date = OptionalDateWidget(t, tab)
+        self.start_date.setObjectName("period_start")
+        self.end_date = OptionalDateWidget(t, tab)
+        self.end_date.setObjectName("period_end")
+        self.end_error = error_label(tab, "period_end")
+        period = QHBoxLayout()
+        period.addWidget(QLabel(t("period_from"), tab))
+        period.addWidget(self.start_date, 1)
+        period.addWidget(QLabel(t("period_to"), tab))
+        period.addWidget(self.end_date, 1)
+        period_box = QWidget(tab)
+        period_box.setLayout(period)
+        period.setContentsMargins(0, 0, 0, 0)
+        self.sara_combo = QComboBox(tab)
+        self.sara_combo.setObjectName("sara_stage")
+        for stage in SARA_STAGES:
+            self.sara_combo.addItem(t.choice("sara", stage), stage)
+        self.status_combo = QComboBox(tab)
+        self.status_combo.setObjectName("status")
+        for status in STATUSES:
+            self.status_combo.addItem(t.choice("status", status), status)
+        self.partners_list = CheckListWidget(tab)
+        self.partners_list.setObjectName("partners")
+        form = top_form(tab)
+        form.addRow(t("field_title_required"), with_error(self.title_edit, self.title_error))
+        form.addRow(t("field_description"), self.description_edit)
+        form.addRow(t("field_category"), self.category_combo)
+        form.addRow(t("field_location"), location_row)
+        form.addRow(t("field_period"), with_error(period_box, self.end_error))
+        form.addRow(t("field_sara"), self.sara_combo)
+        form.addRow(t("field_status"), self.status_combo)
+        form.addRow(t("field_partners"), self.partners_list)
+        return tab
+
+    def _fill(self, card: ProblemCard | None) -> None:
+        partners = [(p.record_id, p.name) for p in self.store.partners()]
+        self.partners_list.set_choices(partners, card.partner_ids if card else ())
+        if card is None:
+            self.priority.set_values(CommunityConcern(), PriorityInputs())
+            self._show_location()
+            self._refresh_suggestions()
+            self.evidence_widget.set_evidence(())
+            return
+        self.title_edit.setText(card.title)
+        self.description_edit.setPlainText(card.description)
+        if card.category_is_common:
+            set_combo(self.category_combo, card.category)
+        else:
+            self.category_combo.setEditText(card.category)
+        self.start_date.set_date(card.period_start)
+        self.end_date.set_date(card.period_end)
+        set_combo(self.sara_combo, card.sara_stage)
+        set_combo(self.status_combo, card.status)
+        self.triangle.set_triangle(card.triangle)
+        self.priority.set_values(card.concern, card.priority_inputs)
+        self.priority.set_category(card.category)
+        self.evidence_widget.set_evidence(card.evidence)
+        self.assessment.set_values(card.response_start, card.target_area, card.control_area,
+                                   card.displacement_buffer_m)
+        self._show_location()
+        self._refresh_suggestions()
+
+    # --- location and areas -----------------------------------------------------------------
+    def set_location(self, location: Location | None) -> None:
+        """Where the problem is (from a map click, a hot-spot cell or a census area)."""
+        self.location = location
+        self._show_location()
+        self.raise_()
+        self.activateWindow()
+
+    def set_area(self, which: str, geometry: Any) -> None:
+        """The target ("target") or control ("control") area drawn on the map."""
+        self.assessment.set_area(which, geometry)
+        self.raise_()
+
+    def _show_location(self) -> None:
+        self.location_label.setText(self.text.location_summary(self.location))
+        self.clear_location_button.setEnabled(self.location is not None and not self.read_only)
+        self.assessment.set_location(self.location)
+
+    @Slot()
+    def _map_clicked(self) -> None:
+        self.form_error.setVisible(False)
+        self.location_requested.emit()
+
+    # --- values and checks --------------------------------------------------------------------
+    def category(self) -> str:
+        typed = self.category_combo.currentText().strip()
+        index = self.category_combo.findText(typed)
+        return str(self.category_combo.itemData(index)) if index > 0 else typed
+
+    def values(self) -> dict[str, Any]:
+        """The fields the form edits (links to consultations and actions are kept as is)."""
+        return {
+            "title": self.title_edit.text(), "description": self.description_edit.toPlainText(),
+            "category": self.category(), "location": self.location,
+            "period_start": self.start_date.date(), "period_end": self.end_date.date(),
+            "sara_stage": self.sara_combo.currentData(),
+            "status": self.status_combo.currentData(),
+            "partner_ids": self.partners_list.checked_ids(),
+            "triangle": self.triangle.triangle(), "concern": self.priority.concern(),
+            "priority_inputs": self.priority.inputs(), "evidence": self.evidence,
+            "response_start": self.assessment.start_date.date(),
+            "target_area": self.assessment.target_area,
+            "control_area": self.assessment.control_area,
+            "displacement_buffer_m": self.assessment.buffer_m(),
+        }
+
+    def validate(self) -> dict[str, str]:
+        """Messages by field for what the officer must fix (empty when all is well)."""
+        errors = {}
+        if not self.title_edit.text().strip():
+            errors["title"] = self.text("error_title_required")
+        start, end = self.start_date.date(), self.end_date.date()
+        if start is not None and end is not None and end < start:
+            errors["period_end"] = self.text("error_end_before_start")
+        set_error(self.title_error, errors.get("title", ""))
+        set_error(self.end_error, errors.get("period_end", ""))
+        set_error(self.form_error, self.text("error_fix_fields") if errors else "")
+        if errors:
+            self.tabs.setCurrentIndex(0)
+        return errors
+
+    def build(self) -> ProblemCard:
+        """The card from the form (raises ``PortraitError`` when the card refuses a value)."""
+        values = self.values()
+        if self.original is None:
+            return ProblemCard(**values)
+        return dataclasses.replace(self.original, **values)
+
+    @Slot()
+    def try_accept(self) -> bool:
+        if self.read_only or self.validate():
+            return False
+        try:
+            self._record = self.build()
+        except PortraitError as error:
+            set_error(self.form_error, str(error))
+            return False
+        self.accept()
+        return True
+
+    def record(self) -> ProblemCard | None:
+        return self._record
+
+    def error_text(self, field: str) -> str:
+        label = {"title": self.title_error, "period_end": self.end_error,
+                 "form": self.form_error}[field]
+        return label.text() if label.isVisibleTo(self) else ""
+
+    # --- live parts ---------------------------------------------------------------------------
+    @Slot(str)
+    def _category_changed(self, _text: str) -> None:
+        self.priority.set_category(self.category())
+        self._refresh_suggestions()
+
+    @Slot()
+    def _refresh_suggestions(self) -> None:
+        card = ProblemCard(title=self.title_edit.text() or "-", category=self.category(),
+                           triangle=self.triangle.triangle())
+        self.suggestions.set_suggestions(suggestions(card, self.store.custom_practices(),
+                                                     self.store.trials(), limit=8))
+
+    @Slot()
+    def _count_incidents(self) -> None:
+        workspace = self.workspace
+        start, end = self.start_date.date(), self.end_date.date()
+        if workspace is None or self.location is None or start is None or end is None:
+            set_error(self.form_error, self.text("error_count_needs"))
+            return
+        card = ProblemCard(title="-", category=self.category(), location=self.location,
+                           period_start=start, period_end=end)
+        self.priority.count_button.setEnabled(False)
+        counted_at = now_iso()
+        incidents = workspace.layer("incidents")  # read here: the job only counts
+        self._jobs.start(lambda: card.measure_priority_inputs(
+            incidents, workspace.crs, counted_at=counted_at),
+            self._counted, self._count_failed)
+
+    @Slot(object)
+    def _counted(self, inputs: object) -> None:
+        self.priority.count_button.setEnabled(not self.read_only)
+        self.priority.set_counts(inputs)  # type: ignore[arg-type]
+
+    @Slot(object)
+    def _count_failed(self, error: object) -> None:
+        self.priority.count_button.setEnabled(not self.read_only)
+        set_error(self.form_error, str(error))
+
+    @Slot()
+    def _assess(self) -> None:
+        workspace = self.workspace
+        if workspace is None or self.assessment.missing():
+            return
+        card = ProblemCard(title=self.title_edit.text() or "-", category=self.category(),
+                           location=self.location,
+                           response_start=self.assessment.start_date.date(),
+                           target_area=self.assessment.target_area,
+                           control_area=self.assessment.control_area,
+                           displacement_buffer_m=self.assessment.buffer_m())
+        self.assessment.set_running()
+        workspace.layer("incidents")  # read (and kept) here, not on the job's thread
+        self._jobs.start(lambda: assess_problem(card, workspace), self._assessed,
+                         self._assess_failed)
+
+    @Slot(object)
+    def _assessed(self, result: object) -> None:
+        self.assessment.show_result(result)  # type: ignore[arg-type]
+
+    @Slot(object)
+    def _assess_failed(self, error: object) -> None:
+        self.assessment.show_failure(str(error))
+
+    @Slot()
+    def _pin_result(self) -> None:
+        result = self.assessment.result
+        if result is None:
+            return
+        self.evidence = self.evidence + (pin_assessment(
+            result, label_fr=self.text.both("wdd_evidence_label")[0],
+            label_en=self.text.both("wdd_evidence_label")[1], by=current_user()),)
+        self.evidence_widget.set_evidence(self.evidence)
+        self.assessment.pin_button.setEnabled(False)
+        self.tabs.setCurrentWidget(self.evidence_widget)
+
+    def done(self, result: int) -> None:
+        self._jobs.shut_down()
+        super().done(result)
+

@@ -1,0 +1,307 @@
+"""The problems panel: the station's problem cards, filtered, with what each is tied to.
+
+The list filters by words, status, SARA stage and category; the selected card shows its
+summary, its priority and, both ways, the consultations, plan priorities, actions, partners
+and practice trials tied to it — a click on one follows the link (``navigate``). The form
+(``ProblemDialog``) opens beside the window, not modal, so the map stays clickable for
+"Choisir sur la carte": the panel relays ``location_requested`` / ``area_requested`` and the
+window answers with ``set_location`` / ``set_area``.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+from shapely.geometry.base import BaseGeometry
+
+from portrait.categories import CATEGORIES
+from portrait.records import SARA_STAGES, Location, PinnedEvidence, ProblemCard
+from portrait.records.problems import STATUSES
+from ui.records.base_panel import RecordsBasePanel
+from ui.records.list_widget import RecordListWidget
+from ui.records.problem_form import ProblemDialog
+from ui.records.record_models import Column
+from ui.records.widgets import LinksWidget, list_and_detail, push_button
+
+FREE_CATEGORY = "__free__"
+
+
+class ProblemsPanel(RecordsBasePanel):
+    """Problem cards: list, summary and links, new / edit / delete / history.
+
+    Extra signals: ``location_requested()`` when the open form asks for a place on the map,
+    ``area_requested(which)`` ("target" or "control") for the assessment areas,
+    ``consultation_requested(problem_id)`` to log a consultation raising the selected problem.
+    """
+
+    KINDS = ("problem",)
+    location_requested = Signal()
+    area_requested = Signal(str)
+    consultation_requested = Signal(str)
+    #: Practices suggested in the details of the selected card.
+    SUGGESTIONS_SHOWN = 3
+
+    def _build(self) -> None:
+        self.setObjectName("problems_panel")
+        self.list = RecordListWidget(
+            self.text, self._columns(), self._search_text,
+            {"status": lambda c: c.status, "sara": lambda c: c.sara_stage,
+             "category": lambda c: c.category if c.category_is_common else FREE_CATEGORY},
+            name="problems", sort=(4, Qt.SortOrder.DescendingOrder), parent=self)
+        self.new_button = push_button("", self, "new_problem")
+        self.edit_button = push_button("", self, "edit_problem")
+        self.delete_button = push_button("", self, "delete_problem")
+        self.history_button = push_button("", self, "problem_history")
+        self.consultation_button = push_button("", self, "log_consultation")
+        self._awaiting_location = False
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.edit_button, self.delete_button,
+                       self.history_button, self.consultation_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.list, 1)
+        left_layout.addLayout(buttons)
+
+        self.detail_title = QLabel(self)
+        self.detail_title.setObjectName("problem_detail_title")
+        self.detail_title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.detail_title.setWordWrap(True)
+        self.detail_summary = QLabel(self)
+        self.detail_summary.setObjectName("problem_detail_summary")
+        self.detail_summary.setTextFormat(Qt.TextFormat.RichText)
+        self.detail_summary.setWordWrap(True)
+        self.links = LinksWidget(self)
+        self.links.setObjectName("problem_links")
+        detail = QWidget(self)
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.addWidget(self.detail_title)
+        detail_layout.addWidget(self.detail_summary)
+        detail_layout.addWidget(self.links)
+        detail_layout.addStretch(1)
+        splitter = list_and_detail(self, left, detail)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.list.current_changed.connect(self._selection_changed)
+        self.list.activated.connect(self._activated)
+        self.links.navigate.connect(self.navigate)
+        self.new_button.clicked.connect(lambda: self.new_problem())
+        self.edit_button.clicked.connect(self._edit_selected)
+        self.delete_button.clicked.connect(self._delete_selected)
+        self.history_button.clicked.connect(lambda: self.show_history(self.current()))
+        self.consultation_button.clicked.connect(self._log_consultation)
+
+    def _columns(self) -> list[Column]:
+        t = self.text
+        return [
+            Column(t("col_title"), lambda c: c.title),
+            Column(t("col_category"), lambda c: t.category_label(c.category)),
+            Column(t("col_sara"), lambda c: t.choice("sara", c.sara_stage),
+                   lambda c: SARA_STAGES.index(c.sara_stage)),
+            Column(t("col_status"), lambda c: t.choice("status", c.status),
+                   lambda c: STATUSES.index(c.status)),
+            Column(t("col_priority"), lambda c: str(c.priority().out_of_100),
+                   lambda c: c.priority().out_of_100),
+            Column(t("col_updated"), lambda c: t.date(c.updated_at), lambda c: c.updated_at),
+        ]
+
+    def _search_text(self, card: ProblemCard) -> str:
+        return " ".join((card.title, card.description, self.text.category_label(card.category),
+                         card.location.label if card.location else ""))
+
+    def _retranslate_texts(self) -> None:
+        t = self.text
+        self.new_button.setText(t("button_new_problem"))
+        self.edit_button.setText(t("button_edit"))
+        self.delete_button.setText(t("button_delete"))
+        self.history_button.setText(t("button_history"))
+        self.consultation_button.setText(t("button_log_consultation"))
+        self.list.retranslate(t, self._columns(), {"status": t("filter_status"),
+                                                   "sara": t("filter_sara"),
+                                                   "category": t("filter_category")})
+        self.list.set_filter_choices("status", [(s, t.choice("status", s)) for s in STATUSES])
+        self.list.set_filter_choices("sara", [(s, t.choice("sara", s)) for s in SARA_STAGES])
+        self.list.set_filter_choices(
+            "category", [(c.id, c.label(t.language)) for c in CATEGORIES]
+            + [(FREE_CATEGORY, t("filter_free_category"))])
+
+    # --- content --------------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        self.list.set_items(self.store.problems() if self.store is not None else [])
+        self._show_detail()
+
+    def _update_enabled(self) -> None:
+        selected = self.current() is not None
+        self.new_button.setEnabled(self.can_edit)
+        self.edit_button.setEnabled(selected)
+        self.edit_button.setText(self.text("button_edit" if self.can_edit else "button_view"))
+        self.delete_button.setEnabled(selected and self.can_edit)
+        self.history_button.setEnabled(selected)
+        self.consultation_button.setEnabled(selected and self.can_edit)
+
+    def current(self) -> ProblemCard | None:
+        return self.list.current_item()
+
+    def select_record(self, record_id: str) -> bool:
+        return self.list.select(record_id)
+
+    @Slot(str)
+    def _selection_changed(self, _record_id: str) -> None:
+        self._show_detail()
+        self._update_enabled()
+
+    def _show_detail(self) -> None:
+        card, t = self.current(), self.text
+        if card is None or self.store is None:
+            self.detail_title.setText(t("problem_none_selected"))
+            self.detail_summary.setText("")
+            self.links.set_sections([], "")
+            return
+        self.detail_title.setText(card.title)
+        period = t.period(card.period_start, card.period_end)
+        score = card.priority()
+        rows = [(t("field_category"), t.category_label(card.category) or "—"),
+                (t("field_location"), t.location_summary(card.location)),
+                (t("field_period"), period),
+                (t("field_sara"), t.choice("sara", card.sara_stage)),
+                (t("field_status"), t.choice("status", card.status)),
+                (t("col_priority"), t("priority_value", score=score.out_of_100)),
+                (t("field_evidence_count"), str(len(card.evidence)))]
+        assessed = [e for e in card.evidence if e.kind == "assessment"]
+        if assessed:
+            rows.append((t("field_assessment"), self._assessment_text(assessed[-1])))
+        body = "".join(f"<tr><td style='color:#555; padding-right:8px'>{html.escape(k)}</td>"
+                       f"<td>{html.escape(v)}</td></tr>" for k, v in rows)
+        description = f"<p>{html.escape(card.description)}</p>" if card.description else ""
+        self.detail_summary.setText(f"{description}<table>{body}</table>")
+        self.detail_summary.setToolTip(score.explain(t.language))
+        related = self.store.related(card.record_id)
+        self.links.set_sections([
+            (t("links_consultations"), "consultation", self._named(related["consultations"])),
+            (t("links_priorities"), "action_priority", self._named(related["priorities"])),
+            (t("links_actions"), "action", self._named(related["actions"])),
+            (t("links_partners"), "partner", self._named(related["partners"])),
+            (t("links_trials"), "practice_trial", self._named(related["trials"])),
+            (t("links_suggestions"), "practice",
+             [(s.practice.practice_id, f"{s.practice.name(t.language)} — "
+               f"{t.suggestion_reasons(s)}")
+              for s in self.store.suggestions(card.record_id, self.SUGGESTIONS_SHOWN)]),
+        ], t("links_none"))
+
+    def _assessment_text(self, evidence: PinnedEvidence) -> str:
+        """The pinned WDD result in one line: WDD, z, p and when it was pinned."""
+        values, t = evidence.values, self.text
+        if values.get("p_value") is None:
+            return t("assessment_no_test", at=t.date(evidence.pinned_at))
+        return t("assessment_line", wdd=t.number(values["wdd"]),
+                 z=t.decimal(values["z"], 2), p=t.decimal(values["p_value"], 3),
+                 verdict=t(self._verdict(values["wdd"], values["p_value"])),
+                 at=t.date(evidence.pinned_at))
+
+    def _named(self, records: list) -> list[tuple[str, str]]:
+        return [(r.record_id, self.text.name_of(r)) for r in records]
+
+    @staticmethod
+    def _verdict(wdd: float, p_value: float) -> str:
+        if p_value >= 0.05:
+            return "assessment_not_significant"
+        return "assessment_drop" if wdd < 0 else "assessment_rise"
+
+    # --- editing --------------------------------------------------------------------------------
+    def new_problem(self, location: Location | None = None) -> ProblemDialog | None:
+        """Open an empty form (placed at ``location`` when given)."""
+        if not self.can_edit or self.workspace is None:
+            return None
+        return self._open(None, location)
+
+    def edit_problem(self, record_id: str) -> ProblemDialog | None:
+        card = self.store.get(record_id) if self.store is not None else None
+        return self._open(card, None) if isinstance(card, ProblemCard) else None
+
+    def _open(self, card: ProblemCard | None, location: Location | None) -> ProblemDialog:
+        """The form of ``card`` (a new card when None). One form at a time: the form already
+        open for the same card is brought forward as it is, with its edits."""
+        open_form = self.dialog
+        if isinstance(open_form, ProblemDialog):
+            same = (open_form.original.record_id if open_form.original else None) == \
+                (card.record_id if card else None)
+            if same:
+                if location is not None:
+                    open_form.set_location(location)
+                open_form.raise_()
+                return open_form
+            open_form.close()
+        dialog = ProblemDialog(self.text, self.store, self.workspace, card, location,
+                               read_only=not self.can_edit, parent=self)
+        dialog.location_requested.connect(self._location_requested)
+        dialog.area_requested.connect(self.area_requested)
+        dialog.accepted.connect(lambda: self._dialog_accepted(dialog))
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        self.dialog = dialog
+        dialog.setModal(False)
+        dialog.show()
+        return dialog
+
+    def _dialog_accepted(self, dialog: ProblemDialog) -> None:
+        record = dialog.record()
+        if record is not None:
+            stored = self.commit(record, dialog.original is None)
+            if stored is not None:
+                self.list.select(stored.record_id)
+
+    def _dialog_closed(self, dialog: ProblemDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+            self._awaiting_location = False
+        dialog.deleteLater()
+
+    @Slot()
+    def _location_requested(self) -> None:
+        self._awaiting_location = True
+        self.location_requested.emit()
+
+    def awaiting_location(self) -> bool:
+        """Whether the open form asked for a place on the map ("Choisir sur la carte")."""
+        return self._awaiting_location and isinstance(self.dialog, ProblemDialog)
+
+    def set_location(self, location: Location | None) -> None:
+        """The place chosen on the map, for the open form."""
+        if isinstance(self.dialog, ProblemDialog):
+            self.dialog.set_location(location)
+            self._awaiting_location = False
+
+    def set_area(self, which: str, geometry: BaseGeometry | None) -> None:
+        if isinstance(self.dialog, ProblemDialog):
+            self.dialog.set_area(which, geometry)
+
+    @Slot(str)
+    def _activated(self, record_id: str) -> None:
+        self.edit_problem(record_id)
+
+    @Slot()
+    def _edit_selected(self) -> None:
+        card = self.current()
+        if card is not None:
+            self.edit_problem(card.record_id)
+
+    @Slot()
+    def _log_consultation(self) -> None:
+        card = self.current()
+        if card is not None and self.can_edit:
+            self.consultation_requested.emit(card.record_id)
+
+    @Slot()
+    def _delete_selected(self) -> None:
+        card = self.current()
+        if card is not None:
+            self.request_delete(card)
