@@ -32,6 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     briefs.add_argument("--workspace", type=Path,
                         default=Path("/tmp/portrait-bench-demo/demo.gpkg"))
     briefs.add_argument("--jobs", type=int, default=None)
+    ui = commands.add_parser("ui", help="window start-up, station switches, big maps, "
+                                         "GUI thread heartbeat")
+    ui.add_argument("--workspace", type=Path,
+                    default=Path("/tmp/portrait-bench-default/demo.gpkg"))
+    ui.add_argument("--large-workspace", type=Path,
+                    default=Path("/tmp/portrait-bench-demo/demo.gpkg"))
+    ui.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     if args.name == "demo":
         from benchmarks.bench_demo import run
@@ -57,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.bench_briefs import run
 
         run(args.workspace, args.jobs)
+    elif args.name == "ui":
+        from benchmarks.bench_ui import run
+
+        run(args.workspace, args.large_workspace, args.runs)
     return 0
 
 

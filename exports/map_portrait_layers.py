@@ -1,10 +1,12 @@
 """What the station map draws from a portrait, and the figures of a feature clicked on it.
 
 The map draws the hot-spot cells the portrait found (``crime_places``: Gi* bins, computed once
-by ``portrait.statistics.hotspots``, never again here) and the survey results published by
-area, when the workspace has any; it narrows incidents to the categories and issue tags the
-officer chose. A click on a census area or a hot-spot cell asks ``feature_figures`` for the
-numbers behind it, read from the same portrait, so the side panel and the map always agree.
+by ``portrait.statistics.hotspots``, never again here), the survey results published by area
+when the workspace has any, and on internal maps only the locations of the officers' problem
+cards (they name places and people's worries: never on a map shared with partners); it
+narrows incidents to the categories and issue tags the officer chose. A click on a census
+area or a hot-spot cell asks ``feature_figures`` for the numbers behind it, read from the same
+portrait, so the side panel and the map always agree.
 
 Kept apart from ``exports.web_map`` so that module stays about drawing the base layers; the
 helpers for GeoJSON and legends are shared from it.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import folium
 import geopandas as gpd
@@ -24,9 +27,11 @@ import shapely
 from exports.map_classes import YLGNBU, quantile_classes
 from exports.web_map import (
     _BIND_TEXT,
+    SERVICE_MARGIN_M,
     MapOptions,
     _areas_over,
     _classes_legend,
+    _dot,
     _DrawnLayer,
     _escape,
     _feature_collection,
@@ -35,9 +40,12 @@ from exports.web_map import (
     _simplified,
     _swatch,
 )
-from portrait.categories import BY_ID, ISSUE_TAGS
+from portrait.categories import BY_ID, CATEGORIES, ISSUE_TAGS
 from portrait.portrait_model import IndicatorValue, Portrait, Section
 from portrait.workspace import Workspace
+
+if TYPE_CHECKING:
+    from portrait.records.problems import ProblemCard
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +56,8 @@ HOT_SPOT_COLOURS = {3: "#b2182b", 2: "#ef8a62", 1: "#fddbc7",
 SURVEY_OPACITY = 0.7
 #: Subgroup values meaning "every respondent" in published survey scores.
 ALL_RESPONDENTS = {"", "all", "total", "ensemble", "tous", "toutes"}
+PROBLEM_COLOUR = "#6a3d9a"
+PROBLEM_OPACITY = 0.25
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
@@ -67,6 +77,9 @@ WORDS: dict[str, dict[str, str]] = {
         "cell_p": "Valeur p ajustée (FDR)", "cell_bin": "Classement",
         "share_in_station": "Part de l'aire dans le poste",
         "population_in_station": "Population de l'aire comptée dans le poste",
+        "problems_layer": "Fiches problèmes",
+        "problems_legend": "Lieux des fiches problèmes ({count})",
+        "problem_stage": "Étape SARA : {stage}",
     },
     "en": {
         "hot_spots_layer": "Hot spots (Gi*)",
@@ -85,7 +98,35 @@ WORDS: dict[str, dict[str, str]] = {
         "cell_p": "Adjusted p-value (FDR)", "cell_bin": "Class",
         "share_in_station": "Share of the area in the station",
         "population_in_station": "Population of the area counted in the station",
+        "problems_layer": "Problem cards",
+        "problems_legend": "Problem card locations ({count})",
+        "problem_stage": "SARA stage: {stage}",
     },
+}
+
+
+#: Definitions of the figures made here for a clicked feature (French, English).
+DEFINITIONS: dict[str, tuple[str, str]] = {
+    "share_in_station": ("Part de la superficie de l'aire de recensement située dans le poste.",
+                         "Share of the census area's surface lying in the station."),
+    "population_in_station": (
+        "Population de l'aire multipliée par la part de sa superficie dans le poste.",
+        "The area's population times the share of its surface in the station."),
+    "cell_bin": ("Classement Gi* de Getis-Ord : la cellule et ses voisines (bande de distance) "
+                 "comptent plus (point chaud) ou moins (point froid) d'incidents que "
+                 "l'ensemble du poste, au niveau de confiance indiqué.",
+                 "Getis-Ord Gi* class: the cell and its neighbours (distance band) have more "
+                 "(hot spot) or fewer (cold spot) incidents than the station as a whole, at "
+                 "the stated confidence."),
+    "cell_count": ("Incidents localisés dans la cellule pendant la période du portrait.",
+                   "Located incidents in the cell during the portrait's period."),
+    "cell_z": ("Écart entre le compte local (cellule et voisines) et le compte attendu, en "
+               "écarts-types.", "Gap between the local count (cell and neighbours) and the "
+               "expected count, in standard deviations."),
+    "cell_p": ("Probabilité d'un tel écart par hasard, corrigée pour les tests multiples "
+               "(taux de fausses découvertes, Benjamini-Hochberg).",
+               "Chance of such a gap at random, corrected for multiple testing (false "
+               "discovery rate, Benjamini-Hochberg)."),
 }
 
 
@@ -108,13 +149,28 @@ class FeatureFigures:
 # --- incident filters ------------------------------------------------------------------------
 def filter_incidents(located: gpd.GeoDataFrame, options: MapOptions) -> gpd.GeoDataFrame:
     """Only the incidents of the chosen categories and carrying one of the chosen tags."""
-    if options.categories:
+    if options.categories is not None:  # an empty choice shows no incident
         located = located[located["category"].isin(options.categories).fillna(False)]
     if options.tags and len(located):
         tags = located["tags"].fillna("").astype(str).str.split(",")
         wanted = set(options.tags)
         located = located[tags.map(lambda found: bool(wanted.intersection(found))).to_numpy()]
     return located
+
+
+def incident_filter_choices(incidents: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The categories and issue tags the incidents carry, in ``portrait.categories``' order
+    (unknown ones after, sorted). Reads distinct values only: a million rows take
+    milliseconds, so the window can ask on every map."""
+    present = set(incidents["category"].dropna().astype(str).unique()) \
+        if "category" in incidents.columns else set()
+    known = [c.id for c in CATEGORIES if c.id in present]
+    tags_found: set[str] = set()
+    if "tags" in incidents.columns:
+        for text in incidents["tags"].dropna().astype(str).unique():
+            tags_found.update(t.strip() for t in text.split(",") if t.strip())
+    return (known + sorted(present - set(known)),
+            [t for t in ISSUE_TAGS if t in tags_found] + sorted(tags_found - set(ISSUE_TAGS)))
 
 
 def filter_note(options: MapOptions) -> str | None:
@@ -129,8 +185,8 @@ def filter_note(options: MapOptions) -> str | None:
 # --- layers ----------------------------------------------------------------------------------
 def portrait_layers(workspace: Workspace, station: shapely.Geometry, options: MapOptions,
                     portrait: Portrait | None) -> dict[str, _DrawnLayer]:
-    """The extra layers by key (``hot_spots``, ``survey_areas``), only those with something
-    to draw, so an empty layer never clutters the layer control."""
+    """The extra layers by key (``hot_spots``, ``survey_areas``, ``problems``), only those
+    with something to draw, so an empty layer never clutters the layer control."""
     layers: dict[str, _DrawnLayer] = {}
     if portrait is not None and portrait.station_id == options.station_id:
         hot = _hot_spot_layer(portrait, options)
@@ -139,6 +195,10 @@ def portrait_layers(workspace: Workspace, station: shapely.Geometry, options: Ma
     survey = _survey_layer(workspace, station, options)
     if survey is not None:
         layers["survey_areas"] = survey
+    if options.audience == "internal":
+        problems = _problems_layer(workspace, station, options)
+        if problems is not None:
+            layers["problems"] = problems
     return layers
 
 
@@ -223,6 +283,46 @@ def _survey_layer(workspace: Workspace, station: shapely.Geometry,
     return _DrawnLayer(layer, legend)
 
 
+def _problems_layer(workspace: Workspace, station: shapely.Geometry,
+                    options: MapOptions) -> _DrawnLayer | None:
+    """The located problem cards in or near the station: points as dots, areas outlined."""
+    from portrait.records.problems import SARA_LABELS  # see _station_problems
+
+    cards = _station_problems(workspace, station)
+    if not cards:
+        return None
+    language = options.language
+    index = 0 if language == "fr" else 1
+    properties = [
+        {"tip": f"{_escape(card.title)}<br>" + _escape(
+            words("problem_stage", language, stage=SARA_LABELS[card.sara_stage][index])),
+         "style": {"color": PROBLEM_COLOUR, "weight": 2.5, "fillColor": PROBLEM_COLOUR,
+                   "fillOpacity": PROBLEM_OPACITY}}
+        for card in cards]
+    geometry = gpd.GeoSeries([card.location.geometry for card in cards], crs=workspace.crs)
+    marker = folium.CircleMarker(radius=8, weight=2.5, color=PROBLEM_COLOUR, fill=True,
+                                 fill_color=PROBLEM_COLOUR, fill_opacity=0.5)
+    layer = folium.GeoJson(_feature_collection(geometry, properties),
+                           name=words("problems_layer", language), marker=marker,
+                           on_each_feature=_BIND_TEXT)
+    rows = [_legend_row(_dot(PROBLEM_COLOUR),
+                        words("problems_legend", language, count=_count(len(cards), language)))]
+    return _DrawnLayer(layer, _legend_section(None, rows))
+
+
+def _station_problems(workspace: Workspace, station: shapely.Geometry) -> list[ProblemCard]:
+    """The workspace's problem cards with a location in or near the station; unreadable
+    records are left to the records view, which reports them.
+
+    The records package (and SciPy behind it) is imported here, on the map's worker thread,
+    not when the window starts: it would add over a second to the start-up."""
+    from portrait.records.store import RecordStore
+
+    near = station.buffer(SERVICE_MARGIN_M)
+    return [card for card in RecordStore.load(workspace).problems()
+            if card.location is not None and card.location.geometry.intersects(near)]
+
+
 def _station_scores(workspace: Workspace, station: shapely.Geometry
                     ) -> tuple[pd.DataFrame, gpd.GeoDataFrame] | None:
     """The latest published scores of all respondents for the station's census areas."""
@@ -286,9 +386,11 @@ def _area_figures(portrait: Portrait, workspace: Workspace | None,
         areas = {}
     row = areas.get(area_id)
     if row is not None:
-        figures.insert(0, _figure("share_in_station", 100 * float(row["share_in_station"]), "%"))
+        census = figures[0]
+        figures.insert(0, _figure("share_in_station", 100 * float(row["share_in_station"]), "%",
+                                  origin=census))
         figures.insert(1, _figure("population_in_station", row.get("population_in_station"),
-                                  "persons"))
+                                  "persons", origin=census))
     name = _area_name(workspace, area_id)
     return FeatureFigures("census_area", area_id, words("census_area_title", "fr", name=name),
                           words("census_area_title", "en", name=name), figures)
@@ -304,13 +406,15 @@ def _cell_figures(portrait: Portrait, cell_id: str) -> FeatureFigures | None:
         return None
     row = match.iloc[0]
     spot = int(row["bin"])
+    section = _section(portrait, "crime_places")
+    incidents = section.indicators[0] if section is not None and section.indicators else None
     figures = [
-        _figure("cell_bin", float(spot), "gi_bin",
+        _figure("cell_bin", float(spot), "gi_bin", origin=incidents,
                 context={"text_fr": words(f"bin_{spot}", "fr"),
                          "text_en": words(f"bin_{spot}", "en")}),
-        _figure("cell_count", float(row["count"]), "incidents"),
-        _figure("cell_z", float(row["z"]), "z"),
-        _figure("cell_p", float(row["p_adjusted"]), "p"),
+        _figure("cell_count", float(row["count"]), "incidents", origin=incidents),
+        _figure("cell_z", float(row["z"]), "z", origin=incidents),
+        _figure("cell_p", float(row["p_adjusted"]), "p", origin=incidents),
     ]
     size_text = {lang: _count(size, lang) for lang in ("fr", "en")}
     return FeatureFigures("hot_spot", cell_id,
@@ -343,11 +447,17 @@ def _section(portrait: Portrait, section_id: str) -> Section | None:
         return None
 
 
-def _figure(key: str, value: float | None, unit: str, context: dict | None = None
-            ) -> IndicatorValue:
+def _figure(key: str, value: float | None, unit: str, context: dict | None = None,
+            origin: IndicatorValue | None = None) -> IndicatorValue:
+    """A figure computed here, with its definition, and the source and period of the
+    portrait figure ``origin`` it comes from (the census, or the station's incidents)."""
+    definition_fr, definition_en = DEFINITIONS[key]
     return IndicatorValue(key, words(key, "fr"), words(key, "en"),
                           None if value is None else float(value), unit,
-                          context=context or {})
+                          definition=definition_en, definition_fr=definition_fr,
+                          source=origin.source if origin else "",
+                          vintage=origin.vintage if origin else "",
+                          period=origin.period if origin else "", context=context or {})
 
 
 def _area_name(workspace: Workspace | None, area_id: str) -> str:

@@ -12,11 +12,15 @@ station has many incidents they are counted in square cells instead of drawn one
 
 The page exposes ``window.portraitMap`` (the Leaflet map) and ``window.portraitLayers``
 (the layers by key: ``stations``, ``census``, ``incidents``, ``services``, and when there is
-something to draw ``hot_spots`` and ``survey_areas`` from ``exports.map_portrait_layers``),
+something to draw ``hot_spots``, ``survey_areas`` and (internal maps only) ``problems`` from
+``exports.map_portrait_layers``),
 ``window.portraitCounts`` (incidents drawn) so the desktop view and the tests can reach them
 from JavaScript. A click on a feature with a ``kind`` and an ``id`` calls
-``window.portraitOnFeature(kind, id)`` when the page defines it (the desktop view does, through
-its web channel); a page opened in a browser has no such function and ignores clicks.
+``window.portraitOnFeature(kind, id, lat, lng)`` when the page defines it (the desktop view
+does, through its web channel); a click on the bare map calls it with the kind ``point``. A
+page opened in a browser has no such function and ignores clicks. ``window.portraitState()``
+gives the view (centre, zoom) and the keys of the unticked layers as JSON, so a map redrawn
+for a filter opens where the officer left it.
 """
 
 from __future__ import annotations
@@ -101,8 +105,11 @@ _BIND_TEXT = JsCode("""function (feature, layer) {
     if (p.popup) { layer.bindPopup(p.popup); }
     if (p.radius && layer.setRadius) { layer.setRadius(p.radius); }
     if (p.kind && p.id !== undefined) {
-        layer.on("click", function () {
-            if (window.portraitOnFeature) { window.portraitOnFeature(p.kind, String(p.id)); }
+        layer.on("click", function (e) {
+            if (window.portraitOnFeature) {
+                L.DomEvent.stopPropagation(e);  // not also a click on the bare map
+                window.portraitOnFeature(p.kind, String(p.id), e.latlng.lat, e.latlng.lng);
+            }
         });
     }
 }""")
@@ -597,6 +604,19 @@ class _PortraitHooks(MacroElement):
                 {{ key|tojson }}: {{ layer.get_name() }},
             {%- endfor %}
             };
+            window.portraitState = function () {
+                var map = window.portraitMap, centre = map.getCenter(), hidden = [];
+                for (var key in window.portraitLayers) {
+                    if (!map.hasLayer(window.portraitLayers[key])) { hidden.push(key); }
+                }
+                return JSON.stringify({view: [centre.lat, centre.lng, map.getZoom()],
+                                       hidden: hidden});
+            };
+            window.portraitMap.on("click", function (e) {
+                if (window.portraitOnFeature) {
+                    window.portraitOnFeature("point", "", e.latlng.lat, e.latlng.lng);
+                }
+            });
         {% endmacro %}
     """)
 

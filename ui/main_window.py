@@ -28,6 +28,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,17 +39,22 @@ from exports.leaflet_assets import LEAFLET_VERSION
 from exports.map_choices import Choice, indicator_choices, station_choices
 from exports.web_map import MapOptions
 from portrait import __version__
-from portrait.errors import NotAWorkspaceError, PortraitError
+from portrait.errors import CancelledError, NotAWorkspaceError, PortraitError
+from portrait.portrait_model import Portrait
 from portrait.review import ReviewSession, map_section_id
 from portrait.workspace import Workspace, read_metadata
 from ui.actions import ActionSpec, install_menu_actions
 from ui.autosave import discard_autosave, recover, recovery_copy, write_autosave
 from ui.error_dialog import ErrorDialog, show_error
 from ui.import_wizard import ImportWizard
+from ui.map_side_panel import MapSideDock
 from ui.map_view import MapPanel
+from ui.period import CUSTOM, InvertedPeriodError, PeriodChoice, PeriodSelectorWidget
+from ui.portrait_runner import PortraitRunner
 from ui.preferences import Preferences, PreferencesDialog, PreferencesStore, user_settings
 from ui.recent_files import RecentFiles
 from ui.review import ReviewPanel
+from ui.sections_panel import SECTION_IDS, SectionsPanel
 from ui.strings import UiText, apply_language
 from ui.vintages import census_year, layer_vintages
 from ui.worker import QtJobRunner
@@ -103,7 +111,23 @@ class MainWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setVisible(False)
-        self.map_panel = MapPanel(self, online=online)
+        self.map_panel = MapPanel(self, online=online, text=self.text)
+        self.current_portrait: Portrait | None = None
+        self._portrait_key: tuple[str, PeriodChoice] | None = None
+        self.period_selector = PeriodSelectorWidget(self.text, self)
+        self.sections_panel = SectionsPanel(self.text, self)
+        self.sections_panel.setObjectName("sections_panel")
+        self.portrait_runner = PortraitRunner(self)
+        self.portrait_progress = QProgressBar(self)
+        self.portrait_progress.setObjectName("portrait_progress")
+        self.portrait_progress.setRange(0, 100)
+        self.portrait_progress.setMaximumWidth(160)
+        self.portrait_progress.setVisible(False)
+        self.cancel_portrait_button = QToolButton(self)
+        self.cancel_portrait_button.setObjectName("cancel_portrait")
+        self.cancel_portrait_button.setVisible(False)
+        self.statusBar().addPermanentWidget(self.portrait_progress)
+        self.statusBar().addPermanentWidget(self.cancel_portrait_button)
         self.path_label = QLabel(self)
         self.path_label.setObjectName("path_label")
         self.vintage_label = QLabel(self)
@@ -117,6 +141,9 @@ class MainWindow(QMainWindow):
         self.review_dock.setWidget(self.review_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.review_dock)
         self.review_dock.setVisible(False)
+        self.map_side_dock = MapSideDock(self.text, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.map_side_dock)
+        self.map_side_dock.setVisible(False)
         self.menu_actions = install_menu_actions(self, self._action_specs(), self.text)
         self.actions_by_id = self.menu_actions.actions
         self.recent_menu = self.menu_actions.submenus["menu_recent"]
@@ -126,13 +153,22 @@ class MainWindow(QMainWindow):
         self.station_combo.currentIndexChanged.connect(self._choice_changed)
         self.indicator_combo.currentIndexChanged.connect(self._choice_changed)
         self.map_panel.loadFinished.connect(self._map_loaded)
+        self.map_panel.featureClicked.connect(self._map_feature_clicked)
         self.map_panel.mapFailed.connect(self._map_failed)
+        self.period_selector.periodChanged.connect(self._choice_changed)
+        self.period_selector.periodChanged.connect(self._remember_period)
+        self.portrait_runner.progressed.connect(self._portrait_progressed)
+        self.portrait_runner.portraitReady.connect(self._portrait_ready)
+        self.portrait_runner.portraitFailed.connect(self._portrait_failed)
+        self.cancel_portrait_button.clicked.connect(self.portrait_runner.cancel)
+        self.sections_panel.sectionChanged.connect(self._section_changed)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.review_dock.visibilityChanged.connect(self._review_dock_shown)
         self.autosave_timer.timeout.connect(self.autosave_now)
         self.setAcceptDrops(True)
         self.resize(1200, 800)
         self._restore_layout()
+        self._restore_sections()
         self._retranslate_texts()
         self._restart_autosave()
         self.set_workspace(workspace)
@@ -165,12 +201,23 @@ class MainWindow(QMainWindow):
             choices.addWidget(combo)
             choices.addSpacing(16)
         choices.addStretch(1)
+        period_row = QHBoxLayout()  # its own row: the window stays narrow enough for laptops
+        period_row.addWidget(self.period_selector)
+        period_row.addStretch(1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("central_splitter")
+        self.splitter.addWidget(self.sections_panel)
+        self.splitter.addWidget(self.map_panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([720, 480])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.banner)
         layout.addLayout(choices)
-        layout.addWidget(self.map_panel, 1)
+        layout.addLayout(period_row)
+        layout.addWidget(self.splitter, 1)
         return central
 
     # --- language and preferences -----------------------------------------------------------
@@ -191,6 +238,12 @@ class MainWindow(QMainWindow):
         self.path_label.setToolTip(self.text("status_path_tip"))
         self.review_dock.setWindowTitle(self.text("review_dock_title"))
         self.review_panel.retranslate(self.text)
+        self.period_selector.retranslate(self.text)
+        self.sections_panel.retranslate(self.text)
+        self.cancel_portrait_button.setText(self.text("portrait_cancel"))
+        self.cancel_portrait_button.setToolTip(self.text("portrait_cancel_tip"))
+        self.map_panel.retranslate(self.text)
+        self.map_side_dock.retranslate(self.text)
         self._fill_recent_menu()
 
     def open_preferences(self) -> PreferencesDialog:
@@ -238,8 +291,10 @@ class MainWindow(QMainWindow):
         self._fill_combo(self.station_combo, stations, self.station_combo.currentData())
         if not has_workspace:
             self.map_panel.show_message(self.text("no_workspace"))
+            self._forget_portrait(self.text("sections_no_workspace"))
         elif not stations:
             self.map_panel.show_message(self.text("no_stations"))
+            self._forget_portrait(self.text("sections_no_station"))
         else:
             self._choice_changed()
 
@@ -465,6 +520,8 @@ class MainWindow(QMainWindow):
             return
         if not self.workspace.is_modified:
             discard_autosave(self.workspace.path)
+        self.portrait_runner.invalidate()  # the prepared layers are stale
+        self._portrait_key = None
         self.set_workspace(self.workspace)
         if reports:
             report = reports[-1]
@@ -503,8 +560,10 @@ class MainWindow(QMainWindow):
         station_id = self.station_combo.currentData()
         if self.workspace is None or station_id is None:
             return None
-        return MapOptions(station_id=station_id, indicator_id=self.indicator_combo.currentData(),
-                          language=self.text.language, online_tiles=self.map_panel.online)
+        return self.map_panel.with_view_and_filters(
+            MapOptions(station_id=station_id, indicator_id=self.indicator_combo.currentData(),
+                       language=self.text.language, online_tiles=self.map_panel.online,
+                       period=self._portrait_period()))
 
     @Slot()
     def _choice_changed(self) -> None:
@@ -515,14 +574,118 @@ class MainWindow(QMainWindow):
             "section", map_section_id(options.station_id, options.indicator_id),
             self.text("review_section_label", station=self.station_combo.currentText(),
                       indicator=self.indicator_combo.currentText()))
+        key = (options.station_id, self.period_selector.choice())
+        if key == self._portrait_key and self.current_portrait is not None:
+            self._show_map()  # same portrait (another indicator, or a language switch)
+            return
+        self._portrait_key = key
+        building = self.text("sections_building", station=self.station_combo.currentText())
+        self.sections_panel.show_message(building, keep_portrait=True)
+        self.statusBar().showMessage(building)
+        self.portrait_progress.setValue(0)
+        self.portrait_progress.setVisible(True)
+        self.cancel_portrait_button.setVisible(True)
+        self.portrait_runner.request(self.workspace, *key)
+
+    # --- portrait ---------------------------------------------------------------------------
+    def _show_map(self) -> None:
+        options = self.map_options()
+        if options is None:
+            return
         self.statusBar().showMessage(
             self.text("map_preparing", station=self.station_combo.currentText()))
-        self.map_panel.show_station(self.workspace, options)
+        self.map_panel.show_station(self.workspace, options, self.current_portrait)
+
+    def _portrait_period(self) -> tuple[str, str] | None:
+        """The period of the portrait shown, for the map's incidents (None: all of them)."""
+        portrait = self.current_portrait
+        return tuple(portrait.period) if portrait is not None and portrait.period else None
+
+    @Slot(float, str)
+    def _portrait_progressed(self, fraction: float, message: str) -> None:
+        self.portrait_progress.setValue(round(100 * fraction))
+
+    @Slot(object)
+    def _portrait_ready(self, portrait: Portrait) -> None:
+        self._portrait_done()
+        self.current_portrait = portrait
+        self._show_map()  # first: the map is built on its worker while the page is laid out
+        self.sections_panel.show_portrait(portrait)
+        if portrait.period is not None:
+            start, end = (dt.date.fromisoformat(day) for day in portrait.period)
+            self.period_selector.show_period((start, end), self.portrait_runner.span)
+
+    @Slot(object)
+    def _portrait_failed(self, error: Exception) -> None:
+        """Say why in the sections panel; the map, which does not need the portrait, is
+        still shown (except after a cancel: the officer asked for nothing more)."""
+        self._portrait_done()
+        self._portrait_key = None
+        self.current_portrait = None
+        if isinstance(error, CancelledError):
+            message = self.text("sections_cancelled")
+        elif isinstance(error, InvertedPeriodError):
+            message = self.text("sections_failed", message=self.text(
+                "period_inverted", start=self.text.date(error.start.isoformat()),
+                end=self.text.date(error.end.isoformat())))
+        elif isinstance(error, PortraitError):
+            message = self.text("sections_failed", message=error)
+        else:
+            message = self.text("sections_failed", message=self._unexpected(error))
+        self.sections_panel.show_message(message)
+        self.statusBar().showMessage(message, 10000)
+        if not isinstance(error, CancelledError):
+            self._show_map()
+
+    def _portrait_done(self) -> None:
+        self.portrait_progress.setVisible(False)
+        self.cancel_portrait_button.setVisible(False)
+
+    def _forget_portrait(self, message: str) -> None:
+        self.portrait_runner.cancel()
+        self._portrait_key = None
+        self.current_portrait = None
+        self.sections_panel.show_message(message)
+
+    @Slot(str)
+    def _section_changed(self, section_id: str) -> None:
+        self.settings.setValue("sections/section", section_id)
+
+    def _restore_sections(self) -> None:
+        """The last section and period chosen (custom dates included)."""
+        section = self.settings.value("sections/section")
+        if section in SECTION_IDS:
+            self.sections_panel.select_section(str(section))
+        preset = self.settings.value("sections/period")
+        start, end = (self.settings.value(f"sections/period_{k}") for k in ("start", "end"))
+        try:
+            if preset == CUSTOM and start and end:
+                self.period_selector.set_custom(dt.date.fromisoformat(str(start)),
+                                                dt.date.fromisoformat(str(end)))
+            elif preset:
+                self.period_selector.set_preset(str(preset))
+        except ValueError:
+            log.info("Ignoring a remembered period that cannot be read: %s %s", start, end)
+
+    def _remember_period(self) -> None:
+        choice = self.period_selector.choice()
+        self.settings.setValue("sections/period", choice.preset)
+        if choice.preset == CUSTOM:
+            self.settings.setValue("sections/period_start", choice.start.isoformat())
+            self.settings.setValue("sections/period_end", choice.end.isoformat())
 
     @Slot(bool)
     def _map_loaded(self, ok: bool) -> None:
         self.statusBar().showMessage(
             self.text("map_ready", station=self.station_combo.currentText()), 5000)
+
+    @Slot(str, str, float, float)
+    def _map_feature_clicked(self, kind: str, feature_id: str, lat: float, lng: float) -> None:
+        """Figures of the clicked feature beside the map (from the portrait once it is ready)."""
+        if self.workspace is not None:
+            self.map_side_dock.show_click(self.workspace, self.current_portrait,
+                                          self.map_panel.shown_station(), kind, feature_id,
+                                          lat, lng)
 
     @Slot(object)
     def _map_failed(self, error: Exception) -> None:
@@ -623,6 +786,7 @@ class MainWindow(QMainWindow):
         self._save_layout()
         self.autosave_timer.stop()
         self.review_panel.shut_down()
+        self.portrait_runner.shut_down()
         self._jobs.shut_down()
         self.map_panel.shut_down()
         super().closeEvent(event)

@@ -7,10 +7,16 @@ newest request is shown when the officer switches stations quickly.
 
 Outside requests are blocked while offline, so a map can never leak a station's data to a
 tile or CDN server by accident; links clicked in the map open in the system browser.
+
+Above the map, the incident filters (``ui.map_filters``); changing them redraws the map where
+the officer left it: the page reports its view and unticked layers through the web channel
+(``ui.map_bridge``), and the next page of the same station opens with them. Clicks on the map
+come out as ``featureClicked(kind, id, lat, lng)``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import tempfile
@@ -26,11 +32,14 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestInterceptor,
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from exports.web_map import MapOptions, write_station_map
 from portrait.portrait_model import Portrait
 from portrait.workspace import Workspace
+from ui.map_bridge import QtMapBridge
+from ui.map_filters import MapFilters
+from ui.strings import UiText, default_language
 from ui.worker import QtJobRunner
 
 log = logging.getLogger(__name__)
@@ -63,12 +72,16 @@ class QtMapPage(QWebEnginePage):
 
 
 class MapPanel(QWidget):
-    """Shows the map of one station; ``loadFinished(ok)`` fires when a requested map is up."""
+    """Shows the map of one station; ``loadFinished(ok)`` fires when a requested map is up,
+    ``mapConnected`` when its clicks and view reach Python."""
 
     loadFinished = Signal(bool)
     mapFailed = Signal(object)
+    featureClicked = Signal(str, str, float, float)
+    mapConnected = Signal()
 
-    def __init__(self, parent: QWidget | None = None, online: bool = False):
+    def __init__(self, parent: QWidget | None = None, online: bool = False,
+                 text: UiText | None = None):
         super().__init__(parent)
         self.online = online
         self._pages = tempfile.TemporaryDirectory(prefix="portrait-map-")
@@ -77,6 +90,10 @@ class MapPanel(QWidget):
         self._expected_page: Path | None = None
         self._requested_at = 0.0
         self.options: MapOptions | None = None
+        self._workspace: Workspace | None = None
+        self._portrait: Portrait | None = None
+        self._shown_station: str | None = None
+        self._loaded_page: Path | None = None
 
         self.view = QWebEngineView(self)
         self._interceptor = QtOfflineInterceptor(self)
@@ -85,13 +102,24 @@ class MapPanel(QWidget):
             page.setUrlRequestInterceptor(self._interceptor)
         self.view.setPage(page)
         self.view.loadFinished.connect(self._page_loaded)
+        self.bridge = QtMapBridge(self)
+        self.bridge.install(page)
+        self.bridge.featureClicked.connect(self.featureClicked)
+        self.bridge.connected.connect(self.mapConnected)
+        self.filters = MapFilters(text or UiText(default_language()), self)
+        self.filters.changed.connect(self._filters_changed)
 
         self._message = QLabel(self)
         self._message.setWordWrap(True)
         self._message.setMargin(24)
-        self._layout = QStackedLayout(self)
+        self._layout = QStackedLayout()
         self._layout.addWidget(self._message)
         self._layout.addWidget(self.view)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        outer.addWidget(self.filters)
+        outer.addLayout(self._layout, 1)
 
     def page(self) -> QWebEnginePage:
         return self.view.page()
@@ -100,6 +128,8 @@ class MapPanel(QWidget):
                      portrait: Portrait | None = None) -> None:
         """Build the map page of ``options`` in the background, then show it; with the
         station's ``portrait``, its hot spot cells are drawn too."""
+        self._workspace, self._portrait = workspace, portrait
+        self.filters.set_workspace(workspace)
         self._request += 1
         self._expected_page = Path(self._pages.name) / f"station-map-{self._request}.html"
         self._requested_at = time.monotonic()
@@ -108,9 +138,32 @@ class MapPanel(QWidget):
                                 portrait)
         self._jobs.start(job, self._page_written, self._page_failed)
 
+    def with_view_and_filters(self, options: MapOptions) -> MapOptions:
+        """``options`` with the incident filters, the unticked layers and, for the station
+        shown now, the officer's view (another station opens fitted to its boundary)."""
+        same_station = options.station_id == self._shown_station
+        return dataclasses.replace(
+            options, categories=self.filters.categories(), tags=self.filters.tags(),
+            hidden_layers=self.bridge.hidden_layers,
+            view=self.bridge.view if same_station else None)
+
+    def is_building(self) -> bool:
+        """A requested map is not on screen yet (its page is being built or loaded)."""
+        return self._expected_page is not None and self._loaded_page != self._expected_page
+
+    def shown_station(self) -> str | None:
+        """The station whose map is on screen (the one asked for may still be coming)."""
+        return self._shown_station
+
+    def retranslate(self, text: UiText) -> None:
+        self.filters.retranslate(text)
+
     def show_message(self, text: str) -> None:
-        """Replace the map with a sentence (no workspace, no station...)."""
+        """Replace the map with a sentence (no workspace, no station...); the filters wait
+        for the next map."""
         self._expected_page = None
+        self._workspace = self._portrait = self._shown_station = None
+        self.filters.set_workspace(None)
         self._message.setText(text)
         self._layout.setCurrentWidget(self._message)
 
@@ -131,6 +184,12 @@ class MapPanel(QWidget):
         self._layout.setCurrentWidget(self.view)
         self.view.setUrl(QUrl.fromLocalFile(str(path)))
 
+    @Slot()
+    def _filters_changed(self) -> None:
+        if self._workspace is not None and self.options is not None:
+            self.show_station(self._workspace, self.with_view_and_filters(self.options),
+                              self._portrait)
+
     @Slot(object)
     def _page_failed(self, error: Exception) -> None:
         self.mapFailed.emit(error)
@@ -140,6 +199,10 @@ class MapPanel(QWidget):
         shown = Path(self.view.url().toLocalFile())
         if self._expected_page is None or shown != self._expected_page:
             return
+        self._loaded_page = shown
+        if self.options.station_id != self._shown_station:
+            self.bridge.forget_view()
+            self._shown_station = self.options.station_id
         log.info("Map of station %s loaded in %.0f ms (ok=%s)", self.options.station_id,
                  1000 * (time.monotonic() - self._requested_at), ok)
         for old in Path(self._pages.name).glob("station-map-*.html"):

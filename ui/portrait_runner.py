@@ -1,0 +1,146 @@
+"""Build a station's portrait off the GUI thread, newest request first.
+
+Officers click through stations and periods faster than a portrait is built: each request
+makes the one before it stale, so a stale build stops at its next step (the engine checks
+``is_cancelled`` between sections) and its result, if any, is dropped. The workspace is read
+and prepared once (``PortraitData``) and reused for every station and period until
+``invalidate`` (after an import, or for another workspace).
+
+Jobs run on a Python thread (``concurrent.futures``), not a ``QThreadPool`` thread: see
+``ui.worker`` for the pyproj reason. Results come back through this object's own signals,
+queued to the GUI thread where it lives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from portrait.engine import DEFAULT_OPTIONS, build_portrait, prepare
+from portrait.errors import CancelledError, PortraitError
+from portrait.portrait_data import PortraitData
+from portrait.portrait_model import Portrait
+from portrait.portrait_options import PortraitOptions
+from portrait.workspace import Workspace
+from ui.period import PeriodChoice, resolve_period
+
+log = logging.getLogger(__name__)
+
+Span = tuple[dt.date | None, dt.date | None]
+
+
+class PortraitRunner(QObject):
+    """``request(workspace, station, choice)``; then ``portraitReady(Portrait)`` or
+    ``portraitFailed(error)`` for the newest request only, ``progressed(fraction, message)``
+    on the way. ``span`` is the first and last incident dates of the workspace, known once a
+    build has read it."""
+
+    progressed = Signal(float, str)
+    portraitReady = Signal(object)
+    portraitFailed = Signal(object)
+    _finished = Signal(int, object, object)
+    _failed = Signal(int, object)
+    _progress = Signal(int, float, str)
+
+    def __init__(self, parent: QObject | None = None,
+                 options: PortraitOptions = DEFAULT_OPTIONS):
+        super().__init__(parent)
+        self.options = options
+        self.span: Span = (None, None)
+        self.elapsed_s = 0.0
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="portrait-build")
+        self._request = 0
+        self._running = 0
+        self._requested_at = 0.0
+        self._data: tuple[Workspace, PortraitData] | None = None
+        self._finished.connect(self._on_finished)
+        self._failed.connect(self._on_failed)
+        self._progress.connect(self._on_progress)
+
+    def request(self, workspace: Workspace, station_id: str, choice: PeriodChoice) -> None:
+        """Build the portrait of ``station_id`` for ``choice``; earlier requests go stale."""
+        self._request += 1
+        self._running = self._request
+        self._requested_at = time.monotonic()
+        self._executor.submit(self._build, self._request, workspace, station_id, choice)
+
+    def cancel(self) -> None:
+        """Stop the build in progress and report ``portraitFailed(CancelledError)`` at once;
+        the build itself stops at its next step and its result is dropped."""
+        if self._running:
+            self._request += 1
+            self._running = 0
+            self.portraitFailed.emit(CancelledError("Portrait cancelled."))
+
+    def invalidate(self) -> None:
+        """Forget the prepared workspace (its layers changed, or another one is open)."""
+        self._data = None
+
+    def shut_down(self) -> None:
+        """Stop the build in progress and wait for it."""
+        self._request += 1
+        self._running = 0
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    # --- worker thread ------------------------------------------------------------------
+    def _build(self, number: int, workspace: Workspace, station_id: str,
+               choice: PeriodChoice) -> None:
+        def is_cancelled() -> bool:
+            return number != self._request
+
+        def progress(fraction: float, message: str) -> None:
+            self._progress.emit(number, fraction, message)
+
+        try:
+            data = self._prepared(workspace)
+            span = (_day(data.incidents.first_date), _day(data.incidents.last_date))
+            period = resolve_period(choice, *span)
+            portrait = build_portrait(data, station_id, period, self.options, progress,
+                                      is_cancelled)
+        except PortraitError as error:
+            self._failed.emit(number, error)
+        except Exception as error:  # noqa: BLE001  (shown to the officer, logged in full)
+            log.exception("Building the portrait of station %s failed", station_id)
+            self._failed.emit(number, error)
+        else:
+            self._finished.emit(number, portrait, span)
+
+    def _prepared(self, workspace: Workspace) -> PortraitData:
+        cached = self._data
+        if cached is not None and cached[0] is workspace:
+            return cached[1]
+        data = prepare(workspace, self.options)
+        self._data = (workspace, data)
+        return data
+
+    # --- GUI thread ---------------------------------------------------------------------
+    @Slot(int, object, object)
+    def _on_finished(self, number: int, portrait: Portrait, span: Span) -> None:
+        if self._running != number:
+            return
+        self._running = 0
+        self.span = span
+        self.elapsed_s = time.monotonic() - self._requested_at
+        log.info("Portrait of station %s built in %.0f ms", portrait.station_id,
+                 1000 * self.elapsed_s)
+        self.portraitReady.emit(portrait)
+
+    @Slot(int, object)
+    def _on_failed(self, number: int, error: Exception) -> None:
+        if self._running != number:
+            return
+        self._running = 0
+        self.portraitFailed.emit(error)
+
+    @Slot(int, float, str)
+    def _on_progress(self, number: int, fraction: float, message: str) -> None:
+        if self._running == number:
+            self.progressed.emit(fraction, message)
+
+
+def _day(moment: object) -> dt.date | None:
+    return None if moment is None else moment.date()
