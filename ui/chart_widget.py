@@ -14,13 +14,15 @@ import logging
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import shiboken6
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PySide6.QtCore import QCoreApplication, QObject, QRect, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +87,8 @@ class ChartWidget(QWidget):
 
     def figure_text(self) -> list[str]:
         """Every text of the chart (titles, tick labels, legends), for tests."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
         figure = self.figure()
         FigureCanvasAgg(figure).draw()
         return [t.get_text() for t in figure.findobj(
@@ -121,6 +125,9 @@ class ChartWidget(QWidget):
 
 def _figure(draw: Callable[[Figure], None], margins: tuple[int, int, int, int], width: int,
             height: int) -> Figure:
+    # matplotlib is loaded with the first chart, not with the window (it costs ~0.5 s).
+    from matplotlib.figure import Figure
+
     width, height = max(width, 120), max(height, 60)
     figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
     draw(figure)
@@ -134,6 +141,8 @@ def _render_job(draw: Callable[[Figure], None], margins: tuple[int, int, int, in
                 width: int, height: int, number: int, chart: weakref.ref,
                 relay: _Relay) -> None:
     try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
         figure = _figure(draw, margins, width, height)
         canvas = FigureCanvasAgg(figure)
         canvas.draw()

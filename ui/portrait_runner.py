@@ -17,16 +17,18 @@ import datetime as dt
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from portrait.engine import DEFAULT_OPTIONS, build_portrait, prepare
 from portrait.errors import CancelledError, PortraitError
-from portrait.portrait_data import PortraitData
 from portrait.portrait_model import Portrait
 from portrait.portrait_options import PortraitOptions
 from portrait.workspace import Workspace
 from ui.period import PeriodChoice, resolve_period
+
+if TYPE_CHECKING:
+    from portrait.portrait_data import PortraitData
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +49,9 @@ class PortraitRunner(QObject):
     _progress = Signal(int, float, str)
 
     def __init__(self, parent: QObject | None = None,
-                 options: PortraitOptions = DEFAULT_OPTIONS):
+                 options: PortraitOptions | None = None):
         super().__init__(parent)
-        self.options = options
+        self.options = options if options is not None else PortraitOptions()
         self.span: Span = (None, None)
         self.elapsed_s = 0.0
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="portrait-build")
@@ -95,6 +97,10 @@ class PortraitRunner(QObject):
         def progress(fraction: float, message: str) -> None:
             self._progress.emit(number, fraction, message)
 
+        # The engine (SciPy, every section) takes about a second to import: it is loaded
+        # here, on the worker, so the window shows without waiting for it.
+        from portrait.engine import build_portrait
+
         try:
             data = self._prepared(workspace)
             span = (_day(data.incidents.first_date), _day(data.incidents.last_date))
@@ -113,6 +119,8 @@ class PortraitRunner(QObject):
         cached = self._data
         if cached is not None and cached[0] is workspace:
             return cached[1]
+        from portrait.engine import prepare
+
         data = prepare(workspace, self.options)
         self._data = (workspace, data)
         return data

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QLabel,
@@ -34,6 +34,9 @@ from ui.figure_widgets import (
     KeyFigureCardWidget,
     TitledBlockWidget,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Navigator pages filled from the portrait, and the portrait sections each one groups.
 PORTRAIT_PAGES: dict[str, tuple[str, ...]] = {

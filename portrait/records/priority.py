@@ -39,7 +39,6 @@ from shapely.geometry.base import BaseGeometry
 from portrait.errors import PortraitError
 from portrait.records.base import as_optional_count
 from portrait.records.incident_selection import count_incidents
-from portrait.statistics.rates import change_test
 
 FACTORS = ("frequency", "severity", "trend", "concern")
 WEIGHTS: dict[str, float] = {"frequency": 0.30, "severity": 0.30, "trend": 0.20,
@@ -195,6 +194,10 @@ def frequency_score(per_30_days: float) -> int:
 def trend_score(current: int, previous: int) -> tuple[int, float, float | None]:
     """0–3 from the change test of ``current`` against ``previous`` (same-length periods);
     returns the score, the p-value and the rate ratio (None from zero)."""
+    # Imported here: SciPy (through the rates module) takes a second to load, and the record
+    # panels, which import this module, open with the window.
+    from portrait.statistics.rates import change_test
+
     test = change_test(int(current), int(previous))
     ratio = test.rate_ratio
     if test.p_value >= TREND_ALPHA:
