@@ -35,6 +35,7 @@ _FIXED: dict[str, str] = {
     "none of the station's incidents has a location": "aucun incident du poste n'est localisé",
     "no located incidents in the station": "aucun incident localisé dans le poste",
     "empty period": "période vide",
+    "suppressed or not published": "valeur supprimée ou non publiée",
     "the station has no census population": "le poste n'a aucune population recensée",
     "no census population in the station": "aucune population recensée dans le poste",
     "denominator is zero or unknown": "dénominateur nul ou inconnu",

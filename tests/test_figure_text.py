@@ -51,7 +51,7 @@ def test_intervals_and_tests_are_written_in_words(fr, en) -> None:
 
 def test_portrait_reasons_and_periods_are_translated(fr, en) -> None:
     assert fr.reason("the workspace holds no survey answers") == \
-        "l'espace de travail ne contient aucune réponse de sondage."
+        "l'espace de travail ne contient aucune réponse de sondage"
     assert fr.reason("a reason the window does not know") == \
         "a reason the window does not know"
     assert fr.period("Census 2021") == "Recensement 2021"

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from portrait.portrait_model import IndicatorValue, Interval, TestResult
+from portrait.wording import in_language
 from ui.strings import UiText
 
 #: Portrait units: (string-table key of the unit's words, decimals shown).
@@ -36,33 +37,6 @@ UNITS: dict[str, tuple[str | None, int]] = {
     "score": (None, 1),
     "z": (None, 2),
 }
-#: The portrait's reasons for a missing figure or section (written in English by the
-#: domain), and the string-table keys that say them in the officer's language.
-REASONS: dict[str, str] = {
-    "the workspace holds no incidents": "reason_no_incidents",
-    "no incident recorded in the station during the period": "reason_no_incident_period",
-    "no incident recorded in the station": "reason_no_incident_station",
-    "none of the station's incidents has a location": "reason_no_location",
-    "no incident carries an issue tag (check the category mapping)": "reason_no_tag",
-    "the workspace holds no services": "reason_no_services",
-    "the workspace holds no census data": "reason_no_census",
-    "no census area overlaps the station's boundary": "reason_no_census_overlap",
-    "the workspace holds no survey answers": "reason_no_survey",
-    "no survey respondent lives in the station (up to the period's end)":
-        "reason_no_respondent",
-    "the station has no census population": "reason_no_population",
-    "not available: suppressed or not published for the station's areas":
-        "reason_suppressed",
-    "empty period": "reason_empty_period",
-    "no answers": "reason_no_answers",
-    "needs a period of at least a year and 12 incidents": "reason_needs_year",
-    "fewer than 3 grid cells: the station is too small for this cell size":
-        "reason_few_cells",
-    "no located incidents in the station": "reason_no_located",
-    "every cell has the same count: there is no pattern to test": "reason_flat_cells",
-    "denominator is zero or unknown": "reason_no_denominator",
-}
-_DATA_START = re.compile(r"the data start on (\S+): no full previous period to compare with")
 #: Significance threshold used for words ("significative") when the portrait gives none.
 DEFAULT_ALPHA = 0.05
 _CENSUS = re.compile(r"\bCensus (\d{4})\b")
@@ -164,16 +138,9 @@ class FigureText:
         return item.definition or item.definition_fr
 
     def reason(self, reason: str | None) -> str:
-        """A portrait's reason in the language (other reasons as the portrait wrote them)."""
-        if not reason:
-            return ""
-        key = REASONS.get(reason)
-        if key is not None:
-            return self.text(key)
-        start = _DATA_START.fullmatch(reason)
-        if start is not None:
-            return self.text("reason_data_start", date=self.date(start.group(1)))
-        return reason
+        """An explanation of the portrait (a reason, a caveat) in the language; the engine's
+        catalogue (``portrait.wording``) holds the French wording."""
+        return in_language(reason, self.language) if reason else ""
 
     def headline(self, item: IndicatorValue) -> str:
         """The big number of a card: "17,4 %", "−53", "1 564"."""

@@ -70,7 +70,7 @@ def figure_rows(item: IndicatorValue, fmt: FigureText) -> list[tuple[str, str]]:
         (text("info_period"), fmt.period(item.period)),
         (text("info_vintage"), fmt.period(vintage)),
         (text("info_method"), "\n".join(fmt.method(item.test, item.interval))),
-        (text("info_caveats"), "\n".join(f"• {c}" for c in item.caveats)),
+        (text("info_caveats"), "\n".join(f"• {fmt.reason(c)}" for c in item.caveats)),
         (text("info_reason"), fmt.reason(item.reason)),
     ]
 

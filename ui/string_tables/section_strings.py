@@ -39,8 +39,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sections_failed": "Le portrait n'a pas pu être préparé : {message}",
         "sections_cancelled": "Préparation du portrait annulée. Choisissez un poste ou une "
                               "période pour recommencer.",
-        "section_empty": "Rien à montrer : {reason}",
-        "section_no_figure": "Aucune donnée pour cette partie.",
+        "section_empty": "Rien à montrer : {reason}.",
+        "section_no_figure": "aucune donnée pour cette partie",
         "portrait_progress": "Portrait : {message}",
         "portrait_cancel": "Annuler",
         "portrait_cancel_tip": "Arrêter la préparation du portrait en cours",
@@ -142,33 +142,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "info_interval_method": "Intervalle : {method}",
         "info_test_method": "Test : {method}",
         # reasons of the portrait
-        "reason_no_incidents": "l'espace de travail ne contient aucun incident.",
-        "reason_no_incident_period": "aucun incident enregistré dans le poste pendant la "
-                                     "période.",
-        "reason_no_incident_station": "aucun incident enregistré dans le poste.",
-        "reason_no_location": "aucun incident du poste n'est localisé.",
-        "reason_no_tag": "aucun incident ne porte d'enjeu (vérifiez la correspondance des "
-                         "catégories).",
-        "reason_no_services": "l'espace de travail ne contient aucun service.",
-        "reason_no_census": "l'espace de travail ne contient aucune donnée du recensement.",
-        "reason_no_census_overlap": "aucune aire de recensement ne chevauche le poste.",
-        "reason_no_survey": "l'espace de travail ne contient aucune réponse de sondage.",
-        "reason_no_respondent": "aucun répondant du sondage n'habite le poste (jusqu'à la fin "
-                                "de la période).",
-        "reason_no_population": "le poste n'a pas de population au recensement.",
-        "reason_suppressed": "non disponible : valeur supprimée ou non publiée pour les aires "
-                             "du poste.",
-        "reason_empty_period": "période vide.",
-        "reason_no_answers": "aucune réponse.",
-        "reason_needs_year": "il faut une période d'au moins un an et 12 incidents.",
-        "reason_few_cells": "moins de 3 cellules : le poste est trop petit pour cette taille "
-                            "de cellule.",
-        "reason_no_located": "aucun incident localisé dans le poste.",
-        "reason_flat_cells": "toutes les cellules ont le même nombre d'incidents : aucun "
-                             "motif à tester.",
-        "reason_no_denominator": "dénominateur nul ou inconnu.",
-        "reason_data_start": "les données commencent le {date} : pas de période précédente "
-                             "complète à comparer.",
     },
     "en": {
         "period": "Period:",
@@ -204,8 +177,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sections_failed": "The portrait could not be prepared: {message}",
         "sections_cancelled": "Portrait preparation cancelled. Choose a station or a period "
                               "to start again.",
-        "section_empty": "Nothing to show: {reason}",
-        "section_no_figure": "No data for this part.",
+        "section_empty": "Nothing to show: {reason}.",
+        "section_no_figure": "no data for this part",
         "portrait_progress": "Portrait: {message}",
         "portrait_cancel": "Cancel",
         "portrait_cancel_tip": "Stop preparing the portrait",
@@ -301,29 +274,5 @@ STRINGS: dict[str, dict[str, str]] = {
         "info_reason": "Why there is no value",
         "info_interval_method": "Interval: {method}",
         "info_test_method": "Test: {method}",
-        "reason_no_incidents": "the workspace holds no incidents.",
-        "reason_no_incident_period": "no incident recorded in the station during the period.",
-        "reason_no_incident_station": "no incident recorded in the station.",
-        "reason_no_location": "none of the station's incidents has a location.",
-        "reason_no_tag": "no incident carries an issue tag (check the category mapping).",
-        "reason_no_services": "the workspace holds no services.",
-        "reason_no_census": "the workspace holds no census data.",
-        "reason_no_census_overlap": "no census area overlaps the station's boundary.",
-        "reason_no_survey": "the workspace holds no survey answers.",
-        "reason_no_respondent": "no survey respondent lives in the station (up to the "
-                                "period's end).",
-        "reason_no_population": "the station has no census population.",
-        "reason_suppressed": "not available: suppressed or not published for the station's "
-                             "areas.",
-        "reason_empty_period": "empty period.",
-        "reason_no_answers": "no answers.",
-        "reason_needs_year": "needs a period of at least a year and 12 incidents.",
-        "reason_few_cells": "fewer than 3 grid cells: the station is too small for this "
-                            "cell size.",
-        "reason_no_located": "no located incidents in the station.",
-        "reason_flat_cells": "every cell has the same count: there is no pattern to test.",
-        "reason_no_denominator": "denominator is zero or unknown.",
-        "reason_data_start": "the data start on {date}: no full previous period to compare "
-                             "with.",
     },
 }
