@@ -302,3 +302,34 @@ def test_a_hot_spot_cell_shows_its_figures_and_starts_a_card_on_its_square(
     dock.show_click(hot_spot_workspace, portrait, "38", "hot_spot", str(int(cell["cell"])),
                     45.5, -73.5)  # the map of another station: not this portrait's cell
     assert "portrait du poste sera prêt" in dock.shown_text()
+
+
+def test_a_card_started_on_the_map_opens_on_the_problems_page_and_is_drawn(
+        qtbot, window, workspace: Workspace) -> None:
+    area_id = click_first_census_area(qtbot, window)
+    dock = window.map_side_dock
+    qtbot.waitUntil(lambda: dock.click is not None and dock.click.feature_id == area_id)
+    dock.problem_button.click()
+    assert window.sections_panel.current_section() == "problems"
+    dialog = window.record_pages.problems.dialog
+    assert dialog is not None and area_id in dialog.location_label.text()
+    dialog.title_edit.setText("Attroupements au parc")
+    panel = window.map_panel
+    with qtbot.waitSignals([window.record_pages.records_changed, panel.loadFinished],
+                           timeout=LOAD_TIMEOUT_MS):
+        dialog.ok_button.click()
+    assert workspace.is_modified  # saved with the workspace, like any other change
+    qtbot.waitUntil(lambda: "Attroupements au parc" in str(run_js(
+        qtbot, window, "JSON.stringify(window.portraitLayers.problems.toGeoJSON())")),
+        timeout=LOAD_TIMEOUT_MS)
+
+
+def test_review_mode_starts_no_card_from_the_map(qtbot, window, workspace: Workspace) -> None:
+    reload_and_wait(qtbot, window, lambda: window.open_for_review(workspace.path))
+    assert window.in_review_mode()
+    area_id = click_first_census_area(qtbot, window)
+    dock = window.map_side_dock
+    qtbot.waitUntil(lambda: dock.click is not None and dock.click.feature_id == area_id)
+    dock.problem_button.click()
+    assert window.record_pages.problems.dialog is None
+    assert window.statusBar().currentMessage() == window.text("review_read_only")

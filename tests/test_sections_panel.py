@@ -17,9 +17,9 @@ from PySide6.QtCore import QEvent, QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel, QWidget  # noqa: E402
 from test_workflow import leftovers  # noqa: E402
 
+from portrait import engine  # noqa: E402
 from portrait.errors import CancelledError, PortraitError  # noqa: E402
 from portrait.workspace import Workspace  # noqa: E402
-from ui import portrait_runner  # noqa: E402
 from ui.chart_widget import ChartWidget  # noqa: E402
 from ui.figure_text import FigureText  # noqa: E402
 from ui.figure_widgets import FigureTableWidget  # noqa: E402
@@ -191,7 +191,7 @@ def test_a_failing_build_shows_a_readable_message_and_the_map(qtbot, open_window
     def broken(*args, **kwargs):
         raise PortraitError("Le fichier des incidents est illisible.")
 
-    monkeypatch.setattr(portrait_runner, "build_portrait", broken)
+    monkeypatch.setattr(engine, "build_portrait", broken)
     with qtbot.waitSignal(window.map_panel.loadFinished, timeout=TIMEOUT_MS):
         window.station_combo.setCurrentIndex(window.station_combo.findData("38"))
     message = window.sections_panel.message
@@ -199,7 +199,7 @@ def test_a_failing_build_shows_a_readable_message_and_the_map(qtbot, open_window
         "Le portrait n'a pas pu être préparé : Le fichier des incidents est illisible.")
     assert window.current_portrait is None and window.sections_panel.page("crime") is None
 
-    monkeypatch.setattr(portrait_runner, "build_portrait",
+    monkeypatch.setattr(engine, "build_portrait",
                         lambda *a, **k: 1 / 0)  # a bug, not a data problem
     with qtbot.waitSignal(window.portrait_runner.portraitFailed, timeout=TIMEOUT_MS):
         window.period_selector.set_preset("last_full_year")
@@ -226,7 +226,7 @@ def test_a_long_build_keeps_the_window_responsive_and_can_be_cancelled(
             time.sleep(0.01)
         raise CancelledError("stopped")
 
-    monkeypatch.setattr(portrait_runner, "build_portrait", slow)
+    monkeypatch.setattr(engine, "build_portrait", slow)
     window.station_combo.setCurrentIndex(window.station_combo.findData("38"))
     qtbot.waitUntil(lambda: window.portrait_progress.value() == 25, timeout=TIMEOUT_MS)
     assert window.portrait_progress.isVisible() and window.cancel_portrait_button.isVisible()

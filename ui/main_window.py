@@ -41,6 +41,7 @@ from exports.web_map import MapOptions
 from portrait import __version__
 from portrait.errors import CancelledError, NotAWorkspaceError, PortraitError
 from portrait.portrait_model import Portrait
+from portrait.records.problems import Location
 from portrait.review import ReviewSession, map_section_id
 from portrait.workspace import Workspace, read_metadata
 from ui.actions import ActionSpec, install_menu_actions
@@ -53,6 +54,7 @@ from ui.period import CUSTOM, InvertedPeriodError, PeriodChoice, PeriodSelectorW
 from ui.portrait_runner import PortraitRunner
 from ui.preferences import Preferences, PreferencesDialog, PreferencesStore, user_settings
 from ui.recent_files import RecentFiles
+from ui.records.pages import RecordPages
 from ui.review import ReviewPanel
 from ui.sections_panel import SECTION_IDS, SectionsPanel
 from ui.strings import UiText, apply_language
@@ -117,6 +119,10 @@ class MainWindow(QMainWindow):
         self.period_selector = PeriodSelectorWidget(self.text, self)
         self.sections_panel = SectionsPanel(self.text, self)
         self.sections_panel.setObjectName("sections_panel")
+        self.record_pages = RecordPages(self, self.text.language)
+        for section_id, page in self.record_pages.pages().items():
+            self.sections_panel.set_record_page(section_id, page)
+        self._area_wanted: str | None = None
         self.portrait_runner = PortraitRunner(self)
         self.portrait_progress = QProgressBar(self)
         self.portrait_progress.setObjectName("portrait_progress")
@@ -162,6 +168,11 @@ class MainWindow(QMainWindow):
         self.portrait_runner.portraitFailed.connect(self._portrait_failed)
         self.cancel_portrait_button.clicked.connect(self.portrait_runner.cancel)
         self.sections_panel.sectionChanged.connect(self._section_changed)
+        self.map_side_dock.problemRequested.connect(self._problem_requested)
+        self.record_pages.records_changed.connect(self._records_changed)
+        self.record_pages.page_requested.connect(self.sections_panel.select_section)
+        self.record_pages.location_requested.connect(self._location_requested)
+        self.record_pages.area_requested.connect(self._area_requested)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.review_dock.visibilityChanged.connect(self._review_dock_shown)
         self.autosave_timer.timeout.connect(self.autosave_now)
@@ -244,6 +255,7 @@ class MainWindow(QMainWindow):
         self.cancel_portrait_button.setToolTip(self.text("portrait_cancel_tip"))
         self.map_panel.retranslate(self.text)
         self.map_side_dock.retranslate(self.text)
+        self.record_pages.retranslate(self.text.language)
         self._fill_recent_menu()
 
     def open_preferences(self) -> PreferencesDialog:
@@ -285,6 +297,8 @@ class MainWindow(QMainWindow):
                                  else "")
         self._show_vintages()
         self.review_panel.set_source(workspace, self.review_session)
+        self.record_pages.set_workspace(workspace, read_only=in_review)
+        self._area_wanted = None
         if in_review:
             self.review_dock.setVisible(True)
         stations = station_choices(workspace) if has_workspace else []
@@ -686,6 +700,37 @@ class MainWindow(QMainWindow):
             self.map_side_dock.show_click(self.workspace, self.current_portrait,
                                           self.map_panel.shown_station(), kind, feature_id,
                                           lat, lng)
+
+    # --- records and the map ------------------------------------------------------------------
+    @Slot(object)
+    def _problem_requested(self, location: Location) -> None:
+        """A place chosen on the map: the area the assessment asked for, or a problem card."""
+        if self.in_review_mode():
+            self.statusBar().showMessage(self.text("review_read_only"), 8000)
+            return
+        if self._area_wanted is not None:
+            self.record_pages.set_area(self._area_wanted, location.geometry)
+            self._area_wanted = None
+            self.statusBar().clearMessage()
+            return
+        self.record_pages.new_problem_at(location)
+
+    @Slot()
+    def _location_requested(self) -> None:
+        self._area_wanted = None
+        self.statusBar().showMessage(self.text("map_pick_location"))
+
+    @Slot(str)
+    def _area_requested(self, which: str) -> None:
+        self._area_wanted = which
+        self.statusBar().showMessage(self.text(f"map_pick_area_{which}"))
+
+    @Slot()
+    def _records_changed(self) -> None:
+        """The records are part of the workspace: redraw the problems layer of the map."""
+        options = self.map_options()
+        if options is not None and self.current_portrait is not None:
+            self.map_panel.show_station(self.workspace, options, self.current_portrait)
 
     @Slot(object)
     def _map_failed(self, error: Exception) -> None:

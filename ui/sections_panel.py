@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -108,7 +109,8 @@ class SectionsPanel(QWidget):
         self._record_pages.pop(section_id, None)
         if widget is not None:
             self._record_pages[section_id] = widget
-        self._set_content(section_id, widget if widget is not None else self._not_available())
+        self._set_content(section_id, _scrolling(widget) if widget is not None
+                          else self._not_available())
 
     def select_section(self, section_id: str) -> None:
         self.navigator.setCurrentRow(SECTION_IDS.index(section_id))
@@ -119,7 +121,7 @@ class SectionsPanel(QWidget):
     def page(self, section_id: str) -> QWidget | None:
         """The page of ``section_id`` (built now if needed), or None when there is none."""
         self._ensure_page(section_id)
-        return self._content.get(section_id)
+        return self._record_pages.get(section_id) or self._content.get(section_id)
 
     def retranslate(self, text: UiText) -> None:
         self.text = text
@@ -166,6 +168,8 @@ class SectionsPanel(QWidget):
             return
         if old is not None:
             old.setParent(None)
+            if isinstance(old, QScrollArea) and old.property(OWNED):
+                old.takeWidget().setParent(None)  # a record panel: its owner keeps it
             if old.property(OWNED):
                 old.deleteLater()
         self._content[section_id] = widget
@@ -190,3 +194,13 @@ class SectionsPanel(QWidget):
         self.stack.setCurrentIndex(row)
         self.sectionChanged.emit(section_id)
 
+
+def _scrolling(page: QWidget) -> QScrollArea:
+    """A record panel in a scroll area: its forms and lists need more width than a narrow
+    window leaves beside the map, and the window must still be able to shrink."""
+    area = QScrollArea()
+    area.setProperty(OWNED, True)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(page)
+    return area

@@ -269,7 +269,6 @@ def list_and_detail(parent: QWidget, left: QWidget, detail: QWidget) -> QSplitte
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setWidget(detail)
     scroll.setMinimumWidth(300)
-    left.setMinimumWidth(360)
     splitter = QSplitter(parent)
     splitter.addWidget(left)
     splitter.addWidget(scroll)
