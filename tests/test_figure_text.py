@@ -57,3 +57,13 @@ def test_portrait_reasons_and_periods_are_translated(fr, en) -> None:
     assert fr.period("Census 2021") == "Recensement 2021"
     assert en.period("2024-01-01/2024-12-31") == "January 1, 2024 to December 31, 2024"
     assert fr.period(("2024-01-01", "2024-03-31")) == "1 janvier 2024 au 31 mars 2024"
+
+
+def test_one_of_a_unit_is_singular_and_data_spans_are_dates(fr, en) -> None:
+    assert fr.value_with_unit(1, "incidents") == "1 incident"
+    assert fr.value_with_unit(0, "incidents") == "0 incident"
+    assert en.value_with_unit(0, "incidents") == "0 incidents"
+    assert en.value_with_unit(1, "persons") == "1 person"
+    assert fr.value_with_unit(2, "incidents") == "2 incidents"
+    assert fr.period("data from 2024-01-05 to 2024-12-30") == \
+        "données du 5 janvier 2024 au 30 décembre 2024"

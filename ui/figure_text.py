@@ -40,6 +40,7 @@ UNITS: dict[str, tuple[str | None, int]] = {
 #: Significance threshold used for words ("significative") when the portrait gives none.
 DEFAULT_ALPHA = 0.05
 _CENSUS = re.compile(r"\bCensus (\d{4})\b")
+_DATA_SPAN = re.compile(r"data from (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})")
 _ISO_SPAN = re.compile(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})")
 _MONTHS = {"fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                   "septembre", "octobre", "novembre", "décembre"),
@@ -92,11 +93,16 @@ class FigureText:
     def decimals(self, unit: str) -> int:
         return UNITS.get(unit, (None, 1))[1]
 
-    def unit(self, unit: str) -> str:
-        """The unit's words in the language ("personnes"); unknown units as written."""
+    def unit(self, unit: str, value: float | None = None) -> str:
+        """The unit's words in the language ("personnes"), singular for one of them ("1
+        incident"; in French "0 incident" too); unknown units as written."""
         key = UNITS.get(unit, (unit, 1))[0]
         if key is None:
             return ""
+        one = f"{key}_one"
+        if value is not None and one in self.text.keys() and \
+                (abs(value) == 1 or (self.language == "fr" and abs(value) < 1)):
+            key = one
         return self.text(key) if key in self.text.keys() else unit
 
     def value(self, value: float | None, unit: str) -> str:
@@ -112,7 +118,7 @@ class FigureText:
         shown = self.value(value, unit)
         if value is None or unit in ("%", "$"):
             return shown
-        words = self.unit(unit)
+        words = self.unit(unit, value)
         return f"{shown} {words}" if words else shown
 
     def signed(self, value: float | None, unit: str) -> str:
@@ -255,6 +261,10 @@ class FigureText:
             return self.text("period_span", start=self.date(match.group(1)),
                              end=self.date(match.group(2)))
 
+        data_span = _DATA_SPAN.fullmatch(str(period))
+        if data_span is not None:
+            return self.text("period_data_span", start=self.date(data_span.group(1)),
+                             end=self.date(data_span.group(2)))
         if period == "current inventory":
             return self.text("period_inventory")
         shown = _ISO_SPAN.sub(span, str(period))

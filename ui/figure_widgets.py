@@ -80,7 +80,7 @@ class KeyFigureCardWidget(QFrame):
         self.value_label.setObjectName("figure_value")
         self.value_label.setStyleSheet("font-size: 20px; font-weight: 700; color: #14365d;")
         unit = "" if item.value is None or item.unit in ("%", "$", "p", "gi_bin") \
-            else fmt.unit(item.unit)
+            else fmt.unit(item.unit, item.value)
         self.unit_label = QLabel(unit, self)
         self.unit_label.setWordWrap(True)
         self.unit_label.setStyleSheet("color: #555;")
