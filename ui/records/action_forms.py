@@ -8,77 +8,45 @@ values in the quarterly progress cannot be removed (the values would lose their 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
-from portrait.errors import PortraitError
 from portrait.records import Action, ActionIndicator, ActionPriority, RecordStore
 from portrait.records.action_plan import DIRECTIONS
 from portrait.services import fold
+from ui.records.form_base import RecordDialog, RowsTableWidget
 from ui.records.strings import RecordText
 from ui.records.widgets import (
     CheckListWidget,
     OptionalDateWidget,
+    choice_combo,
+    date_range,
     error_label,
-    make_read_only,
     number_text,
     parse_number,
     set_combo,
-    set_error,
     with_error,
 )
 
 LABEL, UNIT, BASELINE, TARGET, DIRECTION, SOURCE = range(6)
 
 
-class _RecordDialog(QDialog):
-    """OK / Cancel, a form error line, read-only mode: what both forms share."""
-
-    def _finish(self, text: RecordText, form: QFormLayout, read_only: bool) -> None:
-        self.form_error = error_label(self, "form")
-        self.buttons = QDialogButtonBox(self)
-        self.ok_button = self.buttons.addButton(text("button_save_record"),
-                                                QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(text("button_close" if read_only else "button_cancel"),
-                               QDialogButtonBox.ButtonRole.RejectRole)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addStretch(1)
-        layout.addWidget(self.form_error)
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.try_accept)
-        self.buttons.rejected.connect(self.reject)
-        if read_only:
-            make_read_only(self, keep=(self.buttons,))
-            self.ok_button.setVisible(False)
-
-    def try_accept(self) -> bool:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-
-class PriorityDialog(_RecordDialog):
+class PriorityDialog(RecordDialog):
     """Create or edit a priority of the plan."""
+
+    RECORD_TYPE = ActionPriority
 
     def __init__(self, text: RecordText, store: RecordStore,
                  priority: ActionPriority | None = None, read_only: bool = False,
@@ -86,12 +54,12 @@ class PriorityDialog(_RecordDialog):
         super().__init__(parent)
         self.setObjectName("priority_dialog")
         self.text, self.original, self.read_only = text, priority, read_only
-        self._record: ActionPriority | None = None
         self.setWindowTitle(text("priority_edit_title") if priority
                             else text("priority_new_title"))
         self.title_edit = QLineEdit(self)
         self.title_edit.setObjectName("title")
         self.title_error = error_label(self, "title")
+        self.field_errors = {"title": self.title_error}
         self.description_edit = QPlainTextEdit(self)
         self.description_edit.setObjectName("description")
         self.description_edit.setMaximumHeight(80)
@@ -117,7 +85,7 @@ class PriorityDialog(_RecordDialog):
             self.description_edit.setPlainText(priority.description)
             self.rank_spin.setValue(priority.rank or 0)
             self.period_edit.setText(priority.plan_period)
-        self._finish(text, form, read_only)
+        self._finish(text, read_only, form)
         self.resize(560, 440)
 
     def values(self) -> dict[str, Any]:
@@ -126,63 +94,27 @@ class PriorityDialog(_RecordDialog):
                 "rank": self.rank_spin.value() or None, "plan_period": self.period_edit.text(),
                 "problem_ids": self.problems_list.checked_ids()}
 
-    @Slot()
-    def try_accept(self) -> bool:
-        if self.read_only:
-            return False
+    def validate(self) -> dict[str, str]:
         missing = not self.title_edit.text().strip()
-        set_error(self.title_error, self.text("error_title_required") if missing else "")
-        set_error(self.form_error, self.text("error_fix_fields") if missing else "")
-        if missing:
-            return False
-        try:
-            values = self.values()
-            self._record = ActionPriority(**values) if self.original is None else \
-                dataclasses.replace(self.original, **values)
-        except PortraitError as error:
-            set_error(self.form_error, str(error))
-            return False
-        self.accept()
-        return True
-
-    def record(self) -> ActionPriority | None:
-        return self._record
+        return self._show_errors({"title": self.text("error_title_required")} if missing
+                                 else {})
 
 
-class IndicatorsWidget(QWidget):
+class IndicatorsWidget(RowsTableWidget):
     """The action's indicators as a table: label, unit, baseline, target, direction,
     source."""
 
     def __init__(self, text: RecordText, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.text = text
-        self.table = QTableWidget(0, 6, self)
-        self.table.setObjectName("indicators_table")
-        self.table.setHorizontalHeaderLabels([
-            text("col_indicator"), text("col_unit"), text("col_baseline"), text("col_target"),
-            text("col_direction"), text("col_source")])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        super().__init__(text, [text("col_indicator"), text("col_unit"), text("col_baseline"),
+                                text("col_target"), text("col_direction"), text("col_source")],
+                         "indicators_table",
+                         ("button_add_indicator", "add_indicator", "remove_indicator"), 110,
+                         parent)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(LABEL, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(DIRECTION, QHeaderView.ResizeMode.ResizeToContents)
         for column in (UNIT, BASELINE, TARGET):
             header.resizeSection(column, 80)
-        self.table.setMinimumHeight(110)
-        self.add_button = QPushButton(text("button_add_indicator"), self)
-        self.add_button.setObjectName("add_indicator")
-        self.remove_button = QPushButton(text("button_remove_row"), self)
-        self.remove_button.setObjectName("remove_indicator")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        self.add_button.clicked.connect(lambda: self.add_row())
-        self.remove_button.clicked.connect(self._remove_row)
 
     def add_row(self, indicator: ActionIndicator | None = None) -> int:
         row = self.table.rowCount()
@@ -195,30 +127,10 @@ class IndicatorsWidget(QWidget):
                 self.table.setItem(row, column, QTableWidgetItem(value))
         self.table.item(row, LABEL).setData(Qt.ItemDataRole.UserRole,
                                             i.indicator_id if i else None)
-        combo = QComboBox(self.table)
-        for direction in DIRECTIONS:
-            combo.addItem(self.text.choice("direction", direction), direction)
+        combo = choice_combo(self.table, "", self.text, "direction", DIRECTIONS)
         set_combo(combo, i.direction if i else "decrease")
         self.table.setCellWidget(row, DIRECTION, combo)
         return row
-
-    def set_cell(self, row: int, column: int, value: str) -> None:
-        self.table.item(row, column).setText(value)
-
-    def set_indicators(self, indicators: tuple[ActionIndicator, ...]) -> None:
-        self.table.setRowCount(0)
-        for indicator in indicators:
-            self.add_row(indicator)
-
-    @Slot()
-    def _remove_row(self) -> None:
-        row = self.table.currentRow()
-        if row >= 0:
-            self.table.removeRow(row)
-
-    def _cell(self, row: int, column: int) -> str:
-        item = self.table.item(row, column)
-        return item.text().strip() if item is not None else ""
 
     def indicators(self) -> tuple[tuple[ActionIndicator, ...], str]:
         """The indicators, and what must be fixed ("" when every row is valid)."""
@@ -259,8 +171,10 @@ def _new_id(label: str, used: set[str]) -> str:
     return identifier
 
 
-class ActionDialog(_RecordDialog):
+class ActionDialog(RecordDialog):
     """Create or edit an action; ``priority_id`` places a new one under a priority."""
+
+    RECORD_TYPE = Action
 
     def __init__(self, text: RecordText, store: RecordStore, action: Action | None = None,
                  priority_id: str | None = None, read_only: bool = False,
@@ -268,7 +182,6 @@ class ActionDialog(_RecordDialog):
         super().__init__(parent)
         self.setObjectName("action_dialog")
         self.text, self.original, self.read_only = text, action, read_only
-        self._record: Action | None = None
         self.setWindowTitle(text("action_edit_title") if action else text("action_new_title"))
         self.title_edit = QLineEdit(self)
         self.title_edit.setObjectName("title")
@@ -293,19 +206,15 @@ class ActionDialog(_RecordDialog):
         self.end_date = OptionalDateWidget(text, self)
         self.end_date.setObjectName("end")
         self.end_error = error_label(self, "end")
-        dates = QHBoxLayout()
-        dates.setContentsMargins(0, 0, 0, 0)
-        dates.addWidget(QLabel(text("label_start"), self))
-        dates.addWidget(self.start_date, 1)
-        dates.addWidget(QLabel(text("label_end"), self))
-        dates.addWidget(self.end_date, 1)
-        dates_box = QWidget(self)
-        dates_box.setLayout(dates)
+        dates_box = date_range(self, text("label_start"), self.start_date, text("label_end"),
+                               self.end_date)
         self.resources_edit = QPlainTextEdit(self)
         self.resources_edit.setObjectName("resources")
         self.resources_edit.setMaximumHeight(50)
         self.indicators = IndicatorsWidget(text, self)
         self.indicators_error = error_label(self, "indicators")
+        self.field_errors = {"title": self.title_error, "end": self.end_error,
+                             "indicators": self.indicators_error}
         form = QFormLayout()
         form.addRow(text("field_title_required"), with_error(self.title_edit, self.title_error))
         form.addRow(text("field_priority"), self.priority_combo)
@@ -324,8 +233,8 @@ class ActionDialog(_RecordDialog):
             self.start_date.set_date(action.start)
             self.end_date.set_date(action.end)
             self.resources_edit.setPlainText(action.resources)
-            self.indicators.set_indicators(action.indicators)
-        self._finish(text, form, read_only)
+            self.indicators.set_rows(action.indicators)
+        self._finish(text, read_only, form)
         self.resize(760, 680)
 
     def values(self) -> dict[str, Any]:
@@ -354,30 +263,4 @@ class ActionDialog(_RecordDialog):
                     break
         if problem:
             errors["indicators"] = problem
-        set_error(self.title_error, errors.get("title", ""))
-        set_error(self.end_error, errors.get("end", ""))
-        set_error(self.indicators_error, errors.get("indicators", ""))
-        set_error(self.form_error, t("error_fix_fields") if errors else "")
-        return errors
-
-    @Slot()
-    def try_accept(self) -> bool:
-        if self.read_only or self.validate():
-            return False
-        try:
-            values = self.values()
-            self._record = Action(**values) if self.original is None else \
-                dataclasses.replace(self.original, **values)
-        except PortraitError as error:
-            set_error(self.form_error, str(error))
-            return False
-        self.accept()
-        return True
-
-    def record(self) -> Action | None:
-        return self._record
-
-    def error_text(self, field: str) -> str:
-        label = {"title": self.title_error, "end": self.end_error,
-                 "indicators": self.indicators_error, "form": self.form_error}[field]
-        return label.text() if label.isVisibleTo(self) else ""
+        return self._show_errors(errors)

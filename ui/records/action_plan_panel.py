@@ -12,12 +12,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QLabel,
     QSplitter,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from portrait.errors import PortraitError
@@ -28,7 +26,7 @@ from ui.records.base_panel import RecordsBasePanel
 from ui.records.list_widget import RecordListWidget
 from ui.records.progress_dialog import ProgressDialog
 from ui.records.record_models import Column, ProgressTableModel
-from ui.records.widgets import LinksWidget, push_button
+from ui.records.widgets import LinksWidget, push_button, row_of, stacked
 
 __all__ = ["ActionPlanPanel", "ProgressDialog"]
 NO_PRIORITY = "__none__"
@@ -53,14 +51,10 @@ class ActionPlanPanel(RecordsBasePanel):
         self.priority_links = LinksWidget(self)
         self.priority_links.setObjectName("priority_links")
         self.priorities_caption = QLabel(self)
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.priorities_caption)
-        left_layout.addWidget(self.priorities, 1)
-        left_layout.addLayout(_row(self.new_priority_button, self.edit_priority_button,
-                                   self.delete_priority_button, self.priority_history_button))
-        left_layout.addWidget(self.priority_links)
+        left = stacked(self, self.priorities_caption, self.priorities,
+                       row_of(self.new_priority_button, self.edit_priority_button,
+                              self.delete_priority_button, self.priority_history_button),
+                       self.priority_links, margins=False, stretch=1)
 
         self.actions = RecordListWidget(
             t, self._action_columns(), lambda a: f"{a.title} {a.owner} {a.description}",
@@ -82,19 +76,12 @@ class ActionPlanPanel(RecordsBasePanel):
         self.progress_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.progress_view.verticalHeader().setVisible(False)
         self.progress_view.setWordWrap(True)
-        top = QWidget(self)
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.actions_caption)
-        top_layout.addWidget(self.actions, 1)
-        top_layout.addLayout(_row(self.new_action_button, self.edit_action_button,
-                                  self.delete_action_button, self.progress_button,
-                                  self.action_history_button))
-        bottom = QWidget(self)
-        bottom_layout = QVBoxLayout(bottom)
-        bottom_layout.setContentsMargins(0, 0, 0, 0)
-        bottom_layout.addWidget(self.progress_caption)
-        bottom_layout.addWidget(self.progress_view, 1)
+        top = stacked(self, self.actions_caption, self.actions,
+                      row_of(self.new_action_button, self.edit_action_button,
+                             self.delete_action_button, self.progress_button,
+                             self.action_history_button), margins=False, stretch=1)
+        bottom = stacked(self, self.progress_caption, self.progress_view, margins=False,
+                         stretch=1)
         right = QSplitter(Qt.Orientation.Vertical, self)
         right.addWidget(top)
         right.addWidget(bottom)
@@ -256,44 +243,30 @@ class ActionPlanPanel(RecordsBasePanel):
 
     # --- editing --------------------------------------------------------------------------------
     def new_priority(self) -> PriorityDialog | None:
-        return self._open(PriorityDialog(self.text, self.store, None, parent=self)) \
+        return self._open_dialog(PriorityDialog(self.text, self.store, None, parent=self)) \
             if self.can_edit else None
 
     def edit_priority(self, record_id: str) -> PriorityDialog | None:
         priority = self.store.get(record_id) if self.store is not None else None
         if not isinstance(priority, ActionPriority):
             return None
-        return self._open(PriorityDialog(self.text, self.store, priority,
-                                         read_only=not self.can_edit, parent=self))
+        return self._open_dialog(PriorityDialog(self.text, self.store, priority,
+                                                read_only=not self.can_edit, parent=self))
 
     def new_action(self) -> ActionDialog | None:
         if not self.can_edit:
             return None
         priority = self.current_priority()
-        return self._open(ActionDialog(self.text, self.store, None,
-                                       priority.record_id if priority else None, parent=self))
+        return self._open_dialog(ActionDialog(self.text, self.store, None,
+                                              priority.record_id if priority else None,
+                                              parent=self))
 
     def edit_action(self, record_id: str) -> ActionDialog | None:
         action = self.store.get(record_id) if self.store is not None else None
         if not isinstance(action, Action):
             return None
-        return self._open(ActionDialog(self.text, self.store, action,
-                                       read_only=not self.can_edit, parent=self))
-
-    def _open(self, dialog: PriorityDialog | ActionDialog) -> PriorityDialog | ActionDialog:
-        dialog.accepted.connect(lambda: self._accepted(dialog))
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _accepted(self, dialog: PriorityDialog | ActionDialog) -> None:
-        record = dialog.record()
-        if record is None:
-            return
-        stored = self.commit(record, dialog.original is None)
-        if stored is not None:
-            self.select_record(stored.record_id)
+        return self._open_dialog(ActionDialog(self.text, self.store, action,
+                                              read_only=not self.can_edit, parent=self))
 
     def add_progress(self, quarter: str | None = None) -> ProgressDialog | None:
         """Open "Ajouter un suivi trimestriel" for the selected action."""
@@ -301,11 +274,7 @@ class ActionPlanPanel(RecordsBasePanel):
         if action is None or not self.can_edit:
             return None
         dialog = ProgressDialog(self.text, action, quarter, parent=self)
-        dialog.accepted.connect(lambda: self._progress_entered(dialog))
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self._open_dialog(dialog, lambda: self._progress_entered(dialog))
 
     def _progress_entered(self, dialog: ProgressDialog) -> None:
         entry = dialog.entry()
@@ -319,10 +288,3 @@ class ActionPlanPanel(RecordsBasePanel):
             return
         self.select_record(current.record_id)
 
-
-def _row(*buttons: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for button in buttons:
-        row.addWidget(button)
-    row.addStretch(1)
-    return row

@@ -1,5 +1,6 @@
 """What every records panel does the same way: follow the workspace's records and a language,
-store edits, refuse them in review mode, delete with a clear choice, show a record's history.
+store edits, refuse them in review mode, delete with a clear choice, show a record's history,
+and lay out its list, New / Edit / Delete / History buttons and details alike.
 
 Deleting a record that others link to is never silent: a prompt lists the linking records
 and offers the two choices of ``RecordStore.delete`` — keep the record (refuse), or remove
@@ -11,10 +12,19 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QAbstractButton, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialog,
+    QLayout,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from portrait.errors import PortraitError
 from portrait.records import RECORD_TYPES, Link, Record, RecordStore
@@ -23,6 +33,7 @@ from ui.error_dialog import ErrorDialog, show_error
 from ui.records.history_dialog import HistoryDialog
 from ui.records.session import RecordsSession
 from ui.records.strings import RecordText, record_text
+from ui.records.widgets import list_and_detail, push_button, row_of, stacked
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +80,89 @@ class RecordsBasePanel(QWidget):
     def select_record(self, record_id: str) -> bool:
         """Select ``record_id`` in this panel's list; False when it is not listed here."""
         return False
+
+    def current(self) -> Any:
+        """The record selected in the panel's list (None when none is)."""
+        return None
+
+    def _show_detail(self) -> None:
+        """Show the selected record's details."""
+
+    @Slot(str)
+    def _selection_changed(self, _record_id: str) -> None:
+        self._show_detail()
+        self._update_enabled()
+
+    # --- building blocks for subclasses --------------------------------------------------------
+    def _record_buttons(self, kind: str) -> None:
+        """New, Edit (View in review mode), Delete and History, named after ``kind``
+        (``new_partner``, ``edit_partner``, ``delete_partner``, ``partner_history``)."""
+        self.new_button: QPushButton = push_button("", self, f"new_{kind}")
+        self.edit_button: QPushButton = push_button("", self, f"edit_{kind}")
+        self.delete_button: QPushButton = push_button("", self, f"delete_{kind}")
+        self.history_button: QPushButton = push_button("", self, f"{kind}_history")
+
+    def _record_button_texts(self, new_key: str) -> None:
+        self.new_button.setText(self.text(new_key))
+        self.edit_button.setText(self.text("button_edit"))
+        self.delete_button.setText(self.text("button_delete"))
+        self.history_button.setText(self.text("button_history"))
+
+    def _enable_record_buttons(self, selected: bool) -> None:
+        """New while editable; Edit (or View) and History with a selection; Delete both."""
+        self.new_button.setEnabled(self.can_edit)
+        self.edit_button.setEnabled(selected)
+        self.edit_button.setText(self.text("button_edit" if self.can_edit else "button_view"))
+        self.delete_button.setEnabled(selected and self.can_edit)
+        self.history_button.setEnabled(selected)
+
+    def _lay_out(self, records: QWidget, buttons: tuple[QWidget, ...],
+                 *detail: QWidget | QLayout) -> None:
+        """The list with its button row on the left, ``detail`` on the right."""
+        left = stacked(self, records, row_of(*buttons), margins=False, stretch=0)
+        layout = QVBoxLayout(self)
+        layout.addWidget(list_and_detail(self, left, stacked(self, *detail)))
+
+    def _connect_list(self, edit: Callable[[str], object], new: Callable[[], object]) -> None:
+        """Wire ``self.list``, ``self.links`` and the record buttons: a double-click or Edit
+        opens the selected record with ``edit(record_id)``, New calls ``new()``."""
+        self.list.current_changed.connect(self._selection_changed)
+        self.list.activated.connect(lambda record_id: edit(record_id))
+        self.links.navigate.connect(self.navigate)
+        self.new_button.clicked.connect(lambda: new())
+        self.edit_button.clicked.connect(lambda: self._edit_selected(edit))
+        self.delete_button.clicked.connect(self._delete_selected)
+        self.history_button.clicked.connect(lambda: self.show_history(self.current()))
+
+    def _edit_selected(self, edit: Callable[[str], object]) -> None:
+        record = self.current()
+        if record is not None:
+            edit(record.record_id)
+
+    # --- forms ----------------------------------------------------------------------------------
+    def _open_dialog(self, dialog: QDialog, accepted: Callable[[], None] | None = None
+                     ) -> Any:
+        """Open a form; once accepted, ``accepted`` runs (by default the form's record is
+        stored and selected)."""
+        dialog.accepted.connect(accepted or (lambda: self._dialog_accepted(dialog)))
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _dialog_accepted(self, dialog: Any) -> None:
+        record = dialog.record()
+        if record is None:
+            return
+        stored = self.commit(record, dialog.original is None)
+        if stored is not None:
+            self.select_record(stored.record_id)
+
+    @Slot()
+    def _delete_selected(self) -> None:
+        record = self.current()
+        if record is not None:
+            self.request_delete(record)
 
     # --- records, language, review mode --------------------------------------------------------
     def set_session(self, session: RecordsSession | None) -> None:

@@ -8,17 +8,12 @@ in free text, which carry the "confidentiel" badge.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -31,20 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from portrait.errors import PortraitError
 from portrait.records import FORMS, Consultation, RecordStore
 from ui.records.follow_ups import FollowUpsWidget
+from ui.records.form_base import RecordDialog
 from ui.records.strings import RecordText
 from ui.records.widgets import (
     CheckListWidget,
     badged,
+    choice_combo,
     confidential_badge,
+    date_edit,
     error_label,
     lines_edit,
     lines_of,
-    make_read_only,
     set_combo,
-    set_error,
     set_lines,
     top_form,
     with_error,
@@ -58,9 +53,11 @@ BANNER_STYLES = {
 }
 
 
-class ConsultationDialog(QDialog):
+class ConsultationDialog(RecordDialog):
     """Create or edit a consultation; ``record()`` is the checked consultation once accepted.
     ``problem_ids`` pre-ticks problems for a new consultation (logged from a problem)."""
+
+    RECORD_TYPE = Consultation
 
     def __init__(self, text: RecordText, store: RecordStore,
                  consultation: Consultation | None = None, read_only: bool = False,
@@ -69,32 +66,19 @@ class ConsultationDialog(QDialog):
         self.setObjectName("consultation_dialog")
         self.text, self.store, self.original = text, store, consultation
         self.read_only = read_only
-        self._record: Consultation | None = None
         self.setWindowTitle(text("consultation_edit_title") if consultation
                             else text("consultation_new_title"))
         self.banner = self._banner()
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._main_tab(), text("tab_consultation"))
         self.tabs.addTab(self._outcome_tab(), text("tab_outcome"))
-        self.form_error = error_label(self, "form")
-        self.buttons = QDialogButtonBox(self)
-        self.ok_button = self.buttons.addButton(text("button_save_record"),
-                                                QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setObjectName("ok_button")
-        self.buttons.addButton(text("button_close" if read_only else "button_cancel"),
-                               QDialogButtonBox.ButtonRole.RejectRole)
+        self.field_errors = {"follow_ups": self.follow_ups_error}
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.form_error)
-        layout.addWidget(self.buttons)
         self._fill(consultation, problem_ids)
-        self.buttons.accepted.connect(self.try_accept)
-        self.buttons.rejected.connect(self.reject)
         self.confidentiality.idToggled.connect(self._confidentiality_changed)
-        if read_only:
-            make_read_only(self, keep=(self.buttons,))
-            self.ok_button.setVisible(False)
+        self._finish(text, read_only, layout, ok_name="ok_button")
         self.resize(760, 620)
 
     # --- building -------------------------------------------------------------------------------
@@ -126,14 +110,8 @@ class ConsultationDialog(QDialog):
     def _main_tab(self) -> QWidget:
         t = self.text
         tab = QWidget(self)
-        self.date_edit = QDateEdit(tab)
-        self.date_edit.setObjectName("date")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.form_combo = QComboBox(tab)
-        self.form_combo.setObjectName("form")
-        for form in FORMS:
-            self.form_combo.addItem(t.choice("form", form), form)
+        self.date_edit = date_edit(tab, "date")
+        self.form_combo = choice_combo(tab, "form", t, "form", FORMS)
         self.title_edit = QLineEdit(tab)
         self.title_edit.setObjectName("title")
         self.title_edit.setPlaceholderText(t("consultation_title_placeholder"))
@@ -196,7 +174,7 @@ class ConsultationDialog(QDialog):
         set_lines(self.topics_edit, item.topics)
         set_lines(self.decisions_edit, item.decisions)
         self.summary_edit.setPlainText(item.summary)
-        self.follow_ups.set_follow_ups(item.follow_ups)
+        self.follow_ups.set_rows(item.follow_ups)
 
     @Slot(int, bool)
     def _confidentiality_changed(self, _id: int, checked: bool) -> None:
@@ -228,30 +206,6 @@ class ConsultationDialog(QDialog):
         message = self.follow_ups.problem(self.date_edit.date().toPython())
         if message:
             errors["follow_ups"] = message
-        set_error(self.follow_ups_error, errors.get("follow_ups", ""))
-        set_error(self.form_error, self.text("error_fix_fields") if errors else "")
         if errors:
             self.tabs.setCurrentIndex(1)
-        return errors
-
-    @Slot()
-    def try_accept(self) -> bool:
-        if self.read_only or self.validate():
-            return False
-        try:
-            values = self.values()
-            self._record = Consultation(**values) if self.original is None else \
-                dataclasses.replace(self.original, **values)
-        except PortraitError as error:
-            set_error(self.form_error, str(error))
-            return False
-        self.accept()
-        return True
-
-    def record(self) -> Consultation | None:
-        return self._record
-
-    def error_text(self, field: str) -> str:
-        label = {"follow_ups": self.follow_ups_error, "form": self.form_error}[field]
-        return label.text() if label.isVisibleTo(self) else ""
-
+        return self._show_errors(errors)

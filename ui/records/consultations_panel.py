@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
-    QVBoxLayout,
-    QWidget,
 )
 
 from portrait.records import FORMS, Consultation, ProblemCard
@@ -28,8 +25,9 @@ from ui.records.widgets import (
     SHAREABLE_STYLE,
     LinksWidget,
     confidential_badge,
-    list_and_detail,
-    push_button,
+    rich_label,
+    row_of,
+    title_label,
 )
 
 __all__ = ["ConsultationDialog", "ConsultationsPanel"]
@@ -47,70 +45,26 @@ class ConsultationsPanel(RecordsBasePanel):
             {"form": lambda c: c.form, "confidentiality": lambda c: c.confidentiality,
              "problem": lambda c: self._problem_ids(c)},
             name="consultations", sort=(0, Qt.SortOrder.DescendingOrder), parent=self)
-        self.new_button = push_button("", self, "new_consultation")
-        self.edit_button = push_button("", self, "edit_consultation")
-        self.delete_button = push_button("", self, "delete_consultation")
-        self.history_button = push_button("", self, "consultation_history")
-        buttons = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.delete_button,
-                       self.history_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.list, 1)
-        left_layout.addLayout(buttons)
-
-        self.detail_title = QLabel(self)
-        self.detail_title.setObjectName("consultation_detail_title")
-        self.detail_title.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        self.detail_title.setWordWrap(True)
+        self._record_buttons("consultation")
+        self.detail_title = title_label(self, "consultation_detail_title")
         self.level_badge = QLabel(self)
         self.level_badge.setObjectName("confidentiality_badge")
-        self.detail_summary = QLabel(self)
-        self.detail_summary.setObjectName("consultation_detail_summary")
-        self.detail_summary.setTextFormat(Qt.TextFormat.RichText)
-        self.detail_summary.setWordWrap(True)
+        self.detail_summary = rich_label(self, "consultation_detail_summary")
         self.others_caption = QLabel(self)
         self.others_label = QLabel(self)
         self.others_label.setObjectName("participants_other")
         self.others_label.setWordWrap(True)
         self.others_badge = confidential_badge(self.text, self)
-        others = QHBoxLayout()
-        others.addWidget(self.others_caption)
-        others.addWidget(self.others_badge)
-        others.addStretch(1)
         self.links = LinksWidget(self)
         self.links.setObjectName("consultation_links")
-        self.outcome = QLabel(self)
-        self.outcome.setObjectName("consultation_outcome")
-        self.outcome.setTextFormat(Qt.TextFormat.RichText)
-        self.outcome.setWordWrap(True)
-        detail = QWidget(self)
-        detail_layout = QVBoxLayout(detail)
-        badge_row = QHBoxLayout()
-        badge_row.addWidget(self.level_badge)
-        badge_row.addStretch(1)
-        detail_layout.addWidget(self.detail_title)
-        detail_layout.addLayout(badge_row)
-        detail_layout.addWidget(self.detail_summary)
-        detail_layout.addLayout(others)
-        detail_layout.addWidget(self.others_label)
-        detail_layout.addWidget(self.links)
-        detail_layout.addWidget(self.outcome)
-        detail_layout.addStretch(1)
-        splitter = list_and_detail(self, left, detail)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        self.outcome = rich_label(self, "consultation_outcome")
+        self._lay_out(self.list, (self.new_button, self.edit_button, self.delete_button,
+                                  self.history_button),
+                      self.detail_title, row_of(self.level_badge), self.detail_summary,
+                      row_of(self.others_caption, self.others_badge), self.others_label,
+                      self.links, self.outcome)
 
-        self.list.current_changed.connect(self._selection_changed)
-        self.list.activated.connect(lambda record_id: self.edit_consultation(record_id))
-        self.links.navigate.connect(self.navigate)
-        self.new_button.clicked.connect(lambda: self.new_consultation())
-        self.edit_button.clicked.connect(self._edit_selected)
-        self.delete_button.clicked.connect(self._delete_selected)
-        self.history_button.clicked.connect(lambda: self.show_history(self.current()))
+        self._connect_list(self.edit_consultation, self.new_consultation)
 
     def _columns(self) -> list[Column]:
         t = self.text
@@ -140,10 +94,7 @@ class ConsultationsPanel(RecordsBasePanel):
 
     def _retranslate_texts(self) -> None:
         t = self.text
-        self.new_button.setText(t("button_new_consultation"))
-        self.edit_button.setText(t("button_edit"))
-        self.delete_button.setText(t("button_delete"))
-        self.history_button.setText(t("button_history"))
+        self._record_button_texts("button_new_consultation")
         self.others_caption.setText(f"<b>{t('field_participants_other')}</b>")
         self.others_badge.setText(t("badge_confidential"))
         self.others_badge.setToolTip(t("badge_confidential_tip"))
@@ -164,23 +115,13 @@ class ConsultationsPanel(RecordsBasePanel):
         self._show_detail()
 
     def _update_enabled(self) -> None:
-        selected = self.current() is not None
-        self.new_button.setEnabled(self.can_edit)
-        self.edit_button.setEnabled(selected)
-        self.edit_button.setText(self.text("button_edit" if self.can_edit else "button_view"))
-        self.delete_button.setEnabled(selected and self.can_edit)
-        self.history_button.setEnabled(selected)
+        self._enable_record_buttons(self.current() is not None)
 
     def current(self) -> Consultation | None:
         return self.list.current_item()
 
     def select_record(self, record_id: str) -> bool:
         return self.list.select(record_id)
-
-    @Slot(str)
-    def _selection_changed(self, _record_id: str) -> None:
-        self._show_detail()
-        self._update_enabled()
 
     def _show_detail(self) -> None:
         item, t, store = self.current(), self.text, self.store
@@ -248,29 +189,6 @@ class ConsultationsPanel(RecordsBasePanel):
 
     def _open(self, item: Consultation | None, problem_ids: tuple[str, ...]
               ) -> ConsultationDialog:
-        dialog = ConsultationDialog(self.text, self.store, item, read_only=not self.can_edit,
-                                    problem_ids=problem_ids, parent=self)
-        dialog.accepted.connect(lambda: self._accepted(dialog))
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _accepted(self, dialog: ConsultationDialog) -> None:
-        record = dialog.record()
-        if record is not None:
-            stored = self.commit(record, dialog.original is None)
-            if stored is not None:
-                self.list.select(stored.record_id)
-
-    @Slot()
-    def _edit_selected(self) -> None:
-        item = self.current()
-        if item is not None:
-            self.edit_consultation(item.record_id)
-
-    @Slot()
-    def _delete_selected(self) -> None:
-        item = self.current()
-        if item is not None:
-            self.request_delete(item)
+        return self._open_dialog(ConsultationDialog(
+            self.text, self.store, item, read_only=not self.can_edit, problem_ids=problem_ids,
+            parent=self))

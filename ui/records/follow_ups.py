@@ -8,58 +8,35 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
-    QPushButton,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from portrait.records import FollowUp
 from portrait.records.consultations import FOLLOW_UP_STATUSES
+from ui.records.form_base import RowsTableWidget
 from ui.records.strings import RecordText
-from ui.records.widgets import set_combo
+from ui.records.widgets import choice_combo, set_combo
 
 DESCRIPTION, OWNER, DUE, STATUS = range(4)
 
 
-class FollowUpsWidget(QWidget):
+class FollowUpsWidget(RowsTableWidget):
     """Rows of follow-ups with Add / Remove buttons; ids of existing ones are kept."""
 
     def __init__(self, text: RecordText, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.text = text
-        self.table = QTableWidget(0, 4, self)
-        self.table.setObjectName("follow_ups_table")
-        self.table.setHorizontalHeaderLabels([text("col_follow_up"), text("col_owner"),
-                                              text("col_due"), text("col_status")])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        super().__init__(text, [text("col_follow_up"), text("col_owner"), text("col_due"),
+                                text("col_status")], "follow_ups_table",
+                         ("button_add_follow_up", "add_follow_up", "remove_follow_up"), 140,
+                         parent)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(OWNER, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnWidth(DUE, 100)
-        self.table.setMinimumHeight(140)
-        self.add_button = QPushButton(text("button_add_follow_up"), self)
-        self.add_button.setObjectName("add_follow_up")
-        self.remove_button = QPushButton(text("button_remove_row"), self)
-        self.remove_button.setObjectName("remove_follow_up")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        self.add_button.clicked.connect(lambda: self.add_row())
-        self.remove_button.clicked.connect(self._remove_row)
 
     def add_row(self, follow_up: FollowUp | None = None) -> int:
         row = self.table.rowCount()
@@ -73,30 +50,10 @@ class FollowUpsWidget(QWidget):
         due_item = QTableWidgetItem(due)
         due_item.setToolTip(self.text("due_tip"))
         self.table.setItem(row, DUE, due_item)
-        combo = QComboBox(self.table)
-        for status in FOLLOW_UP_STATUSES:
-            combo.addItem(self.text.choice("follow_up", status), status)
+        combo = choice_combo(self.table, "", self.text, "follow_up", FOLLOW_UP_STATUSES)
         set_combo(combo, follow_up.status if follow_up else "open")
         self.table.setCellWidget(row, STATUS, combo)
         return row
-
-    def set_cell(self, row: int, column: int, value: str) -> None:
-        self.table.item(row, column).setText(value)
-
-    def set_follow_ups(self, items: tuple[FollowUp, ...]) -> None:
-        self.table.setRowCount(0)
-        for item in items:
-            self.add_row(item)
-
-    @Slot()
-    def _remove_row(self) -> None:
-        row = self.table.currentRow()
-        if row >= 0:
-            self.table.removeRow(row)
-
-    def _cell(self, row: int, column: int) -> str:
-        item = self.table.item(row, column)
-        return item.text().strip() if item is not None else ""
 
     def _filled_rows(self) -> list[int]:
         return [row for row in range(self.table.rowCount())

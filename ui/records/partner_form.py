@@ -7,41 +7,33 @@ carry the "confidentiel" badge here as in the directory, because exports drop th
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from portrait.errors import PortraitError
 from portrait.records import SECTORS, ContactPerson, PartnerOrganisation
 from portrait.workspace import Workspace
+from ui.records.form_base import RecordDialog, RowsTableWidget
 from ui.records.strings import RecordText
 from ui.records.widgets import (
     CONFIDENTIAL_COLOUR,
     CheckListWidget,
+    choice_combo,
     confidential_badge,
     error_label,
-    make_read_only,
     set_combo,
-    set_error,
     with_error,
 )
 
@@ -49,49 +41,28 @@ NAME, ROLE, PHONE, EMAIL = range(4)
 CONFIDENTIAL_COLUMNS = {NAME: "name", PHONE: "phone", EMAIL: "email"}
 
 
-class ContactsWidget(QWidget):
+class ContactsWidget(RowsTableWidget):
     """The contact people as a table; confidential columns are marked in their header and
     by the badge above the table."""
 
     def __init__(self, text: RecordText, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.text = text
+        lock = text("confidential_mark")
+        super().__init__(text, [f"{text('col_contact_name')} {lock}", text("col_role"),
+                                f"{text('col_phone')} {lock}", f"{text('col_email')} {lock}"],
+                         "contacts_table", ("button_add_contact", "add_contact", "remove_contact"),
+                         120, parent)
         self.badge = confidential_badge(text, self)
         note = QLabel(text("contacts_confidential_note"), self)
         note.setWordWrap(True)
-        self.table = QTableWidget(0, 4, self)
-        self.table.setObjectName("contacts_table")
-        lock = text("confidential_mark")
-        self.table.setHorizontalHeaderLabels([f"{text('col_contact_name')} {lock}",
-                                              text("col_role"),
-                                              f"{text('col_phone')} {lock}",
-                                              f"{text('col_email')} {lock}"])
         for column in CONFIDENTIAL_COLUMNS:
             header = self.table.horizontalHeaderItem(column)
             header.setToolTip(text("badge_confidential_tip"))
             header.setForeground(QColor(CONFIDENTIAL_COLOUR))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumHeight(120)
-        self.add_button = QPushButton(text("button_add_contact"), self)
-        self.add_button.setObjectName("add_contact")
-        self.remove_button = QPushButton(text("button_remove_row"), self)
-        self.remove_button.setObjectName("remove_contact")
         top = QHBoxLayout()
         top.addWidget(self.badge)
         top.addWidget(note, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        self.add_button.clicked.connect(lambda: self.add_row())
-        self.remove_button.clicked.connect(self._remove_row)
+        self.rows_layout.insertLayout(0, top)
 
     def add_row(self, contact: ContactPerson | None = None) -> int:
         row = self.table.rowCount()
@@ -106,24 +77,6 @@ class ContactsWidget(QWidget):
         self.table.item(row, NAME).setData(Qt.ItemDataRole.UserRole,
                                            contact.contact_id if contact else None)
         return row
-
-    def set_cell(self, row: int, column: int, value: str) -> None:
-        self.table.item(row, column).setText(value)
-
-    def set_contacts(self, contacts: tuple[ContactPerson, ...]) -> None:
-        self.table.setRowCount(0)
-        for contact in contacts:
-            self.add_row(contact)
-
-    @Slot()
-    def _remove_row(self) -> None:
-        row = self.table.currentRow()
-        if row >= 0:
-            self.table.removeRow(row)
-
-    def _cell(self, row: int, column: int) -> str:
-        item = self.table.item(row, column)
-        return item.text().strip() if item is not None else ""
 
     def contacts(self) -> tuple[tuple[ContactPerson, ...], str]:
         """The contacts, and what must be fixed ("" when all rows are valid)."""
@@ -149,8 +102,10 @@ class ContactsWidget(QWidget):
         return error
 
 
-class PartnerDialog(QDialog):
+class PartnerDialog(RecordDialog):
     """Create or edit a partner organisation; ``record()`` once accepted."""
+
+    RECORD_TYPE = PartnerOrganisation
 
     def __init__(self, text: RecordText, workspace: Workspace | None,
                  partner: PartnerOrganisation | None = None, read_only: bool = False,
@@ -158,16 +113,12 @@ class PartnerDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("partner_dialog")
         self.text, self.original, self.read_only = text, partner, read_only
-        self._record: PartnerOrganisation | None = None
         self.setWindowTitle(text("partner_edit_title") if partner else text("partner_new_title"))
         t = text
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("name")
         self.name_error = error_label(self, "name")
-        self.sector_combo = QComboBox(self)
-        self.sector_combo.setObjectName("sector")
-        for sector in SECTORS:
-            self.sector_combo.addItem(t.choice("sector", sector), sector)
+        self.sector_combo = choice_combo(self, "sector", t, "sector", SECTORS)
         self.address_edit = QLineEdit(self)
         self.address_edit.setObjectName("address")
         self.website_edit = QLineEdit(self)
@@ -179,7 +130,7 @@ class PartnerDialog(QDialog):
         self.notes_edit.setMaximumHeight(70)
         self.contacts = ContactsWidget(t, self)
         self.contacts_error = error_label(self, "contacts")
-        self.form_error = error_label(self, "form")
+        self.field_errors = {"name": self.name_error, "contacts": self.contacts_error}
         form = QFormLayout()
         form.addRow(t("field_name_required"), with_error(self.name_edit, self.name_error))
         form.addRow(t("field_sector"), self.sector_combo)
@@ -188,22 +139,8 @@ class PartnerDialog(QDialog):
         form.addRow(t("field_services"), self.services_list)
         form.addRow(t("field_notes"), self.notes_edit)
         form.addRow(t("field_contacts"), with_error(self.contacts, self.contacts_error))
-        self.buttons = QDialogButtonBox(self)
-        self.ok_button = self.buttons.addButton(t("button_save_record"),
-                                                QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(t("button_close" if read_only else "button_cancel"),
-                               QDialogButtonBox.ButtonRole.RejectRole)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addStretch(1)
-        layout.addWidget(self.form_error)
-        layout.addWidget(self.buttons)
         self._fill(workspace, partner)
-        self.buttons.accepted.connect(self.try_accept)
-        self.buttons.rejected.connect(self.reject)
-        if read_only:
-            make_read_only(self, keep=(self.buttons,))
-            self.ok_button.setVisible(False)
+        self._finish(t, read_only, form)
         self.resize(720, 640)
 
     def _fill(self, workspace: Workspace | None, partner: PartnerOrganisation | None) -> None:
@@ -221,7 +158,7 @@ class PartnerDialog(QDialog):
         self.address_edit.setText(partner.address)
         self.website_edit.setText(partner.website)
         self.notes_edit.setPlainText(partner.notes)
-        self.contacts.set_contacts(partner.contacts)
+        self.contacts.set_rows(partner.contacts)
 
     def values(self) -> dict[str, Any]:
         contacts, _ = self.contacts.contacts()
@@ -237,32 +174,7 @@ class PartnerDialog(QDialog):
         _, problem = self.contacts.contacts()
         if problem:
             errors["contacts"] = problem
-        set_error(self.name_error, errors.get("name", ""))
-        set_error(self.contacts_error, errors.get("contacts", ""))
-        set_error(self.form_error, self.text("error_fix_fields") if errors else "")
-        return errors
-
-    @Slot()
-    def try_accept(self) -> bool:
-        if self.read_only or self.validate():
-            return False
-        try:
-            values = self.values()
-            self._record = PartnerOrganisation(**values) if self.original is None else \
-                dataclasses.replace(self.original, **values)
-        except PortraitError as error:
-            set_error(self.form_error, str(error))
-            return False
-        self.accept()
-        return True
-
-    def record(self) -> PartnerOrganisation | None:
-        return self._record
-
-    def error_text(self, field: str) -> str:
-        label = {"name": self.name_error, "contacts": self.contacts_error,
-                 "form": self.form_error}[field]
-        return label.text() if label.isVisibleTo(self) else ""
+        return self._show_errors(errors)
 
 
 def _service_label(row: Any) -> str:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
-    QHBoxLayout,
     QLabel,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,8 +25,8 @@ from ui.records.widgets import (
     LinksWidget,
     confidential_badge,
     discard,
-    list_and_detail,
-    push_button,
+    rich_label,
+    title_label,
 )
 
 __all__ = ["PartnerDialog", "PartnersPanel"]
@@ -44,29 +42,9 @@ class PartnersPanel(RecordsBasePanel):
         self.list = RecordListWidget(
             self.text, self._columns(), self._search_text, {"sector": lambda p: p.sector},
             name="partners", parent=self)
-        self.new_button = push_button("", self, "new_partner")
-        self.edit_button = push_button("", self, "edit_partner")
-        self.delete_button = push_button("", self, "delete_partner")
-        self.history_button = push_button("", self, "partner_history")
-        buttons = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.delete_button,
-                       self.history_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.list, 1)
-        left_layout.addLayout(buttons)
-
-        self.detail_title = QLabel(self)
-        self.detail_title.setObjectName("partner_detail_title")
-        self.detail_title.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        self.detail_title.setWordWrap(True)
-        self.detail_summary = QLabel(self)
-        self.detail_summary.setObjectName("partner_detail_summary")
-        self.detail_summary.setTextFormat(Qt.TextFormat.RichText)
-        self.detail_summary.setWordWrap(True)
+        self._record_buttons("partner")
+        self.detail_title = title_label(self, "partner_detail_title")
+        self.detail_summary = rich_label(self, "partner_detail_summary")
         self.contacts_caption = QLabel(self)
         self.contacts_box = QWidget(self)
         self.contacts_box.setObjectName("partner_contacts")
@@ -74,25 +52,12 @@ class PartnersPanel(RecordsBasePanel):
         self.contacts_grid.setContentsMargins(0, 0, 0, 0)
         self.links = LinksWidget(self)
         self.links.setObjectName("partner_links")
-        detail = QWidget(self)
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.addWidget(self.detail_title)
-        detail_layout.addWidget(self.detail_summary)
-        detail_layout.addWidget(self.contacts_caption)
-        detail_layout.addWidget(self.contacts_box)
-        detail_layout.addWidget(self.links)
-        detail_layout.addStretch(1)
-        splitter = list_and_detail(self, left, detail)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        self._lay_out(self.list, (self.new_button, self.edit_button, self.delete_button,
+                                  self.history_button),
+                      self.detail_title, self.detail_summary, self.contacts_caption,
+                      self.contacts_box, self.links)
 
-        self.list.current_changed.connect(self._selection_changed)
-        self.list.activated.connect(lambda record_id: self.edit_partner(record_id))
-        self.links.navigate.connect(self.navigate)
-        self.new_button.clicked.connect(lambda: self.new_partner())
-        self.edit_button.clicked.connect(self._edit_selected)
-        self.delete_button.clicked.connect(self._delete_selected)
-        self.history_button.clicked.connect(lambda: self.show_history(self.current()))
+        self._connect_list(self.edit_partner, self.new_partner)
 
     def _columns(self) -> list[Column]:
         t = self.text
@@ -112,10 +77,7 @@ class PartnersPanel(RecordsBasePanel):
 
     def _retranslate_texts(self) -> None:
         t = self.text
-        self.new_button.setText(t("button_new_partner"))
-        self.edit_button.setText(t("button_edit"))
-        self.delete_button.setText(t("button_delete"))
-        self.history_button.setText(t("button_history"))
+        self._record_button_texts("button_new_partner")
         self.contacts_caption.setText(f"<b>{html.escape(t('field_contacts'))}</b>")
         self.list.retranslate(t, self._columns(), {"sector": t("filter_sector")})
         self.list.set_filter_choices("sector", [(s, t.choice("sector", s)) for s in SECTORS])
@@ -126,23 +88,13 @@ class PartnersPanel(RecordsBasePanel):
         self._show_detail()
 
     def _update_enabled(self) -> None:
-        selected = self.current() is not None
-        self.new_button.setEnabled(self.can_edit)
-        self.edit_button.setEnabled(selected)
-        self.edit_button.setText(self.text("button_edit" if self.can_edit else "button_view"))
-        self.delete_button.setEnabled(selected and self.can_edit)
-        self.history_button.setEnabled(selected)
+        self._enable_record_buttons(self.current() is not None)
 
     def current(self) -> PartnerOrganisation | None:
         return self.list.current_item()
 
     def select_record(self, record_id: str) -> bool:
         return self.list.select(record_id)
-
-    @Slot(str)
-    def _selection_changed(self, _record_id: str) -> None:
-        self._show_detail()
-        self._update_enabled()
 
     def _show_detail(self) -> None:
         partner, t, store = self.current(), self.text, self.store
@@ -227,29 +179,5 @@ class PartnersPanel(RecordsBasePanel):
         return self._open(partner) if isinstance(partner, PartnerOrganisation) else None
 
     def _open(self, partner: PartnerOrganisation | None) -> PartnerDialog:
-        dialog = PartnerDialog(self.text, self.workspace, partner, read_only=not self.can_edit,
-                               parent=self)
-        dialog.accepted.connect(lambda: self._accepted(dialog))
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _accepted(self, dialog: PartnerDialog) -> None:
-        record = dialog.record()
-        if record is not None:
-            stored = self.commit(record, dialog.original is None)
-            if stored is not None:
-                self.list.select(stored.record_id)
-
-    @Slot()
-    def _edit_selected(self) -> None:
-        partner = self.current()
-        if partner is not None:
-            self.edit_partner(partner.record_id)
-
-    @Slot()
-    def _delete_selected(self) -> None:
-        partner = self.current()
-        if partner is not None:
-            self.request_delete(partner)
+        return self._open_dialog(PartnerDialog(self.text, self.workspace, partner,
+                                               read_only=not self.can_edit, parent=self))

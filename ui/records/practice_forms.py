@@ -8,62 +8,48 @@ only.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, Slot
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from portrait.categories import CATEGORIES
-from portrait.errors import PortraitError
 from portrait.records import SIDES, CustomPractice, Practice, PracticeTrial, RecordStore
 from portrait.records.best_practices import TRIAL_RESULTS
+from ui.records.form_base import RecordDialog
 from ui.records.strings import RecordText
 from ui.records.widgets import (
     CheckListWidget,
+    choice_combo,
+    date_edit,
     error_label,
     lines_edit,
     lines_of,
-    make_read_only,
     set_combo,
-    set_error,
     set_lines,
     with_error,
 )
 
 
-def _buttons(dialog: QDialog, text: RecordText, read_only: bool) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(dialog)
-    ok = buttons.addButton(text("button_save_record"), QDialogButtonBox.ButtonRole.AcceptRole)
-    ok.setObjectName("ok_button")
-    ok.setVisible(not read_only)
-    buttons.addButton(text("button_close" if read_only else "button_cancel"),
-                      QDialogButtonBox.ButtonRole.RejectRole)
-    return buttons
-
-
-class PracticeDialog(QDialog):
+class PracticeDialog(RecordDialog):
     """Create or edit an officer's own practice (``CustomPractice``)."""
+
+    RECORD_TYPE = CustomPractice
 
     def __init__(self, text: RecordText, practice: CustomPractice | None = None,
                  read_only: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("practice_dialog")
         self.text, self.original, self.read_only = text, practice, read_only
-        self._record: CustomPractice | None = None
         self.setWindowTitle(text("practice_edit_title") if practice
                             else text("practice_new_title"))
         self.name_fr = QLineEdit(self)
@@ -94,6 +80,7 @@ class PracticeDialog(QDialog):
         sides_box.setLayout(sides_row)
         sides_row.setContentsMargins(0, 0, 0, 0)
         self.sides_error = error_label(self, "sides")
+        self.field_errors = {"name": self.name_error, "sides": self.sides_error}
         self.sources_edit = lines_edit(self, text("sources_placeholder"))
         self.sources_edit.setObjectName("sources")
         form = QFormLayout()
@@ -118,17 +105,7 @@ class PracticeDialog(QDialog):
             for side in practice.sides:
                 self.side_checks[side].setChecked(True)
             set_lines(self.sources_edit, practice.sources)
-        self.form_error = error_label(self, "form")
-        self.buttons = _buttons(self, text, read_only)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addStretch(1)
-        layout.addWidget(self.form_error)
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.try_accept)
-        self.buttons.rejected.connect(self.reject)
-        if read_only:
-            make_read_only(self, keep=(self.buttons,))
+        self._finish(text, read_only, form, ok_name="ok_button")
         self.resize(640, 700)
 
     def values(self) -> dict[str, Any]:
@@ -142,36 +119,20 @@ class PracticeDialog(QDialog):
                 "evidence_en": self.evidence_en.toPlainText(),
                 "sources": lines_of(self.sources_edit)}
 
-    @Slot()
-    def try_accept(self) -> bool:
-        if self.read_only:
-            return False
+    def validate(self) -> dict[str, str]:
         values, t = self.values(), self.text
         errors = {}
         if not (values["name_fr"].strip() or values["name_en"].strip()):
             errors["name"] = t("error_practice_name")
         if not values["sides"]:
             errors["sides"] = t("error_practice_sides")
-        set_error(self.name_error, errors.get("name", ""))
-        set_error(self.sides_error, errors.get("sides", ""))
-        set_error(self.form_error, t("error_fix_fields") if errors else "")
-        if errors:
-            return False
-        try:
-            self._record = CustomPractice(**values) if self.original is None else \
-                dataclasses.replace(self.original, **values)
-        except PortraitError as error:
-            set_error(self.form_error, str(error))
-            return False
-        self.accept()
-        return True
-
-    def record(self) -> CustomPractice | None:
-        return self._record
+        return self._show_errors(errors)
 
 
-class TrialDialog(QDialog):
+class TrialDialog(RecordDialog):
     """Record (or edit) what happened when the station tried a practice."""
+
+    RECORD_TYPE = PracticeTrial
 
     def __init__(self, text: RecordText, store: RecordStore, practices: list[Practice],
                  trial: PracticeTrial | None = None, practice_id: str = "",
@@ -180,7 +141,6 @@ class TrialDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("trial_dialog")
         self.text, self.original, self.read_only = text, trial, read_only
-        self._record: PracticeTrial | None = None
         self.setWindowTitle(text("trial_title"))
         self.practice_combo = QComboBox(self)
         self.practice_combo.setObjectName("practice")
@@ -191,17 +151,12 @@ class TrialDialog(QDialog):
         self.problem_combo.addItem(text("trial_no_problem"), None)
         for problem in store.problems():
             self.problem_combo.addItem(problem.title, problem.record_id)
-        self.date_edit = QDateEdit(self)
-        self.date_edit.setObjectName("date")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.result_combo = QComboBox(self)
-        self.result_combo.setObjectName("result")
-        for result in TRIAL_RESULTS:
-            self.result_combo.addItem(text.choice("trial", result), result)
+        self.date_edit = date_edit(self, "date")
+        self.result_combo = choice_combo(self, "result", text, "trial", TRIAL_RESULTS)
         self.description_edit = QPlainTextEdit(self)
         self.description_edit.setObjectName("description")
         self.description_edit.setPlaceholderText(text("trial_description_placeholder"))
+        self.field_errors = {}
         form = QFormLayout()
         form.addRow(text("field_practice"), self.practice_combo)
         form.addRow(text("field_problem"), self.problem_combo)
@@ -215,17 +170,7 @@ class TrialDialog(QDialog):
         if trial is not None:
             set_combo(self.result_combo, trial.result)
             self.description_edit.setPlainText(trial.description)
-        self.form_error = error_label(self, "form")
-        self.buttons = _buttons(self, text, read_only)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addStretch(1)
-        layout.addWidget(self.form_error)
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.try_accept)
-        self.buttons.rejected.connect(self.reject)
-        if read_only:
-            make_read_only(self, keep=(self.buttons,))
+        self._finish(text, read_only, form, ok_name="ok_button")
         self.resize(560, 400)
 
     def values(self) -> dict[str, Any]:
@@ -234,20 +179,3 @@ class TrialDialog(QDialog):
                 "date": self.date_edit.date().toPython(),
                 "result": self.result_combo.currentData(),
                 "description": self.description_edit.toPlainText()}
-
-    @Slot()
-    def try_accept(self) -> bool:
-        if self.read_only:
-            return False
-        try:
-            values = self.values()
-            self._record = PracticeTrial(**values) if self.original is None else \
-                dataclasses.replace(self.original, **values)
-        except PortraitError as error:
-            set_error(self.form_error, str(error))
-            return False
-        self.accept()
-        return True
-
-    def record(self) -> PracticeTrial | None:
-        return self._record

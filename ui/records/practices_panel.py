@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Slot
 
 from portrait.categories import CATEGORIES
 from portrait.records import (
@@ -26,7 +25,7 @@ from ui.records.base_panel import RecordsBasePanel
 from ui.records.list_widget import RecordListWidget
 from ui.records.practice_forms import PracticeDialog, TrialDialog
 from ui.records.record_models import Column
-from ui.records.widgets import LinksWidget, list_and_detail, push_button
+from ui.records.widgets import LinksWidget, push_button, rich_label, title_label
 
 __all__ = ["BestPracticesPanel", "PracticeDialog", "TrialDialog"]
 
@@ -43,48 +42,22 @@ class BestPracticesPanel(RecordsBasePanel):
             {"category": self._fitting_categories, "side": lambda p: p.sides,
              "origin": lambda p: "built_in" if p.built_in else "custom"},
             id_of=lambda p: p.practice_id, name="practices", parent=self)
-        self.new_button = push_button("", self, "new_practice")
-        self.edit_button = push_button("", self, "edit_practice")
-        self.delete_button = push_button("", self, "delete_practice")
+        self._record_buttons("practice")
         self.trial_button = push_button("", self, "new_trial")
-        self.history_button = push_button("", self, "practice_history")
-        buttons = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.delete_button,
-                       self.trial_button, self.history_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.list, 1)
-        left_layout.addLayout(buttons)
-        self.detail_title = QLabel(self)
-        self.detail_title.setObjectName("practice_detail_title")
-        self.detail_title.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        self.detail_title.setWordWrap(True)
-        self.detail_body = QLabel(self)
-        self.detail_body.setObjectName("practice_detail_body")
-        self.detail_body.setTextFormat(Qt.TextFormat.RichText)
-        self.detail_body.setWordWrap(True)
+        self.detail_title = title_label(self, "practice_detail_title")
+        self.detail_body = rich_label(self, "practice_detail_body")
         self.detail_body.setOpenExternalLinks(True)
-        self.trials_caption = QLabel(self)
         self.trials = LinksWidget(self)
         self.trials.setObjectName("practice_trials")
-        detail = QWidget(self)
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.addWidget(self.detail_title)
-        detail_layout.addWidget(self.detail_body)
-        detail_layout.addWidget(self.trials)
-        detail_layout.addStretch(1)
-        splitter = list_and_detail(self, left, detail)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        self._lay_out(self.list, (self.new_button, self.edit_button, self.delete_button,
+                                  self.trial_button, self.history_button),
+                      self.detail_title, self.detail_body, self.trials)
 
         self.list.current_changed.connect(self._selection_changed)
-        self.list.activated.connect(lambda _id: self._edit_selected())
+        self.list.activated.connect(lambda _id: self._edit_custom())
         self.trials.navigate.connect(self._trial_link)
         self.new_button.clicked.connect(lambda: self.new_practice())
-        self.edit_button.clicked.connect(self._edit_selected)
+        self.edit_button.clicked.connect(self._edit_custom)
         self.delete_button.clicked.connect(self._delete_selected)
         self.trial_button.clicked.connect(lambda: self.new_trial())
         self.history_button.clicked.connect(lambda: self.show_history(self._custom()))
@@ -115,12 +88,8 @@ class BestPracticesPanel(RecordsBasePanel):
 
     def _retranslate_texts(self) -> None:
         t = self.text
-        for button, key in ((self.new_button, "button_new_practice"),
-                            (self.edit_button, "button_edit"),
-                            (self.delete_button, "button_delete"),
-                            (self.trial_button, "button_new_trial"),
-                            (self.history_button, "button_history")):
-            button.setText(t(key))
+        self._record_button_texts("button_new_practice")
+        self.trial_button.setText(t("button_new_trial"))
         self.list.retranslate(t, self._columns(), {"category": t("filter_category"),
                                                    "side": t("filter_side"),
                                                    "origin": t("filter_origin")})
@@ -137,14 +106,9 @@ class BestPracticesPanel(RecordsBasePanel):
         self._show_detail()
 
     def _update_enabled(self) -> None:
-        practice, edit = self.current(), self.can_edit
-        custom = practice is not None and not practice.built_in
-        self.new_button.setEnabled(edit)
-        self.edit_button.setEnabled(custom)
-        self.edit_button.setText(self.text("button_edit" if edit else "button_view"))
-        self.delete_button.setEnabled(edit and custom)
-        self.trial_button.setEnabled(edit and practice is not None)
-        self.history_button.setEnabled(custom)
+        practice = self.current()
+        self._enable_record_buttons(practice is not None and not practice.built_in)
+        self.trial_button.setEnabled(self.can_edit and practice is not None)
 
     def current(self) -> Practice | None:
         return self.list.current_item()
@@ -164,11 +128,6 @@ class BestPracticesPanel(RecordsBasePanel):
             if isinstance(record, PracticeTrial):
                 record_id = record.practice_id
         return self.list.select(record_id)
-
-    @Slot(str)
-    def _selection_changed(self, _practice_id: str) -> None:
-        self._show_detail()
-        self._update_enabled()
 
     def _show_detail(self) -> None:
         practice, t = self.current(), self.text
@@ -219,44 +178,29 @@ class BestPracticesPanel(RecordsBasePanel):
 
     # --- editing --------------------------------------------------------------------------------
     def new_practice(self) -> PracticeDialog | None:
-        return self._open(PracticeDialog(self.text, None, parent=self)) if self.can_edit \
+        return self._open_dialog(PracticeDialog(self.text, None, parent=self)) if self.can_edit \
             else None
 
     def new_trial(self, problem_id: str | None = None) -> TrialDialog | None:
         practice = self.current()
         if not self.can_edit or self.store is None or practice is None:
             return None
-        return self._open(TrialDialog(self.text, self.store, self.list.items(), None,
-                                      practice.practice_id, problem_id, parent=self))
+        return self._open_dialog(TrialDialog(self.text, self.store, self.list.items(), None,
+                                             practice.practice_id, problem_id, parent=self))
 
     def edit_trial(self, record_id: str) -> TrialDialog | None:
         trial = self.store.get(record_id) if self.store is not None else None
         if not isinstance(trial, PracticeTrial):
             return None
-        return self._open(TrialDialog(self.text, self.store, self.list.items(), trial,
-                                      read_only=not self.can_edit, parent=self))
-
-    def _open(self, dialog: PracticeDialog | TrialDialog) -> PracticeDialog | TrialDialog:
-        dialog.accepted.connect(lambda: self._accepted(dialog))
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _accepted(self, dialog: PracticeDialog | TrialDialog) -> None:
-        record = dialog.record()
-        if record is None:
-            return
-        stored = self.commit(record, dialog.original is None)
-        if stored is not None:
-            self.select_record(stored.record_id)
+        return self._open_dialog(TrialDialog(self.text, self.store, self.list.items(), trial,
+                                             read_only=not self.can_edit, parent=self))
 
     @Slot()
-    def _edit_selected(self) -> None:
+    def _edit_custom(self) -> None:
         custom = self._custom()
         if custom is not None:
-            self._open(PracticeDialog(self.text, custom, read_only=not self.can_edit,
-                                      parent=self))
+            self._open_dialog(PracticeDialog(self.text, custom, read_only=not self.can_edit,
+                                             parent=self))
 
     @Slot()
     def _delete_selected(self) -> None:

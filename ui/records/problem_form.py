@@ -59,6 +59,8 @@ from ui.records.strings import RecordText
 from ui.records.widgets import (
     CheckListWidget,
     OptionalDateWidget,
+    choice_combo,
+    date_range,
     error_label,
     make_read_only,
     set_combo,
@@ -169,22 +171,10 @@ class ProblemDialog(QDialog):
         self.end_date = OptionalDateWidget(t, tab)
         self.end_date.setObjectName("period_end")
         self.end_error = error_label(tab, "period_end")
-        period = QHBoxLayout()
-        period.addWidget(QLabel(t("period_from"), tab))
-        period.addWidget(self.start_date, 1)
-        period.addWidget(QLabel(t("period_to"), tab))
-        period.addWidget(self.end_date, 1)
-        period_box = QWidget(tab)
-        period_box.setLayout(period)
-        period.setContentsMargins(0, 0, 0, 0)
-        self.sara_combo = QComboBox(tab)
-        self.sara_combo.setObjectName("sara_stage")
-        for stage in SARA_STAGES:
-            self.sara_combo.addItem(t.choice("sara", stage), stage)
-        self.status_combo = QComboBox(tab)
-        self.status_combo.setObjectName("status")
-        for status in STATUSES:
-            self.status_combo.addItem(t.choice("status", status), status)
+        period_box = date_range(tab, t("period_from"), self.start_date, t("period_to"),
+                                self.end_date)
+        self.sara_combo = choice_combo(tab, "sara_stage", t, "sara", SARA_STAGES)
+        self.status_combo = choice_combo(tab, "status", t, "status", STATUSES)
         self.partners_list = CheckListWidget(tab)
         self.partners_list.setObjectName("partners")
         form = top_form(tab)

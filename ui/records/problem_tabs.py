@@ -41,7 +41,7 @@ from portrait.records import (
 from portrait.records.priority import CONCERN_LEVELS, score_priority
 from portrait.records.problems import CONTROLLER_LEVELS
 from ui.records.strings import RecordText
-from ui.records.widgets import discard, set_combo, top_form
+from ui.records.widgets import choice_combo, discard, set_combo, top_form
 
 
 class TriangleSideWidget(QGroupBox):
@@ -64,10 +64,7 @@ class TriangleSideWidget(QGroupBox):
         self.action_edit.setObjectName(f"{side}_action")
         self.action_edit.setPlaceholderText(text("side_action_placeholder"))
         self.action_edit.setMaximumHeight(58)
-        self.level_combo = QComboBox(self)
-        self.level_combo.setObjectName(f"{side}_level")
-        for level in CONTROLLER_LEVELS:
-            self.level_combo.addItem(text.choice("level", level), level)
+        self.level_combo = choice_combo(self, f"{side}_level", text, "level", CONTROLLER_LEVELS)
         set_combo(self.level_combo, TriangleSide().controller_level)  # not judged yet
         form = top_form(self)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # fields full width
@@ -146,10 +143,7 @@ class PriorityWidget(QWidget):
         self._inputs = PriorityInputs()
         self._sources: tuple = ()
         self._category = ""
-        self.concern_combo = QComboBox(self)
-        self.concern_combo.setObjectName("concern_level")
-        for level in CONCERN_LEVELS:
-            self.concern_combo.addItem(text.choice("concern", level), level)
+        self.concern_combo = choice_combo(self, "concern_level", text, "concern", CONCERN_LEVELS)
         self.sources_label = QLabel(self)
         self.sources_label.setObjectName("concern_sources")
         self.sources_label.setWordWrap(True)

@@ -13,12 +13,6 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
 from shapely.geometry.base import BaseGeometry
 
 from portrait.categories import CATEGORIES
@@ -28,7 +22,7 @@ from ui.records.base_panel import RecordsBasePanel
 from ui.records.list_widget import RecordListWidget
 from ui.records.problem_form import ProblemDialog
 from ui.records.record_models import Column
-from ui.records.widgets import LinksWidget, list_and_detail, push_button
+from ui.records.widgets import LinksWidget, push_button, rich_label, title_label
 
 FREE_CATEGORY = "__free__"
 
@@ -55,50 +49,18 @@ class ProblemsPanel(RecordsBasePanel):
             {"status": lambda c: c.status, "sara": lambda c: c.sara_stage,
              "category": lambda c: c.category if c.category_is_common else FREE_CATEGORY},
             name="problems", sort=(4, Qt.SortOrder.DescendingOrder), parent=self)
-        self.new_button = push_button("", self, "new_problem")
-        self.edit_button = push_button("", self, "edit_problem")
-        self.delete_button = push_button("", self, "delete_problem")
-        self.history_button = push_button("", self, "problem_history")
+        self._record_buttons("problem")
         self.consultation_button = push_button("", self, "log_consultation")
         self._awaiting_location = False
-        buttons = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.delete_button,
-                       self.history_button, self.consultation_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.list, 1)
-        left_layout.addLayout(buttons)
-
-        self.detail_title = QLabel(self)
-        self.detail_title.setObjectName("problem_detail_title")
-        self.detail_title.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        self.detail_title.setWordWrap(True)
-        self.detail_summary = QLabel(self)
-        self.detail_summary.setObjectName("problem_detail_summary")
-        self.detail_summary.setTextFormat(Qt.TextFormat.RichText)
-        self.detail_summary.setWordWrap(True)
+        self.detail_title = title_label(self, "problem_detail_title")
+        self.detail_summary = rich_label(self, "problem_detail_summary")
         self.links = LinksWidget(self)
         self.links.setObjectName("problem_links")
-        detail = QWidget(self)
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.addWidget(self.detail_title)
-        detail_layout.addWidget(self.detail_summary)
-        detail_layout.addWidget(self.links)
-        detail_layout.addStretch(1)
-        splitter = list_and_detail(self, left, detail)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        self._lay_out(self.list, (self.new_button, self.edit_button, self.delete_button,
+                                  self.history_button, self.consultation_button),
+                      self.detail_title, self.detail_summary, self.links)
 
-        self.list.current_changed.connect(self._selection_changed)
-        self.list.activated.connect(self._activated)
-        self.links.navigate.connect(self.navigate)
-        self.new_button.clicked.connect(lambda: self.new_problem())
-        self.edit_button.clicked.connect(self._edit_selected)
-        self.delete_button.clicked.connect(self._delete_selected)
-        self.history_button.clicked.connect(lambda: self.show_history(self.current()))
+        self._connect_list(self.edit_problem, self.new_problem)
         self.consultation_button.clicked.connect(self._log_consultation)
 
     def _columns(self) -> list[Column]:
@@ -121,10 +83,7 @@ class ProblemsPanel(RecordsBasePanel):
 
     def _retranslate_texts(self) -> None:
         t = self.text
-        self.new_button.setText(t("button_new_problem"))
-        self.edit_button.setText(t("button_edit"))
-        self.delete_button.setText(t("button_delete"))
-        self.history_button.setText(t("button_history"))
+        self._record_button_texts("button_new_problem")
         self.consultation_button.setText(t("button_log_consultation"))
         self.list.retranslate(t, self._columns(), {"status": t("filter_status"),
                                                    "sara": t("filter_sara"),
@@ -142,11 +101,7 @@ class ProblemsPanel(RecordsBasePanel):
 
     def _update_enabled(self) -> None:
         selected = self.current() is not None
-        self.new_button.setEnabled(self.can_edit)
-        self.edit_button.setEnabled(selected)
-        self.edit_button.setText(self.text("button_edit" if self.can_edit else "button_view"))
-        self.delete_button.setEnabled(selected and self.can_edit)
-        self.history_button.setEnabled(selected)
+        self._enable_record_buttons(selected)
         self.consultation_button.setEnabled(selected and self.can_edit)
 
     def current(self) -> ProblemCard | None:
@@ -154,11 +109,6 @@ class ProblemsPanel(RecordsBasePanel):
 
     def select_record(self, record_id: str) -> bool:
         return self.list.select(record_id)
-
-    @Slot(str)
-    def _selection_changed(self, _record_id: str) -> None:
-        self._show_detail()
-        self._update_enabled()
 
     def _show_detail(self) -> None:
         card, t = self.current(), self.text
@@ -252,13 +202,6 @@ class ProblemsPanel(RecordsBasePanel):
         dialog.show()
         return dialog
 
-    def _dialog_accepted(self, dialog: ProblemDialog) -> None:
-        record = dialog.record()
-        if record is not None:
-            stored = self.commit(record, dialog.original is None)
-            if stored is not None:
-                self.list.select(stored.record_id)
-
     def _dialog_closed(self, dialog: ProblemDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
@@ -284,24 +227,8 @@ class ProblemsPanel(RecordsBasePanel):
         if isinstance(self.dialog, ProblemDialog):
             self.dialog.set_area(which, geometry)
 
-    @Slot(str)
-    def _activated(self, record_id: str) -> None:
-        self.edit_problem(record_id)
-
-    @Slot()
-    def _edit_selected(self) -> None:
-        card = self.current()
-        if card is not None:
-            self.edit_problem(card.record_id)
-
     @Slot()
     def _log_consultation(self) -> None:
         card = self.current()
         if card is not None and self.can_edit:
             self.consultation_requested.emit(card.record_id)
-
-    @Slot()
-    def _delete_selected(self) -> None:
-        card = self.current()
-        if card is not None:
-            self.request_delete(card)

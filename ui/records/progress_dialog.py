@@ -13,21 +13,19 @@ from typing import Any
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from portrait.errors import PortraitError
 from portrait.records import PROGRESS_STATUSES, Action, quarter_of, quarters_between
 from portrait.records.action_plan import check_quarter
+from ui.records.form_base import RecordDialog
 from ui.records.strings import RecordText
-from ui.records.widgets import error_label, number_text, parse_number, set_combo, set_error
+from ui.records.widgets import choice_combo, error_label, number_text, parse_number, set_combo
 
 
 def offered_quarters(action: Action, today: dt.date | None = None) -> tuple[str, ...]:
@@ -41,7 +39,7 @@ def offered_quarters(action: Action, today: dt.date | None = None) -> tuple[str,
     return quarters_between(min(marks), max(marks))
 
 
-class ProgressDialog(QDialog):
+class ProgressDialog(RecordDialog):
     """Quarter, status, narrative and indicator values of one action."""
 
     def __init__(self, text: RecordText, action: Action, quarter: str | None = None,
@@ -56,15 +54,13 @@ class ProgressDialog(QDialog):
         self.quarter_combo.setEditable(True)
         self.quarter_combo.addItems(list(offered_quarters(action)))
         self.quarter_error = error_label(self, "quarter")
-        self.status_combo = QComboBox(self)
-        self.status_combo.setObjectName("status")
-        for status in PROGRESS_STATUSES:
-            self.status_combo.addItem(text.choice("progress", status), status)
+        self.status_combo = choice_combo(self, "status", text, "progress", PROGRESS_STATUSES)
         self.narrative_edit = QPlainTextEdit(self)
         self.narrative_edit.setObjectName("narrative")
         self.narrative_edit.setPlaceholderText(text("narrative_placeholder"))
         self.value_edits: dict[str, QLineEdit] = {}
         self.values_error = error_label(self, "values")
+        self.field_errors = {"quarter": self.quarter_error, "values": self.values_error}
         form = QFormLayout()
         form.addRow(text("field_quarter"), self.quarter_combo)
         form.addRow("", self.quarter_error)
@@ -83,18 +79,7 @@ class ProgressDialog(QDialog):
             form.addRow(f"{indicator.label}{unit}", edit)
             self.value_edits[indicator.indicator_id] = edit
         form.addRow("", self.values_error)
-        self.form_error = error_label(self, "form")
-        self.buttons = QDialogButtonBox(self)
-        self.ok_button = self.buttons.addButton(text("button_save_record"),
-                                                QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(text("button_cancel"), QDialogButtonBox.ButtonRole.RejectRole)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addStretch(1)
-        layout.addWidget(self.form_error)
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.try_accept)
-        self.buttons.rejected.connect(self.reject)
+        self._finish(text, False, form)
         self.quarter_combo.currentTextChanged.connect(self._quarter_chosen)
         chosen = quarter or quarter_of(dt.date.today())
         self.quarter_combo.setCurrentText(chosen)
@@ -137,10 +122,7 @@ class ProgressDialog(QDialog):
                 break
             if number is not None:
                 values[indicator_id] = number
-        set_error(self.quarter_error, errors.get("quarter", ""))
-        set_error(self.values_error, errors.get("values", ""))
-        set_error(self.form_error, t("error_fix_fields") if errors else "")
-        if errors:
+        if self._show_errors(errors):
             return False
         self._entry = {"quarter": quarter, "status": self.status_combo.currentData(),
                        "narrative": self.narrative_edit.toPlainText(),
@@ -151,7 +133,3 @@ class ProgressDialog(QDialog):
     def entry(self) -> dict[str, Any] | None:
         """Arguments for ``record_progress`` (quarter, status, narrative, indicator_values)."""
         return self._entry
-
-    def error_text(self, field: str) -> str:
-        label = {"quarter": self.quarter_error, "values": self.values_error}[field]
-        return label.text() if label.isVisibleTo(self) else ""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -121,9 +122,7 @@ class OptionalDateWidget(QWidget):
         super().__init__(parent)
         self.check = QCheckBox(self)
         self.check.setToolTip(text("date_optional_tip"))
-        self.edit = QDateEdit(self)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit = date_edit(self, "")
         self.edit.setDate(QDate.currentDate())
         self.edit.setEnabled(False)
         layout = QHBoxLayout(self)
@@ -187,6 +186,38 @@ def lines_of(edit: QPlainTextEdit) -> tuple[str, ...]:
 
 def set_lines(edit: QPlainTextEdit, lines: Iterable[str]) -> None:
     edit.setPlainText("\n".join(lines))
+
+
+def choice_combo(parent: QWidget, name: str, text: RecordText, group: str,
+                 values: Iterable[str]) -> QComboBox:
+    """A drop-down of ``values`` shown in the officer's language (``text.choice``)."""
+    combo = QComboBox(parent)
+    combo.setObjectName(name)
+    for value in values:
+        combo.addItem(text.choice(group, value), value)
+    return combo
+
+
+def date_range(parent: QWidget, start_label: str, start: QWidget, end_label: str,
+               end: QWidget) -> QWidget:
+    """"From [date] to [date]" on one line, the two dates sharing the width."""
+    box = QWidget(parent)
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(QLabel(start_label, box))
+    layout.addWidget(start, 1)
+    layout.addWidget(QLabel(end_label, box))
+    layout.addWidget(end, 1)
+    return box
+
+
+def date_edit(parent: QWidget, name: str) -> QDateEdit:
+    """A date typed or picked in a calendar, shown as 2026-05-31."""
+    edit = QDateEdit(parent)
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
 
 
 def set_combo(combo: QComboBox, value: object) -> None:
@@ -283,6 +314,52 @@ def push_button(text: str, parent: QWidget, name: str) -> QPushButton:
     button = QPushButton(text, parent)
     button.setObjectName(name)
     return button
+
+
+def row_of(*buttons: QWidget) -> QHBoxLayout:
+    """Widgets side by side from the left (the space left over on the right)."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
+def stacked(parent: QWidget, *parts: QWidget | QLayout, margins: bool = True,
+            stretch: int | None = None) -> QWidget:
+    """``parts`` one under the other in a new widget; ``stretch``: the index of the part that
+    takes the height left over (None: the space left goes below the last part)."""
+    box = QWidget(parent)
+    layout = QVBoxLayout(box)
+    if not margins:
+        layout.setContentsMargins(0, 0, 0, 0)
+    for index, part in enumerate(parts):
+        factor = 1 if index == stretch else 0
+        if isinstance(part, QLayout):
+            layout.addLayout(part, factor)
+        else:
+            layout.addWidget(part, factor)
+    if stretch is None:
+        layout.addStretch(1)
+    return box
+
+
+def title_label(parent: QWidget, name: str) -> QLabel:
+    """The selected record's name, large and bold, above its details."""
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setStyleSheet("font-size: 13pt; font-weight: bold;")
+    label.setWordWrap(True)
+    return label
+
+
+def rich_label(parent: QWidget, name: str) -> QLabel:
+    """A wrapping label showing HTML (tables of fields, lists)."""
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    return label
 
 
 def parse_number(value: str) -> float | None:
