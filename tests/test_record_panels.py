@@ -156,6 +156,17 @@ def test_a_form_waiting_for_a_place_receives_the_map_choice(qtbot, host,
     assert dialog.isVisible() and dialog.title_edit.text() == "Drug sales near the school"
 
 
+def test_an_open_form_is_never_closed_by_asking_for_another_card(qtbot, host,
+                                                                  small_workspace) -> None:
+    pages = open_pages(host, small_workspace)
+    other = add_problem(pages, "Bruit la nuit")
+    dialog = pages.problems.new_problem()
+    dialog.title_edit.setText("Vente de drogue près de l'école")
+    assert pages.problems.edit_problem(other.record_id) is dialog
+    assert pages.problems.new_problem() is dialog
+    assert dialog.isVisible() and dialog.title_edit.text() == "Vente de drogue près de l'école"
+
+
 def test_the_problem_list_searches_and_filters(qtbot, host, small_workspace) -> None:
     pages = open_pages(host, small_workspace)
     thefts = add_problem(pages, "Thefts from vehicles, Ontario Street")

@@ -179,18 +179,18 @@ class ProblemsPanel(RecordsBasePanel):
         return self._open(card, None) if isinstance(card, ProblemCard) else None
 
     def _open(self, card: ProblemCard | None, location: Location | None) -> ProblemDialog:
-        """The form of ``card`` (a new card when None). One form at a time: the form already
-        open for the same card is brought forward as it is, with its edits."""
+        """The form of ``card`` (a new card when None). One form at a time, and an open form
+        is never closed behind the officer's back (its edits would be lost): it is brought
+        forward as it is, to be saved or cancelled first."""
         open_form = self.dialog
         if isinstance(open_form, ProblemDialog):
             same = (open_form.original.record_id if open_form.original else None) == \
                 (card.record_id if card else None)
-            if same:
-                if location is not None:
-                    open_form.set_location(location)
-                open_form.raise_()
-                return open_form
-            open_form.close()
+            if same and location is not None:
+                open_form.set_location(location)
+            open_form.raise_()
+            open_form.activateWindow()
+            return open_form
         dialog = ProblemDialog(self.text, self.store, self.workspace, card, location,
                                read_only=not self.can_edit, parent=self)
         dialog.location_requested.connect(self._location_requested)
