@@ -20,14 +20,17 @@ import re
 import zipfile
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
-from data_connectors.service_inventory import join_parts, points_from_lonlat, service_types
+from data_connectors.service_inventory import (
+    join_parts,
+    points_from_lonlat,
+    service_types,
+    services_layer,
+)
 from data_connectors.text_files import decimal_numbers, detect_encoding
-from portrait.crs import METRIC_CRS
-from portrait.layers import SERVICES, conform
+from portrait.layers import SERVICES
 from portrait.services import fold
 
 REQUIRED = ("organizations.csv", "services.csv")
@@ -103,22 +106,13 @@ class HsdsReader:
                                       decimal_numbers(rows["latitude"]))
         service_id = rows["service_id"].where(
             rows["location_id"].isna(), rows["service_id"] + "@" + rows["location_id"])
-        frame = pd.DataFrame({
-            "service_id": service_id.to_numpy(),
-            "name": names.to_numpy(),
-            "service_type": types.to_numpy(),
-            "source_type": source_types.to_numpy(),
-            "address": rows["address"].to_numpy(),
-            "source": f"hsds:{package.name}",
-            "located": pd.notna(geometry),
-        })
         keep = ~unnamed.to_numpy()
-        frame, geometry = frame.loc[keep], geometry[keep]
         report.flag("not located: the location has no coordinates (kept, not on maps)",
-                    int((~frame["located"] & rows["location_id"].notna()[keep]).sum()))
-        report.rows_kept = len(frame)
-        context.report_progress(1.0, f"{len(frame)} services")
-        return conform(gpd.GeoDataFrame(frame, geometry=geometry, crs=METRIC_CRS), SERVICES)
+                    int((pd.isna(geometry) & rows["location_id"].notna().to_numpy())[keep].sum()))
+        return services_layer({"service_id": service_id, "name": names, "service_type": types,
+                               "source_type": source_types, "address": rows["address"],
+                               "source": f"hsds:{package.name}"},
+                              geometry, report, context, keep)
 
     @staticmethod
     def _service_locations(package: Path, tables: dict[str, pd.DataFrame],

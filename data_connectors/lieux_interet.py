@@ -22,10 +22,15 @@ import pandas as pd
 import pyogrio
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
-from data_connectors.service_inventory import join_parts, points_from_lonlat, service_types
+from data_connectors.service_inventory import (
+    join_parts,
+    points_from_lonlat,
+    service_types,
+    services_layer,
+)
 from data_connectors.text_files import decimal_numbers
 from portrait.crs import METRIC_CRS
-from portrait.layers import SERVICES, conform
+from portrait.layers import SERVICES
 from portrait.services import fold
 
 SUFFIXES = (".geojson", ".json")
@@ -123,21 +128,12 @@ class LieuxInteretReader:
                              text("postal_code"))
         geometry = self._points(places, fields)
         ids = text("id").fillna(pd.Series((places.index + 1).astype(str), index=places.index))
-        frame = pd.DataFrame({
-            "service_id": ids.to_numpy(),
-            "name": names.to_numpy(),
-            "service_type": types.to_numpy(),
-            "source_type": source_types.to_numpy(),
-            "address": address.to_numpy(),
-            "source": f"lieux-interet:{path.name}",
-            "located": pd.notna(geometry),
-        }).loc[keep]
-        geometry = geometry[keep]
         report.flag("not located: no usable coordinates (kept, not on maps)",
-                    int((~frame["located"]).sum()))
-        report.rows_kept = len(frame)
-        context.report_progress(1.0, f"{len(frame)} services")
-        return conform(gpd.GeoDataFrame(frame, geometry=geometry, crs=METRIC_CRS), SERVICES)
+                    int(pd.isna(geometry[keep]).sum()))
+        return services_layer({"service_id": ids, "name": names, "service_type": types,
+                               "source_type": source_types, "address": address,
+                               "source": f"lieux-interet:{path.name}"},
+                              geometry, report, context, keep)
 
     @staticmethod
     def _points(places: gpd.GeoDataFrame, fields: dict[str, str]) -> np.ndarray:

@@ -23,7 +23,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -36,9 +35,10 @@ from data_connectors.service_inventory import (
     outside_extent,
     points_from_lonlat,
     service_types,
+    services_layer,
 )
 from portrait.crs import MAP_CRS, METRIC_CRS
-from portrait.layers import SERVICES, conform
+from portrait.layers import SERVICES
 
 LINE_SUFFIXES = (".jsonl", ".ndjson")
 GEOJSON_SUFFIXES = (".geojson", ".json")
@@ -144,21 +144,12 @@ class OsmAmenityReader:
         number = join_parts(tag("addr:unit"), tag("addr:housenumber"), sep="-")
         address = join_parts(join_parts(number, tag("addr:street"), sep=" "),
                              tag("addr:city"), tag("addr:postcode"))
-        frame = pd.DataFrame({
-            "service_id": table["osm_id"].astype("string").to_numpy(),
-            "name": names.to_numpy(),
-            "service_type": types.to_numpy(),
-            "source_type": source_types.to_numpy(),
-            "address": address.to_numpy(),
-            "source": f"osm:{path.name}",
-            "located": pd.notna(geometry),
-        }).loc[keep]
-        geometry = geometry[keep]
         report.flag("not located: no usable coordinates (kept, not on maps)",
-                    int((~frame["located"]).sum()))
-        report.rows_kept = len(frame)
-        context.report_progress(1.0, f"{len(frame)} services")
-        return conform(gpd.GeoDataFrame(frame, geometry=geometry, crs=METRIC_CRS), SERVICES)
+                    int(pd.isna(geometry[keep]).sum()))
+        return services_layer({"service_id": table["osm_id"].astype("string"), "name": names,
+                               "service_type": types, "source_type": source_types,
+                               "address": address, "source": f"osm:{path.name}"},
+                              geometry, report, context, keep)
 
 
 def _lines(path: Path, report: ImportReport) -> list[tuple[str, float, float, dict]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -112,18 +113,10 @@ class ServiceInventoryReader:
         address = join_parts(*(table[columns[f]] if f in columns else None
                                for f in ("address", "city", "postal_code")))
         geometry = self._points(table, columns, report)
-        frame = pd.DataFrame({
-            "service_id": (table.index + 2).astype(str),
-            "name": names.to_numpy(),
-            "service_type": types.to_numpy(),
-            "source_type": source_types.to_numpy(),
-            "address": address.to_numpy(),
-            "source": f"inventory:{path.name}",
-            "located": pd.notna(geometry),
-        })
-        report.rows_kept = len(frame)
-        context.report_progress(1.0, f"{len(frame)} services")
-        return conform(gpd.GeoDataFrame(frame, geometry=geometry, crs=METRIC_CRS), SERVICES)
+        return services_layer({"service_id": (table.index + 2).astype(str), "name": names,
+                               "service_type": types, "source_type": source_types,
+                               "address": address, "source": f"inventory:{path.name}"},
+                              geometry, report, context)
 
     @staticmethod
     def _points(table: pd.DataFrame, columns: dict[str, str], report: ImportReport) -> np.ndarray:
@@ -135,6 +128,21 @@ class ServiceInventoryReader:
         report.flag("not located: no usable coordinates (kept, not on maps)",
                     int(pd.isna(geometry).sum()))
         return geometry
+
+
+def services_layer(columns: dict[str, Any], geometry: np.ndarray, report: ImportReport,
+                   context: ReadContext, keep: np.ndarray | None = None) -> gpd.GeoDataFrame:
+    """The services layer from what a reader found (``service_id``, ``name``,
+    ``service_type``, ``source_type``, ``address`` as columns, ``source`` as one text), rows
+    in ``keep`` only: every services reader ends here, so the layer is written alike."""
+    frame = pd.DataFrame({name: value.to_numpy() if isinstance(value, pd.Series | pd.Index)
+                          else value for name, value in columns.items()})
+    frame["located"] = pd.notna(geometry)
+    if keep is not None:
+        frame, geometry = frame.loc[keep], geometry[keep]
+    report.rows_kept = len(frame)
+    context.report_progress(1.0, f"{len(frame)} services")
+    return conform(gpd.GeoDataFrame(frame, geometry=geometry, crs=METRIC_CRS), SERVICES)
 
 
 def service_types(candidates: list[pd.Series], mapping: dict[str, str]

@@ -36,7 +36,13 @@ import pyarrow.csv as pacsv
 from data_connectors.area_names import fold
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
 from data_connectors.statcan_characteristics import BY_ID, mapped_ids
-from data_connectors.text_files import closest_column, detect_encoding, mean_line_bytes, sniff
+from data_connectors.text_files import (
+    closest_column,
+    csv_header,
+    detect_encoding,
+    mean_line_bytes,
+    sniff,
+)
 from portrait.layers import CENSUS_VALUES, conform
 
 #: Logical column -> its names in the English and French files (accents folded, upper case).
@@ -107,13 +113,8 @@ class StatCanProfileReader:
     priority = 60
 
     def can_read(self, path: Path) -> bool:
-        if path.suffix.lower() != ".csv":
-            return False
-        try:
-            header = sniff(path).header
-        except ReaderError:
-            return False
-        return not _missing_columns(header)
+        header = csv_header(path)
+        return header is not None and not _missing_columns(header)
 
     def read(self, path: Path, context: ReadContext) -> ImportResult:
         report = ImportReport(self.id, str(path), CENSUS_VALUES.name)

@@ -65,6 +65,17 @@ def detect_encoding(sample: bytes) -> str:
     return "utf-8"
 
 
+def csv_header(path: Path) -> tuple[str, ...] | None:
+    """The header of a ``.csv`` file; None when the file is not one or cannot be read, which
+    is all a reader's ``can_read`` needs to know."""
+    if path.suffix.lower() != ".csv":
+        return None
+    try:
+        return sniff(path).header
+    except ReaderError:
+        return None
+
+
 def header_has(path: Path, *columns: str) -> bool:
     """Whether a text file's header holds all ``columns`` (any case); False if unreadable."""
     try:

@@ -30,7 +30,7 @@ import pandas as pd
 
 from data_connectors.area_names import area_key, closest
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
-from data_connectors.text_files import sniff
+from data_connectors.text_files import csv_header, sniff
 from data_connectors.wide_profile_catalogues import (
     CITY_LEVEL,
     ProfileSource,
@@ -124,11 +124,8 @@ class WideProfileReader:
     priority = 55
 
     def can_read(self, path: Path) -> bool:
-        if path.suffix.lower() != ".csv":
-            return False
-        try:
-            header = sniff(path).header
-        except ReaderError:
+        header = csv_header(path)
+        if header is None:
             return False
         folded = {characteristic_key(h) for h in header}
         source = detect_source(header)
