@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import folium
 import geopandas as gpd
@@ -42,10 +41,9 @@ from exports.web_map import (
 )
 from portrait.categories import BY_ID, CATEGORIES, ISSUE_TAGS
 from portrait.portrait_model import IndicatorValue, Portrait, Section
+from portrait.records.problems import SARA_LABELS, ProblemCard
+from portrait.records.store import RecordStore
 from portrait.workspace import Workspace
-
-if TYPE_CHECKING:
-    from portrait.records.problems import ProblemCard
 
 log = logging.getLogger(__name__)
 
@@ -286,8 +284,6 @@ def _survey_layer(workspace: Workspace, station: shapely.Geometry,
 def _problems_layer(workspace: Workspace, station: shapely.Geometry,
                     options: MapOptions) -> _DrawnLayer | None:
     """The located problem cards in or near the station: points as dots, areas outlined."""
-    from portrait.records.problems import SARA_LABELS  # see _station_problems
-
     cards = _station_problems(workspace, station)
     if not cards:
         return None
@@ -312,12 +308,7 @@ def _problems_layer(workspace: Workspace, station: shapely.Geometry,
 
 def _station_problems(workspace: Workspace, station: shapely.Geometry) -> list[ProblemCard]:
     """The workspace's problem cards with a location in or near the station; unreadable
-    records are left to the records view, which reports them.
-
-    The records package (and SciPy behind it) is imported here, on the map's worker thread,
-    not when the window starts: it would add over a second to the start-up."""
-    from portrait.records.store import RecordStore
-
+    records are left to the records view, which reports them."""
     near = station.buffer(SERVICE_MARGIN_M)
     return [card for card in RecordStore.load(workspace).problems()
             if card.location is not None and card.location.geometry.intersects(near)]

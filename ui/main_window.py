@@ -298,6 +298,7 @@ class MainWindow(QMainWindow):
         self._show_vintages()
         self.review_panel.set_source(workspace, self.review_session)
         self.record_pages.set_workspace(workspace, read_only=in_review)
+        self._problems_drawn = self._problems_on_map()
         self._area_wanted = None
         if in_review:
             self.review_dock.setVisible(True)
@@ -727,10 +728,24 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _records_changed(self) -> None:
-        """The records are part of the workspace: redraw the problems layer of the map."""
+        """Redraw the map when what its problems layer shows has changed (not for an edit of
+        a partner or an action: a map costs half a second)."""
+        drawn = self._problems_on_map()
+        if drawn == self._problems_drawn:
+            return
+        self._problems_drawn = drawn
         options = self.map_options()
         if options is not None and self.current_portrait is not None:
             self.map_panel.show_station(self.workspace, options, self.current_portrait)
+
+    def _problems_on_map(self) -> tuple:
+        """What the map's problems layer draws of each card: title, stage and place."""
+        session = self.record_pages.session
+        if session is None:
+            return ()
+        return tuple((card.record_id, card.title, card.sara_stage,
+                      card.location.geometry.wkb if card.location else None)
+                     for card in session.store.problems())
 
     @Slot(object)
     def _map_failed(self, error: Exception) -> None:
