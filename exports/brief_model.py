@@ -195,15 +195,24 @@ def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
     from exports.brief_appendix import definitions, parameters
     from exports.brief_protection import Protection
     from exports.brief_records import records_section
-    from exports.brief_sections import SECTION_WRITERS, key_figures, station_area_km2
+    from exports.brief_sections import (
+        SECTION_WRITERS,
+        key_figures,
+        section_base,
+        station_area_km2,
+    )
 
     log = DisclosureLog()
     protection = Protection.build(portrait, options, log)
     sections = []
     for section in portrait.sections:
         writer = SECTION_WRITERS.get(section.id)
-        if writer is not None:
-            sections.append(writer(section, portrait, data, options, protection))
+        if writer is None:
+            continue
+        out = section_base(section, options.language)  # an empty section says why
+        if not section.is_empty:
+            writer(out, section, portrait, data, options, protection)
+        sections.append(out)
     if records:
         sections.append(records_section(records, options, log))
     return Brief(

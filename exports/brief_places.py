@@ -14,7 +14,7 @@ import shapely
 
 from exports.brief_cells import indicator_columns, indicator_row, interval_cell, masked
 from exports.brief_model import BriefSection, BriefTable, Column, Figure
-from exports.brief_sections import indicators_table, section_base
+from exports.brief_sections import indicators_table
 from exports.brief_text import format_level, format_number, text
 from exports.brief_text import label as label_of
 from exports.disclosure import (
@@ -42,11 +42,8 @@ def _base_map(data, station_id: str) -> dict:
 
 
 # --- census ----------------------------------------------------------------------------------
-def socio_economic(section, portrait, data, options, protection) -> BriefSection:
+def socio_economic(out: BriefSection, section, portrait, data, options, protection) -> None:
     language = options.language
-    out = section_base(section, language)
-    if section.is_empty:
-        return out
     out.tables.append(indicators_table(section, language))
     suppressed = next((t for t in section.tables if t.id == "suppressed_areas"), None)
     for row in suppressed.records if suppressed else []:
@@ -69,7 +66,6 @@ def socio_economic(section, portrait, data, options, protection) -> BriefSection
                     "Population in station", "number", 1)],
             [[r["area_id"], r["share_in_station"], r["population"], r["population_in_station"]]
              for r in areas.records], areas.note, in_pdf=False))
-    return out
 
 
 def _census_figure(layer, data, portrait, options, protection) -> Figure:
@@ -96,11 +92,8 @@ def _census_figure(layer, data, portrait, options, protection) -> Figure:
 
 
 # --- places -----------------------------------------------------------------------------------
-def crime_places(section, portrait, data, options, protection) -> BriefSection:
+def crime_places(out: BriefSection, section, portrait, data, options, protection) -> None:
     language = options.language
-    out = section_base(section, language)
-    if section.is_empty:
-        return out
     for indicator_id in ("share_without_location", "top_5pct_cells", "gini_cells",
                          "repeat_locations", "hot_spot_cells"):
         try:
@@ -138,7 +131,6 @@ def crime_places(section, portrait, data, options, protection) -> BriefSection:
                     "Share of incidents", "number", 3)],
             [[r["share_of_places"], r["share_of_incidents"]] for r in lorenz.records],
             lorenz.note, chart="line", chart_columns=[1], in_pdf=False))
-    return out
 
 
 def _station_points(portrait, data) -> tuple[np.ndarray, np.ndarray]:
@@ -183,11 +175,8 @@ def _hot_spot_figure(layer, portrait, data, language: str) -> Figure:
 
 
 # --- services ---------------------------------------------------------------------------------
-def services(section, portrait, data, options, protection) -> BriefSection:
+def services(out: BriefSection, section, portrait, data, options, protection) -> None:
     language = options.language
-    out = section_base(section, language)
-    if section.is_empty:
-        return out
     fr = language == "fr"
     located = data.services[data.services["located"]]
     polygon = data.polygon(portrait.station_id)
@@ -226,15 +215,11 @@ def services(section, portrait, data, options, protection) -> BriefSection:
              Column("missing", "Types hors d'atteinte" if fr else "Types out of reach")],
             [[r["area_id"], r["low_income_rate"], r["population_in_station"],
               r["missing_types"]] for r in gaps.records], gaps.note))
-    return out
 
 
 # --- survey -----------------------------------------------------------------------------------
-def surveys(section, portrait, data, options, protection) -> BriefSection:
+def surveys(out: BriefSection, section, portrait, data, options, protection) -> None:
     language = options.language
-    out = section_base(section, language)
-    if section.is_empty:
-        return out
     fr = language == "fr"
     min_n = int(portrait.parameters.get("options", {}).get("survey_min_n", 30))
     rows, bars = [], []
@@ -290,7 +275,6 @@ def surveys(section, portrait, data, options, protection) -> BriefSection:
                 row.append(r["n"])
         out.tables.append(BriefTable("answers", label_of(answers, language, "title"), columns,
                                      body, answers.note, in_pdf=False))
-    return out
 
 
 # --- comparison -------------------------------------------------------------------------------
@@ -298,11 +282,8 @@ PDF_COMPARISON = ("population", "incidents_rate", "low_income_rate", "change_12_
                   "services_per_1000")
 
 
-def station_comparison(section, portrait, data, options, protection) -> BriefSection:
+def station_comparison(out: BriefSection, section, portrait, data, options, protection) -> None:
     language = options.language
-    out = section_base(section, language)
-    if section.is_empty:
-        return out
     stations = section.tables[0]
     described = {c["id"]: c for c in section.tables[1].records}
     ids = [c for c in stations.columns if c not in ("station_id", "is_station")
@@ -338,7 +319,6 @@ def station_comparison(section, portrait, data, options, protection) -> BriefSec
                                  [Column("definition", text("definition", language))],
                                  [[label_of(c, language), c["definition"]]
                                   for c in section.tables[1].records], in_pdf=False))
-    return out
 
 
 __all__ = ["socio_economic", "crime_places", "services", "surveys", "station_comparison",

@@ -72,11 +72,8 @@ def section_base(section, language: str) -> BriefSection:
 
 
 # --- crime: categories ---------------------------------------------------------------------
-def crime(section, portrait, data, options, protection) -> BriefSection:
+def crime(out: BriefSection, section, portrait, data, options, protection) -> None:
     language = options.language
-    out = section_base(section, language)
-    if section.is_empty:
-        return out
     hidden = protection.categories
     for indicator_id in ("incidents_total", "incidents_rate"):
         out.key_figures.append(key_figure(section.indicator(indicator_id), language,
@@ -127,15 +124,11 @@ def crime(section, portrait, data, options, protection) -> BriefSection:
             [[label_of(r, language), r["year"], r["count"],
               text("yes" if r["partial_year"] else "no", language)] for r in by_year.records],
             by_year.note, in_pdf=False))
-    return out
 
 
 # --- change over time ------------------------------------------------------------------------
-def crime_trends(section, portrait, data, options, protection) -> BriefSection:
+def crime_trends(out: BriefSection, section, portrait, data, options, protection) -> None:
     language = options.language
-    out = section_base(section, language)
-    if section.is_empty:
-        return out
     fr = language == "fr"
     for window in ("last_12_months", "year_to_date"):
         try:
@@ -165,7 +158,6 @@ def crime_trends(section, portrait, data, options, protection) -> BriefSection:
              Column("p", "p", "p"), Column("p_adjusted", "p ajusté (BH)" if fr else
                                            "adjusted p (BH)", "p"),
              Column("method", "Méthode" if fr else "Method")], rows, table.note))
-    return out
 
 
 def _time_figures(section, out: BriefSection, language: str, protection) -> None:
@@ -217,11 +209,8 @@ def _time_figures(section, out: BriefSection, language: str, protection) -> None
 
 
 # --- issues -----------------------------------------------------------------------------------
-def issues(section, portrait, data, options, protection) -> BriefSection:
+def issues(out: BriefSection, section, portrait, data, options, protection) -> None:
     language = options.language
-    out = section_base(section, language)
-    if section.is_empty:
-        return out
     fr = language == "fr"
     table = section.tables[0]
     rows = []
@@ -240,7 +229,6 @@ def issues(section, portrait, data, options, protection) -> BriefSection:
          Column("change", "Écart 12 mois" if fr else "12-month change", "int"),
          Column("p_adjusted", "p ajusté (BH)" if fr else "adjusted p (BH)", "p")],
         rows, table.note))
-    return out
 
 
 def indicators_table(section, language: str, hidden: dict[str, str] | None = None,
