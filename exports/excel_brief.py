@@ -14,7 +14,6 @@ from __future__ import annotations
 import numbers
 import os
 import re
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from exports.atomic_file import write_atomically
 from exports.brief_cells import row_unit, unit_text
 from exports.brief_model import SUPPRESSED, Brief, BriefTable, Column
 from exports.brief_text import text
@@ -42,16 +42,7 @@ _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
 def write_excel_brief(brief: Brief, path: str | os.PathLike[str]) -> Path:
     """Write ``brief`` as an .xlsx workbook to ``path`` atomically."""
-    path = Path(path)
-    workbook = build_workbook(brief)
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        workbook.save(temp)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, build_workbook(brief).save)
 
 
 def build_workbook(brief: Brief) -> Workbook:

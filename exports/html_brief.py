@@ -10,11 +10,11 @@ piece of text in it is escaped.
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 from branca.element import Element
 
+from exports.atomic_file import write_atomically
 from exports.brief_model import Brief
 from exports.brief_text import text
 from exports.map_text import station_label
@@ -51,13 +51,5 @@ def html_brief(workspace, brief: Brief) -> str:
 
 def write_html_brief(workspace, brief: Brief, path: str | os.PathLike[str]) -> Path:
     """Write the brief's map page to ``path`` atomically."""
-    path = Path(path)
     page = html_brief(workspace, brief)
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        temp.write_text(page, encoding="utf-8")
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, lambda temp: temp.write_text(page, encoding="utf-8"))

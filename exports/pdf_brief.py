@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import os
-import uuid
 from pathlib import Path
 
 from reportlab import rl_config
@@ -26,6 +25,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from exports.atomic_file import write_atomically
 from exports.brief_cells import cell_text, row_unit
 from exports.brief_model import Brief, BriefSection, BriefTable, Figure
 from exports.brief_text import format_level, format_number, text
@@ -54,15 +54,8 @@ _WEIGHTS = {"text": 2.3, "measure": 1.2, "int": 1.15, "number": 1.0, "percent": 
 
 def write_pdf_brief(brief: Brief, path: str | os.PathLike[str]) -> Path:
     """Write ``brief`` as a PDF to ``path`` atomically (no half-written file is left)."""
-    path = Path(path)
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        temp.write_bytes(pdf_bytes(brief))
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return path
+    content = pdf_bytes(brief)
+    return write_atomically(path, lambda temp: temp.write_bytes(content))
 
 
 def pdf_bytes(brief: Brief) -> bytes:

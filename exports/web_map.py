@@ -29,7 +29,6 @@ import dataclasses
 import html
 import logging
 import os
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
+from exports.atomic_file import write_atomically
 from exports.leaflet_assets import AssetMode, leaflet_head_html
 from exports.map_classes import (
     NO_DATA_COLOUR,
@@ -193,15 +193,8 @@ def station_map_html(workspace: Workspace, options: MapOptions,
 def write_station_map(workspace: Workspace, options: MapOptions, path: str | os.PathLike[str],
                       portrait: Portrait | None = None) -> Path:
     """Write the station map page to ``path`` atomically (a reader never sees half a page)."""
-    path = Path(path)
     page = station_map_html(workspace, options, portrait)
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")  # umask permissions
-    try:
-        temp.write_text(page, encoding="utf-8")
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    path = write_atomically(path, lambda temp: temp.write_text(page, encoding="utf-8"))
     log.info("Wrote station map %s (%d kB)", path, len(page.encode("utf-8")) // 1024)
     return path
 
