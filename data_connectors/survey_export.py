@@ -25,10 +25,9 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-from pyproj import Transformer
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.service_inventory import points_from_lonlat
 from data_connectors.survey_formats import (
     ROLE_ALIASES,
     TABLE_SUFFIXES,
@@ -41,7 +40,7 @@ from data_connectors.survey_formats import (
     read_cells,
 )
 from data_connectors.text_files import decimal_numbers
-from portrait.crs import MAP_CRS, METRIC_CRS
+from portrait.crs import METRIC_CRS
 from portrait.layers import SURVEY_ANSWERS, SURVEY_QUESTIONS, SURVEY_RESPONDENTS, conform
 from portrait.services import fold
 from portrait.stations import normalise_station_id
@@ -228,19 +227,13 @@ def _weights(raw: pd.Series, survey: SurveyTable, path: Path, context: ReadConte
 
 
 def _points(table: pd.DataFrame, roles: dict[str, str], report: ImportReport) -> np.ndarray:
-    geometry = np.full(len(table), None, dtype=object)
     if "lat" not in roles or "lon" not in roles:
-        return geometry
-    lat = decimal_numbers(table[roles["lat"]])
-    lon = decimal_numbers(table[roles["lon"]])
-    with np.errstate(invalid="ignore"):
-        ok = (np.abs(lat) <= 90) & (np.abs(lon) <= 180) & ~((lat == 0) & (lon == 0))
-    if ok.any():
-        transformer = Transformer.from_crs(MAP_CRS, METRIC_CRS, always_xy=True)
-        x, y = transformer.transform(lon[ok], lat[ok])
-        geometry[ok] = shapely.points(x, y)
+        return np.full(len(table), None, dtype=object)
+    geometry = points_from_lonlat(decimal_numbers(table[roles["lon"]]),
+                                  decimal_numbers(table[roles["lat"]]))
     given = table[roles["lat"]].notna().to_numpy()
-    report.flag("coordinates not usable (kept, no point)", int((given & ~ok).sum()))
+    report.flag("coordinates not usable (kept, no point)",
+                int((given & pd.isna(geometry)).sum()))
     return geometry
 
 
