@@ -61,7 +61,7 @@ def run(default_workspace: Path, large_workspace: Path, runs: int) -> None:
             build_demo(path.parent, size=size)
     results: dict = {"default_workspace": str(default_workspace),
                      "large_workspace": str(large_workspace)}
-    results["cold_start"] = _cold_start(default_workspace, runs)
+    results["cold_start"] = cold_start(default_workspace, runs)
 
     from ui.qt_environment import prepare_qt_environment
 
@@ -79,7 +79,7 @@ def run(default_workspace: Path, large_workspace: Path, runs: int) -> None:
 
 
 # --- measures ---------------------------------------------------------------------------------
-def _cold_start(workspace: Path, runs: int) -> dict:
+def cold_start(workspace: Path, runs: int) -> dict:
     """A fresh process each run: imports, Qt and Chromium start-up all count."""
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     shown, loaded = [], []
