@@ -9,6 +9,7 @@ CRS, seed and library versions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from importlib import metadata
 
@@ -157,7 +158,10 @@ def _parameters(data: PortraitData, context: StationContext, options: PortraitOp
     }
 
 
+@functools.cache
 def _versions() -> dict[str, str]:
+    """Read once per process: the installed libraries do not change under it, and reading
+    package metadata costs ~25 ms a portrait."""
     found = {}
     for name in LIBRARIES:
         try:

@@ -65,6 +65,19 @@ def _sums(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return parts.groupby(keys).sum()
 
 
+def _question_sums(rows: pd.DataFrame, weight: np.ndarray | None = None) -> pd.Series | None:
+    """The sums of ``_sums`` for the answers of one question, in numpy: a pandas group-by
+    per question was most of a station's survey section. None without a substantive answer."""
+    code = rows["code"].to_numpy(dtype=float)
+    ok = ~np.isnan(code)
+    if not ok.any():
+        return None
+    w = (rows["weight"].to_numpy(dtype=float) if weight is None else weight)[ok]
+    favourable = code[ok] >= FAVOURABLE_FROM
+    return pd.Series({"n": float(ok.sum()), "sw": np.nansum(w), "sw2": np.nansum(w * w),
+                      "swy": np.nansum(w[favourable])})
+
+
 def _proportion_from_sums(sums: pd.Series | None, level: float) -> Proportion:
     if sums is None or sums["n"] <= 0 or sums["sw"] <= 0:
         return Proportion(None, None, None, 0, 0.0, level, reason="no answers")
@@ -118,7 +131,7 @@ def build(context: StationContext) -> Section:
     before = mine[mine["wave"] == previous_wave] if previous_wave else mine.iloc[:0]
     weights = _station_weights(context, station)
     totals = _totals(context)
-    questions = context.data.questions
+    questions = _question_table(context)
     indicators, distribution = [], []
     for question_id, rows in station.groupby("question_id"):
         text, theme, scale = _question(questions, question_id, rows["answer"])
@@ -144,12 +157,26 @@ def build(context: StationContext) -> Section:
         f"{dates.max().date() if dates.notna().any() else '?'})."])
 
 
-def _question(questions: pd.DataFrame, question_id: str, answers: pd.Series):
-    row = questions[questions["question_id"].astype(str) == question_id]
-    text = str(row["text"].iloc[0]) if len(row) and pd.notna(row["text"].iloc[0]) \
-        else question_id
-    theme = str(row["theme"].iloc[0]) if len(row) and pd.notna(row["theme"].iloc[0]) else ""
-    scale = row["scale"].iloc[0] if len(row) and pd.notna(row["scale"].iloc[0]) else None
+def _question_table(context: StationContext) -> dict[str, tuple]:
+    """(text, theme, scale) of each question by id, read once for every station."""
+    cache = context.data.cache
+    if "survey_questions" not in cache:
+        questions = context.data.questions
+        columns = [questions[c].astype(object).where(questions[c].notna(), None).tolist()
+                   for c in ("text", "theme", "scale")]
+        table: dict[str, tuple] = {}
+        for question_id, *row in zip(questions["question_id"].astype(str), *columns, strict=True):
+            table.setdefault(question_id, tuple(row))  # a repeated id keeps its first row
+        cache["survey_questions"] = table
+    return cache["survey_questions"]
+
+
+def _question(questions: dict[str, tuple], question_id: str, answers: pd.Series):
+    """The question's text, theme and answer scale (guessed from the answers when the
+    questionnaire gives none it knows)."""
+    text, theme, scale = questions.get(question_id, (None, None, None))
+    text = str(text) if text is not None else question_id
+    theme = str(theme) if theme is not None else ""
     if scale not in SCALES:
         scale = scale_of(answers.dropna().tolist())
     return text, theme, scale
@@ -161,19 +188,11 @@ def _question_results(context, question_id, text, theme, scale, rows, weights, t
     n = int(len(rows))
     w = weights.reindex(rows["respondent_id"]).to_numpy()
     free_text = scale is None and rows["answer"].nunique() > FREE_TEXT_DISTINCT
-    distribution = []
-    if n >= min_n and not free_text:
-        labels = rows["answer"].astype(str).to_numpy()
-        shares = pd.Series(w, index=labels).groupby(level=0).sum()
-        counts = pd.Series(labels).value_counts()
-        for answer in counts.index:
-            distribution.append({"question_id": question_id, "answer": answer,
-                                 "n": int(counts[answer]),
-                                 "weighted_share": round(100 * shares[answer] / w.sum(), 2)})
+    distribution = _distribution(question_id, rows["answer"], w) \
+        if n >= min_n and not free_text else []
     if scale is None:
         return [], distribution
-    mine = _sums(rows.assign(weight=w), ["question_id"]).iloc[0] \
-        if rows["code"].notna().any() else None
+    mine = _question_sums(rows, w)
     level = context.options.confidence_level
     proportion = _proportion_from_sums(mine, level)
     reason = f"fewer than {min_n} substantive answers: suppressed" \
@@ -198,13 +217,13 @@ def _question_results(context, question_id, text, theme, scale, rows, weights, t
     everyone = totals.loc[(wave, question_id)] if (wave, question_id) in totals.index else None
     rest = None
     if everyone is not None:
-        own = _sums(rows, ["question_id"]).iloc[0]  # survey weights, as in the totals
+        own = _question_sums(rows)  # survey weights, as in the totals
         rest = everyone - own
     out = [replace(result, test=_against(proportion, rest, "rest of the city, same wave",
                                           context))]
     earlier = before[before["question_id"] == question_id]
     if previous_wave is not None and earlier["code"].notna().any():
-        test = _against(proportion, _sums(earlier, ["question_id"]).iloc[0],
+        test = _against(proportion, _question_sums(earlier),
                         f"the station in wave {previous_wave}", context)
         if test is not None:
             out.append(replace(result, id=f"survey_{question_id}_change",
@@ -213,6 +232,19 @@ def _question_results(context, question_id, text, theme, scale, rows, weights, t
                                value=test.details["difference"], unit="percentage points",
                                interval=None, test=test))
     return out, distribution
+
+
+def _distribution(question_id: str, answers: pd.Series, weight: np.ndarray) -> list[dict]:
+    """Each answer given, most frequent first (ties in order of first appearance), with its
+    count and its share of the question's weight."""
+    labels = answers.astype(str).to_numpy()
+    found, first, position, counts = np.unique(labels, return_index=True, return_inverse=True,
+                                               return_counts=True)
+    weighted = np.bincount(position, weights=np.nan_to_num(weight), minlength=len(found))
+    total = weight.sum()
+    order = np.lexsort((first, -counts))
+    return [{"question_id": question_id, "answer": str(found[i]), "n": int(counts[i]),
+             "weighted_share": round(100 * float(weighted[i]) / total, 2)} for i in order]
 
 
 def _against(proportion: Proportion, other_sums, what: str, context) -> TestResult | None:

@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from portrait.statistics.proportions import critical_z
 
 METHOD = "log-normal interval, Var(ln LQ) = 1/c_s - 1/t_s + 1/c_c - 1/t_c (Moineddin 2003)"
 
@@ -58,7 +59,7 @@ def location_quotients(station_counts, station_totals, city_counts, city_totals,
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(defined, (c_s / t_s) / (c_c / t_c), np.nan)
         variance = 1 / c_s - 1 / t_s + 1 / c_c - 1 / t_c
-        z = stats.norm.ppf(0.5 + level / 2)
+        z = critical_z(level)
         has_interval = defined & (c_s > 0)
         spread = z * np.sqrt(np.maximum(variance, 0.0))
         low = np.where(has_interval, value * np.exp(-spread), np.nan)
