@@ -38,7 +38,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
@@ -549,6 +549,27 @@ class _RawHtml(Element):
 
     def render(self, **kwargs: object) -> str:
         return self._markup
+
+
+def _render_macros_as_markup(self: MacroElement, **kwargs: object) -> None:
+    """branca's ``MacroElement.render``, except that what the macros write goes into the page
+    as markup. branca wraps it in an ``Element``, which compiles it as a Jinja template: text
+    from an imported file ("{{ 7*7 }}" in a service's name) was run as template code, and
+    compiling every layer's GeoJSON took a fifth of a map's building time."""
+    figure = self.get_root()
+    if not isinstance(figure, Figure):
+        raise TypeError("A map element can only be rendered inside a Figure.")
+    macros = self._template.module.__dict__
+    for part in ("header", "html", "script"):
+        macro = macros.get(part)
+        if macro is not None:
+            getattr(figure, part).add_child(_RawHtml(macro(self, kwargs)), name=self.get_name())
+    for element in self._children.values():
+        element.render(**kwargs)
+
+
+#: Every folium element renders through it (folium's own call ``super().render()``).
+MacroElement.render = _render_macros_as_markup
 
 
 class _MetricScale(MacroElement):

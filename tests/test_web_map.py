@@ -169,6 +169,17 @@ def test_user_text_is_escaped(small_workspace: Workspace) -> None:
     assert all("<script" not in popup and "<img" not in popup for popup in popups)
 
 
+def test_user_text_is_never_run_as_a_template(small_workspace: Workspace) -> None:
+    """folium's elements compile what they write as Jinja templates: text in an imported file
+    must come out as written, never evaluated."""
+    services = small_workspace.layer("services").copy()
+    services.loc[0, "name"] = "Chez {{ 7*7 }} {% if true %}oui{% endif %}"
+    small_workspace.set_layer("services", services)
+    page = station_map_html(small_workspace, MapOptions("38"))
+    assert "Chez {{ 7*7 }} {% if true %}oui{% endif %}" in page
+    assert "Chez 49" not in page
+
+
 def test_no_tiles_unless_online(small_workspace: Workspace) -> None:
     offline = station_map_html(small_workspace, MapOptions("38"))
     online = station_map_html(small_workspace, MapOptions("38", online_tiles=True))
