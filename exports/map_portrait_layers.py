@@ -14,6 +14,7 @@ helpers for GeoJSON and legends are shared from it.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ from exports.web_map import (
     _DrawnLayer,
     _escape,
     _feature_collection,
+    _keyed_legend,
     _legend_row,
     _legend_section,
     _simplified,
@@ -222,6 +224,32 @@ def hot_spot_cells(portrait: Portrait) -> tuple[gpd.GeoDataFrame, float] | None:
 
 
 def _hot_spot_layer(portrait: Portrait, options: MapOptions) -> _DrawnLayer | None:
+    parts = _hot_spot_parts(portrait, options)
+    if parts is None:
+        return None
+    name, collection, legend = parts
+    return _DrawnLayer(folium.GeoJson(collection, name=name, on_each_feature=_BIND_TEXT),
+                       legend)
+
+
+def hot_spot_script(portrait: Portrait, options: MapOptions) -> str | None:
+    """JavaScript adding the portrait's hot-spot cells to a station map page already open
+    (built without the portrait), in the place and style they would have had in it: the
+    window draws the map while the portrait is still being built. None without cells."""
+    if portrait.station_id != options.station_id:
+        return None
+    parts = _hot_spot_parts(portrait, options)
+    if parts is None:
+        return None
+    name, collection, legend = parts
+    arguments = ", ".join(json.dumps(value) for value in (
+        "hot_spots", name, collection, _keyed_legend("hot_spots", legend),
+        "hot_spots" not in options.hidden_layers))
+    return f"window.portraitAddLayer({arguments});"
+
+
+def _hot_spot_parts(portrait: Portrait, options: MapOptions) -> tuple[str, dict, str] | None:
+    """The layer's name, its cells as GeoJSON and its legend section."""
     found = hot_spot_cells(portrait)
     if found is None:
         return None
@@ -238,13 +266,12 @@ def _hot_spot_layer(portrait: Portrait, options: MapOptions) -> _DrawnLayer | No
                       "fillOpacity": HOT_SPOT_OPACITY, "color": "#7f0000" if spot > 0
                       else "#08306b", "weight": 0.8},
         })
-    layer = folium.GeoJson(_feature_collection(cells.geometry, properties),
-                           name=words("hot_spots_layer", language), on_each_feature=_BIND_TEXT)
     present = sorted({int(b) for b in cells["bin"]}, reverse=True)
     rows = [_legend_row(_swatch(HOT_SPOT_COLOURS[b], HOT_SPOT_OPACITY),
                         words(f"bin_{b}", language)) for b in present]
     title = words("hot_spots_legend", language, size=_count(size, language))
-    return _DrawnLayer(layer, _legend_section(title, rows))
+    return (words("hot_spots_layer", language), _feature_collection(cells.geometry, properties),
+            _legend_section(title, rows))
 
 
 def _survey_layer(workspace: Workspace, station: shapely.Geometry,

@@ -20,7 +20,10 @@ from JavaScript. A click on a feature with a ``kind`` and an ``id`` calls
 does, through its web channel); a click on the bare map calls it with the kind ``point``. A
 page opened in a browser has no such function and ignores clicks. ``window.portraitState()``
 gives the view (centre, zoom) and the keys of the unticked layers as JSON, so a map redrawn
-for a filter opens where the officer left it.
+for a filter opens where the officer left it. ``window.portraitAddLayer(key, name, geojson,
+legend, show)`` adds a layer to the open page, with its entry in the layer control and its
+legend section after the census one: the desktop view draws the map before the portrait and
+adds the portrait's hot spots this way when they come.
 """
 
 from __future__ import annotations
@@ -174,11 +177,12 @@ def build_station_map(workspace: Workspace, options: MapOptions,
     for key, item in drawn.items():
         item.layer.show = key not in options.hidden_layers
         item.layer.add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    _LegendControl("".join(item.legend for item in drawn.values())).add_to(fmap)
-    _PortraitHooks({key: item.layer for key, item in drawn.items()}, options.station_id,
-                   {key: item.count for key, item in drawn.items() if item.count is not None}
+    control = folium.LayerControl(collapsed=False).add_to(fmap)
+    _LegendControl("".join(_keyed_legend(key, item.legend) for key, item in drawn.items())
                    ).add_to(fmap)
+    _PortraitHooks({key: item.layer for key, item in drawn.items()}, options.station_id,
+                   {key: item.count for key, item in drawn.items() if item.count is not None},
+                   control).add_to(fmap)
     if options.view is None:
         fmap.fit_bounds(bounds)
     return fmap
@@ -515,6 +519,12 @@ def _legend_section(title: str | None, rows: list[str], note: str | None = None)
     return f"<section>{heading}{''.join(rows)}{footer}</section>"
 
 
+def _keyed_legend(key: str, legend: str) -> str:
+    """The layer's legend section marked with its key, so a layer added later to the page
+    (``window.portraitAddLayer``) can take its place among them."""
+    return legend.replace("<section>", f'<section data-layer="{_escape(key)}">', 1)
+
+
 def _legend_row(symbol: str, text: str) -> str:
     return f'<div class="pq-legend-row">{symbol}<span>{_escape(text)}</span></div>'
 
@@ -591,6 +601,7 @@ class _LegendControl(MacroElement):
             {{ this.get_name() }}.onAdd = function () {
                 var div = L.DomUtil.create("div", "pq-legend");
                 div.innerHTML = {{ this.markup|tojson }};
+                window.portraitLegend = div;
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -631,13 +642,46 @@ class _PortraitHooks(MacroElement):
                     window.portraitOnFeature("point", "", e.latlng.lat, e.latlng.lng);
                 }
             });
+            window.portraitAddLayer = function (key, name, data, legend, show) {
+                var map = window.portraitMap, layers = window.portraitLayers,
+                    control = {{ this.control.get_name() }}, box = window.portraitLegend;
+                if (layers[key]) {
+                    map.removeLayer(layers[key]);
+                    control.removeLayer(layers[key]);
+                }
+                var layer = L.geoJson(data, {
+                    onEachFeature: {{ this.bind_text }},
+                    style: function (feature) { return feature.properties.style; }
+                });
+                layers[key] = layer;
+                control.addOverlay(layer, name);
+                if (show) {
+                    layer.addTo(map);
+                    layer.bringToBack();  // under incidents and boundaries...
+                    if (layers.census && map.hasLayer(layers.census)) {
+                        layers.census.bringToBack();  // ...over the census shading
+                    }
+                }
+                if (box && legend) {
+                    var old = box.querySelector('section[data-layer="' + key + '"]');
+                    if (old) { old.remove(); }
+                    var census = box.querySelector('section[data-layer="census"]');
+                    var holder = document.createElement("div");
+                    holder.innerHTML = legend;
+                    box.insertBefore(holder.firstChild,
+                                     census ? census.nextSibling : box.firstChild);
+                }
+                return key;
+            };
         {% endmacro %}
     """)
 
     def __init__(self, layers: dict[str, folium.GeoJson], station_id: str,
-                 counts: dict[str, int] | None = None):
+                 counts: dict[str, int] | None, control: folium.LayerControl):
         super().__init__()
         self._name = "PortraitHooks"
         self.layers = layers
         self.station_id = station_id
         self.counts = counts or {}
+        self.control = control
+        self.bind_text = _BIND_TEXT.js_code

@@ -333,3 +333,46 @@ def test_review_mode_starts_no_card_from_the_map(qtbot, window, workspace: Works
     dock.problem_button.click()
     assert window.record_pages.problems.dialog is None
     assert window.statusBar().currentMessage() == window.text("review_read_only")
+
+
+def test_the_map_is_drawn_before_the_portrait_and_gets_its_hot_spots_after(
+        qtbot, hot_spot_workspace: Workspace) -> None:
+    """A station switch asks for the map at once (its period known from the data); the
+    portrait's hot-spot cells are added to that page when the portrait comes, with their
+    entry in the layer control and their legend."""
+    main_window = MainWindow(hot_spot_workspace, language="fr")
+    main_window.resize(1300, 800)
+    panel = main_window.map_panel
+    combo = main_window.station_combo
+    try:
+        main_window.show()
+        qtbot.waitUntil(lambda: main_window.current_portrait is not None
+                        and not panel.is_building(), timeout=LOAD_TIMEOUT_MS)
+        if combo.currentData() == "4":
+            combo.setCurrentIndex(combo.findData("38"))
+            qtbot.waitUntil(lambda: main_window.current_portrait.station_id == "38"
+                            and not panel.is_building(), timeout=LOAD_TIMEOUT_MS)
+        with qtbot.waitSignal(panel.layersAdded, timeout=LOAD_TIMEOUT_MS):
+            combo.setCurrentIndex(combo.findData("4"))
+            assert panel.options.station_id == "4"  # asked for before the portrait
+            assert main_window.current_portrait.station_id != "4"
+        portrait = main_window.current_portrait
+        assert portrait.station_id == "4" and not panel.is_building()
+        assert panel.options.period == tuple(portrait.period)
+        cells, _size = hot_spot_cells(portrait)
+        state = page_state(qtbot, main_window)
+        assert "hot_spots" in state["on"]
+        assert run_js(qtbot, main_window,
+                      "window.portraitLayers.hot_spots.getLayers().length") == len(cells)
+        overlays = json.loads(run_js(qtbot, main_window, """JSON.stringify(
+            Array.prototype.map.call(
+                document.querySelectorAll('.leaflet-control-layers-overlays label'),
+                function (label) { return label.textContent.trim(); }))"""))
+        assert overlays.count("Points chauds (Gi*)") == 1
+        legend = run_js(qtbot, main_window, "window.portraitLegend.textContent")
+        assert "Points chauds et froids (Gi*" in legend
+        main_window.grab().save(str(ARTIFACTS / "map_hot_spots_added.png"))
+    finally:
+        main_window.close()
+        main_window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -50,7 +50,13 @@ from ui.error_dialog import ErrorDialog, show_error
 from ui.import_wizard import ImportWizard
 from ui.map_side_panel import MapSideDock
 from ui.map_view import MapPanel
-from ui.period import CUSTOM, InvertedPeriodError, PeriodChoice, PeriodSelectorWidget
+from ui.period import (
+    CUSTOM,
+    InvertedPeriodError,
+    PeriodChoice,
+    PeriodSelectorWidget,
+    resolve_period,
+)
 from ui.portrait_runner import PortraitRunner
 from ui.preferences import Preferences, PreferencesDialog, PreferencesStore, user_settings
 from ui.recent_files import RecentFiles
@@ -578,7 +584,7 @@ class MainWindow(QMainWindow):
         return self.map_panel.with_view_and_filters(
             MapOptions(station_id=station_id, indicator_id=self.indicator_combo.currentData(),
                        language=self.text.language, online_tiles=self.map_panel.online,
-                       period=self._portrait_period()))
+                       period=self._map_period()))
 
     @Slot()
     def _choice_changed(self) -> None:
@@ -601,6 +607,8 @@ class MainWindow(QMainWindow):
         self.portrait_progress.setVisible(True)
         self.cancel_portrait_button.setVisible(True)
         self.portrait_runner.request(self.workspace, *key)
+        if self._chosen_period() is not None:  # known without the portrait: draw the map now
+            self.map_panel.show_station(self.workspace, options)
 
     # --- portrait ---------------------------------------------------------------------------
     def _show_map(self) -> None:
@@ -609,12 +617,35 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(
             self.text("map_preparing", station=self.station_combo.currentText()))
-        self.map_panel.show_station(self.workspace, options, self.current_portrait)
-
-    def _portrait_period(self) -> tuple[str, str] | None:
-        """The period of the portrait shown, for the map's incidents (None: all of them)."""
         portrait = self.current_portrait
-        return tuple(portrait.period) if portrait is not None and portrait.period else None
+        if portrait is not None and options.period != _period_of(portrait):
+            portrait = None  # another period's hot spots would not match the incidents
+        self.map_panel.show_station(self.workspace, options, portrait)
+
+    def _map_is_current(self) -> bool:
+        """The map asked for last already shows the current choices."""
+        wanted, asked = self.map_options(), self.map_panel.options
+        return (wanted is not None and asked is not None
+                and (asked.station_id, asked.indicator_id, asked.language, asked.period)
+                == (wanted.station_id, wanted.indicator_id, wanted.language, wanted.period))
+
+    def _map_period(self) -> tuple[str, str] | None:
+        """The period of the map's incidents: the one chosen, as the portrait will resolve
+        it, or else the portrait's (None: all of them)."""
+        chosen = self._chosen_period()
+        return chosen if chosen is not None else _period_of(self.current_portrait)
+
+    def _chosen_period(self) -> tuple[str, str] | None:
+        """The period chosen, in dates, when the workspace's span is known (after its first
+        portrait); None otherwise or for a custom period that ends before it starts."""
+        span = self.portrait_runner.known_span(self.workspace) if self.workspace else None
+        if span is None or span[1] is None:
+            return None
+        try:
+            period = resolve_period(self.period_selector.choice(), *span)
+        except InvertedPeriodError:
+            return None
+        return None if period is None else (period[0].isoformat(), period[1].isoformat())
 
     @Slot(float, str)
     def _portrait_progressed(self, fraction: float, message: str) -> None:
@@ -624,7 +655,10 @@ class MainWindow(QMainWindow):
     def _portrait_ready(self, portrait: Portrait) -> None:
         self._portrait_done()
         self.current_portrait = portrait
-        self._show_map()  # first: the map is built on its worker while the page is laid out
+        if self.map_panel.awaits_portrait(portrait):
+            self.map_panel.add_portrait(portrait)  # the map drawn meanwhile gets its hot spots
+        else:
+            self._show_map()  # first: the map is built on its worker while the page is laid out
         self.sections_panel.show_portrait(portrait)
         if portrait.period is not None:
             start, end = (dt.date.fromisoformat(day) for day in portrait.period)
@@ -649,7 +683,7 @@ class MainWindow(QMainWindow):
             message = self.text("sections_failed", message=self._unexpected(error))
         self.sections_panel.show_message(message)
         self.statusBar().showMessage(message, 10000)
-        if not isinstance(error, CancelledError):
+        if not isinstance(error, CancelledError) and not self._map_is_current():
             self._show_map()
 
     def _portrait_done(self) -> None:
@@ -734,9 +768,8 @@ class MainWindow(QMainWindow):
         if drawn == self._problems_drawn:
             return
         self._problems_drawn = drawn
-        options = self.map_options()
-        if options is not None and self.current_portrait is not None:
-            self.map_panel.show_station(self.workspace, options, self.current_portrait)
+        if self.current_portrait is not None:
+            self._show_map()
 
     def _problems_on_map(self) -> tuple:
         """What the map's problems layer draws of each card: title, stage and place."""
@@ -854,6 +887,10 @@ class MainWindow(QMainWindow):
     def _close_after_prompt(self) -> None:
         self._close_confirmed = True
         self.close()
+
+
+def _period_of(portrait: Portrait | None) -> tuple[str, str] | None:
+    return tuple(portrait.period) if portrait is not None and portrait.period else None
 
 
 def _dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:

@@ -8,6 +8,10 @@ newest request is shown when the officer switches stations quickly.
 Outside requests are blocked while offline, so a map can never leak a station's data to a
 tile or CDN server by accident; links clicked in the map open in the system browser.
 
+The page does not wait for the station's portrait: the window asks for the map as soon as the
+station changes, and when the portrait comes (``add_portrait``) its hot-spot cells are added to
+the page already open by a line of JavaScript instead of a second page.
+
 Above the map, the incident filters (``ui.map_filters``); changing them redraws the map where
 the officer left it: the page reports its view and unticked layers through the web channel
 (``ui.map_bridge``), and the next page of the same station opens with them. Clicks on the map
@@ -34,6 +38,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
+from exports.map_portrait_layers import hot_spot_script
 from exports.web_map import MapOptions, write_station_map
 from portrait.portrait_model import Portrait
 from portrait.workspace import Workspace
@@ -73,9 +78,11 @@ class QtMapPage(QWebEnginePage):
 
 class MapPanel(QWidget):
     """Shows the map of one station; ``loadFinished(ok)`` fires when a requested map is up,
-    ``mapConnected`` when its clicks and view reach Python."""
+    ``layersAdded`` when a portrait's layers were added to it, ``mapConnected`` when its
+    clicks and view reach Python."""
 
     loadFinished = Signal(bool)
+    layersAdded = Signal()
     mapFailed = Signal(object)
     featureClicked = Signal(str, str, float, float)
     mapConnected = Signal()
@@ -94,6 +101,9 @@ class MapPanel(QWidget):
         self._portrait: Portrait | None = None
         self._shown_station: str | None = None
         self._loaded_page: Path | None = None
+        #: The page waiting for the portrait's layers, and their script once it is made.
+        self._layers_for: Path | None = None
+        self._layers_script: str | None = None
 
         self.view = QWebEngineView(self)
         self._interceptor = QtOfflineInterceptor(self)
@@ -129,6 +139,7 @@ class MapPanel(QWidget):
         """Build the map page of ``options`` in the background, then show it; with the
         station's ``portrait``, its hot spot cells are drawn too."""
         self._workspace, self._portrait = workspace, portrait
+        self._layers_for = self._layers_script = None
         self.filters.set_workspace(workspace)
         self._request += 1
         self._expected_page = Path(self._pages.name) / f"station-map-{self._request}.html"
@@ -137,6 +148,23 @@ class MapPanel(QWidget):
         job = functools.partial(write_station_map, workspace, options, self._expected_page,
                                 portrait)
         self._jobs.start(job, self._page_written, self._page_failed)
+
+    def awaits_portrait(self, portrait: Portrait) -> bool:
+        """The map asked for last was drawn without a portrait for ``portrait``'s station
+        and period: ``add_portrait`` completes it."""
+        options = self.options
+        return (self._expected_page is not None and self._portrait is None
+                and options is not None and options.station_id == portrait.station_id
+                and options.period == (tuple(portrait.period) if portrait.period else None))
+
+    def add_portrait(self, portrait: Portrait) -> None:
+        """Add ``portrait``'s hot-spot cells to the map asked for without it (see
+        ``awaits_portrait``), once its page is loaded; the script is made on the map's worker,
+        after the page."""
+        self._portrait = portrait
+        self._layers_for = self._expected_page
+        job = functools.partial(_layers_job, self._expected_page, portrait, self.options)
+        self._jobs.start(job, self._layers_made, self._page_failed)
 
     def with_view_and_filters(self, options: MapOptions) -> MapOptions:
         """``options`` with the incident filters, the unticked layers and, for the station
@@ -149,7 +177,8 @@ class MapPanel(QWidget):
 
     def is_building(self) -> bool:
         """A requested map is not on screen yet (its page is being built or loaded)."""
-        return self._expected_page is not None and self._loaded_page != self._expected_page
+        return self._expected_page is not None and (self._loaded_page != self._expected_page
+                                                    or self._layers_for is not None)
 
     def shown_station(self) -> str | None:
         """The station whose map is on screen (the one asked for may still be coming)."""
@@ -161,7 +190,7 @@ class MapPanel(QWidget):
     def show_message(self, text: str) -> None:
         """Replace the map with a sentence (no workspace, no station...); the filters wait
         for the next map."""
-        self._expected_page = None
+        self._expected_page = self._layers_for = self._layers_script = None
         self._workspace = self._portrait = self._shown_station = None
         self.filters.set_workspace(None)
         self._message.setText(text)
@@ -183,6 +212,29 @@ class MapPanel(QWidget):
             return
         self._layout.setCurrentWidget(self.view)
         self.view.setUrl(QUrl.fromLocalFile(str(path)))
+
+    @Slot(object)
+    def _layers_made(self, made: tuple[Path, str | None]) -> None:
+        page, script = made
+        if page != self._layers_for:  # another map was asked for since
+            return
+        if script is None:  # the portrait found no hot spot
+            self._layers_for = None
+        elif self._loaded_page == page:
+            self._add_layers(script)
+        else:
+            self._layers_script = script  # added when the page has loaded
+
+    def _add_layers(self, script: str) -> None:
+        page = self._layers_for
+        self._layers_script = None
+
+        def added(_result: object) -> None:
+            if self._layers_for == page:
+                self._layers_for = None
+                self.layersAdded.emit()
+
+        self.page().runJavaScript(script, 0, added)
 
     @Slot()
     def _filters_changed(self) -> None:
@@ -209,3 +261,10 @@ class MapPanel(QWidget):
             if old != shown:
                 old.unlink(missing_ok=True)
         self.loadFinished.emit(ok)
+        if self._layers_script is not None and self._layers_for == shown:
+            self._add_layers(self._layers_script)
+
+
+def _layers_job(page: Path, portrait: Portrait, options: MapOptions
+                ) -> tuple[Path, str | None]:
+    return page, hot_spot_script(portrait, options)

@@ -78,6 +78,16 @@ class PortraitRunner(QObject):
             self._running = 0
             self.portraitFailed.emit(CancelledError("Portrait cancelled."))
 
+    def known_span(self, workspace: Workspace) -> Span | None:
+        """The first and last incident dates of ``workspace`` when it is already read and
+        prepared (None before its first portrait, or after ``invalidate``): the window
+        resolves a period with them without waiting for a build."""
+        cached = self._data
+        if cached is None or cached[0] is not workspace:
+            return None
+        incidents = cached[1].incidents
+        return _day(incidents.first_date), _day(incidents.last_date)
+
     def invalidate(self) -> None:
         """Forget the prepared workspace (its layers changed, or another one is open)."""
         self._data = None
