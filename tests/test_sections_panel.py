@@ -22,7 +22,7 @@ from portrait.errors import CancelledError, PortraitError  # noqa: E402
 from portrait.workspace import Workspace  # noqa: E402
 from ui.chart_widget import ChartWidget  # noqa: E402
 from ui.figure_text import FigureText  # noqa: E402
-from ui.figure_widgets import FigureTableWidget  # noqa: E402
+from ui.figure_widgets import Cell, FigureTableModel, FigureTableWidget  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.period import CUSTOM, PeriodChoice  # noqa: E402
 from ui.section_page import SectionPageWidget  # noqa: E402
@@ -286,3 +286,24 @@ def test_a_chart_closed_before_its_picture_arrives_is_skipped(qtbot) -> None:
     assert kept.image.width() == 300
     image = kept.grab().toImage()
     assert len({image.pixel(x, 60) for x in range(0, 300, 7)}) > 1  # bars, not a blank
+
+
+def test_figure_tables_sort_numbers_as_numbers_text_by_language_and_missing_last(qtbot) -> None:
+    rows = [[Cell("Fleury"), Cell("10", 10, number=True)],
+            [Cell("École"), Cell("2,5", 2.5, number=True)],
+            [Cell("écluse"), Cell("—", number=True)],
+            [Cell("Ecole"), Cell("2", 2, number=True)]]
+    table = FigureTableWidget(FigureTableModel(["Lieu", "Valeur"], rows))
+    qtbot.addWidget(table)
+    model = table.model()
+
+    def column(number: int) -> list[str]:
+        return [model.index(row, number).data() for row in range(model.rowCount())]
+
+    table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    assert column(1) == ["2", "2,5", "10", "—"]
+    table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    names = column(0)  # case and accents aside: "École" is not sent after "Fleury"
+    assert names[0] == "écluse" and set(names[1:3]) == {"École", "Ecole"}
+    assert names[-1] == "Fleury"
+    assert table.payload(0) is None

@@ -6,21 +6,20 @@ intervals and tests all come computed. Charts are in ``ui.chart_widget``.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -40,7 +39,6 @@ from portrait.portrait_model import IndicatorValue
 from ui.figure_text import FigureText
 from ui.info_popup import InfoPopupWidget, show_figure_info, show_info
 
-_Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CARD_WIDTH = 230
 CARD_STYLE = ("#figure_card { background: #ffffff; border: 1px solid #d3d7de; "
@@ -165,56 +163,52 @@ class Cell:
     strong: bool = False
 
 
-class FigureTableModel(QAbstractTableModel):
+class FigureTableModel(QStandardItemModel):
     """Rows of ``Cell``s under ``headers``; ``payloads`` (one per row) say what a row is
-    about (an ``IndicatorValue`` opens its info popup on double-click)."""
+    about (an ``IndicatorValue`` opens its info popup on double-click).
+
+    The cells are handed to Qt once, as items: a Python model answers each of Qt's size and
+    paint questions (thousands per page) through the interpreter, and while a portrait or a
+    map is built on another thread every answer waits for the interpreter lock, which froze
+    the window for a third of a second at each station switch.
+    """
 
     def __init__(self, headers: Sequence[str], rows: Sequence[Sequence[Cell]],
                  payloads: Sequence[Any] | None = None, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(len(rows), len(headers), parent)
         self.headers = list(headers)
         self.rows = [list(row) for row in rows]
         self.payloads = list(payloads) if payloads is not None else [None] * len(self.rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        cell = self.rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return cell.text
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return cell.tip or None
-        if role == SORT_ROLE:
-            return cell.sort if cell.sort is not None else cell.text
-        if role == Qt.ItemDataRole.TextAlignmentRole and cell.number:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and cell.strong:
-            font = QFont()
-            font.setBold(True)
-            return font
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
+        self.setHorizontalHeaderLabels(self.headers)
+        for number, row in enumerate(self.rows):
+            for column, cell in enumerate(row):
+                self.setItem(number, column, _item(cell))
 
 
-class _SortProxy(QSortFilterProxyModel):
-    """Sorts numbers as numbers and puts missing values last."""
+def _text_key(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
+                   if not unicodedata.combining(c))
 
-    def lessThan(self, left: _Index, right: _Index) -> bool:  # noqa: N802
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        if a is None or b is None or type(a) is not type(b):
-            return str(a) < str(b)
-        return a < b
+
+def _item(cell: Cell) -> QStandardItem:
+    """Numbers sort as numbers, text without regard to case and accents ("École" with the
+    e's, not after "z"), a missing number last (Qt puts cells without a sort value last)."""
+    item = QStandardItem(cell.text)
+    item.setEditable(False)
+    if cell.tip:
+        item.setToolTip(cell.tip)
+    sort = cell.sort if cell.sort is not None else (None if cell.number else _text_key(cell.text))
+    if isinstance(sort, int | float) and not isinstance(sort, bool):
+        sort = float(sort)  # Qt compares an int with a float as two ints
+    if sort is not None:
+        item.setData(sort, SORT_ROLE)
+    if cell.number:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if cell.strong:
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+    return item
 
 
 class FigureTableWidget(QTableView):
@@ -228,7 +222,7 @@ class FigureTableWidget(QTableView):
         self.setObjectName("figure_table")
         self.source_model = model
         model.setParent(self)
-        proxy = _SortProxy(self)
+        proxy = QSortFilterProxyModel(self)
         proxy.setSortRole(SORT_ROLE)
         proxy.setSourceModel(model)
         self.setModel(proxy)
