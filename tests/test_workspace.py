@@ -18,6 +18,7 @@ import pyogrio
 import pytest
 import shapely
 
+from portrait import workspace as workspace_module
 from portrait.errors import NewerSchemaError, NotAWorkspaceError, WorkspaceError
 from portrait.layers import ALL_LAYERS
 from portrait.workspace import METADATA_TABLE, SCHEMA_VERSION, Workspace
@@ -77,6 +78,26 @@ def test_layers_round_trip_with_types_and_missing_geometries(tmp_path: Path) -> 
     assert incidents["source_category"].iloc[0] == _incidents(200)["source_category"].iloc[0]
     assert sorted(reopened.layer("stations")["station_id"]) == ["38", "4"]
     assert reopened.layer("stations").geom_type.eq("MultiPolygon").all()
+
+
+def test_layers_written_in_many_batches_read_back_whole_and_in_order(
+        tmp_path: Path, monkeypatch) -> None:
+    """Layers go to GDAL a batch at a time (so other threads can run between batches)."""
+    monkeypatch.setattr(workspace_module, "WRITE_BATCH_ROWS", 7)
+    path = tmp_path / "w.gpkg"
+    workspace = Workspace.create(path)
+    written = _incidents(100)
+    workspace.set_layer("incidents", written)
+    workspace.set_layer("stations", _stations())
+    workspace.save()
+
+    incidents = Workspace.open(path).layer("incidents")
+    assert list(incidents["source_category"]) == list(written["source_category"])
+    assert list(incidents["date"]) == list(written["date"])
+    assert incidents.geometry.isna().sum() == written.geometry.isna().sum() == 2
+    located = written.geometry.notna().to_numpy()
+    assert incidents.geometry[located].geom_equals(written.geometry[located]).all()
+    assert Workspace.open(path).layer("records").empty  # an empty spatial layer too
 
 
 def test_save_as_copies_every_layer(tmp_path: Path) -> None:
