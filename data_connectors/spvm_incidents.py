@@ -38,7 +38,7 @@ LONLAT_EXTENT = (-74.1, 45.3, -73.4, 45.8)
 SHIFTS = {"jour": "jour", "soir": "soir", "nuit": "nuit"}
 REPEATED_COLUMNS = frozenset({"CATEGORIE", "DATE", "QUART", "PDQ"})
 COORDINATE_COLUMNS = frozenset({"X", "Y", "LONGITUDE", "LATITUDE", "LONG", "LAT"})
-_CHUNK_ROWS = 250_000
+_CHUNK_ROWS = 100_000
 
 
 class SpvmIncidentReader:
