@@ -655,6 +655,13 @@ class _PortraitHooks(MacroElement):
                 });
                 layers[key] = layer;
                 control.addOverlay(layer, name);
+                // listed after the census, as in a page drawn with it (Leaflet 1.9 keeps
+                // the entries in control._layers and redraws them with _update)
+                var entries = control._layers, added = entries.pop();
+                var census = entries.findIndex(function (entry) {
+                    return entry.layer === layers.census; });
+                entries.splice(census + 1, 0, added);
+                control._update();
                 if (show) {
                     layer.addTo(map);
                     layer.bringToBack();  // under incidents and boundaries...

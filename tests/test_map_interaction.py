@@ -368,6 +368,7 @@ def test_the_map_is_drawn_before_the_portrait_and_gets_its_hot_spots_after(
             Array.prototype.map.call(
                 document.querySelectorAll('.leaflet-control-layers-overlays label'),
                 function (label) { return label.textContent.trim(); }))"""))
+        assert overlays[1] == "Points chauds (Gi*)"  # after the census, as in a whole page
         assert overlays.count("Points chauds (Gi*)") == 1
         legend = run_js(qtbot, main_window, "window.portraitLegend.textContent")
         assert "Points chauds et froids (Gi*" in legend
