@@ -5,7 +5,9 @@ cancel, and the record sections' contract."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +22,7 @@ from test_workflow import leftovers  # noqa: E402
 from portrait import engine  # noqa: E402
 from portrait.errors import CancelledError, PortraitError  # noqa: E402
 from portrait.workspace import Workspace  # noqa: E402
-from ui.chart_widget import ChartWidget  # noqa: E402
+from ui.chart_widget import _RENDERER, ChartWidget  # noqa: E402
 from ui.figure_text import FigureText  # noqa: E402
 from ui.figure_widgets import Cell, FigureTableModel, FigureTableWidget  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
@@ -286,6 +288,32 @@ def test_a_chart_closed_before_its_picture_arrives_is_skipped(qtbot) -> None:
     assert kept.image.width() == 300
     image = kept.grab().toImage()
     assert len({image.pixel(x, 60) for x in range(0, 300, 7)}) > 1  # bars, not a blank
+
+
+def test_a_chart_closed_before_its_turn_is_not_drawn(qtbot) -> None:
+    """Pages are rebuilt at every station switch: pictures queued for charts already gone
+    are skipped instead of keeping the drawing thread busy."""
+    drawn: list[str] = []
+
+    def draw(name: str, figure) -> None:
+        drawn.append(name)
+        figure.add_subplot().bar(["a", "b"], [1, 2])
+
+    busy, release = threading.Event(), threading.Event()
+    _RENDERER.submit(lambda: busy.set() or release.wait(10))  # the drawing thread is busy
+    assert busy.wait(5)
+    kept = ChartWidget(partial(draw, "kept"), 120)
+    closed = ChartWidget(partial(draw, "closed"), 120)
+    qtbot.addWidget(kept)
+    for chart in (kept, closed):
+        chart.resize(300, 120)
+        chart.show()
+    qtbot.waitUntil(lambda: kept._wanted[0] == closed._wanted[0] == 1, timeout=5_000)
+    closed.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    release.set()
+    qtbot.waitUntil(kept.is_drawn, timeout=5_000)
+    assert drawn == ["kept"]
 
 
 def test_figure_tables_sort_numbers_as_numbers_text_by_language_and_missing_last(qtbot) -> None:

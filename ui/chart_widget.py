@@ -10,6 +10,7 @@ when its width changes, newest picture first.
 
 from __future__ import annotations
 
+import functools
 import logging
 import weakref
 from collections.abc import Callable
@@ -74,6 +75,10 @@ class ChartWidget(QWidget):
         self.setFixedHeight(height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._request = 0
+        #: The newest request, read by the drawing thread (-1 once the chart is gone): a
+        #: picture nobody will see is not drawn (pages are rebuilt at every switch).
+        self._wanted = [0]
+        self.destroyed.connect(functools.partial(_gone, self._wanted))
         self._asked_width = -1
         self._relay = _the_relay()
         self._draw_timer = QTimer(self)
@@ -113,8 +118,9 @@ class ChartWidget(QWidget):
     @Slot()
     def _render(self) -> None:
         self._request += 1
+        self._wanted[0] = self._request
         _RENDERER.submit(_render_job, self.draw, self.margins, self.width(), self.height(),
-                         self._request, weakref.ref(self), self._relay)
+                         self._request, self._wanted, weakref.ref(self), self._relay)
 
     def show_image(self, number: int, image: QImage) -> None:
         """Show the picture of request ``number`` if it is the newest."""
@@ -137,9 +143,15 @@ def _figure(draw: Callable[[Figure], None], margins: tuple[int, int, int, int], 
     return figure
 
 
+def _gone(wanted: list[int]) -> None:
+    wanted[0] = -1
+
+
 def _render_job(draw: Callable[[Figure], None], margins: tuple[int, int, int, int],
-                width: int, height: int, number: int, chart: weakref.ref,
+                width: int, height: int, number: int, wanted: list[int], chart: weakref.ref,
                 relay: _Relay) -> None:
+    if wanted[0] != number:  # closed, or a newer width asked for since
+        return
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
