@@ -33,11 +33,13 @@ prepare_qt_environment()
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication
+from ui.app import keep_startup_objects_from_the_collector
 from ui.main_window import MainWindow
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 app = QApplication(sys.argv[:1])
 window = MainWindow(None)
 window.show()
+keep_startup_objects_from_the_collector()  # as ui.app.run_app does
 marks = {}
 def shown():
     marks["shown"] = time.perf_counter() - started
@@ -96,12 +98,14 @@ def cold_start(workspace: Path, runs: int) -> dict:
 def _station_switches(app, workspace_path: Path, switches: int) -> dict:
     """Choose other stations in the window: time to the new portrait's figures and the new
     map both shown, and the heartbeat's largest gap while the portrait is built."""
-    from portrait.workspace import Workspace
+    from ui.app import keep_startup_objects_from_the_collector
     from ui.main_window import MainWindow
 
-    window = MainWindow(Workspace.open(workspace_path), language="fr")
+    window = MainWindow(None, language="fr")
     window.resize(1400, 900)
     window.show()
+    keep_startup_objects_from_the_collector()  # as ui.app.run_app does, then opens the file
+    window.open_workspace(workspace_path)
     _wait(app, lambda: _station_ready(window, window.station_combo.currentData()))
     stations = [window.station_combo.itemData(i) for i in range(window.station_combo.count())]
     times, gaps = [], []

@@ -8,6 +8,7 @@ exists, then the application and its window. That is why Qt modules are imported
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
@@ -16,6 +17,19 @@ from ui.qt_environment import prepare_qt_environment
 log = logging.getLogger(__name__)
 
 APP_NAME = "Portrait de quartier"  # also the QSettings organisation and application name
+
+
+def keep_startup_objects_from_the_collector() -> None:
+    """Take the objects made so far (modules, classes, the window's widgets: they live as long
+    as the application) out of the garbage collector's reach.
+
+    A full collection walks every tracked object, holding the interpreter lock: with the
+    ~110,000 objects of start-up it paused the window ~150-200 ms whenever it came during a
+    station switch; without them, ~60-80 ms. Frozen objects are still freed when no longer
+    referenced; only garbage cycles among them would stay, and these objects last until the
+    application exits.
+    """
+    gc.freeze()
 
 
 def run_app(argv: list[str], workspace_path: Path | None) -> int:
@@ -36,6 +50,7 @@ def run_app(argv: list[str], workspace_path: Path | None) -> int:
     window = MainWindow(None)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.show()
+    keep_startup_objects_from_the_collector()
     if workspace_path is not None:
         window.open_workspace(Path(workspace_path))
     code = app.exec()
