@@ -119,7 +119,8 @@ def _station_switches(app, workspace_path: Path, switches: int) -> dict:
         gaps.append(beat.max_gap_ms)
     _close(app, window)
     return {"switches": len(times), "switch_to_figures_and_map_s": _spread(times),
-            "heartbeat_max_gap_ms": round(max(gaps), 1), "target_switch_s": 1.0,
+            "heartbeat_max_gap_ms": round(max(gaps), 1),
+            "heartbeat_gap_per_switch_ms": [round(gap) for gap in gaps], "target_switch_s": 1.0,
             "target_gap_ms": 200}
 
 
