@@ -25,6 +25,7 @@ import pandas as pd
 import shapely
 
 from exports.map_classes import YLGNBU, quantile_classes
+from exports.map_text import format_count
 from exports.web_map import (
     _BIND_TEXT,
     SERVICE_MARGIN_M,
@@ -261,7 +262,7 @@ def _hot_spot_parts(portrait: Portrait, options: MapOptions) -> tuple[str, dict,
         properties.append({
             "id": str(int(cell)), "kind": "hot_spot",
             "tip": _escape(words("cell_tip", language, bin=label,
-                                 count=_count(count, language))),
+                                 count=format_count(count, language))),
             "style": {"fillColor": HOT_SPOT_COLOURS[int(spot)],
                       "fillOpacity": HOT_SPOT_OPACITY, "color": "#7f0000" if spot > 0
                       else "#08306b", "weight": 0.8},
@@ -269,7 +270,7 @@ def _hot_spot_parts(portrait: Portrait, options: MapOptions) -> tuple[str, dict,
     present = sorted({int(b) for b in cells["bin"]}, reverse=True)
     rows = [_legend_row(_swatch(HOT_SPOT_COLOURS[b], HOT_SPOT_OPACITY),
                         words(f"bin_{b}", language)) for b in present]
-    title = words("hot_spots_legend", language, size=_count(size, language))
+    title = words("hot_spots_legend", language, size=format_count(size, language))
     return (words("hot_spots_layer", language), _feature_collection(cells.geometry, properties),
             _legend_section(title, rows))
 
@@ -287,7 +288,7 @@ def _survey_layer(workspace: Workspace, station: shapely.Geometry,
     classes = quantile_classes(values, YLGNBU)
     tips = {area: "<br>".join(_escape(words("survey_tip", language, theme=r.theme,
                                              score=_number(r.score, language),
-                                             n=_count(r.n, language)))
+                                             n=format_count(r.n, language)))
                               for r in group.itertuples())
             for area, group in rows.groupby("area_id")}
     names = areas["name"].fillna(areas["area_id"]).astype(str)
@@ -328,8 +329,8 @@ def _problems_layer(workspace: Workspace, station: shapely.Geometry,
     layer = folium.GeoJson(_feature_collection(geometry, properties),
                            name=words("problems_layer", language), marker=marker,
                            on_each_feature=_BIND_TEXT)
-    rows = [_legend_row(_dot(PROBLEM_COLOUR),
-                        words("problems_legend", language, count=_count(len(cards), language)))]
+    count = format_count(len(cards), language)
+    rows = [_legend_row(_dot(PROBLEM_COLOUR), words("problems_legend", language, count=count))]
     return _DrawnLayer(layer, _legend_section(None, rows))
 
 
@@ -434,7 +435,7 @@ def _cell_figures(portrait: Portrait, cell_id: str) -> FeatureFigures | None:
         _figure("cell_z", float(row["z"]), "z", origin=incidents),
         _figure("cell_p", float(row["p_adjusted"]), "p", origin=incidents),
     ]
-    size_text = {lang: _count(size, lang) for lang in ("fr", "en")}
+    size_text = {lang: format_count(size, lang) for lang in ("fr", "en")}
     return FeatureFigures("hot_spot", cell_id,
                           words("hot_spot_title", "fr", cell=cell_id, size=size_text["fr"]),
                           words("hot_spot_title", "en", cell=cell_id, size=size_text["en"]),
@@ -484,11 +485,6 @@ def _area_name(workspace: Workspace | None, area_id: str) -> str:
     areas = workspace.layer("census_areas")
     names = areas.loc[areas["area_id"].astype(str) == area_id, "name"].dropna()
     return str(names.iloc[0]) if len(names) else area_id
-
-
-def _count(value: float, language: str) -> str:
-    text = f"{round(float(value)):,}"
-    return text.replace(",", "\u202f") if language == "fr" else text
 
 
 def _number(value: float, language: str) -> str:

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyogrio
 
 from portrait import __version__
@@ -247,22 +248,16 @@ def _write_layer(path: Path, spec: LayerSpec, frame: pd.DataFrame, crs: str) -> 
 
     No spatial index is built: the app always reads a layer whole, and GDAL builds the index
     of a million points when it closes the file, lock held, for two seconds. Other GIS tools
-    open the file without it (QGIS offers to add one).
+    open the file without it (one can be added there if wanted).
     """
-    import itertools
-
-    import pyarrow as pa
-
     frame = conform(frame, spec, crs)
     geometry_type = None
     if spec.is_spatial:
         geometry_type = "Unknown" if spec.geometry_type == "Geometry" else spec.geometry_type
         frame = _promote_polygons(frame) if geometry_type == "MultiPolygon" else frame
-    tables = _arrow_tables(frame, spec.is_spatial)
-    first = next(tables)  # it carries the schema
+    schema = _arrow_table(frame.iloc[:0], spec.is_spatial).schema
     pyogrio.write_arrow(
-        pa.RecordBatchReader.from_batches(first.schema,
-                                          _batches(itertools.chain([first], tables))),
+        pa.RecordBatchReader.from_batches(schema, _batches(frame, spec.is_spatial)),
         path, layer=spec.name, driver="GPKG",
         geometry_name="geometry" if spec.is_spatial else None, geometry_type=geometry_type,
         crs=_crs_text(crs) if spec.is_spatial else None,
@@ -270,29 +265,26 @@ def _write_layer(path: Path, spec: LayerSpec, frame: pd.DataFrame, crs: str) -> 
     )
 
 
-def _arrow_tables(frame: pd.DataFrame, spatial: bool) -> Iterator:
-    """Arrow tables of ``WRITE_BATCH_ROWS`` rows (one empty table for no rows), geometries
-    as WKB, each made only when GDAL asks for it."""
-    import pyarrow as pa
-    import shapely
-
-    for start in range(0, max(len(frame), 1), WRITE_BATCH_ROWS):
-        part = frame.iloc[start:start + WRITE_BATCH_ROWS]
-        if not spatial:
-            yield pa.Table.from_pandas(part, preserve_index=False)
-            continue
-        table = pa.Table.from_pandas(pd.DataFrame(part.drop(columns=part.geometry.name),
-                                                  copy=False), preserve_index=False)
-        yield table.append_column(
-            "geometry", pa.array(shapely.to_wkb(part.geometry.values), type=pa.binary()))
-
-
-def _batches(tables: Iterator) -> Iterator:
-    """The record batches of ``tables``, from Python code: a thread waiting for the
-    interpreter lock takes it at each resumption after ``yield``."""
-    for table in tables:
+def _batches(frame: pd.DataFrame, spatial: bool) -> Iterator[pa.RecordBatch]:
+    """Record batches of ``WRITE_BATCH_ROWS`` rows, each made when GDAL asks for it, in
+    Python code: a thread waiting for the interpreter lock takes it at each resumption after
+    ``yield``."""
+    for start in range(0, len(frame), WRITE_BATCH_ROWS):
+        table = _arrow_table(frame.iloc[start:start + WRITE_BATCH_ROWS], spatial)
         for batch in table.combine_chunks().to_batches():  # noqa: UP028 (``yield from``
             yield batch                                     # would not give the lock)
+
+
+def _arrow_table(part: pd.DataFrame, spatial: bool) -> pa.Table:
+    """Rows of a conformed layer as Arrow, geometries as WKB."""
+    if not spatial:
+        return pa.Table.from_pandas(part, preserve_index=False)
+    import shapely
+
+    table = pa.Table.from_pandas(pd.DataFrame(part.drop(columns=part.geometry.name),
+                                              copy=False), preserve_index=False)
+    return table.append_column(
+        "geometry", pa.array(shapely.to_wkb(part.geometry.values), type=pa.binary()))
 
 
 def _crs_text(crs: object) -> str:

@@ -74,9 +74,9 @@ class ChartWidget(QWidget):
         self.image: QImage | None = None
         self.setFixedHeight(height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self._request = 0
-        #: The newest request, read by the drawing thread (-1 once the chart is gone): a
-        #: picture nobody will see is not drawn (pages are rebuilt at every switch).
+        #: The number of the newest picture asked for, in a list the drawing thread reads
+        #: (-1 once the chart is gone): a picture nobody will see is not drawn (pages are
+        #: rebuilt at every switch).
         self._wanted = [0]
         self.destroyed.connect(functools.partial(_gone, self._wanted))
         self._asked_width = -1
@@ -117,14 +117,13 @@ class ChartWidget(QWidget):
 
     @Slot()
     def _render(self) -> None:
-        self._request += 1
-        self._wanted[0] = self._request
+        self._wanted[0] += 1
         _RENDERER.submit(_render_job, self.draw, self.margins, self.width(), self.height(),
-                         self._request, self._wanted, weakref.ref(self), self._relay)
+                         self._wanted[0], self._wanted, weakref.ref(self), self._relay)
 
     def show_image(self, number: int, image: QImage) -> None:
         """Show the picture of request ``number`` if it is the newest."""
-        if number == self._request:
+        if number == self._wanted[0]:
             self.image = image
             self.update()
 

@@ -6,7 +6,6 @@ intervals and tests all come computed. Charts are in ``ui.chart_widget``.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from portrait.portrait_model import IndicatorValue
+from portrait.services import fold
 from ui.figure_text import FigureText
 from ui.info_popup import InfoPopupWidget, show_figure_info, show_info
 
@@ -185,11 +185,6 @@ class FigureTableModel(QStandardItemModel):
                 self.setItem(number, column, _item(cell))
 
 
-def _text_key(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
-                   if not unicodedata.combining(c))
-
-
 def _item(cell: Cell) -> QStandardItem:
     """Numbers sort as numbers, text without regard to case and accents ("École" with the
     e's, not after "z"), a missing number last (Qt puts cells without a sort value last)."""
@@ -197,7 +192,7 @@ def _item(cell: Cell) -> QStandardItem:
     item.setEditable(False)
     if cell.tip:
         item.setToolTip(cell.tip)
-    sort = cell.sort if cell.sort is not None else (None if cell.number else _text_key(cell.text))
+    sort = cell.sort if cell.sort is not None else (None if cell.number else fold(cell.text))
     if isinstance(sort, int | float) and not isinstance(sort, bool):
         sort = float(sort)  # Qt compares an int with a float as two ints
     if sort is not None:

@@ -662,7 +662,8 @@ class MainWindow(QMainWindow):
         self.sections_panel.show_portrait(portrait)
         if portrait.period is not None:
             start, end = (dt.date.fromisoformat(day) for day in portrait.period)
-            self.period_selector.show_period((start, end), self.portrait_runner.span)
+            span = self.portrait_runner.known_span(self.workspace) or (None, None)
+            self.period_selector.show_period((start, end), span)
 
     @Slot(object)
     def _portrait_failed(self, error: Exception) -> None:

@@ -38,13 +38,13 @@ Span = tuple[dt.date | None, dt.date | None]
 class PortraitRunner(QObject):
     """``request(workspace, station, choice)``; then ``portraitReady(Portrait)`` or
     ``portraitFailed(error)`` for the newest request only, ``progressed(fraction, message)``
-    on the way. ``span`` is the first and last incident dates of the workspace, known once a
+    on the way. ``known_span`` gives the first and last incident dates of a workspace once a
     build has read it."""
 
     progressed = Signal(float, str)
     portraitReady = Signal(object)
     portraitFailed = Signal(object)
-    _finished = Signal(int, object, object)
+    _finished = Signal(int, object)
     _failed = Signal(int, object)
     _progress = Signal(int, float, str)
 
@@ -52,7 +52,6 @@ class PortraitRunner(QObject):
                  options: PortraitOptions | None = None):
         super().__init__(parent)
         self.options = options if options is not None else PortraitOptions()
-        self.span: Span = (None, None)
         self.elapsed_s = 0.0
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="portrait-build")
         self._request = 0
@@ -85,8 +84,7 @@ class PortraitRunner(QObject):
         cached = self._data
         if cached is None or cached[0] is not workspace:
             return None
-        incidents = cached[1].incidents
-        return _day(incidents.first_date), _day(incidents.last_date)
+        return _span_of(cached[1])
 
     def invalidate(self) -> None:
         """Forget the prepared workspace (its layers changed, or another one is open)."""
@@ -113,8 +111,7 @@ class PortraitRunner(QObject):
 
         try:
             data = self._prepared(workspace)
-            span = (_day(data.incidents.first_date), _day(data.incidents.last_date))
-            period = resolve_period(choice, *span)
+            period = resolve_period(choice, *_span_of(data))
             portrait = build_portrait(data, station_id, period, self.options, progress,
                                       is_cancelled)
         except PortraitError as error:
@@ -123,7 +120,7 @@ class PortraitRunner(QObject):
             log.exception("Building the portrait of station %s failed", station_id)
             self._failed.emit(number, error)
         else:
-            self._finished.emit(number, portrait, span)
+            self._finished.emit(number, portrait)
 
     def _prepared(self, workspace: Workspace) -> PortraitData:
         cached = self._data
@@ -136,12 +133,11 @@ class PortraitRunner(QObject):
         return data
 
     # --- GUI thread ---------------------------------------------------------------------
-    @Slot(int, object, object)
-    def _on_finished(self, number: int, portrait: Portrait, span: Span) -> None:
+    @Slot(int, object)
+    def _on_finished(self, number: int, portrait: Portrait) -> None:
         if self._running != number:
             return
         self._running = 0
-        self.span = span
         self.elapsed_s = time.monotonic() - self._requested_at
         log.info("Portrait of station %s built in %.0f ms", portrait.station_id,
                  1000 * self.elapsed_s)
@@ -158,6 +154,10 @@ class PortraitRunner(QObject):
     def _on_progress(self, number: int, fraction: float, message: str) -> None:
         if self._running == number:
             self.progressed.emit(fraction, message)
+
+
+def _span_of(data: PortraitData) -> Span:
+    return _day(data.incidents.first_date), _day(data.incidents.last_date)
 
 
 def _day(moment: object) -> dt.date | None:
