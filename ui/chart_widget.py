@@ -5,7 +5,8 @@ being built on another thread: drawn in the window's thread, a page of charts wo
 the window for a second. Charts are therefore drawn with the Agg backend on one background
 thread (matplotlib is never used from two threads at once) at the widget's width, and the
 picture is painted when it arrives. Only a chart scrolled into view is drawn, and again
-when its width changes, newest picture first.
+when its width changes, newest picture first, once the portrait and map jobs are done
+(``ui.foreground_work``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QRect, QTimer, Signal, Slo
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ui.foreground_work import FOREGROUND
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -30,6 +33,8 @@ log = logging.getLogger(__name__)
 DPI = 100
 #: Wait for the layout to settle before drawing at a new width.
 DRAW_DELAY_MS = 60
+#: The longest a chart waits for the portrait and map jobs before it is drawn anyway.
+FOREGROUND_WAIT_S = 10.0
 _RENDERER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart-render")
 
 
@@ -149,6 +154,7 @@ def _gone(wanted: list[int]) -> None:
 def _render_job(draw: Callable[[Figure], None], margins: tuple[int, int, int, int],
                 width: int, height: int, number: int, wanted: list[int], chart: weakref.ref,
                 relay: _Relay) -> None:
+    FOREGROUND.wait_until_idle(FOREGROUND_WAIT_S)
     if wanted[0] != number:  # closed, or a newer width asked for since
         return
     try:

@@ -25,6 +25,7 @@ from portrait.errors import CancelledError, PortraitError
 from portrait.portrait_model import Portrait
 from portrait.portrait_options import PortraitOptions
 from portrait.workspace import Workspace
+from ui.foreground_work import FOREGROUND
 from ui.period import PeriodChoice, resolve_period
 
 if TYPE_CHECKING:
@@ -67,7 +68,8 @@ class PortraitRunner(QObject):
         self._request += 1
         self._running = self._request
         self._requested_at = time.monotonic()
-        self._executor.submit(self._build, self._request, workspace, station_id, choice)
+        FOREGROUND.track(self._executor.submit(self._build, self._request, workspace,
+                                               station_id, choice))
 
     def cancel(self) -> None:
         """Stop the build in progress and report ``portraitFailed(CancelledError)`` at once;

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QObject, Signal, Slot
 
 from portrait.errors import PortraitError
+from ui.foreground_work import FOREGROUND
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class QtJobRunner(QObject):
     """Runs jobs one after the other on a background thread.
 
     One thread is enough and safer: successive map builds read the same workspace, whose
-    layers load lazily on first use.
+    layers load lazily on first use. Charts wait for its jobs (``ui.foreground_work``).
     """
 
     def __init__(self, parent: QObject | None = None):
@@ -53,7 +54,7 @@ class QtJobRunner(QObject):
         signals.finished.connect(self._forget)
         signals.failed.connect(self._forget)
         self._pending.add(signals)
-        self._executor.submit(_run, job, signals)
+        FOREGROUND.track(self._executor.submit(_run, job, signals))
 
     def shut_down(self) -> None:
         """Wait for the running job; queued ones are cancelled."""
