@@ -1,19 +1,31 @@
-"""How the window's background work takes turns (pytest-qt, offscreen): charts after the
-work the officer waits for."""
+"""How the window's background work takes turns (pytest-qt, offscreen): the map page before
+the portrait on one thread, stale map requests skipped, charts after the work the officer
+waits for."""
 
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 
+from PySide6.QtCore import QEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
+import ui.map_view  # noqa: E402
+from exports.web_map import MapOptions  # noqa: E402
+from portrait import engine  # noqa: E402
+from portrait.workspace import Workspace  # noqa: E402
 from ui.chart_widget import ChartWidget  # noqa: E402
 from ui.foreground_work import ForegroundWork  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+from ui.map_view import MapPanel  # noqa: E402
 from ui.worker import QtJobRunner  # noqa: E402
+
+TIMEOUT_MS = 30_000
 
 
 def test_foreground_work_is_idle_once_every_job_ended_or_was_cancelled() -> None:
@@ -53,3 +65,70 @@ def test_a_chart_waits_for_the_window_jobs_then_is_drawn(qtbot) -> None:
     qtbot.waitUntil(chart.is_drawn, timeout=10_000)
     assert ended == [True]
     jobs.shut_down()
+
+
+@pytest.fixture
+def calls(monkeypatch) -> list[tuple[str, str, str]]:
+    """(what, station, thread) for every map page written and portrait built."""
+    made: list[tuple[str, str, str]] = []
+    write_map, build = ui.map_view.write_station_map, engine.build_portrait
+
+    def writing_map(workspace, options, path, portrait=None):
+        made.append(("map", options.station_id, threading.current_thread().name))
+        return write_map(workspace, options, path, portrait)
+
+    def building(data, station_id, *args, **kwargs):
+        made.append(("portrait", station_id, threading.current_thread().name))
+        return build(data, station_id, *args, **kwargs)
+
+    monkeypatch.setattr(ui.map_view, "write_station_map", writing_map)
+    monkeypatch.setattr(engine, "build_portrait", building)
+    return made
+
+
+def test_a_switch_builds_the_map_then_the_portrait_on_one_thread(
+        qtbot, small_workspace: Workspace, calls: list) -> None:
+    window = MainWindow(small_workspace, language="fr")
+    panel, combo = window.map_panel, window.station_combo
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: window.current_portrait is not None
+                        and not panel.is_building(), timeout=TIMEOUT_MS)
+        other = next(combo.itemData(i) for i in range(combo.count())
+                     if combo.itemData(i) != combo.currentData())
+        calls.clear()
+        combo.setCurrentIndex(combo.findData(other))
+        qtbot.waitUntil(lambda: window.current_portrait.station_id == other
+                        and not panel.is_building(), timeout=TIMEOUT_MS)
+        assert [(what, station) for what, station, _ in calls] == [("map", other),
+                                                                  ("portrait", other)]
+        assert calls[0][2] == calls[1][2] != threading.current_thread().name
+    finally:
+        window.close()
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_a_map_asked_for_while_another_waited_replaces_it_unbuilt(
+        qtbot, small_workspace: Workspace, calls: list) -> None:
+    """Officers click through stations faster than maps are built: a request still waiting
+    for the thread when the next one comes is skipped."""
+    executor = ThreadPoolExecutor(max_workers=1)
+    panel = MapPanel(executor=executor)
+    qtbot.addWidget(panel)
+    started, release = threading.Event(), threading.Event()
+    executor.submit(lambda: started.set() or release.wait(10))  # the thread is busy
+    assert started.wait(5)
+    first, second = (row["station_id"] for _, row in
+                     small_workspace.layer("stations").head(2).iterrows())
+    loads: list[bool] = []
+    panel.loadFinished.connect(loads.append)
+    panel.show_station(small_workspace, MapOptions(first))
+    panel.show_station(small_workspace, MapOptions(second))
+    release.set()
+    qtbot.waitUntil(lambda: bool(loads), timeout=TIMEOUT_MS)
+    assert [(what, station) for what, station, _ in calls] == [("map", second)]
+    assert loads == [True] and panel.shown_station() == second
+    assert [path.name for path in Path(panel._pages.name).iterdir()] == [
+        Path(panel.view.url().toLocalFile()).name]
+    panel.shut_down()

@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
@@ -119,7 +120,11 @@ class MainWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setVisible(False)
-        self.map_panel = MapPanel(self, online=online, text=self.text)
+        # The map page and the portrait are built on one thread, the map first: on two
+        # threads they only take turns for the interpreter lock with each other and with
+        # the window, which then waits longer for it between two events.
+        station_work = ThreadPoolExecutor(max_workers=1, thread_name_prefix="station-work")
+        self.map_panel = MapPanel(self, online=online, text=self.text, executor=station_work)
         self.current_portrait: Portrait | None = None
         self._portrait_key: tuple[str, PeriodChoice] | None = None
         self.period_selector = PeriodSelectorWidget(self.text, self)
@@ -129,7 +134,7 @@ class MainWindow(QMainWindow):
         for section_id, page in self.record_pages.pages().items():
             self.sections_panel.set_record_page(section_id, page)
         self._area_wanted: str | None = None
-        self.portrait_runner = PortraitRunner(self)
+        self.portrait_runner = PortraitRunner(self, executor=station_work)
         self.portrait_progress = QProgressBar(self)
         self.portrait_progress.setObjectName("portrait_progress")
         self.portrait_progress.setRange(0, 100)
@@ -606,9 +611,9 @@ class MainWindow(QMainWindow):
         self.portrait_progress.setValue(0)
         self.portrait_progress.setVisible(True)
         self.cancel_portrait_button.setVisible(True)
-        self.portrait_runner.request(self.workspace, *key)
         if self._chosen_period() is not None:  # known without the portrait: draw the map now
             self.map_panel.show_station(self.workspace, options)
+        self.portrait_runner.request(self.workspace, *key)
 
     # --- portrait ---------------------------------------------------------------------------
     def _show_map(self) -> None:

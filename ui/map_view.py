@@ -25,6 +25,8 @@ import functools
 import logging
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal, Slot
@@ -88,11 +90,11 @@ class MapPanel(QWidget):
     mapConnected = Signal()
 
     def __init__(self, parent: QWidget | None = None, online: bool = False,
-                 text: UiText | None = None):
+                 text: UiText | None = None, executor: ThreadPoolExecutor | None = None):
         super().__init__(parent)
         self.online = online
         self._pages = tempfile.TemporaryDirectory(prefix="portrait-map-")
-        self._jobs = QtJobRunner(self)
+        self._jobs = QtJobRunner(self, executor)
         self._request = 0
         self._expected_page: Path | None = None
         self._requested_at = 0.0
@@ -145,8 +147,8 @@ class MapPanel(QWidget):
         self._expected_page = Path(self._pages.name) / f"station-map-{self._request}.html"
         self._requested_at = time.monotonic()
         self.options = options
-        job = functools.partial(write_station_map, workspace, options, self._expected_page,
-                                portrait)
+        job = functools.partial(_page_job, self._expected_page, self._wanted_page, workspace,
+                                options, portrait)
         self._jobs.start(job, self._page_written, self._page_failed)
 
     def awaits_portrait(self, portrait: Portrait) -> bool:
@@ -205,8 +207,13 @@ class MapPanel(QWidget):
         self._jobs.shut_down()
         self._pages.cleanup()
 
+    def _wanted_page(self) -> Path | None:
+        return self._expected_page
+
     @Slot(object)
-    def _page_written(self, path: Path) -> None:
+    def _page_written(self, path: Path | None) -> None:
+        if path is None:  # skipped: another map was asked for before it was built
+            return
         if path != self._expected_page:  # the officer has asked for another map since
             path.unlink(missing_ok=True)
             return
@@ -263,6 +270,15 @@ class MapPanel(QWidget):
         self.loadFinished.emit(ok)
         if self._layers_script is not None and self._layers_for == shown:
             self._add_layers(self._layers_script)
+
+
+def _page_job(page: Path, wanted: Callable[[], Path | None], workspace: Workspace,
+              options: MapOptions, portrait: Portrait | None) -> Path | None:
+    """Write the page, unless another was asked for while this one waited for the thread
+    (officers click through stations faster than maps are built)."""
+    if wanted() != page:
+        return None
+    return write_station_map(workspace, options, page, portrait)
 
 
 def _layers_job(page: Path, portrait: Portrait, options: MapOptions

@@ -40,7 +40,8 @@ class PortraitRunner(QObject):
     """``request(workspace, station, choice)``; then ``portraitReady(Portrait)`` or
     ``portraitFailed(error)`` for the newest request only, ``progressed(fraction, message)``
     on the way. ``known_span`` gives the first and last incident dates of a workspace once a
-    build has read it."""
+    build has read it. Builds run on ``executor`` (one thread), which may be shared with the
+    map's jobs (see ``MainWindow``)."""
 
     progressed = Signal(float, str)
     portraitReady = Signal(object)
@@ -50,11 +51,13 @@ class PortraitRunner(QObject):
     _progress = Signal(int, float, str)
 
     def __init__(self, parent: QObject | None = None,
-                 options: PortraitOptions | None = None):
+                 options: PortraitOptions | None = None,
+                 executor: ThreadPoolExecutor | None = None):
         super().__init__(parent)
         self.options = options if options is not None else PortraitOptions()
         self.elapsed_s = 0.0
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="portrait-build")
+        self._executor = executor or ThreadPoolExecutor(max_workers=1,
+                                                        thread_name_prefix="portrait-build")
         self._request = 0
         self._running = 0
         self._requested_at = 0.0

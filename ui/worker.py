@@ -33,12 +33,16 @@ class QtJobRunner(QObject):
     """Runs jobs one after the other on a background thread.
 
     One thread is enough and safer: successive map builds read the same workspace, whose
-    layers load lazily on first use. Charts wait for its jobs (``ui.foreground_work``).
+    layers load lazily on first use. ``executor`` (one thread) may be shared with other
+    runners, whose jobs then take turns with these. Charts wait for its jobs
+    (``ui.foreground_work``).
     """
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None,
+                 executor: ThreadPoolExecutor | None = None):
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="portrait-job")
+        self._executor = executor or ThreadPoolExecutor(max_workers=1,
+                                                        thread_name_prefix="portrait-job")
         self._pending: set[QtJobSignals] = set()
 
     def start(self, job: Callable[[], object], on_finished: Callable[[object], None],
