@@ -1,10 +1,12 @@
 """How the window's background work takes turns (pytest-qt, offscreen): the map page before
 the portrait on one thread, stale map requests skipped, charts after the work the officer
-waits for."""
+waits for, and the prepared workspace kept out of the garbage collector's full passes."""
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from ui.chart_widget import ChartWidget  # noqa: E402
 from ui.foreground_work import ForegroundWork  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.map_view import MapPanel  # noqa: E402
+from ui.period import PeriodChoice  # noqa: E402
+from ui.portrait_runner import PortraitRunner  # noqa: E402
 from ui.worker import QtJobRunner  # noqa: E402
 
 TIMEOUT_MS = 30_000
@@ -132,3 +136,26 @@ def test_a_map_asked_for_while_another_waited_replaces_it_unbuilt(
     assert [path.name for path in Path(panel._pages.name).iterdir()] == [
         Path(panel.view.url().toLocalFile()).name]
     panel.shut_down()
+
+
+def test_prepared_layers_are_kept_from_the_collector_and_freed_once_replaced(
+        qtbot, small_workspace: Workspace) -> None:
+    runner = PortraitRunner()
+    station = str(small_workspace.layer("stations")["station_id"].iloc[0])
+    try:
+        with qtbot.waitSignal(runner.portraitReady, timeout=TIMEOUT_MS):
+            runner.request(small_workspace, station, PeriodChoice())
+        prepared = runner._data[1]
+        tracked = gc.get_objects()
+        assert not any(item is prepared for item in tracked)  # frozen: not walked
+        del tracked
+        gone = weakref.ref(prepared)
+        del prepared
+        small_workspace.set_layer("incidents", small_workspace.layer("incidents").copy())
+        runner.invalidate()  # as after an import
+        with qtbot.waitSignal(runner.portraitReady, timeout=TIMEOUT_MS):
+            runner.request(small_workspace, station, PeriodChoice())
+        assert gone() is None  # frozen, yet freed once replaced
+    finally:
+        runner.shut_down()
+        gc.unfreeze()
