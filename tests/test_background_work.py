@@ -92,7 +92,17 @@ def calls(monkeypatch) -> list[tuple[str, str, str]]:
 
 def test_a_switch_builds_the_map_then_the_portrait_on_one_thread(
         qtbot, small_workspace: Workspace, calls: list) -> None:
+    """Then the new section page is laid out before the map's hot spots are asked for: the
+    two would otherwise take turns for the interpreter lock."""
     window = MainWindow(small_workspace, language="fr")
+    add_portrait = window.map_panel.add_portrait
+
+    def adding_hot_spots(portrait):
+        shown = window.sections_panel.portrait
+        calls.append(("hot spots", portrait.station_id, shown and shown.station_id))
+        add_portrait(portrait)
+
+    window.map_panel.add_portrait = adding_hot_spots
     panel, combo = window.map_panel, window.station_combo
     try:
         window.show()
@@ -104,9 +114,10 @@ def test_a_switch_builds_the_map_then_the_portrait_on_one_thread(
         combo.setCurrentIndex(combo.findData(other))
         qtbot.waitUntil(lambda: window.current_portrait.station_id == other
                         and not panel.is_building(), timeout=TIMEOUT_MS)
-        assert [(what, station) for what, station, _ in calls] == [("map", other),
-                                                                  ("portrait", other)]
+        assert [(what, station) for what, station, _ in calls] == [
+            ("map", other), ("portrait", other), ("hot spots", other)]
         assert calls[0][2] == calls[1][2] != threading.current_thread().name
+        assert calls[2][2] == other  # the page showed the new portrait already
     finally:
         window.close()
         window.deleteLater()

@@ -660,11 +660,12 @@ class MainWindow(QMainWindow):
     def _portrait_ready(self, portrait: Portrait) -> None:
         self._portrait_done()
         self.current_portrait = portrait
-        if self.map_panel.awaits_portrait(portrait):
-            self.map_panel.add_portrait(portrait)  # the map drawn meanwhile gets its hot spots
-        else:
+        awaited = self.map_panel.awaits_portrait(portrait)
+        if not awaited:
             self._show_map()  # first: the map is built on its worker while the page is laid out
         self.sections_panel.show_portrait(portrait)
+        if awaited:
+            self.map_panel.add_portrait(portrait)  # the map drawn meanwhile gets its hot spots
         if portrait.period is not None:
             start, end = (dt.date.fromisoformat(day) for day in portrait.period)
             span = self.portrait_runner.known_span(self.workspace) or (None, None)
