@@ -110,6 +110,9 @@ def _station_switches(app, workspace_path: Path, switches: int) -> dict:
     window.open_workspace(workspace_path)
     _wait(lambda: _station_ready(window, window.station_combo.currentData()),
           *_switch_signals(window))
+    # The officer looks at the first page before choosing another station; its charts
+    # (matplotlib loaded with the first) are drawn by then.
+    _wait(lambda: _charts_drawn(window), poll_ms=HEARTBEAT_MS)
     stations = [window.station_combo.itemData(i) for i in range(window.station_combo.count())]
     times, gaps, gaps_to_charts = [], [], []
     for station_id in [s for s in stations if s != window.station_combo.currentData()][
