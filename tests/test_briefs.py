@@ -8,6 +8,7 @@ contact details and confidential notes that must never reach a partner.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -133,6 +134,15 @@ def test_partner_brief_suppresses_the_three_robberies_and_a_complement(workspace
     internal = build_brief(build_portrait(data, "38"), data, BriefOptions(audience="internal"))
     table = next(t for t in internal.section("crime").tables if t.id == "categories")
     assert {row[0]: row for row in table.rows}["Vol qualifié"][1] == 3
+
+
+def test_warnings_are_in_the_brief_language(workspace) -> None:
+    data = prepare(workspace)
+    portrait = dataclasses.replace(build_portrait(data, "38"), warnings=["No population."],
+                                   warnings_fr=["Pas de population."])
+    for language, expected in (("fr", ["Pas de population."]), ("en", ["No population."])):
+        options = BriefOptions(audience="partner", language=language)
+        assert build_brief(portrait, data, options).warnings == expected
 
 
 def test_partner_incident_map_has_only_cells_of_five_or_more(workspace) -> None:

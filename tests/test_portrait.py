@@ -151,6 +151,8 @@ def test_an_empty_station_gets_sections_with_reasons(small_workspace: Workspace)
     assert services.indicator("services_in_station").value == 0
     assert services.indicator("coverage_Banque alimentaire_500m").reason
     assert any("no census population" in w for w in portrait.warnings)
+    assert any("pas de population au recensement" in w for w in portrait.warnings_fr)
+    assert len(portrait.warnings_fr) == len(portrait.warnings)
     comparison = portrait.section("station_comparison").table("stations").records
     assert [r["station_id"] for r in comparison] == ["4", "38", "99"]
     assert json.loads(portrait.to_json())
