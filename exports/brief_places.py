@@ -317,8 +317,14 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
     out.tables.append(BriefTable("columns", "Colonnes" if language == "fr" else "Columns",
                                  indicator_columns(language)[:1] +
                                  [Column("definition", text("definition", language))],
-                                 [[label_of(c, language), c["definition"]]
+                                 [[label_of(c, language), _definition(c, language)]
                                   for c in section.tables[1].records], in_pdf=False))
+
+
+def _definition(column: dict, language: str) -> str:
+    if language == "fr" and column.get("definition_fr"):
+        return column["definition_fr"]
+    return column["definition"]
 
 
 __all__ = ["socio_economic", "crime_places", "services", "surveys", "station_comparison",

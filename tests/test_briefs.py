@@ -145,6 +145,18 @@ def test_warnings_are_in_the_brief_language(workspace) -> None:
         assert build_brief(portrait, data, options).warnings == expected
 
 
+def test_station_comparison_columns_are_defined_in_the_brief_language(workspace) -> None:
+    data = prepare(workspace)
+    portrait = build_portrait(data, "38")
+    for language, expected in (("fr", "Incidents de la période."),
+                               ("en", "Incidents in the period.")):
+        brief = build_brief(portrait, data, BriefOptions(language=language))
+        table = next(t for t in brief.section("station_comparison").tables
+                     if t.id == "columns")
+        assert expected in [row[1] for row in table.rows]
+        assert all(row[1] for row in table.rows)
+
+
 def test_partner_incident_map_has_only_cells_of_five_or_more(workspace) -> None:
     data = prepare(workspace)
     brief = build_brief(build_portrait(data, "38"), data, BriefOptions(audience="partner"))

@@ -54,14 +54,14 @@ def _compare(data: PortraitData, start, end, options: PortraitOptions) -> Statio
     stations = pd.Index(data.station_ids, name="station_id")
     table = pd.DataFrame(index=stations)
     table["name"] = [data.station_name(s) for s in stations]
-    columns = [_column("name", "Nom", "Name", "", "Station name.")]
+    columns = [_column("name", "Nom", "Name", "", "Station name.", "Nom du poste.")]
     values = data.census.stations.values.reindex(stations)
     for item in CATALOGUE:
         if item.id == "population" or item.kind in (SHARE, MEDIAN):
             table[item.id] = values[item.id] if item.id in values else np.nan
             columns.append(_column(item.id, item.label_fr, item.label_en,
                                    "%" if item.kind == SHARE else item.unit,
-                                   item.definition_en))
+                                   item.definition_en, item.definition_fr))
     population = table["population"].to_numpy(dtype=float)
     if start is not None:
         years = ((end - start).days + 1) / DAYS_PER_YEAR
@@ -74,17 +74,19 @@ def _compare(data: PortraitData, start, end, options: PortraitOptions) -> Statio
         table["incidents_rate"], table["incidents_rate_low"], table["incidents_rate_high"] = \
             rate, low, high
         columns += [_column("incidents", "Incidents", "Incidents", "incidents",
-                            "Incidents in the period."),
+                            "Incidents in the period.", "Incidents de la période."),
                     _column("incidents_rate", "Incidents par 1 000 résidents par an",
                             "Incidents per 1,000 residents per year", "rate",
-                            "With exact Poisson interval (_low, _high).")]
+                            "With exact Poisson interval (_low, _high).",
+                            "Avec intervalle de Poisson exact (_low, _high).")]
         for category in by_category.columns:
             fr, en = category_label(category)
             table[f"rate_{category}"] = rates_per(by_category[category].to_numpy(dtype=float),
                                                   population * years, per)[0]
             columns.append(_column(f"rate_{category}", f"{fr} par 1 000 résidents par an",
                                    f"{en} per 1,000 residents per year", "rate",
-                                   "Annual rate per 1,000 census residents."))
+                                   "Annual rate per 1,000 census residents.",
+                                   "Taux annuel pour 1 000 résidents recensés."))
         _changes(data, table, stations, end, options, columns)
     services = data.services[data.services["located"]]
     in_station = services["station"].value_counts().reindex(stations, fill_value=0)
@@ -94,9 +96,11 @@ def _compare(data: PortraitData, start, end, options: PortraitOptions) -> Statio
                                               np.where(population > 0, population, 1) * 1_000,
                                               np.nan)
     columns += [_column("services", "Services", "Services", "services",
-                        "Located services inside the boundary."),
+                        "Located services inside the boundary.",
+                        "Services localisés à l'intérieur des limites."),
                 _column("services_per_1000", "Services par 1 000 résidents",
-                        "Services per 1,000 residents", "rate", "No interval: a count of places.")]
+                        "Services per 1,000 residents", "rate", "No interval: a count of places.",
+                        "Sans intervalle : un dénombrement de lieux.")]
     _surveys(data, table, stations, end, options, columns)
     records = table.reset_index().to_dict(orient="records")
     return StationComparison(
@@ -120,11 +124,14 @@ def _changes(data, table, stations, end, options, columns) -> None:
              for c, p in zip(current, previous, strict=True)]
     table["change_12_months"] = [t.difference for t in tests]
     table["change_12_months_p_value"] = [t.p_value for t in tests]
+    current, previous = (period_text(current_start, current_end),
+                         period_text(previous_start, previous_end))
     columns.append(_column("change_12_months", "Écart 12 derniers mois c. précédents",
                            "Change, last 12 months vs previous 12", "incidents",
-                           f"{period_text(current_start, current_end)} vs "
-                           f"{period_text(previous_start, previous_end)}; p-value of the test "
-                           "in change_12_months_p_value."))
+                           f"{current} vs {previous}; p-value of the test in "
+                           "change_12_months_p_value.",
+                           f"{current} c. {previous} ; valeur p du test dans "
+                           "change_12_months_p_value."))
 
 
 def _surveys(data, table, stations, end, options, columns) -> None:
@@ -153,12 +160,15 @@ def _surveys(data, table, stations, end, options, columns) -> None:
                                f"Sondage {question_id} : réponses favorables",
                                f"Survey {question_id}: favourable answers", "%",
                                f"Wave {waves.index[-1]}; suppressed under "
-                               f"{options.survey_min_n} answers."))
+                               f"{options.survey_min_n} answers.",
+                               f"Vague {waves.index[-1]} ; masqué sous "
+                               f"{options.survey_min_n} réponses."))
 
 
-def _column(id_: str, label_fr: str, label_en: str, unit: str, definition: str) -> dict:
+def _column(id_: str, label_fr: str, label_en: str, unit: str, definition: str,
+            definition_fr: str) -> dict:
     return {"id": id_, "label_fr": label_fr, "label_en": label_en, "unit": unit,
-            "definition": definition}
+            "definition": definition, "definition_fr": definition_fr}
 
 
 def build(data: PortraitData, station_id: str, start, end,
@@ -171,4 +181,5 @@ def build(data: PortraitData, station_id: str, start, end,
               "Same definitions as the station's own sections; columns described in the "
               "'columns' table."),
         Table("columns", "Colonnes", "Columns", ["id", "label_fr", "label_en", "unit",
-                                                 "definition"], comparison.columns)])
+                                                 "definition", "definition_fr"],
+              comparison.columns)])
