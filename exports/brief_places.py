@@ -47,8 +47,9 @@ def socio_economic(out: BriefSection, section, portrait, data, options, protecti
     out.tables.append(indicators_table(section, language))
     suppressed = next((t for t in section.tables if t.id == "suppressed_areas"), None)
     for row in suppressed.records if suppressed else []:
+        rule = row.get("rule_fr") if language == "fr" else None
         protection.log.add(label_of(suppressed, language, "title"), str(row["area_id"]),
-                           SMALL_AREA, f"{row.get('indicators', '')} ({row.get('rule', '')})")
+                           SMALL_AREA, rule or row.get("rule", ""))
     layer = next((m for m in section.map_layers
                   if m.parameters.get("indicator") == options.census_indicator),
                  section.map_layers[0] if section.map_layers else None)
@@ -154,9 +155,9 @@ def _incident_figure(portrait, data, options, protection) -> Figure:
     cells = cells_with_at_least(x, y, options.cell_size_m, options.min_cell_count)
     title = text("map_incident_cells", language, size=int(options.cell_size_m),
                  k=options.min_cell_count)
-    protection.log.add(title, f"{x.size}", AGGREGATED,
-                       f"{cells.cells_dropped} cell(s) with fewer than {options.min_cell_count} "
-                       f"incidents not drawn ({cells.incidents_dropped} incidents)")
+    protection.log.add(title, f"{x.size}", AGGREGATED, text(
+        "cells_not_drawn", language, cells=cells.cells_dropped, k=options.min_cell_count,
+        incidents=format_number(cells.incidents_dropped, language)))
     return Figure("incidents_map", "map_incident_cells", title,
                   {**base, "boxes": cells.boxes(), "counts": cells.counts,
                    "k": options.min_cell_count})

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from exports.brief_text import label as label_of
+from exports.brief_text import text
 from exports.disclosure import (
     AGGREGATED,
     COMPLEMENTARY,
@@ -117,7 +118,7 @@ class Protection:
             log.add(label_of(comparison.tables[0], language, "title"),
                     f"{len(self.comparison)} (PDQ × catégorie)" if language == "fr" else
                     f"{len(self.comparison)} (station × category)", PRIMARY,
-                    "rates of other stations whose count is 1–4, with their complements")
+                    text("masked_comparison", language))
 
     # --- changes: categories x (current, previous), the "all" row as totals ---------------
     def _protect_changes(self, trends, language, log) -> None:
@@ -137,7 +138,7 @@ class Protection:
                 if reason:
                     masked[row["group"]] = reason
                     log.add(label_of(table, language, "title"), label_of(row, language),
-                            reason, "current, previous, difference and test")
+                            reason, text("masked_change", language))
             if protected.column_totals.any():
                 masked["all"] = PRIMARY
                 log.add(label_of(table, language, "title"), "Total", PRIMARY)
@@ -205,7 +206,7 @@ class Protection:
             if tag in self.tags:
                 fr, en = ISSUE_TAGS.get(tag, (tag, tag))
                 log.add(label_of(table, language, "title"), fr if language == "fr" else en,
-                        self.tags[tag], "count, rate, location quotient and change")
+                        self.tags[tag], text("masked_tag", language))
 
     def _protect_hot_cells(self, places, k: int, language, log) -> None:
         table = _table(places, "hot_spot_cells")
@@ -214,7 +215,7 @@ class Protection:
         self.hot_cells = {r["cell"] for r in table.records if r["count"] < k}
         if self.hot_cells:
             log.add(label_of(table, language, "title"), f"{len(self.hot_cells)}", AGGREGATED,
-                    f"incident count of cells with fewer than {k}")
+                    text("masked_hot_cells", language, k=k))
 
 
 def _station_counts(comparison, portrait, categories: list[str], own: np.ndarray):

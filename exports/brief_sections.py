@@ -113,7 +113,7 @@ def crime(out: BriefSection, section, portrait, data, options, protection) -> No
     by_year = section.table("by_category_year")
     if protection.partner:
         protection.log.add(label_of(by_year, language, "title"), "—", WITHHELD,
-                           "cross-tabulation withheld: it could reveal suppressed counts")
+                           text("withheld_crosstab", language))
     else:
         out.tables.append(BriefTable(
             "by_category_year", label_of(by_year, language, "title"),

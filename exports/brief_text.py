@@ -75,6 +75,15 @@ STRINGS: dict[str, dict[str, str]] = {
                                      "confidentielles et points d'incidents compris. Ne pas "
                                      "diffuser hors du poste.",
         "disclosure_none": "Aucune valeur n'a eu à être masquée.",
+        "withheld_crosstab": "tableau croisé non diffusé : il permettrait de retrouver des "
+                             "valeurs masquées",
+        "masked_comparison": "taux des autres postes dont l'effectif est de 1 à 4, avec leurs "
+                             "compléments",
+        "masked_change": "effectifs actuel et précédent, écart et test",
+        "masked_tag": "effectif, taux, quotient de localisation et variation",
+        "masked_hot_cells": "nombre d'incidents des cellules de moins de {k}",
+        "cells_not_drawn": "{cells} carré(s) de moins de {k} incidents non dessiné(s) "
+                           "({incidents} incidents)",
         "where": "Où",
         "what": "Quoi",
         "why": "Pourquoi",
@@ -172,6 +181,14 @@ STRINGS: dict[str, dict[str, str]] = {
                                      "incident points included. Do not share outside the "
                                      "station.",
         "disclosure_none": "No value had to be suppressed.",
+        "withheld_crosstab": "cross-tabulation withheld: it could reveal suppressed counts",
+        "masked_comparison": "rates of other stations whose count is 1–4, with their "
+                             "complements",
+        "masked_change": "current, previous, difference and test",
+        "masked_tag": "count, rate, location quotient and change",
+        "masked_hot_cells": "incident count of cells with fewer than {k}",
+        "cells_not_drawn": "{cells} cell(s) with fewer than {k} incidents not drawn "
+                           "({incidents} incidents)",
         "where": "Where",
         "what": "What",
         "why": "Why",

@@ -157,6 +157,22 @@ def test_station_comparison_columns_are_defined_in_the_brief_language(workspace)
         assert all(row[1] for row in table.rows)
 
 
+def test_the_disclosure_appendix_is_in_the_brief_language(workspace) -> None:
+    """Partners read it: every reason and detail in the brief's language."""
+    data = prepare(workspace)
+    portrait = build_portrait(data, "38")
+    english = ("fewer than", "current, previous", "cross-tabulation", "rates of other",
+               "Statistics Canada rule", "location quotient and change")
+    french = build_brief(portrait, data, BriefOptions(audience="partner", language="fr"))
+    details = [entry.detail for entry in french.disclosure.entries]
+    assert len([d for d in details if d]) >= 3
+    assert not [d for d in details if any(words in d for words in english)]
+    assert any("non dessiné" in d or "non diffusé" in d for d in details)
+    english_brief = build_brief(portrait, data, BriefOptions(audience="partner", language="en"))
+    assert any(any(words in entry.detail for words in english)
+               for entry in english_brief.disclosure.entries)
+
+
 def test_partner_incident_map_has_only_cells_of_five_or_more(workspace) -> None:
     data = prepare(workspace)
     brief = build_brief(build_portrait(data, "38"), data, BriefOptions(audience="partner"))
