@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from exports.disclosure import MIN_CELL_COUNT, DisclosureLog
-from portrait.portrait_model import Portrait
 from portrait.records import Record, RecordStore
 from portrait.records.station_scope import records_for_station
+from portrait.wording import in_language
 from portrait.workspace import Workspace
 
 Audience = Literal["internal", "partner"]
@@ -222,14 +222,9 @@ def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
         options=options, generated_on=(today or dt.date.today()).isoformat(),
         key_figures=key_figures(portrait, options, protection), sections=sections,
         definitions=definitions(portrait, options.language),
-        parameters=parameters(portrait), disclosure=log, warnings=_warnings(portrait, options),
+        parameters=parameters(portrait), disclosure=log,
+        warnings=[in_language(warning, options.language) for warning in portrait.warnings],
         workspace_title=getattr(data, "title", ""))
-
-
-def _warnings(portrait: Portrait, options: BriefOptions) -> list[str]:
-    if options.language == "fr" and portrait.warnings_fr:
-        return list(portrait.warnings_fr)
-    return list(portrait.warnings)
 
 
 def workspace_records(workspace: Workspace, station_id: str) -> list[Record] | None:

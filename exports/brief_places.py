@@ -27,6 +27,7 @@ from exports.disclosure import (
     survey_suppressed,
 )
 from portrait.services import service_type_label
+from portrait.wording import in_language
 
 NEIGHBOUR_MARGIN_M = 1500.0
 SERVICE_MARGIN_M = 500.0
@@ -47,9 +48,8 @@ def socio_economic(out: BriefSection, section, portrait, data, options, protecti
     out.tables.append(indicators_table(section, language))
     suppressed = next((t for t in section.tables if t.id == "suppressed_areas"), None)
     for row in suppressed.records if suppressed else []:
-        rule = row.get("rule_fr") if language == "fr" else None
         protection.log.add(label_of(suppressed, language, "title"), str(row["area_id"]),
-                           SMALL_AREA, rule or row.get("rule", ""))
+                           SMALL_AREA, in_language(row.get("rule", ""), language))
     layer = next((m for m in section.map_layers
                   if m.parameters.get("indicator") == options.census_indicator),
                  section.map_layers[0] if section.map_layers else None)

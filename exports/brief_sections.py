@@ -148,7 +148,7 @@ def crime_trends(out: BriefSection, section, portrait, data, options, protection
             rows.append([label_of(r, language), masked(r["current"], reason),
                          masked(r["previous"], reason), masked(r["difference"], reason),
                          masked(r["p_value"], reason), masked(r["p_adjusted"], reason),
-                         masked(r["method"], reason)])
+                         masked(in_language(r["method"], language), reason)])
         out.tables.append(BriefTable(
             table.id, label_of(table, language, "title"),
             [Column("group", "Catégorie" if fr else "Category"),

@@ -81,14 +81,12 @@ def build_portrait(workspace: Workspace | PortraitData, station_id: str,
         sections.append(comparison.build(data, station_id, start, end, options))
     if progress is not None:
         progress(1.0, "Portrait prêt")
-    warnings = _warnings(data, context)
     return Portrait(
         station_id=station_id, station_name=data.station_name(station_id),
         period=None if start is None else (start.date().isoformat(), end.date().isoformat()),
         sections=sections, parameters=_parameters(data, context, options),
         generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        warnings=[english for english, _ in warnings],
-        warnings_fr=[french for _, french in warnings])
+        warnings=_warnings(data, context))
 
 
 def build_all_portraits(workspace: Workspace | PortraitData, period: Period = None,
@@ -174,17 +172,11 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def _warnings(data: PortraitData, context: StationContext) -> list[tuple[str, str]]:
-    """(English, French) pairs: briefs are written in either language."""
+def _warnings(data: PortraitData, context: StationContext) -> list[str]:
     out = []
-    count = data.incidents.without_station
-    if count:
-        out.append((f"{count} incident(s) have no station and no location inside a station: "
-                    "they count in no station.",
-                    f"{count} incident(s) sans poste ni localisation dans un poste : ils ne "
-                    "comptent dans aucun poste."))
+    if data.incidents.without_station:
+        out.append(f"{data.incidents.without_station} incident(s) have no station and no "
+                   "location inside a station: they count in no station.")
     if context.population is None:
-        out.append(("The station has no census population: rates per resident are not given.",
-                    "Le poste n'a pas de population au recensement : les taux par habitant ne "
-                    "sont pas donnés."))
+        out.append("The station has no census population: rates per resident are not given.")
     return out

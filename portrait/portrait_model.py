@@ -158,8 +158,6 @@ class Portrait:
     parameters: dict[str, Any]
     generated_at: str = ""
     warnings: list[str] = field(default_factory=list)
-    #: The same warnings in French, in the same order (as ``definition_fr`` for indicators).
-    warnings_fr: list[str] = field(default_factory=list)
 
     def section(self, section_id: str) -> Section:
         for item in self.sections:

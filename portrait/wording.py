@@ -1,4 +1,5 @@
-"""The engine's explanations in French: reasons, caveats and notes written by the analyses.
+"""The engine's explanations in French: reasons, caveats, notes, warnings and the names of
+statistical methods written by the analyses.
 
 The analyses write their explanations once, in English, next to the code that knows why a
 value is missing or how to read it (like gettext message ids); officers and their partners read
@@ -118,6 +119,31 @@ _FIXED: dict[str, str] = {
     "report).": "Quarts du fichier du SPVM : jour 8 h-16 h, soir 16 h-24 h, nuit 0 h-8 h "
                 "(heure du signalement).",
     "Hour of the clock time recorded.": "Heure de l'horaire enregistré.",
+    # warnings of a portrait
+    "The station has no census population: rates per resident are not given.":
+        "Le poste n'a pas de population au recensement : les taux par habitant ne sont pas "
+        "donnés.",
+    # statistical methods (intervals and tests)
+    "exact Poisson (Garwood)": "Poisson exact (Garwood)",
+    "exact Poisson (Garwood), per year": "Poisson exact (Garwood), par année",
+    "exact Poisson (Garwood) interval on the count, divided by the denominator":
+        "intervalle de Poisson exact (Garwood) sur le nombre, divisé par le dénominateur",
+    "exact Poisson (Garwood) interval on the count, divided by the denominator (person-years)":
+        "intervalle de Poisson exact (Garwood) sur le nombre, divisé par le dénominateur "
+        "(personnes-années)",
+    "exact conditional binomial test of equal Poisson rates":
+        "test binomial conditionnel exact d'égalité de taux de Poisson",
+    "Wilson score interval": "intervalle de Wilson",
+    "Wilson score interval on the Kish effective sample size":
+        "intervalle de Wilson sur la taille d'échantillon effective de Kish",
+    "two-sample z test (pooled), Newcombe hybrid Wilson interval":
+        "test z à deux échantillons (variance commune), intervalle hybride de Wilson (Newcombe)",
+    "two-sample z test (pooled), Newcombe hybrid Wilson interval on effective sizes":
+        "test z à deux échantillons (variance commune), intervalle hybride de Wilson (Newcombe) "
+        "sur les tailles effectives",
+    "log-normal (Moineddin 2003)": "log-normale (Moineddin 2003)",
+    "log-normal interval, Var(ln LQ) = 1/c_s - 1/t_s + 1/c_c - 1/t_c (Moineddin 2003)":
+        "intervalle log-normal, Var(ln QL) = 1/c_s - 1/t_s + 1/c_c - 1/t_c (Moineddin 2003)",
 }
 
 
@@ -173,6 +199,22 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
      r"residents \((?P<how>.+)\)\.",
      "within_buffer : dans le poste ou à moins de {d:n} m de sa limite ; couverture en % des "
      "résidents ({how:t})."),
+    # warnings of a portrait
+    (r"(?P<n>\d+) incident\(s\) have no station and no location inside a station: they count "
+     r"in no station\.",
+     "{n} incident(s) sans poste ni localisation dans un poste : ils ne comptent dans aucun "
+     "poste."),
+    # Statistics Canada's small-area rules (suppressed census values)
+    (r"fewer than (?P<n>[\d.]+) residents: no characteristics \(Statistics Canada rule\)",
+     "moins de {n:n} résidents : aucune caractéristique (règle de Statistique Canada)"),
+    (r"fewer than (?P<n>[\d.]+) residents: no income data \(Statistics Canada rule\)",
+     "moins de {n:n} résidents : aucune donnée de revenu (règle de Statistique Canada)"),
+    # statistical methods with numbers
+    (r"Poisson square-root Z test \(previous = mean of (?P<n>\d+) period\(s\)\)",
+     "test Z de Poisson sur la racine carrée (précédent = moyenne de {n} période(s))"),
+    (r"chi-square goodness of fit, (?P<df>\d+) df", "test d'ajustement du khi-deux, {df} ddl"),
+    (r"chi-square test of independence, (?P<df>\d+) df",
+     "test d'indépendance du khi-deux, {df} ddl"),
 )]
 
 _FIELD = re.compile(r"\{(?P<name>\w+)(?::(?P<how>[nt]))?\}")

@@ -138,9 +138,11 @@ def test_partner_brief_suppresses_the_three_robberies_and_a_complement(workspace
 
 def test_warnings_are_in_the_brief_language(workspace) -> None:
     data = prepare(workspace)
-    portrait = dataclasses.replace(build_portrait(data, "38"), warnings=["No population."],
-                                   warnings_fr=["Pas de population."])
-    for language, expected in (("fr", ["Pas de population."]), ("en", ["No population."])):
+    warning = "The station has no census population: rates per resident are not given."
+    portrait = dataclasses.replace(build_portrait(data, "38"), warnings=[warning])
+    for language, expected in (("fr", ["Le poste n'a pas de population au recensement : les "
+                                       "taux par habitant ne sont pas donnés."]),
+                               ("en", [warning])):
         options = BriefOptions(audience="partner", language=language)
         assert build_brief(portrait, data, options).warnings == expected
 

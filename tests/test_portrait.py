@@ -151,8 +151,6 @@ def test_an_empty_station_gets_sections_with_reasons(small_workspace: Workspace)
     assert services.indicator("services_in_station").value == 0
     assert services.indicator("coverage_Banque alimentaire_500m").reason
     assert any("no census population" in w for w in portrait.warnings)
-    assert any("pas de population au recensement" in w for w in portrait.warnings_fr)
-    assert len(portrait.warnings_fr) == len(portrait.warnings)
     comparison = portrait.section("station_comparison").table("stations").records
     assert [r["station_id"] for r in comparison] == ["4", "38", "99"]
     assert json.loads(portrait.to_json())
@@ -305,12 +303,19 @@ def test_a_period_restricts_the_counts(demo: Workspace) -> None:
 
 # --- the engine's explanations in French ------------------------------------------------------
 def _explanations(portrait: Portrait) -> set[str]:
-    texts: set[str] = set()
+    """Every sentence the engine wrote for people: reasons, caveats, notes, warnings, the
+    methods of intervals and tests, the rules of suppressed census areas."""
+    texts: set[str] = set(portrait.warnings)
     for section in portrait.sections:
         texts.update(filter(None, [section.reason, *section.notes]))
         texts.update(t.note for t in section.tables if t.note)
+        for table in section.tables:
+            texts.update(r[key] for r in table.records for key in ("method", "rule")
+                         if isinstance(r.get(key), str) and r[key])
         for item in section.indicators:
             texts.update(filter(None, [item.reason, *item.caveats]))
+            texts.update(part.method for part in (item.interval, item.test)
+                         if part is not None and part.method)
     return texts
 
 

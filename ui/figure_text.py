@@ -240,9 +240,11 @@ class FigureText:
         """How the interval and the test were computed (as recorded by the portrait)."""
         lines = []
         if interval is not None and interval.method:
-            lines.append(self.text("info_interval_method", method=interval.method))
+            lines.append(self.text("info_interval_method",
+                                   method=in_language(interval.method, self.language)))
         if test is not None and test.method:
-            lines.append(self.text("info_test_method", method=test.method))
+            lines.append(self.text("info_test_method",
+                                   method=in_language(test.method, self.language)))
         return lines
 
     # --- dates --------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def build(context: StationContext) -> Section:
     tables = [_areas_table(pieces, census.areas.values),
               Table("suppressed_areas", "Aires dont des valeurs sont masquées",
                     "Areas with suppressed values", ["area_id", "population", "indicators",
-                                                     "rule", "rule_fr"],
+                                                     "rule"],
                     suppressed.to_dict(orient="records"),
                     "Statistics Canada rules applied to every source.")]
     layers = []

@@ -38,9 +38,6 @@ from portrait.indicators import CATALOGUE, COUNT, MEDIAN, SHARE, Indicator
 INCOME_INDICATORS = ("median_household_income", "low_income", "low_income_base")
 SMALL_AREA_RULE = "fewer than {n:g} residents: no characteristics (Statistics Canada rule)"
 INCOME_RULE = "fewer than {n:g} residents: no income data (Statistics Canada rule)"
-SMALL_AREA_RULE_FR = ("moins de {n:g} résidents : aucune caractéristique (règle de Statistique "
-                      "Canada)")
-INCOME_RULE_FR = "moins de {n:g} résidents : aucun revenu (règle de Statistique Canada)"
 
 
 @dataclass(frozen=True)
@@ -132,15 +129,13 @@ def suppress_small_areas(wide: pd.DataFrame, parameters: ApportionParameters
     others = [c for c in wide.columns if c != population_column]
     for area_id in wide.index[small & wide[others].notna().any(axis=1)]:
         records.append((area_id, float(population[area_id]), "all characteristics",
-                        SMALL_AREA_RULE.format(n=parameters.min_population),
-                        SMALL_AREA_RULE_FR.format(n=parameters.min_population)))
+                        SMALL_AREA_RULE.format(n=parameters.min_population)))
     wide.loc[small, others] = np.nan
     income = [c for c in parameters.income_indicators if c in wide]
     low = (population < parameters.min_population_income) & ~small
     for area_id in wide.index[low & wide[income].notna().any(axis=1)] if income else []:
         records.append((area_id, float(population[area_id]), ", ".join(income),
-                        INCOME_RULE.format(n=parameters.min_population_income),
-                        INCOME_RULE_FR.format(n=parameters.min_population_income)))
+                        INCOME_RULE.format(n=parameters.min_population_income)))
     if income:
         wide.loc[low, income] = np.nan
     return wide, _suppressed_frame(records)
@@ -232,5 +227,4 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
 
 
 def _suppressed_frame(records: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(records, columns=["area_id", "population", "indicators", "rule",
-                                          "rule_fr"])
+    return pd.DataFrame(records, columns=["area_id", "population", "indicators", "rule"])
