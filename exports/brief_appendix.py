@@ -13,6 +13,7 @@ from typing import Any
 
 from exports.brief_model import Definition
 from exports.brief_text import label as label_of
+from portrait.wording import in_language
 
 #: Indicators repeated per category or per question share one definition; this many
 #: examples of their labels are listed.
@@ -37,22 +38,24 @@ def definitions(portrait, language: str) -> list[Definition]:
     return out
 
 
-def parameters(portrait) -> list[tuple[str, str]]:
-    """``Portrait.parameters`` as (dotted key, value text) pairs, in their order."""
+def parameters(portrait, language: str) -> list[tuple[str, str]]:
+    """``Portrait.parameters`` as (dotted key, value text) pairs, in their order; the rules
+    written in words are in ``language``, the keys stay as recorded."""
     out: list[tuple[str, str]] = []
-    _flatten("", portrait.parameters, out)
+    _flatten("", portrait.parameters, out, language)
     return out
 
 
-def _flatten(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
+def _flatten(prefix: str, value: Any, out: list[tuple[str, str]], language: str) -> None:
     if isinstance(value, dict) and value:
         for key, item in value.items():
-            _flatten(f"{prefix}.{key}" if prefix else str(key), item, out)
+            _flatten(f"{prefix}.{key}" if prefix else str(key), item, out, language)
         return
     if isinstance(value, (list, tuple)):
-        text = json.dumps(value, ensure_ascii=False, default=str)
+        text = json.dumps([in_language(v, language) if isinstance(v, str) else v
+                           for v in value], ensure_ascii=False, default=str)
     elif isinstance(value, float):
         text = f"{value:.6g}"
     else:
-        text = "" if value is None else str(value)
+        text = "" if value is None else in_language(str(value), language)
     out.append((prefix, text))

@@ -222,7 +222,7 @@ def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
         options=options, generated_on=(today or dt.date.today()).isoformat(),
         key_figures=key_figures(portrait, options, protection), sections=sections,
         definitions=definitions(portrait, options.language),
-        parameters=parameters(portrait), disclosure=log,
+        parameters=parameters(portrait, options.language), disclosure=log,
         warnings=[in_language(warning, options.language) for warning in portrait.warnings],
         workspace_title=getattr(data, "title", ""))
 

@@ -119,6 +119,44 @@ _FIXED: dict[str, str] = {
     "report).": "Quarts du fichier du SPVM : jour 8 h-16 h, soir 16 h-24 h, nuit 0 h-8 h "
                 "(heure du signalement).",
     "Hour of the clock time recorded.": "Heure de l'horaire enregistré.",
+    # rules recorded in a portrait's parameters
+    "the source's station id; incidents, services and respondents without one are placed in "
+    "the station whose boundary holds them":
+        "le numéro de poste de la source ; incidents, services et répondants sans numéro sont "
+        "placés dans le poste dont la limite les contient",
+    "share of area": "part de superficie",
+    "cell side = sqrt(station area / k), k = the smaller of located incidents / 5 and distinct "
+    "incident locations / 3, bounded to [100, 2500] cells; rounded up to 10 m and bounded to "
+    "[50, 500] m":
+        "côté de cellule = racine(superficie du poste / k), k = le plus petit de incidents "
+        "localisés / 5 et lieux d'incidents distincts / 3, borné à [100, 2500] cellules ; "
+        "arrondi aux 10 m supérieurs et borné à [50, 500] m",
+    "distance band = 1.5 x cell side (the cell and its 8 neighbours), widened if needed to the "
+    "smallest band giving every cell at least one neighbour; binary weights, the cell itself "
+    "included (Gi*)":
+        "bande de distance = 1,5 x côté de cellule (la cellule et ses 8 voisines), élargie au "
+        "besoin à la plus petite bande donnant au moins une voisine à chaque cellule ; poids "
+        "binaires, la cellule elle-même comprise (Gi*)",
+    "binary, self included": "binaires, cellule elle-même comprise",
+    "analytical (normal) z-scores": "scores z analytiques (loi normale)",
+    "Benjamini-Hochberg on all cells": "Benjamini-Hochberg sur toutes les cellules",
+    "quartic (biweight)": "quartique (biweight)",
+    "spatial Silverman rule: h = 0.9 x min(SD, sqrt(1/ln 2) x Dm) x n^-0.2, SD the standard "
+    "distance and Dm the median distance of incidents to their mean centre, bounded to "
+    "[100, 1000] m; 300 m when there are fewer than 2 located incidents":
+        "règle de Silverman spatiale : h = 0,9 x min(DS, racine(1/ln 2) x Dm) x n^-0,2, DS la "
+        "distance standard et Dm la distance médiane des incidents à leur centre moyen, bornée "
+        "à [100, 1000] m ; 300 m sous 2 incidents localisés",
+    "incidents per km2 per period": "incidents par km2 par période",
+    "straight line": "à vol d'oiseau",
+    "two most favourable answers of a 4-point scale, among substantive answers (don't know / "
+    "refused left out)":
+        "deux réponses les plus favorables d'une échelle à 4 points, parmi les réponses "
+        "valables (ne sait pas / refus exclus)",
+    "survey weights": "poids de sondage",
+    "not used (Gi* by portrait.statistics.hotspots, checked against esda in tests)":
+        "non utilisé (Gi* par portrait.statistics.hotspots, vérifié avec esda dans les tests)",
+    "not installed": "non installé",
     # warnings of a portrait
     "The station has no census population: rates per resident are not given.":
         "Le poste n'a pas de population au recensement : les taux par habitant ne sont pas "
@@ -209,6 +247,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
      "moins de {n:n} résidents : aucune caractéristique (règle de Statistique Canada)"),
     (r"fewer than (?P<n>[\d.]+) residents: no income data \(Statistics Canada rule\)",
      "moins de {n:n} résidents : aucune donnée de revenu (règle de Statistique Canada)"),
+    (r"Census (?P<year>\d{4})", "Recensement {year}"),
     # statistical methods with numbers
     (r"Poisson square-root Z test \(previous = mean of (?P<n>\d+) period\(s\)\)",
      "test Z de Poisson sur la racine carrée (précédent = moyenne de {n} période(s))"),

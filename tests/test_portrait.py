@@ -302,10 +302,19 @@ def test_a_period_restricts_the_counts(demo: Workspace) -> None:
 
 
 # --- the engine's explanations in French ------------------------------------------------------
+def _parameter_texts(value: object, key: str = "") -> list[str]:
+    if isinstance(value, dict):
+        return [t for k, v in value.items() if k != "wave" for t in _parameter_texts(v, k)]
+    if isinstance(value, list | tuple):
+        return [t for v in value for t in _parameter_texts(v, key)]
+    return [value] if isinstance(value, str) and " " in value else []
+
+
 def _explanations(portrait: Portrait) -> set[str]:
     """Every sentence the engine wrote for people: reasons, caveats, notes, warnings, the
-    methods of intervals and tests, the rules of suppressed census areas."""
-    texts: set[str] = set(portrait.warnings)
+    methods of intervals and tests, the rules of suppressed census areas and the rules
+    recorded in the parameters (a survey wave keeps its name)."""
+    texts: set[str] = set(portrait.warnings) | set(_parameter_texts(portrait.parameters))
     for section in portrait.sections:
         texts.update(filter(None, [section.reason, *section.notes]))
         texts.update(t.note for t in section.tables if t.note)
