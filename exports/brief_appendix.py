@@ -13,6 +13,7 @@ from typing import Any
 
 from exports.brief_model import Definition
 from exports.brief_text import label as label_of
+from exports.brief_text import text as brief_text
 from portrait.wording import in_language
 
 #: Indicators repeated per category or per question share one definition; this many
@@ -54,6 +55,8 @@ def _flatten(prefix: str, value: Any, out: list[tuple[str, str]], language: str)
     if isinstance(value, (list, tuple)):
         text = json.dumps([in_language(v, language) if isinstance(v, str) else v
                            for v in value], ensure_ascii=False, default=str)
+    elif isinstance(value, bool):
+        text = brief_text("yes" if value else "no", language)
     elif isinstance(value, float):
         text = f"{value:.6g}"
     else:

@@ -269,7 +269,7 @@ def surveys(out: BriefSection, section, portrait, data, options, protection) -> 
         body = [[r["question_id"], r["answer"], r["weighted_share"]] for r in answers.records]
         if protection.partner:
             protection.log.add(label_of(answers, language, "title"), "n", WITHHELD,
-                               "answer counts: only weighted shares are shared")
+                               text("withheld_answer_counts", language))
         else:
             columns.append(Column("n", "n", "int"))
             for row, r in zip(body, answers.records, strict=True):

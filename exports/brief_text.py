@@ -80,6 +80,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "masked_comparison": "taux des autres postes dont l'effectif est de 1 à 4, avec leurs "
                              "compléments",
         "masked_change": "effectifs actuel et précédent, écart et test",
+        "withheld_answer_counts": "nombre de réponses : seules les parts pondérées sont "
+                                  "diffusées",
         "masked_tag": "effectif, taux, quotient de localisation et variation",
         "masked_hot_cells": "nombre d'incidents des cellules de moins de {k}",
         "cells_not_drawn": "{cells} carré(s) de moins de {k} incidents non dessiné(s) "
@@ -185,6 +187,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "masked_comparison": "rates of other stations whose count is 1–4, with their "
                              "complements",
         "masked_change": "current, previous, difference and test",
+        "withheld_answer_counts": "answer counts: only weighted shares are shared",
         "masked_tag": "count, rate, location quotient and change",
         "masked_hot_cells": "incident count of cells with fewer than {k}",
         "cells_not_drawn": "{cells} cell(s) with fewer than {k} incidents not drawn "

@@ -159,17 +159,21 @@ def test_station_comparison_columns_are_defined_in_the_brief_language(workspace)
         assert all(row[1] for row in table.rows)
 
 
-def test_the_disclosure_appendix_is_in_the_brief_language(workspace) -> None:
-    """Partners read it: every reason and detail in the brief's language."""
+def test_the_appendices_are_in_the_brief_language(workspace) -> None:
+    """Partners read them: every reason and detail of the confidentiality appendix, and the
+    rules of the parameters appendix, in the brief's language."""
     data = prepare(workspace)
     portrait = build_portrait(data, "38")
     english = ("fewer than", "current, previous", "cross-tabulation", "rates of other",
-               "Statistics Canada rule", "location quotient and change")
+               "Statistics Canada rule", "location quotient and change", "answer counts")
     french = build_brief(portrait, data, BriefOptions(audience="partner", language="fr"))
     details = [entry.detail for entry in french.disclosure.entries]
     assert len([d for d in details if d]) >= 3
     assert not [d for d in details if any(words in d for words in english)]
     assert any("non dessiné" in d or "non diffusé" in d for d in details)
+    values = dict(french.parameters)
+    assert values["station_assignment"].startswith("le numéro de poste de la source")
+    assert values["options.include_comparison"] == "oui"
     english_brief = build_brief(portrait, data, BriefOptions(audience="partner", language="en"))
     assert any(any(words in entry.detail for words in english)
                for entry in english_brief.disclosure.entries)
