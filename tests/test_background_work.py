@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -17,6 +18,7 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+import ui.chart_widget  # noqa: E402
 import ui.map_view  # noqa: E402
 from exports.web_map import MapOptions  # noqa: E402
 from portrait import engine  # noqa: E402
@@ -69,6 +71,35 @@ def test_a_chart_waits_for_the_window_jobs_then_is_drawn(qtbot) -> None:
     qtbot.waitUntil(chart.is_drawn, timeout=10_000)
     assert ended == [True]
     jobs.shut_down()
+
+
+def test_a_stale_chart_gives_the_drawing_thread_up_while_the_jobs_run(qtbot,
+                                                                       monkeypatch) -> None:
+    """Pages are rebuilt at every switch: a chart closed while it waited for the window's
+    jobs must not keep the next one waiting for its own time limit."""
+    pytest.importorskip("matplotlib.backends.backend_agg")
+    monkeypatch.setattr(ui.chart_widget, "FOREGROUND_WAIT_S", 1.0)
+    jobs = QtJobRunner()
+    started, release = threading.Event(), threading.Event()
+    jobs.start(lambda: started.set() or release.wait(20), lambda _: None, lambda _: None)
+    assert started.wait(5)
+    try:
+        closed = ChartWidget(lambda figure: figure.add_subplot(), 120)
+        closed.resize(300, 120)
+        closed.show()
+        qtbot.waitUntil(lambda: closed._wanted[0] == 1, timeout=5_000)
+        closed.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        asked = time.monotonic()
+        kept = ChartWidget(lambda figure: figure.add_subplot().bar(["a"], [1]), 120)
+        qtbot.addWidget(kept)
+        kept.resize(300, 120)
+        kept.show()
+        qtbot.waitUntil(kept.is_drawn, timeout=10_000)
+        assert time.monotonic() - asked < 1.8  # its own 1 s, not the closed chart's as well
+    finally:
+        release.set()
+        jobs.shut_down()
 
 
 @pytest.fixture
@@ -170,3 +201,4 @@ def test_prepared_layers_are_kept_from_the_collector_and_freed_once_replaced(
     finally:
         runner.shut_down()
         gc.unfreeze()
+

@@ -5,14 +5,15 @@ being built on another thread: drawn in the window's thread, a page of charts wo
 the window for a second. Charts are therefore drawn with the Agg backend on one background
 thread (matplotlib is never used from two threads at once) at the widget's width, and the
 picture is painted when it arrives. Only a chart scrolled into view is drawn, and again
-when its width changes, newest picture first, once the portrait and map jobs are done
-(``ui.foreground_work``).
+when its width changes, newest picture first, once the window's jobs (portrait, map page,
+saves, imports) are done (``ui.foreground_work``).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -33,8 +34,10 @@ log = logging.getLogger(__name__)
 DPI = 100
 #: Wait for the layout to settle before drawing at a new width.
 DRAW_DELAY_MS = 60
-#: The longest a chart waits for the portrait and map jobs before it is drawn anyway.
+#: The longest a chart waits for the window's jobs before it is drawn anyway, and how often
+#: it checks meanwhile whether it is still wanted (a stale one gives the thread up).
 FOREGROUND_WAIT_S = 10.0
+STALE_CHECK_S = 0.1
 _RENDERER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart-render")
 
 
@@ -154,7 +157,10 @@ def _gone(wanted: list[int]) -> None:
 def _render_job(draw: Callable[[Figure], None], margins: tuple[int, int, int, int],
                 width: int, height: int, number: int, wanted: list[int], chart: weakref.ref,
                 relay: _Relay) -> None:
-    FOREGROUND.wait_until_idle(FOREGROUND_WAIT_S)
+    deadline = time.monotonic() + FOREGROUND_WAIT_S
+    while (wanted[0] == number and not FOREGROUND.wait_until_idle(STALE_CHECK_S)
+           and time.monotonic() < deadline):
+        pass  # still wanted, the window's jobs still running
     if wanted[0] != number:  # closed, or a newer width asked for since
         return
     try:
