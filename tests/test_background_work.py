@@ -202,3 +202,37 @@ def test_prepared_layers_are_kept_from_the_collector_and_freed_once_replaced(
         runner.shut_down()
         gc.unfreeze()
 
+
+def test_another_indicator_while_a_station_builds_draws_no_other_station_hot_spots(
+        qtbot, small_workspace: Workspace, monkeypatch) -> None:
+    maps: list[tuple[str, str | None]] = []
+    write_map = ui.map_view.write_station_map
+
+    def writing_map(workspace, options, path, portrait=None):
+        maps.append((options.station_id, portrait and portrait.station_id))
+        return write_map(workspace, options, path, portrait)
+
+    monkeypatch.setattr(ui.map_view, "write_station_map", writing_map)
+    window = MainWindow(small_workspace, language="fr")
+    panel, combo = window.map_panel, window.station_combo
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: window.current_portrait is not None
+                        and not panel.is_building(), timeout=TIMEOUT_MS)
+        other = next(combo.itemData(i) for i in range(combo.count())
+                     if combo.itemData(i) != combo.currentData())
+        started, release = threading.Event(), threading.Event()
+        window.portrait_runner._executor.submit(lambda: started.set() or release.wait(10))
+        assert started.wait(5)  # the station's thread is busy: its portrait will wait
+        maps.clear()
+        combo.setCurrentIndex(combo.findData(other))
+        indicators = window.indicator_combo
+        indicators.setCurrentIndex((indicators.currentIndex() + 1) % indicators.count())
+        release.set()
+        qtbot.waitUntil(lambda: window.current_portrait.station_id == other
+                        and not panel.is_building(), timeout=TIMEOUT_MS)
+        assert maps and all(hot_spots in (None, other) for _, hot_spots in maps)
+    finally:
+        window.close()
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

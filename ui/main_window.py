@@ -623,8 +623,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.text("map_preparing", station=self.station_combo.currentText()))
         portrait = self.current_portrait
-        if portrait is not None and options.period != _period_of(portrait):
-            portrait = None  # another period's hot spots would not match the incidents
+        if portrait is not None and (options.period != _period_of(portrait)
+                                     or options.station_id != portrait.station_id):
+            portrait = None  # another period's or station's hot spots would not match
         self.map_panel.show_station(self.workspace, options, portrait)
 
     def _map_is_current(self) -> bool:
