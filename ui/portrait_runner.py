@@ -134,15 +134,17 @@ class PortraitRunner(QObject):
             return cached[1]
         from portrait.engine import prepare
 
-        self._data = cached = None  # what it held goes once the new data is made
+        self._data = cached = None  # dropped before the new data is made
         data = prepare(workspace, self.options)
         self._data = (workspace, data)
         # The prepared layers (~130,000 objects on the default demo) live until the next
         # import or workspace: frozen out of the collector's full passes, which hold the
         # interpreter lock and paused the window 65-110 ms every few switches (20-45 ms
-        # without them). Replaced, they are freed by reference counting (no garbage cycle
-        # was left on the demos); thawing them for a full collection instead froze the
-        # window 140-250 ms after every import.
+        # without them). Garbage waiting for collection (old chart figures...) is collected
+        # first, or it would be frozen with them. Replaced, the data is freed by reference
+        # counting (no garbage cycle was left on the demos); thawing it for a full collection
+        # instead froze the window 140-250 ms after every import.
+        gc.collect()
         gc.freeze()
         return data
 
