@@ -236,11 +236,16 @@ def _station_ready(window, station_id: str) -> bool:
 
 
 def _charts_drawn(window) -> bool:
-    """Every chart in view has its picture (charts are drawn after the switch's jobs)."""
+    """The section page is complete (it is built in steps) and every chart in view has its
+    picture (charts are drawn after the switch's jobs)."""
     from ui.chart_widget import ChartWidget
+    from ui.section_page import SectionPageWidget
 
-    return all(chart.is_drawn() for chart in window.sections_panel.findChildren(ChartWidget)
-               if not chart.visibleRegion().isEmpty())
+    pages = [page for page in window.sections_panel.findChildren(SectionPageWidget)
+             if page.isVisible()]
+    return bool(pages) and all(page.is_complete() for page in pages) and all(
+        chart.is_drawn() for chart in window.sections_panel.findChildren(ChartWidget)
+        if not chart.visibleRegion().isEmpty())
 
 
 def _switch_signals(window) -> tuple:

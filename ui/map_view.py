@@ -80,8 +80,8 @@ class QtMapPage(QWebEnginePage):
 
 class MapPanel(QWidget):
     """Shows the map of one station; ``loadFinished(ok)`` fires when a requested map is up,
-    ``layersAdded`` when a portrait's layers were added to it, ``mapConnected`` when its
-    clicks and view reach Python."""
+    ``layersAdded`` when a portrait's layers were added to it (or it had none),
+    ``mapConnected`` when its clicks and view reach Python."""
 
     loadFinished = Signal(bool)
     layersAdded = Signal()
@@ -225,8 +225,9 @@ class MapPanel(QWidget):
         page, script = made
         if page != self._layers_for:  # another map was asked for since
             return
-        if script is None:  # the portrait found no hot spot
+        if script is None:  # the portrait found no hot spot: nothing to add
             self._layers_for = None
+            self.layersAdded.emit()
         elif self._loaded_page == page:
             self._add_layers(script)
         else:
