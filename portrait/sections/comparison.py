@@ -124,13 +124,13 @@ def _changes(data, table, stations, end, options, columns) -> None:
              for c, p in zip(current, previous, strict=True)]
     table["change_12_months"] = [t.difference for t in tests]
     table["change_12_months_p_value"] = [t.p_value for t in tests]
-    current, previous = (period_text(current_start, current_end),
-                         period_text(previous_start, previous_end))
+    recent, before = (period_text(current_start, current_end),
+                      period_text(previous_start, previous_end))
     columns.append(_column("change_12_months", "Écart 12 derniers mois c. précédents",
                            "Change, last 12 months vs previous 12", "incidents",
-                           f"{current} vs {previous}; p-value of the test in "
+                           f"{recent} vs {before}; p-value of the test in "
                            "change_12_months_p_value.",
-                           f"{current} c. {previous} ; valeur p du test dans "
+                           f"{recent} c. {before} ; valeur p du test dans "
                            "change_12_months_p_value."))
 
 
