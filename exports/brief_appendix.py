@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from exports.brief_model import Definition
+from exports.brief_text import definition as definition_of
 from exports.brief_text import label as label_of
 from exports.brief_text import text as brief_text
 from portrait.wording import in_language
@@ -26,8 +27,7 @@ def definitions(portrait, language: str) -> list[Definition]:
     grouped: dict[tuple[str, str, str, str], list[str]] = {}
     for section in portrait.sections:
         for indicator in section.indicators:
-            definition = (indicator.definition_fr if language == "fr" and
-                          indicator.definition_fr else indicator.definition)
+            definition = definition_of(indicator, language)
             if not definition:
                 continue
             key = (definition, indicator.source, indicator.vintage, indicator.period)

@@ -15,6 +15,7 @@ import shapely
 from exports.brief_cells import indicator_columns, indicator_row, interval_cell, masked
 from exports.brief_model import BriefSection, BriefTable, Column, Figure
 from exports.brief_sections import indicators_table
+from exports.brief_text import definition as definition_of
 from exports.brief_text import format_level, format_number, text
 from exports.brief_text import label as label_of
 from exports.disclosure import (
@@ -318,14 +319,8 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
     out.tables.append(BriefTable("columns", "Colonnes" if language == "fr" else "Columns",
                                  indicator_columns(language)[:1] +
                                  [Column("definition", text("definition", language))],
-                                 [[label_of(c, language), _definition(c, language)]
+                                 [[label_of(c, language), definition_of(c, language)]
                                   for c in section.tables[1].records], in_pdf=False))
-
-
-def _definition(column: dict, language: str) -> str:
-    if language == "fr" and column.get("definition_fr"):
-        return column["definition_fr"]
-    return column["definition"]
 
 
 __all__ = ["socio_economic", "crime_places", "services", "surveys", "station_comparison",

@@ -255,6 +255,14 @@ def label(item: object, language: str, stem: str = "label") -> str:
     return str(getattr(item, name, "") or getattr(item, f"{stem}_en", ""))
 
 
+def definition(item: object, language: str) -> str:
+    """The French definition (``definition_fr``) of an indicator or a column in French
+    when it has one, else its ``definition``."""
+    get = item.get if isinstance(item, dict) else lambda name: getattr(item, name, "")
+    french = get("definition_fr") if language == "fr" else ""
+    return str(french or get("definition") or "")
+
+
 def is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and not math.isfinite(value))
 

@@ -121,11 +121,37 @@ def calls(monkeypatch) -> list[tuple[str, str, str]]:
     return made
 
 
+@pytest.fixture
+def window(qtbot, small_workspace: Workspace):
+    """The main window on the small workspace, its first portrait and map shown."""
+    shown = MainWindow(small_workspace, language="fr")
+    shown.show()
+    qtbot.waitUntil(lambda: shown.current_portrait is not None
+                    and not shown.map_panel.is_building(), timeout=TIMEOUT_MS)
+    yield shown
+    shown.close()
+    shown.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def switch_to_another_station(window: MainWindow) -> str:
+    combo = window.station_combo
+    other = next(combo.itemData(i) for i in range(combo.count())
+                 if combo.itemData(i) != combo.currentData())
+    combo.setCurrentIndex(combo.findData(other))
+    return other
+
+
+def shows(window: MainWindow, station_id: str) -> bool:
+    """The window shows ``station_id``'s portrait and its finished map."""
+    return (window.current_portrait.station_id == station_id
+            and not window.map_panel.is_building())
+
+
 def test_a_switch_builds_the_map_then_the_portrait_on_one_thread(
-        qtbot, small_workspace: Workspace, calls: list) -> None:
+        qtbot, window: MainWindow, calls: list) -> None:
     """Then the new section page is laid out before the map's hot spots are asked for: the
     two would otherwise take turns for the interpreter lock."""
-    window = MainWindow(small_workspace, language="fr")
     add_portrait = window.map_panel.add_portrait
 
     def adding_hot_spots(portrait):
@@ -134,25 +160,13 @@ def test_a_switch_builds_the_map_then_the_portrait_on_one_thread(
         add_portrait(portrait)
 
     window.map_panel.add_portrait = adding_hot_spots
-    panel, combo = window.map_panel, window.station_combo
-    try:
-        window.show()
-        qtbot.waitUntil(lambda: window.current_portrait is not None
-                        and not panel.is_building(), timeout=TIMEOUT_MS)
-        other = next(combo.itemData(i) for i in range(combo.count())
-                     if combo.itemData(i) != combo.currentData())
-        calls.clear()
-        combo.setCurrentIndex(combo.findData(other))
-        qtbot.waitUntil(lambda: window.current_portrait.station_id == other
-                        and not panel.is_building(), timeout=TIMEOUT_MS)
-        assert [(what, station) for what, station, _ in calls] == [
-            ("map", other), ("portrait", other), ("hot spots", other)]
-        assert calls[0][2] == calls[1][2] != threading.current_thread().name
-        assert calls[2][2] == other  # the page showed the new portrait already
-    finally:
-        window.close()
-        window.deleteLater()
-        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    calls.clear()
+    other = switch_to_another_station(window)
+    qtbot.waitUntil(lambda: shows(window, other), timeout=TIMEOUT_MS)
+    assert [(what, station) for what, station, _ in calls] == [
+        ("map", other), ("portrait", other), ("hot spots", other)]
+    assert calls[0][2] == calls[1][2] != threading.current_thread().name
+    assert calls[2][2] == other  # the page showed the new portrait already
 
 
 def test_a_map_asked_for_while_another_waited_replaces_it_unbuilt(
@@ -204,7 +218,7 @@ def test_prepared_layers_are_kept_from_the_collector_and_freed_once_replaced(
 
 
 def test_another_indicator_while_a_station_builds_draws_no_other_station_hot_spots(
-        qtbot, small_workspace: Workspace, monkeypatch) -> None:
+        qtbot, window: MainWindow, monkeypatch) -> None:
     maps: list[tuple[str, str | None]] = []
     write_map = ui.map_view.write_station_map
 
@@ -213,26 +227,12 @@ def test_another_indicator_while_a_station_builds_draws_no_other_station_hot_spo
         return write_map(workspace, options, path, portrait)
 
     monkeypatch.setattr(ui.map_view, "write_station_map", writing_map)
-    window = MainWindow(small_workspace, language="fr")
-    panel, combo = window.map_panel, window.station_combo
-    try:
-        window.show()
-        qtbot.waitUntil(lambda: window.current_portrait is not None
-                        and not panel.is_building(), timeout=TIMEOUT_MS)
-        other = next(combo.itemData(i) for i in range(combo.count())
-                     if combo.itemData(i) != combo.currentData())
-        started, release = threading.Event(), threading.Event()
-        window.portrait_runner._executor.submit(lambda: started.set() or release.wait(10))
-        assert started.wait(5)  # the station's thread is busy: its portrait will wait
-        maps.clear()
-        combo.setCurrentIndex(combo.findData(other))
-        indicators = window.indicator_combo
-        indicators.setCurrentIndex((indicators.currentIndex() + 1) % indicators.count())
-        release.set()
-        qtbot.waitUntil(lambda: window.current_portrait.station_id == other
-                        and not panel.is_building(), timeout=TIMEOUT_MS)
-        assert maps and all(hot_spots in (None, other) for _, hot_spots in maps)
-    finally:
-        window.close()
-        window.deleteLater()
-        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    started, release = threading.Event(), threading.Event()
+    window.portrait_runner._executor.submit(lambda: started.set() or release.wait(10))
+    assert started.wait(5)  # the station's thread is busy: its portrait will wait
+    other = switch_to_another_station(window)
+    indicators = window.indicator_combo
+    indicators.setCurrentIndex((indicators.currentIndex() + 1) % indicators.count())
+    release.set()
+    qtbot.waitUntil(lambda: shows(window, other), timeout=TIMEOUT_MS)
+    assert maps and all(hot_spots in (None, other) for _, hot_spots in maps)
