@@ -153,6 +153,8 @@ def test_info_popup_gives_definition_source_and_period(qtbot, open_window,
     assert item.source in text
     assert "1 janvier 2024 au 31 décembre 2024" in text
     assert "Définition" in text and "Source" in text and "Période" in text
+    body = popup.body_label  # tall enough for every wrapped line
+    assert body.height() >= body.heightForWidth(body.width())
     popup.close()
 
 

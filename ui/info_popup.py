@@ -47,8 +47,9 @@ class InfoPopupWidget(QFrame):
         return f"{self.title_label.text()}\n{self.body_label.text()}"
 
     def show_below(self, anchor: QWidget) -> None:
-        """Open under ``anchor``, kept on its screen."""
-        self.adjustSize()
+        """Open under ``anchor``, kept on its screen, tall enough for its wrapped text
+        (``adjustSize`` measures wrapped labels at another width and cut the last lines)."""
+        self.resize(POPUP_WIDTH, self.layout().totalHeightForWidth(POPUP_WIDTH))
         point = anchor.mapToGlobal(QPoint(0, anchor.height()))
         screen = anchor.screen().availableGeometry() if anchor.screen() else None
         if screen is not None:
