@@ -25,6 +25,7 @@ from portrait.workspace import Workspace  # noqa: E402
 from ui.chart_widget import _RENDERER, ChartWidget  # noqa: E402
 from ui.figure_text import FigureText  # noqa: E402
 from ui.figure_widgets import Cell, FigureTableModel, FigureTableWidget  # noqa: E402
+from ui.info_popup import show_info  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.period import CUSTOM, PeriodChoice  # noqa: E402
 from ui.section_page import SectionPageWidget  # noqa: E402
@@ -153,7 +154,25 @@ def test_info_popup_gives_definition_source_and_period(qtbot, open_window,
     assert item.source in text
     assert "1 janvier 2024 au 31 décembre 2024" in text
     assert "Définition" in text and "Source" in text and "Période" in text
-    body = popup.body_label  # tall enough for every wrapped line
+    popup.close()
+
+
+def test_an_info_popup_is_tall_enough_for_its_wrapped_lines(qtbot) -> None:
+    anchor = QWidget()
+    qtbot.addWidget(anchor)
+    anchor.show()
+    rows = [("Définition", "Incidents de la période, divisés par sa durée en années et par "
+                           "la population recensée du poste."),
+            ("Source", "spvm:actes-criminels.csv"),
+            ("Période", "1 novembre 2025 au 31 octobre 2026"),
+            ("Millésime", "données du 1 novembre 2022 au 31 octobre 2026"),
+            ("Méthode", "Intervalle : intervalle de Poisson exact (Garwood) sur le nombre, "
+                        "divisé par le dénominateur (personnes-années)"),
+            ("Mises en garde", "• résidents comptés par le recensement ; les incidents "
+                               "touchent aussi des travailleurs et des visiteurs, d'où des "
+                               "taux élevés là où peu de gens habitent")]
+    popup = show_info("Incidents par 1 000 résidents par an", rows, anchor)
+    body = popup.body_label
     assert body.height() >= body.heightForWidth(body.width())
     popup.close()
 
