@@ -30,7 +30,9 @@ def definitions(portrait, language: str) -> list[Definition]:
             definition = definition_of(indicator, language)
             if not definition:
                 continue
-            key = (definition, indicator.source, indicator.vintage, indicator.period)
+            key = (definition, in_language(indicator.source, language),
+                   in_language(indicator.vintage, language),
+                   in_language(indicator.period, language))
             grouped.setdefault(key, []).append(label_of(indicator, language))
     out = []
     for (definition, source, vintage, period), labels in grouped.items():

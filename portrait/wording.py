@@ -157,6 +157,11 @@ _FIXED: dict[str, str] = {
     "not used (Gi* by portrait.statistics.hotspots, checked against esda in tests)":
         "non utilisé (Gi* par portrait.statistics.hotspots, vérifié avec esda dans les tests)",
     "not installed": "non installé",
+    # sources and vintages of figures
+    "services layer": "couche des services",
+    "resident survey (survey layers)": "sondage des résidents (couches du sondage)",
+    "inventory as imported": "inventaire tel qu'importé",
+    "current inventory": "inventaire actuel",
     # warnings of a portrait
     "The station has no census population: rates per resident are not given.":
         "Le poste n'a pas de population au recensement : les taux par habitant ne sont pas "
@@ -248,6 +253,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
     (r"fewer than (?P<n>[\d.]+) residents: no income data \(Statistics Canada rule\)",
      "moins de {n:n} résidents : aucune donnée de revenu (règle de Statistique Canada)"),
     (r"Census (?P<year>\d{4})", "Recensement {year}"),
+    (r"data from (?P<first>\d{4}-\d{2}-\d{2}) to (?P<last>\d{4}-\d{2}-\d{2})",
+     "données du {first} au {last}"),
     # statistical methods with numbers
     (r"Poisson square-root Z test \(previous = mean of (?P<n>\d+) period\(s\)\)",
      "test Z de Poisson sur la racine carrée (précédent = moyenne de {n} période(s))"),

@@ -171,6 +171,10 @@ def test_the_appendices_are_in_the_brief_language(workspace) -> None:
     assert len([d for d in details if d]) >= 3
     assert not [d for d in details if any(words in d for words in english)]
     assert any("non dessiné" in d or "non diffusé" in d for d in details)
+    sources = [f"{d.source} {d.vintage} {d.period}" for d in french.definitions]
+    assert not [s for s in sources if any(words in s for words in (
+        "data from", "services layer", "inventory", "resident survey"))]
+    assert any("données du" in s for s in sources)
     values = dict(french.parameters)
     assert values["station_assignment"].startswith("le numéro de poste de la source")
     assert values["options.include_comparison"] == "oui"

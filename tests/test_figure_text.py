@@ -57,6 +57,8 @@ def test_portrait_reasons_and_periods_are_translated(fr, en) -> None:
     assert fr.period("Census 2021") == "Recensement 2021"
     assert en.period("2024-01-01/2024-12-31") == "January 1, 2024 to December 31, 2024"
     assert fr.period(("2024-01-01", "2024-03-31")) == "1 janvier 2024 au 31 mars 2024"
+    assert fr.period("inventory as imported") == "inventaire tel qu'importé"
+    assert en.period("inventory as imported") == "inventory as imported"
 
 
 def test_one_of_a_unit_is_singular_and_data_spans_are_dates(fr, en) -> None:

@@ -272,4 +272,6 @@ class FigureText:
         shown = _ISO_SPAN.sub(span, str(period))
         shown = _CENSUS.sub(lambda match: self.text("period_census", year=match.group(1)),
                             shown)
+        if shown == period:  # none of the above ("inventory as imported")
+            return in_language(shown, self.language)
         return shown.replace(" vs ", f" {self.text('period_versus')} ")

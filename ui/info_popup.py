@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from portrait.portrait_model import IndicatorValue
+from portrait.wording import in_language
 from ui.figure_text import FigureText
 
 POPUP_WIDTH = 420
@@ -67,7 +68,7 @@ def figure_rows(item: IndicatorValue, fmt: FigureText) -> list[tuple[str, str]]:
     vintage = item.vintage if item.vintage and item.vintage != item.period else ""
     return [
         (text("info_definition"), fmt.definition(item)),
-        (text("info_source"), item.source),
+        (text("info_source"), in_language(item.source, fmt.language)),
         (text("info_period"), fmt.period(item.period)),
         (text("info_vintage"), fmt.period(vintage)),
         (text("info_method"), "\n".join(fmt.method(item.test, item.interval))),

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from portrait.portrait_model import IndicatorValue, Section
+from portrait.wording import in_language
 from ui.chart_widget import ChartWidget
 from ui.figure_text import FigureText
 from ui.figure_widgets import (
@@ -299,7 +300,7 @@ def _source_rows(item: IndicatorValue | None, fmt: FigureText) -> list[tuple[str
     """Source and period of a table or chart, from one of the figures it shows."""
     if item is None:
         return []
-    return [(fmt.text("info_source"), item.source),
+    return [(fmt.text("info_source"), in_language(item.source, fmt.language)),
             (fmt.text("info_period"), fmt.period(item.period))]
 
 
