@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+OTHER_TODAYS ?= 2028-02-29 2027-01-01
 DISPLAY_MODE := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),display,offscreen)
 
 .PHONY: run test lint benchmark clean
@@ -27,6 +28,11 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@# The tests that build data from "today" again, at a leap day and at a 1 January.
+	for day in $(OTHER_TODAYS); do \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m date_dependent --today $$day \
+	    -p no:cacheprovider || exit 1; \
+	done
 
 benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks $(ARGS)

@@ -6,7 +6,6 @@ file was read, and is then saved atomically. A failure or a cancel leaves it as 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import uuid
@@ -19,7 +18,7 @@ import pandas as pd
 from data_connectors.base import Connector, ImportReport, Progress, ReadContext
 from data_connectors.file_checks import ensure_complete
 from data_connectors.registry import KIND_ORDER, find_reader, get_reader
-from portrait import services
+from portrait import clock, services
 from portrait.categories import CategoryMapping
 from portrait.crs import METRIC_CRS
 from portrait.layers import (
@@ -174,4 +173,4 @@ def _scaled(progress: Progress | None, index: int, count: int, path: Path) -> Pr
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return clock.utc_timestamp()

@@ -7,6 +7,7 @@ exercises the same import path a community officer uses with real files.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 
 from data_connectors.base import Progress
@@ -19,8 +20,11 @@ WORKSPACE_NAME = "demo.gpkg"
 
 
 def build_demo(out_dir: Path, size: str | CitySize = "default", seed: int = 42,
-               progress: Progress | None = None) -> Path:
-    """Write the demo city's raw files into ``out_dir`` and ``out_dir/demo.gpkg`` from them."""
+               progress: Progress | None = None, *, today: date | None = None) -> Path:
+    """Write the demo city's raw files into ``out_dir`` and ``out_dir/demo.gpkg`` from them.
+
+    ``today`` ends the demo's reporting period (default: the clock's today).
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -32,7 +36,7 @@ def build_demo(out_dir: Path, size: str | CitySize = "default", seed: int = 42,
         if progress is not None:
             progress(0.5 + 0.5 * fraction, message)
 
-    files = generate_city(out_dir, size=size, seed=seed, progress=generating)
+    files = generate_city(out_dir, size=size, seed=seed, progress=generating, today=today)
     target = out_dir / WORKSPACE_NAME
     temporary = out_dir / f".{WORKSPACE_NAME}.building.gpkg"
     temporary.unlink(missing_ok=True)

@@ -20,6 +20,7 @@ from scipy.spatial import cKDTree
 
 from demo_city import census, geography, incidents, population, services, survey, writers
 from demo_city.addresses import make_addresses
+from portrait import clock
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def generate_city(out_dir: Path, size: str | CitySize = "default", seed: int = 4
     sets the incident period: ``size.years`` whole years ending with last month).
     """
     spec = SIZES[size] if isinstance(size, str) else size
-    today = today or date.today()
+    today = today or clock.today()
     report = progress or (lambda fraction, message: None)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

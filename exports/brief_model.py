@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from exports.disclosure import MIN_CELL_COUNT, DisclosureLog
+from portrait import clock
 from portrait.records import Record, RecordStore
 from portrait.records.station_scope import records_for_station
 from portrait.wording import in_language
@@ -219,7 +220,7 @@ def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
     return Brief(
         station_id=portrait.station_id, station_name=portrait.station_name,
         area_km2=station_area_km2(data, portrait.station_id), period=portrait.period,
-        options=options, generated_on=(today or dt.date.today()).isoformat(),
+        options=options, generated_on=(today or clock.today()).isoformat(),
         key_figures=key_figures(portrait, options, protection), sections=sections,
         definitions=definitions(portrait, options.language),
         parameters=parameters(portrait, options.language), disclosure=log,

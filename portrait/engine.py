@@ -15,7 +15,7 @@ from importlib import metadata
 
 import pandas as pd
 
-from portrait import __version__
+from portrait import __version__, clock
 from portrait.errors import PortraitError
 from portrait.portrait_data import STATION_ASSIGNMENT_RULE, PortraitData
 from portrait.portrait_model import Portrait, Section
@@ -85,7 +85,7 @@ def build_portrait(workspace: Workspace | PortraitData, station_id: str,
         station_id=station_id, station_name=data.station_name(station_id),
         period=None if start is None else (start.date().isoformat(), end.date().isoformat()),
         sections=sections, parameters=_parameters(data, context, options),
-        generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        generated_at=clock.utc_timestamp(),
         warnings=_warnings(data, context))
 
 

@@ -13,7 +13,6 @@ Records are appended, never edited: the review history stays readable afterwards
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import json
 import logging
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from portrait import clock
 from portrait.errors import PortraitError
 from portrait.layers import RECORDS, conform
 from portrait.workspace import Workspace
@@ -76,7 +76,7 @@ def current_author() -> str:
 
 def now_iso() -> str:
     """Local time with its UTC offset, to the second: readable, and sortable as text."""
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    return clock.local_timestamp()
 
 
 def map_section_id(station_id: str, indicator_id: str) -> str:

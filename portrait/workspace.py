@@ -11,7 +11,6 @@ previous file untouched (and at worst a stale temporary file, removed on the nex
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import shutil
@@ -25,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyogrio
 
-from portrait import __version__
+from portrait import __version__, clock
 from portrait.crs import METRIC_CRS, require_metric
 from portrait.errors import NewerSchemaError, NotAWorkspaceError, WorkspaceError
 from portrait.layers import ALL_LAYERS, LayerSpec, conform, empty_frame, spec_for
@@ -374,4 +373,4 @@ def _fsync_directory(directory: Path) -> None:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return clock.utc_timestamp()

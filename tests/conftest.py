@@ -4,6 +4,11 @@ The Qt variables are set here, at import, because Qt reads them once when the ap
 object and WebEngine start: tests run without a display, and as root Chromium's sandbox must
 be off or WebEngine aborts. Configuration and cache folders point to a temporary folder so
 tests never touch the user's real settings.
+
+No test reads the wall clock: the application's clock (``portrait.clock``) is pinned for the
+whole run to ``--today`` (default 2026-11-23), and tests that build data from "today" take
+the ``today`` fixture. Those tests are marked ``date_dependent``; ``make test`` runs them
+again at a leap day and a 1 January.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import shapely  # noqa: E402
 
+from portrait import clock  # noqa: E402
 from portrait.crs import METRIC_CRS  # noqa: E402
 from portrait.workspace import Workspace  # noqa: E402
 
@@ -38,8 +44,46 @@ SERVICE_TYPES = ("Banque alimentaire", "Maison des jeunes", "Centre communautair
                  "Hébergement")
 
 
+#: The date the suite runs at unless ``--today`` says otherwise.
+DEFAULT_TODAY = "2026-11-23"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--today", default=DEFAULT_TODAY,
+                     help="the date the application's clock is pinned to (YYYY-MM-DD)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "date_dependent: builds data from the pinned today "
+                            "(selected automatically from the ``today`` fixture)")
+    clock.pin(_pinned_today(config))
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
+    clock.pin(None)
     shutil.rmtree(_USER_DIRS, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "today" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.date_dependent)
+
+
+def _pinned_today(config: pytest.Config):
+    import datetime as dt
+
+    text = config.getoption("--today")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise pytest.UsageError(f"--today takes a date as YYYY-MM-DD, not {text!r}") from None
+
+
+@pytest.fixture(scope="session")
+def today(pytestconfig: pytest.Config):
+    """The pinned date: what the application's clock says during this run."""
+    return _pinned_today(pytestconfig)
 
 
 def build_small_workspace(path: Path, incidents_per_station: int = 100) -> Workspace:
@@ -144,11 +188,19 @@ def _services(rng: np.random.Generator) -> gpd.GeoDataFrame:
 
 
 @pytest.fixture(scope="session")
-def demo_files(tmp_path_factory: pytest.TempPathFactory):
+def demo_files(tmp_path_factory: pytest.TempPathFactory, today):
     """The small demo city's raw files, generated once per test run by the project's code."""
-    import datetime as dt
-
     from demo_city.generate import generate_city
 
     return generate_city(tmp_path_factory.mktemp("demo-city"), size="small", seed=7,
-                         today=dt.date(2026, 11, 23))
+                         today=today)
+
+
+def reporting_months(today, years: int):
+    """First and last day of the ``years`` x 12 whole months before ``today``'s month, as the
+    demo city's files cover them (computed here independently of the generator)."""
+    import datetime as dt
+
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    start = dt.date(end.year - years, end.month, 1) + dt.timedelta(days=31)
+    return start.replace(day=1), end

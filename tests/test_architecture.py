@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -50,3 +51,27 @@ def test_import_linter_contracts_hold() -> None:
         pytest.skip("import-linter is not installed (pip install -e '.[test]')")
     result = subprocess.run([lint_imports], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+WALL_CLOCK = re.compile(r"\b(date\.today|datetime\.now|datetime\.today|datetime\.utcnow|"
+                        r"time\.localtime|time\.strftime)\(")
+
+
+def test_only_the_clock_module_reads_the_wall_clock() -> None:
+    """Tests pin ``portrait.clock``; a direct read elsewhere would bring the real date back."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for package in ("portrait", "data_connectors", "exports", "demo_city", "ui", "cli")
+        for path in (ROOT / package).rglob("*.py") if path.name != "clock.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if WALL_CLOCK.search(line)
+    ]
+    assert offenders == []
+
+
+def test_the_pinned_clock_is_the_suite_s_today(today) -> None:
+    from portrait import clock
+
+    assert clock.today() == today
+    first, second = clock.now(), clock.now()
+    assert first.date() == today and first <= second

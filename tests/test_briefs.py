@@ -356,10 +356,11 @@ def test_cli_batch_writes_every_station(workspace, tmp_path, capsys) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_workspace(tmp_path_factory) -> Workspace:
+def demo_workspace(tmp_path_factory, today) -> Workspace:
     from demo_city.build import build_demo
 
-    return Workspace.open(build_demo(tmp_path_factory.mktemp("demo"), size="small"))
+    return Workspace.open(build_demo(tmp_path_factory.mktemp("demo"), size="small",
+                                     today=today))
 
 
 def test_english_partner_brief_on_the_demo_city(demo_workspace, tmp_path) -> None:

@@ -19,7 +19,6 @@ from pyproj import CRS, Transformer
 from data_connectors.statcan_characteristics import BY_ID, CHARACTERISTICS
 from demo_city import SIZES, CitySize, DemoFiles, generate_city
 
-TODAY = date(2026, 11, 23)
 REAL_PDQ = Path("/work/shared/data/montreal/limites_pdq_mtm8_epsg32188.geojson")
 PROFILE_HEADER = (
     '"CENSUS_YEAR","DGUID","ALT_GEO_CODE","GEO_LEVEL","GEO_NAME","TNR_SF","TNR_LF",'
@@ -33,8 +32,8 @@ AGREEMENT = {"Tout à fait d'accord", "Plutôt d'accord", "Plutôt en désaccord
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> DemoFiles:
-    return generate_city(tmp_path_factory.mktemp("small"), "small", seed=7, today=TODAY)
+def city(tmp_path_factory: pytest.TempPathFactory, today: date) -> DemoFiles:
+    return generate_city(tmp_path_factory.mktemp("small"), "small", seed=7, today=today)
 
 
 @pytest.fixture(scope="module")
@@ -48,11 +47,11 @@ def profile(city: DemoFiles) -> pd.DataFrame:
                        keep_default_na=False)
 
 
-def test_small_city_is_fast_and_reports_progress(tmp_path: Path) -> None:
+def test_small_city_is_fast_and_reports_progress(tmp_path: Path, today: date) -> None:
     calls: list[tuple[float, str]] = []
     started = time.perf_counter()
     files = generate_city(tmp_path, "small", seed=1, progress=lambda f, m: calls.append((f, m)),
-                          today=TODAY)
+                          today=today)
     assert time.perf_counter() - started < 2.0
     assert all(path.is_file() for path in files.all_paths())
     fractions = [f for f, _ in calls]
@@ -60,11 +59,12 @@ def test_small_city_is_fast_and_reports_progress(tmp_path: Path) -> None:
     assert SIZES["small"] == CitySize(3, 40, 3000, 3, 60, 300)
 
 
-def test_same_seed_same_bytes_other_seed_differs(city: DemoFiles, tmp_path: Path) -> None:
-    again = generate_city(tmp_path / "again", "small", seed=7, today=TODAY)
+def test_same_seed_same_bytes_other_seed_differs(city: DemoFiles, tmp_path: Path,
+                                                 today: date) -> None:
+    again = generate_city(tmp_path / "again", "small", seed=7, today=today)
     for mine, theirs in zip(city.all_paths(), again.all_paths(), strict=True):
         assert mine.read_bytes() == theirs.read_bytes(), mine.name
-    other = generate_city(tmp_path / "other", "small", seed=8, today=TODAY)
+    other = generate_city(tmp_path / "other", "small", seed=8, today=today)
     assert other.incidents.read_bytes() != city.incidents.read_bytes()
     assert other.stations.read_bytes() != city.stations.read_bytes()
 
@@ -145,13 +145,16 @@ def test_small_das_are_suppressed(profile: pd.DataFrame) -> None:
     assert (big.loc[big["CHARACTERISTIC_ID"] == "243", "C1_COUNT_TOTAL"] != "").mean() > 0.9
 
 
-def test_incident_file_format(city: DemoFiles, incidents: pd.DataFrame) -> None:
+def test_incident_file_format(city: DemoFiles, incidents: pd.DataFrame, today: date) -> None:
+    from conftest import reporting_months
+
     with open(city.incidents, encoding="utf-8") as handle:
         assert handle.readline() == "CATEGORIE,DATE,QUART,PDQ,X,Y,LONGITUDE,LATITUDE\n"
     assert set(incidents["CATEGORIE"]) <= CATEGORIES
     assert set(incidents["QUART"]) == {"jour", "soir", "nuit"}
     assert incidents["DATE"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
-    assert incidents["DATE"].min() == "2023-11-01" and incidents["DATE"].max() == "2026-10-31"
+    first, last = reporting_months(today, 3)
+    assert incidents["DATE"].min() == str(first) and incidents["DATE"].max() == str(last)
     stations = gpd.read_file(city.stations)
     assert set(incidents["PDQ"]) == {f"{p:.1f}" for p in stations["PDQ"]}
     shares = incidents["CATEGORIE"].value_counts(normalize=True)

@@ -40,11 +40,12 @@ def small_workspace(small_workspace_file: Path, tmp_path: Path) -> Workspace:
 
 
 @pytest.fixture(scope="session")
-def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory, today) -> Path:
     """The small demo city's workspace, built once by the real generator and readers."""
     from demo_city.build import build_demo
 
-    return build_demo(tmp_path_factory.mktemp("demo-portrait"), size="small", seed=7)
+    return build_demo(tmp_path_factory.mktemp("demo-portrait"), size="small", seed=7,
+                      today=today)
 
 
 @pytest.fixture(scope="module")
@@ -247,13 +248,17 @@ def test_demo_city_portraits_are_consistent(demo: Workspace) -> None:
         assert breaks == sorted(breaks) and len(breaks) <= 5
 
 
-def test_demo_city_change_windows_match_a_direct_count(demo: Workspace) -> None:
+def test_demo_city_change_windows_match_a_direct_count(demo: Workspace, today) -> None:
+    from conftest import reporting_months
+
     workspace = demo
     portrait = build_portrait(workspace, "23")
     incidents = workspace.layer("incidents")
     mine = incidents[incidents["station_id"] == "23"]
-    current = mine["date"].between("2025-11-01", "2026-10-31").sum()
-    previous = mine["date"].between("2024-11-01", "2025-10-31").sum()
+    current_start, end = reporting_months(today, 1)
+    previous_start, previous_end = reporting_months(current_start, 1)
+    current = mine["date"].between(str(current_start), str(end)).sum()
+    previous = mine["date"].between(str(previous_start), str(previous_end)).sum()
     test = portrait.section("crime_trends").indicator("change_last_12_months_all").test
     assert (test.details["current"], test.details["previous"]) == (current, previous)
 

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from exports.leaflet_assets import LEAFLET_VERSION
 from exports.map_choices import Choice, indicator_choices, station_choices
 from exports.web_map import MapOptions
-from portrait import __version__
+from portrait import __version__, clock
 from portrait.errors import CancelledError, NotAWorkspaceError, PortraitError
 from portrait.portrait_model import Portrait
 from portrait.records.problems import Location
@@ -476,7 +476,7 @@ class MainWindow(QMainWindow):
             path.unlink(missing_ok=True)  # saved meanwhile: the copy is already stale
             return
         self.statusBar().showMessage(self.text(
-            "autosaved", time=dt.datetime.now().strftime("%H:%M"), name=path.name), 8000)
+            "autosaved", time=clock.now_local().strftime("%H:%M"), name=path.name), 8000)
 
     @Slot(object)
     def _autosave_failed(self, error: BaseException) -> None:

@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from portrait import clock
 from portrait.errors import PortraitError
 from portrait.records.history import Change
 
@@ -41,7 +42,7 @@ def new_id() -> str:
 
 def now_iso() -> str:
     """Local time with its UTC offset, to the second: readable, and sortable as text."""
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    return clock.local_timestamp()
 
 
 def current_user() -> str:

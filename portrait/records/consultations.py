@@ -22,6 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from portrait import clock
 from portrait.records.base import (
     Record,
     as_date,
@@ -75,7 +76,7 @@ class FollowUp:
         return self.status in ("open", "in_progress")
 
     def is_late(self, today: dt.date | None = None) -> bool:
-        today = today or dt.date.today()
+        today = today or clock.today()
         return self.is_open and self.due is not None and self.due < today
 
 

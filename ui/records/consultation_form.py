@@ -8,7 +8,6 @@ in free text, which carry the "confidentiel" badge.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate, Slot
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from portrait import clock
 from portrait.records import FORMS, Consultation, RecordStore
 from ui.records.follow_ups import FollowUpsWidget
 from ui.records.form_base import RecordDialog
@@ -160,7 +160,7 @@ class ConsultationDialog(RecordDialog):
                                        item.partner_ids if item else ())
         self.problems_list.set_choices([(p.record_id, p.title) for p in self.store.problems()],
                                        item.problem_ids if item else problem_ids)
-        day = item.date if item else dt.date.today()
+        day = item.date if item else clock.today()
         self.date_edit.setDate(QDate(day.year, day.month, day.day))
         level = item.confidentiality if item else "internal"
         (self.shareable_radio if level == "shareable" else self.internal_radio).setChecked(True)

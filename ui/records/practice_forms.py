@@ -8,7 +8,6 @@ only.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from portrait import clock
 from portrait.categories import CATEGORIES
 from portrait.records import SIDES, CustomPractice, Practice, PracticeTrial, RecordStore
 from portrait.records.best_practices import TRIAL_RESULTS
@@ -163,7 +163,7 @@ class TrialDialog(RecordDialog):
         form.addRow(text("field_date"), self.date_edit)
         form.addRow(text("field_result"), self.result_combo)
         form.addRow(text("field_what_happened"), self.description_edit)
-        day = trial.date if trial else dt.date.today()
+        day = trial.date if trial else clock.today()
         self.date_edit.setDate(QDate(day.year, day.month, day.day))
         set_combo(self.practice_combo, trial.practice_id if trial else practice_id)
         set_combo(self.problem_combo, trial.problem_id if trial else problem_id)

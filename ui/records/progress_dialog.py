@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from portrait import clock
 from portrait.errors import PortraitError
 from portrait.records import PROGRESS_STATUSES, Action, quarter_of, quarters_between
 from portrait.records.action_plan import check_quarter
@@ -31,7 +32,7 @@ from ui.records.widgets import choice_combo, error_label, number_text, parse_num
 def offered_quarters(action: Action, today: dt.date | None = None) -> tuple[str, ...]:
     """The action's quarters (start to end), widened to the current quarter and to those
     already reported; the current year when the action has no dates."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     marks = [quarter_of(today)] + [e.quarter for e in action.progress]
     marks += [quarter_of(d) for d in (action.start, action.end) if d is not None]
     if action.start is None and action.end is None:
@@ -81,7 +82,7 @@ class ProgressDialog(RecordDialog):
         form.addRow("", self.values_error)
         self._finish(text, False, form)
         self.quarter_combo.currentTextChanged.connect(self._quarter_chosen)
-        chosen = quarter or quarter_of(dt.date.today())
+        chosen = quarter or quarter_of(clock.today())
         self.quarter_combo.setCurrentText(chosen)
         self._quarter_chosen(chosen)
         self.resize(560, 420)
