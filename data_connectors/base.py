@@ -87,6 +87,8 @@ class ImportReport:
     unmapped_categories: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     imported_at: str = ""
+    #: Given by the importer; the rows this import wrote carry it (``portrait.layers.IMPORT_ID``).
+    import_id: str = ""
 
     MAX_EXAMPLES = 20
 

@@ -1,0 +1,153 @@
+"""Imports the importer refuses unless the user confirms: they would lose data or mislead.
+
+A reader can keep every row it understood and still hand over a result that must not be
+applied as is: a re-import whose dates are all in another format keeps no row and, replacing
+the earlier import of that source, would delete thousands of incidents; another city's file
+keeps every row, all outside the stations, and silently lowers every rate. The importer runs
+these checks on what a reader returned, before anything is written, and raises
+``ImportRefused``; the caller asks the user and retries with the matching option
+(``replace_anyway`` or ``allow_outside``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from data_connectors.base import ImportReport
+from data_connectors.incident_common import stations_containing
+from portrait.crs import MAP_CRS, METRIC_CRS
+from portrait.errors import PortraitError
+from portrait.layers import INCIDENTS, SERVICES, SURVEY_RESPONDENTS
+
+#: An import that would leave fewer than this share of the rows it replaces needs a confirmation.
+MIN_KEPT_SHARE = 0.5
+#: An import whose located rows fall outside every station more often than this is refused.
+MAX_OUTSIDE_SHARE = 0.5
+#: Layers of located rows that are expected to fall inside the workspace's stations.
+POINT_LAYERS = (INCIDENTS.name, SERVICES.name, SURVEY_RESPONDENTS.name)
+
+NO_ROWS = "no_rows"
+FEWER_ROWS = "fewer_rows"
+OUTSIDE_STATIONS = "outside_stations"
+#: The importer option that confirms each kind of refusal, and its command-line spelling.
+CONFIRMING_OPTION = {NO_ROWS: "replace_anyway", FEWER_ROWS: "replace_anyway",
+                     OUTSIDE_STATIONS: "allow_outside"}
+
+Extent = tuple[float, float, float, float]
+
+
+@dataclass
+class RefusalFacts:
+    """What a refusal is about, for a message in the user's language."""
+
+    kept: int = 0
+    read: int = 0
+    replaced: int = 0
+    #: The most frequent reason rows were dropped, and how many it dropped.
+    main_drop: tuple[str, int] | None = None
+    #: One problem row: row number, column, value, problem.
+    example: dict[str, object] | None = None
+    located: int = 0
+    outside: int = 0
+    #: Extents (west, south, east, north) in degrees, WGS84.
+    file_extent: Extent | None = None
+    station_extent: Extent | None = None
+
+
+class ImportRefused(PortraitError):
+    """The import would lose data or mislead; it is applied only when the user confirms.
+
+    ``option`` names the importer keyword (``replace_anyway`` or ``allow_outside``) that
+    confirms it; the workspace has not been changed.
+    """
+
+    def __init__(self, path: Path | str, reason: str, facts: RefusalFacts, message: str):
+        self.path, self.reason, self.facts = Path(path), reason, facts
+        self.option = CONFIRMING_OPTION[reason]
+        cli = "--" + self.option.replace("_", "-")
+        super().__init__(f"{Path(path).name}: {message} The workspace was not changed; to "
+                         f"import the file anyway, confirm (command line: {cli}).")
+
+
+def check_rows_kept(path: Path, report: ImportReport, kept: int, replaced: int) -> None:
+    """Refuse an import that keeps no row, or replaces earlier rows by under half as many."""
+    facts = RefusalFacts(kept=kept, read=report.rows_read, replaced=replaced,
+                         main_drop=_main_drop(report),
+                         example=report.examples[0] if report.examples else None)
+    if kept == 0:
+        message = f"no row of the {report.rows_read:,} read could be kept"
+        if replaced:
+            message += (f", and importing it would delete the {replaced:,} rows of the earlier "
+                        "import of this source")
+        raise ImportRefused(path, NO_ROWS, facts, message + _why(facts))
+    if replaced and kept < MIN_KEPT_SHARE * replaced:
+        raise ImportRefused(
+            path, FEWER_ROWS, facts,
+            f"only {kept:,} rows were kept, and they would replace the {replaced:,} rows of "
+            f"the earlier import of this source{_why(facts)}")
+
+
+def check_inside_stations(path: Path, layer: str, frame: pd.DataFrame,
+                          stations: pd.DataFrame) -> None:
+    """Refuse located rows that mostly fall outside every station (another city's file,
+    swapped or unprojected coordinates): both extents go in the message."""
+    if layer not in POINT_LAYERS or not len(stations) or not isinstance(frame, gpd.GeoDataFrame):
+        return
+    geometry = frame.geometry.to_crs(METRIC_CRS) if frame.crs not in (None, METRIC_CRS) \
+        else frame.geometry
+    values = geometry.to_numpy()
+    located = pd.notna(values)
+    located[located] = ~gpd.GeoSeries(values[located]).is_empty.to_numpy()
+    if not located.any():
+        return
+    placed = stations_containing(np.where(located, values, None), stations).notna().to_numpy()
+    outside = int((located & ~placed).sum())
+    if outside <= MAX_OUTSIDE_SHARE * int(located.sum()):
+        return
+    facts = RefusalFacts(located=int(located.sum()), outside=outside,
+                         file_extent=_degrees(gpd.GeoSeries(values[located], crs=METRIC_CRS)),
+                         station_extent=_degrees(gpd.GeoSeries(stations.geometry)))
+    raise ImportRefused(
+        path, OUTSIDE_STATIONS, facts,
+        f"{outside:,} of the {facts.located:,} located rows fall outside every station: the "
+        f"file covers {_extent_text(facts.file_extent)}, the stations "
+        f"{_extent_text(facts.station_extent)}. Is it another city's file, or are its "
+        "coordinates swapped, unprojected or in another unit?")
+
+
+def _main_drop(report: ImportReport) -> tuple[str, int] | None:
+    if not report.dropped:
+        return None
+    reason = max(report.dropped, key=report.dropped.__getitem__)
+    return reason, report.dropped[reason]
+
+
+def _why(facts: RefusalFacts) -> str:
+    text = "."
+    if facts.main_drop is not None:
+        reason, count = facts.main_drop
+        text = f". Most rows were dropped for: {reason} ({count:,} rows)."
+    if facts.example is not None:
+        e = facts.example
+        text += (f" For example row {e['row']}, column {e['column']!r}: {e['problem']} "
+                 f"({e['value']!r}).")
+    return text
+
+
+def _degrees(geometry: gpd.GeoSeries) -> Extent:
+    if geometry.crs is None:
+        geometry = geometry.set_crs(METRIC_CRS)
+    west, south, east, north = geometry.to_crs(MAP_CRS).total_bounds
+    return (float(west), float(south), float(east), float(north))
+
+
+def _extent_text(extent: Extent | None) -> str:
+    if extent is None:
+        return "nothing"
+    west, south, east, north = extent
+    return (f"longitude {west:.3f} to {east:.3f} and latitude {south:.3f} to {north:.3f}")
