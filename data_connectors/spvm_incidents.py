@@ -18,7 +18,7 @@ import shapely
 from pyproj import Transformer
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
-from data_connectors.incident_common import DuplicateRows
+from data_connectors.incident_common import DuplicateRows, without_implausible_dates
 from data_connectors.text_files import (
     TextFormat,
     by_value,
@@ -148,6 +148,7 @@ def _convert_chunk(chunk: pd.DataFrame, columns: dict[str, str], context: ReadCo
             report.example(int(row) + 2, "DATE", value, "not a date in the form YYYY-MM-DD")
         chunk = chunk.loc[~bad_dates]
         dates = dates.loc[~bad_dates]
+    dates = without_implausible_dates(dates, chunk["DATE"].astype("string"), "DATE", report)
     out = pd.DataFrame(index=chunk.index)
     out["source_id"] = (chunk.index + 2).astype(str)  # the row's line number in the file
     out["source_category"] = by_value(chunk["CATEGORIE"],

@@ -35,6 +35,7 @@ from data_connectors.incident_common import (
     read_csv_chunks,
     stations_containing,
     warn_midnight,
+    without_implausible_dates,
 )
 from data_connectors.text_files import (
     TextFormat,
@@ -120,6 +121,9 @@ def _convert_chunk(chunk: pd.DataFrame, context: ReadContext,
         shown = chunk.loc[bad_dates, ["YEAR", "MONTH", "DAY"]].astype(str).agg("-".join, axis=1)
         examples(report, shown, "YEAR/MONTH/DAY", "not a calendar date")
         chunk, dates = chunk.loc[~bad_dates], dates.loc[~bad_dates]
+    dates = without_implausible_dates(
+        dates, chunk[["YEAR", "MONTH", "DAY"]].astype(str).agg("-".join, axis=1),
+        "YEAR/MONTH/DAY", report)
     hours = pd.Series(numbers(chunk["HOUR"]), index=chunk.index)
     minutes = pd.Series(numbers(chunk["MINUTE"]), index=chunk.index)
     valid_time = hours.between(0, 23) & minutes.between(0, 59)

@@ -185,3 +185,50 @@ def test_station_boundaries_are_stored_as_multipolygons(demo_files, tmp_path: Pa
     stations.to_file(path, driver="GeoJSON")
     result = get_reader("station-boundaries").read(path, ReadContext())
     assert set(result.layers["stations"].geom_type) == {"MultiPolygon"}
+
+
+def test_implausible_dates_are_flagged_and_left_out_of_the_portrait(
+        demo_files, tmp_path: Path, today) -> None:
+    from datetime import timedelta
+
+    from portrait.engine import build_portrait
+
+    tomorrow, after = today + timedelta(days=1), today + timedelta(days=2)
+
+    def odd_dates(frame: pd.DataFrame) -> pd.DataFrame:
+        frame.loc[0, "DATE"] = "1800-01-01"
+        frame.loc[1, "DATE"] = after.isoformat()
+        frame.loc[2, "DATE"] = tomorrow.isoformat()  # a file exported in another time zone
+        return frame
+
+    path = tmp_path / "w.gpkg"
+    odd = rewritten(demo_files.incidents, tmp_path / "odd", odd_dates)
+    [_, report] = import_files(Workspace.create(path), [demo_files.stations, odd])
+    assert report.flagged["date implausible (before 1900 or after tomorrow): left undated, "
+                          "out of the portrait"] == 2
+    assert [(e["row"], e["value"]) for e in report.examples if "1900" in e["problem"]] == [
+        (2, "1800-01-01"), (3, after.isoformat())]
+    workspace = Workspace.open(path)
+    incidents = workspace.layer("incidents")
+    assert report.rows_kept == len(incidents)
+    assert incidents["date"].isna().sum() == 2
+    assert incidents["date"].max() == pd.Timestamp(tomorrow)
+    station = str(incidents["station_id"].dropna().iloc[0])
+    portrait = build_portrait(workspace, station)
+    assert portrait.period[1] == tomorrow.isoformat()
+
+
+def test_implausible_dates_already_in_a_workspace_do_not_break_the_portrait(
+        small_workspace: Workspace) -> None:
+    """Workspaces imported before the check may hold an 1800 or a 2099 date."""
+    from portrait.engine import build_portrait
+
+    incidents = small_workspace.layer("incidents").copy()
+    incidents.loc[0, "date"] = pd.Timestamp("1800-01-01")
+    incidents.loc[1, "date"] = pd.Timestamp("2099-05-01")
+    small_workspace.set_layer("incidents", incidents)
+    small_workspace.save()
+    portrait = build_portrait(Workspace.open(small_workspace.path), "38")
+    plausible = incidents["date"].iloc[2:]
+    assert portrait.period == (plausible.min().date().isoformat(),
+                               plausible.max().date().isoformat())
