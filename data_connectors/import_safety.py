@@ -17,17 +17,20 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from data_connectors.base import ImportReport
-from data_connectors.incident_common import stations_containing
 from portrait.crs import MAP_CRS, METRIC_CRS
 from portrait.errors import PortraitError
 from portrait.layers import INCIDENTS, SERVICES, SURVEY_RESPONDENTS
 
 #: An import that would leave fewer than this share of the rows it replaces needs a confirmation.
 MIN_KEPT_SHARE = 0.5
-#: An import whose located rows fall outside every station more often than this is refused.
+#: An import whose located rows fall far from the stations more often than this is refused.
 MAX_OUTSIDE_SHARE = 0.5
+#: How far beyond the stations' extent a row is "far" (metres): more than a metropolitan
+#: region, less than the distance a wrong CRS or another city's file puts points at.
+MARGIN_M = 25_000
 #: Layers of located rows that are expected to fall inside the workspace's stations.
 POINT_LAYERS = (INCIDENTS.name, SERVICES.name, SURVEY_RESPONDENTS.name)
 
@@ -94,28 +97,35 @@ def check_rows_kept(path: Path, report: ImportReport, kept: int, replaced: int) 
 
 def check_inside_stations(path: Path, layer: str, frame: pd.DataFrame,
                           stations: pd.DataFrame) -> None:
-    """Refuse located rows that mostly fall outside every station (another city's file,
-    swapped or unprojected coordinates): both extents go in the message."""
+    """Refuse located rows that mostly fall far from the stations (another city's file,
+    swapped or unprojected coordinates): both extents go in the message.
+
+    "Far" is more than ``MARGIN_M`` beyond the stations' extent, not merely outside every
+    station: an officer whose workspace holds one station still imports the city-wide file.
+    """
     if layer not in POINT_LAYERS or not len(stations) or not isinstance(frame, gpd.GeoDataFrame):
         return
     geometry = frame.geometry.to_crs(METRIC_CRS) if frame.crs not in (None, METRIC_CRS) \
         else frame.geometry
-    values = geometry.to_numpy()
-    located = pd.notna(values)
-    located[located] = ~gpd.GeoSeries(values[located]).is_empty.to_numpy()
-    if not located.any():
+    located = geometry[geometry.notna() & ~geometry.is_empty]
+    if not len(located):
         return
-    placed = stations_containing(np.where(located, values, None), stations).notna().to_numpy()
-    outside = int((located & ~placed).sum())
-    if outside <= MAX_OUTSIDE_SHARE * int(located.sum()):
+    x, y = shapely.get_x(located.to_numpy()), shapely.get_y(located.to_numpy())
+    west, south, east, north = gpd.GeoSeries(stations.geometry).total_bounds
+    with np.errstate(invalid="ignore"):
+        near = (x >= west - MARGIN_M) & (x <= east + MARGIN_M) & \
+            (y >= south - MARGIN_M) & (y <= north + MARGIN_M)
+    outside = int((~near).sum())
+    if outside <= MAX_OUTSIDE_SHARE * len(located):
         return
-    facts = RefusalFacts(located=int(located.sum()), outside=outside,
-                         file_extent=_degrees(gpd.GeoSeries(values[located], crs=METRIC_CRS)),
+    facts = RefusalFacts(located=len(located), outside=outside,
+                         file_extent=_degrees(gpd.GeoSeries(located.to_numpy(), crs=METRIC_CRS)),
                          station_extent=_degrees(gpd.GeoSeries(stations.geometry)))
     raise ImportRefused(
         path, OUTSIDE_STATIONS, facts,
-        f"{outside:,} of the {facts.located:,} located rows fall outside every station: the "
-        f"file covers {_extent_text(facts.file_extent)}, the stations "
+        f"{outside:,} of the {facts.located:,} located rows fall more than "
+        f"{MARGIN_M // 1000:,} km outside the stations: the file covers "
+        f"{_extent_text(facts.file_extent)}, the stations "
         f"{_extent_text(facts.station_extent)}. Is it another city's file, or are its "
         "coordinates swapped, unprojected or in another unit?")
 

@@ -121,9 +121,10 @@ def test_another_citys_file_is_refused_with_both_extents(workspace_path: Path,
                                                          tmp_path: Path) -> None:
     before = workspace_path.read_bytes()
     path = vancouver_file(tmp_path / "vpd")
-    with pytest.raises(ImportRefused, match=r"40 of the 40 located rows fall outside every "
-                       r"station: the file covers longitude -123\.\d+ to -123\.\d+ and latitude "
-                       r"49\.\d+ to 49\.\d+, the stations longitude -7\d\.\d+") as caught:
+    with pytest.raises(ImportRefused, match=r"40 of the 40 located rows fall more than 25 km "
+                       r"outside the stations: the file covers longitude -123\.\d+ to "
+                       r"-123\.\d+ and latitude 49\.\d+ to 49\.\d+, the stations longitude "
+                       r"-7\d\.\d+") as caught:
         import_files(Workspace.open(workspace_path), [path])
     assert caught.value.reason == OUTSIDE_STATIONS
     assert caught.value.option == "allow_outside"
@@ -131,6 +132,31 @@ def test_another_citys_file_is_refused_with_both_extents(workspace_path: Path,
     import_files(Workspace.open(workspace_path), [path], allow_outside=True)
     incidents = Workspace.open(workspace_path).layer("incidents")
     assert (incidents["source"] == f"vpd:{path.name}").sum() == 40
+
+
+def test_a_city_wide_file_goes_into_a_workspace_holding_one_station(
+        demo_files, tmp_path: Path) -> None:
+    """Most rows fall outside the one station, but near it: the city's own file."""
+    one = tmp_path / "pdq.geojson"
+    gpd.read_file(demo_files.stations).head(1).to_file(one, driver="GeoJSON")
+    path = tmp_path / "one.gpkg"
+    [_, report] = import_files(Workspace.create(path), [one, demo_files.incidents])
+    assert report.rows_kept == report.rows_read
+
+
+def test_refusal_outside_the_stations_is_told_in_french_with_both_extents(
+        workspace_path: Path, tmp_path: Path) -> None:
+    pytest.importorskip("PySide6")
+    from ui.import_confirmation import refusal_text
+    from ui.strings import UiText
+
+    with pytest.raises(ImportRefused) as caught:
+        import_files(Workspace.open(workspace_path), [vancouver_file(tmp_path / "vpd")])
+    text = refusal_text(caught.value, UiText("fr"))
+    assert text.startswith("40 des 40 lignes localisées de « crimedata_csv_AllNeighbourhoods_"
+                           "2022.csv » tombent à plus de 25 km des postes de quartier.")
+    assert "Le fichier couvre les longitudes -123," in text  # French decimal commas
+    assert "les postes couvrent les longitudes -73," in text
 
 
 def test_every_row_names_its_import(demo_files, workspace_path: Path) -> None:
