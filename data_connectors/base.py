@@ -62,6 +62,8 @@ class ReadContext:
         default_factory=lambda: dict(services.DEFAULT_MAPPING))
     #: Column mappings saved with the workspace, by source key (see ImportResult.column_mapping).
     column_mappings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The user confirmed rows far from where they should be (``import_safety``).
+    allow_outside: bool = False
 
     def report_progress(self, fraction: float, message: str) -> None:
         if self.is_cancelled():

@@ -37,9 +37,10 @@ POINT_LAYERS = (INCIDENTS.name, SERVICES.name, SURVEY_RESPONDENTS.name)
 NO_ROWS = "no_rows"
 FEWER_ROWS = "fewer_rows"
 OUTSIDE_STATIONS = "outside_stations"
+OUTSIDE_AREA = "outside_area"
 #: The importer option that confirms each kind of refusal, and its command-line spelling.
 CONFIRMING_OPTION = {NO_ROWS: "replace_anyway", FEWER_ROWS: "replace_anyway",
-                     OUTSIDE_STATIONS: "allow_outside"}
+                     OUTSIDE_STATIONS: "allow_outside", OUTSIDE_AREA: "allow_outside"}
 
 Extent = tuple[float, float, float, float]
 
@@ -60,6 +61,9 @@ class RefusalFacts:
     #: Extents (west, south, east, north) in degrees, WGS84.
     file_extent: Extent | None = None
     station_extent: Extent | None = None
+    #: Coordinates as the file wrote them (x or longitude first) and the area they missed.
+    raw_extent: Extent | None = None
+    area: str = ""
 
 
 class ImportRefused(PortraitError):
@@ -128,6 +132,53 @@ def check_inside_stations(path: Path, layer: str, frame: pd.DataFrame,
         f"{_extent_text(facts.file_extent)}, the stations "
         f"{_extent_text(facts.station_extent)}. Is it another city's file, or are its "
         "coordinates swapped, unprojected or in another unit?")
+
+
+@dataclass
+class CoordinatesOutside:
+    """Counts, across a reader's chunks, rows whose coordinates miss the source's own area.
+
+    Such rows are kept without a location (the SPVM and VPD readers know where their city
+    is), so the station check never sees them: a file with swapped or unprojected
+    coordinates would go in with no incident on any map. ``check`` refuses it when they
+    are most of the rows with coordinates.
+    """
+
+    area: str
+    with_coordinates: int = 0
+    outside: int = 0
+    extent: Extent | None = None
+
+    def add(self, x: np.ndarray, y: np.ndarray, has_coordinates: np.ndarray,
+            outside: np.ndarray) -> None:
+        """One chunk: its raw coordinates, which rows have some, which missed the area."""
+        self.with_coordinates += int(has_coordinates.sum())
+        self.outside += int(outside.sum())
+        if outside.any():
+            box = (float(np.nanmin(x[outside])), float(np.nanmin(y[outside])),
+                   float(np.nanmax(x[outside])), float(np.nanmax(y[outside])))
+            self.extent = box if self.extent is None else (
+                min(self.extent[0], box[0]), min(self.extent[1], box[1]),
+                max(self.extent[2], box[2]), max(self.extent[3], box[3]))
+
+    def check(self, path: Path, allowed: bool) -> None:
+        if allowed or self.outside <= MAX_OUTSIDE_SHARE * self.with_coordinates:
+            return
+        facts = RefusalFacts(located=self.with_coordinates, outside=self.outside,
+                             raw_extent=self.extent, area=self.area)
+        west, south, east, north = self.extent or (0.0, 0.0, 0.0, 0.0)
+        raise ImportRefused(
+            path, OUTSIDE_AREA, facts,
+            f"{self.outside:,} of the {self.with_coordinates:,} rows with coordinates fall "
+            f"outside {self.area} (x {_coordinate(west)} to {_coordinate(east)}, y "
+            f"{_coordinate(south)} to {_coordinate(north)}): are the coordinates swapped, "
+            "unprojected or in another unit? "
+            "Imported anyway, these rows are kept without a location.")
+
+
+def _coordinate(value: float) -> str:
+    """Metres as whole numbers, degrees with their decimals."""
+    return f"{value:,.0f}" if abs(value) >= 1_000 else f"{value:.4f}"
 
 
 def _main_drop(report: ImportReport) -> tuple[str, int] | None:

@@ -85,6 +85,7 @@ def import_files(
             category_mapping=CategoryMapping.from_frame(workspace.layer(CATEGORY_MAPPINGS.name)),
             service_type_mapping=_service_type_mapping(workspace),
             column_mappings=_column_mappings(_current(workspace, staged, COLUMN_MAPPINGS.name)),
+            allow_outside=allow_outside,
         )
         log.info("Importing %s with %s", path, reader.id)
         if check_complete:

@@ -258,3 +258,51 @@ def test_implausible_dates_already_in_a_workspace_do_not_break_the_portrait(
     plausible = incidents["date"].iloc[2:]
     assert portrait.period == (plausible.min().date().isoformat(),
                                plausible.max().date().isoformat())
+
+
+def swapped(frame: pd.DataFrame) -> pd.DataFrame:
+    """X with Y and longitude with latitude, as a spreadsheet column swap leaves them."""
+    return frame.assign(X=frame["Y"], Y=frame["X"], LONGITUDE=frame["LATITUDE"],
+                        LATITUDE=frame["LONGITUDE"])
+
+
+def test_swapped_coordinates_are_refused_rather_than_kept_without_location(
+        demo_files, workspace_path: Path, tmp_path: Path) -> None:
+    before = workspace_path.read_bytes()
+    path = rewritten(demo_files.incidents, tmp_path / "swapped", swapped)
+    with pytest.raises(ImportRefused, match=r"actes-criminels\.csv: [\d,]+ of the [\d,]+ rows "
+                       r"with coordinates fall outside the Montréal area \(x 5,0\d\d,\d\d\d to "
+                       r"5,0\d\d,\d\d\d, y 2\d\d,\d\d\d to 2\d\d,\d\d\d\): are the coordinates "
+                       r"swapped") as caught:
+        import_files(Workspace.open(workspace_path), [path])
+    assert caught.value.reason == "outside_area" and caught.value.option == "allow_outside"
+    assert workspace_path.read_bytes() == before
+    [report] = import_files(Workspace.open(workspace_path), [path], allow_outside=True)
+    assert report.flagged["no location: coordinates missing or outside the Montréal area"] > 0
+    assert Workspace.open(workspace_path).layer("incidents").geometry.isna().all()
+
+
+def test_vancouver_file_with_swapped_coordinates_is_refused(tmp_path: Path) -> None:
+    path = vancouver_file(tmp_path / "vpd")
+    frame = pd.read_csv(path)
+    frame.assign(X=frame["Y"], Y=frame["X"]).to_csv(path, index=False)
+    workspace = tmp_path / "van.gpkg"
+    Workspace.create(workspace, crs="EPSG:26910")
+    with pytest.raises(ImportRefused, match=r"40 of the 40 rows with coordinates fall outside "
+                       r"the Vancouver area \(x 5,459,000 to 5,459,000, y 491,200 to 491,590\)"):
+        import_files(Workspace.open(workspace), [path])
+
+
+def test_refusal_of_swapped_coordinates_is_told_in_french(demo_files, workspace_path: Path,
+                                                          tmp_path: Path) -> None:
+    pytest.importorskip("PySide6")
+    from ui.import_confirmation import refusal_text
+    from ui.strings import UiText
+
+    path = rewritten(demo_files.incidents, tmp_path / "swapped", swapped)
+    with pytest.raises(ImportRefused) as caught:
+        import_files(Workspace.open(workspace_path), [path])
+    text = refusal_text(caught.value, UiText("fr"))
+    assert "lignes de « actes-criminels.csv » qui ont des coordonnées tombent hors de la " \
+        "région attendue (x de 5\u00a0042" in text
+    assert text.endswith("ces lignes n'auront pas d'emplacement.")

@@ -14,7 +14,13 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from data_connectors.import_safety import MARGIN_M, NO_ROWS, OUTSIDE_STATIONS, ImportRefused
+from data_connectors.import_safety import (
+    MARGIN_M,
+    NO_ROWS,
+    OUTSIDE_AREA,
+    OUTSIDE_STATIONS,
+    ImportRefused,
+)
 from ui.strings import UiText
 
 
@@ -26,6 +32,11 @@ def refusal_text(error: ImportRefused, text: UiText) -> str:
                     located=number(facts.located), name=name, margin=number(MARGIN_M // 1000),
                     file_extent=_extent(facts.file_extent, text),
                     station_extent=_extent(facts.station_extent, text))
+    if error.reason == OUTSIDE_AREA:
+        west, south, east, north = (number(round(v, 3)) for v in facts.raw_extent or (0,) * 4)
+        return text("import_refused_outside_area", outside=number(facts.outside),
+                    located=number(facts.located), name=name, west=west, east=east,
+                    south=south, north=north)
     if error.reason == NO_ROWS:
         parts = [text("import_refused_no_rows", read=number(facts.read), name=name)]
         if facts.replaced:

@@ -22,6 +22,12 @@ STRINGS: dict[str, dict[str, str]] = {
                                   "{station_extent}. S'agit-il du fichier d'une autre ville, "
                                   "ou de coordonnées inversées, non projetées ou dans une "
                                   "autre unité ?",
+        "import_refused_outside_area": "{outside} des {located} lignes de « {name} » qui ont "
+                                       "des coordonnées tombent hors de la région attendue "
+                                       "(x de {west} à {east}, y de {south} à {north}). Les "
+                                       "coordonnées sont-elles inversées, non projetées ou dans "
+                                       "une autre unité ? Importées quand même, ces lignes "
+                                       "n'auront pas d'emplacement.",
         "import_refused_extent": "les longitudes {west} à {east} et les latitudes {south} à "
                                  "{north}",
         "import_refused_question": "L'espace de travail n'a pas été modifié. Importer quand "
@@ -80,6 +86,11 @@ STRINGS: dict[str, dict[str, str]] = {
                                   "the stations cover {station_extent}. Is it another city's "
                                   "file, or are its coordinates swapped, unprojected or in "
                                   "another unit?",
+        "import_refused_outside_area": "{outside} of the {located} rows of \u201c{name}\u201d "
+                                       "with coordinates fall outside the expected area (x "
+                                       "{west} to {east}, y {south} to {north}). Are the "
+                                       "coordinates swapped, unprojected or in another unit? "
+                                       "Imported anyway, these rows have no location.",
         "import_refused_extent": "longitudes {west} to {east} and latitudes {south} to {north}",
         "import_refused_question": "The workspace was not changed. Import anyway?",
         "button_import_anyway": "Import anyway",
