@@ -61,9 +61,8 @@ class RefusalFacts:
     #: Extents (west, south, east, north) in degrees, WGS84.
     file_extent: Extent | None = None
     station_extent: Extent | None = None
-    #: Coordinates as the file wrote them (x or longitude first) and the area they missed.
+    #: Coordinates as the file wrote them (x or longitude first).
     raw_extent: Extent | None = None
-    area: str = ""
 
 
 class ImportRefused(PortraitError):
@@ -165,7 +164,7 @@ class CoordinatesOutside:
         if allowed or self.outside <= MAX_OUTSIDE_SHARE * self.with_coordinates:
             return
         facts = RefusalFacts(located=self.with_coordinates, outside=self.outside,
-                             raw_extent=self.extent, area=self.area)
+                             raw_extent=self.extent)
         west, south, east, north = self.extent or (0.0, 0.0, 0.0, 0.0)
         raise ImportRefused(
             path, OUTSIDE_AREA, facts,

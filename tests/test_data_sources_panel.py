@@ -169,6 +169,7 @@ def test_file_menu_opens_data_sources(qtbot, workspace_path: Path) -> None:
     try:
         action = window.actions_by_id["data_sources"]
         assert action.text() == "&Sources de données…" and action.isEnabled()
+        assert action.shortcut().toString() == "Ctrl+Shift+I"
         action.trigger()
         dialog = window.findChild(DataSourcesDialog)
         assert dialog is not None and dialog.isVisible() and dialog.table.rowCount() == 3

@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
             ActionSpec("import", "menu_file", "Ctrl+I", self.open_import_wizard,
                        needs_workspace=True, changes_data=True, separator_before=True,
                        submenu_before="menu_recent"),
-            ActionSpec("data_sources", "menu_file", None, self.open_data_sources,
+            ActionSpec("data_sources", "menu_file", "Ctrl+Shift+I", self.open_data_sources,
                        needs_workspace=True, changes_data=True),
             ActionSpec("save", "menu_file", "Ctrl+S", self.save_workspace,
                        needs_workspace=True, changes_data=True),
