@@ -41,6 +41,10 @@ def removal_text(removal: Removal) -> str:
     lines.append(f"  rows removed: {rows or 'none (a later import had replaced them)'}")
     referred = {other: (layer, key) for layer, key, others in REFERENCES for other in others}
     for layer, count in removal.dependents.items():
+        if layer not in referred:  # records, placed by their location
+            lines.append(f"  depended on it: {count:,} record(s) lie in removed stations and "
+                         "in no remaining one; they were kept but belong to no station's brief")
+            continue
         target, key = referred[layer]
         lines.append(f"  depended on it: {count:,} row(s) of {layer} name by {key} rows of "
                      f"{target} that are now gone; they were kept")

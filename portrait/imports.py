@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pandas as pd
+import shapely
 
 from portrait.errors import PortraitError
 from portrait.layers import (
@@ -26,6 +27,7 @@ from portrait.layers import (
     IMPORT_REPORTS,
     IMPORTED_LAYERS,
     INCIDENTS,
+    RECORDS,
     STATIONS,
     SURVEY_ANSWERS,
     SURVEY_RESPONDENTS,
@@ -75,7 +77,8 @@ class Removal:
     #: Rows removed, by layer.
     rows: dict[str, int]
     #: Rows left in other layers that referred to removed rows (by station, area or
-    #: respondent id), by layer: they stay, but no longer match anything.
+    #: respondent id), by layer: they stay, but no longer match anything. Under ``records``:
+    #: records (problems, priorities) placed in removed stations and in no remaining one.
     dependents: dict[str, int]
 
     def to_dict(self) -> dict[str, Any]:
@@ -164,7 +167,25 @@ def _dependents(workspace: Workspace, removed: dict[str, pd.DataFrame],
             count = int(frame[key].astype("string").isin(gone).fillna(False).sum())
             if count:
                 counts[other] = counts.get(other, 0) + count
+    if STATIONS.name in removed:
+        stranded = _records_outside(workspace.layer(RECORDS.name), removed[STATIONS.name],
+                                    kept[STATIONS.name])
+        if stranded:
+            counts[RECORDS.name] = stranded
     return counts
+
+
+def _records_outside(records: pd.DataFrame, removed: pd.DataFrame, kept: pd.DataFrame) -> int:
+    """Records placed in the removed stations and in none of those kept: a station's brief
+    picks its records by place (``portrait.records.station_scope``), so these would be in
+    no brief."""
+    if not len(records):
+        return 0
+    places = records.geometry[records.geometry.notna() & ~records.geometry.is_empty]
+    in_removed = places.intersects(shapely.union_all(removed.geometry.to_numpy()))
+    if len(kept):
+        in_removed &= ~places.intersects(shapely.union_all(kept.geometry.to_numpy()))
+    return int(in_removed.sum())
 
 
 def _rows_by_import(workspace: Workspace) -> dict[object, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -88,6 +89,28 @@ def test_remove_asks_then_removes_exactly_that_import(qtbot, sources: DataSource
     assert sources.table.rowCount() == 2
     assert sources.message.text().startswith("Importation de « repertoire_services.csv » "
                                              "retirée : 60 lignes")
+
+
+def test_removing_stations_tells_what_depended_on_them(qtbot, workspace_path: Path) -> None:
+    workspace = Workspace.open(workspace_path)
+    place = workspace.layer("stations").geometry.iloc[0].representative_point()
+    workspace.set_layer("records", gpd.GeoDataFrame(
+        {"record_id": ["p-1"], "kind": ["problem"], "payload": ["{}"],
+         "updated_at": ["2026-01-01"]}, geometry=[place], crs=workspace.crs))
+    workspace.save()
+    dialog = DataSourcesDialog(Workspace.open(workspace_path), UiText("fr"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    click_row(qtbot, dialog.table, 0)
+    click(qtbot, dialog.remove_button)
+    with qtbot.waitSignal(dialog.workFinished, timeout=TIMEOUT_MS):
+        click(qtbot, dialog.question.findChild(type(dialog.remove_button), "confirm_remove"))
+    message = dialog.message.text()
+    assert message.startswith("Importation de « limitespdq.geojson » retirée : 3 lignes.")
+    assert "lignes de « incidents »" in message
+    assert "1 fiches situées dans des postes retirés" in message
+    dialog.done(0)
 
 
 def test_replace_with_a_newer_file_of_the_same_source(qtbot, sources: DataSourcesDialog,

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -86,14 +87,27 @@ def test_remove_takes_exactly_that_imports_rows_and_report(demo_workspace: Path,
     assert len(_listed(demo_workspace, capsys)) == len(listed) - 1
 
 
+def add_placed_record(path: Path) -> None:
+    """A problem card's row, placed in the first station (as the records layer stores it)."""
+    workspace = Workspace.open(path)
+    place = workspace.layer("stations").geometry.iloc[0].representative_point()
+    record = gpd.GeoDataFrame({"record_id": ["p-1"], "kind": ["problem"], "payload": ["{}"],
+                               "updated_at": ["2026-01-01"]}, geometry=[place],
+                              crs=workspace.crs)
+    workspace.set_layer("records", record)
+    workspace.save()
+
+
 def test_removing_stations_says_what_depended_on_them(demo_workspace: Path, capsys) -> None:
+    add_placed_record(demo_workspace)
     stations = _listed(demo_workspace, capsys)[0]
     assert main(["imports", str(demo_workspace), "--remove", stations["import_id"],
                  "--json"]) == 0
     removal = json.loads(capsys.readouterr().out)
     incidents = Workspace.open(demo_workspace).layer("incidents")
     assert removal["rows"] == {"stations": 3}
-    assert removal["dependents"] == {"incidents": int(incidents["station_id"].notna().sum())}
+    assert removal["dependents"] == {"incidents": int(incidents["station_id"].notna().sum()),
+                                     "records": 1}
 
 
 def test_unknown_id_is_a_clear_error(demo_workspace: Path, capsys) -> None:

@@ -33,6 +33,7 @@ from data_connectors.base import ImportReport
 from data_connectors.import_safety import ImportRefused
 from data_connectors.importer import import_files
 from portrait.imports import ImportEntry, Removal, list_imports, remove_import
+from portrait.layers import RECORDS
 from portrait.workspace import Workspace
 from ui.error_dialog import ErrorDialog, show_error
 from ui.import_confirmation import ImportConfirmationDialog
@@ -208,10 +209,12 @@ class DataSourcesDialog(QDialog):
         text = self.text("sources_removed", name=Path(self._entry.source_path).name,
                          rows=self.text.number(sum(removal.rows.values())))
         if removal.dependents:
-            items = ", ".join(self.text("sources_dependent_item",
-                                        count=self.text.number(count),
-                                        layer=self.text.layer_name(layer))
-                              for layer, count in removal.dependents.items())
+            items = ", ".join(
+                self.text("sources_dependent_records", count=self.text.number(count))
+                if layer == RECORDS.name else
+                self.text("sources_dependent_item", count=self.text.number(count),
+                          layer=self.text.layer_name(layer))
+                for layer, count in removal.dependents.items())
             text += " " + self.text("sources_dependents", items=items)
         self._done(text, [])
 

@@ -63,6 +63,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources_dependents": "Toujours dans l'espace de travail et liés aux données retirées "
                               ": {items}.",
         "sources_dependent_item": "{count} lignes de « {layer} »",
+        "sources_dependent_records": "{count} fiches situées dans des postes retirés, qui "
+                                     "n'apparaîtront dans le document d'aucun poste",
         "sources_replace_title": "Choisir le fichier plus récent de « {name} »",
         "sources_replaced": "« {old} » remplacé par « {new} » : {rows} lignes conservées.",
         "sources_failed_title": "Opération impossible",
@@ -121,6 +123,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources_removed": "Import of \u201c{name}\u201d removed: {rows} rows.",
         "sources_dependents": "Still in the workspace and tied to the removed data: {items}.",
         "sources_dependent_item": "{count} rows of \u201c{layer}\u201d",
+        "sources_dependent_records": "{count} records placed in removed stations, which will "
+                                     "appear in no station's brief",
         "sources_replace_title": "Choose the newer file of \u201c{name}\u201d",
         "sources_replaced": "\u201c{old}\u201d replaced by \u201c{new}\u201d: {rows} rows kept.",
         "sources_failed_title": "Cannot do this",
