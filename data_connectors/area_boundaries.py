@@ -21,11 +21,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
-import shapely
 
 from data_connectors import statcan_boundaries, station_boundaries
 from data_connectors.area_names import area_key, restore_apostrophes
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.polygons import polygonal
 from data_connectors.station_boundaries import VECTOR_SUFFIXES, find_column
 from portrait.layers import CENSUS_AREAS, conform
 
@@ -101,7 +101,7 @@ class AreaBoundaryReader:
         frame = gpd.GeoDataFrame({
             "area_id": names.map(area_key), "name": names.map(restore_apostrophes),
             "level": level, "census_year": pd.array([pd.NA] * len(frame), dtype="Int64"),
-        }, geometry=_polygonal(frame.geometry).values, crs=frame.crs)
+        }, geometry=polygonal(frame.geometry).values, crs=frame.crs)
         merged = frame.dissolve(by="area_id", as_index=False, aggfunc="first", sort=False)
         if len(merged) < len(frame):
             report.warnings.append(
@@ -152,20 +152,6 @@ def _is_cp1252(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _polygonal(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
-    """Valid (multi)polygons: repaired, without the lines and points a repair can leave."""
-    repaired = geometry.make_valid()
-    return gpd.GeoSeries([_polygon_parts(g) for g in repaired], index=geometry.index,
-                         crs=geometry.crs)
-
-
-def _polygon_parts(geometry: shapely.Geometry) -> shapely.Geometry:
-    if geometry.geom_type in ("Polygon", "MultiPolygon"):
-        return geometry
-    parts = shapely.get_parts(shapely.get_parts(geometry))  # collection -> multi -> single
-    return shapely.MultiPolygon([p for p in parts if p.geom_type == "Polygon"])
 
 
 def _level(frame: pd.DataFrame) -> str:

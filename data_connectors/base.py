@@ -62,6 +62,8 @@ class ReadContext:
         default_factory=lambda: dict(services.DEFAULT_MAPPING))
     #: Column mappings saved with the workspace, by source key (see ImportResult.column_mapping).
     column_mappings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The user confirmed rows far from where they should be (``import_safety``).
+    allow_outside: bool = False
 
     def report_progress(self, fraction: float, message: str) -> None:
         if self.is_cancelled():
@@ -87,6 +89,8 @@ class ImportReport:
     unmapped_categories: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     imported_at: str = ""
+    #: Given by the importer; the rows this import wrote carry it (``portrait.layers.IMPORT_ID``).
+    import_id: str = ""
 
     MAX_EXAMPLES = 20
 

@@ -1,7 +1,12 @@
 """Applying imports to a workspace, all or nothing.
 
 Every file is read first, into copies of the layers; the workspace changes only when every
-file was read, and is then saved atomically. A failure or a cancel leaves it as it was.
+file was read, and is then saved atomically. A failure or a cancel leaves it as it was, and so
+does a refusal (``data_connectors.import_safety``): an import that would keep no row, replace a
+source's rows by far fewer, or put rows outside every station waits for the user's confirmation.
+
+Each file read is one import with its own id, carried by every row it writes (``IMPORT_ID``)
+and by its report (``report_id``), so that ``portrait.imports`` can list and remove it.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import pandas as pd
 
 from data_connectors.base import Connector, ImportReport, Progress, ReadContext
 from data_connectors.file_checks import ensure_complete
+from data_connectors.import_safety import check_inside_stations, check_rows_kept
 from data_connectors.registry import KIND_ORDER, find_reader, get_reader
 from portrait import clock, services
 from portrait.categories import CategoryMapping
@@ -25,7 +31,9 @@ from portrait.layers import (
     CATEGORY_MAPPINGS,
     CENSUS_AREAS,
     COLUMN_MAPPINGS,
+    IMPORT_ID,
     IMPORT_REPORTS,
+    IMPORTED_LAYERS,
     SERVICE_TYPE_MAPPINGS,
     STATIONS,
     conform,
@@ -45,15 +53,24 @@ def import_files(
     is_cancelled: Callable[[], bool] = lambda: False,
     save: bool = True,
     check_complete: bool = True,
+    *,
+    replace_anyway: bool = False,
+    allow_outside: bool = False,
+    replaces: str | None = None,
 ) -> list[ImportReport]:
     """Import ``paths`` into ``workspace`` and return one report per file.
 
-    Raises the first reader's error (a ``PortraitError`` with a message for the user) or
-    ``CancelledError``; in both cases the workspace is left unchanged. ``check_complete``
+    Raises the first reader's error (a ``PortraitError`` with a message for the user),
+    ``ImportRefused`` or ``CancelledError``; in every case the workspace is left unchanged.
+    ``replace_anyway`` and ``allow_outside`` confirm what ``ImportRefused`` asked about.
+    ``replaces`` is the id of an earlier import the new file supersedes (a newer file of the
+    same source): its rows and report go, as part of the same change. ``check_complete``
     refuses files still being written; a caller that has just written them itself skips it.
     """
     plan = _plan([Path(p) for p in paths], reader_id)
     staged: dict[str, pd.DataFrame] = {}
+    if replaces is not None:
+        _stage_without(workspace, staged, replaces)
     reports: list[ImportReport] = []
     for index, (path, reader) in enumerate(plan):
         # Readers work in METRIC_CRS; the workspace may store another metric CRS.
@@ -68,14 +85,26 @@ def import_files(
             category_mapping=CategoryMapping.from_frame(workspace.layer(CATEGORY_MAPPINGS.name)),
             service_type_mapping=_service_type_mapping(workspace),
             column_mappings=_column_mappings(_current(workspace, staged, COLUMN_MAPPINGS.name)),
+            allow_outside=allow_outside,
         )
         log.info("Importing %s with %s", path, reader.id)
         if check_complete:
             ensure_complete(path)
         result = reader.read(path, context)
         result.report.imported_at = _now()
+        result.report.import_id = _new_id()
+        if not allow_outside:
+            for name, frame in result.layers.items():
+                check_inside_stations(path, name, frame, stations)
+        if not replace_anyway:
+            layer = result.report.layer if result.report.layer in result.layers \
+                else next(iter(result.layers))
+            check_rows_kept(path, result.report, len(result.layers[layer]),
+                            _replaced(_current(workspace, staged, layer), result.replace_key)
+                            + _replaced_earlier(workspace, layer, replaces))
         for name, frame in result.layers.items():
-            staged[name] = _merged(_current(workspace, staged, name), frame, name,
+            staged[name] = _merged(_current(workspace, staged, name),
+                                   _with_id(frame, result.report.import_id), name,
                                    result.replace_key, workspace.crs)
         if result.column_mapping is not None:
             staged[COLUMN_MAPPINGS.name] = _remember_mapping(
@@ -114,6 +143,40 @@ def _merged(existing: pd.DataFrame, new: pd.DataFrame, name: str,
     return conform(pd.concat([kept, new], ignore_index=True), spec, crs)
 
 
+def _replaced(existing: pd.DataFrame, replace_key: tuple[str, str] | None) -> int:
+    """How many rows of ``existing`` the new ones supersede (see ``_merged``)."""
+    if replace_key is None:
+        return len(existing)
+    column, value = replace_key
+    return int((existing[column].fillna("") == value).sum())
+
+
+def _replaced_earlier(workspace: Workspace, layer: str, replaces: str | None) -> int:
+    """Rows of ``layer`` the superseded import ``replaces`` held (already staged out)."""
+    if replaces is None or IMPORT_ID not in spec_for(layer).columns:
+        return 0
+    return int((workspace.layer(layer)[IMPORT_ID] == replaces).sum())
+
+
+def _stage_without(workspace: Workspace, staged: dict[str, pd.DataFrame], import_id: str) -> None:
+    """Stage every layer and the reports without the rows of import ``import_id``."""
+    for spec in IMPORTED_LAYERS:
+        frame = workspace.layer(spec.name)
+        mine = (frame[IMPORT_ID] == import_id).fillna(False).to_numpy(dtype=bool)
+        if mine.any():
+            staged[spec.name] = frame.loc[~mine].reset_index(drop=True)
+    reports = workspace.layer(IMPORT_REPORTS.name)
+    staged[IMPORT_REPORTS.name] = reports.loc[
+        (reports["report_id"] != import_id).fillna(True).to_numpy(dtype=bool)
+    ].reset_index(drop=True)
+
+
+def _with_id(frame: pd.DataFrame, import_id: str) -> pd.DataFrame:
+    """``frame`` with every row naming its import (the column is replaced in place, so a
+    conformed frame stays conformed)."""
+    return frame.assign(**{IMPORT_ID: pd.Series(import_id, index=frame.index, dtype="string")})
+
+
 def _service_type_mapping(workspace: Workspace) -> dict[str, str]:
     edits = workspace.layer(SERVICE_TYPE_MAPPINGS.name)
     mapping = dict(services.DEFAULT_MAPPING)
@@ -149,7 +212,7 @@ def _bounds(stations: pd.DataFrame) -> tuple[float, float, float, float] | None:
 def _report_rows(reports: list[ImportReport]) -> pd.DataFrame:
     return pd.DataFrame([
         {
-            "report_id": uuid.uuid4().hex,
+            "report_id": report.import_id,
             "imported_at": report.imported_at,
             "reader": report.reader,
             "source_path": report.source_path,
@@ -170,6 +233,11 @@ def _scaled(progress: Progress | None, index: int, count: int, path: Path) -> Pr
         progress((index + fraction) / count, f"{path.name}: {message}")
 
     return report
+
+
+def _new_id() -> str:
+    """Twelve hex digits: unique enough for a workspace's imports, short enough to type."""
+    return uuid.uuid4().hex[:12]
 
 
 def _now() -> str:

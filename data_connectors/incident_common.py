@@ -25,6 +25,7 @@ from data_connectors.text_files import TextFormat, by_value, decimal_numbers, me
 from portrait.categories import CategoryMapping
 from portrait.crs import METRIC_CRS
 from portrait.layers import INCIDENTS, conform
+from portrait.plausible_dates import implausible
 
 #: The values of ``incidents.location_precision``: how far the point may be from the event.
 #: Analyses and maps read these; a reader must use one of them.
@@ -154,6 +155,23 @@ def parse_dates_with(values: pd.Series, date_format: str) -> pd.Series:
     parsed = pd.to_datetime(pd.Series(uniques, dtype="string"), format=date_format,
                             errors="coerce")
     return _take(parsed, codes, values.index).dt.normalize()
+
+
+#: How the report names rows whose date cannot be an incident's (``portrait.plausible_dates``).
+IMPLAUSIBLE_DATE = "date implausible (before 1900 or after tomorrow): left undated, out of " \
+    "the portrait"
+
+
+def without_implausible_dates(dates: pd.Series, shown: pd.Series, column: str,
+                              report: ImportReport, first_row: int = 2) -> pd.Series:
+    """``dates`` with those before 1900 or after tomorrow removed (missing), flagged in the
+    report with examples of ``shown`` (the values as the file wrote them)."""
+    odd = implausible(dates)
+    if not odd.any():
+        return dates
+    report.flag(IMPLAUSIBLE_DATE, int(odd.sum()))
+    examples(report, shown[odd], column, "a date before 1900 or after tomorrow", first_row)
+    return dates.mask(odd)
 
 
 def excel_serial_dates(values: pd.Series) -> pd.Series:

@@ -50,6 +50,7 @@ from data_connectors.incident_common import (
     shifts_from,
     stations_containing,
     warn_midnight,
+    without_implausible_dates,
 )
 from data_connectors.text_files import by_value, closest_column, sniff
 from portrait.crs import MAP_CRS, METRIC_CRS
@@ -314,7 +315,8 @@ class MappedPointReader:
                                            lambda v: v.str.strip()).astype("string")
         out["category"], out["tags"] = categorise(out["source_category"],
                                                   context.category_mapping, report)
-        out["date"] = dates
+        out["date"] = without_implausible_dates(dates, rows[mapping.date], mapping.date, report,
+                                                table.first_row)
         if mapping.time:
             out["time"] = _times(rows, mapping.time, report, table.first_row)
         if mapping.shift:

@@ -18,7 +18,8 @@ import shapely
 from pyproj import Transformer
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
-from data_connectors.incident_common import DuplicateRows
+from data_connectors.import_safety import CoordinatesOutside
+from data_connectors.incident_common import DuplicateRows, without_implausible_dates
 from data_connectors.text_files import (
     TextFormat,
     by_value,
@@ -71,6 +72,7 @@ class SpvmIncidentReader:
         row_bytes = mean_line_bytes(path)
         chunks = []
         duplicates = DuplicateRows()
+        outside = CoordinatesOutside("the Montréal area")
         rows_seen = 0
         with _chunked_reader(path, text_format, fast) as reader:
             for chunk in reader:
@@ -78,11 +80,12 @@ class SpvmIncidentReader:
                 chunk.index = pd.RangeIndex(rows_seen, rows_seen + len(chunk))
                 rows_seen += len(chunk)
                 duplicates.add(chunk)
-                chunks.append(_convert_chunk(chunk, columns, context, report))
+                chunks.append(_convert_chunk(chunk, columns, context, report, outside))
                 context.report_progress(0.9 * rows_seen * row_bytes / total_bytes,
                                         f"{rows_seen:,} rows read")
         if rows_seen == 0:
             raise ReaderError(path, "the file has a header but no rows.")
+        outside.check(path, context.allow_outside)
         frame = pd.concat(chunks, ignore_index=True)
         report.rows_read = rows_seen
         report.rows_kept = len(frame)
@@ -138,7 +141,7 @@ def _coordinate_columns(path: Path, header: tuple[str, ...]) -> dict[str, str]:
 
 
 def _convert_chunk(chunk: pd.DataFrame, columns: dict[str, str], context: ReadContext,
-                   report: ImportReport) -> pd.DataFrame:
+                   report: ImportReport, outside: CoordinatesOutside) -> pd.DataFrame:
     dates = by_value(chunk["DATE"], lambda v: pd.to_datetime(
         v.astype("string").str.strip().str.slice(0, 10), format="%Y-%m-%d", errors="coerce"))
     bad_dates = dates.isna()
@@ -148,6 +151,7 @@ def _convert_chunk(chunk: pd.DataFrame, columns: dict[str, str], context: ReadCo
             report.example(int(row) + 2, "DATE", value, "not a date in the form YYYY-MM-DD")
         chunk = chunk.loc[~bad_dates]
         dates = dates.loc[~bad_dates]
+    dates = without_implausible_dates(dates, chunk["DATE"].astype("string"), "DATE", report)
     out = pd.DataFrame(index=chunk.index)
     out["source_id"] = (chunk.index + 2).astype(str)  # the row's line number in the file
     out["source_category"] = by_value(chunk["CATEGORIE"],
@@ -159,7 +163,7 @@ def _convert_chunk(chunk: pd.DataFrame, columns: dict[str, str], context: ReadCo
         out["shift"] = by_value(chunk["QUART"], _shifts)
     out["station_id"] = by_value(chunk["PDQ"], lambda v: v.map(
         lambda s: normalise_station_id(_maybe_number(s))).astype("string"))
-    geometry, precision = _locations(chunk, columns, report)
+    geometry, precision = _locations(chunk, columns, report, outside)
     out["location_precision"] = precision
     out["geometry"] = geometry
     return out
@@ -177,8 +181,8 @@ def _maybe_number(value: str) -> object:
         return value
 
 
-def _locations(chunk: pd.DataFrame, columns: dict[str, str],
-               report: ImportReport) -> tuple[np.ndarray, np.ndarray]:
+def _locations(chunk: pd.DataFrame, columns: dict[str, str], report: ImportReport,
+               outside: CoordinatesOutside) -> tuple[np.ndarray, np.ndarray]:
     """Point geometries in the metric CRS (None where unusable) and each row's precision."""
     n = len(chunk)
     x = np.full(n, np.nan)
@@ -200,6 +204,9 @@ def _locations(chunk: pd.DataFrame, columns: dict[str, str],
             x[usable], y[usable] = transformer.transform(lon[usable], lat[usable])
         placeholder |= missing & (np.abs(lat) < 1.0)
     located = ~np.isnan(x)
+    raw = (raw_x, raw_y) if "x" in columns else (lon, lat)
+    present = ~placeholder & ~np.isnan(raw[0]) & ~np.isnan(raw[1])
+    outside.add(*raw, present | located, present & ~located)
     geometry = np.full(n, None, dtype=object)
     geometry[located] = shapely.points(x[located], y[located])
     precision = np.where(located, "intersection", "none")

@@ -2,6 +2,11 @@
 
 Both SPVM vintages load: the older WGS84 ``limitespdq.geojson`` (PDQ as int, NOM_PDQ
 "PDQ-1") and the newer MTM8 one (PDQ as a float such as 1.0).
+
+Every incident, service and respondent is placed in these boundaries, so a file that cannot
+be the stations is refused rather than stored: points or lines, geometries all empty, and
+coordinates that contradict the CRS the file declares (a GeoJSON without a ``crs`` member is
+WGS84 degrees by definition, so metres there mean the member was lost on the way).
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
+from pyproj import CRS
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.polygons import multipolygons
 from portrait.layers import STATIONS, conform
 from portrait.stations import normalise_station_id, station_label
 
@@ -69,6 +76,7 @@ class StationBoundaryReader:
             raise ReaderError(path, "no column holds the station number.",
                               expected=f"one of {', '.join(ID_COLUMNS)}")
         report.rows_read = len(frame)
+        _check_geometries(path, frame)
         ids = frame[id_column].map(normalise_station_id)
         unusable = ids.isna() | frame.geometry.isna() | frame.geometry.is_empty
         for row in frame.index[unusable][:5]:
@@ -84,8 +92,44 @@ class StationBoundaryReader:
             report.warnings.append(
                 f"{len(frame) - len(merged)} station(s) had several polygons; they were merged."
             )
-        merged["geometry"] = merged.geometry.make_valid()
+        merged["geometry"] = multipolygons(merged.geometry)
         report.rows_kept = len(merged)
         context.report_progress(1.0, f"{len(merged)} stations")
         return conform(merged[["station_id", "name", "geometry"]], STATIONS)
 
+
+
+def _check_geometries(path: Path, frame: gpd.GeoDataFrame) -> None:
+    """Refuse what cannot be station boundaries (see the module's docstring)."""
+    present = frame.geometry.notna() & ~frame.geometry.is_empty
+    if not present.any():
+        raise ReaderError(path, f"all {len(frame):,} geometries are empty.",
+                          expected="one polygon per station")
+    kinds = set(frame.geometry[present].geom_type)
+    if not kinds <= {"Polygon", "MultiPolygon"}:
+        raise ReaderError(path, f"the file holds {', '.join(sorted(kinds))} geometries, not "
+                          "station areas.", expected="polygons (one per station)")
+    west, south, east, north = frame.geometry[present].total_bounds
+    crs = CRS.from_user_input(frame.crs)
+    declared = f"{crs.name} (EPSG:{crs.to_epsg()})" if crs.to_epsg() else crs.name
+    if crs.is_geographic and not (-180 <= west and east <= 180 and -90 <= south
+                                  and north <= 90):
+        raise ReaderError(
+            path, f"the coordinates ({west:,.0f} to {east:,.0f}, {south:,.0f} to {north:,.0f}) "
+            f"are not degrees, but the file is read as {declared}"
+            + (": a GeoJSON without a crs member is in degrees by definition."
+               if path.suffix.lower() in (".geojson", ".json") else "."),
+            expected="the file saved again with its CRS (e.g. EPSG:32188 for MTM zone 8)")
+    area = crs.area_of_use
+    if area is None:
+        return
+    lon_west, lat_south, lon_east, lat_north = frame.geometry[present].to_crs(
+        "EPSG:4326").total_bounds
+    margin = 1.0  # degrees: files drawn a little past the CRS's official area still fit
+    if (lon_east < area.west - margin or lon_west > area.east + margin
+            or lat_north < area.south - margin or lat_south > area.north + margin):
+        raise ReaderError(
+            path, f"the file declares {declared}, but its coordinates then fall at longitude "
+            f"{lon_west:.2f} to {lon_east:.2f}, latitude {lat_south:.2f} to {lat_north:.2f}, "
+            f"outside where that CRS is used ({area.name}).",
+            expected="the file's real CRS declared in it")

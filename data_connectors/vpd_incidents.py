@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.import_safety import CoordinatesOutside
 from data_connectors.incident_common import (
     DuplicateRows,
     categorise,
@@ -35,6 +36,7 @@ from data_connectors.incident_common import (
     read_csv_chunks,
     stations_containing,
     warn_midnight,
+    without_implausible_dates,
 )
 from data_connectors.text_files import (
     TextFormat,
@@ -86,15 +88,17 @@ class VpdIncidentReader:
                     fast: bool) -> tuple[pd.DataFrame, ImportReport]:
         report = ImportReport(self.id, str(path), INCIDENTS.name)
         duplicates = DuplicateRows()
+        outside = CoordinatesOutside("the Vancouver area")
         chunks = []
         for chunk in read_csv_chunks(path, text_format, context, categories=REPEATED_COLUMNS,
                                      floats=("X", "Y") if fast else ()):
             chunk.columns = [c.upper() for c in chunk.columns]
             duplicates.add(chunk[list(COLUMNS)])
             report.rows_read += len(chunk)
-            chunks.append(_convert_chunk(chunk, context, report))
+            chunks.append(_convert_chunk(chunk, context, report, outside))
         if report.rows_read == 0:
             raise ReaderError(path, "the file has a header but no rows.")
+        outside.check(path, context.allow_outside)
         frame = concat_chunks(chunks)
         frame["station_id"] = _station_ids(frame, context, report)
         empty_neighbourhood = int(frame.pop("neighbourhood").isna().sum())
@@ -109,8 +113,8 @@ def source_key(path: Path) -> str:
     return f"vpd:{path.name}"
 
 
-def _convert_chunk(chunk: pd.DataFrame, context: ReadContext,
-                   report: ImportReport) -> pd.DataFrame:
+def _convert_chunk(chunk: pd.DataFrame, context: ReadContext, report: ImportReport,
+                   outside: CoordinatesOutside) -> pd.DataFrame:
     year, month, day = (numbers(chunk[c]) for c in ("YEAR", "MONTH", "DAY"))
     dates = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day},
                                         index=chunk.index), errors="coerce")
@@ -120,6 +124,9 @@ def _convert_chunk(chunk: pd.DataFrame, context: ReadContext,
         shown = chunk.loc[bad_dates, ["YEAR", "MONTH", "DAY"]].astype(str).agg("-".join, axis=1)
         examples(report, shown, "YEAR/MONTH/DAY", "not a calendar date")
         chunk, dates = chunk.loc[~bad_dates], dates.loc[~bad_dates]
+    dates = without_implausible_dates(
+        dates, chunk[["YEAR", "MONTH", "DAY"]].astype(str).agg("-".join, axis=1),
+        "YEAR/MONTH/DAY", report)
     hours = pd.Series(numbers(chunk["HOUR"]), index=chunk.index)
     minutes = pd.Series(numbers(chunk["MINUTE"]), index=chunk.index)
     valid_time = hours.between(0, 23) & minutes.between(0, 59)
@@ -133,13 +140,14 @@ def _convert_chunk(chunk: pd.DataFrame, context: ReadContext,
     out["time"] = format_clock(hours.where(valid_time), minutes.where(valid_time))
     out["neighbourhood"] = by_value(chunk["NEIGHBOURHOOD"],
                                      lambda v: v.str.strip().replace("", pd.NA))
-    geometry, precision = _locations(chunk, report)
+    geometry, precision = _locations(chunk, report, outside)
     out["location_precision"] = precision
     out["geometry"] = geometry
     return out
 
 
-def _locations(chunk: pd.DataFrame, report: ImportReport) -> tuple[np.ndarray, np.ndarray]:
+def _locations(chunk: pd.DataFrame, report: ImportReport,
+               outside: CoordinatesOutside) -> tuple[np.ndarray, np.ndarray]:
     """Points in the metric CRS (None where unusable) and each row's location precision."""
     x = numbers(chunk["X"])
     y = numbers(chunk["Y"])
@@ -149,6 +157,8 @@ def _locations(chunk: pd.DataFrame, report: ImportReport) -> tuple[np.ndarray, n
     privacy = by_value(chunk["HUNDRED_BLOCK"], lambda v: v.str.strip().str.upper() ==
                         PRIVACY_MARK).fillna(False).to_numpy(dtype=bool)
     usable = inside & ~privacy
+    present = ~privacy & ~np.isnan(x) & ~np.isnan(y) & ~((x == 0) & (y == 0))
+    outside.add(x, y, present, present & ~inside)
     geometry = metric_points(np.where(usable, x, np.nan), np.where(usable, y, np.nan), VPD_CRS)
     precision = np.where(usable, "block", np.where(privacy, "offset", "none"))
     report.flag(PRIVACY_FLAG, int(privacy.sum()))

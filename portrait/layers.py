@@ -23,6 +23,10 @@ FLOAT = "float64"
 BOOL = "boolean"
 DATETIME = "datetime64[ns]"
 
+#: The column by which every row of an imported layer names the import that wrote it, so an
+#: import can be listed and removed exactly. Rows of workspaces older than the column have none.
+IMPORT_ID = "import_id"
+
 
 @dataclass(frozen=True)
 class LayerSpec:
@@ -42,7 +46,7 @@ class LayerSpec:
 STATIONS = LayerSpec(
     "stations",
     "MultiPolygon",
-    {"station_id": STRING, "name": STRING},
+    {"station_id": STRING, "name": STRING, IMPORT_ID: STRING},
     "Neighbourhood-station (PDQ) boundaries.",
     required=("station_id",),
 )
@@ -61,6 +65,7 @@ INCIDENTS = LayerSpec(
         "station_id": STRING,
         "location_precision": STRING,
         "tags": STRING,
+        IMPORT_ID: STRING,
     },
     "Reported incidents. Geometry is empty when the source gave no usable location; tags are "
     "the issue tags of the category (comma-separated).",
@@ -70,7 +75,7 @@ INCIDENTS = LayerSpec(
 CENSUS_AREAS = LayerSpec(
     "census_areas",
     "MultiPolygon",
-    {"area_id": STRING, "name": STRING, "level": STRING, "census_year": INT},
+    {"area_id": STRING, "name": STRING, "level": STRING, "census_year": INT, IMPORT_ID: STRING},
     "Census geographies (dissemination areas, local areas, boroughs).",
     required=("area_id",),
 )
@@ -85,6 +90,7 @@ CENSUS_VALUES = LayerSpec(
         "symbol": STRING,
         "census_year": INT,
         "source": STRING,
+        IMPORT_ID: STRING,
     },
     "One value per census area and indicator; symbol keeps Statistics Canada flags (x, .., F).",
     required=("area_id", "indicator_id"),
@@ -101,6 +107,7 @@ SERVICES = LayerSpec(
         "address": STRING,
         "source": STRING,
         "located": BOOL,
+        IMPORT_ID: STRING,
     },
     "Community services inventory; entries without coordinates are kept, not located.",
     required=("name",),
@@ -118,6 +125,7 @@ SURVEY_RESPONDENTS = LayerSpec(
         "age_group": STRING,
         "sex": STRING,
         "weight": FLOAT,
+        IMPORT_ID: STRING,
     },
     "One row per survey respondent; the point is only set when the export had coordinates.",
     required=("respondent_id",),
@@ -132,6 +140,7 @@ SURVEY_ANSWERS = LayerSpec(
         "question_id": STRING,
         "answer": STRING,
         "answer_code": INT,
+        IMPORT_ID: STRING,
     },
     "Answers in long form; answer_code is the Likert position (1 = most negative), "
     "empty for don't know / prefer not to answer, which stay in answer.",
@@ -141,7 +150,8 @@ SURVEY_ANSWERS = LayerSpec(
 SURVEY_QUESTIONS = LayerSpec(
     "survey_questions",
     None,
-    {"survey_id": STRING, "question_id": STRING, "text": STRING, "theme": STRING, "scale": STRING},
+    {"survey_id": STRING, "question_id": STRING, "text": STRING, "theme": STRING, "scale": STRING,
+     IMPORT_ID: STRING},
     "Question wording, theme and answer scale.",
     required=("question_id",),
 )
@@ -159,6 +169,7 @@ SURVEY_SCORES = LayerSpec(
         "score": FLOAT,
         "n": INT,
         "source": STRING,
+        IMPORT_ID: STRING,
     },
     "Area-level survey results as published (one score per area, period, theme and subgroup).",
     required=("area_id", "theme"),
@@ -177,7 +188,8 @@ IMPORT_REPORTS = LayerSpec(
         "rows_kept": INT,
         "details": STRING,
     },
-    "What each import read, kept and dropped, and why (details is JSON).",
+    "What each import read, kept and dropped, and why (details is JSON); report_id is the "
+    "import's id, carried by its rows in import_id.",
     required=("report_id",),
 )
 
@@ -230,6 +242,9 @@ ALL_LAYERS: tuple[LayerSpec, ...] = (
     SERVICE_TYPE_MAPPINGS,
     COLUMN_MAPPINGS,
 )
+#: The layers readers write, whose rows carry ``IMPORT_ID``.
+IMPORTED_LAYERS: tuple[LayerSpec, ...] = tuple(
+    spec for spec in ALL_LAYERS if IMPORT_ID in spec.columns)
 LAYERS_BY_NAME: dict[str, LayerSpec] = {spec.name: spec for spec in ALL_LAYERS}
 
 

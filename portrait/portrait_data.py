@@ -24,6 +24,7 @@ import shapely
 from portrait.categories import BY_ID as CATEGORY_BY_ID
 from portrait.categories import ISSUE_TAGS, CategoryMapping
 from portrait.crs import METRIC_CRS, require_metric
+from portrait.plausible_dates import implausible
 from portrait.stations import station_sort_key
 from portrait.statistics.apportion import (
     ApportionParameters,
@@ -238,7 +239,9 @@ def _incidents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
     slim = pd.DataFrame({
         "station": station,
         "category": pd.Categorical.from_codes(category_codes, categories=category_names),
-        "date": frame["date"].to_numpy(dtype="datetime64[ns]"),
+        # Left out like the readers leave them out, for workspaces imported before the check.
+        "date": frame["date"].mask(implausible(frame["date"])).to_numpy(
+            dtype="datetime64[ns]"),
         "shift": pd.Categorical.from_codes(shift_codes, categories=[str(v) for v in
                                                                      shift_names]),
         "hour": _hours(frame["time"]),

@@ -32,12 +32,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from data_connectors.import_safety import ImportRefused
 from data_connectors.importer import import_files
 from data_connectors.registry import candidates
 from portrait.errors import CancelledError, PortraitError
 from portrait.layers import CATEGORY_MAPPINGS, COLUMN_MAPPINGS
 from portrait.workspace import Workspace
 from ui.error_dialog import ErrorDialog, error_message, show_error
+from ui.import_confirmation import ImportConfirmationDialog
 from ui.import_pages import (
     MAPPED_READER_ID,
     ColumnMappingPanel,
@@ -91,6 +93,9 @@ class ImportWizard(QDialog):
         self.reports: list = []
         self.last_error: BaseException | None = None
         self.error_dialog: ErrorDialog | None = None
+        self.confirmation_dialog: ImportConfirmationDialog | None = None
+        #: What the officer confirmed after a refusal (importer keyword -> True).
+        self._confirmed: dict[str, bool] = {}
         self.preview: PreviewData | None = None
         self.import_signals = QtImportSignals(self)
         self._jobs = QtJobRunner(self)
@@ -259,6 +264,7 @@ class ImportWizard(QDialog):
     def start_import(self) -> None:
         path, reader = self.file_page.path(), self.file_page.reader()
         self._import_args = (path, reader.id, self.import_options())
+        self._confirmed = {}
         self._run_import()
 
     def _run_import(self) -> None:
@@ -271,7 +277,8 @@ class ImportWizard(QDialog):
         log.info("Importing %s with %s (options %s)", path, reader_id, options)
         job = functools.partial(
             import_files, self.workspace, [path], reader_id=reader_id, options=options,
-            progress=self.import_signals.progressed.emit, is_cancelled=self._cancel.is_set)
+            progress=self.import_signals.progressed.emit, is_cancelled=self._cancel.is_set,
+            **self._confirmed)
         self._jobs.start(job, self._import_finished, self._import_failed)
 
     @Slot()
@@ -311,9 +318,22 @@ class ImportWizard(QDialog):
         if self._close_when_done:
             self._shut_down()
             super().reject()
+        elif isinstance(error, ImportRefused):
+            self._ask_confirmation(error)
         elif not isinstance(error, CancelledError):
             self.error_dialog = show_error(self, self.text("import_failed_title"), error,
                                            self.text)
+
+    def _ask_confirmation(self, error: ImportRefused) -> None:
+        """Say what the importer found; "Import anyway" imports again with its option."""
+        dialog = ImportConfirmationDialog(error, self.text, self)
+        dialog.accepted.connect(functools.partial(self._confirm, error.option))
+        self.confirmation_dialog = dialog
+        dialog.open()
+
+    def _confirm(self, option: str) -> None:
+        self._confirmed[option] = True
+        self._run_import()
 
     # --- after the import -------------------------------------------------------------------
     @Slot(dict)

@@ -47,6 +47,7 @@ from portrait.review import ReviewSession, map_section_id
 from portrait.workspace import Workspace, read_metadata
 from ui.actions import ActionSpec, install_menu_actions
 from ui.autosave import discard_autosave, recover, recovery_copy, write_autosave
+from ui.data_sources_panel import DataSourcesDialog
 from ui.error_dialog import ErrorDialog, show_error
 from ui.import_wizard import ImportWizard
 from ui.map_side_panel import MapSideDock
@@ -204,6 +205,8 @@ class MainWindow(QMainWindow):
             ActionSpec("import", "menu_file", "Ctrl+I", self.open_import_wizard,
                        needs_workspace=True, changes_data=True, separator_before=True,
                        submenu_before="menu_recent"),
+            ActionSpec("data_sources", "menu_file", "Ctrl+Shift+I", self.open_data_sources,
+                       needs_workspace=True, changes_data=True),
             ActionSpec("save", "menu_file", "Ctrl+S", self.save_workspace,
                        needs_workspace=True, changes_data=True),
             ActionSpec("review_panel", "menu_file", "Ctrl+Shift+R", self._toggle_review_panel,
@@ -538,6 +541,16 @@ class MainWindow(QMainWindow):
         self.import_wizard = wizard
         wizard.open()
         return wizard
+
+    def open_data_sources(self) -> DataSourcesDialog | None:
+        """File › Data sources: list, remove or replace imports; the window then refreshes."""
+        if self.workspace is None or self.in_review_mode():
+            return None
+        dialog = DataSourcesDialog(self.workspace, self.text, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self._imported)
+        dialog.open()
+        return dialog
 
     @Slot(list)
     def _imported(self, reports: list) -> None:
