@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import glob
 import json
 import re
 import time
@@ -51,6 +52,7 @@ def read_errors(path: Path) -> Iterator[None]:
     import pyogrio.errors
     from pyproj.exceptions import CRSError
 
+    _require_shapefile_parts(path)
     try:
         yield
     except ReaderError:
@@ -86,6 +88,20 @@ def read_errors(path: Path) -> Iterator[None]:
                           expected="a file with a valid .prj or CRS") from error
     except OSError as error:
         raise ReaderError(path, f"cannot be read ({error.strerror or error}).") from error
+
+
+def _require_shapefile_parts(path: Path) -> None:
+    """A shapefile is several files; GDAL opens a ``.shp`` without its ``.dbf`` as features
+    without attributes, which readers then find without any of their columns."""
+    if path.suffix.lower() != ".shp":
+        return
+    present = {p.suffix.lower() for p in path.parent.glob(f"{glob.escape(path.stem)}.*")}
+    missing = [part for part in (".shx", ".dbf") if part not in present]
+    if missing:
+        raise ReaderError(
+            path, f"the shapefile's {' and '.join(missing)} file is missing beside it.",
+            expected=f"{path.stem}.shp, {path.stem}.shx and {path.stem}.dbf (and .prj) in the "
+                     "same folder: copy all of the shapefile's files together")
 
 
 def _first_line(error: BaseException) -> str:
