@@ -62,8 +62,8 @@ class Workspace:
         self._frames: dict[str, pd.DataFrame] = {}
         self._modified: set[str] = set()
         self._metadata_modified = False
-        #: What the file looked like when read or last saved here (see ``save``).
-        self._stamp = _stamp(self.path) if self.path is not None else None
+        #: The file and what it looked like when read or last saved here (see ``save``).
+        self._stamp = (self.path, _stamp(self.path)) if self.path is not None else None
 
     # --- creating and opening -------------------------------------------------------------
     @classmethod
@@ -212,9 +212,9 @@ class Workspace:
     def _check_unchanged(self, target: Path) -> None:
         """Refuse to save over a file another program saved since we read it: its changes
         (another import's rows) would be lost without a word."""
-        if self.path is None or self._stamp is None or target != self.path.resolve():
-            return
-        if _stamp(target) != self._stamp:
+        if self._stamp is None or target != self._stamp[0].resolve():
+            return  # a new file, or a copy read elsewhere (a recovery copy) saved here
+        if _stamp(target) != self._stamp[1]:
             raise WorkspaceError(
                 f"{target.name} was changed by another program since it was opened here; "
                 "saving would lose that program's changes. Nothing was written: open the "
@@ -245,7 +245,7 @@ class Workspace:
             temp.unlink(missing_ok=True)
             raise
         self.path = target
-        self._stamp = _stamp(target)
+        self._stamp = (target, _stamp(target))
         self._file_layers = {name for name, _ in pyogrio.list_layers(target)}
         self._modified.clear()
         self._metadata_modified = False
