@@ -25,6 +25,7 @@ import pytest
 
 from cli.main import main
 from portrait import workspace as workspace_module
+from portrait.workspace import Workspace
 
 #: Rows kept from each demo file: enough for every reader, quick to import.
 ROWS = 300
@@ -404,3 +405,48 @@ def test_a_bad_workspace_or_option_gets_one_line_and_changes_nothing(
     assert lines[0].startswith("Error: ") and case.expect in lines[0], err
     assert "Traceback" not in err
     assert sorted((p.name, _digest(p)) for p in tmp_path.iterdir() if p.is_file()) == before
+
+
+# --- limits that can be raised, and the details behind the one line ---------------------------
+def test_a_limit_is_named_and_can_be_raised_for_one_import(
+        base_workspace: Path, demo_files, tmp_path: Path, capsys) -> None:
+    workspace = tmp_path / "w.gpkg"
+    shutil.copyfile(base_workspace, workspace)
+    lines = _lines(demo_files.services)
+    fields = lines[2].split(b",")
+    fields[0] = b'"' + b"Centre " * 20_000 + b'"'  # a 140,000-character name
+    bad = _write(tmp_path, "services.csv", b"".join(lines[:2]) + b",".join(fields)
+                 + b"".join(lines[3:]))
+    assert main(["import", str(workspace), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: services.csv, row 3: a value is longer than 100,000 "
+                          "characters") and "--max-field-chars" in err
+    assert main(["import", str(workspace), str(bad), "--max-field-chars", "200000"]) == 0
+    names = Workspace.open(workspace).layer("services")["name"]
+    assert names.str.len().max() == len(("Centre " * 20_000).strip())
+
+
+def test_debug_shows_the_traceback_the_one_line_hides(base_workspace: Path,
+                                                      tmp_path: Path) -> None:
+    from data_connectors.base import ReaderError
+
+    bad = _write(tmp_path, "vide.geojson", b"")
+    with pytest.raises(ReaderError, match="vide.geojson: GDAL cannot read it"):
+        main(["--debug", "import", str(tmp_path / "w.gpkg"), str(bad),
+              "--reader", "station-boundaries"])
+
+
+def test_an_unexpected_error_is_one_line_with_the_way_to_the_details(
+        base_workspace: Path, capsys, monkeypatch) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("the engine\nbroke")
+
+    monkeypatch.setattr("portrait.engine.build_portrait", broken)
+    args = ["report", str(base_workspace), "--station", "23", "--json", "-"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err == ("Unexpected error (RuntimeError: the engine broke). Nothing was changed in "
+                   "the workspace. Run the same command with --debug to see the details, and "
+                   "send them to the application's maintainers.\n")
+    with pytest.raises(RuntimeError, match="broke"):
+        main(["--debug", *args])
