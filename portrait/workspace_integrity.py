@@ -5,7 +5,8 @@ rows it still could (351 of 3,000 incidents) and ``report`` exited 0 on a third 
 SQLite's ``quick_check`` finds damaged pages; the rows GDAL counted when it wrote each layer
 (``gpkg_ogr_contents``) find tables that lost rows; every layer the GeoPackage lists must
 exist. A damaged file is refused with a message that names the newest copy that passes the
-same checks (the app's recovery copy, a save's leftover temporary copy, a ``.bak`` file).
+same checks (the app's recovery copy, a ``.bak`` file). A save's leftover temporary copy is
+never offered: it may hold some of the save's layers and not the others.
 """
 
 from __future__ import annotations
@@ -84,7 +85,6 @@ def newest_good_copy(path: Path) -> Path | None:
     candidates: set[Path] = set()
     for pattern in _COPY_PATTERNS:
         candidates.update(path.parent.glob(pattern.format(stem=path.stem)))
-    candidates.update(path.parent.glob(f".{path.name}.saving-*"))  # a save's whole copy
     candidates.discard(path)
     for candidate in sorted(candidates, key=_mtime, reverse=True):
         if candidate.is_file() and _is_workspace(candidate) \
