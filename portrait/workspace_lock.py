@@ -111,7 +111,7 @@ def current_holder(workspace: Path) -> LockHolder | None:
     if path in _HELD:
         return _me()
     try:
-        handle = open(path, "r+")  # noqa: SIM115 (kept open while locked)
+        handle = open(path)  # noqa: SIM115 (closed below, after the lock test)
     except OSError:
         return None
     with handle:
