@@ -89,9 +89,10 @@ class WorkspaceLock:
         handle = held[0]
         try:
             self.path.unlink(missing_ok=True)  # removed while still locked: see ``_acquire``
-        finally:
-            _unlock(handle)
-            handle.close()
+        except OSError:  # Windows cannot remove an open file; the next writer takes it over
+            log.debug("Lock file %s left in place", self.path)
+        _unlock(handle)
+        handle.close()
 
     def __enter__(self) -> WorkspaceLock:
         return self
