@@ -57,7 +57,8 @@ def _write(folder: Path, name: str, data: bytes | str) -> Path:
 
 
 def _csv_cases(stem: str, source: str, reader: str, name: str,
-               outcomes: dict[str, str] | None = None) -> list[Case]:
+               outcomes: dict[str, str] | None = None,
+               extra: tuple[str, ...] = ()) -> list[Case]:
     """The kinds every delimited-text reader is given (``outcomes``: kinds not refused)."""
 
     def good(demo) -> list[bytes]:
@@ -86,9 +87,11 @@ def _csv_cases(stem: str, source: str, reader: str, name: str,
     def many_columns(lines: list[bytes]) -> bytes:
         return b",".join(f"c{i}".encode() for i in range(3_000)) + b"\n" + b"".join(lines[1:])
 
-    def cut_mid_row(lines: list[bytes]) -> bytes:
-        body = b"".join(lines)
-        return body[:len(body) - len(lines[-1]) // 2 - len(lines[-2]) - 3] + b'"'
+    def cut_in_quotes(lines: list[bytes]) -> bytes:
+        """Cut after a quote was opened, as a copy stopped in the middle of a quoted value."""
+        last = lines[-3]
+        third = [i for i, byte in enumerate(last) if byte == ord(",")][2]
+        return b"".join(lines[:-3]) + last[:third + 1] + b'"Rue Sainte-Cath'
 
     builders: dict[str, Callable[[list[bytes]], bytes]] = {
         "empty": lambda lines: b"",
@@ -102,9 +105,9 @@ def _csv_cases(stem: str, source: str, reader: str, name: str,
         "huge-field": huge_field,
         "too-many-columns": many_columns,
         "zip-named-csv": lambda lines: _zip_bytes({"a.csv": b"".join(lines)}),
-        "cut-mid-quote": cut_mid_row,
+        "cut-in-quotes": cut_in_quotes,
     }
-    return [Case(f"{stem}-{kind}", make(build), reader,
+    return [Case(f"{stem}-{kind}", make(build), reader, extra,
                  outcome=(outcomes or {}).get(kind, "refused"))
             for kind, build in builders.items()]
 
@@ -204,11 +207,14 @@ def _jsonl(lines: list[str]) -> Callable[[Path, object], Path]:
 CASES: list[Case] = [
     *_csv_cases("spvm", "incidents", "spvm-incidents", "actes-criminels.csv"),
     *_csv_cases("services", "services", "service-inventory", "services.csv",
-                {"header-only": "empty", "cut-mid-quote": "accepted"}),
-    *_csv_cases("survey", "survey", "survey-export", "sondage.csv",
-                {"header-only": "empty", "cut-mid-quote": "accepted"}),
+                {"header-only": "empty", "cut-in-quotes": "accepted"}),
+    *_csv_cases("survey", "survey", "survey-export", "sondage.csv", {"header-only": "empty"}),
+    # The profile is streamed for the areas kept: a bad row of another area is never read.
     *_csv_cases("census", "census_profile", "statcan-profile",
-                "98-401-X2021006_English_CSV_data.csv"),
+                "98-401-X2021006_English_CSV_data.csv",
+                {kind: "accepted" for kind in ("latin1-past-sample", "missing-column",
+                                                "ragged-row", "cut-in-quotes")},
+                extra=("--area-prefix", "2466")),
     *_csv_cases("mapped", "incidents", "mapped-points", "points.csv"),
     # GDAL reads the coordinates of a CRS it does not know as they are
     *_geo_cases("stations", "stations", "station-boundaries",
@@ -233,7 +239,7 @@ CASES: list[Case] = [
         {"organizations.csv": b"id,name\n1,a\n"})), "hsds"),
     Case("osm-gzip-bomb", _gzip_bomb, "osm-amenities"),
     Case("osm-truncated-gzip", lambda f, d: _write(f, "osm.jsonl.gz", gzip.compress(
-        b'{"lat": 45.5, "lon": -73.6}\n' * 500)[:300]), "osm-amenities"),
+        os.urandom(30_000).hex().encode())[:20_000]), "osm-amenities"),
     Case("osm-bad-json-line", _jsonl(['{"lat": 45.5, "lon": -73.6, "tags": {}}', "{oops"]),
          "osm-amenities", outcome="empty"),
     Case("lieux-interet-empty", lambda f, d: _write(f, "lieux.geojson", b""), "lieux-interet"),
