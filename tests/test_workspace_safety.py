@@ -23,6 +23,7 @@ from portrait.errors import (
     WorkspaceError,
     WorkspaceLockedError,
 )
+from portrait.review import ReviewSession
 from portrait.workspace import METADATA_TABLE, Workspace
 from portrait.workspace_lock import WorkspaceLock, current_holder, lock_path
 
@@ -93,6 +94,8 @@ def test_a_lock_left_by_a_killed_process_is_stale(workspace_file: Path) -> None:
     assert current_holder(workspace_file).pid == holder.pid
     with pytest.raises(WorkspaceLockedError, match=f"process {holder.pid}"):
         WorkspaceLock(workspace_file)
+    # a commander's review only reads: it opens while another program holds the lock
+    assert len(ReviewSession(workspace_file).workspace.layer("incidents")) == 400
     holder.send_signal(signal.SIGKILL)
     holder.wait(timeout=30)
     assert lock_path(workspace_file).exists()  # left behind, naming the dead process
