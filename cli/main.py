@@ -217,10 +217,17 @@ def _import(args: argparse.Namespace) -> int:
     # Held from before the workspace is read until it is saved: another import's rows
     # cannot be lost between the two.
     with WorkspaceLock(args.workspace, wait=args.wait, force=args.force_unlock):
-        workspace = Workspace.open(args.workspace) if args.workspace.exists() \
-            else Workspace.create(args.workspace, crs=args.crs)
-        reports = import_files(workspace, args.files, reader_id=args.reader, options=options,
-                               progress=None if args.json else _progress_printer())
+        created = not args.workspace.exists()
+        workspace = Workspace.create(args.workspace, crs=args.crs) if created \
+            else Workspace.open(args.workspace)
+        try:
+            reports = import_files(workspace, args.files, reader_id=args.reader,
+                                   options=options,
+                                   progress=None if args.json else _progress_printer())
+        except BaseException:
+            if created:  # a refused import leaves nothing behind, not even an empty workspace
+                args.workspace.unlink(missing_ok=True)
+            raise
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
     else:

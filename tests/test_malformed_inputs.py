@@ -456,3 +456,11 @@ def test_an_unexpected_error_is_one_line_with_the_way_to_the_details(
                    "send them to the application's maintainers.\n")
     with pytest.raises(RuntimeError, match="broke"):
         main(["--debug", *args])
+
+
+def test_a_refused_import_into_a_new_workspace_leaves_no_file(tmp_path: Path, capsys) -> None:
+    bad = _write(tmp_path, "limites.geojson", b'{"type": "FeatureCollection", "feat')
+    target = tmp_path / "nouveau.gpkg"
+    assert main(["import", str(target), str(bad), "--reader", "station-boundaries"]) == 1
+    assert "limites.geojson: GDAL cannot read it" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["limites.geojson"]
