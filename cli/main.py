@@ -266,6 +266,7 @@ def _report(args: argparse.Namespace) -> int:
     period = (_date(args.date_from, "--from"), _date(args.date_to, "--to"))
     period = None if period == (None, None) else period
     started = time.perf_counter()
+    _note_writer(args.workspace)
     data = prepare(Workspace.open(args.workspace))
     progress = None if str(args.out) == "-" else _progress_printer()
     if args.station is not None:
@@ -304,6 +305,7 @@ def _brief(args: argparse.Namespace) -> int:
     if not args.workspace.exists():
         raise PortraitError(f"Workspace {args.workspace} not found.")
     started = time.perf_counter()
+    _note_writer(args.workspace)
     workspace = Workspace.open(args.workspace)
     data = prepare(workspace)
     options = BriefOptions(audience=args.audience, language=args.lang)
@@ -321,6 +323,16 @@ def _brief(args: argparse.Namespace) -> int:
         for path in item.paths.values():
             print(f"  {path}")
     return 0
+
+
+def _note_writer(path: Path) -> None:
+    """Readers never wait for a writer; they say which saved version they read."""
+    from portrait.workspace_lock import current_holder
+
+    holder = current_holder(path)
+    if holder is not None:
+        print(f"Note: {path.name} is being changed by {holder.describe()}; this reads the "
+              "version it last saved.", file=sys.stderr)
 
 
 def _progress_bar(done: int, total: int, station_id: str) -> None:

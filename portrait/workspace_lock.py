@@ -110,7 +110,7 @@ def current_holder(workspace: Path) -> LockHolder | None:
     """Who holds ``workspace``'s lock now, or None when nobody (or a dead process) does."""
     path = lock_path(Path(workspace).resolve())
     if path in _HELD:
-        return _me()
+        return _read_holder(path)
     try:
         handle = open(path)  # noqa: SIM115 (closed below, after the lock test)
     except OSError:

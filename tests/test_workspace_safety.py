@@ -77,8 +77,12 @@ def test_a_second_writer_is_told_who_holds_the_workspace(workspace_file: Path,
         assert f"is in use by {holder.user} on {holder.host} (process {os.getpid()}) " \
                f"since {holder.since}" in err
         assert "--wait" in err and "Traceback" not in err and len(err.splitlines()) == 1
-        # readers never need the lock
+        # readers never need the lock; they say whose changes they do not see yet
+        capsys.readouterr()
         assert main(["report", str(workspace_file), "--station", "38", "--json", "-"]) == 0
+        assert capsys.readouterr().err == (
+            f"Note: quartier.gpkg is being changed by {holder.describe()}; this reads the "
+            "version it last saved.\n")
     assert workspace_file.read_bytes() == before
 
 
