@@ -27,11 +27,13 @@ _CHUNK = 16 * 1024 * 1024
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 _ZIP_SUFFIXES = {".zip", ".xlsx", ".xlsm"}
 _STREAMS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+#: How each limit is raised, as the message says it (the app's wizard has no such option:
+#: the officer is pointed to the command line).
 _OPTION_NAMES = {
-    "max_expansion": "--max-expansion",
-    "max_expanded_mb": "--max-expanded-mb",
-    "max_field_chars": "--max-field-chars",
-    "max_columns": "--max-columns",
+    "max_expansion": "portrait import --max-expansion RATIO",
+    "max_expanded_mb": "portrait import --max-expanded-mb MB",
+    "max_field_chars": "portrait import --max-field-chars N",
+    "max_columns": "portrait import --max-columns N",
 }
 
 
@@ -69,22 +71,22 @@ def check_input_limits(path: Path, limits: InputLimits) -> None:
         _check_text(path, limits)
 
 
-def _too_big(path: Path, expanded: int, limits: InputLimits) -> str | None:
+def _too_big(path: Path, expanded: int, limits: InputLimits) -> tuple[str, str] | None:
+    """Why a compressed file of ``expanded`` bytes so far is refused, and the limit's name."""
     compressed = max(path.stat().st_size, 1)
     if expanded > limits.max_expanded_mb * 1024 * 1024:
-        return (f"it expands to more than {limits.max_expanded_mb:,.0f} MB "
-                f"({_OPTION_NAMES['max_expanded_mb']})")
+        return f"it expands to more than {limits.max_expanded_mb:,.0f} MB", "max_expanded_mb"
     if expanded / compressed > limits.max_expansion:
-        return (f"it expands more than {limits.max_expansion:,.0f} times its size "
-                f"({_OPTION_NAMES['max_expansion']}), as compression bombs do")
+        return (f"it expands more than {limits.max_expansion:,.0f} times its size, as "
+                "compression bombs do", "max_expansion")
     return None
 
 
-def _refuse_compressed(path: Path, why: str) -> None:
+def _refuse_compressed(path: Path, why: tuple[str, str]) -> None:
     raise ReaderError(
-        path, f"this compressed file was not read: {why}.",
+        path, f"this compressed file was not read: {why[0]}.",
         expected="a compressed file that expands to a reasonable size; if this one is "
-                 "genuine, raise the limit with the option named above")
+                 f"genuine, raise the limit with {_OPTION_NAMES[why[1]]}")
 
 
 def _check_zip(path: Path, limits: InputLimits) -> None:
@@ -123,17 +125,17 @@ def _check_text(path: Path, limits: InputLimits) -> None:
     if columns > limits.max_columns:
         raise ReaderError(
             path, f"the header has {columns:,} columns, more than the limit of "
-                  f"{limits.max_columns:,} ({_OPTION_NAMES['max_columns']}).", row=1,
+                  f"{limits.max_columns:,}.", row=1,
             expected="a table with one column per variable; if this one is genuine, raise "
-                     "the limit")
+                     f"the limit with {_OPTION_NAMES['max_columns']}")
     row, length = _longest_line(path)
     if length > limits.max_field_chars:
         raise ReaderError(
             path, f"a value is longer than {limits.max_field_chars:,} characters (the line "
-                  f"has {length:,}), more than any real table holds "
-                  f"({_OPTION_NAMES['max_field_chars']}).", row=row,
+                  f"has {length:,}), more than any real table holds.", row=row,
             expected="short values; a very long one usually means a missing line break or "
-                     "quote; if it is genuine, raise the limit")
+                     f"quote; if it is genuine, raise the limit with "
+                     f"{_OPTION_NAMES['max_field_chars']}")
 
 
 def _longest_line(path: Path) -> tuple[int, int]:
