@@ -4,9 +4,10 @@ A workspace with 8 KiB overwritten in the middle used to open without a word: GD
 rows it still could (351 of 3,000 incidents) and ``report`` exited 0 on a third of the data.
 SQLite's ``quick_check`` finds damaged pages; the rows GDAL counted when it wrote each layer
 (``gpkg_ogr_contents``) find tables that lost rows; every layer the GeoPackage lists must
-exist. A damaged file is refused with a message that names the newest copy that passes the
-same checks (the app's recovery copy, a ``.bak`` file). A save's leftover temporary copy is
-never offered: it may hold some of the save's layers and not the others.
+exist, with the columns it cannot do without. A damaged file is refused with a message that
+names the newest copy that passes the same checks (the app's recovery copy, a ``.bak`` file).
+A save's leftover temporary copy is never offered: it may hold some of the save's layers and
+not the others.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sqlite3
 from pathlib import Path
 
 from portrait.errors import CorruptWorkspaceError
+from portrait.layers import ALL_LAYERS
 
 #: Names of the copies a workspace may have beside it, newest first once sorted by time.
 #: ``.<stem>.autosave.gpkg`` is the app's recovery copy (ui/autosave.py).
@@ -67,6 +69,13 @@ def _layer_problem(connection: sqlite3.Connection) -> str | None:
     missing = [name for name in listed if name not in tables]
     if missing:
         return f"layer(s) {', '.join(missing)} listed but absent"
+    for spec in ALL_LAYERS:
+        if spec.name in tables:
+            columns = {row[1] for row in connection.execute(
+                f'PRAGMA table_info("{spec.name}")')}
+            lost = [column for column in spec.required if column not in columns]
+            if lost:
+                return f"layer {spec.name} has lost its column(s) {', '.join(lost)}"
     if "gpkg_ogr_contents" not in tables:
         return None
     for name, expected in connection.execute(

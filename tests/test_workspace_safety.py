@@ -214,3 +214,12 @@ def test_station_ids_never_write_outside_the_chosen_folder(workspace_file: Path,
         "a/b/out/comparison.json", "a/b/out/portrait-C__autre_Y.json",
         "a/b/out/portrait-______X.json"]
     assert json.loads((out / "portrait-______X.json").read_text())["station_id"] == "../../X"
+
+
+def test_a_layer_that_lost_a_required_column_is_refused(workspace_file: Path) -> None:
+    with sqlite3.connect(workspace_file) as connection:  # as a careless edit in a GIS does
+        connection.execute("ALTER TABLE incidents DROP COLUMN date")
+    connection.close()
+    with pytest.raises(CorruptWorkspaceError, match="layer incidents has lost its column"
+                                                    "\\(s\\) date"):
+        Workspace.open(workspace_file)
