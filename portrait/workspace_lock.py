@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portrait import clock
-from portrait.errors import WorkspaceLockedError
+from portrait.errors import WorkspaceError, WorkspaceLockedError
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ def _acquire(path: Path, *, force: bool) -> None:
         try:
             handle = open(path, "a+")  # noqa: SIM115 (kept open while the lock is held)
         except OSError as error:
-            raise WorkspaceLockedError(
+            raise WorkspaceError(
                 f"Cannot create the lock file {path} ({error.strerror}); the workspace's "
                 "folder must be writable to change the workspace.") from error
         if not _try_lock(handle):

@@ -3,6 +3,7 @@ and offers the newest good copy of a damaged one."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 from PySide6.QtCore import QEvent, QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
+from portrait import workspace_lock  # noqa: E402
 from portrait.workspace import Workspace  # noqa: E402
 from portrait.workspace_lock import current_holder, lock_path  # noqa: E402
 from ui.autosave import autosave_path  # noqa: E402
@@ -73,3 +75,16 @@ def test_a_damaged_workspace_offers_its_recovery_copy(qtbot, window: MainWindow,
     assert window.workspace.path == path and window.workspace.is_modified
     assert window.save_workspace()
     assert len(Workspace.open(path).layer("incidents")) == 200
+
+
+def test_a_workspace_in_a_read_only_folder_opens_without_the_lock(
+        window: MainWindow, small_workspace: Workspace, monkeypatch) -> None:
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(workspace_lock, "open", read_only, raising=False)
+    assert window.open_workspace(small_workspace.path), shown
+    assert window.workspace.path == small_workspace.path
+    assert not lock_path(small_workspace.path).exists()

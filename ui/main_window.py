@@ -45,6 +45,8 @@ from portrait.errors import (
     CorruptWorkspaceError,
     NotAWorkspaceError,
     PortraitError,
+    WorkspaceError,
+    WorkspaceLockedError,
 )
 from portrait.portrait_model import Portrait
 from portrait.records.problems import Location
@@ -343,7 +345,7 @@ class MainWindow(QMainWindow):
         """
         lock = None
         try:
-            lock = WorkspaceLock(path) if Path(path).is_file() else None
+            lock = _writer_lock(Path(path))
             workspace = Workspace.open(path)
         except CorruptWorkspaceError as error:
             _release(lock)
@@ -954,6 +956,20 @@ class MainWindow(QMainWindow):
     def _close_after_prompt(self) -> None:
         self._close_confirmed = True
         self.close()
+
+
+def _writer_lock(path: Path) -> WorkspaceLock | None:
+    """The writer's lock on ``path``; None when its folder is read-only (the workspace can
+    still be read there, and Save then says why it cannot write)."""
+    if not path.is_file():
+        return None
+    try:
+        return WorkspaceLock(path)
+    except WorkspaceLockedError:
+        raise
+    except WorkspaceError as error:
+        log.info("Opening %s without the writer's lock: %s", path, error)
+        return None
 
 
 def _release(lock: WorkspaceLock | None) -> None:
