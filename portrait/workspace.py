@@ -189,7 +189,12 @@ class Workspace:
 
     # --- saving ---------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str] | None = None) -> Path:
-        """Write the workspace to ``path`` (default: where it came from), atomically."""
+        """Write the workspace to ``path`` (default: where it came from), atomically.
+
+        Raises ``WorkspaceError`` with the file left as it was when another program holds the
+        writer's lock, saved the file since it was read here, or the disk or folder refuses
+        the write.
+        """
         target = Path(path) if path is not None else self.path
         if target is None:
             raise WorkspaceError("This workspace has no file yet; choose where to save it.")
