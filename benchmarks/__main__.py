@@ -39,6 +39,19 @@ def main(argv: list[str] | None = None) -> int:
     ui.add_argument("--large-workspace", type=Path,
                     default=Path("/tmp/portrait-bench-demo/demo.gpkg"))
     ui.add_argument("--runs", type=int, default=3)
+    workspace_file = commands.add_parser(
+        "workspace-file", help="kill -9 during imports and saves (0 damaged, 0 half states); "
+        "cost of the integrity check on open")
+    workspace_file.add_argument("what", choices=("crash", "integrity", "all"), nargs="?",
+                                default="all")
+    workspace_file.add_argument("--workspace", type=Path,
+                                default=Path("/tmp/portrait-bench-demo/demo.gpkg"))
+    workspace_file.add_argument("--source", type=Path,
+                                default=Path("/tmp/portrait-bench-demo/repertoire_services.csv"),
+                                help="the file each crash trial imports")
+    workspace_file.add_argument("--trials", type=int, default=50)
+    workspace_file.add_argument("--seed", type=int, default=13)
+    workspace_file.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
     if args.name == "demo":
         from benchmarks.bench_demo import run
@@ -68,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.bench_ui import run
 
         run(args.workspace, args.large_workspace, args.runs)
+    elif args.name == "workspace-file":
+        from benchmarks.bench_workspace_file import run
+
+        run(args.what, args.workspace, args.source, args.trials, args.seed, args.runs)
     return 0
 
 

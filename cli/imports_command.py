@@ -7,17 +7,19 @@ from pathlib import Path
 
 from portrait.imports import REFERENCES, ImportEntry, Removal, list_imports, remove_import
 from portrait.workspace import Workspace
+from portrait.workspace_lock import WorkspaceLock
 
 
 def run_imports(path: Path, remove: str | None, as_json: bool) -> int:
     """List the imports, or remove the one whose id (or a unique start of it) is ``remove``."""
-    workspace = Workspace.open(path)
     if remove is not None:
-        removal = remove_import(workspace, remove)
+        # Held from before the workspace is read until it is saved, as an import holds it.
+        with WorkspaceLock(path):
+            removal = remove_import(Workspace.open(path), remove)
         print(json.dumps(removal.to_dict(), ensure_ascii=False, indent=2) if as_json
               else removal_text(removal))
         return 0
-    entries = list_imports(workspace)
+    entries = list_imports(Workspace.open(path))
     if as_json:
         print(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
     elif not entries:

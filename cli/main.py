@@ -62,6 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--remove", metavar="ID",
                          help="remove exactly this import's rows and report")
     imports.add_argument("--json", action="store_true", help="print as JSON")
+    import_.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                         help="when another program is changing the workspace, wait up to "
+                         "SECONDS for it to finish (default: refuse at once)")
+    import_.add_argument("--force-unlock", action="store_true",
+                         help="take over a lock left on the workspace by another computer")
+    limits = import_.add_argument_group("input limits (raise them for a genuine file)")
+    limits.add_argument("--max-expansion", type=float, metavar="RATIO",
+                        help="how many times its size a compressed file may expand (100)")
+    limits.add_argument("--max-expanded-mb", type=float, metavar="MB",
+                        help="size a compressed file may expand to (2048)")
+    limits.add_argument("--max-field-chars", type=int, metavar="N",
+                        help="characters in one value of a CSV file (100000)")
+    limits.add_argument("--max-columns", type=int, metavar="N",
+                        help="columns of a CSV file (2000)")
 
     commands.add_parser("readers", help="list the registered readers")
 
@@ -101,19 +115,45 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure ends as one line on standard error and a non-zero
+    status (1: a problem the message explains; 2: an unexpected error), never a traceback
+    unless ``--debug`` asks for it."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return _dispatch(args)
     except CancelledError as error:
-        print(str(error), file=sys.stderr)
+        print(_one_line(error), file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("Interrupted; a workspace being saved was left as it was before.",
+              file=sys.stderr)
         return 130
     except PortraitError as error:
         if args.debug:
             raise
-        print(f"Error: {error}", file=sys.stderr)
+        print(f"Error: {_one_line(error)}", file=sys.stderr)
         return 1
+    except OSError as error:
+        if args.debug:
+            raise
+        where = f" {error.filename}" if error.filename else ""
+        print(f"Error: cannot use{where}: {error.strerror or error}. Check that the file "
+              "exists, that you may read or write it, and that the disk is not full.",
+              file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 (the last line of defence: one line, no traceback)
+        if args.debug:
+            raise
+        print(f"Unexpected error ({type(error).__name__}: {_one_line(error)}). Nothing was "
+              "changed in the workspace. Run the same command with --debug to see the "
+              "details, and send them to the application's maintainers.", file=sys.stderr)
+        return 2
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -172,19 +212,39 @@ def _demo(out: Path, size: str, seed: int) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from data_connectors.importer import import_files
+    from data_connectors.input_limits import OPTION as LIMITS
     from portrait.workspace import Workspace
+    from portrait.workspace_lock import WorkspaceLock
 
     missing = [str(p) for p in args.files if not p.exists()]
     if missing:
         raise PortraitError(f"file(s) not found: {', '.join(missing)}")
-    workspace = Workspace.open(args.workspace) if args.workspace.exists() \
-        else Workspace.create(args.workspace, crs=args.crs)
     options: dict = {"area_prefix": args.area_prefix} if args.area_prefix else {}
     if args.mapping is not None:
         options["mapping"] = _read_mapping(args.mapping)
-    reports = import_files(workspace, args.files, reader_id=args.reader, options=options,
-                           progress=None if args.json else _progress_printer(),
-                           replace_anyway=args.replace_anyway, allow_outside=args.allow_outside)
+    options[LIMITS] = {"max_expansion": args.max_expansion,
+                       "max_expanded_mb": args.max_expanded_mb,
+                       "max_field_chars": args.max_field_chars,
+                       "max_columns": args.max_columns}
+    if not args.workspace.parent.is_dir():
+        raise PortraitError(f"Cannot use {args.workspace}: the folder {args.workspace.parent} "
+                            "does not exist. Create it first, or choose another folder.")
+    # Held from before the workspace is read until it is saved: another import's rows
+    # cannot be lost between the two.
+    with WorkspaceLock(args.workspace, wait=args.wait, force=args.force_unlock):
+        created = not args.workspace.exists()
+        workspace = Workspace.create(args.workspace, crs=args.crs) if created \
+            else Workspace.open(args.workspace)
+        try:
+            reports = import_files(workspace, args.files, reader_id=args.reader,
+                                   options=options,
+                                   progress=None if args.json else _progress_printer(),
+                                   replace_anyway=args.replace_anyway,
+                                   allow_outside=args.allow_outside)
+        except BaseException:
+            if created:  # a refused import leaves nothing behind, not even an empty workspace
+                args.workspace.unlink(missing_ok=True)
+            raise
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
     else:
@@ -216,12 +276,14 @@ def _readers() -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from cli.paths import file_in
     from portrait.engine import build_all_portraits, build_portrait, compare_stations, prepare
     from portrait.workspace import Workspace
 
     period = (_date(args.date_from, "--from"), _date(args.date_to, "--to"))
     period = None if period == (None, None) else period
     started = time.perf_counter()
+    _note_writer(args.workspace)
     data = prepare(Workspace.open(args.workspace))
     progress = None if str(args.out) == "-" else _progress_printer()
     if args.station is not None:
@@ -237,7 +299,7 @@ def _report(args: argparse.Namespace) -> int:
         else:
             args.out.mkdir(parents=True, exist_ok=True)
             for portrait in portraits:
-                _write_json(args.out / f"portrait-{portrait.station_id}.json",
+                _write_json(file_in(args.out, f"portrait-{portrait.station_id}", ".json"),
                             portrait.to_dict())
             _write_json(args.out / "comparison.json", compare_stations(data, period).to_dict())
     if str(args.out) != "-":
@@ -260,6 +322,7 @@ def _brief(args: argparse.Namespace) -> int:
     if not args.workspace.exists():
         raise PortraitError(f"Workspace {args.workspace} not found.")
     started = time.perf_counter()
+    _note_writer(args.workspace)
     workspace = Workspace.open(args.workspace)
     data = prepare(workspace)
     options = BriefOptions(audience=args.audience, language=args.lang)
@@ -277,6 +340,16 @@ def _brief(args: argparse.Namespace) -> int:
         for path in item.paths.values():
             print(f"  {path}")
     return 0
+
+
+def _note_writer(path: Path) -> None:
+    """Readers never wait for a writer; they say which saved version they read."""
+    from portrait.workspace_lock import current_holder
+
+    holder = current_holder(path)
+    if holder is not None:
+        print(f"Note: {path.name} is being changed by {holder.describe()}; this reads the "
+              "version it last saved.", file=sys.stderr)
 
 
 def _progress_bar(done: int, total: int, station_id: str) -> None:

@@ -21,8 +21,9 @@ from typing import Any
 import pandas as pd
 
 from data_connectors.base import Connector, ImportReport, Progress, ReadContext
-from data_connectors.file_checks import ensure_complete
+from data_connectors.file_checks import ensure_complete, read_errors
 from data_connectors.import_safety import check_inside_stations, check_rows_kept
+from data_connectors.input_limits import InputLimits, check_input_limits
 from data_connectors.registry import KIND_ORDER, find_reader, get_reader
 from portrait import clock, services
 from portrait.categories import CategoryMapping
@@ -90,7 +91,9 @@ def import_files(
         log.info("Importing %s with %s", path, reader.id)
         if check_complete:
             ensure_complete(path)
-        result = reader.read(path, context)
+        check_input_limits(path, InputLimits.from_options(options))
+        with read_errors(path):
+            result = reader.read(path, context)
         result.report.imported_at = _now()
         result.report.import_id = _new_id()
         if not allow_outside:

@@ -54,6 +54,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "suppressed_marker": "x",
         "suppressed_note": "x : valeur masquée (petit effectif ou protection d'un petit "
                            "effectif, voir l'annexe de confidentialité).",
+        "cell_cut": " […] (texte coupé : {total} caractères en tout, plus qu'une cellule "
+                    "Excel n'en contient ; le texte complet est dans le PDF)",
         "records": "Problèmes, plan d'action et consultations",
         "problems": "Problèmes prioritaires",
         "action_plan": "Plan d'action",
@@ -163,6 +165,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "suppressed_marker": "x",
         "suppressed_note": "x: value suppressed (small count or protecting a small count, "
                            "see the disclosure appendix).",
+        "cell_cut": " […] (text cut: {total} characters in all, more than an Excel cell "
+                    "holds; the whole text is in the PDF)",
         "records": "Problems, action plan and consultations",
         "problems": "Priority problems",
         "action_plan": "Action plan",

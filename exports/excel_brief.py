@@ -27,7 +27,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from exports.atomic_file import write_atomically
 from exports.brief_cells import row_unit, unit_text
 from exports.brief_model import SUPPRESSED, Brief, BriefTable, Column
-from exports.brief_text import text
+from exports.brief_text import format_number, text
 from exports.map_text import station_label
 from exports.safe_text import spreadsheet_text
 from portrait.wording import in_language
@@ -38,6 +38,10 @@ NOTE_FONT = Font(italic=True, size=9, color="555555")
 MARKER_FILL = PatternFill("solid", fgColor="EEEEEE")
 MAX_WIDTH, MIN_WIDTH = 60, 8
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+
+
+#: Characters an Excel cell holds.
+EXCEL_CELL_CHARS = 32_767
 
 
 def write_excel_brief(brief: Brief, path: str | os.PathLike[str]) -> Path:
@@ -165,6 +169,7 @@ class _Book:
         else:
             shown = unit_text(value, self.language) if spec.id == "unit" else value
             text_value, needs_prefix = spreadsheet_text(shown)
+            text_value = self._within_cell_limit(text_value)
             cell.value = text_value
             cell.data_type = "s"  # a string cell, never a formula, whatever it starts with
             if needs_prefix:
@@ -173,6 +178,15 @@ class _Book:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         self._track_width(sheet, column, value, spec)
         return cell
+
+    def _within_cell_limit(self, value: str) -> str:
+        """``value`` cut, with a note saying so, when longer than an Excel cell holds:
+        openpyxl would cut it silently (a 50,000-character problem description lost its
+        end without a word)."""
+        if len(value) <= EXCEL_CELL_CHARS:
+            return value
+        note = text("cell_cut", self.language, total=format_number(len(value), self.language))
+        return value[:EXCEL_CELL_CHARS - len(note)].rstrip() + note
 
     def table(self, sheet, table: BriefTable) -> None:
         start = self.next_row(sheet) + 1

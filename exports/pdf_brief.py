@@ -193,7 +193,9 @@ def _table(table: BriefTable, language: str, style, title: bool = True) -> list:
     weights = [_WEIGHTS.get(c.kind, 1.0) * (2.2 if c.id in ("details", "definition") else 1.0)
                for c in columns]
     widths = [TEXT_WIDTH * w / sum(weights) for w in weights]
-    grid = Table([head, *body], colWidths=widths, repeatRows=1)
+    # splitInRow: a cell taller than a page (a 50,000-character problem description) goes
+    # on over the next pages; without it reportlab raised LayoutError and no brief was made.
+    grid = Table([head, *body], colWidths=widths, repeatRows=1, splitInRow=1)
     grid.setStyle(table_style(rows=len(body) + 1))
     numeric = [j for j, c in enumerate(columns) if c.kind not in ("text",)]
     for j in numeric:
@@ -248,7 +250,8 @@ def _plain_table(header: list[str], rows: list[list[str]], shares: list[float],
                  style) -> list:
     head = [Paragraph(pdf_text(h), style["cell_head"]) for h in header]
     body = [[_cell(v, style) for v in row] for row in rows]
-    grid = Table([head, *body], colWidths=[TEXT_WIDTH * s for s in shares], repeatRows=1)
+    grid = Table([head, *body], colWidths=[TEXT_WIDTH * s for s in shares], repeatRows=1,
+                 splitInRow=1)
     grid.setStyle(table_style(rows=len(body) + 1))
     return [grid]
 

@@ -7,6 +7,7 @@ Distances and areas are only meaningful in a metric projection, so every layer i
 from __future__ import annotations
 
 from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from portrait.errors import PortraitError
 
@@ -24,7 +25,13 @@ def require_metric(crs: object, what: str = "this layer") -> CRS:
     """
     if crs is None:
         raise PortraitError(f"{what} has no coordinate reference system; a metric CRS is needed.")
-    parsed = CRS.from_user_input(crs)
+    try:
+        parsed = CRS.from_user_input(crs)
+    except CRSError:
+        raise PortraitError(
+            f"{what}: {crs!r} is not a coordinate reference system PROJ knows; give one as "
+            f"EPSG:NNNN, e.g. {METRIC_CRS} (MTM zone 8, Montréal) or EPSG:26910 (UTM zone "
+            "10N, Vancouver).") from None
     if parsed.is_geographic or not parsed.axis_info or parsed.axis_info[0].unit_name != "metre":
         raise PortraitError(
             f"{what} is in {parsed.name} ({parsed.to_string()}), whose units are not metres; "

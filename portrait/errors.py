@@ -25,3 +25,15 @@ class NewerSchemaError(WorkspaceError):
 
 class CancelledError(PortraitError):
     """Long work stopped because the user asked for it; a normal outcome, not a failure."""
+
+
+class CorruptWorkspaceError(WorkspaceError):
+    """The workspace file is damaged; ``recovery`` is the newest good copy found, if any."""
+
+    def __init__(self, message: str, recovery: object = None):
+        super().__init__(message)
+        self.recovery = recovery
+
+
+class WorkspaceLockedError(WorkspaceError):
+    """Another program is writing to the workspace; reading it is still allowed."""

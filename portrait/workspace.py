@@ -6,7 +6,13 @@ schema version; that table is what makes a GeoPackage a workspace.
 
 Saving is atomic: the new version is written to a temporary file beside the target, flushed
 to disk, then renamed over the target in one step. A process killed mid-save leaves the
-previous file untouched (and at worst a stale temporary file, removed on the next save).
+previous file untouched (and at worst a stale temporary file, removed on the next open or
+save).
+
+Opening checks the file (``portrait.workspace_integrity``) and refuses a damaged one rather
+than read part of it. Saving takes the writer's lock (``portrait.workspace_lock``) for the
+time of the save, unless this process holds it already, and refuses to write over a file that
+another program changed since it was opened: its rows would be lost.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from portrait import __version__, clock
 from portrait.crs import METRIC_CRS, require_metric
 from portrait.errors import NewerSchemaError, NotAWorkspaceError, WorkspaceError
 from portrait.layers import ALL_LAYERS, LayerSpec, conform, empty_frame, spec_for
+from portrait.workspace_integrity import check_integrity
+from portrait.workspace_lock import WorkspaceLock, holds_lock
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +62,8 @@ class Workspace:
         self._frames: dict[str, pd.DataFrame] = {}
         self._modified: set[str] = set()
         self._metadata_modified = False
+        #: The file and what it looked like when read or last saved here (see ``save``).
+        self._stamp = (self.path, _stamp(self.path)) if self.path is not None else None
 
     # --- creating and opening -------------------------------------------------------------
     @classmethod
@@ -67,6 +77,9 @@ class Workspace:
         path = Path(path)
         if path.exists():
             raise WorkspaceError(f"{path} already exists; open it or choose another name.")
+        if not path.parent.is_dir():
+            raise WorkspaceError(f"Cannot create {path.name}: the folder {path.parent} does not "
+                                 "exist. Create the folder first, or choose another one.")
         parsed = require_metric(crs, "The workspace's coordinate reference system")
         now = _now()
         metadata = {
@@ -86,12 +99,24 @@ class Workspace:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Workspace:
-        """Open the workspace at ``path``; say clearly when the file is not one."""
+        """Open the workspace at ``path``; say clearly when the file is not one, is damaged
+        (``CorruptWorkspaceError``, naming the newest good copy) or has an unknown schema."""
         path = Path(path)
         if not path.is_file():
             raise WorkspaceError(f"{path} does not exist or is not a file.")
+        _require_sqlite(path)
+        check_integrity(path)
         metadata = read_metadata(path)
         version = _schema_version(path, metadata)
+        if version < 1 or (version < SCHEMA_VERSION
+                           and any(step not in MIGRATIONS
+                                   for step in range(version, SCHEMA_VERSION))):
+            raise NotAWorkspaceError(
+                f"{path.name} has workspace schema version {version}, which no version of "
+                f"Portrait de quartier wrote or can convert (this version reads schemas 1 to "
+                f"{SCHEMA_VERSION}). Open the file it was copied from, or import its layers "
+                "into a new workspace."
+            )
         if version > SCHEMA_VERSION:
             raise NewerSchemaError(
                 f"{path.name} was saved by a newer version of Portrait de quartier (workspace "
@@ -99,6 +124,10 @@ class Workspace:
                 "application to open it."
             )
         layers = [name for name, _ in pyogrio.list_layers(path) if name != METADATA_TABLE]
+        try:
+            _remove_stale_temporaries(path)
+        except OSError as error:  # a read-only folder: the next save will say so
+            log.info("Could not remove stale temporary files beside %s: %s", path, error)
         workspace = cls(path, metadata, layers)
         if version < SCHEMA_VERSION:
             workspace._migrate(version)
@@ -160,11 +189,43 @@ class Workspace:
 
     # --- saving ---------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str] | None = None) -> Path:
-        """Write the workspace to ``path`` (default: where it came from), atomically."""
+        """Write the workspace to ``path`` (default: where it came from), atomically.
+
+        Raises ``WorkspaceError`` with the file left as it was when another program holds the
+        writer's lock, saved the file since it was read here, or the disk or folder refuses
+        the write.
+        """
         target = Path(path) if path is not None else self.path
         if target is None:
             raise WorkspaceError("This workspace has no file yet; choose where to save it.")
         target = target.resolve()
+        if not target.parent.is_dir():
+            raise WorkspaceError(f"Cannot save {target.name}: the folder {target.parent} does "
+                                 "not exist.")
+        lock = None if holds_lock(target) else WorkspaceLock(target)
+        try:
+            self._check_unchanged(target)
+            return self._save_locked(target)
+        except OSError as error:
+            raise WorkspaceError(_write_failure(target, error)) from error
+        except (pyogrio.errors.DataSourceError, sqlite3.Error) as error:
+            raise WorkspaceError(_write_failure(target, error)) from error
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _check_unchanged(self, target: Path) -> None:
+        """Refuse to save over a file another program saved since we read it: its changes
+        (another import's rows) would be lost without a word."""
+        if self._stamp is None or target != self._stamp[0].resolve():
+            return  # a new file, or a copy read elsewhere (a recovery copy) saved here
+        if _stamp(target) != self._stamp[1]:
+            raise WorkspaceError(
+                f"{target.name} was changed by another program since it was opened here; "
+                "saving would lose that program's changes. Nothing was written: open the "
+                "workspace again and redo the change (or save it under another name).")
+
+    def _save_locked(self, target: Path) -> Path:
         if self.path is not None and target != self.path.resolve():
             for spec in ALL_LAYERS:  # a copy elsewhere must carry every layer
                 self.layer(spec.name)
@@ -189,6 +250,7 @@ class Workspace:
             temp.unlink(missing_ok=True)
             raise
         self.path = target
+        self._stamp = (target, _stamp(target))
         self._file_layers = {name for name, _ in pyogrio.list_layers(target)}
         self._modified.clear()
         self._metadata_modified = False
@@ -196,8 +258,7 @@ class Workspace:
         return target
 
 
-def read_metadata(path: Path) -> dict[str, str]:
-    """The metadata table of a workspace file, or a clear error if it is not a workspace."""
+def _require_sqlite(path: Path) -> None:
     try:
         with open(path, "rb") as handle:
             header = handle.read(16)
@@ -208,6 +269,11 @@ def read_metadata(path: Path) -> dict[str, str]:
             f"{path.name} is not a Portrait de quartier workspace: it is not a GeoPackage "
             "(SQLite) file. To bring data from this file in, use Import instead."
         )
+
+
+def read_metadata(path: Path) -> dict[str, str]:
+    """The metadata table of a workspace file, or a clear error if it is not a workspace."""
+    _require_sqlite(path)
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
             tables = {row[0] for row in connection.execute(
@@ -370,6 +436,20 @@ def _fsync_directory(directory: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_size, status.st_ino)
+
+
+def _write_failure(target: Path, error: Exception) -> str:
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return (f"Cannot save {target.name} in {target.parent}: {reason}. The file was left as it "
+            "was; free some disk space or choose a folder you can write to, then save again.")
 
 
 def _now() -> str:

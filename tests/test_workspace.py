@@ -204,7 +204,7 @@ def test_failed_save_leaves_file_and_no_temporary(tmp_path: Path, monkeypatch) -
         raise OSError("disk full")
 
     monkeypatch.setattr("portrait.workspace._write_metadata", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(WorkspaceError, match="disk full.*left as it was"):
         workspace.save()
     assert path.read_bytes() == before
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".w.gpkg")]

@@ -40,11 +40,19 @@ from exports.leaflet_assets import LEAFLET_VERSION
 from exports.map_choices import Choice, indicator_choices, station_choices
 from exports.web_map import MapOptions
 from portrait import __version__, clock
-from portrait.errors import CancelledError, NotAWorkspaceError, PortraitError
+from portrait.errors import (
+    CancelledError,
+    CorruptWorkspaceError,
+    NotAWorkspaceError,
+    PortraitError,
+    WorkspaceError,
+    WorkspaceLockedError,
+)
 from portrait.portrait_model import Portrait
 from portrait.records.problems import Location
 from portrait.review import ReviewSession, map_section_id
 from portrait.workspace import Workspace, read_metadata
+from portrait.workspace_lock import WorkspaceLock
 from ui.actions import ActionSpec, install_menu_actions
 from ui.autosave import discard_autosave, recover, recovery_copy, write_autosave
 from ui.data_sources_panel import DataSourcesDialog
@@ -104,6 +112,8 @@ class MainWindow(QMainWindow):
         self.prompt: QMessageBox | None = None
         self.error_dialog: ErrorDialog | None = None
         self._close_confirmed = False
+        #: The writer's lock on the workspace being edited (none in review mode).
+        self._writer_lock: WorkspaceLock | None = None
         self._autosaving = False
         self._jobs = QtJobRunner(self)
 
@@ -331,16 +341,29 @@ class MainWindow(QMainWindow):
         return self.review_session is not None
 
     def open_workspace(self, path: Path) -> bool:
-        """Open the workspace file at ``path``; explain in a message box when it cannot."""
+        """Open the workspace file at ``path``; explain in a message box when it cannot.
+
+        The window edits the workspace, so it holds the writer's lock until another is opened
+        or the window closes: an import from the command line meanwhile is refused.
+        """
+        lock = None
         try:
+            lock = _writer_lock(Path(path))
             workspace = Workspace.open(path)
+        except CorruptWorkspaceError as error:
+            _release(lock)
+            self._offer_good_copy(Path(path), error)
+            return False
         except PortraitError as error:
+            _release(lock)
             self._show_error(self.text("open_failed"), str(error))
             return False
         except Exception as error:  # noqa: BLE001  (an unreadable file must not crash the app)
+            _release(lock)
             log.exception("Opening %s failed", path)
             self.error_dialog = show_error(self, self.text("open_failed"), error, self.text)
             return False
+        self._hold_lock(lock)
         self.set_workspace(workspace)
         self.recent_files.add(workspace.path)
         self._offer_recovery(workspace.path)
@@ -357,9 +380,44 @@ class MainWindow(QMainWindow):
             log.exception("Opening %s for review failed", path)
             self.error_dialog = show_error(self, self.text("open_failed"), error, self.text)
             return False
+        self._hold_lock(None)  # a review reads; the writer's lock is for editing
         self.set_workspace(session.workspace, review=session)
         self.recent_files.add(session.path)
         return True
+
+    def _hold_lock(self, lock: WorkspaceLock | None) -> None:
+        previous, self._writer_lock = self._writer_lock, lock
+        if previous is not None and previous is not lock:
+            previous.release()
+
+    def _offer_good_copy(self, path: Path, error: CorruptWorkspaceError) -> None:
+        """Say the file is damaged; offer the newest good copy when there is one, opened as
+        a recovery (Save then writes it over the damaged file)."""
+        if error.recovery is None:
+            self._show_error(self.text("open_failed"), str(error))
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, self.text("open_failed"), str(error),
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("damaged_prompt")
+        open_copy = box.addButton(self.text("button_open_copy"),
+                                  QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(open_copy)
+
+        def answered() -> None:
+            self.prompt = None
+            if box.clickedButton() is not open_copy:
+                return
+            try:
+                lock = WorkspaceLock(path)
+            except PortraitError as locked:
+                self._show_error(self.text("open_failed"), str(locked))
+                return
+            self._hold_lock(lock)
+            self._recover(path, Path(error.recovery))
+
+        box.finished.connect(answered)
+        self.prompt = box
+        box.open()
 
     def new_workspace_dialog(self) -> None:
         self.confirm_unsaved(self._ask_new_workspace)
@@ -373,9 +431,11 @@ class MainWindow(QMainWindow):
     def create_workspace(self, path: Path) -> bool:
         try:
             workspace = Workspace.create(path)
+            lock = WorkspaceLock(path)
         except (PortraitError, OSError) as error:
             self._show_error(self.text("create_failed"), str(error))
             return False
+        self._hold_lock(lock)
         self.set_workspace(workspace)
         self.recent_files.add(workspace.path)
         return True
@@ -903,11 +963,31 @@ class MainWindow(QMainWindow):
         self.portrait_runner.shut_down()
         self._jobs.shut_down()
         self.map_panel.shut_down()
+        self._hold_lock(None)
         super().closeEvent(event)
 
     def _close_after_prompt(self) -> None:
         self._close_confirmed = True
         self.close()
+
+
+def _writer_lock(path: Path) -> WorkspaceLock | None:
+    """The writer's lock on ``path``; None when its folder is read-only (the workspace can
+    still be read there, and Save then says why it cannot write)."""
+    if not path.is_file():
+        return None
+    try:
+        return WorkspaceLock(path)
+    except WorkspaceLockedError:
+        raise
+    except WorkspaceError as error:
+        log.info("Opening %s without the writer's lock: %s", path, error)
+        return None
+
+
+def _release(lock: WorkspaceLock | None) -> None:
+    if lock is not None:
+        lock.release()
 
 
 def _period_of(portrait: Portrait | None) -> tuple[str, str] | None:

@@ -1,0 +1,119 @@
+"""Refusing a damaged workspace on open, and finding the newest good copy to offer instead.
+
+A workspace with 8 KiB overwritten in the middle used to open without a word: GDAL read the
+rows it still could (351 of 3,000 incidents) and ``report`` exited 0 on a third of the data.
+SQLite's ``quick_check`` finds damaged pages; the rows GDAL counted when it wrote each layer
+(``gpkg_ogr_contents``) find tables that lost rows; every layer the GeoPackage lists must
+exist, with the columns it cannot do without. A damaged file is refused with a message that
+names the newest copy that passes the same checks (the app's recovery copy, a ``.bak`` file).
+A save's leftover temporary copy is never offered: it may hold some of the save's layers and
+not the others.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from portrait.errors import CorruptWorkspaceError
+from portrait.layers import ALL_LAYERS
+
+#: Names of the copies a workspace may have beside it, newest first once sorted by time.
+#: ``.<stem>.autosave.gpkg`` is the app's recovery copy (ui/autosave.py).
+_COPY_PATTERNS = (".{stem}.autosave.gpkg", "{stem}*.bak", "{stem}*.bak.gpkg",
+                  "{stem}.backup*.gpkg")
+
+#: Bytes of the file SQLite may map in memory while checking it (it reads the whole file).
+_MMAP_BYTES = 1 << 30
+
+
+def check_integrity(path: Path) -> None:
+    """Raise ``CorruptWorkspaceError`` when ``path`` fails SQLite's or the layers' checks."""
+    problem = integrity_problem(path)
+    if problem is None:
+        return
+    recovery = newest_good_copy(path)
+    offer = (f" The newest good copy is {recovery}: open it (or copy it over the damaged "
+             "file) to go on from there." if recovery is not None else
+             " No good copy (recovery copy or backup) was found beside it; restore it from "
+             "your backups.")
+    raise CorruptWorkspaceError(
+        f"{path.name} is damaged ({problem}) and was not opened, so that no partial data is "
+        f"read.{offer}", recovery=recovery)
+
+
+def integrity_problem(path: Path) -> str | None:
+    """What is wrong with the workspace file at ``path``, in a few words, or None."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        return f"SQLite cannot open it: {error}"
+    try:
+        connection.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")  # ~20 % faster on 180 MB
+        result = [row[0] for row in connection.execute("PRAGMA quick_check(3)")]
+        if result != ["ok"]:
+            return f"SQLite's check says: {'; '.join(map(str, result))}"
+        return _layer_problem(connection)
+    except sqlite3.Error as error:
+        return f"SQLite cannot read it: {error}"
+    finally:
+        connection.close()
+
+
+def _layer_problem(connection: sqlite3.Connection) -> str | None:
+    tables = {row[0] for row in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "gpkg_contents" not in tables:
+        return None  # not a GeoPackage: read_metadata says so in its own words
+    listed = [row[0] for row in connection.execute("SELECT table_name FROM gpkg_contents")]
+    missing = [name for name in listed if name not in tables]
+    if missing:
+        return f"layer(s) {', '.join(missing)} listed but absent"
+    for spec in ALL_LAYERS:
+        if spec.name in tables:
+            columns = {row[1] for row in connection.execute(
+                f'PRAGMA table_info("{spec.name}")')}
+            lost = [column for column in spec.required if column not in columns]
+            if lost:
+                return f"layer {spec.name} has lost its column(s) {', '.join(lost)}"
+    if "gpkg_ogr_contents" not in tables:
+        return None
+    for name, expected in connection.execute(
+            "SELECT table_name, feature_count FROM gpkg_ogr_contents"):
+        if expected is None or name not in tables:
+            continue
+        found = connection.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
+        if found != expected:
+            return f"layer {name} holds {found:,} rows where {expected:,} were written"
+    return None
+
+
+def newest_good_copy(path: Path) -> Path | None:
+    """The most recently modified copy of the workspace beside it that passes the checks."""
+    path = Path(path)
+    candidates: set[Path] = set()
+    for pattern in _COPY_PATTERNS:
+        candidates.update(path.parent.glob(pattern.format(stem=path.stem)))
+    candidates.discard(path)
+    for candidate in sorted(candidates, key=_mtime, reverse=True):
+        if candidate.is_file() and _is_workspace(candidate) \
+                and integrity_problem(candidate) is None:
+            return candidate
+    return None
+
+
+def _is_workspace(path: Path) -> bool:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            return connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'portrait_metadata'").fetchone() \
+                is not None
+    except sqlite3.Error:
+        return False
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
