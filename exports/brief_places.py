@@ -20,6 +20,8 @@ from exports.brief_text import format_level, format_number, text
 from exports.brief_text import label as label_of
 from exports.disclosure import (
     AGGREGATED,
+    DERIVED,
+    PRIMARY,
     SMALL_AREA,
     SURVEY_MIN_N,
     WITHHELD,
@@ -95,20 +97,22 @@ def _census_figure(layer, data, portrait, options, protection) -> Figure:
 
 # --- places -----------------------------------------------------------------------------------
 def crime_places(out: BriefSection, section, portrait, data, options, protection) -> None:
+    from exports.brief_cells import key_figure
+
     language = options.language
+    hidden = _places_hidden(section, protection)
     for indicator_id in ("share_without_location", "top_5pct_cells", "gini_cells",
                          "repeat_locations", "hot_spot_cells"):
         try:
-            from exports.brief_cells import key_figure
-
-            out.key_figures.append(key_figure(section.indicator(indicator_id), language))
+            indicator = section.indicator(indicator_id)
         except KeyError:
             continue
+        out.key_figures.append(key_figure(indicator, language, hidden.get(indicator_id)))
     out.figures.append(_incident_figure(portrait, data, options, protection))
     hot = next((m for m in section.map_layers if m.id == "hot_spots"), None)
     if hot is not None:
         out.figures.append(_hot_spot_figure(hot, portrait, data, language))
-    out.tables.append(indicators_table(section, language))
+    out.tables.append(indicators_table(section, language, hidden))
     table = next((t for t in section.tables if t.id == "hot_spot_cells"), None)
     if table is not None:
         fr = language == "fr"
@@ -135,6 +139,23 @@ def crime_places(out: BriefSection, section, portrait, data, options, protection
             lorenz.note, chart="line", chart_columns=[1], in_pdf=False))
 
 
+def _places_hidden(section, protection) -> dict[str, str]:
+    """The place indicators a partner may not read: all of them when the station's total
+    is hidden (shares and concentration of a handful of incidents give the handful back),
+    else the share without a location when that makes a small count."""
+    if not protection.partner:
+        return {}
+    if protection.station_total:
+        return {i.id: DERIVED for i in section.indicators}
+    hidden = {}
+    for indicator in section.indicators:
+        left_out = (indicator.context or {}).get("without_location")
+        if indicator.id == "share_without_location" and left_out is not None and \
+                protection.limits["low"] <= left_out <= protection.limits["high"]:
+            hidden[indicator.id] = PRIMARY
+    return hidden
+
+
 def _station_points(portrait, data) -> tuple[np.ndarray, np.ndarray]:
     frame, _ = data.incidents.of(portrait.station_id)
     if portrait.period is not None and len(frame):
@@ -156,9 +177,10 @@ def _incident_figure(portrait, data, options, protection) -> Figure:
     cells = cells_with_at_least(x, y, options.cell_size_m, options.min_cell_count)
     title = text("map_incident_cells", language, size=int(options.cell_size_m),
                  k=options.min_cell_count)
-    protection.log.add(title, f"{x.size}", AGGREGATED, text(
-        "cells_not_drawn", language, cells=cells.cells_dropped, k=options.min_cell_count,
-        incidents=format_number(cells.incidents_dropped, language)))
+    # Neither the incidents counted nor those left out: with the squares drawn, either
+    # gives back the station's total, which the tables may hide.
+    protection.log.add(title, "—", AGGREGATED, text("cells_not_drawn", language,
+                                                    k=options.min_cell_count))
     return Figure("incidents_map", "map_incident_cells", title,
                   {**base, "boxes": cells.boxes(), "counts": cells.counts,
                    "k": options.min_cell_count})
@@ -223,7 +245,8 @@ def services(out: BriefSection, section, portrait, data, options, protection) ->
 def surveys(out: BriefSection, section, portrait, data, options, protection) -> None:
     language = options.language
     fr = language == "fr"
-    min_n = int(portrait.parameters.get("options", {}).get("survey_min_n", 30))
+    min_n = max(int(portrait.parameters.get("options", {}).get("survey_min_n", 30)),
+                int(options.survey_min_n))
     rows, bars = [], []
     for indicator in section.indicators:
         n = (indicator.context or {}).get("n")

@@ -45,6 +45,14 @@ AGGREGATED = "aggregated"
 WITHHELD = "withheld"
 CONFIDENTIAL = "confidential"
 DERIVED = "derived"
+#: What a partner reads for both ``PRIMARY`` and ``COMPLEMENTARY``: telling them apart would
+#: tell the reader which hidden counts lie between the thresholds.
+SUPPRESSED_COUNT = "suppressed"
+
+
+def public_reason(reason: str) -> str:
+    """The reason code a partner may read: small counts and their complements look alike."""
+    return SUPPRESSED_COUNT if reason in (PRIMARY, COMPLEMENTARY) else reason
 
 
 @dataclass(frozen=True)
@@ -121,14 +129,18 @@ def is_small(values: np.ndarray, low: int = SMALL_COUNT_LOW,
 def protect_table(values: np.ndarray, *, row_totals: bool = True, column_totals: bool = True,
                   grand_total: bool = True, low: int = SMALL_COUNT_LOW,
                   high: int = SMALL_COUNT_HIGH, structural: np.ndarray | None = None,
-                  hidden: np.ndarray | None = None) -> ProtectedTable:
+                  hidden: np.ndarray | None = None,
+                  forced: np.ndarray | None = None) -> ProtectedTable:
     """Primary and complementary suppression of a table of counts.
 
     ``values`` holds the inner cells (a 1-D array is one row). The flags say which totals
     the published table shows (the brief prints them, or another part of it gives them).
     ``structural`` cells are known zeros (months outside the period): never chosen to
     protect another cell. ``hidden`` cells are not published at all (no census population:
-    no rate): unknown to a reader, but not suppressions. Totals are computed here.
+    no rate): unknown to a reader, but not suppressions. ``forced`` positions (inner cells
+    and margins, the full shape) are hidden from the start as complements: another table of
+    the brief hides the same count, and showing it here would undo that. Totals are
+    computed here.
 
     Complementary cells are chosen one at a time for a cell that is still recoverable:
     the smallest non-zero cell shown in its row or column, else a zero, else that line's
@@ -152,7 +164,10 @@ def protect_table(values: np.ndarray, *, row_totals: bool = True, column_totals:
         full[-1, -1] = np.nansum(inner)
         published[-1, -1] = True
     primary = published & is_small(full, low, high) & ~_pad(structural)
-    complementary = np.zeros(full.shape, dtype=bool)
+    complementary = _inside_small_totals(primary, published & ~_pad(structural))
+    if forced is not None:
+        complementary |= np.asarray(forced, dtype=bool).reshape(full.shape) & published & \
+            ~primary
     equations = _equations(rows, columns, row_totals, column_totals, grand_total)
     candidates = published & ~_pad(structural)
     for _ in range(_MAX_ROUNDS):
@@ -168,6 +183,24 @@ def protect_table(values: np.ndarray, *, row_totals: bool = True, column_totals:
             break
         complementary[chosen] = True
     return ProtectedTable(full, primary, complementary & ~primary, published)
+
+
+def _inside_small_totals(primary: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Every cell of a line whose total is a hidden small count, zeros included.
+
+    Which cells of a handful are zero is the handful's distribution: shown zeros beside
+    hidden cells would tell the reader how many cells share the small total (three hidden
+    cells under a total of 3 are 1, 1 and 1), and the suppression pattern would change
+    with values it must hide.
+    """
+    out = np.zeros(primary.shape, dtype=bool)
+    for i in np.flatnonzero(primary[:-1, -1]):
+        out[i, :-1] = True
+    for j in np.flatnonzero(primary[-1, :-1]):
+        out[:-1, j] = True
+    if primary[-1, -1]:
+        out[:] = True
+    return out & candidates & ~primary
 
 
 def protect_counts(values: Iterable[float], total: bool = True, **options) -> ProtectedTable:

@@ -206,7 +206,7 @@ def test_partner_pdf_has_sections_appendices_and_no_confidential_text(written) -
     text = pdf_text(written["partner"]["pdf"])
     for expected in ("PDQ 38", "Chiffres clés", "Criminalité et sécurité",
                      "Annexe A : définitions", "Annexe B : paramètres",
-                     "Annexe C : confidentialité", "effectif de 1 à 4", "Vol qualifié",
+                     "Annexe C : confidentialité", "effectifs de 1 à 4", "Vol qualifié",
                      "Table des matières"):
         assert expected in text, expected
     for secret in (SECRET_NOTE, SECRET_EMAIL, SECRET_PHONE, INTERNAL_CONSULTATION):

@@ -131,3 +131,29 @@ def test_log_counts_reasons() -> None:
     log.add("categories", "Vol qualifié", "small_count")
     log.add("categories", "Méfait", "complementary")
     assert len(log) == 2 and log.count("small_count") == 1
+
+
+def test_zeros_under_a_hidden_small_total_are_hidden_too() -> None:
+    """A total of 3 over three hidden cells and shown zeros says 1, 1 and 1."""
+    table = protect_table(np.array([[1, 0, 1, 1, 0], [40, 30, 20, 25, 35]]))
+    assert table.row_totals[0]
+    assert table.interior[0].all()  # zeros included: the pattern does not depend on them
+    again = protect_table(np.array([[3, 0, 0, 0, 0], [40, 30, 20, 25, 35]]))
+    assert (again.suppressed == table.suppressed).all()
+    assert not recoverable_cells(table).any()
+
+
+def test_forced_cells_start_hidden_and_stay_protected() -> None:
+    values = np.array([[10.0, 20.0, 30.0, 40.0]])
+    forced = np.zeros((2, 5), dtype=bool)
+    forced[0, 1] = True  # another table of the brief hides this count
+    table = protect_counts(values[0], forced=forced)
+    assert table.complementary[0, 1] and table.interior.sum() == 2
+    assert not recoverable_cells(table, column_totals=False, grand_total=False).any()
+
+
+def test_partners_read_one_reason_for_small_counts_and_complements() -> None:
+    from exports.disclosure import COMPLEMENTARY, PRIMARY, SMALL_AREA, public_reason
+
+    assert public_reason(PRIMARY) == public_reason(COMPLEMENTARY)
+    assert public_reason(SMALL_AREA) == SMALL_AREA
