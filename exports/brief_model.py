@@ -220,7 +220,9 @@ def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
             writer(out, section, portrait, data, options, protection)
         sections.append(out)
     if records:
-        sections.append(records_section(records, options, log))
+        census = getattr(data, "census", None)
+        sections.append(records_section(records, options, log,
+                                        getattr(census, "areas_frame", None)))
     return Brief(
         station_id=portrait.station_id, station_name=portrait.station_name,
         area_km2=station_area_km2(data, portrait.station_id), period=portrait.period,

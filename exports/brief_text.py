@@ -82,6 +82,9 @@ STRINGS: dict[str, dict[str, str]] = {
                              "compléments",
         "masked_change": "effectifs actuel et précédent, écart et test",
         "masked_tag_change": "écart sur 12 mois et son test",
+        "place_area": "aire {name}",
+        "place_cell": "carré de {size} m de la grille de la carte (colonne {column}, rangée "
+                      "{row})",
         "withheld_answer_counts": "nombre de réponses : seules les parts pondérées sont "
                                   "diffusées",
         "masked_tag": "effectif, taux, quotient de localisation et variation",
@@ -191,6 +194,8 @@ STRINGS: dict[str, dict[str, str]] = {
                              "complements",
         "masked_change": "current, previous, difference and test",
         "masked_tag_change": "12-month change and its test",
+        "place_area": "area {name}",
+        "place_cell": "{size} m square of the map grid (column {column}, row {row})",
         "withheld_answer_counts": "answer counts: only weighted shares are shared",
         "masked_tag": "count, rate, location quotient and change",
         "masked_hot_cells": "incident count of cells with fewer than {k}",

@@ -48,8 +48,8 @@ INTERNAL_CONSULTATION = "CONSULTATION-INTERNE-882"
 def hostile_records() -> list[dict]:
     return [
         {"kind": "problem", "title": "Méfaits près du parc", "note": FORMULA,
-         "status": "en cours"},
-        {"kind": "problem", "title": FORMULA, "status": "nouveau"},
+         "status": "en cours", "partner_summary": f"Rencontre avec l'{FRENCH}"},
+        {"kind": "problem", "title": FORMULA, "status": "nouveau", "partner_summary": FORMULA},
         {"kind": "partner", "name": SCRIPT, "organisation": FRENCH,
          "contact_email": SECRET_EMAIL, "phone": SECRET_PHONE,
          "confidential_notes": SECRET_NOTE, "confidential_fields": ["confidential_notes"],
