@@ -303,6 +303,8 @@ def surveys(out: BriefSection, section, portrait, data, options, protection) -> 
 
 
 # --- comparison -------------------------------------------------------------------------------
+#: Comparison columns computed from a station's incident total: hidden with it.
+_FROM_TOTAL = ("incidents", "incidents_rate", "change_12_months")
 PDF_COMPARISON = ("population", "incidents_rate", "low_income_rate", "change_12_months",
                   "services_per_1000")
 
@@ -325,11 +327,15 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
         cells = []
         for cid in chosen:
             key = cid.removeprefix("rate_") if cid.startswith("rate_") else cid
+            if cid in _FROM_TOTAL:  # a rate times the published population is the count
+                key = "incidents"
             reason = protection.comparison.get((station_id, key))
             if station_id == portrait.station_id and cid.startswith("rate_"):
                 reason = protection.categories.get(key)
-            if cid in ("incidents", "incidents_rate") and station_id == portrait.station_id:
+            if cid in _FROM_TOTAL and station_id == portrait.station_id:
                 reason = protection.station_total
+                if cid == "change_12_months":
+                    reason = reason or protection.changes.get("last_12_months", {}).get("all")
             cells.append(masked(record.get(cid), reason))
         return cells
 
