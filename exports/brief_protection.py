@@ -153,8 +153,9 @@ class Protection:
             linked = bool(own) and all(current.get(g, 0) == own.get(g, 0)
                                        for g in set(current) | set(own))
             forced = np.zeros((len(groups) + 1, 3), dtype=bool)
-            if linked:
+            if linked:  # the same pattern as the crime table, total included
                 forced[:-1, 0] = [r["group"] in self.categories for r in groups]
+                forced[-1, 0] = self.station_total is not None
             protected = protect_table(values, row_totals=False, column_totals=True,
                                       grand_total=False, forced=forced, **self.limits)
             window = table.id.removeprefix("changes_")

@@ -330,3 +330,33 @@ def test_one_small_change_hides_cells_not_whole_rows() -> None:
     assert shown["violence"][1] == 61  # its count hides nothing: only its change goes
     assert shown["violence"][5] is SUPPRESSED and shown["violence"][6] is SUPPRESSED
     assert shown["property"][5] == -22 and shown["vehicles"][1:3] == [191, 1.0]
+
+
+def test_the_recent_counts_hide_like_the_category_counts_they_repeat() -> None:
+    """When the period is the last 12 months, the changes table's recent counts are the
+    crime table's counts: both must hide the same cells, or one gives the other away."""
+    from types import SimpleNamespace
+
+    from exports.brief_protection import Protection
+    from exports.disclosure import DisclosureLog
+    from portrait.portrait_model import Section, Table
+
+    counts = {"robbery": 3, "mischief": 40, "vehicle_theft": 25, "break_and_enter": 60}
+    previous = {"robbery": 9, "mischief": 38, "vehicle_theft": 2, "break_and_enter": 46}
+    categories = [{"category": c, "label_fr": c, "label_en": c, "count": n}
+                  for c, n in counts.items()]
+    crime = Section("crime", "Criminalité", "Crime", tables=[Table(
+        "categories", "Catégories", "Categories", list(categories[0]), categories)])
+    rows = [_change("all", sum(counts.values()), sum(previous.values()))] + \
+        [_change(c, counts[c], previous[c]) for c in counts]
+    trends = Section("crime_trends", "Évolution", "Trends", tables=[Table(
+        "changes_last_12_months", "12 mois", "12 months", list(rows[0]), rows)])
+    portrait = SimpleNamespace(sections=[crime, trends], station_id="38", parameters={})
+    protection = Protection.build(portrait, BriefOptions(audience="partner"), DisclosureLog())
+    hidden = set(protection.categories)
+    assert "robbery" in hidden and len(hidden) >= 2
+    cells = protection.change_cells["last_12_months"]
+    recent = {group for group, column in cells if column == "current" and group != "all"}
+    assert recent == hidden
+    assert (("all", "current") in cells) == (protection.station_total is not None)
+    assert ("vehicle_theft", "previous") in cells  # 2 in the previous period: its own rule
