@@ -9,7 +9,11 @@ A brief handed to a partner must not let anyone single out a person or an addres
   is when it is zero in every solution of the table's homogeneous system (its row of the
   null space is zero). A row or column with exactly one suppressed cell is the simplest
   case; a suppressed cell bridging two otherwise protected groups is another one that a
-  "two per line" rule misses, and this check catches;
+  "two per line" rule misses, and this check catches. Under a total that is itself a
+  hidden small count, every cell is hidden, zeros included: shown zeros would say how many
+  cells share the handful (a total of 3 over three hidden cells is 1, 1 and 1), and the
+  suppression pattern would depend on the values it hides. Partners read one reason for a
+  small count and its complements (``public_reason``), for the same cause;
 - **incident points** are never published: they are counted in grid cells, and only cells
   with at least ``k`` incidents (default 5) are shown (``cells_with_at_least``);
 - **census small areas** keep Statistics Canada's rules: no characteristics for an area

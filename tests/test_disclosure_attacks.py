@@ -360,3 +360,20 @@ def test_the_recent_counts_hide_like_the_category_counts_they_repeat() -> None:
     assert recent == hidden
     assert (("all", "current") in cells) == (protection.station_total is not None)
     assert ("vehicle_theft", "previous") in cells  # 2 in the previous period: its own rule
+
+
+def test_partner_maps_leave_out_survey_areas_under_the_minimum(small_workspace) -> None:
+    from exports.web_map import MapOptions, station_map_html
+
+    areas = small_workspace.layer("census_areas")["area_id"].astype(str).tolist()[:3]
+    small_workspace.set_layer("survey_scores", pd.DataFrame({
+        "survey_id": "s1", "area_id": areas, "area_level": "DA", "period": "2025",
+        "theme": "Sentiment de sécurité", "subgroup": "all", "score": [71.5, 64.25, 58.75],
+        "n": [120, 12, 45], "source": "test"}))
+    internal = station_map_html(small_workspace, MapOptions("38"))
+    partner = station_map_html(small_workspace, MapOptions("38",
+                                                           audience="partner"))
+    assert "64,2" in internal or "64.2" in internal  # 12 answers: shown in the station
+    assert not re.search(r"n = 12\b", partner) and "64,2" not in partner and \
+        "64.2" not in partner
+    assert "n = 120" in partner and "n = 45" in partner
