@@ -128,7 +128,11 @@ def crime_places(out: BriefSection, section, portrait, data, options, protection
              Column("bin", "Classe" if fr else "Bin", "int")], rows, table.note,
             pdf_max_rows=PDF_HOT_CELLS))
     lorenz = next((t for t in section.tables if t.id == "lorenz_cells"), None)
-    if lorenz is not None:
+    if lorenz is not None and protection.partner:
+        # its shares times the station's total give every cell's count, small ones too
+        protection.log.add(label_of(lorenz, language, "title"), "—", WITHHELD,
+                           text("withheld_lorenz", language))
+    elif lorenz is not None:
         out.tables.append(BriefTable(
             "lorenz_cells", label_of(lorenz, language, "title"),
             [Column("places", "Part des cellules" if language == "fr" else "Share of cells",

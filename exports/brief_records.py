@@ -115,8 +115,7 @@ def _view(record: Any, partner: bool, log: DisclosureLog, options,
         return {"_kind": kind, **data}
     if not shareable:  # not even its title leaves the station
         log.add(where, text(_kind(record), language), CONFIDENTIAL,
-                "internal record not shared" if language == "en" else
-                "fiche interne non diffusée")
+                text("internal_record", language))
         return None
     view = shareable_fields(kind, data)
     view["display_name"] = name

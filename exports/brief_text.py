@@ -83,6 +83,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "masked_change": "effectifs actuel et précédent, écart et test",
         "masked_tag_change": "écart sur 12 mois et son test",
         "place_area": "aire {name}",
+        "withheld_lorenz": "courbe non diffusée : elle donnerait le compte de chaque carré",
+        "internal_record": "fiche interne non diffusée",
         "place_cell": "carré de {size} m de la grille de la carte (colonne {column}, rangée "
                       "{row})",
         "withheld_answer_counts": "nombre de réponses : seules les parts pondérées sont "
@@ -195,6 +197,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "masked_change": "current, previous, difference and test",
         "masked_tag_change": "12-month change and its test",
         "place_area": "area {name}",
+        "withheld_lorenz": "curve withheld: it would give every square's count",
+        "internal_record": "internal record not shared",
         "place_cell": "{size} m square of the map grid (column {column}, row {row})",
         "withheld_answer_counts": "answer counts: only weighted shares are shared",
         "masked_tag": "count, rate, location quotient and change",

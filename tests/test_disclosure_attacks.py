@@ -377,3 +377,14 @@ def test_partner_maps_leave_out_survey_areas_under_the_minimum(small_workspace) 
     assert not re.search(r"n = 12\b", partner) and "64,2" not in partner and \
         "64.2" not in partner
     assert "n = 120" in partner and "n = 45" in partner
+
+
+def test_the_concentration_curve_stays_in_the_station(small_workspace) -> None:
+    """Its shares of incidents, times the station's total, give each cell's count: the
+    small cells the partner map leaves out included."""
+    data = prepare(small_workspace)
+    portrait = build_portrait(data, "38")
+    tables = {audience: [t.id for t in build_brief(portrait, data, BriefOptions(
+        audience=audience)).section("crime_places").tables]
+        for audience in ("internal", "partner")}
+    assert "lorenz_cells" in tables["internal"] and "lorenz_cells" not in tables["partner"]
