@@ -258,7 +258,8 @@ def surveys(out: BriefSection, section, portrait, data, options, protection) -> 
             else None
         if reason:
             protection.log.add(label_of(section, language, "title"),
-                               label_of(indicator, language), SURVEY_MIN_N, f"n = {n}")
+                               label_of(indicator, language), SURVEY_MIN_N,
+                               "" if protection.partner else f"n = {n}")
         test = indicator.test
         details = test.details if test is not None else {}
         if indicator.id.endswith("_favourable"):
@@ -294,7 +295,14 @@ def surveys(out: BriefSection, section, portrait, data, options, protection) -> 
         columns = [Column("question", "Question"), Column("answer", "Réponse" if fr else
                                                           "Answer"),
                    Column("share", "Part pondérée" if fr else "Weighted share", "percent")]
-        body = [[r["question_id"], r["answer"], r["weighted_share"]] for r in answers.records]
+        answered: dict[str, float] = {}
+        for r in answers.records:
+            answered[r["question_id"]] = answered.get(r["question_id"], 0) + (r["n"] or 0)
+        # the workspace's minimum may be above the one the portrait was built with
+        body = [[r["question_id"], r["answer"],
+                 masked(r["weighted_share"], SURVEY_MIN_N if protection.partner and
+                        answered[r["question_id"]] < min_n else None)]
+                for r in answers.records]
         if protection.partner:
             protection.log.add(label_of(answers, language, "title"), "n", WITHHELD,
                                text("withheld_answer_counts", language))

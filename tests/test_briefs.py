@@ -199,6 +199,12 @@ def test_survey_results_under_the_minimum_are_suppressed(demo_workspace) -> None
     table = next(t for t in brief.section("surveys").tables if t.id == "survey_favourable")
     assert table.rows and all(row[1] is SUPPRESSED for row in table.rows)
     assert any(e.reason == "survey_min_n" for e in brief.disclosure.entries)
+    # the workspace's own minimum applies even above the portrait's
+    portrait = build_portrait(data, data.station_ids[0])
+    brief = build_brief(portrait, data, BriefOptions(audience="partner", survey_min_n=10_000))
+    answers = next(t for t in brief.section("surveys").tables if t.id == "answers")
+    assert answers.rows and all(row[2] is SUPPRESSED for row in answers.rows)
+    assert not any(e.detail.startswith("n = ") for e in brief.disclosure.entries)
 
 
 # --- PDF ------------------------------------------------------------------------------------
