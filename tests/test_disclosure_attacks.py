@@ -31,11 +31,13 @@ from exports.brief_appendix import disclosure_text
 from exports.brief_model import SUPPRESSED, BriefOptions, build_brief
 from exports.briefs import write_station_briefs
 from exports.disclosure import SMALL_COUNT_HIGH
+from portrait.categories import CATEGORIES as COMMON_CATEGORIES
 from portrait.crs import METRIC_CRS
 from portrait.engine import build_portrait, prepare
 from portrait.workspace import Workspace
 
 STATIONS = ("38", "4")
+CATEGORY_TAGS = {c.id: c.tags for c in COMMON_CATEGORIES}
 CATEGORIES = ("Méfait", "Introduction", "Vol dans / sur véhicule à moteur")
 #: Random ids folium gives its elements, and the brief's date.
 _RANDOM = re.compile(r"[0-9a-f]{32}")
@@ -211,6 +213,12 @@ def published_system(briefs: dict[str, object], data, portraits: dict[str, objec
         for category, row in zip(categories, table.rows, strict=False):
             if row[5] is not SUPPRESSED and row[5] is not None:  # city rate: the city count
                 equation([(s, category) for s in STATIONS], names[category]["city_count"])
+        issues = portrait.section("issues").tables[0].records
+        shown_issues = next(t for t in brief.section("issues").tables if t.id == "issues")
+        for record, row in zip(issues, shown_issues.rows, strict=True):
+            parts = [c for c in categories if record["tag"] in CATEGORY_TAGS[c]]
+            if row[1] is not SUPPRESSED and parts:  # a tag adds up its categories
+                equation([(station, c) for c in parts], row[1])
         stations_table = next(t for t in brief.section("station_comparison").tables
                               if t.id == "stations")
         ids = [c.id for c in stations_table.columns]
