@@ -44,7 +44,7 @@ _RANDOM = re.compile(r"[0-9a-f]{32}")
 
 
 def tiny_station_workspace(path: Path, small: list[str], moved_in_38: str | None = None,
-                           seed: int = 38) -> Workspace:
+                           seed: int = 38, dates: list[str] | None = None) -> Workspace:
     """The two-station test workspace where station 4 has only the incidents ``small`` (one
     source category each, at fixed places and dates); ``moved_in_38`` gives the category of
     station 38's first incident instead of its own."""
@@ -59,8 +59,8 @@ def tiny_station_workspace(path: Path, small: list[str], moved_in_38: str | None
     tiny = gpd.GeoDataFrame(
         {"source_id": [f"4-{i}" for i in range(len(small))], "source": "test",
          "source_category": small,
-         "date": pd.Timestamp("2024-02-01") + pd.to_timedelta(
-             rng.integers(0, 300, len(small)), unit="D"),
+         "date": pd.to_datetime(dates) if dates else pd.Timestamp("2024-02-01") +
+         pd.to_timedelta(rng.integers(0, 300, len(small)), unit="D"),
          "station_id": "4"},
         geometry=[shapely.Point(299_000 + 40 * i, 5_041_000 + 30 * i)
                   for i in range(len(small))], crs=METRIC_CRS)
@@ -178,6 +178,20 @@ def test_a_station_with_a_handful_of_incidents_publishes_no_total(tmp_path) -> N
     shown = {row[0]: row[1] for row in rows}
     # the hidden counts, and the zeros beside them too (else zeros + total give them back)
     assert set(shown.values()) == {"x"}, shown
+
+
+def test_a_station_day_with_two_or_four_incidents_looks_the_same(tmp_path) -> None:
+    """Station 4's four incidents: two on 3 March and two on 20 August, or all four on
+    3 March (same categories, same places): its day, month, weekday and shift counts are
+    all under the threshold, and nothing a partner receives may tell the two apart."""
+    small = [CATEGORIES[0], CATEGORIES[1], CATEGORIES[0], CATEGORIES[1]]
+    first = tiny_station_workspace(tmp_path / "first.gpkg", small, dates=[
+        "2024-03-03 10:00", "2024-03-03 21:00", "2024-08-20 10:00", "2024-08-20 21:00"])
+    second = tiny_station_workspace(tmp_path / "second.gpkg", small, dates=[
+        "2024-03-03 10:00", "2024-03-03 21:00", "2024-03-03 10:00", "2024-03-03 21:00"])
+    found = differences(partner_outputs(first, tmp_path / "a"),
+                        partner_outputs(second, tmp_path / "b"))
+    assert found == [], "\n".join(found[:10])
 
 
 # --- bounding --------------------------------------------------------------------------------
