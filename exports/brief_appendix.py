@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from exports.brief_model import BriefOptions, Definition
+from exports.brief_model import Brief, BriefOptions, Definition
 from exports.brief_text import definition as definition_of
 from exports.brief_text import label as label_of
 from exports.brief_text import text as brief_text
@@ -81,7 +81,7 @@ def disclosure_parameters(options: BriefOptions) -> list[tuple[str, str]]:
             ("disclosure.survey_min_n", str(options.survey_min_n))]
 
 
-def disclosure_text(brief) -> tuple[str, list[tuple[str, str, str, str]]]:
+def disclosure_text(brief: Brief) -> tuple[str, list[tuple[str, str, str, str]]]:
     """Appendix C of ``brief``: its introduction (with the thresholds actually used) and
     one (where, what, why, detail) row per suppression, for every writer.
 

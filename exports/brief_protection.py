@@ -34,6 +34,7 @@ from exports.disclosure import (
 from portrait.categories import BY_ID as CATEGORIES
 from portrait.categories import CATEGORIES as COMMON_CATEGORIES
 from portrait.categories import ISSUE_TAGS
+from portrait.portrait_model import Table
 
 Key = tuple
 
@@ -265,7 +266,7 @@ class Protection:
                     text("masked_hot_cells", language, k=k))
 
 
-def change_rows(table, partner: bool) -> list[dict]:
+def change_rows(table: Table, partner: bool) -> list[dict]:
     """The rows of a ``changes_*`` table as the brief shows them.
 
     The portrait lists only the categories the station had; for partners every common

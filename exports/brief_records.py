@@ -17,10 +17,11 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import geopandas as gpd
 import shapely
 
 from exports.brief_cells import COUNT_UNITS
-from exports.brief_model import BriefSection, BriefTable, Column
+from exports.brief_model import BriefOptions, BriefSection, BriefTable, Column
 from exports.brief_text import format_number, text
 from exports.disclosure import CONFIDENTIAL, PRIMARY, SMALL_COUNT_LOW, DisclosureLog
 from portrait.categories import BY_ID as CATEGORIES
@@ -49,8 +50,8 @@ _CHOICES = {("problem", "sara_stage"): SARA_LABELS, ("problem", "status"): PROBL
                                       for c in CATEGORIES.values()}}
 
 
-def records_section(records: Sequence[Any], options, log: DisclosureLog,
-                    areas=None) -> BriefSection:
+def records_section(records: Sequence[Any], options: BriefOptions, log: DisclosureLog,
+                    areas: gpd.GeoDataFrame | None = None) -> BriefSection:
     """Tables of the station's records for ``options.audience``; ``areas`` (census areas
     with ``area_id``, ``name`` and geometry, in the workspace CRS) name the places of
     partner briefs."""

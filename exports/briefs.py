@@ -16,6 +16,7 @@ from exports.brief_model import Brief, BriefOptions, build_brief, workspace_reco
 from exports.map_text import station_label
 from portrait.disclosure_settings import read_settings
 from portrait.errors import PortraitError
+from portrait.workspace import Workspace
 
 FORMATS: tuple[str, ...] = ("pdf", "xlsx", "html")
 
@@ -37,8 +38,8 @@ def parse_formats(text: str) -> list[str]:
     return list(dict.fromkeys(formats))
 
 
-def brief_options(workspace, audience: str = "partner", language: str = "fr",
-                  **options) -> BriefOptions:
+def brief_options(workspace: Workspace, audience: str = "partner", language: str = "fr",
+                  **options: object) -> BriefOptions:
     """The options of ``workspace``'s briefs: its own disclosure thresholds (the app's
     Preferences write them into it), so the app and the command line hide the same counts;
     ``options`` override the other settings (cell size, census indicator, dpi)."""

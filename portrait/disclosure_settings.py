@@ -17,6 +17,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from portrait.errors import PortraitError
+from portrait.workspace import Workspace
 
 PREFIX = "disclosure."
 #: The lowest value each threshold may take (a threshold under it would hide nothing).
@@ -52,7 +53,7 @@ class DisclosureSettings:
         return dataclasses.asdict(self)
 
 
-def read_settings(workspace) -> DisclosureSettings:
+def read_settings(workspace: Workspace) -> DisclosureSettings:
     """The workspace's thresholds (the defaults for those it does not hold).
 
     A value that is not a whole number raises ``PortraitError`` naming the workspace file,
@@ -78,7 +79,7 @@ def read_settings(workspace) -> DisclosureSettings:
         raise PortraitError(f"{where.name if where else 'The workspace'}: {error}") from None
 
 
-def write_settings(workspace, settings: DisclosureSettings) -> None:
+def write_settings(workspace: Workspace, settings: DisclosureSettings) -> None:
     """Store ``settings`` in the workspace (saved with it, like any metadata change)."""
     for key, value in settings.as_metadata().items():
         if workspace.metadata.get(key) != value:
