@@ -177,6 +177,8 @@ def protect_table(values: np.ndarray, *, row_totals: bool = True, column_totals:
     for _ in range(_MAX_ROUNDS):
         unknown = primary | complementary | (_pad(hidden))
         recoverable = _recoverable(equations, unknown) & (primary | complementary)
+        if not recoverable.any():  # linear recovery ruled out: now bound them as integers
+            recoverable = _too_narrow(equations, full, unknown, primary, low, high)
         if not recoverable.any():
             break
         target = tuple(int(v) for v in np.argwhere(recoverable)[0])
@@ -267,6 +269,57 @@ def _recoverable(equations: list[list[tuple[int, int, float]]],
     fixed = np.all(np.abs(null) < 1e-7, axis=0) if null.size else np.ones(len(positions), bool)
     for k in np.flatnonzero(fixed):
         out[positions[k]] = True
+    return out
+
+
+def _too_narrow(equations: list[list[tuple[int, int, float]]], values: np.ndarray,
+                unknown: np.ndarray, primary: np.ndarray, low: int, high: int) -> np.ndarray:
+    """Small counts whose bounds, from everything shown, say too much: a reader who also
+    uses that counts are whole and never negative can tell the value lies between ``low``
+    and ``high`` (it cannot be 0, nor above ``high``).
+
+    Seen: two rows (2, 1 | 3) and (12, 1 | 13) under column totals 14 and 2 hide four
+    cells, none recoverable linearly, yet the 2 must lie between 1 and 3. The bounds are
+    those of a linear programme: a table's equations with its margins form a totally
+    unimodular system, so its bounds are whole numbers and equal the integer ones.
+    """
+    from scipy.optimize import linprog
+
+    out = np.zeros(unknown.shape, dtype=bool)
+    positions = [tuple(int(v) for v in p) for p in np.argwhere(unknown)]
+    targets = [p for p in positions if primary[p]]
+    if not targets or not equations:
+        return out
+    column_of = {p: k for k, p in enumerate(positions)}
+    rows, rhs = [], []
+    for terms in equations:
+        row = np.zeros(len(positions))
+        constant = 0.0
+        for i, j, coefficient in terms:
+            k = column_of.get((i, j))
+            if k is None:
+                constant += coefficient * (values[i, j] if np.isfinite(values[i, j]) else 0.0)
+            else:
+                row[k] += coefficient
+        if row.any():
+            rows.append(row)
+            rhs.append(-constant)
+    if not rows:
+        return out
+    matrix, rhs_array = np.array(rows), np.array(rhs)
+    for target in targets:
+        objective = np.zeros(len(positions))
+        objective[column_of[target]] = 1.0
+        lowest = linprog(objective, A_eq=matrix, b_eq=rhs_array, bounds=(0, None),
+                         method="highs")
+        if not lowest.success or round(lowest.fun) < low:
+            continue  # can be 0 (or no bound found): the reader cannot tell it is small
+        highest = linprog(-objective, A_eq=matrix, b_eq=rhs_array, bounds=(0, None),
+                          method="highs")
+        if highest.status == 3:  # unbounded above
+            continue
+        if highest.success and round(-highest.fun) <= high:
+            out[target] = True
     return out
 
 
