@@ -20,8 +20,6 @@ from exports.brief_text import format_level, format_number, text
 from exports.brief_text import label as label_of
 from exports.disclosure import (
     AGGREGATED,
-    DERIVED,
-    PRIMARY,
     SMALL_AREA,
     SURVEY_MIN_N,
     WITHHELD,
@@ -100,7 +98,7 @@ def crime_places(out: BriefSection, section, portrait, data, options, protection
     from exports.brief_cells import key_figure
 
     language = options.language
-    hidden = _places_hidden(section, protection)
+    hidden = protection.places
     for indicator_id in ("share_without_location", "top_5pct_cells", "gini_cells",
                          "repeat_locations", "hot_spot_cells"):
         try:
@@ -110,10 +108,15 @@ def crime_places(out: BriefSection, section, portrait, data, options, protection
         out.key_figures.append(key_figure(indicator, language, hidden.get(indicator_id)))
     out.figures.append(_incident_figure(portrait, data, options, protection))
     hot = next((m for m in section.map_layers if m.id == "hot_spots"), None)
+    table = next((t for t in section.tables if t.id == "hot_spot_cells"), None)
+    if protection.partner and protection.station_total and (hot or table) is not None:
+        # the hot cells of a handful of incidents are where each of them happened
+        protection.log.add(label_of(table or hot, language, "title"), "—", WITHHELD,
+                           text("withheld_hot_spots", language))
+        hot = table = None
     if hot is not None:
         out.figures.append(_hot_spot_figure(hot, portrait, data, language))
     out.tables.append(indicators_table(section, language, hidden))
-    table = next((t for t in section.tables if t.id == "hot_spot_cells"), None)
     if table is not None:
         fr = language == "fr"
         rows = [[r["cell"], r["x"], r["y"],
@@ -141,23 +144,6 @@ def crime_places(out: BriefSection, section, portrait, data, options, protection
                     "Share of incidents", "number", 3)],
             [[r["share_of_places"], r["share_of_incidents"]] for r in lorenz.records],
             lorenz.note, chart="line", chart_columns=[1], in_pdf=False))
-
-
-def _places_hidden(section, protection) -> dict[str, str]:
-    """The place indicators a partner may not read: all of them when the station's total
-    is hidden (shares and concentration of a handful of incidents give the handful back),
-    else the share without a location when that makes a small count."""
-    if not protection.partner:
-        return {}
-    if protection.station_total:
-        return {i.id: DERIVED for i in section.indicators}
-    hidden = {}
-    for indicator in section.indicators:
-        left_out = (indicator.context or {}).get("without_location")
-        if indicator.id == "share_without_location" and left_out is not None and \
-                protection.limits["low"] <= left_out <= protection.limits["high"]:
-            hidden[indicator.id] = PRIMARY
-    return hidden
 
 
 def _station_points(portrait, data) -> tuple[np.ndarray, np.ndarray]:

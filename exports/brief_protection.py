@@ -59,6 +59,8 @@ class Protection:
     #: Tags whose 12-month change (and its p-value) is hidden.
     tag_changes: dict[str, str] = field(default_factory=dict)
     hot_cells: set[int] = field(default_factory=set)
+    #: Place indicators (concentration, hot spots, share without a location) hidden.
+    places: dict[str, str] = field(default_factory=dict)
     log: DisclosureLog = field(default_factory=DisclosureLog)
     #: The small-count range (``low`` to ``high``) the brief's options set.
     limits: dict[str, int] = field(default_factory=dict)
@@ -88,6 +90,8 @@ class Protection:
         places = sections.get("crime_places")
         if places is not None and places.tables:
             found._protect_hot_cells(places, options.min_cell_count, language, log)
+        if places is not None:
+            found._protect_places(places)
         return found
 
     # --- categories, station by station --------------------------------------------------
@@ -207,7 +211,7 @@ class Protection:
                 self.seasons[month + 1] = _reason(protected, len(years), month)
                 log.add(label_of(_table(trends, "seasonality") or monthly, language, "title"),
                         f"{month + 1:02d}", self.seasons[month + 1],
-                        "count, expected count and index")
+                        text("masked_season", language))
 
     def _protect_grid(self, trends, language, log) -> None:
         grid = _table(trends, "time_grid")
@@ -227,7 +231,7 @@ class Protection:
                 self.grid[(str(row[slot_column]), int(row["weekday"]))] = reason
         if self.grid:
             log.add(title, f"{len(self.grid)} cellule(s)" if language == "fr"
-                    else f"{len(self.grid)} cell(s)", PRIMARY, "with complements")
+                    else f"{len(self.grid)} cell(s)", PRIMARY, text("masked_grid", language))
 
     # --- tags: a tag sums its categories, so it hides when one of them is hidden ----------
     def _protect_tags(self, issues, language, log) -> None:
@@ -255,6 +259,19 @@ class Protection:
             elif tag in self.tag_changes:
                 log.add(label_of(table, language, "title"), fr if language == "fr" else en,
                         DERIVED, text("masked_tag_change", language))
+
+    def _protect_places(self, places) -> None:
+        """All place indicators when the station's total is hidden (shares and
+        concentration of a handful of incidents give the handful back), else the share
+        without a location when it makes a small count."""
+        if self.station_total:
+            self.places = {i.id: DERIVED for i in places.indicators}
+            return
+        for indicator in places.indicators:
+            left_out = (indicator.context or {}).get("without_location")
+            if indicator.id == "share_without_location" and left_out is not None and \
+                    self.limits["low"] <= left_out <= self.limits["high"]:
+                self.places[indicator.id] = PRIMARY
 
     def _protect_hot_cells(self, places, k: int, language, log) -> None:
         table = _table(places, "hot_spot_cells")

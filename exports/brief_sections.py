@@ -53,7 +53,8 @@ def key_figures(portrait, options, protection) -> list[KeyFigure]:
             indicator = section.indicator(indicator_id)
         except KeyError:
             continue
-        out.append(key_figure(indicator, options.language, _hidden(indicator_id, protection)))
+        out.append(key_figure(indicator, options.language, _hidden(indicator_id, protection)
+                              or protection.places.get(indicator_id)))
     return out
 
 

@@ -410,3 +410,17 @@ def test_the_concentration_curve_stays_in_the_station(small_workspace) -> None:
         audience=audience)).section("crime_places").tables]
         for audience in ("internal", "partner")}
     assert "lorenz_cells" in tables["internal"] and "lorenz_cells" not in tables["partner"]
+
+
+def test_a_handful_of_incidents_shows_no_place_figure_anywhere(tmp_path) -> None:
+    """With the station's total hidden, its hot spots (around each incident) and place
+    figures are withheld, on the first page too."""
+    workspace = tiny_station_workspace(tmp_path / "tiny.gpkg", list(CATEGORIES))
+    data = prepare(workspace)
+    brief = build_brief(build_portrait(data, "4"), data, BriefOptions(audience="partner"))
+    places = brief.section("crime_places")
+    assert {t.id for t in places.tables} == {"indicators"}
+    assert all(row[1] is SUPPRESSED for row in places.tables[0].rows if row[1] is not None)
+    assert "hot_spot_map" not in {f.id for f in places.figures}
+    first_page = {k.label: k.value for k in brief.key_figures}
+    assert first_page["Cellules en point chaud (95 % et plus)"] is SUPPRESSED
