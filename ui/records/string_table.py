@@ -789,6 +789,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "participant_count": ("Nombre de participants", "Number of participants"),
     "participants_other": ("Autres participants", "Other participants"),
     "partner_ids": ("Partenaires", "Partners"),
+    "partner_summary": ("Résumé pour les partenaires", "Summary for partners"),
     "period_end": ("Fin de la période", "Period end"),
     "period_start": ("Début de la période", "Period start"),
     "plan_period": ("Période du plan", "Plan period"), "practice_id": ("Pratique", "Practice"),
