@@ -154,6 +154,11 @@ class BriefOptions:
                              f"{', '.join(AUDIENCES)}.")
         if self.language not in LANGUAGES:
             raise ValueError(f"Unknown language {self.language!r}; expected fr or en.")
+        for name in ("min_cell_count", "small_count_high", "survey_min_n"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"Brief option {name} is {value!r}; expected a whole number "
+                                 "of at least 1.")
 
 
 @dataclass

@@ -104,15 +104,15 @@ def test_the_command_line_refuses_a_damaged_threshold(small_workspace, tmp_path,
 def test_preferences_write_the_thresholds_into_the_open_workspace(qtbot, small_workspace,
                                                                   tmp_path) -> None:
     pytest.importorskip("PySide6.QtWebEngineWidgets")
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import QEvent, QSettings, Qt
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
     from ui.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     write_settings(small_workspace, DisclosureSettings(small_count_high=6))
     window = MainWindow(small_workspace, settings=settings)
-    qtbot.addWidget(window)
     window.actions_by_id["preferences"].trigger()
     dialog = window.preferences_dialog
     assert dialog.small_spin.value() == 6  # the workspace's own, not the officer's default
@@ -127,4 +127,15 @@ def test_preferences_write_the_thresholds_into_the_open_workspace(qtbot, small_w
     window.actions_by_id["preferences"].trigger()
     assert window.preferences_dialog.small_spin.value() == 9
     window.preferences_dialog.reject()
-    window.close()
+    window.close()  # deleted now: a web page left for Qt's exit outlives its profile
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.mark.parametrize("name, value", [("small_count_high", 0), ("min_cell_count", 2.5),
+                                         ("survey_min_n", True)])
+def test_brief_options_refuse_a_threshold_that_would_hide_nothing(name, value) -> None:
+    from exports.brief_model import BriefOptions
+
+    with pytest.raises(ValueError, match=f"{name} is {value!r}; expected a whole number"):
+        BriefOptions(audience="partner", **{name: value})
