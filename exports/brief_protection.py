@@ -83,7 +83,7 @@ class Protection:
         if trends is not None and trends.tables:
             found._protect_changes(trends, crime, language, log)
             found._protect_months(trends, portrait, language, log)
-            found._protect_grid(trends, language, log)
+            found._protect_grid(trends, portrait, language, log)
         issues = sections.get("issues")
         if issues is not None and issues.tables:
             found._protect_tags(issues, language, log)
@@ -199,7 +199,8 @@ class Protection:
             values[years.index(period.year), period.month - 1] = row["count"]
             structural[years.index(period.year), period.month - 1] = False
         protected = protect_table(values, row_totals=False, column_totals=True,
-                                  grand_total=True, structural=structural, **self.limits)
+                                  grand_total=True, structural=structural,
+                                  forced=self._hidden_total(values, portrait), **self.limits)
         title = label_of(monthly, language, "title")
         for period in periods:
             reason = _reason(protected, years.index(period.year), period.month - 1)
@@ -213,7 +214,22 @@ class Protection:
                         f"{month + 1:02d}", self.seasons[month + 1],
                         text("masked_season", language))
 
-    def _protect_grid(self, trends, language, log) -> None:
+    def _hidden_total(self, values: np.ndarray, portrait) -> np.ndarray:
+        """The grand total of a table of the station's incidents, forced hidden when it is
+        the station's total and the crime table hides that (its cells would add up to
+        it)."""
+        forced = np.zeros((values.shape[0] + 1, values.shape[1] + 1), dtype=bool)
+        if self.station_total is None:
+            return forced
+        crime = next((s for s in portrait.sections if s.id == "crime"), None)
+        try:
+            total = crime.indicator("incidents_total").value if crime is not None else None
+        except KeyError:
+            total = None
+        forced[-1, -1] = total is not None and float(np.nansum(values)) == float(total)
+        return forced
+
+    def _protect_grid(self, trends, portrait, language, log) -> None:
         grid = _table(trends, "time_grid")
         if grid is None or not grid.records:
             return
@@ -223,7 +239,8 @@ class Protection:
         for row in grid.records:
             values[slots.index(row[slot_column]), row["weekday"]] = row["count"]
         protected = protect_table(values, row_totals=False, column_totals=False,
-                                  grand_total=True, **self.limits)
+                                  grand_total=True, forced=self._hidden_total(values, portrait),
+                                  **self.limits)
         title = label_of(grid, language, "title")
         for row in grid.records:
             reason = _reason(protected, slots.index(row[slot_column]), row["weekday"])

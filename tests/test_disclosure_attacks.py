@@ -424,3 +424,35 @@ def test_a_handful_of_incidents_shows_no_place_figure_anywhere(tmp_path) -> None
     assert "hot_spot_map" not in {f.id for f in places.figures}
     first_page = {k.label: k.value for k in brief.key_figures}
     assert first_page["Cellules en point chaud (95 % et plus)"] is SUPPRESSED
+
+
+def test_months_and_weekdays_do_not_add_up_to_a_hidden_total() -> None:
+    """A station total hidden as a complement (not small) must not come back as the sum of
+    the months or of the shift-by-weekday cells."""
+    from types import SimpleNamespace
+
+    from exports.brief_protection import Protection
+    from exports.disclosure import COMPLEMENTARY, DisclosureLog
+    from portrait.portrait_model import IndicatorValue, Section, Table
+
+    months = [{"month": f"2024-{m:02d}", "count": 30 + m} for m in range(1, 13)]
+    grid = [{"shift": shift, "weekday": d, "weekday_fr": "", "weekday_en": "",
+             "count": 6 + d + 3 * s} for s, shift in enumerate(("jour", "soir", "nuit"))
+            for d in range(7)]
+    total = sum(r["count"] for r in months)
+    trends = Section("crime_trends", "Évolution", "Trends", tables=[
+        Table("monthly", "Mois", "Months", ["month", "count"], months),
+        Table("time_grid", "Quarts", "Shifts", ["shift", "weekday", "weekday_fr",
+                                                "weekday_en", "count"], grid)])
+    crime = Section("crime", "Criminalité", "Crime", indicators=[IndicatorValue(
+        "incidents_total", "Incidents", "Incidents", float(total), "incidents")])
+    portrait = SimpleNamespace(sections=[crime, trends])
+    for station_total, hidden in ((None, False), (COMPLEMENTARY, True)):
+        protection = Protection(True, station_total=station_total,
+                                limits={"low": 1, "high": 4})
+        protection._protect_months(trends, portrait, "fr", DisclosureLog())
+        assert bool(protection.months) is hidden  # one month at least, when it matters
+        grid[0]["count"] = total - sum(r["count"] for r in grid[1:])  # the same total
+        assert grid[0]["count"] > 4
+        protection._protect_grid(trends, portrait, "fr", DisclosureLog())
+        assert bool(protection.grid) is hidden
