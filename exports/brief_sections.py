@@ -186,8 +186,10 @@ def _time_figures(section, out: BriefSection, language: str, protection) -> None
         rows = []
         for r in seasonality.records:
             reason = protection.seasons.get(r["month"])
+            # the expected count is the station's total spread over the days: hidden with it
+            derived = reason or protection.station_total
             rows.append([month_name(r["month"], language), masked(r["count"], reason),
-                         masked(r["expected"], reason), masked(r["index"], reason)])
+                         masked(r["expected"], derived), masked(r["index"], derived)])
         out.figures.append(Figure("seasonality_chart", "chart_seasonality",
                                   text("chart_seasonality", language),
                                   {"labels": [r[0] for r in rows], "values": [r[3] for r in rows]}))

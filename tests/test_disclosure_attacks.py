@@ -456,3 +456,29 @@ def test_months_and_weekdays_do_not_add_up_to_a_hidden_total() -> None:
         assert grid[0]["count"] > 4
         protection._protect_grid(trends, portrait, "fr", DisclosureLog())
         assert bool(protection.grid) is hidden
+
+
+def test_expected_monthly_counts_hide_with_the_station_total() -> None:
+    """Expected count = the station's total times the month's share of the days: printed
+    beside a hidden total, it gives the total back."""
+    from types import SimpleNamespace
+
+    from exports.brief_model import BriefSection
+    from exports.brief_protection import Protection
+    from exports.brief_sections import crime_trends
+    from exports.disclosure import COMPLEMENTARY
+    from portrait.portrait_model import Section, Table
+
+    season = [{"month": m, "count": 30 + m, "expected": 36.5, "index": (30 + m) / 36.5}
+              for m in range(1, 13)]
+    trends = Section("crime_trends", "Évolution", "Trends", tables=[Table(
+        "seasonality", "Saisonnalité", "Seasonality", list(season[0]), season)])
+    portrait = SimpleNamespace(sections=[trends], station_id="38", parameters={})
+    for station_total, shown in ((None, True), (COMPLEMENTARY, False)):
+        written = BriefSection("crime_trends", "")
+        crime_trends(written, trends, portrait, None, BriefOptions(audience="partner"),
+                     Protection(True, station_total=station_total))
+        rows = next(t.rows for t in written.tables if t.id == "seasonality")
+        assert all(row[1] == 30 + m for m, row in enumerate(rows, start=1))
+        assert all((row[2] is not SUPPRESSED and row[3] is not SUPPRESSED) is shown
+                   for row in rows)
