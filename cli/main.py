@@ -311,8 +311,12 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from exports.brief_model import BriefOptions
-    from exports.briefs import parse_formats, write_all_station_briefs, write_station_briefs
+    from exports.briefs import (
+        brief_options,
+        parse_formats,
+        write_all_station_briefs,
+        write_station_briefs,
+    )
     from portrait.engine import prepare
     from portrait.workspace import Workspace
 
@@ -325,7 +329,7 @@ def _brief(args: argparse.Namespace) -> int:
     _note_writer(args.workspace)
     workspace = Workspace.open(args.workspace)
     data = prepare(workspace)
-    options = BriefOptions(audience=args.audience, language=args.lang)
+    options = brief_options(workspace, args.audience, args.lang)  # its own thresholds
     if args.station is not None:
         written = [write_station_briefs(workspace, data, args.station, options, formats,
                                         args.out, period)]

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from exports.brief_model import Definition
+from exports.brief_model import Brief, BriefOptions, Definition
 from exports.brief_text import definition as definition_of
 from exports.brief_text import label as label_of
 from exports.brief_text import text as brief_text
+from exports.disclosure import SMALL_COUNT_LOW, public_reason
 from portrait.wording import in_language
 
 #: Indicators repeated per category or per question share one definition; this many
@@ -22,8 +23,11 @@ from portrait.wording import in_language
 MAX_LABELS = 3
 
 
-def definitions(portrait, language: str) -> list[Definition]:
-    """One entry per distinct definition (labels of indicators sharing it joined)."""
+def definitions(portrait, language: str, partner: bool = False) -> list[Definition]:
+    """One entry per distinct definition (labels of indicators sharing it joined).
+
+    For partners only the first label of a shared definition is named: the others are the
+    station's own categories, and which ones it has is a count the brief may hide."""
     grouped: dict[tuple[str, str, str, str], list[str]] = {}
     for section in portrait.sections:
         for indicator in section.indicators:
@@ -36,7 +40,8 @@ def definitions(portrait, language: str) -> list[Definition]:
             grouped.setdefault(key, []).append(label_of(indicator, language))
     out = []
     for (definition, source, vintage, period), labels in grouped.items():
-        shown = "; ".join(labels[:MAX_LABELS]) + (" …" if len(labels) > MAX_LABELS else "")
+        most = 1 if partner else MAX_LABELS
+        shown = "; ".join(labels[:most]) + (" …" if len(labels) > most else "")
         out.append(Definition(shown, definition, source, vintage, period))
     return out
 
@@ -64,3 +69,32 @@ def _flatten(prefix: str, value: Any, out: list[tuple[str, str]], language: str)
     else:
         text = "" if value is None else in_language(str(value), language)
     out.append((prefix, text))
+
+
+def disclosure_parameters(options: BriefOptions) -> list[tuple[str, str]]:
+    """The thresholds this brief applied (the workspace's settings), for appendix B."""
+    return [("disclosure.audience", options.audience),
+            ("disclosure.small_count_low", str(SMALL_COUNT_LOW)),
+            ("disclosure.small_count_high", str(options.small_count_high)),
+            ("disclosure.min_cell_count", str(options.min_cell_count)),
+            ("disclosure.cell_size_m", f"{options.cell_size_m:g}"),
+            ("disclosure.survey_min_n", str(options.survey_min_n))]
+
+
+def disclosure_text(brief: Brief) -> tuple[str, list[tuple[str, str, str, str]]]:
+    """Appendix C of ``brief``: its introduction (with the thresholds actually used) and
+    one (where, what, why, detail) row per suppression, for every writer.
+
+    Partners read one reason for a small count and for its complements: telling them apart
+    would say which hidden counts lie between the thresholds.
+    """
+    options, language = brief.options, brief.language
+    values = {"k": options.min_cell_count, "min_n": options.survey_min_n,
+              "low": SMALL_COUNT_LOW, "high": options.small_count_high}
+    intro = brief_text(f"disclosure_intro_{brief.audience}", language, **values)
+    rows = []
+    for entry in brief.disclosure.entries:
+        reason = public_reason(entry.reason) if brief.audience == "partner" else entry.reason
+        rows.append((entry.table, entry.item, brief_text(f"reason_{reason}", language,
+                                                          **values), entry.detail))
+    return intro, rows

@@ -20,6 +20,7 @@ from exports.brief_text import (
     text,
 )
 from exports.brief_text import label as label_of
+from exports.disclosure import public_reason
 from portrait.wording import in_language
 
 UNITS_FR = {
@@ -110,7 +111,7 @@ def key_figure(indicator, language: str, reason: str | None = None) -> KeyFigure
     name = label_of(indicator, language)
     if reason:
         return KeyFigure(name, SUPPRESSED, indicator.unit, text("suppressed_marker", language),
-                         text(f"reason_{reason}", language))
+                         text(f"reason_{public_reason(reason)}", language))
     details = [d for d in (test_text(indicator, language), city_text(indicator, language)) if d]
     return KeyFigure(name, indicator.value, indicator.unit, indicator_text(indicator, language),
                      " ; ".join(details) if language == "fr" else "; ".join(details))

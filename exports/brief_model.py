@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from exports.disclosure import MIN_CELL_COUNT, DisclosureLog
+from exports.disclosure import MIN_CELL_COUNT, SMALL_COUNT_HIGH, DisclosureLog
 from portrait import clock
 from portrait.records import Record, RecordStore
 from portrait.records.station_scope import records_for_station
@@ -137,6 +137,10 @@ class BriefOptions:
     language: str = "fr"
     #: Partner maps: grid cells with at least this many incidents.
     min_cell_count: int = MIN_CELL_COUNT
+    #: Counts from 1 to this are suppressed (with their complements) for partners.
+    small_count_high: int = SMALL_COUNT_HIGH
+    #: Survey results on fewer answers than this are suppressed.
+    survey_min_n: int = 30
     #: Side of the cells incidents are counted in on partner maps (metres).
     cell_size_m: float = 250.0
     #: The census indicator of the choropleth map.
@@ -150,6 +154,11 @@ class BriefOptions:
                              f"{', '.join(AUDIENCES)}.")
         if self.language not in LANGUAGES:
             raise ValueError(f"Unknown language {self.language!r}; expected fr or en.")
+        for name in ("min_cell_count", "small_count_high", "survey_min_n"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"Brief option {name} is {value!r}; expected a whole number "
+                                 "of at least 1.")
 
 
 @dataclass
@@ -194,7 +203,7 @@ def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
     from; ``records`` the station's records (problems, partners, consultations, actions),
     or None when the workspace has none.
     """
-    from exports.brief_appendix import definitions, parameters
+    from exports.brief_appendix import definitions, disclosure_parameters, parameters
     from exports.brief_protection import Protection
     from exports.brief_records import records_section
     from exports.brief_sections import (
@@ -216,14 +225,17 @@ def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
             writer(out, section, portrait, data, options, protection)
         sections.append(out)
     if records:
-        sections.append(records_section(records, options, log))
+        census = getattr(data, "census", None)
+        sections.append(records_section(records, options, log,
+                                        getattr(census, "areas_frame", None)))
     return Brief(
         station_id=portrait.station_id, station_name=portrait.station_name,
         area_km2=station_area_km2(data, portrait.station_id), period=portrait.period,
         options=options, generated_on=(today or clock.today()).isoformat(),
         key_figures=key_figures(portrait, options, protection), sections=sections,
-        definitions=definitions(portrait, options.language),
-        parameters=parameters(portrait, options.language), disclosure=log,
+        definitions=definitions(portrait, options.language, options.audience == "partner"),
+        parameters=parameters(portrait, options.language) + disclosure_parameters(options),
+        disclosure=log,
         warnings=[in_language(warning, options.language) for warning in portrait.warnings],
         workspace_title=getattr(data, "title", ""))
 

@@ -95,21 +95,28 @@ def _census_figure(layer, data, portrait, options, protection) -> Figure:
 
 # --- places -----------------------------------------------------------------------------------
 def crime_places(out: BriefSection, section, portrait, data, options, protection) -> None:
+    from exports.brief_cells import key_figure
+
     language = options.language
+    hidden = protection.places
     for indicator_id in ("share_without_location", "top_5pct_cells", "gini_cells",
                          "repeat_locations", "hot_spot_cells"):
         try:
-            from exports.brief_cells import key_figure
-
-            out.key_figures.append(key_figure(section.indicator(indicator_id), language))
+            indicator = section.indicator(indicator_id)
         except KeyError:
             continue
+        out.key_figures.append(key_figure(indicator, language, hidden.get(indicator_id)))
     out.figures.append(_incident_figure(portrait, data, options, protection))
     hot = next((m for m in section.map_layers if m.id == "hot_spots"), None)
+    table = next((t for t in section.tables if t.id == "hot_spot_cells"), None)
+    if protection.partner and protection.station_total and (hot or table) is not None:
+        # the hot cells of a handful of incidents are where each of them happened
+        protection.log.add(label_of(table or hot, language, "title"), "—", WITHHELD,
+                           text("withheld_hot_spots", language))
+        hot = table = None
     if hot is not None:
         out.figures.append(_hot_spot_figure(hot, portrait, data, language))
-    out.tables.append(indicators_table(section, language))
-    table = next((t for t in section.tables if t.id == "hot_spot_cells"), None)
+    out.tables.append(indicators_table(section, language, hidden))
     if table is not None:
         fr = language == "fr"
         rows = [[r["cell"], r["x"], r["y"],
@@ -124,7 +131,11 @@ def crime_places(out: BriefSection, section, portrait, data, options, protection
              Column("bin", "Classe" if fr else "Bin", "int")], rows, table.note,
             pdf_max_rows=PDF_HOT_CELLS))
     lorenz = next((t for t in section.tables if t.id == "lorenz_cells"), None)
-    if lorenz is not None:
+    if lorenz is not None and protection.partner:
+        # its shares times the station's total give every cell's count, small ones too
+        protection.log.add(label_of(lorenz, language, "title"), "—", WITHHELD,
+                           text("withheld_lorenz", language))
+    elif lorenz is not None:
         out.tables.append(BriefTable(
             "lorenz_cells", label_of(lorenz, language, "title"),
             [Column("places", "Part des cellules" if language == "fr" else "Share of cells",
@@ -156,9 +167,10 @@ def _incident_figure(portrait, data, options, protection) -> Figure:
     cells = cells_with_at_least(x, y, options.cell_size_m, options.min_cell_count)
     title = text("map_incident_cells", language, size=int(options.cell_size_m),
                  k=options.min_cell_count)
-    protection.log.add(title, f"{x.size}", AGGREGATED, text(
-        "cells_not_drawn", language, cells=cells.cells_dropped, k=options.min_cell_count,
-        incidents=format_number(cells.incidents_dropped, language)))
+    # Neither the incidents counted nor those left out: with the squares drawn, either
+    # gives back the station's total, which the tables may hide.
+    protection.log.add(title, "—", AGGREGATED, text("cells_not_drawn", language,
+                                                    k=options.min_cell_count))
     return Figure("incidents_map", "map_incident_cells", title,
                   {**base, "boxes": cells.boxes(), "counts": cells.counts,
                    "k": options.min_cell_count})
@@ -223,7 +235,8 @@ def services(out: BriefSection, section, portrait, data, options, protection) ->
 def surveys(out: BriefSection, section, portrait, data, options, protection) -> None:
     language = options.language
     fr = language == "fr"
-    min_n = int(portrait.parameters.get("options", {}).get("survey_min_n", 30))
+    min_n = max(int(portrait.parameters.get("options", {}).get("survey_min_n", 30)),
+                int(options.survey_min_n))
     rows, bars = [], []
     for indicator in section.indicators:
         n = (indicator.context or {}).get("n")
@@ -231,7 +244,8 @@ def surveys(out: BriefSection, section, portrait, data, options, protection) -> 
             else None
         if reason:
             protection.log.add(label_of(section, language, "title"),
-                               label_of(indicator, language), SURVEY_MIN_N, f"n = {n}")
+                               label_of(indicator, language), SURVEY_MIN_N,
+                               "" if protection.partner else f"n = {n}")
         test = indicator.test
         details = test.details if test is not None else {}
         if indicator.id.endswith("_favourable"):
@@ -267,7 +281,14 @@ def surveys(out: BriefSection, section, portrait, data, options, protection) -> 
         columns = [Column("question", "Question"), Column("answer", "Réponse" if fr else
                                                           "Answer"),
                    Column("share", "Part pondérée" if fr else "Weighted share", "percent")]
-        body = [[r["question_id"], r["answer"], r["weighted_share"]] for r in answers.records]
+        answered: dict[str, float] = {}
+        for r in answers.records:
+            answered[r["question_id"]] = answered.get(r["question_id"], 0) + (r["n"] or 0)
+        # the workspace's minimum may be above the one the portrait was built with
+        body = [[r["question_id"], r["answer"],
+                 masked(r["weighted_share"], SURVEY_MIN_N if protection.partner and
+                        answered[r["question_id"]] < min_n else None)]
+                for r in answers.records]
         if protection.partner:
             protection.log.add(label_of(answers, language, "title"), "n", WITHHELD,
                                text("withheld_answer_counts", language))
@@ -280,6 +301,8 @@ def surveys(out: BriefSection, section, portrait, data, options, protection) -> 
 
 
 # --- comparison -------------------------------------------------------------------------------
+#: Comparison columns computed from a station's incident total: hidden with it.
+_FROM_TOTAL = ("incidents", "incidents_rate", "change_12_months")
 PDF_COMPARISON = ("population", "incidents_rate", "low_income_rate", "change_12_months",
                   "services_per_1000")
 
@@ -302,11 +325,15 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
         cells = []
         for cid in chosen:
             key = cid.removeprefix("rate_") if cid.startswith("rate_") else cid
+            if cid in _FROM_TOTAL:  # a rate times the published population is the count
+                key = "incidents"
             reason = protection.comparison.get((station_id, key))
             if station_id == portrait.station_id and cid.startswith("rate_"):
                 reason = protection.categories.get(key)
-            if cid in ("incidents", "incidents_rate") and station_id == portrait.station_id:
+            if cid in _FROM_TOTAL and station_id == portrait.station_id:
                 reason = protection.station_total
+                if cid == "change_12_months":
+                    reason = reason or protection.changes.get("last_12_months", {}).get("all")
             cells.append(masked(record.get(cid), reason))
         return cells
 

@@ -1,43 +1,67 @@
 """The records section of a brief: problems, partners, consultations and the action plan
 with its quarterly progress.
 
-Records come from ``portrait.records`` when it is installed (objects with ``KIND``,
-``display_name``, ``is_shareable``, ``shareable_view()`` and ``to_dict()``) or as plain dicts
-(tests, imports). For partners only the shareable view is used: internal consultations are
-left out, confidential fields (contact details, confidential notes) are dropped, and as a
-second lock any field whose name says it holds contact details or confidential notes is
-dropped too. Every removal is logged for the disclosure appendix.
+Records come from ``portrait.records`` (objects with ``KIND``, ``display_name``,
+``is_shareable`` and ``to_dict()``) or as plain dicts with a ``kind`` (tests, imports). What
+a partner reads is decided by one declaration, ``portrait.records.audience``: internal
+records are left out, and of a shareable record only the fields declared shareable are
+printed, under their labels in the brief's language. Generalised fields are rewritten here:
+a problem's place becomes the named census area it lies in (or a map cell of at least the
+map's cell size), and pinned counts or participant counts under the threshold are hidden.
+Every removal is logged for the disclosure appendix.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from exports.brief_model import BriefSection, BriefTable, Column
-from exports.brief_text import text
-from exports.disclosure import CONFIDENTIAL, DisclosureLog
+import geopandas as gpd
+import shapely
+
+from exports.brief_cells import COUNT_UNITS
+from exports.brief_model import BriefOptions, BriefSection, BriefTable, Column
+from exports.brief_text import format_number, text
+from exports.disclosure import CONFIDENTIAL, PRIMARY, SMALL_COUNT_LOW, DisclosureLog
+from portrait.categories import BY_ID as CATEGORIES
+from portrait.records.action_plan import STATUS_LABELS as PROGRESS_LABELS
+from portrait.records.audience import (
+    GENERALISED,
+    audience_of,
+    field_label,
+    kind_of,
+    shareable_fields,
+)
+from portrait.records.consultations import FORM_LABELS
+from portrait.records.partners import SECTOR_LABELS
+from portrait.records.problems import SARA_LABELS
+from portrait.records.problems import STATUS_LABELS as PROBLEM_LABELS
 
 META = {"record_id", "created_at", "created_by", "updated_at", "updated_by", "history",
         "kind", "geometry", "confidential_fields", "station_id"}
-#: Field names that hold contact details or confidential text, in either language.
-_PRIVATE = re.compile(r"(contact|e-?mail|courriel|phone|t[ée]l[ée]phone|cell|address|adresse|"
-                      r"confiden|private|priv[ée]|internal|interne)", re.IGNORECASE)
 _KINDS = (("problem", "problems"), ("partner", "partners"), ("consult", "consultations"),
           ("action", "action_plan"))
 _TITLE_KEYS = ("title", "titre", "name", "nom", "display_name")
+#: Coded values printed through their labels: (kind, field) -> code -> (fr, en).
+_CHOICES = {("problem", "sara_stage"): SARA_LABELS, ("problem", "status"): PROBLEM_LABELS,
+            ("partner", "sector"): SECTOR_LABELS, ("consultation", "form"): FORM_LABELS,
+            ("problem", "category"): {c.id: (c.label("fr"), c.label("en"))
+                                      for c in CATEGORIES.values()}}
 
 
-def records_section(records: Sequence[Any], options, log: DisclosureLog) -> BriefSection:
-    """Tables of the station's records for ``options.audience``."""
+def records_section(records: Sequence[Any], options: BriefOptions, log: DisclosureLog,
+                    areas: gpd.GeoDataFrame | None = None) -> BriefSection:
+    """Tables of the station's records for ``options.audience``; ``areas`` (census areas
+    with ``area_id``, ``name`` and geometry, in the workspace CRS) name the places of
+    partner briefs."""
     language = options.language
     partner = options.audience == "partner"
     out = BriefSection("records", text("records", language))
     grouped: dict[str, list[dict]] = {}
     for record in records:
         kind = _kind(record)
-        view = _view(record, partner, log, language)
+        view = _view(record, partner, log, options, areas)
         if view is not None:
             grouped.setdefault(kind, []).append(view)
     if not grouped:
@@ -48,12 +72,12 @@ def records_section(records: Sequence[Any], options, log: DisclosureLog) -> Brie
         views = grouped.get(key)
         if not views:
             continue
-        rows = [[_title(v), _details(v)] for v in views]
+        rows = [[_title(v), _details(v, language)] for v in views]
         out.tables.append(BriefTable(
             key, text(key, language),
             [Column("name", "Nom" if fr else "Name"),
              Column("details", "Détails" if fr else "Details")], rows))
-        progress = [row for v in views for row in _progress_rows(v)]
+        progress = [row for v in views for row in _progress_rows(v, language)]
         if progress:
             out.tables.append(BriefTable(
                 f"{key}_progress", text("progress", language),
@@ -73,35 +97,112 @@ def _kind(record: Any) -> str:
     return "records"
 
 
-def _view(record: Any, partner: bool, log: DisclosureLog, language: str) -> dict | None:
-    """The fields the audience may see, or None when the record stays in the station."""
-    name = _title(record if isinstance(record, dict) else {"name": getattr(
-        record, "display_name", "")})
+def _view(record: Any, partner: bool, log: DisclosureLog, options,
+          areas) -> dict | None:
+    """The fields the audience may see (labelled, values as printed), or None when the
+    record stays in the station."""
+    language = options.language
     where = text("records", language)
-    if isinstance(record, dict):
-        view = dict(record)
-        shareable = _is_shareable(view)
-        secret = set(view.get("confidential_fields") or ())
+    if isinstance(record, Mapping):
+        data = dict(record)
+        shareable = _is_shareable(data)
     else:
         shareable = bool(getattr(record, "is_shareable", True))
-        secret = set(getattr(record, "CONFIDENTIAL_FIELDS", ()) or ())
-        if partner and shareable:
-            view = dict(record.shareable_view())
-        else:
-            view = dict(record.to_dict())
-        view.setdefault("display_name", getattr(record, "display_name", ""))
+        data = dict(record.to_dict())
+        data.setdefault("display_name", getattr(record, "display_name", ""))
+    kind = kind_of(record) or _kind(record)
+    name = _title(data)
     if not partner:
-        return view
+        return {"_kind": kind, **data}
     if not shareable:  # not even its title leaves the station
         log.add(where, text(_kind(record), language), CONFIDENTIAL,
-                "internal record not shared")
+                text("internal_record", language))
         return None
+    view = shareable_fields(kind, data)
+    view["display_name"] = name
+    left_out = [key for key, value in data.items()
+                if key not in view and key not in META and not _empty(value)]
+    if left_out:
+        labels = [field_label(kind, key, language) for key in left_out]
+        shown = ", ".join(dict.fromkeys(label for label in labels if label))
+        log.add(where, f"{name} : {shown or '—'}" if language == "fr" else
+                f"{name}: {shown or '—'}", CONFIDENTIAL)
     for key in list(view):
-        if key in secret or _PRIVATE.search(key):
-            if view[key] not in (None, "", [], {}, ()):
-                log.add(where, f"{name}: {key}", CONFIDENTIAL)
-            del view[key]
-    return view
+        if audience_of(kind, key) == GENERALISED:
+            view[key] = _generalised(kind, key, view[key], name, options, areas, log)
+    return {"_kind": kind, **view}
+
+
+def _generalised(kind: str, key: str, value: Any, name: str, options, areas,
+                 log: DisclosureLog) -> Any:
+    """A place as a named area or a map cell; counts under the threshold hidden."""
+    language = options.language
+    if value in (None, "", [], ()):
+        return value
+    if key == "location" and isinstance(value, Mapping):
+        return _place(value, options, areas)
+    if key == "participant_count":
+        return _count(value, "persons", name, options, log)
+    if key == "evidence":
+        return [_evidence(item, name, options, log) for item in value
+                if isinstance(item, Mapping)]
+    return text("suppressed_marker", language)
+
+
+def _place(location: Mapping, options, areas) -> str:
+    language = options.language
+    geometry = _geometry(location.get("geometry"))
+    if geometry is None or geometry.is_empty:
+        return "–"
+    centre = geometry.representative_point()
+    if areas is not None and len(areas):
+        inside = areas[areas.geometry.contains(centre)]
+        if len(inside):
+            row = inside.iloc[0]
+            named = row.get("name") if isinstance(row.get("name"), str) and row.get("name") \
+                else row["area_id"]
+            return text("place_area", language, name=named)
+    size = max(float(options.cell_size_m), 1.0)
+    return text("place_cell", language, size=format_number(size, language, 0),
+                column=math.floor(centre.x / size), row=math.floor(centre.y / size))
+
+
+def _count(value: Any, unit: str, name: str, options, log: DisclosureLog) -> Any:
+    high = int(getattr(options, "small_count_high", 4))
+    if isinstance(value, (int, float)) and unit in COUNT_UNITS and \
+            SMALL_COUNT_LOW <= value <= high:
+        log.add(text("records", options.language), name, PRIMARY)
+        return text("suppressed_marker", options.language)
+    return value
+
+
+def _evidence(item: Mapping, name: str, options, log: DisclosureLog) -> str:
+    """"Label : value unit (period)", a small count hidden; its map, shape, detailed
+    values and who pinned it stay in the station."""
+    language = options.language
+    label = item.get(f"label_{language}") or item.get("label_fr") or item.get("label_en") or ""
+    value = item.get("value")
+    unit = str(item.get("unit") or "")
+    parts = [str(label)]
+    if value is not None:
+        shown = _count(value, unit, name, options, log)
+        if isinstance(shown, (int, float)):
+            shown = format_number(shown, language, 0 if float(shown).is_integer() else 1)
+        parts.append(f"{shown} {unit}".strip())
+    if item.get("period"):
+        parts.append(f"({item['period']})")
+    separator = " : " if language == "fr" else ": "
+    return parts[0] + (separator + " ".join(parts[1:]) if len(parts) > 1 else "")
+
+
+def _geometry(value: Any):
+    if isinstance(value, Mapping) and value.get("wkb"):
+        return shapely.from_wkb(bytes.fromhex(value["wkb"]))
+    return value if isinstance(value, shapely.Geometry) else None
+
+
+def _empty(value: Any) -> bool:
+    return value in (None, "", [], {}, ())
 
 
 def _is_shareable(view: dict) -> bool:
@@ -118,14 +219,20 @@ def _title(view: dict) -> str:
     return str(view.get("record_id", "?"))
 
 
-def _details(view: dict) -> str:
+def _details(view: dict, language: str) -> str:
+    """"Label : value" lines of the fields shown (labels from the one declaration)."""
+    kind = view.get("_kind", "")
     lines = []
+    separator = " : " if language == "fr" else ": "
     for key, value in view.items():
-        if key in META or key in _TITLE_KEYS or "progress" in key or value in (None, "", (),
-                                                                               [], {}):
+        if key in META or key in _TITLE_KEYS or key == "_kind" or "progress" in key or \
+                _empty(value):
             continue
-        value = _flat(value)
-        lines.append(f"{key.replace('_', ' ')}: {value}")
+        choices = _CHOICES.get((kind, key))
+        if choices and isinstance(value, str) and value in choices:
+            value = choices[value][0 if language == "fr" else 1]
+        label = field_label(kind, key, language) or key.replace("_", " ")
+        lines.append(f"{label}{separator}{_flat(value)}")
     return "\n".join(lines)
 
 
@@ -140,7 +247,7 @@ def _flat(value: Any) -> str:
     return str(value)
 
 
-def _progress_rows(view: dict) -> list[list[str]]:
+def _progress_rows(view: dict, language: str) -> list[list[str]]:
     """The quarterly progress of an action: rows (action, quarter, status, note)."""
     rows = []
     for key, value in view.items():
@@ -150,8 +257,10 @@ def _progress_rows(view: dict) -> list[list[str]]:
             ((None, v) for v in value or ())
         for quarter, item in items:
             if isinstance(item, dict):
-                rows.append([_title(view), str(item.get("quarter", quarter or "")),
-                             str(item.get("status", item.get("state", ""))),
+                status = str(item.get("status", item.get("state", "")))
+                status = PROGRESS_LABELS.get(status, (status, status))[
+                    0 if language == "fr" else 1]
+                rows.append([_title(view), str(item.get("quarter", quarter or "")), status,
                              str(item.get("note", item.get("narrative",
                                                            item.get("comment", ""))))])
             else:

@@ -8,6 +8,8 @@ location quotient, difference and test with it.
 
 from __future__ import annotations
 
+import dataclasses
+
 from exports.brief_cells import (
     indicator_columns,
     indicator_row,
@@ -16,6 +18,7 @@ from exports.brief_cells import (
     masked,
 )
 from exports.brief_model import BriefSection, BriefTable, Column, Figure, KeyFigure
+from exports.brief_protection import change_rows, partner_note
 from exports.brief_text import format_level, text
 from exports.brief_text import label as label_of
 from exports.disclosure import WITHHELD
@@ -50,7 +53,8 @@ def key_figures(portrait, options, protection) -> list[KeyFigure]:
             indicator = section.indicator(indicator_id)
         except KeyError:
             continue
-        out.append(key_figure(indicator, options.language, _hidden(indicator_id, protection)))
+        out.append(key_figure(indicator, options.language, _hidden(indicator_id, protection)
+                              or protection.places.get(indicator_id)))
     return out
 
 
@@ -141,12 +145,16 @@ def crime_trends(out: BriefSection, section, portrait, data, options, protection
     for table in section.tables:
         if not table.id.startswith("changes_"):
             continue
-        hidden = protection.changes.get(table.id.removeprefix("changes_"), {})
+        window = table.id.removeprefix("changes_")
+        hidden = protection.changes.get(window, {})
+        cells = protection.change_cells.get(window, {})
         rows = []
-        for r in table.records:
+        for r in change_rows(table, protection.partner):
             reason = hidden.get(r["group"])
-            rows.append([label_of(r, language), masked(r["current"], reason),
-                         masked(r["previous"], reason), masked(r["difference"], reason),
+            rows.append([label_of(r, language),
+                         masked(r["current"], cells.get((r["group"], "current"))),
+                         masked(r["previous"], cells.get((r["group"], "previous"))),
+                         masked(r["difference"], reason),
                          masked(r["p_value"], reason), masked(r["p_adjusted"], reason),
                          masked(in_language(r["method"], language), reason)])
         out.tables.append(BriefTable(
@@ -178,8 +186,10 @@ def _time_figures(section, out: BriefSection, language: str, protection) -> None
         rows = []
         for r in seasonality.records:
             reason = protection.seasons.get(r["month"])
+            # the expected count is the station's total spread over the days: hidden with it
+            derived = reason or protection.station_total
             rows.append([month_name(r["month"], language), masked(r["count"], reason),
-                         masked(r["expected"], reason), masked(r["index"], reason)])
+                         masked(r["expected"], derived), masked(r["index"], derived)])
         out.figures.append(Figure("seasonality_chart", "chart_seasonality",
                                   text("chart_seasonality", language),
                                   {"labels": [r[0] for r in rows], "values": [r[3] for r in rows]}))
@@ -190,6 +200,8 @@ def _time_figures(section, out: BriefSection, language: str, protection) -> None
              Column("index", "Indice" if fr else "Index", "number", 2)], rows,
             seasonality.note, chart="bar", chart_columns=[3], in_pdf=False))
     grid = _table(section, "time_grid")
+    if grid is not None and grid.records and protection.partner:
+        grid = dataclasses.replace(grid, note=partner_note(grid.note))
     if grid is not None and grid.records:
         slot = grid.columns[0]
         slots = list(dict.fromkeys(r[slot] for r in grid.records))
@@ -216,10 +228,11 @@ def issues(out: BriefSection, section, portrait, data, options, protection) -> N
     rows = []
     for r in table.records:
         reason = protection.tags.get(r["tag"])
+        change = protection.tag_changes.get(r["tag"])
         rows.append([label_of(r, language), masked(r["count"], reason), masked(r["rate"], reason),
                      interval_cell(r["rate_low"], r["rate_high"], "rate", language, reason),
-                     masked(r["lq"], reason), masked(r["change_12_months"], reason),
-                     masked(r["change_p_adjusted"], reason)])
+                     masked(r["lq"], reason), masked(r["change_12_months"], change),
+                     masked(r["change_p_adjusted"], change)])
     out.tables.append(BriefTable(
         "issues", label_of(table, language, "title"),
         [Column("tag", "Enjeu" if fr else "Issue"), Column("count", "Incidents", "int"),

@@ -67,10 +67,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "appendix_parameters": "Annexe B : paramètres utilisés",
         "appendix_disclosure": "Annexe C : confidentialité",
         "disclosure_intro_partner": "Ce document est destiné aux partenaires. Les règles "
-                                    "suivantes ont été appliquées : effectifs de 1 à 4 masqués "
-                                    "avec masquage complémentaire, aucun point d'incident "
-                                    "(cellules d'au moins {k} incidents), règles de Statistique "
-                                    "Canada pour les petites aires, résultats de sondage sur "
+                                    "suivantes ont été appliquées : effectifs de {low} à "
+                                    "{high} masqués avec masquage complémentaire, aucun point "
+                                    "d'incident (cellules d'au moins {k} incidents), règles de "
+                                    "Statistique Canada pour les petites aires, résultats de "
+                                    "sondage sur "
                                     "moins de {min_n} réponses masqués, aucune note "
                                     "confidentielle ni coordonnée.",
         "disclosure_intro_internal": "Document interne : toutes les données, notes "
@@ -79,15 +80,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "disclosure_none": "Aucune valeur n'a eu à être masquée.",
         "withheld_crosstab": "tableau croisé non diffusé : il permettrait de retrouver des "
                              "valeurs masquées",
-        "masked_comparison": "taux des autres postes dont l'effectif est de 1 à 4, avec leurs "
+        "masked_comparison": "taux d'autres postes masqués : petits effectifs et leurs "
                              "compléments",
         "masked_change": "effectifs actuel et précédent, écart et test",
+        "masked_tag_change": "écart sur 12 mois et son test",
+        "place_area": "aire {name}",
+        "masked_season": "effectif, effectif attendu et indice",
+        "masked_grid": "avec leurs compléments",
+        "withheld_hot_spots": "points chauds non diffusés : le total du poste est masqué",
+        "withheld_lorenz": "courbe non diffusée : elle donnerait le compte de chaque carré",
+        "internal_record": "fiche interne non diffusée",
+        "place_cell": "carré de {size} m de la grille de la carte (colonne {column}, rangée "
+                      "{row})",
         "withheld_answer_counts": "nombre de réponses : seules les parts pondérées sont "
                                   "diffusées",
         "masked_tag": "effectif, taux, quotient de localisation et variation",
         "masked_hot_cells": "nombre d'incidents des cellules de moins de {k}",
-        "cells_not_drawn": "{cells} carré(s) de moins de {k} incidents non dessiné(s) "
-                           "({incidents} incidents)",
+        "cells_not_drawn": "carrés de moins de {k} incidents non dessinés",
         "where": "Où",
         "what": "Quoi",
         "why": "Pourquoi",
@@ -123,7 +132,9 @@ STRINGS: dict[str, dict[str, str]] = {
                        "réels. « x » : valeur masquée (voir la feuille Confidentialité).",
         "disclosure_sheet": "Confidentialité",
         "parameters_sheet": "Paramètres",
-        "reason_small_count": "effectif de 1 à 4",
+        "reason_small_count": "effectif de {low} à {high}",
+        "reason_suppressed": "petit effectif, ou masqué pour qu'un petit effectif ne puisse "
+                             "être retrouvé",
         "reason_complementary": "masquage complémentaire (protège un petit effectif)",
         "reason_small_area": "petite aire (règles de Statistique Canada)",
         "reason_survey_min_n": "moins de {min_n} réponses au sondage",
@@ -177,8 +188,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "appendix_definitions": "Appendix A: definitions, sources and vintages",
         "appendix_parameters": "Appendix B: parameters used",
         "appendix_disclosure": "Appendix C: disclosure control",
-        "disclosure_intro_partner": "This brief is for partners. Rules applied: counts of 1 "
-                                    "to 4 suppressed with complementary suppression, no "
+        "disclosure_intro_partner": "This brief is for partners. Rules applied: counts of {low} "
+                                    "to {high} suppressed with complementary suppression, no "
                                     "incident points (cells of at least {k} incidents), "
                                     "Statistics Canada small-area rules, survey results on "
                                     "fewer than {min_n} answers suppressed, no confidential "
@@ -188,14 +199,21 @@ STRINGS: dict[str, dict[str, str]] = {
                                      "station.",
         "disclosure_none": "No value had to be suppressed.",
         "withheld_crosstab": "cross-tabulation withheld: it could reveal suppressed counts",
-        "masked_comparison": "rates of other stations whose count is 1–4, with their "
+        "masked_comparison": "rates of other stations hidden: small counts and their "
                              "complements",
         "masked_change": "current, previous, difference and test",
+        "masked_tag_change": "12-month change and its test",
+        "place_area": "area {name}",
+        "masked_season": "count, expected count and index",
+        "masked_grid": "with their complements",
+        "withheld_hot_spots": "hot spots withheld: the station's total is hidden",
+        "withheld_lorenz": "curve withheld: it would give every square's count",
+        "internal_record": "internal record not shared",
+        "place_cell": "{size} m square of the map grid (column {column}, row {row})",
         "withheld_answer_counts": "answer counts: only weighted shares are shared",
         "masked_tag": "count, rate, location quotient and change",
         "masked_hot_cells": "incident count of cells with fewer than {k}",
-        "cells_not_drawn": "{cells} cell(s) with fewer than {k} incidents not drawn "
-                           "({incidents} incidents)",
+        "cells_not_drawn": "squares with fewer than {k} incidents not drawn",
         "where": "Where",
         "what": "What",
         "why": "Why",
@@ -230,7 +248,9 @@ STRINGS: dict[str, dict[str, str]] = {
                        "numbers. \"x\": value suppressed (see the Disclosure sheet).",
         "disclosure_sheet": "Disclosure",
         "parameters_sheet": "Parameters",
-        "reason_small_count": "count of 1 to 4",
+        "reason_small_count": "count of {low} to {high}",
+        "reason_suppressed": "a small count, or hidden so that a small count cannot be "
+                             "worked back",
         "reason_complementary": "complementary suppression (protects a small count)",
         "reason_small_area": "small area (Statistics Canada rules)",
         "reason_survey_min_n": "fewer than {min_n} survey answers",

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from exports.brief_model import Brief, BriefOptions, build_brief, workspace_records
 from exports.map_text import station_label
+from portrait.disclosure_settings import read_settings
 from portrait.errors import PortraitError
+from portrait.workspace import Workspace
 
 FORMATS: tuple[str, ...] = ("pdf", "xlsx", "html")
 
@@ -34,6 +36,15 @@ def parse_formats(text: str) -> list[str]:
         raise PortraitError(f"Unknown brief format(s) {', '.join(unknown) or '(none)'}; "
                             f"choose among {', '.join(FORMATS)}.")
     return list(dict.fromkeys(formats))
+
+
+def brief_options(workspace: Workspace, audience: str = "partner", language: str = "fr",
+                  **options: object) -> BriefOptions:
+    """The options of ``workspace``'s briefs: its own disclosure thresholds (the app's
+    Preferences write them into it), so the app and the command line hide the same counts;
+    ``options`` override the other settings (cell size, census indicator, dpi)."""
+    return BriefOptions(audience=audience, language=language,
+                        **{**read_settings(workspace).as_dict(), **options})
 
 
 def brief_file_name(station_id: str, options: BriefOptions, extension: str) -> str:

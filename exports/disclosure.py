@@ -9,7 +9,11 @@ A brief handed to a partner must not let anyone single out a person or an addres
   is when it is zero in every solution of the table's homogeneous system (its row of the
   null space is zero). A row or column with exactly one suppressed cell is the simplest
   case; a suppressed cell bridging two otherwise protected groups is another one that a
-  "two per line" rule misses, and this check catches;
+  "two per line" rule misses, and this check catches. Under a total that is itself a
+  hidden small count, every cell is hidden, zeros included: shown zeros would say how many
+  cells share the handful (a total of 3 over three hidden cells is 1, 1 and 1), and the
+  suppression pattern would depend on the values it hides. Partners read one reason for a
+  small count and its complements (``public_reason``), for the same cause;
 - **incident points** are never published: they are counted in grid cells, and only cells
   with at least ``k`` incidents (default 5) are shown (``cells_with_at_least``);
 - **census small areas** keep Statistics Canada's rules: no characteristics for an area
@@ -45,6 +49,14 @@ AGGREGATED = "aggregated"
 WITHHELD = "withheld"
 CONFIDENTIAL = "confidential"
 DERIVED = "derived"
+#: What a partner reads for both ``PRIMARY`` and ``COMPLEMENTARY``: telling them apart would
+#: tell the reader which hidden counts lie between the thresholds.
+SUPPRESSED_COUNT = "suppressed"
+
+
+def public_reason(reason: str) -> str:
+    """The reason code a partner may read: small counts and their complements look alike."""
+    return SUPPRESSED_COUNT if reason in (PRIMARY, COMPLEMENTARY) else reason
 
 
 @dataclass(frozen=True)
@@ -121,14 +133,18 @@ def is_small(values: np.ndarray, low: int = SMALL_COUNT_LOW,
 def protect_table(values: np.ndarray, *, row_totals: bool = True, column_totals: bool = True,
                   grand_total: bool = True, low: int = SMALL_COUNT_LOW,
                   high: int = SMALL_COUNT_HIGH, structural: np.ndarray | None = None,
-                  hidden: np.ndarray | None = None) -> ProtectedTable:
+                  hidden: np.ndarray | None = None,
+                  forced: np.ndarray | None = None) -> ProtectedTable:
     """Primary and complementary suppression of a table of counts.
 
     ``values`` holds the inner cells (a 1-D array is one row). The flags say which totals
     the published table shows (the brief prints them, or another part of it gives them).
     ``structural`` cells are known zeros (months outside the period): never chosen to
     protect another cell. ``hidden`` cells are not published at all (no census population:
-    no rate): unknown to a reader, but not suppressions. Totals are computed here.
+    no rate): unknown to a reader, but not suppressions. ``forced`` positions (inner cells
+    and margins, the full shape) are hidden from the start as complements: another table of
+    the brief hides the same count, and showing it here would undo that. Totals are
+    computed here.
 
     Complementary cells are chosen one at a time for a cell that is still recoverable:
     the smallest non-zero cell shown in its row or column, else a zero, else that line's
@@ -152,12 +168,17 @@ def protect_table(values: np.ndarray, *, row_totals: bool = True, column_totals:
         full[-1, -1] = np.nansum(inner)
         published[-1, -1] = True
     primary = published & is_small(full, low, high) & ~_pad(structural)
-    complementary = np.zeros(full.shape, dtype=bool)
+    complementary = _inside_small_totals(primary, published & ~_pad(structural))
+    if forced is not None:
+        complementary |= np.asarray(forced, dtype=bool).reshape(full.shape) & published & \
+            ~primary
     equations = _equations(rows, columns, row_totals, column_totals, grand_total)
     candidates = published & ~_pad(structural)
     for _ in range(_MAX_ROUNDS):
         unknown = primary | complementary | (_pad(hidden))
         recoverable = _recoverable(equations, unknown) & (primary | complementary)
+        if not recoverable.any():  # linear recovery ruled out: now bound them as integers
+            recoverable = _too_narrow(equations, full, unknown, primary, low, high)
         if not recoverable.any():
             break
         target = tuple(int(v) for v in np.argwhere(recoverable)[0])
@@ -168,6 +189,24 @@ def protect_table(values: np.ndarray, *, row_totals: bool = True, column_totals:
             break
         complementary[chosen] = True
     return ProtectedTable(full, primary, complementary & ~primary, published)
+
+
+def _inside_small_totals(primary: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Every cell of a line whose total is a hidden small count, zeros included.
+
+    Which cells of a handful are zero is the handful's distribution: shown zeros beside
+    hidden cells would tell the reader how many cells share the small total (three hidden
+    cells under a total of 3 are 1, 1 and 1), and the suppression pattern would change
+    with values it must hide.
+    """
+    out = np.zeros(primary.shape, dtype=bool)
+    for i in np.flatnonzero(primary[:-1, -1]):
+        out[i, :-1] = True
+    for j in np.flatnonzero(primary[-1, :-1]):
+        out[:-1, j] = True
+    if primary[-1, -1]:
+        out[:] = True
+    return out & candidates & ~primary
 
 
 def protect_counts(values: Iterable[float], total: bool = True, **options) -> ProtectedTable:
@@ -230,6 +269,57 @@ def _recoverable(equations: list[list[tuple[int, int, float]]],
     fixed = np.all(np.abs(null) < 1e-7, axis=0) if null.size else np.ones(len(positions), bool)
     for k in np.flatnonzero(fixed):
         out[positions[k]] = True
+    return out
+
+
+def _too_narrow(equations: list[list[tuple[int, int, float]]], values: np.ndarray,
+                unknown: np.ndarray, primary: np.ndarray, low: int, high: int) -> np.ndarray:
+    """Small counts whose bounds, from everything shown, say too much: a reader who also
+    uses that counts are whole and never negative can tell the value lies between ``low``
+    and ``high`` (it cannot be 0, nor above ``high``).
+
+    Seen: two rows (2, 1 | 3) and (12, 1 | 13) under column totals 14 and 2 hide four
+    cells, none recoverable linearly, yet the 2 must lie between 1 and 3. The bounds are
+    those of a linear programme: a table's equations with its margins form a totally
+    unimodular system, so its bounds are whole numbers and equal the integer ones.
+    """
+    from scipy.optimize import linprog
+
+    out = np.zeros(unknown.shape, dtype=bool)
+    positions = [tuple(int(v) for v in p) for p in np.argwhere(unknown)]
+    targets = [p for p in positions if primary[p]]
+    if not targets or not equations:
+        return out
+    column_of = {p: k for k, p in enumerate(positions)}
+    rows, rhs = [], []
+    for terms in equations:
+        row = np.zeros(len(positions))
+        constant = 0.0
+        for i, j, coefficient in terms:
+            k = column_of.get((i, j))
+            if k is None:
+                constant += coefficient * (values[i, j] if np.isfinite(values[i, j]) else 0.0)
+            else:
+                row[k] += coefficient
+        if row.any():
+            rows.append(row)
+            rhs.append(-constant)
+    if not rows:
+        return out
+    matrix, rhs_array = np.array(rows), np.array(rhs)
+    for target in targets:
+        objective = np.zeros(len(positions))
+        objective[column_of[target]] = 1.0
+        lowest = linprog(objective, A_eq=matrix, b_eq=rhs_array, bounds=(0, None),
+                         method="highs")
+        if not lowest.success or round(lowest.fun) < low:
+            continue  # can be 0 (or no bound found): the reader cannot tell it is small
+        highest = linprog(-objective, A_eq=matrix, b_eq=rhs_array, bounds=(0, None),
+                          method="highs")
+        if highest.status == 3:  # unbounded above
+            continue
+        if highest.success and round(-highest.fun) <= high:
+            out[target] = True
     return out
 
 

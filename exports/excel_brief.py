@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from exports.atomic_file import write_atomically
+from exports.brief_appendix import disclosure_text
 from exports.brief_cells import row_unit, unit_text
 from exports.brief_model import SUPPRESSED, Brief, BriefTable, Column
 from exports.brief_text import format_number, text
@@ -105,11 +106,9 @@ def _sources_sheet(book: _Book, brief: Brief) -> None:
 def _disclosure_sheet(book: _Book, brief: Brief) -> None:
     language = brief.language
     sheet = book.sheet(text("disclosure_sheet", language))
-    min_n = next((v for k, v in brief.parameters if k == "options.survey_min_n"), "30")
-    book.note(sheet, text(f"disclosure_intro_{brief.audience}", language,
-                          k=brief.options.min_cell_count, min_n=min_n))
-    rows = [[e.table, e.item, text(f"reason_{e.reason}", language, k=brief.options.min_cell_count,
-                                   min_n=min_n), e.detail] for e in brief.disclosure.entries]
+    intro, entries = disclosure_text(brief)
+    book.note(sheet, intro)
+    rows = [list(entry) for entry in entries]
     if not rows:
         book.note(sheet, text("disclosure_none", language))
         return

@@ -33,6 +33,7 @@ def map_options(brief: Brief) -> MapOptions:
     return MapOptions(brief.station_id, indicator_id=options.census_indicator,
                       assets="inline", language=brief.language, audience=brief.audience,
                       min_cell_count=options.min_cell_count,
+                      survey_min_n=options.survey_min_n,
                       cell_size_m=int(options.cell_size_m), period=brief.period)
 
 

@@ -281,6 +281,12 @@ def _survey_layer(workspace: Workspace, station: shapely.Geometry,
     if scores is None:
         return None
     rows, areas = scores
+    if options.audience == "partner":  # the brief's survey rule, on the map too
+        enough = pd.to_numeric(rows["n"], errors="coerce") >= options.survey_min_n
+        rows = rows[enough.to_numpy()]
+        areas = areas[areas["area_id"].astype(str).isin(set(rows["area_id"]))]
+        if rows.empty:
+            return None
     language = options.language
     theme = rows["theme"].value_counts().index[0]
     by_area = rows[rows["theme"] == theme].groupby("area_id")["score"].mean()

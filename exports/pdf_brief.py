@@ -26,6 +26,7 @@ from reportlab.platypus import (
 )
 
 from exports.atomic_file import write_atomically
+from exports.brief_appendix import disclosure_text
 from exports.brief_cells import cell_text, row_unit
 from exports.brief_model import Brief, BriefSection, BriefTable, Figure
 from exports.brief_text import format_level, format_number, text
@@ -229,18 +230,14 @@ def _appendices(brief: Brief, style) -> list:
     story += _plain_table([text("parameter", language), text("value", language)],
                           [list(p) for p in brief.parameters], [0.34, 0.66], style)
     story += [PageBreak(), _heading(text("appendix_disclosure", language), style, key="c")]
-    intro = "disclosure_intro_" + brief.audience
-    min_n = next((v for k, v in brief.parameters if k == "options.survey_min_n"), "30")
-    story.append(Paragraph(pdf_text(text(intro, language, k=brief.options.min_cell_count,
-                                         min_n=min_n)), style["body"]))
+    intro, entries = disclosure_text(brief)
+    story.append(Paragraph(pdf_text(intro), style["body"]))
     story.append(Spacer(1, 6))
-    entries = brief.disclosure.entries
     if not entries:
         story.append(Paragraph(pdf_text(text("disclosure_none", language)), style["body"]))
     else:
-        rows = [[e.table, e.item, text(f"reason_{e.reason}", language,
-                                       k=brief.options.min_cell_count, min_n=min_n)
-                 + (f" — {e.detail}" if e.detail else "")] for e in entries]
+        rows = [[where, what, why + (f" — {detail}" if detail else "")]
+                for where, what, why, detail in entries]
         story += _plain_table([text("where", language), text("what", language),
                                text("why", language)], rows, [0.34, 0.26, 0.40], style)
     return story

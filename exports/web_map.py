@@ -76,8 +76,10 @@ NEIGHBOUR_MARGIN_M = 1500.0
 #: A census area is drawn when at least this share of it lies in the station.
 MIN_AREA_OVERLAP = 0.05
 #: Legend note of partner maps (cells under the threshold are not drawn).
-CELLS_HIDDEN = {"fr": "carrés de moins de {k} incidents non affichés ({cells})",
-                "en": "squares with fewer than {k} incidents not shown ({cells})"}
+#: Neither how many squares nor how many incidents are left out: with the squares drawn,
+#: either would give back the station's total or a small square's count.
+CELLS_HIDDEN = {"fr": "carrés de moins de {k} incidents non affichés",
+                "en": "squares with fewer than {k} incidents not shown"}
 BACKGROUND_COLOUR = "#f2f1ec"
 INCIDENT_FILL = "#d95f0e"
 INCIDENT_STROKE = "#662506"
@@ -138,6 +140,8 @@ class MapOptions:
     period: tuple[str, str] | None = None
     min_population: float = 40
     min_population_income: float = 250
+    #: Partner maps: survey scores of areas with fewer answers than this are not drawn.
+    survey_min_n: int = 30
     #: Incidents drawn: only these common categories, only those carrying one of these issue
     #: tags (None: no filter).
     categories: tuple[str, ...] | None = None
@@ -304,14 +308,19 @@ def _incidents_layer(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
     from exports.map_portrait_layers import filter_incidents, filter_note
 
     located = filter_incidents(located, options)
-    note = map_text("unlocated", options.language,
-                    count=format_count(unlocated, options.language)) if unlocated else None
+    partner = options.audience == "partner"
+    note = None
+    if unlocated:  # a partner map never gives a count the brief may hide (the total's part)
+        note = map_text("unlocated_partner", options.language) if partner else \
+            map_text("unlocated", options.language,
+                     count=format_count(unlocated, options.language))
     chosen = filter_note(options)
     if chosen:
         note = f"{chosen} — {note}" if note else chosen
-    if options.audience == "partner":
+    if partner:
         drawn = _incident_cells_layer(located, options, note, min_count=options.min_cell_count)
-    elif len(located) > options.max_points:
+        return drawn  # its count is what the squares drawn add up to, nothing more
+    if len(located) > options.max_points:
         drawn = _incident_cells_layer(located, options, note)
     else:
         drawn = _incident_points_layer(located, options, note)
@@ -364,12 +373,13 @@ def _incident_cells_layer(located: gpd.GeoDataFrame, options: MapOptions,
     """
     language, size = options.language, options.cell_size_m
     cells = _count_in_cells(located.geometry, size)
+    title = map_text("incident_cells_legend", language, size=size,
+                     count=format_count(len(located), language))
     if min_count > 1:
-        dropped = int((cells["count"] < min_count).sum())
         cells = cells[cells["count"] >= min_count]
-        hidden = CELLS_HIDDEN.get(language, CELLS_HIDDEN["fr"]).format(k=min_count,
-                                                                        cells=dropped)
+        hidden = CELLS_HIDDEN.get(language, CELLS_HIDDEN["fr"]).format(k=min_count)
         note = f"{note} — {hidden}" if note else hidden
+        title = map_text("incident_cells_legend_partner", language, size=size)
     counts = cells["count"].to_numpy(dtype=float)
     classes = quantile_classes(counts, YLORBR)
     radii = CELL_MIN_RADIUS_PX + CELL_RADIUS_RANGE_PX * np.sqrt(
@@ -390,12 +400,10 @@ def _incident_cells_layer(located: gpd.GeoDataFrame, options: MapOptions,
         marker=folium.CircleMarker(radius=CELL_MIN_RADIUS_PX, fill=True),
         on_each_feature=_BIND_TEXT,
     )
-    title = map_text("incident_cells_legend", language, size=size,
-                     count=format_count(len(located), language))
     legend = _classes_legend(title, classes, lambda v: format_count(v, language),
                              has_missing=False, language=language, whole_numbers=True,
                              note=note, opacity=CELL_OPACITY)
-    return _DrawnLayer(layer, legend)
+    return _DrawnLayer(layer, legend, count=int(counts.sum()))
 
 
 def _count_in_cells(points: gpd.GeoSeries, size: float) -> gpd.GeoDataFrame:

@@ -228,6 +228,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
      "{first:t} {n} incident(s) sans quart exclu(s)."),
     (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without hour left out\.",
      "{first:t} {n} incident(s) sans heure exclu(s)."),
+    (r"(?P<first>.+\.) Incidents without shift left out\.",
+     "{first:t} Incidents sans quart exclus."),
+    (r"(?P<first>.+\.) Incidents without hour left out\.",
+     "{first:t} Incidents sans heure exclus."),
     (r"p_adjusted: Benjamini-Hochberg over the categories \(q = (?P<q>[\d.]+)\)\. Not "
      r"computed: (?P<why>.+)\.",
      "p_adjusted : Benjamini-Hochberg sur l'ensemble des catégories (q = {q:n}). Non calculé : "

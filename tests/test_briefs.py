@@ -48,8 +48,8 @@ INTERNAL_CONSULTATION = "CONSULTATION-INTERNE-882"
 def hostile_records() -> list[dict]:
     return [
         {"kind": "problem", "title": "Méfaits près du parc", "note": FORMULA,
-         "status": "en cours"},
-        {"kind": "problem", "title": FORMULA, "status": "nouveau"},
+         "status": "en cours", "partner_summary": f"Rencontre avec l'{FRENCH}"},
+        {"kind": "problem", "title": FORMULA, "status": "nouveau", "partner_summary": FORMULA},
         {"kind": "partner", "name": SCRIPT, "organisation": FRENCH,
          "contact_email": SECRET_EMAIL, "phone": SECRET_PHONE,
          "confidential_notes": SECRET_NOTE, "confidential_fields": ["confidential_notes"],
@@ -199,6 +199,12 @@ def test_survey_results_under_the_minimum_are_suppressed(demo_workspace) -> None
     table = next(t for t in brief.section("surveys").tables if t.id == "survey_favourable")
     assert table.rows and all(row[1] is SUPPRESSED for row in table.rows)
     assert any(e.reason == "survey_min_n" for e in brief.disclosure.entries)
+    # the workspace's own minimum applies even above the portrait's
+    portrait = build_portrait(data, data.station_ids[0])
+    brief = build_brief(portrait, data, BriefOptions(audience="partner", survey_min_n=10_000))
+    answers = next(t for t in brief.section("surveys").tables if t.id == "answers")
+    assert answers.rows and all(row[2] is SUPPRESSED for row in answers.rows)
+    assert not any(e.detail.startswith("n = ") for e in brief.disclosure.entries)
 
 
 # --- PDF ------------------------------------------------------------------------------------
@@ -206,7 +212,7 @@ def test_partner_pdf_has_sections_appendices_and_no_confidential_text(written) -
     text = pdf_text(written["partner"]["pdf"])
     for expected in ("PDQ 38", "Chiffres clés", "Criminalité et sécurité",
                      "Annexe A : définitions", "Annexe B : paramètres",
-                     "Annexe C : confidentialité", "effectif de 1 à 4", "Vol qualifié",
+                     "Annexe C : confidentialité", "effectifs de 1 à 4", "Vol qualifié",
                      "Table des matières"):
         assert expected in text, expected
     for secret in (SECRET_NOTE, SECRET_EMAIL, SECRET_PHONE, INTERNAL_CONSULTATION):

@@ -131,3 +131,87 @@ def test_log_counts_reasons() -> None:
     log.add("categories", "Vol qualifié", "small_count")
     log.add("categories", "Méfait", "complementary")
     assert len(log) == 2 and log.count("small_count") == 1
+
+
+def test_zeros_under_a_hidden_small_total_are_hidden_too() -> None:
+    """A total of 3 over three hidden cells and shown zeros says 1, 1 and 1."""
+    table = protect_table(np.array([[1, 0, 1, 1, 0], [40, 30, 20, 25, 35]]))
+    assert table.row_totals[0]
+    assert table.interior[0].all()  # zeros included: the pattern does not depend on them
+    again = protect_table(np.array([[3, 0, 0, 0, 0], [40, 30, 20, 25, 35]]))
+    assert (again.suppressed == table.suppressed).all()
+    assert not recoverable_cells(table).any()
+
+
+def test_forced_cells_start_hidden_and_stay_protected() -> None:
+    values = np.array([[10.0, 20.0, 30.0, 40.0]])
+    forced = np.zeros((2, 5), dtype=bool)
+    forced[0, 1] = True  # another table of the brief hides this count
+    table = protect_counts(values[0], forced=forced)
+    assert table.complementary[0, 1] and table.interior.sum() == 2
+    assert not recoverable_cells(table, column_totals=False, grand_total=False).any()
+
+
+def test_partners_read_one_reason_for_small_counts_and_complements() -> None:
+    from exports.disclosure import COMPLEMENTARY, PRIMARY, SMALL_AREA, public_reason
+
+    assert public_reason(PRIMARY) == public_reason(COMPLEMENTARY)
+    assert public_reason(SMALL_AREA) == SMALL_AREA
+
+
+def _integer_bounds(table, cell, row_totals=True, column_totals=True, grand_total=True):
+    """What a reader knowing that counts are whole and non-negative can tell of ``cell``:
+    its smallest and largest value given every figure the table shows (``milp``)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    rows, columns = table.values.shape[0] - 1, table.values.shape[1] - 1
+    shape = table.values.shape
+    size = shape[0] * shape[1]
+
+    def index(i, j):
+        return i * shape[1] + j
+
+    equations = []
+    if row_totals:
+        equations += [[(i, j, 1) for j in range(columns)] + [(i, columns, -1)]
+                      for i in range(rows)]
+    if column_totals:
+        equations += [[(i, j, 1) for i in range(rows)] + [(rows, j, -1)]
+                      for j in range(columns)]
+    if grand_total:
+        equations.append([(i, j, 1) for i in range(rows) for j in range(columns)] +
+                         [(rows, columns, -1)])
+    matrix = np.zeros((max(len(equations), 1), size))
+    for e, terms in enumerate(equations):
+        for i, j, c in terms:
+            matrix[e, index(i, j)] += c
+    lower, upper = np.zeros(size), np.full(size, 1e4)
+    for i, j in np.argwhere(table.published & ~table.suppressed):
+        lower[index(i, j)] = upper[index(i, j)] = table.values[i, j]
+    found = []
+    for sign in (1, -1):
+        objective = np.zeros(size)
+        objective[index(*cell)] = sign
+        result = milp(objective, constraints=LinearConstraint(matrix, 0, 0),
+                      integrality=np.ones(size), bounds=Bounds(lower, upper))
+        found.append(sign * result.fun)
+    return found
+
+
+def test_a_small_count_bounded_between_one_and_four_gets_another_complement() -> None:
+    """No line hides a single value, so no linear recovery; yet, counts being whole and
+    never negative, the 2 could only be 1, 2 or 3: a reader learns it is a small count."""
+    values = np.array([[2, 1, 7], [10, 10, 0], [12, 9, 11], [12, 1, 0]])
+    table = protect_table(values)
+    low, high = _integer_bounds(table, (0, 0))
+    assert low == 0 or high > 4, (low, high)
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.int64, st.tuples(st.integers(1, 5), st.integers(1, 5)),
+              elements=st.integers(0, 12)))
+def test_no_small_count_can_be_bounded_as_small(values) -> None:
+    table = protect_table(values)
+    for cell in map(tuple, np.argwhere(table.primary)):
+        low, high = _integer_bounds(table, cell)
+        assert low < high and (low == 0 or high > 4), (cell, low, high)

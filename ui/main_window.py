@@ -40,6 +40,7 @@ from exports.leaflet_assets import LEAFLET_VERSION
 from exports.map_choices import Choice, indicator_choices, station_choices
 from exports.web_map import MapOptions
 from portrait import __version__, clock
+from portrait.disclosure_settings import write_settings
 from portrait.errors import (
     CancelledError,
     CorruptWorkspaceError,
@@ -68,7 +69,14 @@ from ui.period import (
     resolve_period,
 )
 from ui.portrait_runner import PortraitRunner
-from ui.preferences import Preferences, PreferencesDialog, PreferencesStore, user_settings
+from ui.preferences import (
+    Preferences,
+    PreferencesDialog,
+    PreferencesStore,
+    disclosure_settings,
+    user_settings,
+    with_workspace_thresholds,
+)
 from ui.recent_files import RecentFiles
 from ui.records.pages import RecordPages
 from ui.review import ReviewPanel
@@ -284,7 +292,13 @@ class MainWindow(QMainWindow):
 
     def open_preferences(self) -> PreferencesDialog:
         """Open the preferences dialog (without blocking); OK applies them at once."""
-        dialog = PreferencesDialog(self.preferences, self.text, self)
+        shown = self.preferences
+        if self.workspace is not None:
+            try:
+                shown = with_workspace_thresholds(shown, self.workspace)
+            except PortraitError as error:  # a damaged value: logged, the officer's own shown
+                log.warning("%s", error)
+        dialog = PreferencesDialog(shown, self.text, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_preferences(dialog.preferences()))
         self.preferences_dialog = dialog
@@ -296,6 +310,9 @@ class MainWindow(QMainWindow):
         previous = self.preferences
         self.preferences = preferences
         self.preferences_store.save(preferences)
+        if self.workspace is not None and self.review_session is None:
+            # the thresholds belong to the workspace: its briefs (app or command line) use them
+            write_settings(self.workspace, disclosure_settings(preferences))
         if preferences.language != previous.language or \
                 preferences.language != self.text.language:
             self.retranslate(preferences.language)

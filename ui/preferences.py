@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from portrait.crs import METRIC_CRS, require_metric
+from portrait.disclosure_settings import DisclosureSettings, read_settings
 from portrait.errors import PortraitError
 from ui.strings import LANGUAGES, UiText, default_language
 
@@ -64,6 +65,8 @@ class Preferences:
     incident_min_cell: int = 5
     #: Survey results on fewer respondents than this are not shown.
     survey_min_n: int = 30
+    #: Counts from 1 to this are suppressed in partner briefs.
+    small_count_high: int = 4
     #: Minutes between autosaves of unsaved changes to a recovery copy (0 = never).
     autosave_minutes: int = 5
     version: int = PREFERENCES_VERSION
@@ -86,6 +89,8 @@ class Preferences:
             found.append("incident_min_cell")
         if self.survey_min_n < 1:
             found.append("survey_min_n")
+        if self.small_count_high < 1:
+            found.append("small_count_high")
         if self.autosave_minutes < 0:
             found.append("autosave_minutes")
         return found
@@ -134,6 +139,8 @@ class PreferencesStore:
                 incident_min_cell=_int(settings.value("incident_min_cell"),
                                        defaults.incident_min_cell),
                 survey_min_n=_int(settings.value("survey_min_n"), defaults.survey_min_n),
+                small_count_high=_int(settings.value("small_count_high"),
+                                      defaults.small_count_high),
                 autosave_minutes=_int(settings.value("autosave_minutes"),
                                       defaults.autosave_minutes),
             )
@@ -155,9 +162,26 @@ class PreferencesStore:
                           ",".join(str(d) for d in preferences.coverage_distances))
         settings.setValue("incident_min_cell", preferences.incident_min_cell)
         settings.setValue("survey_min_n", preferences.survey_min_n)
+        settings.setValue("small_count_high", preferences.small_count_high)
         settings.setValue("autosave_minutes", preferences.autosave_minutes)
         settings.endGroup()
         settings.sync()
+
+
+def disclosure_settings(preferences: Preferences) -> DisclosureSettings:
+    """The thresholds of ``preferences`` as the workspace stores them."""
+    return DisclosureSettings(small_count_high=preferences.small_count_high,
+                              min_cell_count=preferences.incident_min_cell,
+                              survey_min_n=preferences.survey_min_n)
+
+
+def with_workspace_thresholds(preferences: Preferences, workspace) -> Preferences:
+    """``preferences`` showing the thresholds ``workspace`` holds: they belong to it, and
+    the dialog must show the ones its briefs will use."""
+    settings = read_settings(workspace)
+    return dataclasses.replace(preferences, small_count_high=settings.small_count_high,
+                               incident_min_cell=settings.min_cell_count,
+                               survey_min_n=settings.survey_min_n)
 
 
 def _int(value: object, default: int) -> int:
@@ -204,6 +228,8 @@ class PreferencesDialog(QDialog):
         self.distance_spins = [self._spin(50, 10_000, 50, " m") for _ in range(2)]
         self.k_spin = self._spin(1, 100, 1)
         self.n_spin = self._spin(1, 1_000, 1)
+        self.small_spin = self._spin(1, 99, 1)
+        self.small_spin.setObjectName("small_count_high")
         self.autosave_spin = self._spin(0, 120, 1, " min")
         self.autosave_spin.setSpecialValueText(text("autosave_off"))
         autosave_note = QLabel(text("autosave_note"), self)
@@ -221,6 +247,7 @@ class PreferencesDialog(QDialog):
         form.addRow(text("pref_coverage"), distances)
         form.addRow(text("pref_incident_k"), self.k_spin)
         form.addRow(text("pref_survey_n"), self.n_spin)
+        form.addRow(text("pref_small_count"), self.small_spin)
         form.addRow(text("pref_autosave"), self.autosave_spin)
         form.addRow(autosave_note)
 
@@ -266,6 +293,7 @@ class PreferencesDialog(QDialog):
             spin.setValue(distance)
         self.k_spin.setValue(preferences.incident_min_cell)
         self.n_spin.setValue(preferences.survey_min_n)
+        self.small_spin.setValue(preferences.small_count_high)
         self.autosave_spin.setValue(preferences.autosave_minutes)
         self._check_crs()
 
@@ -277,6 +305,7 @@ class PreferencesDialog(QDialog):
             coverage_distances=tuple(distances),
             incident_min_cell=self.k_spin.value(),
             survey_min_n=self.n_spin.value(),
+            small_count_high=self.small_spin.value(),
             autosave_minutes=self.autosave_spin.value(),
             version=self._version,
         )

@@ -135,6 +135,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "pref_coverage": "Distances de couverture des services :",
         "pref_incident_k": "Taille minimale d'une cellule d'incidents (k) :",
         "pref_survey_n": "Nombre minimal de répondants d'un sondage (n) :",
+        "pref_small_count": "Petits effectifs masqués pour les partenaires (de 1 à) :",
         "pref_autosave": "Enregistrement automatique :",
         "autosave_off": "Désactivé",
         "autosave_note": "Enregistrement automatique : toutes les N minutes, s'il y a des "
@@ -384,6 +385,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "pref_coverage": "Service coverage distances:",
         "pref_incident_k": "Minimum incident cell size (k):",
         "pref_survey_n": "Minimum survey respondents (n):",
+        "pref_small_count": "Small counts hidden from partners (from 1 to):",
         "pref_autosave": "Autosave:",
         "autosave_off": "Off",
         "autosave_note": "Autosave: every N minutes, when there are unsaved changes, a recovery "

@@ -3,9 +3,11 @@ assessment of responses and the best-practices library, with their history.
 
 Everything here is plain Python (no Qt). Records are frozen dataclasses stored in the
 workspace's ``records`` layer by ``RecordStore``; every change goes through
-``history.update`` (or the store), which records who changed what and when. Exports must use
-``Record.shareable_view()`` / ``RecordStore.shareable_views()``, which drop personal
-information (contact details, named participants) and internal consultations.
+``history.update`` (or the store), which records who changed what and when. What a partner
+may read of each field is declared once, in ``portrait.records.audience``, and every brief
+writer follows it; ``Record.shareable_view()`` / ``RecordStore.shareable_views()`` give the
+records without personal information (contact details, named participants) for data
+exchange.
 """
 
 from __future__ import annotations

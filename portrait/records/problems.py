@@ -50,6 +50,9 @@ SARA_STAGES = ("scanning", "analysis", "response", "assessment")
 SARA_LABELS = {"scanning": ("Repérage", "Scanning"), "analysis": ("Analyse", "Analysis"),
                "response": ("Réponse", "Response"), "assessment": ("Évaluation", "Assessment")}
 STATUSES = ("open", "monitoring", "resolved", "closed", "abandoned")
+STATUS_LABELS = {"open": ("Ouvert", "Open"), "monitoring": ("En surveillance", "Monitoring"),
+                 "resolved": ("Résolu", "Resolved"), "closed": ("Fermé", "Closed"),
+                 "abandoned": ("Abandonné", "Abandoned")}
 LOCATION_KINDS = ("point", "area", "hot_spot_cell", "census_area")
 AREA_TYPES = ("Polygon", "MultiPolygon")
 #: Incidents within this distance of a point location count as at the location.
@@ -245,6 +248,9 @@ class ProblemCard(Record):
 
     title: str
     description: str = ""
+    #: What partners may read of the problem, written by the officer for them (the
+    #: description and analysis stay in the station).
+    partner_summary: str = ""
     category: str = ""
     location: Location | None = None
     period_start: dt.date | None = None
@@ -267,6 +273,7 @@ class ProblemCard(Record):
         cls = type(self)
         self._set("title", require_text(cls, "title", self.title, "give the problem a title"))
         self._set("description", clean_text(cls, "description", self.description))
+        self._set("partner_summary", clean_text(cls, "partner_summary", self.partner_summary))
         self._set("category", clean_text(cls, "category", self.category))
         if isinstance(self.location, dict):
             self._set("location", Location(**self.location))

@@ -147,6 +147,11 @@ class ProblemDialog(QDialog):
         self.description_edit = QPlainTextEdit(tab)
         self.description_edit.setObjectName("description")
         self.description_edit.setMaximumHeight(80)
+        # The only text about the problem that partner briefs print (portrait.records.audience)
+        self.partner_summary_edit = QPlainTextEdit(tab)
+        self.partner_summary_edit.setObjectName("partner_summary")
+        self.partner_summary_edit.setMaximumHeight(60)
+        self.partner_summary_edit.setPlaceholderText(t("partner_summary_placeholder"))
         self.category_combo = QComboBox(tab)
         self.category_combo.setObjectName("category")
         self.category_combo.setEditable(True)
@@ -180,6 +185,7 @@ class ProblemDialog(QDialog):
         form = top_form(tab)
         form.addRow(t("field_title_required"), with_error(self.title_edit, self.title_error))
         form.addRow(t("field_description"), self.description_edit)
+        form.addRow(t("field_partner_summary"), self.partner_summary_edit)
         form.addRow(t("field_category"), self.category_combo)
         form.addRow(t("field_location"), location_row)
         form.addRow(t("field_period"), with_error(period_box, self.end_error))
@@ -199,6 +205,7 @@ class ProblemDialog(QDialog):
             return
         self.title_edit.setText(card.title)
         self.description_edit.setPlainText(card.description)
+        self.partner_summary_edit.setPlainText(card.partner_summary)
         if card.category_is_common:
             set_combo(self.category_combo, card.category)
         else:
@@ -249,6 +256,7 @@ class ProblemDialog(QDialog):
         """The fields the form edits (links to consultations and actions are kept as is)."""
         return {
             "title": self.title_edit.text(), "description": self.description_edit.toPlainText(),
+            "partner_summary": self.partner_summary_edit.toPlainText(),
             "category": self.category(), "location": self.location,
             "period_start": self.start_date.date(), "period_end": self.end_date.date(),
             "sara_stage": self.sara_combo.currentData(),

@@ -180,6 +180,9 @@ RECORD_STRINGS: dict[str, dict[str, str]] = {
         "tab_assessment": "Évaluation",
         "field_title_required": "Titre *",
         "field_description": "Description",
+        "field_partner_summary": "Résumé pour les partenaires",
+        "partner_summary_placeholder": "Seul texte de la fiche imprimé dans les bilans "
+                                       "remis aux partenaires (sans nom ni adresse)",
         "field_category": "Catégorie",
         "field_location": "Lieu",
         "field_period": "Période",
@@ -537,6 +540,9 @@ RECORD_STRINGS: dict[str, dict[str, str]] = {
         "tab_assessment": "Assessment",
         "field_title_required": "Title *",
         "field_description": "Description",
+        "field_partner_summary": "Summary for partners",
+        "partner_summary_placeholder": "The only text of the card printed in briefs for "
+                                       "partners (no names or addresses)",
         "field_category": "Category",
         "field_location": "Location",
         "field_period": "Period",
@@ -783,6 +789,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "participant_count": ("Nombre de participants", "Number of participants"),
     "participants_other": ("Autres participants", "Other participants"),
     "partner_ids": ("Partenaires", "Partners"),
+    "partner_summary": ("Résumé pour les partenaires", "Summary for partners"),
     "period_end": ("Fin de la période", "Period end"),
     "period_start": ("Début de la période", "Period start"),
     "plan_period": ("Période du plan", "Plan period"), "practice_id": ("Pratique", "Practice"),
