@@ -35,6 +35,7 @@ from portrait.wording import in_language
 TITLE_FONT = Font(bold=True, size=14, color="0B4F8A")
 HEADING_FONT = Font(bold=True, size=11)
 NOTE_FONT = Font(italic=True, size=9, color="555555")
+DRAFT_FONT = Font(bold=True, size=12, color="B35C00")
 MARKER_FILL = PatternFill("solid", fgColor="EEEEEE")
 MAX_WIDTH, MIN_WIDTH = 60, 8
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
@@ -69,6 +70,10 @@ def build_workbook(brief: Brief) -> Workbook:
                                   Column("value", text("value", language))],
                                  [list(p) for p in brief.parameters]))
     _disclosure_sheet(book, brief)
+    if brief.draft:  # printed at the top of every page of every sheet
+        for worksheet in book.workbook.worksheets:
+            worksheet.oddHeader.center.text = text("draft_mark", language)
+            worksheet.evenHeader.center.text = text("draft_mark", language)
     return book.workbook
 
 
@@ -76,14 +81,20 @@ def _sources_sheet(book: _Book, brief: Brief) -> None:
     language = brief.language
     sheet = book.workbook.active
     sheet.title = book.unique_title(text("sources_sheet", language))
-    book.title(sheet, f"{text('brief_title', language)} — {station_label(brief.station_id)}")
+    title = text("quarterly_title" if brief.kind == "quarterly" else "brief_title", language)
+    book.title(sheet, f"{title} — {station_label(brief.station_id)}")
+    if brief.draft:
+        book.write(sheet, book.next_row(sheet), 1, text("draft_mark", language),
+                   Column("t", "")).font = DRAFT_FONT
     period = " – ".join(brief.period) if brief.period else text("whole_period", language)
     for key, value in ((text("cover_station", language), brief.station_name),
                        (text("cover_period", language), period),
                        (text("cover_audience", language),
                         text(f"audience_{brief.audience}", language)),
                        (text("cover_date", language), brief.generated_on),
-                       (text("cover_language", language), text("language_name", language))):
+                       (text("cover_language", language), text("language_name", language)),
+                       (text("cover_approval", language),
+                        brief.approval or text("draft_note", language))):
         row = book.next_row(sheet)
         book.write(sheet, row, 1, key, Column("k", key)).font = Font(bold=True)
         book.write(sheet, row, 2, value, Column("v", key))
