@@ -153,6 +153,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.path_label)
         self.setCentralWidget(self._central_widget())
         self.review_panel = ReviewPanel(self.text, self)
+        self.review_panel.set_approver(self.preferences.officer_name,
+                                       self.preferences.officer_role)
         self.review_dock = QDockWidget(self)
         self.review_dock.setObjectName("review_dock")
         self.review_dock.setWidget(self.review_panel)
@@ -287,6 +289,7 @@ class MainWindow(QMainWindow):
                 preferences.language != self.text.language:
             self.retranslate(preferences.language)
         self._restart_autosave()
+        self.review_panel.set_approver(preferences.officer_name, preferences.officer_role)
 
     # --- workspace --------------------------------------------------------------------------
     def set_workspace(self, workspace: Workspace | None,
@@ -661,6 +664,7 @@ class MainWindow(QMainWindow):
     def _portrait_ready(self, portrait: Portrait) -> None:
         self._portrait_done()
         self.current_portrait = portrait
+        self.review_panel.set_brief(portrait)
         awaited = self.map_panel.awaits_portrait(portrait)
         if not awaited:
             self._show_map()  # first: the map is built on its worker while the page is laid out
@@ -679,6 +683,7 @@ class MainWindow(QMainWindow):
         self._portrait_done()
         self._portrait_key = None
         self.current_portrait = None
+        self.review_panel.set_brief(None)
         if isinstance(error, CancelledError):
             message = self.text("sections_cancelled")
         elif isinstance(error, InvertedPeriodError):
@@ -702,6 +707,7 @@ class MainWindow(QMainWindow):
         self.portrait_runner.cancel()
         self._portrait_key = None
         self.current_portrait = None
+        self.review_panel.set_brief(None)
         self.sections_panel.show_message(message)
 
     @Slot(str)

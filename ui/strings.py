@@ -280,6 +280,15 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "review_saving": "Enregistrement…",
         "review_saved": "Enregistré dans l'espace de travail.",
         "review_save_failed": "Le commentaire n'a pas pu être enregistré",
+        "review_approve": "Approuver le portrait de ce poste",
+        "review_approved": "✔ Portrait approuvé par {name} le {time}",
+        "review_not_approved": "Version de travail : le portrait de ce poste n'est pas "
+                               "approuvé tel qu'il est.",
+        "review_approve_needs_name": "Inscrivez votre nom et votre fonction dans Fichier › "
+                                     "Préférences pour approuver.",
+        "review_approve_failed": "L'approbation n'a pas pu être enregistrée",
+        "pref_officer_name": "Votre nom (approbations) :",
+        "pref_officer_role": "Votre fonction :",
     },
     "en": {
         "app_name": "Portrait de quartier",
@@ -521,6 +530,15 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "review_saving": "Saving…",
         "review_saved": "Saved in the workspace.",
         "review_save_failed": "The comment could not be saved",
+        "review_approve": "Approve this station's brief",
+        "review_approved": "✔ Brief approved by {name} on {time}",
+        "review_not_approved": "Working draft: this station's brief is not approved as it "
+                               "stands.",
+        "review_approve_needs_name": "Enter your name and role in File › Preferences to "
+                                     "approve.",
+        "review_approve_failed": "The approval could not be saved",
+        "pref_officer_name": "Your name (approvals):",
+        "pref_officer_role": "Your role:",
     },
 }
 
