@@ -233,3 +233,71 @@ def test_cli_explains_a_bad_quarter_without_a_traceback(workspace, tmp_path, cap
                  "--out", str(tmp_path), *arguments])
     error = capsys.readouterr().err
     assert code == 1 and message in error and "Traceback" not in error
+
+
+# --- the app --------------------------------------------------------------------------------
+def test_the_app_writes_the_quarterly_report_with_a_click(workspace, tmp_path, qtbot):
+    from PySide6.QtCore import Qt
+
+    from ui.quarterly_export import QuarterlyExportDialog
+    from ui.strings import UiText
+
+    dialog = QuarterlyExportDialog(workspace, UiText("fr"), "38", None, tmp_path / "out")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    quarters = [dialog.quarter_combo.itemText(i) for i in range(dialog.quarter_combo.count())]
+    assert quarters[0] == "T3 2025" and quarters[-1] == "T3 2024" and len(quarters) == 5
+    assert dialog.station_combo.currentText() == "PDQ 38"
+    qtbot.mouseClick(dialog.format_boxes["html"], Qt.MouseButton.LeftButton)
+    assert dialog.formats() == ["pdf", "xlsx", "html"]
+    with qtbot.waitSignal(dialog.written, timeout=60_000) as written:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    paths = written.args[0].paths
+    assert sorted(paths) == ["html", "pdf", "xlsx"] and all(p.exists() for p in paths.values())
+    assert str(paths["pdf"]) in dialog.message.text()
+    assert all("Version de travail" in page for page in _pdf_pages(paths["pdf"]))
+
+
+def test_the_app_says_why_a_quarter_has_no_report(workspace, tmp_path, qtbot):
+    from PySide6.QtCore import Qt
+
+    from ui.quarterly_export import QuarterlyExportDialog
+    from ui.strings import UiText
+
+    dialog = QuarterlyExportDialog(workspace, UiText("fr"), "38", None, tmp_path / "out")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.quarter_combo.setCurrentIndex(dialog.quarter_combo.findText("T3 2024"))
+    failures = []
+    dialog.failed.connect(failures.append)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "n'a pas été produit" in dialog.message.text(), timeout=60_000)
+    assert "no action running in 2024-Q3" in dialog.message.text()
+    assert failures == [] and not (tmp_path / "out").exists()
+    assert dialog.export_button.isEnabled()
+
+
+def test_the_file_menu_opens_the_quarterly_report_on_the_station_shown(workspace, tmp_path,
+                                                                      qtbot):
+    pytest.importorskip("PySide6.QtWebEngineWidgets")
+    from PySide6.QtCore import QEvent, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(workspace, language="fr", settings=settings)
+    try:
+        window.station_combo.setCurrentIndex(window.station_combo.findText("PDQ 38"))
+        action = window.actions_by_id["export_quarterly"]
+        assert action.isEnabled() and action.text() == "Bilan &trimestriel du plan d'action…"
+        action.trigger()
+        dialog = window.quarterly_dialog
+        assert dialog is not None and dialog.isVisible()
+        assert dialog.station_combo.currentText() == "PDQ 38"
+        assert dialog.quarter_combo.itemText(0) == "T3 2025"
+        dialog.reject()
+    finally:
+        window.close()
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

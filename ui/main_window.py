@@ -60,6 +60,7 @@ from ui.period import (
 )
 from ui.portrait_runner import PortraitRunner
 from ui.preferences import Preferences, PreferencesDialog, PreferencesStore, user_settings
+from ui.quarterly_export import QuarterlyExportDialog
 from ui.recent_files import RecentFiles
 from ui.records.pages import RecordPages
 from ui.review import ReviewPanel
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.review_session: ReviewSession | None = None
         self.import_wizard: ImportWizard | None = None
         self.preferences_dialog: PreferencesDialog | None = None
+        self.quarterly_dialog: QuarterlyExportDialog | None = None
         self.prompt: QMessageBox | None = None
         self.error_dialog: ErrorDialog | None = None
         self._close_confirmed = False
@@ -124,6 +126,7 @@ class MainWindow(QMainWindow):
         # threads they only take turns for the interpreter lock with each other and with
         # the window, which then waits longer for it between two events.
         station_work = ThreadPoolExecutor(max_workers=1, thread_name_prefix="station-work")
+        self._station_work = station_work
         self.map_panel = MapPanel(self, online=online, text=self.text, executor=station_work)
         self.current_portrait: Portrait | None = None
         self._portrait_key: tuple[str, PeriodChoice] | None = None
@@ -210,6 +213,8 @@ class MainWindow(QMainWindow):
                        needs_workspace=True, changes_data=True),
             ActionSpec("review_panel", "menu_file", "Ctrl+Shift+R", self._toggle_review_panel,
                        checkable=True, separator_before=True),
+            ActionSpec("export_quarterly", "menu_file", None, self.open_quarterly_export,
+                       needs_workspace=True),
             ActionSpec("preferences", "menu_file", "Ctrl+,", self.open_preferences,
                        separator_before=True),
             ActionSpec("quit", "menu_file", "Ctrl+Q", self.close, separator_before=True),
@@ -270,6 +275,24 @@ class MainWindow(QMainWindow):
         self.map_side_dock.retranslate(self.text)
         self.record_pages.retranslate(self.text.language)
         self._fill_recent_menu()
+
+    def open_quarterly_export(self) -> QuarterlyExportDialog | None:
+        """Open the quarterly report dialog on the station shown (without blocking)."""
+        if self.workspace is None:
+            return None
+        dialog = QuarterlyExportDialog(
+            self.workspace, self.text, self.station_combo.currentData(),
+            self.portrait_runner.known_span(self.workspace), Path(self._start_dir()), self,
+            self._station_work)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.failed.connect(self._quarterly_failed)
+        self.quarterly_dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot(object)
+    def _quarterly_failed(self, error: BaseException) -> None:
+        self.error_dialog = show_error(self, self.text("quarterly_title"), error, self.text)
 
     def open_preferences(self) -> PreferencesDialog:
         """Open the preferences dialog (without blocking); OK applies them at once."""
