@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
                        needs_workspace=True, changes_data=True),
             ActionSpec("review_panel", "menu_file", "Ctrl+Shift+R", self._toggle_review_panel,
                        checkable=True, separator_before=True),
-            ActionSpec("export_quarterly", "menu_file", None, self.open_quarterly_export,
+            ActionSpec("export_quarterly", "menu_file", "Ctrl+Shift+T", self.open_quarterly_export,
                        needs_workspace=True),
             ActionSpec("preferences", "menu_file", "Ctrl+,", self.open_preferences,
                        separator_before=True),
