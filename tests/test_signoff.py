@@ -233,6 +233,7 @@ def test_the_review_panel_approves_the_station_brief_with_a_click(path, tmp_path
     panel.set_source(session.workspace, session)
     panel.set_brief(_portrait(session.workspace))
     panel.show()
+    qtbot.waitUntil(lambda: panel.approval_label.text() != "", timeout=20_000)
     assert not panel.approve_button.isEnabled()  # no name in the preferences yet
     assert "Préférences" in panel.approval_label.text()
     panel.set_approver("Marie Tremblay", "commandante")

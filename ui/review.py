@@ -134,13 +134,27 @@ class ReviewPanel(QWidget):
         self.refresh()
 
     def set_brief(self, portrait: Portrait | None) -> None:
-        """The portrait being read: what "Approve this station's brief" approves (its
-        digest is worked out in review mode only, where approving is possible)."""
+        """The portrait being read: what "Approve this station's brief" approves. In review
+        mode its digest (the whole portrait and records as JSON: a moment on a large
+        workspace) is worked out on the panel's runner, then the approval status shown."""
         self.portrait = portrait
         self._digest = None
         if portrait is not None and self.session is not None:
-            self._digest = portrait_digest(self.session.workspace, portrait)
+            self._jobs.start(functools.partial(_digest_of, self.session.workspace, portrait),
+                             self._digest_ready, self._digest_failed)
         self.refresh()
+
+    @Slot(object)
+    def _digest_ready(self, result: tuple[Portrait, str]) -> None:
+        portrait, digest = result
+        if portrait is self.portrait:  # not a portrait replaced meanwhile
+            self._digest = digest
+            self.refresh()
+
+    @Slot(object)
+    def _digest_failed(self, error: BaseException) -> None:
+        self.error_dialog = show_error(self, self.text("review_approve_failed"), error,
+                                       self.text)
 
     def set_approver(self, name: str, role: str) -> None:
         """Who approves (the preferences' name and role, never the system login)."""
@@ -274,3 +288,7 @@ class ReviewPanel(QWidget):
 
     def shut_down(self) -> None:
         self._jobs.shut_down()
+
+
+def _digest_of(workspace: Workspace, portrait: Portrait) -> tuple[Portrait, str]:
+    return portrait, portrait_digest(workspace, portrait)
