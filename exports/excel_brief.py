@@ -50,14 +50,8 @@ def build_workbook(brief: Brief) -> Workbook:
     language = brief.language
     book = _Book(Workbook(), language)
     _sources_sheet(book, brief)
-    figures = [[f.label, f.value, f.unit, f.text, f.detail] for f in brief.key_figures]
-    sheet = book.sheet(text("key_figures", language))
-    book.table(sheet, BriefTable("key_figures", text("key_figures", language), [
-        Column("label", text("indicator", language)), Column("value", text("value", language),
-                                                             "measure"),
-        Column("unit", "Unité" if language == "fr" else "Unit"),
-        Column("text", "Texte" if language == "fr" else "Text"),
-        Column("detail", text("test", language))], figures))
+    if brief.kind == "portrait":  # the quarterly report has no key figures page
+        _key_figures_sheet(book, brief)
     for section in brief.sections:
         sheet = book.sheet(section.title)
         for paragraph in section.paragraphs + section.notes:
@@ -75,6 +69,18 @@ def build_workbook(brief: Brief) -> Workbook:
             worksheet.oddHeader.center.text = text("draft_mark", language)
             worksheet.evenHeader.center.text = text("draft_mark", language)
     return book.workbook
+
+
+def _key_figures_sheet(book: _Book, brief: Brief) -> None:
+    language = brief.language
+    figures = [[f.label, f.value, f.unit, f.text, f.detail] for f in brief.key_figures]
+    sheet = book.sheet(text("key_figures", language))
+    book.table(sheet, BriefTable("key_figures", text("key_figures", language), [
+        Column("label", text("indicator", language)), Column("value", text("value", language),
+                                                             "measure"),
+        Column("unit", "Unité" if language == "fr" else "Unit"),
+        Column("text", "Texte" if language == "fr" else "Text"),
+        Column("detail", text("test", language))], figures))
 
 
 def _sources_sheet(book: _Book, brief: Brief) -> None:

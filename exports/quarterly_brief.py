@@ -77,32 +77,60 @@ def build_quarterly_brief(report: QuarterlyReport, options: BriefOptions,
 
 def protect_indicators(indicators: list[MeasuredIndicator], log: DisclosureLog,
                        language: str) -> dict[Key, str]:
-    """Reasons by (kind, subject) for the indicators a partner may not see."""
+    """Reasons by (kind, subject) for the indicators a partner may not see.
+
+    A count of 1 to 4 (this quarter or a year earlier) hides its row. An issue counts the
+    incidents of several categories, so it also hides when a part of it shown in the report
+    is hidden, or when taking the parts shown away from it (one other indicator, or all the
+    categories shown) leaves 1 to 4 incidents: that difference would be a small count.
+    """
     hidden: dict[Key, str] = {}
     for item in indicators:
-        counts = [item.current] + ([item.previous] if item.previous is not None else [])
-        if is_small(np.array(counts, dtype=float)).any():
+        if is_small(np.array(_columns(item), dtype=float)).any():
             hidden[(item.kind, item.subject)] = PRIMARY
-    shown = {m.subject: m for m in indicators if m.kind == "category"}
-    for item in indicators:
-        if item.kind != "issue" or (item.kind, item.subject) in hidden:
-            continue
-        members = [c for c in shown if item.subject in CATEGORIES[c].tags]
-        if any(("category", c) in hidden for c in members):
-            hidden[("issue", item.subject)] = DERIVED
-            continue
-        # The issue minus the categories shown is the count of the others: small, it leaks.
-        rest = [item.current - sum(shown[c].current for c in members)]
-        if item.previous is not None:
-            rest.append(item.previous - sum(shown[c].previous or 0 for c in members))
-        if members and is_small(np.array(rest, dtype=float)).any():
-            hidden[("issue", item.subject)] = DERIVED
+    changed = True
+    while changed:  # hiding an issue can expose a larger issue holding it
+        changed = False
+        for item in indicators:
+            key = (item.kind, item.subject)
+            if item.kind != "issue" or key in hidden:
+                continue
+            parts = [m for m in indicators if m is not item and _members(m) <= _members(item)]
+            if parts and (any((m.kind, m.subject) in hidden for m in parts)
+                          or _leaves_small(item, [[m] for m in parts] + [
+                              [m for m in parts if m.kind == "category"]])):
+                hidden[key] = DERIVED
+                changed = True
     where = text("quarterly_indicators", language)
     for item in indicators:
         reason = hidden.get((item.kind, item.subject))
         if reason:
             log.add(where, item.label(language), reason, text("quarterly_masked", language))
     return hidden
+
+
+def _columns(item: MeasuredIndicator) -> list[int]:
+    return [item.current] + ([item.previous] if item.previous is not None else [])
+
+
+def _members(item: MeasuredIndicator) -> frozenset[str]:
+    """The categories an indicator counts."""
+    if item.kind == "category":
+        return frozenset({item.subject})
+    return frozenset(c.id for c in CATEGORIES.values() if item.subject in c.tags)
+
+
+def _leaves_small(item: MeasuredIndicator, groups: list[list[MeasuredIndicator]]) -> bool:
+    """Whether ``item`` minus the sum of some group of its parts is a count of 1 to 4."""
+    for group in groups:
+        if not group or len({c for m in group for c in _members(m)}) != \
+                sum(len(_members(m)) for m in group):
+            continue  # overlapping parts do not add up
+        rest = np.array(_columns(item), dtype=float) - np.sum(
+            [np.array(_columns(m), dtype=float) for m in group], axis=0)
+        if is_small(rest).any():
+            return True
+    return False
 
 
 def _priorities(report: QuarterlyReport, language: str) -> BriefSection:

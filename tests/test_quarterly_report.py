@@ -144,6 +144,19 @@ def test_partner_protection_hides_small_counts_and_what_gives_them_back():
     assert len(log) == 4
 
 
+def test_an_issue_holding_another_shown_issue_hides_when_their_difference_is_small():
+    hidden = protect_indicators([_measured("property", "issue", 40, 50),
+                                 _measured("vehicles", "issue", 37, 45)],  # 3 other thefts
+                                DisclosureLog(), "en")
+    assert hidden == {("issue", "property"): DERIVED}
+    hidden = protect_indicators([_measured("property", "issue", 40, 50),
+                                 _measured("vehicles", "issue", 3, 45)], DisclosureLog(), "en")
+    assert hidden == {("issue", "vehicles"): PRIMARY, ("issue", "property"): DERIVED}
+    assert protect_indicators([_measured("property", "issue", 40, 50),
+                               _measured("vehicles", "issue", 20, 25)],
+                              DisclosureLog(), "en") == {}
+
+
 def test_partner_brief_masks_the_whole_row_of_a_small_count(workspace):
     brief = build_quarterly_brief(_report(workspace), BriefOptions(audience="partner"))
     table = brief.section("quarterly_indicators").tables[0]
@@ -155,6 +168,24 @@ def test_partner_brief_masks_the_whole_row_of_a_small_count(workspace):
                                      BriefOptions(audience="internal"))
     rows = internal.section("quarterly_indicators").tables[0].rows
     assert next(r for r in rows if r[1] == "Véhicules")[2:5] == [3, 8, -5]
+
+
+def test_a_partner_cannot_tell_two_small_counts_apart(tmp_path):
+    """Two workspaces that differ only in a hidden count (3 or 2 thefts from vehicles this
+    quarter) give partners the same PDF text and the same workbook values."""
+    outputs = []
+    for thefts in (3, 2):
+        counts = dict(COUNTS)
+        counts[("2025-07-01", "Vol dans / sur véhicule à moteur")] = thefts
+        workspace = build_quarterly_workspace(tmp_path / f"w{thefts}.gpkg", counts)
+        written = write_quarterly_briefs(workspace, prepare(workspace), "38", Q3,
+                                         BriefOptions(audience="partner"), ["pdf", "xlsx"],
+                                         tmp_path / f"out{thefts}")
+        book = load_workbook(written.paths["xlsx"])
+        outputs.append((_pdf_pages(written.paths["pdf"]),
+                        [[c.value for row in sheet.iter_rows() for c in row]
+                         for sheet in book.worksheets]))
+    assert outputs[0] == outputs[1]
 
 
 def _pdf_pages(path):
