@@ -83,8 +83,8 @@ STRINGS: dict[str, dict[str, str]] = {
                                      "trimestre, comparés au même trimestre un an plus tôt "
                                      "(les saisons diffèrent d'un trimestre à l'autre), avec "
                                      "un test d'égalité des taux ; jamais une valeur saisie.",
-        "quarterly_partial": "Les données s'arrêtent le {date} : les nombres du trimestre "
-                             "ne sont pas définitifs.",
+        "quarterly_partial": "Les données couvrent du {first} au {last} : les nombres du "
+                             "trimestre n'en couvrent pas tous les jours.",
         "quarterly_no_indicator": "Aucune initiative ne vise une catégorie d'incidents ou un "
                                   "enjeu : aucun indicateur ne peut être calculé.",
         "quarterly_next": "Prochaines étapes ({quarter})",
@@ -235,7 +235,8 @@ STRINGS: dict[str, dict[str, str]] = {
                                      "compared with the same quarter a year earlier (seasons "
                                      "differ from one quarter to the next), with a test of "
                                      "equal rates; never a typed value.",
-        "quarterly_partial": "The data end on {date}: the quarter's counts are not final.",
+        "quarterly_partial": "The data run from {first} to {last}: the quarter's counts do "
+                             "not cover all its days.",
         "quarterly_no_indicator": "No initiative targets an incident category or issue: no "
                                   "indicator can be computed.",
         "quarterly_next": "What comes next ({quarter})",

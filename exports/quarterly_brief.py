@@ -70,7 +70,8 @@ def build_quarterly_brief(report: QuarterlyReport, options: BriefOptions,
         period=report.period, options=options,
         generated_on=(today or clock.today()).isoformat(), key_figures=[],
         sections=sections, definitions=[definition], parameters=parameters, disclosure=log,
-        warnings=[text("quarterly_partial", language, date=report.data_last)]
+        warnings=[text("quarterly_partial", language, first=report.data_first,
+                                 last=report.data_last)]
         if report.partial else [],
         workspace_title=workspace_title, kind="quarterly")
 
@@ -195,7 +196,8 @@ def _indicators(report: QuarterlyReport, hidden: dict[Key, str],
         wording = text(f"quarterly_{reason}", language)
         section.notes.append(f"{wording[0].upper()}{wording[1:]}.")
     if report.partial:
-        section.notes.append(text("quarterly_partial", language, date=report.data_last))
+        section.notes.append(text("quarterly_partial", language, first=report.data_first,
+                                 last=report.data_last))
     return section
 
 

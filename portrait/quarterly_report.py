@@ -106,7 +106,8 @@ class QuarterlyReport:
     coming: tuple[Initiative, ...]
     data_first: str
     data_last: str
-    #: The incidents end before the quarter does: its counts are not final.
+    #: The incidents start after the quarter does or end before it ends: its counts
+    #: are not the whole quarter's.
     partial: bool
     #: Where the incidents come from (the sources' names, for the definitions).
     sources: tuple[str, ...] = ()
@@ -180,7 +181,8 @@ def build_quarterly_report(data: PortraitData, station_id: str, quarter: Quarter
                             "and end dates.")
     return QuarterlyReport(station_id, data.station_name(station_id), quarter, tuple(plan),
                            coming, first.date().isoformat(), last.date().isoformat(),
-                           partial=last.date() < quarter.end, sources=data.incidents.sources)
+                           partial=first.date() > quarter.start or last.date() < quarter.end,
+                           sources=data.incidents.sources)
 
 
 class _Counter:

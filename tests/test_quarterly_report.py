@@ -108,6 +108,18 @@ def test_a_quarter_without_the_year_before_says_so(workspace):
                                                                       NO_YEAR_BEFORE)
 
 
+def test_a_quarter_the_data_do_not_cover_in_full_says_so(workspace):
+    incidents = workspace.layer("incidents")
+    workspace.set_layer("incidents", incidents.loc[incidents["date"] <= "2025-08-15"])
+    report = _report(workspace)
+    assert report.partial and report.data_last <= "2025-08-15"
+    brief = build_quarterly_brief(report, BriefOptions(audience="partner"))
+    assert brief.warnings == [f"Les données couvrent du 2024-07-01 au {report.data_last} : "
+                              "les nombres du trimestre n'en couvrent pas tous les jours."]
+    assert not _report(build_quarterly_workspace(workspace.path.with_name("full.gpkg"))
+                       ).partial
+
+
 def test_a_quarter_before_the_plan_is_a_clear_error(workspace):
     with pytest.raises(PortraitError, match="no action running in 2024-Q3"):
         _report(workspace, Quarter(2024, 3))
