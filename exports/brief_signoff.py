@@ -77,18 +77,18 @@ def is_approved(workspace: Workspace, station_id: str, brief_kind: str,
 
 
 def review_section(workspace: Workspace, station_id: str, record_ids: Iterable[str],
-                   language: str) -> BriefSection:
+                   language: str) -> BriefSection | None:
     """The review comments about the station's map sections and records, oldest first
-    (internal briefs only: comments are the commander's words to the officer)."""
+    (internal briefs only: comments are the commander's words to the officer); None when
+    there are none."""
     ids = set(record_ids)
     prefix = map_section_id(station_id, "")
     comments = [item for item in review_items(workspace.layer(RECORDS.name))
                 if item.kind == COMMENT and (item.target_id.startswith(prefix)
                                              or item.target_id in ids)]
-    section = BriefSection("review_comments", text("review_comments", language))
     if not comments:
-        section.paragraphs.append(text("review_none", language))
-        return section
+        return None
+    section = BriefSection("review_comments", text("review_comments", language))
     rows = [[item.author, item.created_at[:16].replace("T", " "),
              item.target_label or "—", item.text] for item in comments]
     section.tables.append(BriefTable(

@@ -63,10 +63,11 @@ def write_station_briefs(workspace, data, station_id: str, options: BriefOptions
     records = list(records) if records else None
     brief = build_brief(portrait, data, options, records)
     apply_signoff(brief, workspace, portrait_content(portrait, records))
-    if options.audience == "internal":
-        brief.sections.append(review_section(workspace, portrait.station_id,
-                                             (_record_id(r) for r in records or ()),
-                                             options.language))
+    comments = review_section(workspace, portrait.station_id,
+                              (_record_id(r) for r in records or ()), options.language) \
+        if options.audience == "internal" else None
+    if comments is not None:
+        brief.sections.append(comments)
     return _write(workspace, brief, formats, out,
                   lambda extension: brief_file_name(portrait.station_id, options, extension))
 

@@ -200,6 +200,11 @@ def test_cli_approve_then_brief_prints_the_approval(path, tmp_path, capsys):
 
 
 def test_internal_briefs_carry_the_review_comments_partner_briefs_do_not(path, tmp_path):
+    workspace = Workspace.open(path)
+    before = write_station_briefs(workspace, prepare(workspace), "38",
+                                  BriefOptions(audience="internal"), ["xlsx"],
+                                  tmp_path / "before", PERIOD)
+    assert "Commentaires de révision" not in load_workbook(before.paths["xlsx"]).sheetnames
     session = ReviewSession(path, author="cmdt.tremblay")
     session.add_comment("section", map_section_id("38", "low_income_rate"),
                         "Vérifier la hausse des introductions.", "PDQ 38 — Faible revenu")
@@ -209,8 +214,9 @@ def test_internal_briefs_carry_the_review_comments_partner_briefs_do_not(path, t
     data = prepare(workspace)
     internal = write_station_briefs(workspace, data, "38", BriefOptions(audience="internal"),
                                     ["xlsx"], tmp_path / "internal", PERIOD)
-    cells = [c.value for sheet in load_workbook(internal.paths["xlsx"]).worksheets
-             for row in sheet.iter_rows() for c in row]
+    book = load_workbook(internal.paths["xlsx"])
+    assert "Commentaires de révision" in book.sheetnames
+    cells = [c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert "Vérifier la hausse des introductions." in cells
     assert "Commentaire sur un autre poste." not in cells
     partner = write_station_briefs(workspace, data, "38", BriefOptions(audience="partner"),
