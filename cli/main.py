@@ -295,9 +295,8 @@ def _quarterly(args: argparse.Namespace, workspace, data, options, formats):
 
 def _approve(args: argparse.Namespace) -> int:
     from exports.brief_model import workspace_records
-    from exports.brief_signoff import approve
+    from exports.brief_signoff import approve, quarterly_content
     from portrait.engine import build_portrait, prepare, resolve_station
-    from portrait.quarterly_report import build_quarterly_report
     from portrait.quarters import parse_quarter
     from portrait.signoff import portrait_content
     from portrait.workspace import Workspace
@@ -307,18 +306,16 @@ def _approve(args: argparse.Namespace) -> int:
     workspace = Workspace.open(args.workspace)
     data = prepare(workspace)
     station = resolve_station(data, args.station)
-    records = workspace_records(workspace, station)
     if args.kind == "quarterly":
         if args.quarter is None:
             raise PortraitError("Approving a quarterly report needs --quarter (e.g. 2026Q3).")
         quarter = parse_quarter(args.quarter)
-        content = build_quarterly_report(data, station, quarter, records or [],
-                                         shareable_only=False).content()
+        content = quarterly_content(workspace, data, station, quarter)
         period = quarter.label
     else:
         period = (_date(args.date_from, "--from"), _date(args.date_to, "--to"))
         portrait = build_portrait(data, station, None if period == (None, None) else period)
-        content = portrait_content(portrait, records)
+        content = portrait_content(portrait, workspace_records(workspace, station))
         period = " – ".join(portrait.period or ())
     approval = approve(args.workspace, station, args.kind, period, content, args.by,
                        args.role)

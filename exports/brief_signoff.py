@@ -15,6 +15,8 @@ from typing import Any
 from exports.brief_model import Brief, BriefSection, BriefTable, Column, workspace_records
 from exports.brief_text import text
 from portrait.layers import RECORDS
+from portrait.quarterly_report import build_quarterly_report
+from portrait.quarters import Quarter
 from portrait.review import COMMENT, ReviewSession, map_section_id, review_items, save_review
 from portrait.signoff import (
     Approval,
@@ -66,6 +68,24 @@ def approve_portrait(session: ReviewSession, portrait: Any, approver: str,
     approval = new_approval(approver, role, portrait.station_id, "portrait",
                             " – ".join(portrait.period or ()),
                             portrait_digest(session.workspace, portrait))
+    return session.add_approval(approval)
+
+
+def quarterly_content(workspace: Workspace, data: Any, station_id: str,
+                      quarter: Quarter) -> dict[str, Any]:
+    """What a quarterly report says, read in full (the partner version is a view of it, so
+    one approval covers both)."""
+    records = workspace_records(workspace, station_id) or []
+    return build_quarterly_report(data, station_id, quarter, records,
+                                  shareable_only=False).content()
+
+
+def approve_quarterly(session: ReviewSession, data: Any, station_id: str, quarter: Quarter,
+                      approver: str, role: str = "") -> Approval:
+    """The commander's approval, in review mode, of a station's quarterly report."""
+    content = quarterly_content(session.workspace, data, station_id, quarter)
+    approval = new_approval(approver, role, station_id, "quarterly", quarter.label,
+                            content_digest(content))
     return session.add_approval(approval)
 
 

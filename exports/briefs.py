@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exports.brief_model import Brief, BriefOptions, build_brief, workspace_records
-from exports.brief_signoff import apply_signoff, review_section
+from exports.brief_signoff import apply_signoff, quarterly_content, review_section
 from exports.map_text import station_label
 from portrait.errors import PortraitError
 from portrait.quarters import Quarter
@@ -93,11 +93,9 @@ def write_quarterly_briefs(workspace, data, station_id: str, quarter: Quarter,
     records = workspace_records(workspace, station_id) or []
     report = build_quarterly_report(data, station_id, quarter, records,
                                     shareable_only=options.audience == "partner")
-    full = report if options.audience == "internal" else \
-        build_quarterly_report(data, station_id, quarter, records, shareable_only=False)
     brief = build_quarterly_brief(report, options, station_area_km2(data, station_id),
                                   getattr(data, "title", ""))
-    apply_signoff(brief, workspace, full.content())
+    apply_signoff(brief, workspace, quarterly_content(workspace, data, station_id, quarter))
     label = station_label(station_id).replace(" ", "-").lower()
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in label)
     return _write(workspace, brief, formats, Path(out_dir), lambda extension:

@@ -274,3 +274,39 @@ def test_the_name_and_role_are_preferences(qtbot, tmp_path):
     PreferencesStore(settings).save(chosen)
     reread = PreferencesStore(QSettings(settings.fileName(), QSettings.Format.IniFormat)).load()
     assert (reread.officer_name, reread.officer_role) == ("Marie Tremblay", "commandante")
+
+
+def test_the_commander_approves_a_quarterly_report_in_review_mode(path, tmp_path, qtbot):
+    from PySide6.QtCore import Qt
+
+    from ui.quarterly_export import QuarterlyExportDialog
+    from ui.strings import UiText
+
+    session = ReviewSession(path)
+    unsigned = QuarterlyExportDialog(session.workspace, UiText("fr"), "38", None, tmp_path,
+                                     session=session)
+    qtbot.addWidget(unsigned)
+    assert not unsigned.approve_button.isEnabled()
+    assert "Préférences" in unsigned.message.text()
+    editing = QuarterlyExportDialog(Workspace.open(path), UiText("fr"), "38", None, tmp_path)
+    qtbot.addWidget(editing)
+    editing.show()
+    assert not editing.approve_button.isVisible()  # only the commander, in review mode
+
+    dialog = QuarterlyExportDialog(session.workspace, UiText("fr"), "38", None,
+                                   tmp_path / "out", session=session,
+                                   approver=("Marie Tremblay", "commandante"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.quarter_combo.currentText() == "T3 2025"
+    with qtbot.waitSignal(dialog.approved, timeout=30_000):
+        qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
+    assert "Bilan approuvé par Marie Tremblay (commandante)" in dialog.message.text()
+    stored = approvals(Workspace.open(path).layer(RECORDS.name))
+    assert [(a.brief_kind, a.period, a.approver) for a in stored] == \
+        [("quarterly", "2025-Q3", "Marie Tremblay")]
+    with qtbot.waitSignal(dialog.written, timeout=60_000) as written:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    pages = _pages(written.args[0].paths["pdf"])
+    assert not any(DRAFT in page for page in pages)
+    assert "Approuvé par Marie Tremblay (commandante)" in pages[0]

@@ -283,7 +283,8 @@ class MainWindow(QMainWindow):
         dialog = QuarterlyExportDialog(
             self.workspace, self.text, self.station_combo.currentData(),
             self.portrait_runner.known_span(self.workspace), Path(self._start_dir()), self,
-            self._station_work)
+            self._station_work, self.review_session,
+            (self.preferences.officer_name, self.preferences.officer_role))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.failed.connect(self._quarterly_failed)
         self.quarterly_dialog = dialog

@@ -3,7 +3,9 @@
 The officer picks the station, the quarter (among those the incidents reach), the audience,
 the language, the formats and a folder; ``exports.briefs.write_quarterly_briefs`` writes
 the files on the dialog's background runner, and the files written, or why nothing could be
-(no action plan, no data for the quarter), are shown in the dialog's message area.
+(no action plan, no data for the quarter), are shown in the dialog's message area. In
+review mode the commander approves the chosen quarter's report here too, signed with the
+name and role of the preferences.
 """
 
 from __future__ import annotations
@@ -30,11 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from exports.brief_model import BriefOptions
+from exports.brief_signoff import approve_quarterly
 from exports.briefs import FORMATS, WrittenBrief, write_quarterly_briefs
 from exports.map_choices import station_choices
 from portrait.engine import prepare
 from portrait.errors import PortraitError
 from portrait.quarters import Quarter, quarter_of
+from portrait.review import ReviewSession
+from portrait.signoff import Approval
 from portrait.workspace import Workspace
 from ui.error_dialog import error_message
 from ui.strings import LANGUAGES, UiText
@@ -63,22 +68,34 @@ def write_quarterly(workspace: Workspace, station_id: str, quarter: Quarter,
                                   formats, folder)
 
 
+def approve_quarter(session: ReviewSession, station_id: str, quarter: Quarter,
+                    approver: str, role: str) -> Approval:
+    """The background job of "Approve this report"."""
+    return approve_quarterly(session, prepare(session.workspace), station_id, quarter,
+                             approver, role)
+
+
 class QuarterlyExportDialog(QDialog):
     """Chooses and writes a quarterly report; ``written(result)`` once the files exist."""
 
     written = Signal(object)
+    approved = Signal(object)
     failed = Signal(object)
 
     def __init__(self, workspace: Workspace, text: UiText, station_id: str | None,
                  span: tuple[dt.date | None, dt.date | None] | None, folder: Path,
-                 parent: QWidget | None = None, executor: ThreadPoolExecutor | None = None):
+                 parent: QWidget | None = None, executor: ThreadPoolExecutor | None = None,
+                 session: ReviewSession | None = None, approver: tuple[str, str] = ("", "")):
         """``span``: the incident dates when the window knows them already (read from the
         workspace otherwise). ``executor``: the window's thread for work on this workspace
-        (its layers load lazily, so one thread reads them); the window shuts it down."""
+        (its layers load lazily, so one thread reads them); the window shuts it down.
+        ``session`` (review mode) and ``approver`` (name, role) allow approving."""
         super().__init__(parent)
         self.setObjectName("quarterly_export_dialog")
         self.workspace = workspace
         self.text = text
+        self.session = session
+        self.approver = approver
         self._jobs = QtJobRunner(self, executor)
         self._owns_jobs = executor is None
         self.setWindowTitle(text("quarterly_title"))
@@ -118,6 +135,9 @@ class QuarterlyExportDialog(QDialog):
         self.export_button = QPushButton(text("quarterly_export"), self)
         self.export_button.setObjectName("quarterly_export_button")
         self.export_button.setDefault(True)
+        self.approve_button = QPushButton(text("quarterly_approve"), self)
+        self.approve_button.setObjectName("quarterly_approve_button")
+        self.approve_button.setVisible(session is not None)
         close = QPushButton(text("button_close"), self)
 
         formats = QHBoxLayout()
@@ -135,6 +155,7 @@ class QuarterlyExportDialog(QDialog):
         form.addRow(text("quarterly_formats"), formats)
         form.addRow(text("quarterly_folder"), folder_row)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.approve_button)
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
         buttons.addWidget(close)
@@ -146,11 +167,14 @@ class QuarterlyExportDialog(QDialog):
         browse.clicked.connect(self._browse)
         close.clicked.connect(self.reject)
         self.export_button.clicked.connect(self.export)
+        self.approve_button.clicked.connect(self.approve)
         for box in self.format_boxes.values():
             box.toggled.connect(self._update_controls)
         self.setMinimumWidth(520)
         if not self.quarter_combo.count():
             self.message.setText(text("quarterly_no_quarter"))
+        elif session is not None and not approver[0]:
+            self.message.setText(text("review_approve_needs_name"))
         self._update_controls()
 
     def formats(self) -> list[str]:
@@ -158,7 +182,10 @@ class QuarterlyExportDialog(QDialog):
 
     @Slot()
     def _update_controls(self) -> None:
-        self.export_button.setEnabled(bool(self.formats()) and self.quarter_combo.count() > 0)
+        has_quarter = self.quarter_combo.count() > 0
+        self.export_button.setEnabled(bool(self.formats()) and has_quarter)
+        self.approve_button.setEnabled(self.session is not None and has_quarter
+                                       and bool(self.approver[0]))
 
     @Slot()
     def _browse(self) -> None:
@@ -180,6 +207,25 @@ class QuarterlyExportDialog(QDialog):
             write_quarterly, self.workspace, self.station_combo.currentData(), quarter,
             options, self.formats(), Path(self.folder_edit.text().strip())),
             self._written, self._failed)
+
+    @Slot()
+    def approve(self) -> None:
+        quarter = self.quarter_combo.currentData()
+        if self.session is None or quarter is None or not self.approver[0]:
+            return
+        self.approve_button.setEnabled(False)
+        self.message.setText(self.text("review_saving"))
+        self._jobs.start(functools.partial(
+            approve_quarter, self.session, self.station_combo.currentData(), quarter,
+            *self.approver), self._approved, self._failed)
+
+    @Slot(object)
+    def _approved(self, approval: Approval) -> None:
+        self._update_controls()
+        name = approval.approver + (f" ({approval.role})" if approval.role else "")
+        self.message.setText(self.text("quarterly_approved", name=name,
+                                       time=self.text.date_time(approval.approved_at)))
+        self.approved.emit(approval)
 
     @Slot(object)
     def _written(self, result: WrittenBrief) -> None:
