@@ -39,10 +39,11 @@ def parse_formats(text: str) -> list[str]:
     return list(dict.fromkeys(formats))
 
 
-def brief_file_name(station_id: str, options: BriefOptions, extension: str) -> str:
+def brief_file_name(station_id: str, options: BriefOptions, extension: str,
+                    stem: str = "portrait") -> str:
     label = station_label(station_id).replace(" ", "-").lower()
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in label)
-    return f"portrait-{safe}-{options.audience}-{options.language}.{extension}"
+    return f"{stem}-{safe}-{options.audience}-{options.language}.{extension}"
 
 
 def write_station_briefs(workspace, data, station_id: str, options: BriefOptions,
@@ -96,11 +97,8 @@ def write_quarterly_briefs(workspace, data, station_id: str, quarter: Quarter,
     brief = build_quarterly_brief(report, options, station_area_km2(data, station_id),
                                   getattr(data, "title", ""))
     apply_signoff(brief, workspace, quarterly_content(workspace, data, station_id, quarter))
-    label = station_label(station_id).replace(" ", "-").lower()
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in label)
-    return _write(workspace, brief, formats, Path(out_dir), lambda extension:
-                  f"quarterly-{safe}-{quarter.label}-{options.audience}-{options.language}"
-                  f".{extension}")
+    return _write(workspace, brief, formats, Path(out_dir), lambda extension: brief_file_name(
+        station_id, options, extension, f"quarterly-{quarter.label}"))
 
 
 def _write(workspace, brief: Brief, formats: Sequence[str], out: Path,
