@@ -256,6 +256,8 @@ def _brief(args: argparse.Namespace) -> int:
     from portrait.workspace import Workspace
 
     formats = parse_formats(args.format)
+    if args.kind != "quarterly" and args.quarter is not None:
+        raise PortraitError("--quarter is for a quarterly report: add --kind quarterly.")
     period = (_date(args.date_from, "--from"), _date(args.date_to, "--to"))
     period = None if period == (None, None) else period
     if not args.workspace.exists():
@@ -289,6 +291,9 @@ def _quarterly(args: argparse.Namespace, workspace, data, options, formats):
     if args.quarter is None or args.station is None:
         raise PortraitError("A quarterly report needs --station and --quarter (e.g. "
                             "--station 38 --quarter 2026Q3).")
+    if args.date_from is not None or args.date_to is not None:
+        raise PortraitError("A quarterly report covers its --quarter: leave out --from and "
+                            "--to.")
     return write_quarterly_briefs(workspace, data, args.station, parse_quarter(args.quarter),
                                   options, formats, args.out)
 

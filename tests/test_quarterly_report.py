@@ -269,6 +269,7 @@ def test_cli_writes_the_quarterly_report(workspace, tmp_path, capsys):
     (["--quarter", "2025Q9"], "is not like 2026Q3"),
     ([], "needs --station and --quarter"),
     (["--quarter", "2020Q1"], "No incident data for 2020-Q1"),
+    (["--quarter", "2025Q3", "--from", "2025-01-01"], "leave out --from and --to"),
 ])
 def test_cli_explains_a_bad_quarter_without_a_traceback(workspace, tmp_path, capsys,
                                                         arguments, message):
@@ -276,6 +277,12 @@ def test_cli_explains_a_bad_quarter_without_a_traceback(workspace, tmp_path, cap
                  "--out", str(tmp_path), *arguments])
     error = capsys.readouterr().err
     assert code == 1 and message in error and "Traceback" not in error
+
+
+def test_cli_refuses_a_quarter_for_a_portrait_brief(workspace, tmp_path, capsys):
+    code = main(["brief", str(workspace.path), "--station", "38", "--quarter", "2025Q3",
+                 "--out", str(tmp_path)])
+    assert code == 1 and "add --kind quarterly" in capsys.readouterr().err
 
 
 # --- the app --------------------------------------------------------------------------------
