@@ -251,8 +251,12 @@ def test_a_long_plan_stays_within_four_pages_each_marked(workspace, tmp_path):
 def test_the_internal_pdf_is_not_marked_as_a_draft(workspace, tmp_path):
     written = write_quarterly_briefs(workspace, prepare(workspace), "38", Q3,
                                      BriefOptions(audience="internal"), ["pdf"], tmp_path)
-    assert not any("Version de travail" in page.split("\n")[0]
-                   for page in _pdf_pages(written.paths["pdf"]))
+    pages = _pdf_pages(written.paths["pdf"])
+    # Only the cover's approval row says it is not approved; no page carries the mark.
+    assert [page.count("Version de travail") for page in pages] == [1] + [0] * (len(pages) - 1)
+    partner = write_quarterly_briefs(workspace, prepare(workspace), "38", Q3,
+                                     BriefOptions(audience="partner"), ["pdf"], tmp_path)
+    assert _pdf_pages(partner.paths["pdf"])[0].count("Version de travail") == 2
 
 
 def test_cli_writes_the_quarterly_report(workspace, tmp_path, capsys):
