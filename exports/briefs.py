@@ -97,6 +97,10 @@ def write_quarterly_briefs(workspace, data, station_id: str, quarter: Quarter,
     brief = build_quarterly_brief(report, options, station_area_km2(data, station_id),
                                   getattr(data, "title", ""))
     apply_signoff(brief, workspace, quarterly_content(workspace, data, station_id, quarter))
+    comments = review_section(workspace, station_id, (r.record_id for r in records),
+                              options.language) if options.audience == "internal" else None
+    if comments is not None:
+        brief.sections.append(comments)
     return _write(workspace, brief, formats, Path(out_dir), lambda extension: brief_file_name(
         station_id, options, extension, f"quarterly-{quarter.label}"))
 

@@ -226,6 +226,24 @@ def test_internal_briefs_carry_the_review_comments_partner_briefs_do_not(path, t
     assert "Vérifier la hausse des introductions." not in cells
 
 
+def test_the_internal_quarterly_report_carries_comments_on_its_actions(path, tmp_path):
+    workspace = Workspace.open(path)
+    action = next(r for r in workspace_records(workspace, "38")
+                  if r.display_name == "Marches exploratoires")
+    ReviewSession(path).add_comment("action", action.record_id, "Ajouter une marche de nuit.",
+                                    action.display_name)
+    workspace = Workspace.open(path)
+    outputs = {}
+    for audience in ("internal", "partner"):
+        written = write_quarterly_briefs(workspace, prepare(workspace), "38", Q3,
+                                         BriefOptions(audience=audience), ["pdf"],
+                                         tmp_path / audience)
+        outputs[audience] = " ".join(_pages(written.paths["pdf"]))
+    assert "Ajouter une marche de nuit." in outputs["internal"]
+    assert "Commentaires de révision" in outputs["internal"]
+    assert "Ajouter une marche de nuit." not in outputs["partner"]
+
+
 # --- the app --------------------------------------------------------------------------------
 def test_the_review_panel_approves_the_station_brief_with_a_click(path, tmp_path, qtbot):
     from PySide6.QtCore import Qt
