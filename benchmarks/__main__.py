@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     briefs.add_argument("--workspace", type=Path,
                         default=Path("/tmp/portrait-bench-demo/demo.gpkg"))
     briefs.add_argument("--jobs", type=int, default=None)
+    quarterly = commands.add_parser("quarterly", help="quarterly report and sign-off digest "
+                                    "on the default demo city")
+    quarterly.add_argument("--workspace", type=Path,
+                           default=Path("/tmp/portrait-bench-default/demo.gpkg"))
     ui = commands.add_parser("ui", help="window start-up, station switches, big maps, "
                                          "GUI thread heartbeat")
     ui.add_argument("--workspace", type=Path,
@@ -77,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.bench_briefs import run
 
         run(args.workspace, args.jobs)
+    elif args.name == "quarterly":
+        from benchmarks.bench_quarterly import run
+
+        run(args.workspace)
     elif args.name == "ui":
         from benchmarks.bench_ui import run
 

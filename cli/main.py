@@ -111,6 +111,21 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--jobs", type=int, default=None,
                        help="processes for --all-stations (default: one per core)")
     brief.add_argument("--out", type=Path, required=True, help="folder to write into")
+    brief.add_argument("--kind", choices=("portrait", "quarterly"), default="portrait",
+                       help="portrait: the station's portrait (default); quarterly: the "
+                       "action plan's community quarterly report (needs --quarter)")
+    brief.add_argument("--quarter", help="quarter of a quarterly report, e.g. 2026Q3")
+
+    approve = commands.add_parser("approve", help="record the commander's approval of a "
+                                  "station's brief as it stands now")
+    approve.add_argument("workspace", type=Path)
+    approve.add_argument("--station", required=True, help="station id (e.g. 38)")
+    approve.add_argument("--by", required=True, help="the approver's name")
+    approve.add_argument("--role", default="", help="the approver's role")
+    approve.add_argument("--kind", choices=("portrait", "quarterly"), default="portrait")
+    approve.add_argument("--quarter", help="quarter of a quarterly report, e.g. 2026Q3")
+    approve.add_argument("--from", dest="date_from", help="first day of a portrait brief")
+    approve.add_argument("--to", dest="date_to", help="last day of a portrait brief")
     return parser
 
 
@@ -171,6 +186,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _report(args)
     if args.command == "brief":
         return _brief(args)
+    if args.command == "approve":
+        return _approve(args)
     workspace = args.workspace if args.command == "open" else None
     return _gui(workspace)
 
@@ -321,6 +338,8 @@ def _brief(args: argparse.Namespace) -> int:
     from portrait.workspace import Workspace
 
     formats = parse_formats(args.format)
+    if args.kind != "quarterly" and args.quarter is not None:
+        raise PortraitError("--quarter is for a quarterly report: add --kind quarterly.")
     period = (_date(args.date_from, "--from"), _date(args.date_to, "--to"))
     period = None if period == (None, None) else period
     if not args.workspace.exists():
@@ -330,7 +349,9 @@ def _brief(args: argparse.Namespace) -> int:
     workspace = Workspace.open(args.workspace)
     data = prepare(workspace)
     options = brief_options(workspace, args.audience, args.lang)  # its own thresholds
-    if args.station is not None:
+    if args.kind == "quarterly":
+        written = [_quarterly(args, workspace, data, options, formats)]
+    elif args.station is not None:
         written = [write_station_briefs(workspace, data, args.station, options, formats,
                                         args.out, period)]
     else:
@@ -354,6 +375,51 @@ def _note_writer(path: Path) -> None:
     if holder is not None:
         print(f"Note: {path.name} is being changed by {holder.describe()}; this reads the "
               "version it last saved.", file=sys.stderr)
+
+
+def _quarterly(args: argparse.Namespace, workspace, data, options, formats):
+    from exports.briefs import write_quarterly_briefs
+    from portrait.quarters import parse_quarter
+
+    if args.quarter is None or args.station is None:
+        raise PortraitError("A quarterly report needs --station and --quarter (e.g. "
+                            "--station 38 --quarter 2026Q3).")
+    if args.date_from is not None or args.date_to is not None:
+        raise PortraitError("A quarterly report covers its --quarter: leave out --from and "
+                            "--to.")
+    return write_quarterly_briefs(workspace, data, args.station, parse_quarter(args.quarter),
+                                  options, formats, args.out)
+
+
+def _approve(args: argparse.Namespace) -> int:
+    from exports.brief_model import workspace_records
+    from exports.brief_signoff import approve, quarterly_content
+    from portrait.engine import build_portrait, prepare, resolve_station
+    from portrait.quarters import parse_quarter
+    from portrait.signoff import portrait_content
+    from portrait.workspace import Workspace
+
+    if not args.workspace.exists():
+        raise PortraitError(f"Workspace {args.workspace} not found.")
+    workspace = Workspace.open(args.workspace)
+    data = prepare(workspace)
+    station = resolve_station(data, args.station)
+    if args.kind == "quarterly":
+        if args.quarter is None:
+            raise PortraitError("Approving a quarterly report needs --quarter (e.g. 2026Q3).")
+        quarter = parse_quarter(args.quarter)
+        content = quarterly_content(workspace, data, station, quarter)
+        period = quarter.label
+    else:
+        period = (_date(args.date_from, "--from"), _date(args.date_to, "--to"))
+        portrait = build_portrait(data, station, None if period == (None, None) else period)
+        content = portrait_content(portrait, workspace_records(workspace, station))
+        period = " – ".join(portrait.period or ())
+    approval = approve(args.workspace, station, args.kind, period, content, args.by,
+                       args.role)
+    print(f"Brief ({args.kind}, PDQ {station}, {period}) approved by {approval.approver} at "
+          f"{approval.approved_at}.")
+    return 0
 
 
 def _progress_bar(done: int, total: int, station_id: str) -> None:

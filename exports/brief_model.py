@@ -178,6 +178,12 @@ class Brief:
     disclosure: DisclosureLog
     warnings: list[str] = field(default_factory=list)
     workspace_title: str = ""
+    #: "portrait" (the station's portrait) or "quarterly" (the action plan's quarterly report).
+    kind: str = "portrait"
+    #: The commander's approval as printed ("Approuvé par … le …"); empty when not approved.
+    approval: str = ""
+    #: A partner brief not approved as it stands: "Version de travail" on every page.
+    draft: bool = False
 
     @property
     def audience(self) -> str:

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exports.brief_model import Brief, BriefOptions, build_brief, workspace_records
+from exports.brief_signoff import apply_signoff, quarterly_content, review_section
 from exports.map_text import station_label
 from portrait.disclosure_settings import read_settings
 from portrait.errors import PortraitError
+from portrait.quarters import Quarter
+from portrait.signoff import portrait_content
 from portrait.workspace import Workspace
 
 FORMATS: tuple[str, ...] = ("pdf", "xlsx", "html")
@@ -47,10 +50,11 @@ def brief_options(workspace: Workspace, audience: str = "partner", language: str
                         **{**read_settings(workspace).as_dict(), **options})
 
 
-def brief_file_name(station_id: str, options: BriefOptions, extension: str) -> str:
+def brief_file_name(station_id: str, options: BriefOptions, extension: str,
+                    stem: str = "portrait") -> str:
     label = station_label(station_id).replace(" ", "-").lower()
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in label)
-    return f"portrait-{safe}-{options.audience}-{options.language}.{extension}"
+    return f"{stem}-{safe}-{options.audience}-{options.language}.{extension}"
 
 
 def write_station_briefs(workspace, data, station_id: str, options: BriefOptions,
@@ -64,27 +68,77 @@ def write_station_briefs(workspace, data, station_id: str, options: BriefOptions
     from portrait.engine import build_portrait
 
     out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise PortraitError(f"Cannot create the folder {out}: {error.strerror}.") from error
     if portrait is None:
         portrait = build_portrait(data, station_id, period)
     if records is None:
         records = workspace_records(workspace, portrait.station_id)
-    brief = build_brief(portrait, data, options, list(records) if records else None)
+    records = list(records) if records else None
+    brief = build_brief(portrait, data, options, records)
+    apply_signoff(brief, workspace, portrait_content(portrait, records))
+    comments = review_section(workspace, portrait.station_id,
+                              (_record_id(r) for r in records or ()), options.language) \
+        if options.audience == "internal" else None
+    if comments is not None:
+        brief.sections.append(comments)
+    return _write(workspace, brief, formats, out,
+                  lambda extension: brief_file_name(portrait.station_id, options, extension))
+
+
+def _record_id(record) -> str:
+    return str(record.get("record_id") if isinstance(record, dict) else record.record_id)
+
+
+def write_quarterly_briefs(workspace, data, station_id: str, quarter: Quarter,
+                           options: BriefOptions, formats: Sequence[str],
+                           out_dir: str | os.PathLike[str]) -> WrittenBrief:
+    """Write ``station_id``'s community quarterly report for ``quarter`` in each format.
+
+    The approval is looked up on the full report (the one the commander reads in review),
+    so one approval covers the partner and internal versions, in either language.
+    """
+    from exports.brief_sections import station_area_km2
+    from exports.quarterly_brief import build_quarterly_brief
+    from portrait.engine import resolve_station
+    from portrait.quarterly_report import build_quarterly_report
+
+    station_id = resolve_station(data, station_id)
+    records = workspace_records(workspace, station_id) or []
+    report = build_quarterly_report(data, station_id, quarter, records,
+                                    shareable_only=options.audience == "partner")
+    brief = build_quarterly_brief(report, options, station_area_km2(data, station_id),
+                                  getattr(data, "title", ""))
+    apply_signoff(brief, workspace, quarterly_content(workspace, data, station_id, quarter))
+    comments = review_section(workspace, station_id, (r.record_id for r in records),
+                              options.language) if options.audience == "internal" else None
+    if comments is not None:
+        brief.sections.append(comments)
+    return _write(workspace, brief, formats, Path(out_dir), lambda extension: brief_file_name(
+        station_id, options, extension, f"quarterly-{quarter.label}"))
+
+
+def _write(workspace, brief: Brief, formats: Sequence[str], out: Path,
+           name: Callable[[str], str]) -> WrittenBrief:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PortraitError(f"Cannot create the folder {out}: {error.strerror}.") from error
     paths = {}
     for extension in formats:
-        path = out / brief_file_name(portrait.station_id, options, extension)
+        path = out / name(extension)
         try:
             WRITERS[extension](workspace, brief, path)
         except OSError as error:
             raise PortraitError(f"Cannot write {path}: {error.strerror}.") from error
         paths[extension] = path
-    return WrittenBrief(portrait.station_id, paths, len(brief.disclosure))
+    return WrittenBrief(brief.station_id, paths, len(brief.disclosure))
 
 
 def _pdf(workspace, brief: Brief, path: Path) -> None:
+    if brief.kind == "quarterly":
+        from exports.pdf_quarterly import write_quarterly_pdf
+
+        write_quarterly_pdf(brief, path)
+        return
     from exports.pdf_brief import write_pdf_brief
 
     write_pdf_brief(brief, path)

@@ -36,6 +36,7 @@ from portrait.wording import in_language
 TITLE_FONT = Font(bold=True, size=14, color="0B4F8A")
 HEADING_FONT = Font(bold=True, size=11)
 NOTE_FONT = Font(italic=True, size=9, color="555555")
+DRAFT_FONT = Font(bold=True, size=12, color="B35C00")
 MARKER_FILL = PatternFill("solid", fgColor="EEEEEE")
 MAX_WIDTH, MIN_WIDTH = 60, 8
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
@@ -54,14 +55,8 @@ def build_workbook(brief: Brief) -> Workbook:
     language = brief.language
     book = _Book(Workbook(), language)
     _sources_sheet(book, brief)
-    figures = [[f.label, f.value, f.unit, f.text, f.detail] for f in brief.key_figures]
-    sheet = book.sheet(text("key_figures", language))
-    book.table(sheet, BriefTable("key_figures", text("key_figures", language), [
-        Column("label", text("indicator", language)), Column("value", text("value", language),
-                                                             "measure"),
-        Column("unit", "Unité" if language == "fr" else "Unit"),
-        Column("text", "Texte" if language == "fr" else "Text"),
-        Column("detail", text("test", language))], figures))
+    if brief.kind == "portrait":  # the quarterly report has no key figures page
+        _key_figures_sheet(book, brief)
     for section in brief.sections:
         sheet = book.sheet(section.title)
         for paragraph in section.paragraphs + section.notes:
@@ -74,21 +69,43 @@ def build_workbook(brief: Brief) -> Workbook:
                                   Column("value", text("value", language))],
                                  [list(p) for p in brief.parameters]))
     _disclosure_sheet(book, brief)
+    if brief.draft:  # printed at the top of every page of every sheet
+        for worksheet in book.workbook.worksheets:
+            worksheet.oddHeader.center.text = text("draft_mark", language)
+            worksheet.evenHeader.center.text = text("draft_mark", language)
     return book.workbook
+
+
+def _key_figures_sheet(book: _Book, brief: Brief) -> None:
+    language = brief.language
+    figures = [[f.label, f.value, f.unit, f.text, f.detail] for f in brief.key_figures]
+    sheet = book.sheet(text("key_figures", language))
+    book.table(sheet, BriefTable("key_figures", text("key_figures", language), [
+        Column("label", text("indicator", language)), Column("value", text("value", language),
+                                                             "measure"),
+        Column("unit", "Unité" if language == "fr" else "Unit"),
+        Column("text", "Texte" if language == "fr" else "Text"),
+        Column("detail", text("test", language))], figures))
 
 
 def _sources_sheet(book: _Book, brief: Brief) -> None:
     language = brief.language
     sheet = book.workbook.active
     sheet.title = book.unique_title(text("sources_sheet", language))
-    book.title(sheet, f"{text('brief_title', language)} — {station_label(brief.station_id)}")
+    title = text("quarterly_title" if brief.kind == "quarterly" else "brief_title", language)
+    book.title(sheet, f"{title} — {station_label(brief.station_id)}")
+    if brief.draft:
+        book.write(sheet, book.next_row(sheet), 1, text("draft_mark", language),
+                   Column("t", "")).font = DRAFT_FONT
     period = " – ".join(brief.period) if brief.period else text("whole_period", language)
     for key, value in ((text("cover_station", language), brief.station_name),
                        (text("cover_period", language), period),
                        (text("cover_audience", language),
                         text(f"audience_{brief.audience}", language)),
                        (text("cover_date", language), brief.generated_on),
-                       (text("cover_language", language), text("language_name", language))):
+                       (text("cover_language", language), text("language_name", language)),
+                       (text("cover_approval", language),
+                        brief.approval or text("draft_note", language))):
         row = book.next_row(sheet)
         book.write(sheet, row, 1, key, Column("k", key)).font = Font(bold=True)
         book.write(sheet, row, 2, value, Column("v", key))

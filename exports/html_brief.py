@@ -42,10 +42,16 @@ def html_brief(workspace, brief: Brief) -> str:
     fmap = build_station_map(workspace, map_options(brief))
     language = brief.language
     period = " – ".join(brief.period) if brief.period else text("whole_period", language)
-    body = (f"<strong>{html_text(text('brief_title', language))} — "
+    title = text("quarterly_title" if brief.kind == "quarterly" else "brief_title", language)
+    body = (f"<strong>{html_text(title)} — "
             f"{html_text(station_label(brief.station_id))}</strong><br>"
             f"{html_text(brief.station_name)}<br>{html_text(period)}<br>"
             f"<em>{html_text(text('audience_' + brief.audience, language))}</em>")
+    if brief.draft:
+        body = (f'<strong class="pq-draft" style="color:#b35c00">'
+                f'{html_text(text("draft_mark", language))}</strong><br>{body}')
+    elif brief.approval:
+        body += f"<br>{html_text(brief.approval)}"
     fmap.get_root().html.add_child(Element(_BANNER.format(body=body)), name="brief_banner")
     return fmap.get_root().render()
 

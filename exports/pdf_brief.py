@@ -69,7 +69,8 @@ def pdf_bytes(brief: Brief) -> bytes:
     document = BriefDocument(buffer, footer, text("page", language, page="{page}"),
                              title=f"{text('brief_title', language)} — "
                                    f"{station_label(brief.station_id)}",
-                             author="Portrait de quartier", lang=language)
+                             author="Portrait de quartier", lang=language,
+                             mark=text("draft_mark", language) if brief.draft else "")
     story = _cover(brief, style)
     story += [Paragraph(pdf_text(text("contents", language)), style["h1"]),
               table_of_contents(style), PageBreak()]
@@ -103,7 +104,9 @@ def _cover(brief: Brief, style) -> list:
              (text("cover_period", language), period),
              (text("cover_audience", language), text(f"audience_{brief.audience}", language)),
              (text("cover_date", language), brief.generated_on),
-             (text("cover_language", language), text("language_name", language))]
+             (text("cover_language", language), text("language_name", language)),
+             (text("cover_approval", language),
+              brief.approval or text("draft_note", language))]
     rows = [[Paragraph(pdf_text(k), style["cell_head"]), Paragraph(pdf_text(v), style["body"])]
             for k, v in facts]
     facts_table = Table(rows, colWidths=[0.3 * TEXT_WIDTH, 0.7 * TEXT_WIDTH])

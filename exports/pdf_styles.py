@@ -29,6 +29,7 @@ ZEBRA_FILL = colors.HexColor("#f4f6f8")
 RULE = colors.HexColor("#9aa7b3")
 PARTNER_BANNER = colors.HexColor("#2f6f3e")
 INTERNAL_BANNER = colors.HexColor("#8a1c1c")
+DRAFT_MARK = colors.HexColor("#b35c00")
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -89,11 +90,14 @@ def table_of_contents(style: dict[str, ParagraphStyle]) -> TableOfContents:
 class BriefDocument(BaseDocTemplate):
     """A4 pages with a footer; headings marked ``toc_level`` go to the table of contents."""
 
-    def __init__(self, target, footer: str, page_label: str, **kwargs) -> None:
+    def __init__(self, target, footer: str, page_label: str, mark: str = "",
+                 **kwargs) -> None:
         super().__init__(target, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
                          topMargin=MARGIN, bottomMargin=MARGIN + 4 * mm, **kwargs)
         self._footer = footer
         self._page_label = page_label
+        #: Printed above every page's text ("Version de travail" on an unapproved brief).
+        self._mark = mark
         frame = Frame(MARGIN, MARGIN + 4 * mm, TEXT_WIDTH, PAGE[1] - 2 * MARGIN - 4 * mm,
                       id="body", leftPadding=0, rightPadding=0, topPadding=0,
                       bottomPadding=0)
@@ -115,6 +119,10 @@ class BriefDocument(BaseDocTemplate):
         canvas.drawString(MARGIN, MARGIN - 3 * mm, self._footer)
         canvas.drawRightString(PAGE[0] - MARGIN, MARGIN - 3 * mm,
                                self._page_label.format(page=document.page))
+        if self._mark:
+            canvas.setFont(FONT_BOLD, 10)
+            canvas.setFillColor(DRAFT_MARK)
+            canvas.drawCentredString(PAGE[0] / 2, PAGE[1] - MARGIN / 2 - 2 * mm, self._mark)
         canvas.restoreState()
 
     def afterFlowable(self, flowable) -> None:

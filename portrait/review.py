@@ -21,12 +21,14 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import pandas as pd
 
 from portrait import clock
 from portrait.errors import PortraitError
 from portrait.layers import RECORDS, conform
+from portrait.signoff import Approval
 from portrait.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,22 @@ KINDS = (COMMENT, MARK)
 #: What a review item can be about.
 TARGET_KINDS = ("section", "problem", "action")
 UNKNOWN_AUTHOR = "inconnu"
+
+
+class AppendedRow(Protocol):
+    """What ``with_items`` appends: review items, and the commander's approvals
+    (``portrait.signoff.Approval``), written the same way."""
+
+    record_id: str
+    kind: str
+
+    @property
+    def created_at(self) -> str: ...
+
+    def payload(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=AppendedRow)
 
 
 class ReadOnlyError(PortraitError):
@@ -136,7 +154,7 @@ def reviewed_mark(items: Iterable[ReviewItem], target_kind: str, target_id: str
     return max(marks, key=lambda item: item.created_at) if marks else None
 
 
-def with_items(records: pd.DataFrame, items: Sequence[ReviewItem]) -> pd.DataFrame:
+def with_items(records: pd.DataFrame, items: Sequence[AppendedRow]) -> pd.DataFrame:
     """``records`` with ``items`` appended as rows (no geometry); earlier rows untouched."""
     rows = pd.DataFrame([{"record_id": item.record_id, "kind": item.kind,
                           "payload": item.payload(), "updated_at": item.created_at}
@@ -148,12 +166,12 @@ def with_items(records: pd.DataFrame, items: Sequence[ReviewItem]) -> pd.DataFra
     return conform(pd.concat([conform(records, RECORDS), new], ignore_index=True), RECORDS)
 
 
-def add_items(workspace: Workspace, items: Sequence[ReviewItem]) -> None:
+def add_items(workspace: Workspace, items: Sequence[AppendedRow]) -> None:
     """Append review items to an ordinary (editable) workspace, saved with it later."""
     workspace.set_layer(RECORDS.name, with_items(workspace.layer(RECORDS.name), items))
 
 
-def save_review(path: str | os.PathLike[str], items: Sequence[ReviewItem]) -> pd.DataFrame:
+def save_review(path: str | os.PathLike[str], items: Sequence[AppendedRow]) -> pd.DataFrame:
     """Append ``items`` to the ``records`` layer of the file at ``path``, atomically; return
     the records now in the file.
 
@@ -227,7 +245,11 @@ class ReviewSession:
         item = new_mark(target_kind, target_id, target_label, author=self.author)
         return self._save(item)
 
-    def _save(self, item: ReviewItem) -> ReviewItem:
+    def add_approval(self, approval: Approval) -> Approval:
+        """Write the commander's approval of a brief (``portrait.signoff``) to the file."""
+        return self._save(approval)
+
+    def _save(self, item: Row) -> Row:
         records = save_review(self.path, [item])
         self.workspace.show_records(records)
         return item

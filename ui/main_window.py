@@ -77,6 +77,7 @@ from ui.preferences import (
     user_settings,
     with_workspace_thresholds,
 )
+from ui.quarterly_export import QuarterlyExportDialog
 from ui.recent_files import RecentFiles
 from ui.records.pages import RecordPages
 from ui.review import ReviewPanel
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.review_session: ReviewSession | None = None
         self.import_wizard: ImportWizard | None = None
         self.preferences_dialog: PreferencesDialog | None = None
+        self.quarterly_dialog: QuarterlyExportDialog | None = None
         self.prompt: QMessageBox | None = None
         self.error_dialog: ErrorDialog | None = None
         self._close_confirmed = False
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         # threads they only take turns for the interpreter lock with each other and with
         # the window, which then waits longer for it between two events.
         station_work = ThreadPoolExecutor(max_workers=1, thread_name_prefix="station-work")
+        self._station_work = station_work
         self.map_panel = MapPanel(self, online=online, text=self.text, executor=station_work)
         self.current_portrait: Portrait | None = None
         self._portrait_key: tuple[str, PeriodChoice] | None = None
@@ -172,6 +175,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.path_label)
         self.setCentralWidget(self._central_widget())
         self.review_panel = ReviewPanel(self.text, self)
+        self.review_panel.set_approver(self.preferences.officer_name,
+                                       self.preferences.officer_role)
         self.review_dock = QDockWidget(self)
         self.review_dock.setObjectName("review_dock")
         self.review_dock.setWidget(self.review_panel)
@@ -229,6 +234,8 @@ class MainWindow(QMainWindow):
                        needs_workspace=True, changes_data=True),
             ActionSpec("review_panel", "menu_file", "Ctrl+Shift+R", self._toggle_review_panel,
                        checkable=True, separator_before=True),
+            ActionSpec("export_quarterly", "menu_file", "Ctrl+Shift+T", self.open_quarterly_export,
+                       needs_workspace=True),
             ActionSpec("preferences", "menu_file", "Ctrl+,", self.open_preferences,
                        separator_before=True),
             ActionSpec("quit", "menu_file", "Ctrl+Q", self.close, separator_before=True),
@@ -290,6 +297,25 @@ class MainWindow(QMainWindow):
         self.record_pages.retranslate(self.text.language)
         self._fill_recent_menu()
 
+    def open_quarterly_export(self) -> QuarterlyExportDialog | None:
+        """Open the quarterly report dialog on the station shown (without blocking)."""
+        if self.workspace is None:
+            return None
+        dialog = QuarterlyExportDialog(
+            self.workspace, self.text, self.station_combo.currentData(),
+            self.portrait_runner.known_span(self.workspace), Path(self._start_dir()), self,
+            self._station_work, self.review_session,
+            (self.preferences.officer_name, self.preferences.officer_role))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.failed.connect(self._quarterly_failed)
+        self.quarterly_dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot(object)
+    def _quarterly_failed(self, error: BaseException) -> None:
+        self.error_dialog = show_error(self, self.text("quarterly_title"), error, self.text)
+
     def open_preferences(self) -> PreferencesDialog:
         """Open the preferences dialog (without blocking); OK applies them at once."""
         shown = self.preferences
@@ -317,6 +343,7 @@ class MainWindow(QMainWindow):
                 preferences.language != self.text.language:
             self.retranslate(preferences.language)
         self._restart_autosave()
+        self.review_panel.set_approver(preferences.officer_name, preferences.officer_role)
 
     # --- workspace --------------------------------------------------------------------------
     def set_workspace(self, workspace: Workspace | None,
@@ -751,6 +778,7 @@ class MainWindow(QMainWindow):
     def _portrait_ready(self, portrait: Portrait) -> None:
         self._portrait_done()
         self.current_portrait = portrait
+        self.review_panel.set_brief(portrait)
         awaited = self.map_panel.awaits_portrait(portrait)
         if not awaited:
             self._show_map()  # first: the map is built on its worker while the page is laid out
@@ -769,6 +797,7 @@ class MainWindow(QMainWindow):
         self._portrait_done()
         self._portrait_key = None
         self.current_portrait = None
+        self.review_panel.set_brief(None)
         if isinstance(error, CancelledError):
             message = self.text("sections_cancelled")
         elif isinstance(error, InvertedPeriodError):
@@ -792,6 +821,7 @@ class MainWindow(QMainWindow):
         self.portrait_runner.cancel()
         self._portrait_key = None
         self.current_portrait = None
+        self.review_panel.set_brief(None)
         self.sections_panel.show_message(message)
 
     @Slot(str)

@@ -69,6 +69,9 @@ class Preferences:
     small_count_high: int = 4
     #: Minutes between autosaves of unsaved changes to a recovery copy (0 = never).
     autosave_minutes: int = 5
+    #: Who signs: the name and role a commander's approval of a brief is printed with.
+    officer_name: str = ""
+    officer_role: str = ""
     version: int = PREFERENCES_VERSION
 
     @classmethod
@@ -143,6 +146,8 @@ class PreferencesStore:
                                       defaults.small_count_high),
                 autosave_minutes=_int(settings.value("autosave_minutes"),
                                       defaults.autosave_minutes),
+                officer_name=str(settings.value("officer_name", "") or "").strip(),
+                officer_role=str(settings.value("officer_role", "") or "").strip(),
             )
         finally:
             settings.endGroup()
@@ -164,6 +169,8 @@ class PreferencesStore:
         settings.setValue("survey_min_n", preferences.survey_min_n)
         settings.setValue("small_count_high", preferences.small_count_high)
         settings.setValue("autosave_minutes", preferences.autosave_minutes)
+        settings.setValue("officer_name", preferences.officer_name)
+        settings.setValue("officer_role", preferences.officer_role)
         settings.endGroup()
         settings.sync()
 
@@ -232,6 +239,10 @@ class PreferencesDialog(QDialog):
         self.small_spin.setObjectName("small_count_high")
         self.autosave_spin = self._spin(0, 120, 1, " min")
         self.autosave_spin.setSpecialValueText(text("autosave_off"))
+        self.officer_name_edit = QLineEdit(self)
+        self.officer_name_edit.setObjectName("officer_name_edit")
+        self.officer_role_edit = QLineEdit(self)
+        self.officer_role_edit.setObjectName("officer_role_edit")
         autosave_note = QLabel(text("autosave_note"), self)
         autosave_note.setWordWrap(True)
         autosave_note.setObjectName("autosave_note")
@@ -250,6 +261,8 @@ class PreferencesDialog(QDialog):
         form.addRow(text("pref_small_count"), self.small_spin)
         form.addRow(text("pref_autosave"), self.autosave_spin)
         form.addRow(autosave_note)
+        form.addRow(text("pref_officer_name"), self.officer_name_edit)
+        form.addRow(text("pref_officer_role"), self.officer_role_edit)
 
         self.defaults_button = QPushButton(text("button_defaults"), self)
         self.ok_button = QPushButton(text("button_ok"), self)
@@ -295,6 +308,8 @@ class PreferencesDialog(QDialog):
         self.n_spin.setValue(preferences.survey_min_n)
         self.small_spin.setValue(preferences.small_count_high)
         self.autosave_spin.setValue(preferences.autosave_minutes)
+        self.officer_name_edit.setText(preferences.officer_name)
+        self.officer_role_edit.setText(preferences.officer_role)
         self._check_crs()
 
     def preferences(self) -> Preferences:
@@ -307,6 +322,8 @@ class PreferencesDialog(QDialog):
             survey_min_n=self.n_spin.value(),
             small_count_high=self.small_spin.value(),
             autosave_minutes=self.autosave_spin.value(),
+            officer_name=self.officer_name_edit.text().strip(),
+            officer_role=self.officer_role_edit.text().strip(),
             version=self._version,
         )
 
@@ -321,4 +338,6 @@ class PreferencesDialog(QDialog):
     @Slot()
     def _restore_defaults(self) -> None:
         self.show_preferences(dataclasses.replace(
-            Preferences.defaults(), language=self.language_combo.currentData()))
+            Preferences.defaults(), language=self.language_combo.currentData(),
+            officer_name=self.officer_name_edit.text(),
+            officer_role=self.officer_role_edit.text()))

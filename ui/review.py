@@ -4,6 +4,9 @@ In review mode (a commander reading an officer's workspace) the panel lets the r
 a comment on the current section and mark it reviewed; ``portrait.review.ReviewSession``
 writes each item to the file at once, on the panel's background runner, so the window never
 waits on a large file. Outside review mode the panel only lists the comments received.
+
+The commander also approves the station's brief here: the approval is bound to the portrait
+being read (``exports.brief_signoff``) and signed with the name and role of the preferences.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exports.brief_signoff import approve_portrait, is_approved, portrait_digest
+from portrait.portrait_model import Portrait
 from portrait.review import ReviewItem, ReviewSession, review_items, reviewed_mark
+from portrait.signoff import Approval
 from portrait.workspace import Workspace
 from ui.error_dialog import ErrorDialog, show_error
 from ui.strings import UiText
@@ -49,9 +55,13 @@ class ReviewPanel(QWidget):
         self.session: ReviewSession | None = None
         self.workspace: Workspace | None = None
         self.target: tuple[str, str, str] | None = None
+        self.portrait: Portrait | None = None
+        self._digest: str | None = None
+        self.approver: tuple[str, str] = ("", "")
         self.error_dialog: ErrorDialog | None = None
         self._jobs = QtJobRunner(self)
         self._busy = False
+        self._failure = "review_save_failed"
 
         self.section_label = QLabel(self)
         self.section_label.setObjectName("review_section")
@@ -77,6 +87,11 @@ class ReviewPanel(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("review_message")
         self.message.setWordWrap(True)
+        self.approval_label = QLabel(self)
+        self.approval_label.setObjectName("review_approval")
+        self.approval_label.setWordWrap(True)
+        self.approve_button = QPushButton(self)
+        self.approve_button.setObjectName("review_approve_button")
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -89,11 +104,15 @@ class ReviewPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addSpacing(6)
+        layout.addWidget(self.approval_label)
+        layout.addWidget(self.approve_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addSpacing(6)
         layout.addWidget(self.list_caption)
         layout.addWidget(self.list, 1)
 
         self.add_button.clicked.connect(self.add_comment)
         self.mark_button.clicked.connect(self.mark_reviewed)
+        self.approve_button.clicked.connect(self.approve)
         self.comment_edit.textChanged.connect(self._update_controls)
         self.retranslate(text)
 
@@ -102,7 +121,9 @@ class ReviewPanel(QWidget):
         """Show the items of ``workspace``; ``session`` (review mode) allows adding some."""
         self.workspace = workspace
         self.session = session
-        for widget in (self.comment_edit, self.add_button, self.mark_button):
+        self.portrait, self._digest = None, None  # a portrait of this workspace comes next
+        for widget in (self.comment_edit, self.add_button, self.mark_button,
+                       self.approve_button):
             widget.setVisible(session is not None)
         self.message.setText("")
         self.refresh()
@@ -110,6 +131,34 @@ class ReviewPanel(QWidget):
     def set_target(self, target_kind: str, target_id: str, label: str) -> None:
         """The section the comments and marks are about (the map being shown)."""
         self.target = (target_kind, target_id, label)
+        self.refresh()
+
+    def set_brief(self, portrait: Portrait | None) -> None:
+        """The portrait being read: what "Approve this station's brief" approves. In review
+        mode its digest (the whole portrait and records as JSON: a moment on a large
+        workspace) is worked out on the panel's runner, then the approval status shown."""
+        self.portrait = portrait
+        self._digest = None
+        if portrait is not None and self.session is not None:
+            self._jobs.start(functools.partial(_digest_of, self.session.workspace, portrait),
+                             self._digest_ready, self._digest_failed)
+        self.refresh()
+
+    @Slot(object)
+    def _digest_ready(self, result: tuple[Portrait, str]) -> None:
+        portrait, digest = result
+        if portrait is self.portrait:  # not a portrait replaced meanwhile
+            self._digest = digest
+            self.refresh()
+
+    @Slot(object)
+    def _digest_failed(self, error: BaseException) -> None:
+        self.error_dialog = show_error(self, self.text("review_approve_failed"), error,
+                                       self.text)
+
+    def set_approver(self, name: str, role: str) -> None:
+        """Who approves (the preferences' name and role, never the system login)."""
+        self.approver = (name.strip(), role.strip())
         self.refresh()
 
     def items(self) -> list[ReviewItem]:
@@ -125,6 +174,7 @@ class ReviewPanel(QWidget):
         self.add_button.setText(text("review_add"))
         self.mark_button.setText(text("review_mark"))
         self.list_caption.setText(text("review_list_caption"))
+        self.approve_button.setText(text("review_approve"))
         self.refresh()
 
     @Slot()
@@ -146,7 +196,24 @@ class ReviewPanel(QWidget):
             self.list.addItem(self._list_item(item))
         if not items:
             self.list.addItem(QListWidgetItem(self.text("review_none")))
+        self._show_approval()
         self._update_controls()
+
+    def _show_approval(self) -> None:
+        if self.portrait is None or self._digest is None or self.workspace is None:
+            self.approval_label.setText("")
+            return
+        approval = is_approved(self.workspace, self.portrait.station_id, "portrait",
+                               self._digest)
+        if approval is not None:
+            name = approval.approver + (f" ({approval.role})" if approval.role else "")
+            shown = self.text("review_approved", name=name,
+                              time=self.text.date_time(approval.approved_at))
+        else:
+            shown = self.text("review_not_approved")
+            if self.session is not None and not self.approver[0]:
+                shown += "\n" + self.text("review_approve_needs_name")
+        self.approval_label.setText(shown)
 
     def _list_item(self, item: ReviewItem) -> QListWidgetItem:
         when = self.text.date_time(item.created_at)
@@ -167,6 +234,9 @@ class ReviewPanel(QWidget):
         ready = self.session is not None and self.target is not None and not self._busy
         self.add_button.setEnabled(ready and bool(self.comment_edit.toPlainText().strip()))
         self.mark_button.setEnabled(ready)
+        self.approve_button.setEnabled(self.session is not None and not self._busy
+                                       and self.portrait is not None
+                                       and bool(self.approver[0]))
         self.comment_edit.setReadOnly(self._busy)
 
     # --- adding -----------------------------------------------------------------------------
@@ -185,16 +255,24 @@ class ReviewPanel(QWidget):
         kind, target_id, label = self.target
         self._start(functools.partial(self.session.mark_reviewed, kind, target_id, label))
 
-    def _start(self, job: functools.partial) -> None:
+    @Slot()
+    def approve(self) -> None:
+        if self.session is None or self.portrait is None or not self.approver[0]:
+            return
+        self._start(functools.partial(approve_portrait, self.session, self.portrait,
+                                      *self.approver), "review_approve_failed")
+
+    def _start(self, job: functools.partial, failure: str = "review_save_failed") -> None:
         self._busy = True
+        self._failure = failure
         self.message.setText(self.text("review_saving"))
         self._update_controls()
         self._jobs.start(job, self._saved, self._failed)
 
     @Slot(object)
-    def _saved(self, item: ReviewItem) -> None:
+    def _saved(self, item: ReviewItem | Approval) -> None:
         self._busy = False
-        if not item.is_mark:
+        if isinstance(item, ReviewItem) and not item.is_mark:
             self.comment_edit.clear()
         self.message.setText(self.text("review_saved"))
         self.refresh()
@@ -205,8 +283,12 @@ class ReviewPanel(QWidget):
         self._busy = False
         self.message.setText("")
         self._update_controls()
-        self.error_dialog = show_error(self, self.text("review_save_failed"), error, self.text)
+        self.error_dialog = show_error(self, self.text(self._failure), error, self.text)
         self.failed.emit(error)
 
     def shut_down(self) -> None:
         self._jobs.shut_down()
+
+
+def _digest_of(workspace: Workspace, portrait: Portrait) -> tuple[Portrait, str]:
+    return portrait, portrait_digest(workspace, portrait)
