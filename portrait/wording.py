@@ -220,8 +220,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
      "réparti à partir de {n} aires de recensement ; {share:n} % des résidents du poste "
      "habitent les {partly} aires coupées par sa limite, partagées selon la part de superficie "
      "en supposant les résidents répartis également dans chacune"),
-    (r"apportioned from (?P<n>\d+) census areas, all wholly inside the station",
-     "réparti à partir de {n} aires de recensement, toutes entièrement dans le poste"),
+    (r"apportioned from (?P<n>\d+) census areas, none cut by the station's boundary",
+     "réparti à partir de {n} aires de recensement, aucune coupée par la limite du poste"),
     (r"apportioned from (?P<n>\d+) larger census areas, each split by the population of its "
      r"smaller areas inside the station \(dasymetric\), assuming the figure is spread evenly "
      r"over each larger area's residents",

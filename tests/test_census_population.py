@@ -27,6 +27,7 @@ from data_connectors.registry import find_reader, get_reader
 from portrait.crs import METRIC_CRS
 from portrait.engine import build_portrait, compare_stations, prepare
 from portrait.stations import normalise_station_id
+from portrait.statistics.dasymetric import dasymetric_shares
 from portrait.wording import in_language, is_known
 from portrait.workspace import Workspace
 
@@ -201,9 +202,23 @@ def test_the_even_spread_caveat_goes_when_no_area_is_cut(tmp_path: Path) -> None
     import_files(workspace, [geojson, _da_table(tmp_path / "ad.csv")])
     portrait = build_portrait(workspace, "2")
     caveats = portrait.section("socio_economic").indicator("population").caveats
-    assert caveats == ["apportioned from 2 census areas, all wholly inside the station"]
+    assert caveats == ["apportioned from 2 census areas, none cut by the station's boundary"]
     assert not any("spread evenly" in c for c in caveats)
     assert portrait.parameters["census"]["residents_in_split_areas_percent"] == 0.0
+
+
+def test_slivers_along_a_boundary_are_not_counted_as_cut_areas() -> None:
+    # The same street digitised 10 m apart in the two files: 1 % of a DA over the line.
+    stations = gpd.GeoDataFrame({"station_id": ["1", "2"]}, crs=METRIC_CRS,
+                                geometry=[_box(0, 1_010), _box(1_010, 3_000)])
+    areas = gpd.GeoDataFrame({"area_id": ["a", "b"], "level": "DA"}, crs=METRIC_CRS,
+                             geometry=[_box(0, 1_000), _box(1_000, 3_000)])
+    population = pd.Series({"a": 500.0, "b": 1_000.0})
+    level = pd.Series({"a": "DA", "b": "DA"})
+    result = dasymetric_shares(areas, stations, population, level, ["DA"])
+    assert result.split_share.to_dict() == {"1": 0.0, "2": 0.0}
+    weights = result.weights.set_index(["target_id", "area_id"])["share"]
+    assert weights["1", "b"] == pytest.approx(0.005)  # still apportioned, not dropped
 
 
 def test_borough_figures_are_split_by_the_population_of_their_das(

@@ -18,6 +18,7 @@ from portrait.portrait_data import Census
 from portrait.portrait_model import IndicatorValue, MapLayer, Section, Table
 from portrait.sections.common import StationContext, rank_of
 from portrait.statistics.classification import class_counts, natural_breaks, quantile_breaks
+from portrait.statistics.dasymetric import is_cut
 
 ID = "socio_economic"
 TITLE_FR, TITLE_EN = "Profil socio-économique", "Socio-economic profile"
@@ -105,14 +106,15 @@ def apportion_caveat(census: Census, station_id: str, level: str | None,
                 "its smaller areas inside the station (dasymetric), assuming the figure is "
                 "spread evenly over each larger area's residents")
     split = census.split_share.get(station_id, np.nan)
-    partial = int((weights["share"] < WHOLE).sum()) if n else 0
     if level is None or level != census.fine_level or pd.isna(split):
+        partial = int((weights["share"] < WHOLE).sum()) if n else 0
         return (f"apportioned by share of area from {n} census areas ({partial} partly "
                 "inside the station), assuming residents are spread evenly within each area")
-    if partial == 0:
-        return f"apportioned from {n} census areas, all wholly inside the station"
+    cut = int(is_cut(weights["share"]).sum()) if n else 0
+    if cut == 0:
+        return f"apportioned from {n} census areas, none cut by the station's boundary"
     return (f"apportioned from {n} census areas; {100 * float(split):.1f}% of the station's "
-            f"residents live in the {partial} areas cut by its boundary, split by share of "
+            f"residents live in the {cut} areas cut by its boundary, split by share of "
             "surface assuming residents are spread evenly within each")
 
 
