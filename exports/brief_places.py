@@ -302,10 +302,13 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
         cells = []
         for cid in chosen:
             key = cid.removeprefix("rate_") if cid.startswith("rate_") else cid
+            if cid in ("incidents_rate", "incidents_rate_vs_rest"):
+                key = "incidents"  # with the populations shown, a rate gives the count back
             reason = protection.comparison.get((station_id, key))
             if station_id == portrait.station_id and cid.startswith("rate_"):
                 reason = protection.categories.get(key)
-            if cid in ("incidents", "incidents_rate") and station_id == portrait.station_id:
+            if cid in ("incidents", "incidents_rate", "incidents_rate_vs_rest") \
+                    and station_id == portrait.station_id:
                 reason = protection.station_total
             cells.append(masked(record.get(cid), reason))
         return cells

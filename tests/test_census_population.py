@@ -24,6 +24,7 @@ from data_connectors.area_boundaries import AreaBoundaryReader
 from data_connectors.base import ReadContext
 from data_connectors.importer import import_files
 from data_connectors.registry import find_reader, get_reader
+from exports.brief_model import SUPPRESSED, BriefOptions, build_brief
 from portrait.crs import METRIC_CRS
 from portrait.engine import build_portrait, compare_stations, prepare
 from portrait.stations import normalise_station_id
@@ -306,6 +307,27 @@ def test_the_comparison_sets_each_station_against_the_rest_of_the_city(
     assert "the city includes the station" in columns["population"]["definition"]
     lq = build_portrait(small_workspace, "38").section("crime").indicator("lq_mischief")
     assert "rest of the city" in lq.definition and "reste de la ville" in lq.definition_fr
+
+
+def test_a_partner_brief_hides_the_rate_vs_rest_where_the_count_is_hidden(
+        small_workspace: Workspace) -> None:
+    # Station 4 keeps 3 incidents: its count is suppressed in station 38's partner brief,
+    # and its rates (per resident, against the rest of the city) would give it back, since
+    # the populations are shown.
+    incidents = small_workspace.layer("incidents")
+    small_workspace.set_layer("incidents", pd.concat(
+        [incidents[incidents["station_id"] == "38"],
+         incidents[incidents["station_id"] == "4"].head(3)], ignore_index=True))
+    data = prepare(small_workspace)
+    assert compare_stations(data).frame().loc["4", "incidents_rate_vs_rest"] > 0
+    for audience, hidden in (("partner", True), ("internal", False)):
+        brief = build_brief(build_portrait(data, "38"), data, BriefOptions(audience=audience))
+        table = next(t for t in brief.section("station_comparison").tables
+                     if t.id == "stations")
+        row = next(r for r in table.rows if r[0] == data.station_name("4"))
+        for name in ("incidents", "incidents_rate", "incidents_rate_vs_rest"):
+            column = [c.id for c in table.columns].index(name)
+            assert (row[column] is SUPPRESSED) is hidden, (audience, name)
 
 
 # --- Real files ---------------------------------------------------------------------------------
