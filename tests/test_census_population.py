@@ -305,8 +305,15 @@ def test_the_comparison_sets_each_station_against_the_rest_of_the_city(
     columns = {c["id"]: c for c in comparison.columns}
     assert "rest of the city" in columns["incidents_rate_vs_rest"]["definition"]
     assert "the city includes the station" in columns["population"]["definition"]
-    lq = build_portrait(small_workspace, "38").section("crime").indicator("lq_mischief")
+    portrait = build_portrait(small_workspace, "38")
+    crime = portrait.section("crime")
+    lq = crime.indicator("lq_mischief")
     assert "rest of the city" in lq.definition and "reste de la ville" in lq.definition_fr
+    rate = crime.indicator("incidents_rate")
+    years = portrait.parameters["rates"]["period_years"]
+    assert rate.context["city"] == pytest.approx(incidents.sum() / years / city * 1_000)
+    assert rate.definition.endswith("the station included.")
+    assert rate.definition_fr.endswith("poste compris.")
 
 
 def test_a_partner_brief_hides_the_rate_vs_rest_where_the_count_is_hidden(

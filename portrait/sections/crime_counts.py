@@ -61,9 +61,13 @@ def build(context: StationContext) -> Section:
                        "Incidents per 1,000 residents per year", rate,
                        f"per {per:,.0f} residents per year",
                        definition="Incidents in the period divided by its length in years and "
-                                  "by the station's census population.",
+                                  "by the station's census population. City value: all the "
+                                  "city's incidents over the city's population, the station "
+                                  "included.",
                        definition_fr="Incidents de la période, divisés par sa durée en années "
-                                     "et par la population recensée du poste.",
+                                     "et par la population recensée du poste. Valeur de la "
+                                     "ville : tous les incidents de la ville sur sa population, "
+                                     "poste compris.",
                        caveats=[RESIDENTS_CAVEAT], context={
                            "city": city_rate, **rank_of(station_rates, context.station_id)},
                        **common),
