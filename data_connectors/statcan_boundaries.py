@@ -95,8 +95,10 @@ def id_column(path: Path) -> str | None:
     if member is None:
         return None
     try:
-        sample = pyogrio.read_dataframe(path, columns=[member], read_geometry=False,
-                                        max_features=50)
+        with warnings.catch_warnings():  # GDAL's note that ids are no JSON: no matter here
+            warnings.simplefilter("ignore", UserWarning)
+            sample = pyogrio.read_dataframe(path, columns=[member], read_geometry=False,
+                                            max_features=50)
     except Exception:  # noqa: BLE001 - any GDAL failure just means "not for this reader"
         return None
     codes = sample[member].dropna().astype(str).str.strip()

@@ -50,6 +50,8 @@ def _score(id_: str, fr: str, en: str, def_fr: str, def_en: str) -> Indicator:
     return Indicator(id_, SCORE, fr, en, def_fr, def_en, "score")
 
 
+#: The four dimensions keep the index's own short names (they also label the map's
+#: indicator list, whose width follows its longest entry).
 _CIMD_FR = (" Score normalisé de l'Indice canadien de défavorisation multiple 2021 (Statistique "
             "Canada) : 0 = moyenne, plus élevé = plus défavorisé.")
 _CIMD_EN = (" Standardised score of the 2021 Canadian Index of Multiple Deprivation "
@@ -160,20 +162,19 @@ CATALOGUE: tuple[Indicator, ...] = (
            "movers_1yr", "mobility_base",
            "Part des personnes ayant déménagé au cours de la dernière année.",
            "Share of persons who moved in the previous year."),
-    _score("cimd_residential_instability", "Défavorisation : instabilité résidentielle",
-           "Deprivation: residential instability",
+    _score("cimd_residential_instability", "Instabilité résidentielle",
+           "Residential instability",
            "Logements loués, personnes seules, déménagements récents." + _CIMD_FR,
            "Rented dwellings, people living alone, recent moves." + _CIMD_EN),
-    _score("cimd_economic_dependency", "Défavorisation : dépendance économique",
-           "Deprivation: economic dependency",
+    _score("cimd_economic_dependency", "Dépendance économique", "Economic dependency",
            "Personnes âgées, revenus de transferts, faible activité." + _CIMD_FR,
            "Seniors, government transfer income, low labour-force participation." + _CIMD_EN),
-    _score("cimd_ethnocultural_composition", "Défavorisation : composition ethnoculturelle",
-           "Deprivation: ethno-cultural composition",
+    _score("cimd_ethnocultural_composition", "Composition ethnoculturelle",
+           "Ethno-cultural composition",
            "Immigrants récents, minorités visibles, langue non officielle." + _CIMD_FR,
            "Recent immigrants, visible minorities, no official language." + _CIMD_EN),
-    _score("cimd_situational_vulnerability", "Défavorisation : vulnérabilité situationnelle",
-           "Deprivation: situational vulnerability",
+    _score("cimd_situational_vulnerability", "Vulnérabilité situationnelle",
+           "Situational vulnerability",
            "Logement à réparer, sans diplôme, familles monoparentales." + _CIMD_FR,
            "Dwellings needing repairs, no diploma, one-parent families." + _CIMD_EN),
 )
