@@ -13,6 +13,7 @@ from data_connectors.osm_amenities import OsmAmenityReader
 from data_connectors.service_inventory import ServiceInventoryReader
 from data_connectors.spvm_incidents import SpvmIncidentReader
 from data_connectors.statcan_boundaries import StatCanBoundaryReader
+from data_connectors.statcan_da_table import StatCanDaTableReader
 from data_connectors.statcan_profile import StatCanProfileReader
 from data_connectors.station_boundaries import StationBoundaryReader
 from data_connectors.survey_export import SurveyExportReader
@@ -26,6 +27,7 @@ READERS: tuple[Connector, ...] = tuple(sorted(
         StationBoundaryReader(),
         StatCanBoundaryReader(),
         StatCanProfileReader(),
+        StatCanDaTableReader(),
         SpvmIncidentReader(),
         ServiceInventoryReader(),
         SurveyExportReader(),

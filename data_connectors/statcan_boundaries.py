@@ -2,10 +2,16 @@
 
 The national file holds about 57,000 areas; only those that touch the workspace's stations
 are kept, read through a bounding-box filter so the rest never reach memory.
+
+Extracts republished as GeoJSON often carry the DAUID as the feature's own ``id`` member
+rather than as a property, mix Polygon and MultiPolygon features (GDAL then reports the
+layer's geometry type as "Unknown") and omit the ``crs`` member (WGS84, RFC 7946): such a
+file is recognised when its ids are eight-digit DA codes.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -20,6 +26,9 @@ from portrait.layers import CENSUS_AREAS, conform
 
 ID_COLUMNS = ("DAUID", "DGUID", "CTUID", "CSDUID")
 LEVELS = {"DAUID": "DA", "DGUID": "DA", "CTUID": "CT", "CSDUID": "CSD"}
+#: A dissemination-area code: province (2 digits), census division (2) and area (4).
+DAUID = re.compile(r"\d{8}")
+_GEOJSON = (".geojson", ".json")
 
 
 class StatCanBoundaryReader:
@@ -30,8 +39,7 @@ class StatCanBoundaryReader:
     priority = 45
 
     def can_read(self, path: Path) -> bool:
-        info = polygon_layer_info(path)
-        return info is not None and find_column(list(info["fields"]), ID_COLUMNS) is not None
+        return id_column(path) is not None
 
     def read(self, path: Path, context: ReadContext) -> ImportResult:
         report = ImportReport(self.id, str(path), CENSUS_AREAS.name)
@@ -44,7 +52,11 @@ class StatCanBoundaryReader:
         info = pyogrio.read_info(path)
         if not info.get("crs"):
             raise ReaderError(path, "the file declares no coordinate reference system.")
-        id_column = find_column(list(info["fields"]), ID_COLUMNS)
+        column = id_column(path)
+        if column is None:
+            raise ReaderError(path, "no column holds Statistics Canada area codes.",
+                              expected=f"one of {', '.join(ID_COLUMNS)}, or DA codes as the "
+                                       "features' ids")
         bbox = None
         if context.station_bounds is not None:
             bbox = _bounds_in(context.station_bounds, CRS.from_user_input(info["crs"]))
@@ -55,14 +67,51 @@ class StatCanBoundaryReader:
         report.rows_read = int(info.get("features") or len(frame))
         if bbox is not None:
             report.drop("outside the stations' extent", report.rows_read - len(frame))
-        code = frame[id_column].astype("string").str.strip()
-        if id_column == "DGUID":
+        code = frame[column].astype("string").str.strip()
+        if column.upper() == "DGUID":
             code = code.str.slice(-8)
-        frame = frame.assign(area_id=code, name=code, level=LEVELS[id_column], census_year=2021)
+        frame = frame.assign(area_id=code, name=code, level=LEVELS.get(column.upper(), "DA"),
+                             census_year=2021)
         report.rows_kept = len(frame)
         context.report_progress(1.0, f"{len(frame):,} census areas")
         return conform(frame[["area_id", "name", "level", "census_year", "geometry"]],
                        CENSUS_AREAS)
+
+
+def id_column(path: Path) -> str | None:
+    """The column of area codes: a StatCan code column, or a GeoJSON's ``id`` member when
+    it holds DA codes; None when the file is not a polygon layer of StatCan areas."""
+    info = polygon_layer_info(path)
+    geojson = path.suffix.lower() in _GEOJSON
+    if info is None and geojson:
+        info = _mixed_polygons_info(path)
+    if info is None:
+        return None
+    fields = [str(f) for f in info["fields"]]
+    found = find_column(fields, ID_COLUMNS)
+    if found is not None or not geojson:
+        return found
+    member = find_column(fields, ("ID",))
+    if member is None:
+        return None
+    try:
+        with warnings.catch_warnings():  # GDAL's note that ids are no JSON: no matter here
+            warnings.simplefilter("ignore", UserWarning)
+            sample = pyogrio.read_dataframe(path, columns=[member], read_geometry=False,
+                                            max_features=50)
+    except Exception:  # noqa: BLE001 - any GDAL failure just means "not for this reader"
+        return None
+    codes = sample[member].dropna().astype(str).str.strip()
+    return member if len(codes) and bool(codes.str.fullmatch(DAUID.pattern).all()) else None
+
+
+def _mixed_polygons_info(path: Path) -> dict | None:
+    """A GeoJSON layer of mixed Polygon and MultiPolygon features (type "Unknown")."""
+    try:
+        info = pyogrio.read_info(path)
+    except Exception:  # noqa: BLE001 - any GDAL failure just means "not for this reader"
+        return None
+    return info if str(info.get("geometry_type")) == "Unknown" else None
 
 
 def _bounds_in(bounds: tuple[float, float, float, float], crs: CRS) -> tuple[float, ...]:

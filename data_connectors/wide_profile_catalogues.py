@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 
 from data_connectors.area_names import fold
 
-CITY_LEVEL = "city"
-
 
 def characteristic_key(name: str) -> str:
     """A characteristic name folded for comparison: no accents, case, apostrophes or extra spaces.
@@ -56,9 +54,11 @@ class ProfileSource:
     census_year: int
     #: Header names of the columns before the area columns (folded), the name column last.
     label_columns: tuple[str, ...]
-    #: Area keys of whole-city aggregates -> what they are (kept with level "city").
+    #: Area keys of whole-city aggregates -> what they are (kept, marked as aggregates).
     aggregates: dict[str, str]
     entries: tuple[Entry, ...]
+    #: The aggregate that is the city the stations serve: its row is the city's figure.
+    city: str = ""
     notes: tuple[str, ...] = field(default=())
 
     def matches(self, header: Sequence[str]) -> bool:
@@ -90,6 +90,7 @@ MONTREAL_2021 = ProfileSource(
     label_columns=("categorie",),
     aggregates={"agglomeration-de-montreal": "Agglomération de Montréal",
                 "montreal": "Ville de Montréal"},
+    city="agglomeration-de-montreal",  # the SPVM serves the whole island, not only the Ville
     entries=(
         _e("Population totale en 2021", to="population"),
         _e("Population totale selon le groupe d'âges", to="age_total"),
@@ -139,6 +140,7 @@ VANCOUVER_2016 = ProfileSource(
     label_columns=("id", "variable"),
     aggregates={"vancouver-csd": "City of Vancouver (census subdivision)",
                 "vancouver-cma": "Vancouver census metropolitan area"},
+    city="vancouver-csd",  # the VPD serves the City of Vancouver, not the metropolitan area
     entries=(
         _e(_VAN_AGE, to="population",
            note="the file has no 'Population, 2016' row: the age-distribution total is used "

@@ -32,11 +32,11 @@ from data_connectors.area_names import area_key, closest
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
 from data_connectors.text_files import csv_header, sniff
 from data_connectors.wide_profile_catalogues import (
-    CITY_LEVEL,
     ProfileSource,
     characteristic_key,
     detect_source,
 )
+from portrait.census_levels import AGGREGATE_LEVEL, CITY_LEVEL
 from portrait.layers import CENSUS_VALUES, conform
 
 #: Texts that stand for a value that is not there (Statistics Canada flags and the like).
@@ -286,7 +286,9 @@ def _values(table: WideTable, source: ProfileSource, year: int, source_name: str
     summed = grouped["value"].sum(min_count=1).where(complete)
     symbols = grouped["symbol"].first()
     result = pd.DataFrame({"value": summed, "symbol": symbols}).reset_index()
-    result = result.assign(census_year=year, source=source_name)
+    level = result["area_id"].map(lambda key: CITY_LEVEL if key == source.city else
+                                  AGGREGATE_LEVEL if key in source.aggregates else None)
+    result = result.assign(census_year=year, source=source_name, level=level)
     _flag_duplicate_areas(keys, table.area_names, path, report)
     return conform(result.drop_duplicates(["area_id", "indicator_id"]), CENSUS_VALUES)
 
@@ -309,8 +311,8 @@ def _check_areas(table: WideTable, source: ProfileSource, context: ReadContext,
     keys = {area_key(name): name for name in table.area_names}
     aggregates = [name for key, name in keys.items() if key in source.aggregates]
     if aggregates:
-        report.flag(f"areas kept at level {CITY_LEVEL!r} (city aggregates): "
-                    + ", ".join(aggregates), len(aggregates))
+        report.flag("whole-city aggregates kept apart from the areas (the city's own row gives "
+                    "the city's figures): " + ", ".join(aggregates), len(aggregates))
     known = context.known_area_ids
     if not known:
         return

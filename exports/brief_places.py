@@ -302,7 +302,7 @@ def surveys(out: BriefSection, section, portrait, data, options, protection) -> 
 
 # --- comparison -------------------------------------------------------------------------------
 #: Comparison columns computed from a station's incident total: hidden with it.
-_FROM_TOTAL = ("incidents", "incidents_rate", "change_12_months")
+_FROM_TOTAL = ("incidents", "incidents_rate", "incidents_rate_vs_rest", "change_12_months")
 PDF_COMPARISON = ("population", "incidents_rate", "low_income_rate", "change_12_months",
                   "services_per_1000")
 

@@ -3,7 +3,9 @@
 Census areas are stored as counts (``census_values``); shares are recomputed from summed
 numerators and denominators whenever areas are combined, because averaging the shares of
 areas of different sizes gives a wrong answer. Medians cannot be combined exactly: they are
-marked approximate when an area is apportioned.
+marked approximate when an area is apportioned. Scores (the Canadian Index of Multiple
+Deprivation) are standardised per area: a station's score is the population-weighted mean
+of its areas' scores.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from portrait.errors import PortraitError
 COUNT = "count"
 SHARE = "share"
 MEDIAN = "median"
+SCORE = "score"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,18 @@ class Indicator:
 def _count(id_: str, fr: str, en: str, def_fr: str, def_en: str,
            unit: str = "persons") -> Indicator:
     return Indicator(id_, COUNT, fr, en, def_fr, def_en, unit)
+
+
+def _score(id_: str, fr: str, en: str, def_fr: str, def_en: str) -> Indicator:
+    return Indicator(id_, SCORE, fr, en, def_fr, def_en, "score")
+
+
+#: The four dimensions keep the index's own short names (they also label the map's
+#: indicator list, whose width follows its longest entry).
+_CIMD_FR = (" Score normalisé de l'Indice canadien de défavorisation multiple 2021 (Statistique "
+            "Canada) : 0 = moyenne, plus élevé = plus défavorisé.")
+_CIMD_EN = (" Standardised score of the 2021 Canadian Index of Multiple Deprivation "
+            "(Statistics Canada): 0 = average, higher = more deprived.")
 
 
 def _share(id_: str, fr: str, en: str, numerator: str, denominator: str,
@@ -147,6 +162,21 @@ CATALOGUE: tuple[Indicator, ...] = (
            "movers_1yr", "mobility_base",
            "Part des personnes ayant déménagé au cours de la dernière année.",
            "Share of persons who moved in the previous year."),
+    _score("cimd_residential_instability", "Instabilité résidentielle",
+           "Residential instability",
+           "Logements loués, personnes seules, déménagements récents." + _CIMD_FR,
+           "Rented dwellings, people living alone, recent moves." + _CIMD_EN),
+    _score("cimd_economic_dependency", "Dépendance économique", "Economic dependency",
+           "Personnes âgées, revenus de transferts, faible activité." + _CIMD_FR,
+           "Seniors, government transfer income, low labour-force participation." + _CIMD_EN),
+    _score("cimd_ethnocultural_composition", "Composition ethnoculturelle",
+           "Ethno-cultural composition",
+           "Immigrants récents, minorités visibles, langue non officielle." + _CIMD_FR,
+           "Recent immigrants, visible minorities, no official language." + _CIMD_EN),
+    _score("cimd_situational_vulnerability", "Vulnérabilité situationnelle",
+           "Situational vulnerability",
+           "Logement à réparer, sans diplôme, familles monoparentales." + _CIMD_FR,
+           "Dwellings needing repairs, no diploma, one-parent families." + _CIMD_EN),
 )
 BY_ID: dict[str, Indicator] = {indicator.id: indicator for indicator in CATALOGUE}
 
@@ -161,4 +191,5 @@ def indicator(indicator_id: str) -> Indicator:
 
 def mappable() -> tuple[Indicator, ...]:
     """Indicators that make sense on a choropleth: shares and medians, not raw counts."""
-    return tuple(i for i in CATALOGUE if i.kind in (SHARE, MEDIAN)) + (BY_ID["population"],)
+    return tuple(i for i in CATALOGUE if i.kind in (SHARE, MEDIAN, SCORE)) + (
+        BY_ID["population"],)

@@ -91,8 +91,11 @@ CENSUS_VALUES = LayerSpec(
         "census_year": INT,
         "source": STRING,
         IMPORT_ID: STRING,
+        "level": STRING,
     },
-    "One value per census area and indicator; symbol keeps Statistics Canada flags (x, .., F).",
+    "One value per census area and indicator; symbol keeps Statistics Canada flags (x, .., F); "
+    "level is 'city' for the source's own whole-city row, 'aggregate' for its other "
+    "aggregates (they are neither the city nor one of its areas), empty otherwise.",
     required=("area_id", "indicator_id"),
 )
 

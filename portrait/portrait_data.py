@@ -23,6 +23,7 @@ import shapely
 
 from portrait.categories import BY_ID as CATEGORY_BY_ID
 from portrait.categories import ISSUE_TAGS, CategoryMapping
+from portrait.census_levels import area_levels, column_levels, split_city_rows
 from portrait.crs import METRIC_CRS, require_metric
 from portrait.plausible_dates import implausible
 from portrait.stations import station_sort_key
@@ -30,9 +31,9 @@ from portrait.statistics.apportion import (
     ApportionParameters,
     ApportionResult,
     apportion,
-    area_shares,
     census_counts,
 )
+from portrait.statistics.dasymetric import apportion_by_level, dasymetric_shares
 from portrait.workspace import Workspace
 
 UNMAPPED = "unmapped"
@@ -78,6 +79,21 @@ class Census:
     areas_frame: gpd.GeoDataFrame
     source: str
     vintage: str
+    #: Every level's (target_id, area_id, share) weights; ``shares`` holds the finest
+    #: level's pieces, where residents are placed (see ``portrait.statistics.dasymetric``).
+    weights: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Indicator -> the level of the areas it is taken from; area id -> its level.
+    column_level: dict[str, str] = field(default_factory=dict)
+    area_level: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
+    #: Per station, the share of residents living in areas cut by its boundary.
+    split_share: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    weighted_levels: tuple[str, ...] = ()
+    #: The finest level with a population: where residents are placed, split by surface.
+    fine_level: str | None = None
+    #: Whether the city's figures come from the source's own whole-city row (else from the
+    #: areas that cover the city once), and how many areas the city's population adds up.
+    city_from_row: bool = False
+    city_areas: int = 0
 
     @property
     def available(self) -> bool:
@@ -323,26 +339,52 @@ def _hour(text: str) -> int:
 
 def _census(areas: gpd.GeoDataFrame, values: pd.DataFrame, stations: gpd.GeoDataFrame,
             parameters: ApportionParameters) -> Census:
-    wide = census_counts(values) if len(values) else pd.DataFrame(
+    area_values, city_rows = split_city_rows(values)
+    wide = census_counts(area_values) if len(area_values) else pd.DataFrame(
         index=pd.Index([], name="area_id"))
     areas = areas[areas["area_id"].notna()].copy()
     areas["area_id"] = areas["area_id"].astype(str)
     if len(areas) and len(stations):
         require_metric(areas.crs, "The census areas")
         areas = areas.to_crs(stations.crs) if areas.crs != stations.crs else areas
-        shares = area_shares(areas, stations)
-    else:
-        shares = pd.DataFrame({"target_id": [], "area_id": [], "share": [],
-                               "piece_area_m2": [], "x": [], "y": []})
-    station_result = apportion(wide, shares, parameters)
+    level, order = area_levels(areas, wide.index)
+    columns = column_levels(wide, level, order)
+    population = wide["population"] if "population" in wide else pd.Series(dtype=float)
+    plan = dasymetric_shares(areas if len(stations) else areas.iloc[0:0], stations,
+                             population, level, order)
+    station_result = apportion_by_level(wide, plan.weights, level, columns, parameters)
     city_shares = pd.DataFrame({"target_id": "city", "area_id": wide.index, "share": 1.0})
+    city = apportion_by_level(wide, city_shares, level, columns, parameters)
+    if len(city_rows):
+        city = _with_city_row(city, census_counts(city_rows), parameters)
     own_shares = pd.DataFrame({"target_id": wide.index, "area_id": wide.index, "share": 1.0})
     source = ", ".join(sorted(values["source"].dropna().astype(str).unique())) \
         if len(values) else ""
     years = sorted(values["census_year"].dropna().astype(int).unique()) if len(values) else []
-    return Census(shares, station_result, apportion(wide, city_shares, parameters),
-                  apportion(wide, own_shares, parameters), areas, source,
-                  ", ".join(f"Census {y}" for y in years))
+    population_level = columns.get("population")
+    return Census(plan.pieces, station_result, city, apportion(wide, own_shares, parameters),
+                  areas, source, ", ".join(f"Census {y}" for y in years),
+                  weights=plan.weights, column_level=columns, area_level=level,
+                  split_share=plan.split_share, weighted_levels=plan.weighted_levels,
+                  fine_level=plan.fine_level,
+                  city_from_row=bool(len(city_rows)) and "population" in city_rows[
+                      "indicator_id"].to_numpy(),
+                  city_areas=int((level.reindex(wide.index) == population_level).sum())
+                  if population_level else 0)
+
+
+def _with_city_row(tiled: ApportionResult, rows: pd.DataFrame,
+                   parameters: ApportionParameters) -> ApportionResult:
+    """The city's figures from the source's own whole-city row, the areas' sum where the row
+    has no value (an indicator only the finer areas publish)."""
+    row = rows.max(axis=0, skipna=True).to_frame("city_row").T
+    row.index.name = "area_id"
+    own = apportion(row, pd.DataFrame({"target_id": ["city"], "area_id": ["city_row"],
+                                       "share": [1.0]}), parameters)
+    values = own.values.combine_first(tiled.values)
+    approximate = tuple(a for a in tiled.approximate if pd.isna(own.values[a].iloc[0]))
+    return ApportionResult(values, tiled.value_coverage, tiled.suppressed, approximate,
+                           parameters)
 
 
 def _services(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -51,6 +51,8 @@ _FIXED: dict[str, str] = {
         "toutes les cellules ont le même nombre d'incidents : aucune structure à tester",
     "no incidents in the station": "aucun incident dans le poste",
     "no incidents of this category in the city": "aucun incident de cette catégorie dans la ville",
+    "no incidents of this category in the rest of the city":
+        "aucun incident de cette catégorie dans le reste de la ville",
     "no incidents of this category in the station: no interval":
         "aucun incident de cette catégorie dans le poste : pas d'intervalle",
     # caveats
@@ -62,6 +64,11 @@ _FIXED: dict[str, str] = {
     "a share of all recorded incidents, not a sample estimate: no interval":
         "une part de tous les incidents enregistrés, pas une estimation par échantillon : "
         "pas d'intervalle",
+    "the source's city row": "la ligne de la ville dans la source",
+    "dasymetric (population of the finest areas)":
+        "dasymétrique (population des aires les plus fines)",
+    "population-weighted mean of the census areas' scores":
+        "moyenne des scores des aires de recensement, pondérée par la population",
     "approximate: household-weighted median of the census areas' medians":
         "approximatif : médiane des médianes des aires de recensement, pondérée par les ménages",
     "census estimate (long-form sample, randomly rounded counts): Statistics Canada publishes "
@@ -94,9 +101,9 @@ _FIXED: dict[str, str] = {
         "Chaque mois de la période, zéros compris ; le premier et le dernier mois peuvent être "
         "partiels.",
     "Rates per 1,000 residents per year with exact Poisson intervals; location quotient "
-    "against the whole city with a log-normal interval.":
+    "against the rest of the city with a log-normal interval.":
         "Taux pour 1 000 résidents par an avec intervalles de Poisson exacts ; quotient de "
-        "localisation par rapport à toute la ville avec un intervalle log-normal.",
+        "localisation par rapport au reste de la ville avec un intervalle log-normal.",
     "Same definitions as the station's own sections; columns described in the 'columns' table.":
         "Mêmes définitions que dans les sections du poste ; colonnes décrites dans la table "
         "« columns ».",
@@ -207,6 +214,21 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
      r"inside the station\), assuming residents are spread evenly within each area",
      "réparti selon la part de superficie de {n} aires de recensement ({partly} en partie "
      "dans le poste), en supposant les résidents répartis également dans chaque aire"),
+    (r"apportioned from (?P<n>\d+) census areas; (?P<share>[\d.]+)% of the station's "
+     r"residents live in the (?P<partly>\d+) areas cut by its boundary, split by share of "
+     r"surface assuming residents are spread evenly within each",
+     "réparti à partir de {n} aires de recensement ; {share:n} % des résidents du poste "
+     "habitent les {partly} aires coupées par sa limite, partagées selon la part de superficie "
+     "en supposant les résidents répartis également dans chacune"),
+    (r"apportioned from (?P<n>\d+) census areas, none cut by the station's boundary",
+     "réparti à partir de {n} aires de recensement, aucune coupée par la limite du poste"),
+    (r"apportioned from (?P<n>\d+) larger census areas, each split by the population of its "
+     r"smaller areas inside the station \(dasymetric\), assuming the figure is spread evenly "
+     r"over each larger area's residents",
+     "réparti à partir de {n} grandes aires de recensement, chacune partagée selon la "
+     "population de ses petites aires dans le poste (méthode dasymétrique), en supposant la "
+     "valeur répartie également entre les résidents de chaque grande aire"),
+    (r"the sum of (?P<n>\d+) census areas", "la somme de {n} aires de recensement"),
     (r"theme: (?P<theme>.+)", "thème : {theme}"),
     (r"the data start on (?P<day>\S+): no full previous period to compare with",
      "les données commencent le {day} : pas de période précédente complète à comparer"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,7 +29,8 @@ from data_connectors.wide_profiles import WideProfileReader, parse_number
 from portrait.errors import CancelledError
 from portrait.workspace import Workspace
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = Path(os.environ.get("PORTRAIT_SHARED_DATA")  # a worktree lives deeper than main
+              or Path(__file__).resolve().parents[2] / "shared" / "data")
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not present")
 MONTREAL = SHARED / "montreal"
 VANCOUVER = SHARED / "vancouver"

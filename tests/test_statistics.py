@@ -35,7 +35,7 @@ from portrait.statistics.hotspots import (
     getis_ord_gi_star,
     hot_spots,
 )
-from portrait.statistics.location_quotients import location_quotients
+from portrait.statistics.location_quotients import WHOLE_CITY, location_quotients
 from portrait.statistics.multiple_testing import benjamini_hochberg
 from portrait.statistics.proportions import (
     effective_sample_size,
@@ -256,11 +256,27 @@ def test_concentration_golden_values() -> None:
 def test_location_quotients_on_a_hand_made_table() -> None:
     table = pd.DataFrame({"station": [30, 50, 20, 0], "city": [1_000, 6_000, 2_900, 100]},
                          index=["robbery", "theft", "mischief", "homicide"])
-    lq = location_quotients(table.station, table.station.sum(), table.city, table.city.sum())
+    lq = location_quotients(table.station, table.station.sum(), table.city, table.city.sum(),
+                            against=WHOLE_CITY)
     assert lq.value == pytest.approx([3.0, 0.8333333, 0.6896552, 0.0])
     assert lq.low[0] < 3.0 < lq.high[0]
     assert np.isnan(lq.low[3]) and "no interval" in lq.notes[3]
     assert lq.notes[:3] == [None, None, None]
+
+
+def test_location_quotients_compare_with_the_rest_of_the_city_by_default() -> None:
+    # A station with half the city's incidents: against the whole city its own mix pulls
+    # the reference towards it; against the rest of the city the contrast is the real one.
+    station, city = np.array([40.0, 60.0]), np.array([50.0, 150.0])
+    rest = location_quotients(station, 100, city, 200)
+    whole = location_quotients(station, 100, city, 200, against=WHOLE_CITY)
+    assert rest.value == pytest.approx([(40 / 100) / (10 / 100), (60 / 100) / (90 / 100)])
+    assert whole.value == pytest.approx([(40 / 100) / (50 / 200), (60 / 100) / (150 / 200)])
+    assert rest.against == "rest of the city" and whole.against == "whole city"
+    assert rest.value[0] > whole.value[0] > 1 > whole.value[1] > rest.value[1]
+    alone = location_quotients([5.0], 5, [5.0], 5)
+    assert np.isnan(alone.value[0])
+    assert alone.notes == ["no incidents of this category in the rest of the city"]
 
 
 # --- apportionment ------------------------------------------------------------------------------

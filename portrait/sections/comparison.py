@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from portrait.indicators import CATALOGUE, MEDIAN, SHARE
+from portrait.indicators import CATALOGUE, MEDIAN, SCORE, SHARE
 from portrait.portrait_data import PortraitData, category_label
 from portrait.portrait_model import Section, Table, clean
 from portrait.portrait_options import PortraitOptions
 from portrait.sections.common import DAYS_PER_YEAR, period_text
 from portrait.sections.crime_trends import windows
+from portrait.sections.socio_economic import city_basis
 from portrait.statistics.rates import change_test, rates_per
 
 ID = "station_comparison"
@@ -56,12 +57,15 @@ def _compare(data: PortraitData, start, end, options: PortraitOptions) -> Statio
     table["name"] = [data.station_name(s) for s in stations]
     columns = [_column("name", "Nom", "Name", "", "Station name.", "Nom du poste.")]
     values = data.census.stations.values.reindex(stations)
+    city_population = _city_population(data)
+    basis = city_basis(data.census, city_population)
     for item in CATALOGUE:
-        if item.id == "population" or item.kind in (SHARE, MEDIAN):
+        if item.id == "population" or item.kind in (SHARE, MEDIAN, SCORE):
             table[item.id] = values[item.id] if item.id in values else np.nan
             columns.append(_column(item.id, item.label_fr, item.label_en,
                                    "%" if item.kind == SHARE else item.unit,
-                                   item.definition_en, item.definition_fr))
+                                   f"{item.definition_en} {basis[0]}",
+                                   f"{item.definition_fr} {basis[1]}"))
     population = table["population"].to_numpy(dtype=float)
     if start is not None:
         years = ((end - start).days + 1) / DAYS_PER_YEAR
@@ -78,7 +82,14 @@ def _compare(data: PortraitData, start, end, options: PortraitOptions) -> Statio
                     _column("incidents_rate", "Incidents par 1 000 résidents par an",
                             "Incidents per 1,000 residents per year", "rate",
                             "With exact Poisson interval (_low, _high).",
-                            "Avec intervalle de Poisson exact (_low, _high).")]
+                            "Avec intervalle de Poisson exact (_low, _high)."),
+                    _column("incidents_rate_vs_rest", "Taux c. reste de la ville",
+                            "Rate vs rest of the city", "ratio",
+                            "The station's incident rate over that of the rest of the city "
+                            "(the city without the station): 2 = twice the rate.",
+                            "Taux d'incidents du poste sur celui du reste de la ville (la "
+                            "ville sans le poste) : 2 = deux fois le taux.")]
+        table["incidents_rate_vs_rest"] = _rate_vs_rest(total, population, city_population)
         for category in by_category.columns:
             fr, en = category_label(category)
             table[f"rate_{category}"] = rates_per(by_category[category].to_numpy(dtype=float),
@@ -107,6 +118,25 @@ def _compare(data: PortraitData, start, end, options: PortraitOptions) -> Statio
         None if start is None else (start.date().isoformat(), end.date().isoformat()),
         columns, records, {"per_residents": options.per_residents,
                            "survey_min_n": options.survey_min_n})
+
+
+def _city_population(data: PortraitData) -> float:
+    city = data.census.city.values
+    if city.empty or "population" not in city:
+        return np.nan
+    return float(city["population"].iloc[0])
+
+
+def _rate_vs_rest(total: np.ndarray, population: np.ndarray, city_population: float
+                  ) -> np.ndarray:
+    """Each station's rate over the rest of the city's (the city's incidents and residents
+    without the station's); the period's length cancels out."""
+    rest_count = total.sum() - total
+    rest_population = city_population - population
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (total / population) / (rest_count / rest_population)
+    usable = (population > 0) & (rest_population > 0) & (rest_count > 0)
+    return np.where(usable & np.isfinite(ratio), ratio, np.nan)
 
 
 def _changes(data, table, stations, end, options, columns) -> None:

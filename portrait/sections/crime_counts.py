@@ -61,9 +61,13 @@ def build(context: StationContext) -> Section:
                        "Incidents per 1,000 residents per year", rate,
                        f"per {per:,.0f} residents per year",
                        definition="Incidents in the period divided by its length in years and "
-                                  "by the station's census population.",
+                                  "by the station's census population. City value: all the "
+                                  "city's incidents over the city's population, the station "
+                                  "included.",
                        definition_fr="Incidents de la période, divisés par sa durée en années "
-                                     "et par la population recensée du poste.",
+                                     "et par la population recensée du poste. Valeur de la "
+                                     "ville : tous les incidents de la ville sur sa population, "
+                                     "poste compris.",
                        caveats=[RESIDENTS_CAVEAT], context={
                            "city": city_rate, **rank_of(station_rates, context.station_id)},
                        **common),
@@ -75,7 +79,7 @@ def build(context: StationContext) -> Section:
         Table("categories", "Incidents par catégorie", "Incidents by category",
               list(table[0].keys()) if table else [], table,
               "Rates per 1,000 residents per year with exact Poisson intervals; location "
-              "quotient against the whole city with a log-normal interval."),
+              "quotient against the rest of the city with a log-normal interval."),
         _by_year_table(frame, context),
     ]
     context.parameters["rates"] = {"per_residents": per, "period_years": round(years, 6),
@@ -154,9 +158,11 @@ def _category_indicators(row: dict, context: StationContext, common: dict
             None if row["lq_low"] is None else Interval(row["lq_low"], row["lq_high"], level,
                                                         "log-normal (Moineddin 2003)"),
             definition="Category's share of the station's incidents over its share of the "
-                       "city's (1 = same weight as in the city).",
+                       "rest of the city's, the station left out (1 = same weight as in the "
+                       "rest of the city).",
             definition_fr="Part de la catégorie dans les incidents du poste sur sa part dans "
-                          "ceux de la ville (1 = même poids qu'en ville).",
+                          "ceux du reste de la ville, poste exclu (1 = même poids que dans le "
+                          "reste de la ville).",
             caveats=[row["lq_note"]] if row["lq_note"] else [],
             reason="no location quotient: " + row["lq_note"] if row["lq"] is None and
             row["lq_note"] else None, **common),

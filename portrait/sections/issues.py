@@ -76,8 +76,10 @@ def build(context: StationContext) -> Section:
             _num(lq.value[i]), "ratio",
             None if np.isnan(lq.low[i]) else Interval(float(lq.low[i]), float(lq.high[i]),
                                                       level, lq.method),
-            definition="Share of the station's incidents with this tag over the city's share.",
-            definition_fr="Part des incidents du poste portant cet enjeu sur la part en ville.",
+            definition="Share of the station's incidents with this tag over the share in the "
+                       "rest of the city (the station left out).",
+            definition_fr="Part des incidents du poste portant cet enjeu sur la part dans le "
+                          "reste de la ville (poste exclu).",
             caveats=[lq.notes[i]] if lq.notes[i] else [], **common))
         if test is not None:
             indicators.append(IndicatorValue(

@@ -1,8 +1,11 @@
 """Socio-economic profile: census indicators apportioned to the station, against the city.
 
-Each value is the station's apportioned count, recomputed share or approximate median (see
-``portrait.statistics.apportion``), with the whole city's value and the station's rank among
-stations beside it, and a choropleth of the census areas it is made of.
+Each value is the station's apportioned count, recomputed share, approximate median or
+population-weighted score (see ``portrait.statistics.apportion``), taken from the finest
+census areas that publish it (``portrait.statistics.dasymetric``), with the whole city's
+value and the station's rank among stations beside it, and a choropleth of the census areas
+it is made of. The definition says where the city's value comes from and that it includes
+the station, because that is printed wherever the figure is.
 """
 
 from __future__ import annotations
@@ -10,14 +13,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from portrait.indicators import CATALOGUE, MEDIAN, SHARE, Indicator, mappable
+from portrait.indicators import CATALOGUE, MEDIAN, SCORE, SHARE, Indicator, mappable
+from portrait.portrait_data import Census
 from portrait.portrait_model import IndicatorValue, MapLayer, Section, Table
 from portrait.sections.common import StationContext, rank_of
 from portrait.statistics.classification import class_counts, natural_breaks, quantile_breaks
+from portrait.statistics.dasymetric import is_cut
 
 ID = "socio_economic"
 TITLE_FR, TITLE_EN = "Profil socio-économique", "Socio-economic profile"
 COVERAGE_NOTE = 0.995
+WHOLE = 0.999  # a piece with less of its area's surface is an area cut by the boundary
 
 
 def build(context: StationContext) -> Section:
@@ -30,16 +36,27 @@ def build(context: StationContext) -> Section:
         return Section(ID, TITLE_FR, TITLE_EN,
                        reason="no census area overlaps the station's boundary")
     pieces = census.shares[census.shares["target_id"] == station_id]
-    partial = int((pieces["share"] < 0.999).sum())
-    common = [f"apportioned by share of area from {len(pieces)} census areas ({partial} partly "
-              "inside the station), assuming residents are spread evenly within each area"]
+    partial = int((pieces["share"] < WHOLE).sum())
+    weights = census.weights[census.weights["target_id"] == station_id] \
+        if len(census.weights) else census.weights
+    weights_level = census.area_level.reindex(weights["area_id"]).to_numpy() \
+        if len(weights) else np.array([])
     city = census.city.values.iloc[0] if len(census.city.values) else pd.Series(dtype=float)
     published = census.areas.values.notna().any()
     present = [item for item in CATALOGUE if item.id in values.columns
                and bool(published.get(item.id, False))]
     absent = [item.id for item in CATALOGUE if item not in present]
-    indicators = [_indicator(item, context, values, city, common) for item in present]
-    area_ids = pieces["area_id"].tolist()
+    basis = city_basis(census, city.get("population", np.nan))
+    indicators = []
+    area_ids_of: dict[str, list[str]] = {}
+    for item in present:
+        level = census.column_level.get(_source_column(item))
+        area_ids = weights["area_id"][weights_level == level].tolist() if level else \
+            pieces["area_id"].tolist()
+        area_ids_of[item.id] = area_ids
+        caveat = apportion_caveat(census, station_id, level,
+                                  weights[weights_level == level] if level else pieces)
+        indicators.append(_indicator(item, context, values, city, [caveat], basis))
     suppressed = census.stations.suppressed
     suppressed = suppressed[suppressed["area_id"].isin(area_ids)]
     tables = [_areas_table(pieces, census.areas.values),
@@ -51,11 +68,20 @@ def build(context: StationContext) -> Section:
     layers = []
     for item in mappable():
         if item in present:
-            layers.append(_choropleth(item, census.areas.values, area_ids,
+            layers.append(_choropleth(item, census.areas.values, area_ids_of[item.id],
                                       context.options.map_classes))
+    split = census.split_share.get(station_id, np.nan)
     context.parameters["census"] = {
-        "apportionment": "share of area", "areas_in_station": len(pieces),
-        "areas_partly_inside": partial,
+        "apportionment": "dasymetric (population of the finest areas)"
+        if census.weighted_levels else "share of area",
+        "areas_in_station": len(pieces), "areas_partly_inside": partial,
+        "residents_in_split_areas_percent": None if pd.isna(split) else
+        round(100 * float(split), 1),
+        "city_population": None if pd.isna(city.get("population", np.nan)) else
+        float(city["population"]),
+        "city_population_from": "the source's city row" if census.city_from_row else
+        f"the sum of {census.city_areas} census areas",
+        "city_includes_station": True,
         "min_population": context.data.apportion_parameters.min_population,
         "min_population_income": context.data.apportion_parameters.min_population_income,
         "suppressed_areas": int(len(suppressed)),
@@ -66,8 +92,55 @@ def build(context: StationContext) -> Section:
     return Section(ID, TITLE_FR, TITLE_EN, indicators, tables, layers, notes=notes)
 
 
+def _source_column(item: Indicator) -> str:
+    """The column whose level an indicator comes from (a share: its numerator's)."""
+    return item.numerator if item.kind == SHARE and item.numerator else item.id
+
+
+def apportion_caveat(census: Census, station_id: str, level: str | None,
+                     weights: pd.DataFrame) -> str:
+    """How the station's value was built from census areas, and what that assumes."""
+    n = len(weights)
+    if level is not None and level in census.weighted_levels:
+        return (f"apportioned from {n} larger census areas, each split by the population of "
+                "its smaller areas inside the station (dasymetric), assuming the figure is "
+                "spread evenly over each larger area's residents")
+    split = census.split_share.get(station_id, np.nan)
+    if level is None or level != census.fine_level or pd.isna(split):
+        partial = int((weights["share"] < WHOLE).sum()) if n else 0
+        return (f"apportioned by share of area from {n} census areas ({partial} partly "
+                "inside the station), assuming residents are spread evenly within each area")
+    cut = int(is_cut(weights["share"]).sum()) if n else 0
+    if cut == 0:
+        return f"apportioned from {n} census areas, none cut by the station's boundary"
+    return (f"apportioned from {n} census areas; {100 * float(split):.1f}% of the station's "
+            f"residents live in the {cut} areas cut by its boundary, split by share of "
+            "surface assuming residents are spread evenly within each")
+
+
+def city_basis(census: Census, population: float) -> tuple[str, str]:
+    """Where the city's value comes from, in English and French, for the definition."""
+    count_en = "" if pd.isna(population) else f" ({population:,.0f} residents)"
+    count_fr = "" if pd.isna(population) else f" ({_french_count(population)} résidents)"
+    if census.city_from_row:
+        return (f"City value: the source's own row for the whole city{count_en}; the city "
+                "includes the station.",
+                f"Valeur de la ville : la ligne de la source pour toute la ville{count_fr} ; "
+                "la ville comprend le poste.")
+    return (f"City value: the sum of the {census.city_areas:,} census areas that cover the "
+            f"city once{count_en}; the city includes the station.",
+            f"Valeur de la ville : somme des {_french_count(census.city_areas)} aires de "
+            f"recensement qui couvrent la ville une seule fois{count_fr} ; la ville comprend "
+            "le poste.")
+
+
+def _french_count(value: float) -> str:
+    return f"{value:,.0f}".replace(",", "\u202f")
+
+
 def _indicator(item: Indicator, context: StationContext, values: pd.DataFrame,
-               city: pd.Series, common: list[str]) -> IndicatorValue:
+               city: pd.Series, common: list[str],
+               basis: tuple[str, str]) -> IndicatorValue:
     census = context.data.census
     value = values.at[context.station_id, item.id]
     caveats = list(common)
@@ -78,12 +151,15 @@ def _indicator(item: Indicator, context: StationContext, values: pd.DataFrame,
                        "from the other areas")
     if item.kind == MEDIAN:
         caveats.append("approximate: household-weighted median of the census areas' medians")
+    if item.kind == SCORE:
+        caveats.append("population-weighted mean of the census areas' scores")
     if item.kind == SHARE:
         caveats.append("census estimate (long-form sample, randomly rounded counts): "
                        "Statistics Canada publishes no interval for it")
     unit = "%" if item.kind == SHARE else item.unit
     city_value = city.get(item.id, np.nan)
     context_values = {"city": None if pd.isna(city_value) else float(city_value),
+                      "city_includes_station": True,
                       **rank_of(values[item.id], context.station_id)}
     if item.kind == SHARE:
         context_values["numerator"] = item.numerator
@@ -91,7 +167,8 @@ def _indicator(item: Indicator, context: StationContext, values: pd.DataFrame,
     missing = pd.isna(value)
     return IndicatorValue(
         item.id, item.label_fr, item.label_en, None if missing else float(value), unit,
-        definition=item.definition_en, definition_fr=item.definition_fr,
+        definition=f"{item.definition_en} {basis[0]}",
+        definition_fr=f"{item.definition_fr} {basis[1]}",
         source=census.source, vintage=census.vintage, period=census.vintage,
         caveats=caveats, context=context_values,
         reason="not available: suppressed or not published for the station's areas"

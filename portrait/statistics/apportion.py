@@ -33,7 +33,7 @@ import shapely
 from scipy import sparse
 
 from portrait.crs import require_metric
-from portrait.indicators import CATALOGUE, COUNT, MEDIAN, SHARE, Indicator
+from portrait.indicators import CATALOGUE, COUNT, MEDIAN, SCORE, SHARE, Indicator
 
 INCOME_INDICATORS = ("median_household_income", "low_income", "low_income_base")
 SMALL_AREA_RULE = "fewer than {n:g} residents: no characteristics (Statistics Canada rule)"
@@ -85,8 +85,8 @@ def area_shares(areas: gpd.GeoDataFrame, targets: gpd.GeoDataFrame,
     columns = ["target_id", "area_id", "share", "piece_area_m2", "x", "y"]
     if len(areas) == 0 or len(targets) == 0:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in columns})
-    area_geometry = areas.geometry.values
-    target_geometry = targets.geometry.values
+    area_geometry = _valid(areas.geometry.values)
+    target_geometry = _valid(targets.geometry.values)
     area_index, target_index = targets.sindex.query(area_geometry, predicate="intersects")
     pieces = shapely.intersection(np.asarray(area_geometry)[area_index],
                                   np.asarray(target_geometry)[target_index])
@@ -104,6 +104,18 @@ def area_shares(areas: gpd.GeoDataFrame, targets: gpd.GeoDataFrame,
         "x": shapely.get_x(points),
         "y": shapely.get_y(points),
     })
+
+
+def _valid(geometry) -> gpd.array.GeometryArray:
+    """Geometries repaired where invalid: real boundary files hold self-touching rings that
+    make GEOS refuse the intersection ("side location conflict")."""
+    values = np.asarray(geometry)
+    invalid = ~shapely.is_valid(values)
+    if not invalid.any():
+        return geometry
+    values = values.copy()
+    values[invalid] = shapely.make_valid(values[invalid])
+    return gpd.array.from_shapely(values, crs=geometry.crs)
 
 
 def census_counts(census_values: pd.DataFrame) -> pd.DataFrame:
@@ -149,7 +161,8 @@ def apportion(wide: pd.DataFrame, shares: pd.DataFrame,
     Counts: ``sum_a share(t, a) * value(a)`` over areas with a value. Shares: ``100 *
     sum num / sum den`` over areas where both are present (an area missing its numerator
     would otherwise pull the share down), no share when the denominator sums to zero.
-    Medians: household-weighted median of the area medians (approximate).
+    Medians: household-weighted median of the area medians (approximate). Scores:
+    population-weighted mean of the area scores.
     """
     cleaned, suppressed = suppress_small_areas(wide, parameters)
     targets = pd.Index(pd.unique(shares["target_id"]), name="target_id")
@@ -181,6 +194,8 @@ def apportion(wide: pd.DataFrame, shares: pd.DataFrame,
         elif item.kind == MEDIAN:
             out[item.id] = _approximate_median(item.id, cleaned, matrix, parameters)
             approximate.append(item.id)
+        elif item.kind == SCORE:
+            out[item.id] = _weighted_mean(item.id, cleaned, matrix, parameters)
     for column in cleaned.columns:  # counts absent from every area stay missing, not zero
         if not present[:, cleaned.columns.get_loc(column)].any():
             out[column] = np.nan
@@ -218,6 +233,23 @@ def _approximate_median(column: str, cleaned: pd.DataFrame, matrix: sparse.csr_m
         if ok.any():
             out[row] = _weighted_median(values[ok], weights[ok])
     return out
+
+
+def _weighted_mean(column: str, cleaned: pd.DataFrame, matrix: sparse.csr_matrix,
+                   parameters: ApportionParameters) -> np.ndarray:
+    """Each target's population-weighted mean of its areas' scores (areas without one left
+    out); unweighted when no area has a population."""
+    if column not in cleaned:
+        return np.full(matrix.shape[0], np.nan)
+    scores = cleaned[column].to_numpy(dtype=float)
+    population = cleaned.get(parameters.population_indicator)
+    base = np.nan_to_num(population.to_numpy(dtype=float)) if population is not None \
+        else np.ones(len(cleaned))
+    known = ~np.isnan(scores)
+    weight = matrix @ np.where(known, base, 0.0)
+    total = matrix @ np.where(known, base * np.nan_to_num(scores), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(weight > 0, total / np.where(weight > 0, weight, 1.0), np.nan)
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
