@@ -70,6 +70,7 @@ WORDS: dict[str, dict[str, str]] = {
         "cell_tip": "{bin} — {count} incident(s)",
         "survey_layer": "Sondage par secteur : {theme}",
         "survey_tip": "{theme} : {score} (n = {n})",
+        "survey_tip_no_n": "{theme} : {score} (nombre de répondants non publié)",
         "filter": "Filtre : {labels}",
         "census_area_title": "Aire {name}",
         "hot_spot_title": "Cellule {cell} ({size} m de côté)",
@@ -91,6 +92,7 @@ WORDS: dict[str, dict[str, str]] = {
         "cell_tip": "{bin} — {count} incident(s)",
         "survey_layer": "Survey by area: {theme}",
         "survey_tip": "{theme}: {score} (n = {n})",
+        "survey_tip_no_n": "{theme}: {score} (number of respondents not published)",
         "filter": "Filter: {labels}",
         "census_area_title": "Area {name}",
         "hot_spot_title": "Cell {cell} ({size} m across)",
@@ -286,10 +288,7 @@ def _survey_layer(workspace: Workspace, station: shapely.Geometry,
     by_area = rows[rows["theme"] == theme].groupby("area_id")["score"].mean()
     values = areas["area_id"].astype(str).map(by_area).astype(float).to_numpy()
     classes = quantile_classes(values, YLGNBU)
-    tips = {area: "<br>".join(_escape(words("survey_tip", language, theme=r.theme,
-                                             score=_number(r.score, language),
-                                             n=format_count(r.n, language)))
-                              for r in group.itertuples())
+    tips = {area: "<br>".join(_escape(_survey_tip(r, language)) for r in group.itertuples())
             for area, group in rows.groupby("area_id")}
     names = areas["name"].fillna(areas["area_id"]).astype(str)
     properties = [
@@ -307,6 +306,15 @@ def _survey_layer(workspace: Workspace, station: shapely.Geometry,
                              has_missing=bool(np.isnan(values).any()), language=language,
                              opacity=SURVEY_OPACITY)
     return _DrawnLayer(layer, legend)
+
+
+def _survey_tip(row, language: str) -> str:
+    """A score's tooltip; score tables may publish no respondent count (``n``)."""
+    if pd.isna(row.n):
+        return words("survey_tip_no_n", language, theme=row.theme,
+                     score=_number(row.score, language))
+    return words("survey_tip", language, theme=row.theme, score=_number(row.score, language),
+                 n=format_count(row.n, language))
 
 
 def _problems_layer(workspace: Workspace, station: shapely.Geometry,

@@ -36,6 +36,9 @@ _FIXED: dict[str, str] = {
     "none of the station's incidents has a location": "aucun incident du poste n'est localisé",
     "no located incidents in the station": "aucun incident localisé dans le poste",
     "empty period": "période vide",
+    "no low-income rate in the census data of the station's areas or the city":
+        "aucun taux de faible revenu dans les données de recensement des aires du poste ou de "
+        "la ville",
     "suppressed or not published": "valeur supprimée ou non publiée",
     "the station has no census population": "le poste n'a aucune population recensée",
     "no census population in the station": "aucune population recensée dans le poste",
