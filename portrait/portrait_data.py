@@ -375,9 +375,35 @@ def _respondents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame) -> pd.Data
         "weight": np.where(np.isfinite(weight) & (weight > 0), weight, 1.0),
         "weighted": np.isfinite(weight) & (weight > 0),
     })
-    year = dates.dt.year.astype("Int64").astype(str).replace("<NA>", "undated")
-    out["wave"] = out["survey_id"].astype(str) + " " + year.to_numpy()
+    out["dated"] = dates.notna().to_numpy(dtype=bool)
+    out["wave"] = survey_waves(out["survey_id"].to_numpy(dtype=object), out["date"].to_numpy())
     return out
+
+
+def survey_waves(survey_ids: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """The wave of each respondent: its survey (file) and year, ``"survey 2024"``.
+
+    A respondent without a date belongs to the wave of its file, the year most of the file's
+    dated respondents answered in (the later year on a tie), so that every respondent read is
+    counted; a file without any date is one wave named after the survey alone. Plain numpy,
+    so pandas 2 (missing years as text "<NA>") and 3 (missing text kept missing) agree.
+
+    >>> survey_waves(np.array(["s", "s", "s"], dtype=object),
+    ...              np.array(["2024-05-01", "NaT", "2024-06-01"], dtype="datetime64[ns]"))
+    array(['s 2024', 's 2024', 's 2024'], dtype=object)
+    """
+    ids = np.array([str(i) for i in survey_ids], dtype=object)
+    days = np.asarray(dates, dtype="datetime64[ns]")
+    dated = ~np.isnat(days)
+    years = np.where(dated, days.astype("datetime64[Y]").astype(np.int64) + 1970, -1)
+    waves = np.empty(len(ids), dtype=object)
+    for survey_id in dict.fromkeys(ids.tolist()):
+        rows = ids == survey_id
+        found, counts = np.unique(years[rows & dated], return_counts=True)
+        usual = int(found[counts == counts.max()].max()) if len(found) else None
+        own = np.where(dated[rows], years[rows], -1 if usual is None else usual)
+        waves[rows] = [survey_id if y < 0 else f"{survey_id} {y}" for y in own]
+    return waves
 
 
 def category_label(category_id: str) -> tuple[str, str]:

@@ -224,6 +224,9 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
     (r"Wave (?P<wave>.+): (?P<n>\d+) respondents in the station \((?P<first>\S+) to "
      r"(?P<last>\S+)\)\.",
      "Vague {wave} : {n} répondants dans le poste (du {first} au {last})."),
+    (r"(?P<n>\d+) respondent\(s\) without a date counted in wave (?P<wave>.+), the wave of "
+     r"their file\.",
+     "{n} répondant(s) sans date compté(s) dans la vague {wave}, celle de leur fichier."),
     (r"Out of reach: nearest service of the type beyond (?P<d>[\d.]+) m\.",
      "Hors d'atteinte : service du type le plus proche à plus de {d:n} m."),
     (r"Places: (?P<places>.+)\.", "Lieux : {places:t}."),

@@ -115,7 +115,9 @@ def build(context: StationContext) -> Section:
     cache = context.data.cache
     if "survey_by_station" not in cache:
         cache["survey_by_station"] = {str(k): g for k, g in answers.groupby("station")}
-        cache["survey_waves"] = answers.groupby("wave")["date"].min().sort_values()
+        # A wave without any date (a file with no dates) comes first: it cannot be the latest.
+        cache["survey_waves"] = answers.groupby("wave")["date"].min().sort_values(
+            na_position="first", kind="stable")
     mine = cache["survey_by_station"].get(context.station_id)
     waves = cache["survey_waves"]
     if context.end is not None and waves.notna().any():
@@ -151,10 +153,15 @@ def build(context: StationContext) -> Section:
                     ["question_id", "answer", "n", "weighted_share"], distribution,
                     f"weighted_share: % of all answers to the question. Questions with fewer "
                     f"than {context.options.survey_min_n} answers are suppressed.")]
-    return Section(ID, TITLE_FR, TITLE_EN, indicators, tables, notes=[
-        f"Wave {wave}: {int(station['respondent_id'].nunique())} respondents in the station "
-        f"({dates.min().date() if dates.notna().any() else '?'} to "
-        f"{dates.max().date() if dates.notna().any() else '?'})."])
+    people = station.drop_duplicates("respondent_id")
+    notes = [f"Wave {wave}: {len(people)} respondents in the station "
+             f"({dates.min().date() if dates.notna().any() else '?'} to "
+             f"{dates.max().date() if dates.notna().any() else '?'})."]
+    undated = int((~people["dated"].astype(bool)).sum())
+    if undated:
+        notes.append(f"{undated} respondent(s) without a date counted in wave {wave}, the "
+                     "wave of their file.")
+    return Section(ID, TITLE_FR, TITLE_EN, indicators, tables, notes=notes)
 
 
 def _question_table(context: StationContext) -> dict[str, tuple]:
