@@ -241,7 +241,7 @@ def _incidents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
         "date": frame["date"].to_numpy(dtype="datetime64[ns]"),
         "shift": pd.Categorical.from_codes(shift_codes, categories=[str(v) for v in
                                                                      shift_names]),
-        "hour": _hours(frame["time"]),
+        "hour": _hours(frame["time"], frame["time_known"]),
         "x": x, "y": y,
     })
     slim["category"] = slim["category"].cat.remove_unused_categories()
@@ -306,11 +306,16 @@ def _tag_matrix(tags: pd.Series, source_categories: pd.Series, mapping: Category
     return result
 
 
-def _hours(times: pd.Series) -> np.ndarray:
+def _hours(times: pd.Series, known: pd.Series) -> np.ndarray:
+    """Hour of each incident, -1 when the time is unknown: missing, or marked unknown by its
+    reader (a placeholder such as the VPD's 00:00). Workspaces written before the mark
+    existed have it missing: their times count as given."""
     text = times.astype(object).where(times.notna(), "")
     codes, uniques = pd.factorize(text)
     lookup = np.array([_hour(u) for u in uniques], dtype=np.int64)
-    return lookup[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    hours = lookup[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    unknown = known.astype("boolean").eq(False).fillna(False).to_numpy(dtype=bool)
+    return np.where(unknown, -1, hours)
 
 
 def _hour(text: str) -> int:

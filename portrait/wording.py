@@ -232,8 +232,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
     (r"Places: (?P<places>.+)\.", "Lieux : {places:t}."),
     (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without shift left out\.",
      "{first:t} {n} incident(s) sans quart exclu(s)."),
-    (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without hour left out\.",
-     "{first:t} {n} incident(s) sans heure exclu(s)."),
+    (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without a known time left out\.",
+     "{first:t} {n} incident(s) sans heure connue exclu(s)."),
     (r"p_adjusted: Benjamini-Hochberg over the categories \(q = (?P<q>[\d.]+)\)\. Not "
      r"computed: (?P<why>.+)\.",
      "p_adjusted : Benjamini-Hochberg sur l'ensemble des catégories (q = {q:n}). Non calculé : "
