@@ -97,7 +97,7 @@ def _census_figure(layer, data, portrait, options, protection) -> Figure:
 def crime_places(out: BriefSection, section, portrait, data, options, protection) -> None:
     language = options.language
     for indicator_id in ("share_without_location", "top_5pct_cells", "gini_cells",
-                         "repeat_locations", "hot_spot_cells"):
+                         "places_for_80pct_cells", "repeat_locations", "hot_spot_cells"):
         try:
             from exports.brief_cells import key_figure
 

@@ -51,7 +51,7 @@ from portrait.workspace import Workspace
 log = logging.getLogger(__name__)
 
 HOT_SPOT_OPACITY = 0.55
-#: Gi* bins (99/95/90 % hot, then cold), from red to blue (ColorBrewer RdBu).
+#: Gi* bins (hot at FDR q 0.01/0.05/0.10, then cold), from red to blue (ColorBrewer RdBu).
 HOT_SPOT_COLOURS = {3: "#b2182b", 2: "#ef8a62", 1: "#fddbc7",
                     -1: "#d1e5f0", -2: "#67a9cf", -3: "#2166ac"}
 SURVEY_OPACITY = 0.7
@@ -64,9 +64,9 @@ WORDS: dict[str, dict[str, str]] = {
     "fr": {
         "hot_spots_layer": "Points chauds (Gi*)",
         "hot_spots_legend": "Points chauds et froids (Gi*, carrés de {size} m)",
-        "bin_3": "Point chaud, confiance 99 %", "bin_2": "Point chaud, confiance 95 %",
-        "bin_1": "Point chaud, confiance 90 %", "bin_-1": "Point froid, confiance 90 %",
-        "bin_-2": "Point froid, confiance 95 %", "bin_-3": "Point froid, confiance 99 %",
+        "bin_3": "Point chaud, q FDR ≤ 0,01", "bin_2": "Point chaud, q FDR ≤ 0,05",
+        "bin_1": "Point chaud, q FDR ≤ 0,10", "bin_-1": "Point froid, q FDR ≤ 0,10",
+        "bin_-2": "Point froid, q FDR ≤ 0,05", "bin_-3": "Point froid, q FDR ≤ 0,01",
         "cell_tip": "{bin} — {count} incident(s)",
         "survey_layer": "Sondage par secteur : {theme}",
         "survey_tip": "{theme} : {score} (n = {n})",
@@ -86,9 +86,9 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {
         "hot_spots_layer": "Hot spots (Gi*)",
         "hot_spots_legend": "Hot and cold spots (Gi*, {size} m squares)",
-        "bin_3": "Hot spot, 99% confidence", "bin_2": "Hot spot, 95% confidence",
-        "bin_1": "Hot spot, 90% confidence", "bin_-1": "Cold spot, 90% confidence",
-        "bin_-2": "Cold spot, 95% confidence", "bin_-3": "Cold spot, 99% confidence",
+        "bin_3": "Hot spot, FDR q ≤ 0.01", "bin_2": "Hot spot, FDR q ≤ 0.05",
+        "bin_1": "Hot spot, FDR q ≤ 0.10", "bin_-1": "Cold spot, FDR q ≤ 0.10",
+        "bin_-2": "Cold spot, FDR q ≤ 0.05", "bin_-3": "Cold spot, FDR q ≤ 0.01",
         "cell_tip": "{bin} — {count} incident(s)",
         "survey_layer": "Survey by area: {theme}",
         "survey_tip": "{theme}: {score} (n = {n})",
@@ -117,10 +117,12 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "The area's population times the share of its surface in the station."),
     "cell_bin": ("Classement Gi* de Getis-Ord : la cellule et ses voisines (bande de distance) "
                  "comptent plus (point chaud) ou moins (point froid) d'incidents que "
-                 "l'ensemble du poste, au niveau de confiance indiqué.",
+                 "l'ensemble du poste ; q est le taux de fausses découvertes admis "
+                 "(Benjamini-Hochberg sur toutes les cellules testées).",
                  "Getis-Ord Gi* class: the cell and its neighbours (distance band) have more "
-                 "(hot spot) or fewer (cold spot) incidents than the station as a whole, at "
-                 "the stated confidence."),
+                 "(hot spot) or fewer (cold spot) incidents than the station as a whole; q is "
+                 "the false discovery rate allowed (Benjamini-Hochberg over all tested "
+                 "cells)."),
     "cell_count": ("Incidents localisés dans la cellule pendant la période du portrait.",
                    "Located incidents in the cell during the portrait's period."),
     "cell_z": ("Écart entre le compte local (cellule et voisines) et le compte attendu, en "

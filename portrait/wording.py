@@ -105,11 +105,15 @@ _FIXED: dict[str, str] = {
         "« columns ».",
     "Statistics Canada rules applied to every source.":
         "Règles de Statistique Canada appliquées à toutes les sources.",
-    "bin: +3/+2/+1 hot spot at 99/95/90% confidence, negative for cold spots (FDR-adjusted "
-    "p-values). x, y: cell centre in the workspace CRS.":
-        "bin : +3/+2/+1 point chaud à 99/95/90 % de confiance, négatif pour un point froid "
-        "(valeurs p ajustées, FDR). x, y : centre de la cellule dans le SCR de l'espace de "
-        "travail.",
+    "bin: +3/+2/+1 hot spot at FDR q at most 0.01/0.05/0.10 (Benjamini-Hochberg adjusted "
+    "p-values), negative for cold spots. count: incidents in the cell, beyond the boundary "
+    "included; covered: share of the cell inside the stations. x, y: cell centre in the "
+    "workspace CRS.":
+        "bin : +3/+2/+1 point chaud à un taux de fausses découvertes q d'au plus "
+        "0,01/0,05/0,10 (valeurs p ajustées de Benjamini-Hochberg), négatif pour un point "
+        "froid. count : incidents de la cellule, y compris au-delà de la limite ; covered : "
+        "part de la cellule située dans les postes. x, y : centre de la cellule dans le SCR de "
+        "l'espace de travail.",
     "expected: count if incidents were spread evenly over the days of the period; index = "
     "count / expected (1 = no seasonal effect).":
         "expected : nombre attendu si les incidents étaient répartis également sur les jours de "
@@ -142,7 +146,19 @@ _FIXED: dict[str, str] = {
         "binaires, la cellule elle-même comprise (Gi*)",
     "binary, self included": "binaires, cellule elle-même comprise",
     "analytical (normal) z-scores": "scores z analytiques (loi normale)",
-    "Benjamini-Hochberg on all cells": "Benjamini-Hochberg sur toutes les cellules",
+    "Benjamini-Hochberg on all tested cells":
+        "Benjamini-Hochberg sur toutes les cellules testées",
+    "q (FDR-adjusted p) at most 0.01 / 0.05 / 0.10":
+        "q (p ajustée, FDR) d'au plus 0,01 / 0,05 / 0,10",
+    "edge cells count incidents beyond the station's boundary where the workspace has them; "
+    "cells less than 50% covered are not tested, the others are scaled to a full cell "
+    "(count / covered share)":
+        "les cellules du bord comptent les incidents au-delà de la limite du poste là où "
+        "l'espace de travail en a ; les cellules couvertes à moins de 50 % ne sont pas testées, "
+        "les autres sont ramenées à une cellule entière (nombre / part couverte)",
+    "hot, q <= 0.01": "chaud, q ≤ 0,01", "hot, q <= 0.05": "chaud, q ≤ 0,05",
+    "hot, q <= 0.10": "chaud, q ≤ 0,10", "cold, q <= 0.10": "froid, q ≤ 0,10",
+    "cold, q <= 0.05": "froid, q ≤ 0,05", "cold, q <= 0.01": "froid, q ≤ 0,01",
     "quartic (biweight)": "quartique (biweight)",
     "spatial Silverman rule: h = 0.9 x min(SD, sqrt(1/ln 2) x Dm) x n^-0.2, SD the standard "
     "distance and Dm the median distance of incidents to their mean centre, bounded to "
@@ -230,6 +246,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
     (r"Out of reach: nearest service of the type beyond (?P<d>[\d.]+) m\.",
      "Hors d'atteinte : service du type le plus proche à plus de {d:n} m."),
     (r"Places: (?P<places>.+)\.", "Lieux : {places:t}."),
+    (r"(?P<first>bin: .+\.) (?P<n>\d+) edge cell\(s\) less than 50% covered not tested\.",
+     "{first:t} {n} cellule(s) du bord couverte(s) à moins de 50 % non testée(s)."),
     (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without shift left out\.",
      "{first:t} {n} incident(s) sans quart exclu(s)."),
     (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without a known time left out\.",
