@@ -27,6 +27,7 @@ from exports.disclosure import (
     small_area_mask,
     survey_suppressed,
 )
+from portrait.sections.comparison import INTEGER_COLUMNS
 from portrait.services import service_type_label
 from portrait.wording import in_language
 
@@ -294,7 +295,7 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
     def column(cid: str) -> Column:
         found = described.get(cid, {})
         kind = "percent" if found.get("unit") == "%" else (
-            "text" if cid == "name" else "number")
+            "text" if cid == "name" else "int" if cid in INTEGER_COLUMNS else "number")
         return Column(cid, label_of(found, language) or cid, kind, 2 if kind == "number" else 1)
 
     def row(record: dict, chosen: list[str]) -> list:
