@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from portrait.indicators import CATALOGUE, MEDIAN, SHARE, Indicator, mappable
+from portrait.indicators import CATALOGUE, MEDIAN, SHARE, Indicator, is_long_form, mappable
 from portrait.portrait_model import IndicatorValue, MapLayer, Section, Table
 from portrait.sections.common import StationContext, rank_of
 from portrait.statistics.classification import class_counts, natural_breaks, quantile_breaks
@@ -78,7 +78,7 @@ def _indicator(item: Indicator, context: StationContext, values: pd.DataFrame,
                        "from the other areas")
     if item.kind == MEDIAN:
         caveats.append("approximate: household-weighted median of the census areas' medians")
-    if item.kind == SHARE:
+    if is_long_form(item):
         caveats.append("census estimate (long-form sample, randomly rounded counts): "
                        "Statistics Canada publishes no interval for it")
     unit = "%" if item.kind == SHARE else item.unit
