@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portrait.engine import build_portrait
+from portrait.engine import build_portrait, compare_stations
 from portrait.portrait_data import survey_waves
 from portrait.wording import in_language
 from portrait.workspace import Workspace
@@ -84,10 +84,13 @@ def test_every_respondent_is_counted_and_the_undated_are_said(small_file: Path,
 
 
 def test_a_file_without_dates_is_still_a_wave(small_file: Path, tmp_path: Path) -> None:
-    surveys = build_portrait(_with_survey(small_file, tmp_path, [None] * 30),
-                             "38").section("surveys")
-    assert surveys.indicator("survey_Q1_favourable").context["n"] == 30
+    workspace = _with_survey(small_file, tmp_path, [None] * 30)
+    surveys = build_portrait(workspace, "38").section("surveys")
+    favourable = surveys.indicator("survey_Q1_favourable")
+    assert favourable.context["n"] == 30
     assert "30 respondent(s) without a date" in surveys.notes[1]
+    compared = compare_stations(workspace).frame().loc["38", "survey_Q1_favourable"]
+    assert compared == pytest.approx(favourable.value)  # the comparison reads the same wave
 
 
 def test_fully_dated_surveys_have_no_note(small_file: Path, tmp_path: Path) -> None:

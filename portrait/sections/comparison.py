@@ -150,14 +150,17 @@ def _changes(data, table, stations, end, options, columns) -> None:
 
 
 def _surveys(data, table, stations, end, options, columns) -> None:
-    from portrait.sections.survey_results import FAVOURABLE_FROM, joined_answers
+    from portrait.sections.survey_results import (
+        FAVOURABLE_FROM,
+        joined_answers,
+        wave_order,
+        waves_until,
+    )
 
     answers = joined_answers(data)
     if answers.empty:
         return
-    waves = answers.groupby("wave")["date"].min().sort_values()
-    if end is not None and waves.notna().any():
-        waves = waves[waves <= end]
+    waves = waves_until(wave_order(answers), end)
     if waves.empty:
         return
     latest = answers[(answers["wave"] == waves.index[-1]) & answers["code"].notna()]
