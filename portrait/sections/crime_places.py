@@ -125,13 +125,16 @@ def _beyond_boundary(context: StationContext, polygon, grid: Grid
     """The period's incidents of other stations lying in the grid's edge cells outside the
     boundary, and the share of each cell covered by the station or its neighbours."""
     data = context.data
-    others = [data.polygon(s) for s in data.station_ids if s != context.station_id]
+    polygons = np.asarray(data.stations.geometry.values, dtype=object)
+    others = polygons[data.stations["station_id"].to_numpy(dtype=object) != context.station_id]
     covered = covered_fraction(grid, others)
     x, y, station = _located_in_period(context)
     minx, miny = grid.x0, grid.y0
     maxx, maxy = minx + grid.ncols * grid.cell_size, miny + grid.nrows * grid.cell_size
-    near = np.flatnonzero((x >= minx) & (x < maxx) & (y >= miny) & (y < maxy)
-                          & (station != context.station_id))
+    first, last = np.searchsorted(x, [minx, maxx])  # sorted by x: only the grid's columns
+    part = slice(int(first), int(last))
+    near = first + np.flatnonzero((y[part] >= miny) & (y[part] < maxy)
+                                  & (station[part] != context.station_id))
     cells = grid.cell_of(x[near], y[near])
     near = near[(cells >= 0) & (grid.inside_fraction[np.maximum(cells, 0)] < 1.0 - 1e-9)]
     outside = near[~shapely.contains_xy(polygon, x[near], y[near])]
@@ -139,7 +142,8 @@ def _beyond_boundary(context: StationContext, polygon, grid: Grid
 
 
 def _located_in_period(context: StationContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every station's located incidents of the period (x, y, station), read once."""
+    """Every station's located incidents of the period (x, y, station), sorted by x, read
+    once for all stations."""
     key = ("located", context.start, context.end)
     cache = context.data.cache
     if key not in cache:
@@ -149,8 +153,10 @@ def _located_in_period(context: StationContext) -> tuple[np.ndarray, np.ndarray,
             dates = frame["date"].to_numpy()
             keep = keep & (dates >= np.datetime64(context.start)) & \
                 (dates <= np.datetime64(context.end))
-        cache[key] = (frame["x"].to_numpy()[keep], frame["y"].to_numpy()[keep],
-                      frame["station"].astype(object).to_numpy()[keep])
+        x = frame["x"].to_numpy()[keep]
+        order = np.argsort(x, kind="stable")
+        cache[key] = (x[order], frame["y"].to_numpy()[keep][order],
+                      frame["station"].astype(object).to_numpy()[keep][order])
     return cache[key]
 
 

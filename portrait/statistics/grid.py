@@ -116,12 +116,18 @@ def covered_fraction(grid: Grid, others) -> np.ndarray:
     x = grid.x0 + grid.col[edge] * grid.cell_size
     y = grid.y0 + grid.row[edge] * grid.cell_size
     boxes = shapely.box(x, y, x + grid.cell_size, y + grid.cell_size)
-    extent = shapely.box(float(x.min()), float(y.min()), float(x.max() + grid.cell_size),
-                         float(y.max() + grid.cell_size))
+    extent = (float(x.min()), float(y.min()), float(x.max() + grid.cell_size),
+              float(y.max() + grid.cell_size))
     for polygon in others:
-        if polygon is None or not shapely.intersects(polygon, extent):
+        if polygon is None or shapely.is_empty(polygon):
             continue
-        covered[edge] += shapely.area(shapely.intersection(boxes, polygon)) / grid.cell_size ** 2
+        minx, miny, maxx, maxy = shapely.bounds(polygon)
+        if minx > extent[2] or maxx < extent[0] or miny > extent[3] or maxy < extent[1]:
+            continue
+        shapely.prepare(polygon)
+        hit = np.flatnonzero(shapely.intersects(polygon, boxes))
+        covered[edge[hit]] += shapely.area(shapely.intersection(boxes[hit], polygon)) / \
+            grid.cell_size ** 2
     return np.minimum(covered, 1.0)
 
 
