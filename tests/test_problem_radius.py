@@ -97,3 +97,33 @@ def test_real_points_snapped_to_intersections_are_found_beside_them() -> None:
     counted = _card(Location.point(click)).measure_priority_inputs(incidents).incident_count
     assert counted >= at_busiest >= 2
     assert count_incidents(incidents, click, *PERIOD) == 0  # what a bare point covers
+
+
+def test_the_app_starts_a_new_card_on_the_portraits_period_and_states_the_radius(
+        qtbot, small_workspace) -> None:
+    """In the window: a card placed at a point starts on the portrait's period; "Count
+    incidents", clicked, counts within 100 m and the explanation says so."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWidget
+
+    from ui.records.pages import RecordPages
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    pages = RecordPages(host, "en")
+    pages.set_workspace(small_workspace, read_only=False)
+    pages.set_period((dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
+    incidents = small_workspace.layer("incidents")
+    first = incidents.geometry.dropna().iloc[0]
+    dialog = pages.new_problem_at(Location.point(shapely.Point(first.x + 20, first.y)))
+    assert (dialog.start_date.date(), dialog.end_date.date()) == (dt.date(2024, 1, 1),
+                                                                  dt.date(2024, 12, 31))
+    dialog.tabs.setCurrentWidget(dialog.priority)
+    QTest.mouseClick(dialog.priority.count_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.priority.inputs().incident_count is not None,
+                    timeout=10_000)
+    near = incidents.geometry.dropna().distance(shapely.Point(first.x + 20, first.y)) <= 100
+    assert dialog.priority.inputs().incident_count == int(near.sum()) >= 1
+    assert dialog.priority.inputs().radius_m == 100.0
+    assert "within 100 m of the point" in dialog.priority.explain_edit.toPlainText()
