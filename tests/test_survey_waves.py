@@ -115,3 +115,16 @@ def test_real_survey_without_dates_is_one_wave_with_every_respondent() -> None:
     assert len(respondents) == 1_033 and respondents["date"].isna().all()
     waves = survey_waves(respondents["survey_id"].to_numpy(), respondents["date"].to_numpy())
     assert pd.Series(waves).value_counts().to_dict() == {KANSAS_CITY.stem: 1_033}
+
+
+def test_the_import_report_says_where_undated_respondents_go(demo_files) -> None:
+    """The demo's LimeSurvey export leaves unfinished responses without a submitdate."""
+    from data_connectors.base import ReadContext
+    from data_connectors.registry import get_reader
+
+    result = get_reader("survey-export").read(demo_files.survey, ReadContext())
+    undated = int(result.layers["survey_respondents"]["date"].isna().sum())
+    assert undated > 0
+    assert f"{undated:,} respondent(s) without a date (unfinished or not dated): counted in " \
+        "the wave of this file, the year most of its respondents answered in." \
+        in result.report.warnings
