@@ -135,3 +135,13 @@ def test_real_downtown_vancouver_has_no_midnight_peak(tmp_path: Path) -> None:
     assert grid.columns[0] == "hour"
     assert counts.idxmax() != 0 and counts[0] < counts.max() / 2
     assert grid.note.endswith(f"{placeholders} incident(s) without a known time left out.")
+
+
+def test_spvm_shifts_carry_no_known_time(demo_files) -> None:
+    """The SPVM file gives a shift (QUART), never a clock time (PROVENANCE.md)."""
+    from data_connectors.registry import get_reader
+
+    result = get_reader("spvm-incidents").read(demo_files.incidents, ReadContext())
+    incidents = result.layers["incidents"]
+    assert incidents["time"].isna().all() and not incidents["time_known"].any()
+    assert incidents["shift"].isin(["jour", "soir", "nuit"]).mean() > 0.9
