@@ -123,8 +123,10 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
                  "(hot spot) or fewer (cold spot) incidents than the station as a whole; q is "
                  "the false discovery rate allowed (Benjamini-Hochberg over all tested "
                  "cells)."),
-    "cell_count": ("Incidents localisés dans la cellule pendant la période du portrait.",
-                   "Located incidents in the cell during the portrait's period."),
+    "cell_count": ("Incidents localisés dans la cellule pendant la période du portrait, y "
+                   "compris ceux juste au-delà de la limite du poste.",
+                   "Located incidents in the cell during the portrait's period, those just "
+                   "beyond the station's boundary included."),
     "cell_z": ("Écart entre le compte local (cellule et voisines) et le compte attendu, en "
                "écarts-types.", "Gap between the local count (cell and neighbours) and the "
                "expected count, in standard deviations."),
