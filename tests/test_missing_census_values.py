@@ -98,3 +98,28 @@ def test_html_brief_with_untyped_services_and_scores_without_n(small_file: Path,
         page = next(folder.glob(f"*-{language}.html")).read_text(encoding="utf-8")
         assert json.dumps(words)[1:-1] in page  # the map's data is JSON, accents escaped
         assert json.dumps(map_text("no_type", language))[1:-1] in page
+
+
+def test_the_window_shows_a_workspace_with_areas_and_no_values(qtbot, small_file: Path,
+                                                              tmp_path: Path) -> None:
+    """The app used to crash building the portrait; now the map loads and every section is
+    shown (an exception in a slot would fail this test through pytest-qt)."""
+    from PySide6.QtCore import QEvent, QStandardPaths
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    QStandardPaths.setTestModeEnabled(True)
+    workspace = _variant(small_file, tmp_path, VARIANTS["no values"])
+    window = MainWindow(workspace, language="fr")
+    try:
+        with qtbot.waitSignal(window.map_panel.loadFinished, timeout=60_000) as load:
+            window.show()
+        assert load.args == [True]
+        qtbot.waitUntil(lambda: window.current_portrait is not None, timeout=60_000)
+        services = window.current_portrait.section("services")
+        assert services.indicator("high_need_areas_with_gaps").reason
+    finally:
+        window.close()
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
