@@ -15,7 +15,7 @@ import numpy as np
 
 from benchmarks.common import peak_memory_mb, save, timed
 
-TARGETS = {"one_station_s": 2.0, "all_stations_s": 30.0, "peak_memory_mb": 2_048.0}
+TARGETS = {"one_station_s": 1.3, "all_stations_s": 13.0, "peak_memory_mb": 2_048.0}
 
 
 def run(workspace_path: Path) -> None:
