@@ -115,12 +115,14 @@ def crime_places(out: BriefSection, section, portrait, data, options, protection
         fr = language == "fr"
         rows = [[r["cell"], r["x"], r["y"],
                  masked(r["count"], AGGREGATED if r["cell"] in protection.hot_cells else None),
-                 r["z"], r["p_adjusted"], r["bin"]] for r in table.records]
+                 r.get("covered"), r["z"], r["p_adjusted"], r["bin"]] for r in table.records]
         out.tables.append(BriefTable(
             "hot_spot_cells", label_of(table, language, "title"),
             [Column("cell", "Cellule" if fr else "Cell", "int"),
              Column("x", "x", "number", 0), Column("y", "y", "number", 0),
-             Column("count", "Incidents", "int"), Column("z", "z", "number", 2),
+             Column("count", "Incidents", "int"),
+             Column("covered", "Part couverte" if fr else "Covered share", "number", 2),
+             Column("z", "z", "number", 2),
              Column("p_adjusted", "p ajusté (BH)" if fr else "adjusted p (BH)", "p"),
              Column("bin", "Classe" if fr else "Bin", "int")], rows, table.note,
             pdf_max_rows=PDF_HOT_CELLS))
