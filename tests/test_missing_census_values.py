@@ -123,3 +123,51 @@ def test_the_window_shows_a_workspace_with_areas_and_no_values(qtbot, small_file
         window.close()
         window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+MONTREAL = SHARED / "montreal"
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not MONTREAL.is_dir(), reason="../shared/data is not present")
+def test_real_stations_areas_and_services_with_missing_census_values(tmp_path: Path) -> None:
+    """Real SPVM boundaries, the island's 3,219 dissemination areas and the city's "Lieux
+    d'intérêt" (PROVENANCE.md), with no census values, then with the population only."""
+    import geopandas as gpd
+
+    from data_connectors.base import ReadContext
+    from data_connectors.registry import get_reader
+    from exports.brief_model import BriefOptions, build_brief
+    from portrait.crs import METRIC_CRS
+    from portrait.engine import prepare
+
+    boundaries = gpd.read_file(MONTREAL / "limites_pdq_mtm8_epsg32188.geojson")
+    areas = gpd.read_file(MONTREAL / "ad_2021_ile_de_montreal.geojson").to_crs(METRIC_CRS)
+    services = get_reader("lieux-interet").read(MONTREAL / "lieux_interet.geojson",
+                                                ReadContext()).layers["services"]
+    workspace = Workspace.create(tmp_path / "montreal.gpkg", title="Montréal")
+    workspace.set_layer("stations", gpd.GeoDataFrame(
+        {"station_id": boundaries["PDQ"].astype(int).astype(str)},
+        geometry=boundaries.geometry.make_valid().values, crs=METRIC_CRS))  # as the reader
+    workspace.set_layer("census_areas", gpd.GeoDataFrame(
+        {"area_id": areas["id"].astype(str), "level": "DA", "census_year": 2021},
+        geometry=areas.geometry.make_valid().values, crs=METRIC_CRS))
+    workspace.set_layer("services", services)
+    population = pd.DataFrame({"area_id": areas["id"].astype(str), "indicator_id": "population",
+                               "value": areas["population"].astype(float),
+                               "census_year": 2021, "source": "Statistique Canada"})
+    for values in (population.iloc[0:0], population):
+        workspace.set_layer("census_values", values)
+        data = prepare(workspace)
+        portrait = build_portrait(data, "38")
+        figures = {i.id: i for i in portrait.section("services").indicators}
+        assert figures["high_need_areas_with_gaps"].value is None
+        assert is_known(figures["high_need_areas_with_gaps"].reason)
+        coverage = [i for i in figures.values() if i.id.startswith("coverage_")]
+        if values.empty:
+            assert all(i.value is None for i in coverage)
+        else:
+            assert all(i.value is not None for i in coverage)
+        for audience in ("partner", "internal"):
+            assert build_brief(portrait, data, BriefOptions(audience=audience)).sections
