@@ -250,6 +250,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
      "{first:t} {n} cellule(s) du bord couverte(s) à moins de 50 % non testée(s)."),
     (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without shift left out\.",
      "{first:t} {n} incident(s) sans quart exclu(s)."),
+    (r"(?P<n>\d+) incident\(s\) without a known time left out",
+     "{n} incident(s) sans heure connue exclu(s)"),
+    (r"(?P<n>\d+) incident\(s\) without a known shift left out",
+     "{n} incident(s) sans quart connu exclu(s)"),
     (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without a known time left out\.",
      "{first:t} {n} incident(s) sans heure connue exclu(s)."),
     (r"p_adjusted: Benjamini-Hochberg over the categories \(q = (?P<q>[\d.]+)\)\. Not "

@@ -84,6 +84,11 @@ def test_hour_grid_leaves_unknown_times_out_and_says_how_many(small_file: Path,
     assert grid.note.endswith(f"{left_out} incident(s) without a known time left out.")
     assert in_language(grid.note, "fr").endswith(
         f"{left_out} incident(s) sans heure connue exclu(s).")
+    test = build_portrait(workspace, "38").section("crime_trends").indicator(
+        "time_grid_independence")  # the figure's card says it too
+    assert test.caveats == [f"{left_out} incident(s) without a known time left out"]
+    assert in_language(test.caveats[0], "fr") == f"{left_out} incident(s) sans heure connue " \
+        "exclu(s)"
 
 
 def test_workspaces_without_the_mark_keep_their_times(small_file: Path, tmp_path: Path) -> None:

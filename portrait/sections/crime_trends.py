@@ -233,4 +233,6 @@ def _time_grid(context: StationContext) -> tuple[Table, IndicatorValue | None]:
         definition=f"Whether the weekday distribution of incidents depends on the {column}.",
         definition_fr="Si la répartition des incidents entre les jours dépend du moment.",
         source=context.incident_source, vintage=context.incident_vintage,
-        period=context.period_text)
+        period=context.period_text, context={"left_out": left_out},
+        caveats=[f"{left_out} incident(s) without a known "
+                 f"{'shift' if column == 'shift' else 'time'} left out"] if left_out else [])
