@@ -216,16 +216,18 @@ def format_clock(hours: pd.Series, minutes: pd.Series) -> pd.Series:
     return (h + ":" + m).astype("string")
 
 
-def warn_midnight(times: pd.Series, report: ImportReport, writer: str = "many sources write"
-                  ) -> None:
-    """Count the times of exactly 00:00, which many sources write when the time is unknown."""
+def warn_midnight(times: pd.Series, report: ImportReport, writer: str = "many sources write",
+                  unknown: bool = False) -> None:
+    """Count the times of exactly 00:00, which many sources write when the time is unknown
+    (``unknown``: the reader marks them so, and hour-of-day analyses leave them out)."""
     midnight = int((times == "00:00").sum())
     if midnight:
         share = midnight / max(int(times.notna().sum()), 1)
+        consequence = ("marked as an unknown time, left out of hour-of-day counts" if unknown
+                       else "kept as 00:00, so read hour-of-day counts at midnight with care")
         report.warnings.append(
             f"{midnight:,} incident(s) ({share:.0%}) have the time 00:00, which {writer} "
-            "when the time is unknown; kept as 00:00, so read hour-of-day counts at midnight "
-            "with care.")
+            f"when the time is unknown; {consequence}.")
 
 
 def shifts_from(values: pd.Series, report: ImportReport, column: str) -> pd.Series:
@@ -298,6 +300,9 @@ def incident_layer(frame: pd.DataFrame, source: str, report: ImportReport,
     ``frame`` holds the layer's columns and a ``geometry`` column of points in the metric CRS
     (``None`` where the row has no usable location).
     """
+    if "time_known" not in frame:  # a reader that knows no placeholder time: any time counts
+        frame = frame.assign(time_known=frame["time"].notna().to_numpy(dtype=bool)
+                             if "time" in frame else False)
     unmapped = frame.loc[frame["category"].isna(), "source_category"].value_counts()
     report.unmapped_categories = {str(k): int(v) for k, v in unmapped.items()}
     report.rows_kept = len(frame)

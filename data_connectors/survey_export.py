@@ -161,6 +161,11 @@ def _respondents(table: pd.DataFrame, survey: SurveyTable, survey_id: str, path:
     for row, value in raw_dates[bad].head(3).items():
         report.example(survey.file_row(row), roles.get("date"), value,
                        "not a date (YYYY-MM-DD, or DD/MM/YYYY or MM/DD/YYYY)")
+    undated = int(dates.isna().sum())
+    if undated:
+        report.warnings.append(
+            f"{undated:,} respondent(s) without a date (unfinished or not dated): counted in "
+            "the wave of this file, the year most of its respondents answered in.")
     raw_stations = column("station_id")
     stations = raw_stations.map({v: normalise_station_id(v)
                                  for v in raw_stations.dropna().unique()})

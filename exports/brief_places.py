@@ -27,6 +27,7 @@ from exports.disclosure import (
     small_area_mask,
     survey_suppressed,
 )
+from portrait.sections.comparison import INTEGER_COLUMNS
 from portrait.services import service_type_label
 from portrait.wording import in_language
 
@@ -100,7 +101,7 @@ def crime_places(out: BriefSection, section, portrait, data, options, protection
     language = options.language
     hidden = protection.places
     for indicator_id in ("share_without_location", "top_5pct_cells", "gini_cells",
-                         "repeat_locations", "hot_spot_cells"):
+                         "places_for_80pct_cells", "repeat_locations", "hot_spot_cells"):
         try:
             indicator = section.indicator(indicator_id)
         except KeyError:
@@ -121,12 +122,14 @@ def crime_places(out: BriefSection, section, portrait, data, options, protection
         fr = language == "fr"
         rows = [[r["cell"], r["x"], r["y"],
                  masked(r["count"], AGGREGATED if r["cell"] in protection.hot_cells else None),
-                 r["z"], r["p_adjusted"], r["bin"]] for r in table.records]
+                 r.get("covered"), r["z"], r["p_adjusted"], r["bin"]] for r in table.records]
         out.tables.append(BriefTable(
             "hot_spot_cells", label_of(table, language, "title"),
             [Column("cell", "Cellule" if fr else "Cell", "int"),
              Column("x", "x", "number", 0), Column("y", "y", "number", 0),
-             Column("count", "Incidents", "int"), Column("z", "z", "number", 2),
+             Column("count", "Incidents", "int"),
+             Column("covered", "Part couverte" if fr else "Covered share", "number", 2),
+             Column("z", "z", "number", 2),
              Column("p_adjusted", "p ajusté (BH)" if fr else "adjusted p (BH)", "p"),
              Column("bin", "Classe" if fr else "Bin", "int")], rows, table.note,
             pdf_max_rows=PDF_HOT_CELLS))
@@ -317,7 +320,7 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
     def column(cid: str) -> Column:
         found = described.get(cid, {})
         kind = "percent" if found.get("unit") == "%" else (
-            "text" if cid == "name" else "number")
+            "text" if cid == "name" else "int" if cid in INTEGER_COLUMNS else "number")
         return Column(cid, label_of(found, language) or cid, kind, 2 if kind == "number" else 1)
 
     def row(record: dict, chosen: list[str]) -> list:

@@ -51,7 +51,7 @@ from portrait.workspace import Workspace
 log = logging.getLogger(__name__)
 
 HOT_SPOT_OPACITY = 0.55
-#: Gi* bins (99/95/90 % hot, then cold), from red to blue (ColorBrewer RdBu).
+#: Gi* bins (hot at FDR q 0.01/0.05/0.10, then cold), from red to blue (ColorBrewer RdBu).
 HOT_SPOT_COLOURS = {3: "#b2182b", 2: "#ef8a62", 1: "#fddbc7",
                     -1: "#d1e5f0", -2: "#67a9cf", -3: "#2166ac"}
 SURVEY_OPACITY = 0.7
@@ -64,12 +64,13 @@ WORDS: dict[str, dict[str, str]] = {
     "fr": {
         "hot_spots_layer": "Points chauds (Gi*)",
         "hot_spots_legend": "Points chauds et froids (Gi*, carrés de {size} m)",
-        "bin_3": "Point chaud, confiance 99 %", "bin_2": "Point chaud, confiance 95 %",
-        "bin_1": "Point chaud, confiance 90 %", "bin_-1": "Point froid, confiance 90 %",
-        "bin_-2": "Point froid, confiance 95 %", "bin_-3": "Point froid, confiance 99 %",
+        "bin_3": "Point chaud, q FDR ≤ 0,01", "bin_2": "Point chaud, q FDR ≤ 0,05",
+        "bin_1": "Point chaud, q FDR ≤ 0,10", "bin_-1": "Point froid, q FDR ≤ 0,10",
+        "bin_-2": "Point froid, q FDR ≤ 0,05", "bin_-3": "Point froid, q FDR ≤ 0,01",
         "cell_tip": "{bin} — {count} incident(s)",
         "survey_layer": "Sondage par secteur : {theme}",
         "survey_tip": "{theme} : {score} (n = {n})",
+        "survey_tip_no_n": "{theme} : {score} (nombre de répondants non publié)",
         "filter": "Filtre : {labels}",
         "census_area_title": "Aire {name}",
         "hot_spot_title": "Cellule {cell} ({size} m de côté)",
@@ -85,12 +86,13 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {
         "hot_spots_layer": "Hot spots (Gi*)",
         "hot_spots_legend": "Hot and cold spots (Gi*, {size} m squares)",
-        "bin_3": "Hot spot, 99% confidence", "bin_2": "Hot spot, 95% confidence",
-        "bin_1": "Hot spot, 90% confidence", "bin_-1": "Cold spot, 90% confidence",
-        "bin_-2": "Cold spot, 95% confidence", "bin_-3": "Cold spot, 99% confidence",
+        "bin_3": "Hot spot, FDR q ≤ 0.01", "bin_2": "Hot spot, FDR q ≤ 0.05",
+        "bin_1": "Hot spot, FDR q ≤ 0.10", "bin_-1": "Cold spot, FDR q ≤ 0.10",
+        "bin_-2": "Cold spot, FDR q ≤ 0.05", "bin_-3": "Cold spot, FDR q ≤ 0.01",
         "cell_tip": "{bin} — {count} incident(s)",
         "survey_layer": "Survey by area: {theme}",
         "survey_tip": "{theme}: {score} (n = {n})",
+        "survey_tip_no_n": "{theme}: {score} (number of respondents not published)",
         "filter": "Filter: {labels}",
         "census_area_title": "Area {name}",
         "hot_spot_title": "Cell {cell} ({size} m across)",
@@ -115,12 +117,16 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "The area's population times the share of its surface in the station."),
     "cell_bin": ("Classement Gi* de Getis-Ord : la cellule et ses voisines (bande de distance) "
                  "comptent plus (point chaud) ou moins (point froid) d'incidents que "
-                 "l'ensemble du poste, au niveau de confiance indiqué.",
+                 "l'ensemble du poste ; q est le taux de fausses découvertes admis "
+                 "(Benjamini-Hochberg sur toutes les cellules testées).",
                  "Getis-Ord Gi* class: the cell and its neighbours (distance band) have more "
-                 "(hot spot) or fewer (cold spot) incidents than the station as a whole, at "
-                 "the stated confidence."),
-    "cell_count": ("Incidents localisés dans la cellule pendant la période du portrait.",
-                   "Located incidents in the cell during the portrait's period."),
+                 "(hot spot) or fewer (cold spot) incidents than the station as a whole; q is "
+                 "the false discovery rate allowed (Benjamini-Hochberg over all tested "
+                 "cells)."),
+    "cell_count": ("Incidents localisés dans la cellule pendant la période du portrait, y "
+                   "compris ceux juste au-delà de la limite du poste.",
+                   "Located incidents in the cell during the portrait's period, those just "
+                   "beyond the station's boundary included."),
     "cell_z": ("Écart entre le compte local (cellule et voisines) et le compte attendu, en "
                "écarts-types.", "Gap between the local count (cell and neighbours) and the "
                "expected count, in standard deviations."),
@@ -292,10 +298,7 @@ def _survey_layer(workspace: Workspace, station: shapely.Geometry,
     by_area = rows[rows["theme"] == theme].groupby("area_id")["score"].mean()
     values = areas["area_id"].astype(str).map(by_area).astype(float).to_numpy()
     classes = quantile_classes(values, YLGNBU)
-    tips = {area: "<br>".join(_escape(words("survey_tip", language, theme=r.theme,
-                                             score=_number(r.score, language),
-                                             n=format_count(r.n, language)))
-                              for r in group.itertuples())
+    tips = {area: "<br>".join(_escape(_survey_tip(r, language)) for r in group.itertuples())
             for area, group in rows.groupby("area_id")}
     names = areas["name"].fillna(areas["area_id"]).astype(str)
     properties = [
@@ -313,6 +316,15 @@ def _survey_layer(workspace: Workspace, station: shapely.Geometry,
                              has_missing=bool(np.isnan(values).any()), language=language,
                              opacity=SURVEY_OPACITY)
     return _DrawnLayer(layer, legend)
+
+
+def _survey_tip(row, language: str) -> str:
+    """A score's tooltip; score tables may publish no respondent count (``n``)."""
+    if pd.isna(row.n):
+        return words("survey_tip_no_n", language, theme=row.theme,
+                     score=_number(row.score, language))
+    return words("survey_tip", language, theme=row.theme, score=_number(row.score, language),
+                 n=format_count(row.n, language))
 
 
 def _problems_layer(workspace: Workspace, station: shapely.Geometry,

@@ -45,10 +45,12 @@ MARGIN = 0.06
 #: Gi* bins: colour-blind-safe diverging colours (ColorBrewer RdBu).
 BIN_COLOURS = {3: "#b2182b", 2: "#ef8a62", 1: "#fddbc7", -1: "#d1e5f0", -2: "#67a9cf",
                -3: "#2166ac"}
-BIN_LABELS = {"fr": {3: "Point chaud 99 %", 2: "Point chaud 95 %", 1: "Point chaud 90 %",
-                     -1: "Point froid 90 %", -2: "Point froid 95 %", -3: "Point froid 99 %"},
-              "en": {3: "Hot spot 99%", 2: "Hot spot 95%", 1: "Hot spot 90%",
-                     -1: "Cold spot 90%", -2: "Cold spot 95%", -3: "Cold spot 99%"}}
+BIN_LABELS = {"fr": {3: "Point chaud q ≤ 0,01", 2: "Point chaud q ≤ 0,05",
+                     1: "Point chaud q ≤ 0,10", -1: "Point froid q ≤ 0,10",
+                     -2: "Point froid q ≤ 0,05", -3: "Point froid q ≤ 0,01"},
+              "en": {3: "Hot spot q ≤ 0.01", 2: "Hot spot q ≤ 0.05", 1: "Hot spot q ≤ 0.10",
+                     -1: "Cold spot q ≤ 0.10", -2: "Cold spot q ≤ 0.05",
+                     -3: "Cold spot q ≤ 0.01"}}
 NICE_LENGTHS = (100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000)
 
 

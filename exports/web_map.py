@@ -452,9 +452,11 @@ def _services_layer(services: gpd.GeoDataFrame, station: shapely.Geometry,
     language = options.language
     located = services[services.geometry.notna() & ~services.geometry.is_empty]
     near = located[located.within(station.buffer(SERVICE_MARGIN_M))]
-    types = near["service_type"].map(
-        lambda t: service_type_label(t, language) if isinstance(t, str) else None
-    ).fillna(map_text("no_type", language)).astype(str)
+    # A plain list: mapping a column of only missing types gives an Arrow null column that
+    # cannot be filled with text.
+    types = pd.Series([service_type_label(t, language) if isinstance(t, str)
+                       else map_text("no_type", language) for t in near["service_type"]],
+                      index=near.index, dtype=object)
     colours = _category_colours(types)
     properties = []
     for name, kind, address in zip(near["name"].fillna(""), types, near["address"],

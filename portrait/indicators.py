@@ -193,3 +193,23 @@ def mappable() -> tuple[Indicator, ...]:
     """Indicators that make sense on a choropleth: shares and medians, not raw counts."""
     return tuple(i for i in CATALOGUE if i.kind in (SHARE, MEDIAN, SCORE)) + (
         BY_ID["population"],)
+
+
+#: Census counts from the long-form questionnaire (a 25 % sample in 2021; income from tax
+#: records linked to that sample): estimates with sampling error. Age, households and
+#: families come from the short form, answered by every household.
+LONG_FORM_COUNTS = frozenset({
+    "low_income", "low_income_base", "median_household_income", "immigrants",
+    "immigration_base", "visible_minority", "visible_minority_base", "renter_households",
+    "tenure_base", "unemployed", "labour_force", "no_diploma", "education_base", "movers_1yr",
+    "mobility_base"})
+
+
+def is_long_form(item: Indicator) -> bool:
+    """Whether ``item`` is estimated from the long-form sample (itself or its numerator), so
+    only those figures carry the sample caveat.
+
+    >>> is_long_form(BY_ID["low_income_rate"]), is_long_form(BY_ID["share_65_plus"])
+    (True, False)
+    """
+    return item.id in LONG_FORM_COUNTS or item.numerator in LONG_FORM_COUNTS

@@ -61,6 +61,7 @@ INCIDENTS = LayerSpec(
         "category": STRING,
         "date": DATETIME,
         "time": STRING,
+        "time_known": BOOL,
         "shift": STRING,
         "station_id": STRING,
         "location_precision": STRING,
@@ -68,7 +69,8 @@ INCIDENTS = LayerSpec(
         IMPORT_ID: STRING,
     },
     "Reported incidents. Geometry is empty when the source gave no usable location; tags are "
-    "the issue tags of the category (comma-separated).",
+    "the issue tags of the category (comma-separated); time_known is false when the source "
+    "gave no clock time or one it writes for an unknown time (VPD 00:00).",
     required=("source_category", "date"),
 )
 

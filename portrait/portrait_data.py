@@ -260,7 +260,7 @@ def _incidents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
             dtype="datetime64[ns]"),
         "shift": pd.Categorical.from_codes(shift_codes, categories=[str(v) for v in
                                                                      shift_names]),
-        "hour": _hours(frame["time"]),
+        "hour": _hours(frame["time"], frame["time_known"]),
         "x": x, "y": y,
     })
     slim["category"] = slim["category"].cat.remove_unused_categories()
@@ -325,11 +325,16 @@ def _tag_matrix(tags: pd.Series, source_categories: pd.Series, mapping: Category
     return result
 
 
-def _hours(times: pd.Series) -> np.ndarray:
+def _hours(times: pd.Series, known: pd.Series) -> np.ndarray:
+    """Hour of each incident, -1 when the time is unknown: missing, or marked unknown by its
+    reader (a placeholder such as the VPD's 00:00). Workspaces written before the mark
+    existed have it missing: their times count as given."""
     text = times.astype(object).where(times.notna(), "")
     codes, uniques = pd.factorize(text)
     lookup = np.array([_hour(u) for u in uniques], dtype=np.int64)
-    return lookup[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    hours = lookup[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    unknown = known.astype("boolean").eq(False).fillna(False).to_numpy(dtype=bool)
+    return np.where(unknown, -1, hours)
 
 
 def _hour(text: str) -> int:
@@ -420,9 +425,35 @@ def _respondents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame) -> pd.Data
         "weight": np.where(np.isfinite(weight) & (weight > 0), weight, 1.0),
         "weighted": np.isfinite(weight) & (weight > 0),
     })
-    year = dates.dt.year.astype("Int64").astype(str).replace("<NA>", "undated")
-    out["wave"] = out["survey_id"].astype(str) + " " + year.to_numpy()
+    out["dated"] = dates.notna().to_numpy(dtype=bool)
+    out["wave"] = survey_waves(out["survey_id"].to_numpy(dtype=object), out["date"].to_numpy())
     return out
+
+
+def survey_waves(survey_ids: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """The wave of each respondent: its survey (file) and year, ``"survey 2024"``.
+
+    A respondent without a date belongs to the wave of its file, the year most of the file's
+    dated respondents answered in (the later year on a tie), so that every respondent read is
+    counted; a file without any date is one wave named after the survey alone. Plain numpy,
+    so pandas 2 (missing years as text "<NA>") and 3 (missing text kept missing) agree.
+
+    >>> survey_waves(np.array(["s", "s", "s"], dtype=object),
+    ...              np.array(["2024-05-01", "NaT", "2024-06-01"], dtype="datetime64[ns]"))
+    array(['s 2024', 's 2024', 's 2024'], dtype=object)
+    """
+    ids = np.array([str(i) for i in survey_ids], dtype=object)
+    days = np.asarray(dates, dtype="datetime64[ns]")
+    dated = ~np.isnat(days)
+    years = np.where(dated, days.astype("datetime64[Y]").astype(np.int64) + 1970, -1)
+    waves = np.empty(len(ids), dtype=object)
+    for survey_id in dict.fromkeys(ids.tolist()):
+        rows = ids == survey_id
+        found, counts = np.unique(years[rows & dated], return_counts=True)
+        usual = int(found[counts == counts.max()].max()) if len(found) else None
+        own = np.where(dated[rows], years[rows], -1 if usual is None else usual)
+        waves[rows] = [survey_id if y < 0 else f"{survey_id} {y}" for y in own]
+    return waves
 
 
 def category_label(category_id: str) -> tuple[str, str]:

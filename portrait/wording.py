@@ -36,6 +36,9 @@ _FIXED: dict[str, str] = {
     "none of the station's incidents has a location": "aucun incident du poste n'est localisé",
     "no located incidents in the station": "aucun incident localisé dans le poste",
     "empty period": "période vide",
+    "no low-income rate in the census data of the station's areas or the city":
+        "aucun taux de faible revenu dans les données de recensement des aires du poste ou de "
+        "la ville",
     "suppressed or not published": "valeur supprimée ou non publiée",
     "the station has no census population": "le poste n'a aucune population recensée",
     "no census population in the station": "aucune population recensée dans le poste",
@@ -109,11 +112,15 @@ _FIXED: dict[str, str] = {
         "« columns ».",
     "Statistics Canada rules applied to every source.":
         "Règles de Statistique Canada appliquées à toutes les sources.",
-    "bin: +3/+2/+1 hot spot at 99/95/90% confidence, negative for cold spots (FDR-adjusted "
-    "p-values). x, y: cell centre in the workspace CRS.":
-        "bin : +3/+2/+1 point chaud à 99/95/90 % de confiance, négatif pour un point froid "
-        "(valeurs p ajustées, FDR). x, y : centre de la cellule dans le SCR de l'espace de "
-        "travail.",
+    "bin: +3/+2/+1 hot spot at FDR q at most 0.01/0.05/0.10 (Benjamini-Hochberg adjusted "
+    "p-values), negative for cold spots. count: incidents in the cell, beyond the boundary "
+    "included; covered: share of the cell inside the stations. x, y: cell centre in the "
+    "workspace CRS.":
+        "bin : +3/+2/+1 point chaud à un taux de fausses découvertes q d'au plus "
+        "0,01/0,05/0,10 (valeurs p ajustées de Benjamini-Hochberg), négatif pour un point "
+        "froid. count : incidents de la cellule, y compris au-delà de la limite ; covered : "
+        "part de la cellule située dans les postes. x, y : centre de la cellule dans le SCR de "
+        "l'espace de travail.",
     "expected: count if incidents were spread evenly over the days of the period; index = "
     "count / expected (1 = no seasonal effect).":
         "expected : nombre attendu si les incidents étaient répartis également sur les jours de "
@@ -146,7 +153,19 @@ _FIXED: dict[str, str] = {
         "binaires, la cellule elle-même comprise (Gi*)",
     "binary, self included": "binaires, cellule elle-même comprise",
     "analytical (normal) z-scores": "scores z analytiques (loi normale)",
-    "Benjamini-Hochberg on all cells": "Benjamini-Hochberg sur toutes les cellules",
+    "Benjamini-Hochberg on all tested cells":
+        "Benjamini-Hochberg sur toutes les cellules testées",
+    "q (FDR-adjusted p) at most 0.01 / 0.05 / 0.10":
+        "q (p ajustée, FDR) d'au plus 0,01 / 0,05 / 0,10",
+    "edge cells count incidents beyond the station's boundary where the workspace has them; "
+    "cells less than 50% covered are not tested, the others are scaled to a full cell "
+    "(count / covered share)":
+        "les cellules du bord comptent les incidents au-delà de la limite du poste là où "
+        "l'espace de travail en a ; les cellules couvertes à moins de 50 % ne sont pas testées, "
+        "les autres sont ramenées à une cellule entière (nombre / part couverte)",
+    "hot, q <= 0.01": "chaud, q ≤ 0,01", "hot, q <= 0.05": "chaud, q ≤ 0,05",
+    "hot, q <= 0.10": "chaud, q ≤ 0,10", "cold, q <= 0.10": "froid, q ≤ 0,10",
+    "cold, q <= 0.05": "froid, q ≤ 0,05", "cold, q <= 0.01": "froid, q ≤ 0,01",
     "quartic (biweight)": "quartique (biweight)",
     "spatial Silverman rule: h = 0.9 x min(SD, sqrt(1/ln 2) x Dm) x n^-0.2, SD the standard "
     "distance and Dm the median distance of incidents to their mean centre, bounded to "
@@ -243,9 +262,14 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
     (r"Wave (?P<wave>.+): (?P<n>\d+) respondents in the station \((?P<first>\S+) to "
      r"(?P<last>\S+)\)\.",
      "Vague {wave} : {n} répondants dans le poste (du {first} au {last})."),
+    (r"(?P<n>\d+) respondent\(s\) without a date counted in wave (?P<wave>.+), the wave of "
+     r"their file\.",
+     "{n} répondant(s) sans date compté(s) dans la vague {wave}, celle de leur fichier."),
     (r"Out of reach: nearest service of the type beyond (?P<d>[\d.]+) m\.",
      "Hors d'atteinte : service du type le plus proche à plus de {d:n} m."),
     (r"Places: (?P<places>.+)\.", "Lieux : {places:t}."),
+    (r"(?P<first>bin: .+\.) (?P<n>\d+) edge cell\(s\) less than 50% covered not tested\.",
+     "{first:t} {n} cellule(s) du bord couverte(s) à moins de 50 % non testée(s)."),
     (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without shift left out\.",
      "{first:t} {n} incident(s) sans quart exclu(s)."),
     (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without hour left out\.",
@@ -254,6 +278,12 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
      "{first:t} Incidents sans quart exclus."),
     (r"(?P<first>.+\.) Incidents without hour left out\.",
      "{first:t} Incidents sans heure exclus."),
+    (r"(?P<n>\d+) incident\(s\) without a known time left out",
+     "{n} incident(s) sans heure connue exclu(s)"),
+    (r"(?P<n>\d+) incident\(s\) without a known shift left out",
+     "{n} incident(s) sans quart connu exclu(s)"),
+    (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without a known time left out\.",
+     "{first:t} {n} incident(s) sans heure connue exclu(s)."),
     (r"p_adjusted: Benjamini-Hochberg over the categories \(q = (?P<q>[\d.]+)\)\. Not "
      r"computed: (?P<why>.+)\.",
      "p_adjusted : Benjamini-Hochberg sur l'ensemble des catégories (q = {q:n}). Non calculé : "

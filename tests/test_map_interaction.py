@@ -287,7 +287,7 @@ def test_a_hot_spot_cell_shows_its_figures_and_starts_a_card_on_its_square(
                     45.5, -73.5)
     shown = dock.shown_text()
     assert f"Cellule {int(cell['cell'])}" in shown and "Score z (Gi*)" in shown
-    assert "Point chaud, confiance" in shown and "Benjamini-Hochberg" in shown
+    assert "Point chaud, q FDR" in shown and "Benjamini-Hochberg" in shown
     assert "Source : test" in shown.replace("\u00a0", " ") and "Période" in shown
     dock.resize(340, 560)
     ARTIFACTS.mkdir(exist_ok=True)

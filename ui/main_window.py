@@ -789,6 +789,7 @@ class MainWindow(QMainWindow):
             start, end = (dt.date.fromisoformat(day) for day in portrait.period)
             span = self.portrait_runner.known_span(self.workspace) or (None, None)
             self.period_selector.show_period((start, end), span)
+            self.record_pages.set_period((start, end))
 
     @Slot(object)
     def _portrait_failed(self, error: Exception) -> None:

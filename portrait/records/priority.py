@@ -37,7 +37,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from portrait.errors import PortraitError
-from portrait.records.base import as_optional_count
+from portrait.records.base import as_optional_count, as_optional_number
 from portrait.records.incident_selection import count_incidents
 
 FACTORS = ("frequency", "severity", "trend", "concern")
@@ -81,8 +81,10 @@ class PriorityInputs:
     """What the score is computed from, kept on the problem card so it can be recomputed.
 
     ``incident_count`` is the count in the problem's area over ``period_days``;
-    ``previous_count`` the count over the same number of days just before. ``severity``
-    (0–3) overrides the category's default; ``severity_note`` says why.
+    ``previous_count`` the count over the same number of days just before. ``radius_m`` is
+    the distance around a point location within which incidents were counted (None for an
+    area), stated with the count: a point covers no incident by itself. ``severity`` (0–3)
+    overrides the category's default; ``severity_note`` says why.
     """
 
     LABEL_FR: ClassVar[str] = "Données de priorité"
@@ -94,9 +96,15 @@ class PriorityInputs:
     severity: int | None = None
     severity_note: str = ""
     counted_at: str = ""
+    radius_m: float | None = None
 
     def __post_init__(self) -> None:
         cls = type(self)
+        radius = as_optional_number(cls, "radius_m", self.radius_m)
+        if radius is not None and radius <= 0:
+            raise PortraitError("Priority inputs: field 'radius_m' must be a positive distance "
+                                f"in metres, not {self.radius_m!r}.")
+        object.__setattr__(self, "radius_m", radius)
         for name, minimum in (("incident_count", 0), ("previous_count", 0),
                               ("period_days", 1), ("severity", 0)):
             object.__setattr__(self, name, as_optional_count(cls, name, getattr(self, name),
@@ -212,9 +220,11 @@ def trend_score(current: int, previous: int) -> tuple[int, float, float | None]:
 def inputs_from_incidents(incidents: pd.DataFrame, area: BaseGeometry, start: dt.date,
                           end: dt.date, categories: tuple[str, ...] = (),
                           severity: int | None = None, severity_note: str = "",
-                          crs: object | None = None, counted_at: str = "") -> PriorityInputs:
+                          crs: object | None = None, counted_at: str = "",
+                          radius_m: float | None = None) -> PriorityInputs:
     """Count the incidents in ``area`` from ``start`` to ``end`` and in the same number of
-    days just before, for the frequency and trend factors.
+    days just before, for the frequency and trend factors. ``radius_m`` records the radius
+    that widened a point into ``area``, to be stated with the count.
 
     Examples
     --------
@@ -236,7 +246,7 @@ def inputs_from_incidents(incidents: pd.DataFrame, area: BaseGeometry, start: dt
     previous = count_incidents(incidents, area, before_start, before_end, categories, crs)
     return PriorityInputs(incident_count=current, period_days=days, previous_count=previous,
                           severity=severity, severity_note=severity_note,
-                          counted_at=counted_at)
+                          counted_at=counted_at, radius_m=radius_m)
 
 
 def _frequency(inputs: PriorityInputs) -> PriorityComponent:
@@ -245,10 +255,14 @@ def _frequency(inputs: PriorityInputs) -> PriorityComponent:
                                  "nombre d'incidents non compté", "incidents not counted")
     rate = inputs.incident_count / inputs.period_days * 30
     n, days = inputs.incident_count, inputs.period_days
+    where_fr = where_en = ""
+    if inputs.radius_m is not None:
+        where_fr = f" à moins de {_num(inputs.radius_m, 'fr', 0)} m du point"
+        where_en = f" within {_num(inputs.radius_m, 'en', 0)} m of the point"
     return PriorityComponent(
         "frequency", frequency_score(rate), WEIGHTS["frequency"],
-        f"{n} incident(s) en {days} jours, soit {_num(rate, 'fr', 1)} par 30 jours",
-        f"{n} incident(s) in {days} days, i.e. {_num(rate, 'en', 1)} per 30 days")
+        f"{n} incident(s){where_fr} en {days} jours, soit {_num(rate, 'fr', 1)} par 30 jours",
+        f"{n} incident(s){where_en} in {days} days, i.e. {_num(rate, 'en', 1)} per 30 days")
 
 
 def _severity(inputs: PriorityInputs, category: str) -> PriorityComponent:

@@ -55,8 +55,9 @@ STATUS_LABELS = {"open": ("Ouvert", "Open"), "monitoring": ("En surveillance", "
                  "abandoned": ("Abandonné", "Abandoned")}
 LOCATION_KINDS = ("point", "area", "hot_spot_cell", "census_area")
 AREA_TYPES = ("Polygon", "MultiPolygon")
-#: Incidents within this distance of a point location count as at the location.
-POINT_RADIUS_M = 50.0
+#: Incidents within this distance of a point location count as at the location (SPVM points
+#: are snapped to the nearest intersection: a block's incidents can sit 100 m away).
+POINT_RADIUS_M = 100.0
 
 #: The triangle's sides and the controller of each (Eck's "controllers").
 SIDES = ("offender", "target", "place")
@@ -354,20 +355,26 @@ class ProblemCard(Record):
         return self.triangle.weakest_sides()
 
     def measure_priority_inputs(self, incidents: pd.DataFrame, crs: object | None = None,
-                                radius_m: float = POINT_RADIUS_M,
-                                counted_at: str = "") -> PriorityInputs:
+                                radius_m: float = POINT_RADIUS_M, counted_at: str = "",
+                                default_period: tuple[dt.date, dt.date] | None = None
+                                ) -> PriorityInputs:
         """Priority inputs counted from the incidents layer: the card's location (a point
-        is widened to ``radius_m``), period and category (all categories when it is free),
-        keeping the officer's severity rating. Store them with ``update(card,
+        is widened to ``radius_m``, recorded with the count), period (the portrait's,
+        ``default_period``, when the card has none) and category (all categories when it is
+        free), keeping the officer's severity rating. Store them with ``update(card,
         priority_inputs=...)``."""
-        if self.location is None or self.period_start is None or self.period_end is None:
+        start, end = self.period_start, self.period_end
+        if (start is None or end is None) and default_period is not None:
+            start, end = start or default_period[0], end or default_period[1]
+        if self.location is None or start is None or end is None:
             raise PortraitError(f"Problem {self.title!r}: give a location and a period (start "
                                 "and end) before counting incidents.")
         categories = (self.category,) if self.category_is_common else ()
+        point = self.location.kind == "point"
         return inputs_from_incidents(
-            incidents, self.location.counting_area(radius_m), self.period_start,
-            self.period_end, categories, self.priority_inputs.severity,
-            self.priority_inputs.severity_note, crs, counted_at)
+            incidents, self.location.counting_area(radius_m), start, end, categories,
+            self.priority_inputs.severity, self.priority_inputs.severity_note, crs, counted_at,
+            radius_m if point else None)
 
 
 def pin(card: ProblemCard, evidence: PinnedEvidence, by: str | None = None) -> ProblemCard:

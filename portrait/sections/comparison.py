@@ -21,6 +21,9 @@ from portrait.sections.crime_trends import windows
 from portrait.sections.socio_economic import city_basis
 from portrait.statistics.rates import change_test, rates_per
 
+#: Columns of whole numbers: counts of incidents and services, their differences, and the
+#: apportioned population, rounded (a fraction of a resident is an artefact of apportioning).
+INTEGER_COLUMNS = ("population", "incidents", "services", "change_12_months")
 ID = "station_comparison"
 TITLE_FR, TITLE_EN = "Comparaison des postes", "Station comparison"
 
@@ -113,6 +116,9 @@ def _compare(data: PortraitData, start, end, options: PortraitOptions) -> Statio
                         "Services per 1,000 residents", "rate", "No interval: a count of places.",
                         "Sans intervalle : un dénombrement de lieux.")]
     _surveys(data, table, stations, end, options, columns)
+    for column in INTEGER_COLUMNS:
+        if column in table:
+            table[column] = _whole_numbers(table[column])
     records = table.reset_index().to_dict(orient="records")
     return StationComparison(
         None if start is None else (start.date().isoformat(), end.date().isoformat()),
@@ -139,7 +145,16 @@ def _rate_vs_rest(total: np.ndarray, population: np.ndarray, city_population: fl
     return np.where(usable & np.isfinite(ratio), ratio, np.nan)
 
 
+def _whole_numbers(values: pd.Series) -> pd.Series:
+    """Python ints (None where missing), so records and JSON show 8679, not 8678.988533."""
+    numbers = values.to_numpy(dtype=float)
+    return pd.Series([int(round(v)) if np.isfinite(v) else None for v in numbers],
+                     index=values.index, dtype=object)
+
+
 def _changes(data, table, stations, end, options, columns) -> None:
+    """The change of each station's last 12 months, by the station pages' own test
+    (``crime_trends``: same windows, ``change_test`` and small-count rule)."""
     current_start, current_end, previous_start, previous_end = windows(end)["last_12_months"]
     first = data.incidents.first_date
     if first is None or first > previous_start:
@@ -165,14 +180,17 @@ def _changes(data, table, stations, end, options, columns) -> None:
 
 
 def _surveys(data, table, stations, end, options, columns) -> None:
-    from portrait.sections.survey_results import FAVOURABLE_FROM, joined_answers
+    from portrait.sections.survey_results import (
+        FAVOURABLE_FROM,
+        joined_answers,
+        wave_order,
+        waves_until,
+    )
 
     answers = joined_answers(data)
     if answers.empty:
         return
-    waves = answers.groupby("wave")["date"].min().sort_values()
-    if end is not None and waves.notna().any():
-        waves = waves[waves <= end]
+    waves = waves_until(wave_order(answers), end)
     if waves.empty:
         return
     latest = answers[(answers["wave"] == waves.index[-1]) & answers["code"].notna()]

@@ -3,11 +3,14 @@
 Only located incidents inside the station's boundary enter these analyses. Incidents without
 a location (the SPVM file puts some at X = Y = 1, dropped at import) and those whose point lies
 outside the station they are filed under are counted and reported, never silently dropped.
+Hot-spot cells along the boundary also count the workspace's incidents just beyond it (see
+``statistics.hotspots``); cells are binned from the points as recorded, never rounded.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import shapely
 
 from portrait.portrait_model import IndicatorValue, MapLayer, Section, Table
 from portrait.sections.common import StationContext
@@ -19,9 +22,19 @@ from portrait.statistics.concentration import (
     repeat_locations,
 )
 from portrait.statistics.density import KdeParameters, kernel_density
-from portrait.statistics.grid import build_grid, choose_cell_size
-from portrait.statistics.hotspots import HotSpotParameters, hot_spots
+from portrait.statistics.grid import Grid, build_grid, choose_cell_size, covered_fraction
+from portrait.statistics.hotspots import (
+    EDGE_RULE,
+    MIN_COVERED,
+    HotSpotParameters,
+    HotSpotResult,
+    hot_spots,
+)
 
+BIN_NOTE = ("bin: +3/+2/+1 hot spot at FDR q at most 0.01/0.05/0.10 (Benjamini-Hochberg "
+            "adjusted p-values), negative for cold spots. count: incidents in the cell, beyond "
+            "the boundary included; covered: share of the cell inside the stations. x, y: cell "
+            "centre in the workspace CRS.")
 ID = "crime_places"
 TITLE_FR, TITLE_EN = "Lieux : points chauds et concentration", "Places: hot spots and concentration"
 
@@ -57,9 +70,10 @@ def build(context: StationContext) -> Section:
     cell_size = options.cell_size_m or choose_cell_size(float(polygon.area), int(located.sum()),
                                                         int(xs.size))
     grid = build_grid(polygon, cell_size, context.data.crs)
-    spots = hot_spots(xs, ys, polygon, HotSpotParameters(options.cell_size_m,
-                                                         options.distance_band_m, fdr=True),
-                      weights=per_location, crs=context.data.crs, grid=grid)
+    beyond, covered = _beyond_boundary(context, polygon, grid)
+    spots = hot_spots(x, y, polygon, HotSpotParameters(options.cell_size_m,
+                                                       options.distance_band_m, fdr=True),
+                      crs=context.data.crs, grid=grid, beyond=beyond, covered=covered)
     outside = spots.points_outside_grid
     indicators.append(IndicatorValue(
         "located_outside_boundary", "Incidents localisés hors des limites du poste",
@@ -72,7 +86,7 @@ def build(context: StationContext) -> Section:
     xs, ys, per_location = xs[inside_cells], ys[inside_cells], per_location[inside_cells]
     kde = kernel_density(xs, ys, grid, KdeParameters(options.kde_bandwidth_m),
                          weights=per_location)
-    by_cells = concentration(spots.counts)
+    by_cells = concentration(spots.own_counts)
     by_locations = concentration(per_location)
     repeats = repeat_locations(per_location, options.repeat_threshold)
     indicators += _concentration_indicators(by_cells, by_locations, repeats, common)
@@ -90,7 +104,11 @@ def build(context: StationContext) -> Section:
         "distance_band_m": spots.distance_band,
         "distance_band_rule": spots.distance_band_rule, "weights": "binary, self included",
         "inference": "analytical (normal) z-scores", "permutations": 0,
-        "fdr": "Benjamini-Hochberg on all cells", "neighbours_min": spots.neighbours_min,
+        "fdr": "Benjamini-Hochberg on all tested cells",
+        "bins": "q (FDR-adjusted p) at most 0.01 / 0.05 / 0.10",
+        "edge_cells": EDGE_RULE, "edge_cells_not_tested": spots.untested_cells,
+        "incidents_beyond_boundary": int(len(beyond[0])),
+        "neighbours_min": spots.neighbours_min,
         "neighbours_max": spots.neighbours_max, "cells": grid.size,
         "points_used": spots.points_used, "points_outside_boundary": outside,
         "grid": grid.describe()}
@@ -100,6 +118,46 @@ def build(context: StationContext) -> Section:
     context.parameters["concentration"] = {"places": [PLACES_CELLS, PLACES_LOCATIONS],
                                            "repeat_threshold": options.repeat_threshold}
     return Section(ID, TITLE_FR, TITLE_EN, indicators, tables, layers)
+
+
+def _beyond_boundary(context: StationContext, polygon, grid: Grid
+                     ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """The period's incidents of other stations lying in the grid's edge cells outside the
+    boundary, and the share of each cell covered by the station or its neighbours."""
+    data = context.data
+    polygons = np.asarray(data.stations.geometry.values, dtype=object)
+    others = polygons[data.stations["station_id"].to_numpy(dtype=object) != context.station_id]
+    covered = covered_fraction(grid, others)
+    x, y, station = _located_in_period(context)
+    minx, miny = grid.x0, grid.y0
+    maxx, maxy = minx + grid.ncols * grid.cell_size, miny + grid.nrows * grid.cell_size
+    first, last = np.searchsorted(x, [minx, maxx])  # sorted by x: only the grid's columns
+    part = slice(int(first), int(last))
+    near = first + np.flatnonzero((y[part] >= miny) & (y[part] < maxy)
+                                  & (station[part] != context.station_id))
+    cells = grid.cell_of(x[near], y[near])
+    near = near[(cells >= 0) & (grid.inside_fraction[np.maximum(cells, 0)] < 1.0 - 1e-9)]
+    outside = near[~shapely.contains_xy(polygon, x[near], y[near])]
+    return (x[outside], y[outside]), covered
+
+
+def _located_in_period(context: StationContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every station's located incidents of the period (x, y, station), sorted by x, read
+    once for all stations."""
+    key = ("located", context.start, context.end)
+    cache = context.data.cache
+    if key not in cache:
+        frame = context.data.incidents.frame
+        keep = frame["located"].to_numpy()
+        if context.start is not None and context.end is not None:
+            dates = frame["date"].to_numpy()
+            keep = keep & (dates >= np.datetime64(context.start)) & \
+                (dates <= np.datetime64(context.end))
+        x = frame["x"].to_numpy()[keep]
+        order = np.argsort(x, kind="stable")
+        cache[key] = (x[order], frame["y"].to_numpy()[keep][order],
+                      frame["station"].astype(object).to_numpy()[keep][order])
+    return cache[key]
 
 
 def _concentration_indicators(by_cells, by_locations, repeats, common) -> list[IndicatorValue]:
@@ -128,6 +186,19 @@ def _concentration_indicators(by_cells, by_locations, repeats, common) -> list[I
                        f"one place). Places: {note}.",
             definition_fr="Inégalité des nombres d'incidents entre les lieux.",
             reason=result.reason, **common))
+        holding = result.places_for_80pct
+        out.append(IndicatorValue(
+            f"places_for_80pct_{places}",
+            f"Part des {fr_places} qui regroupent 80 % des incidents",
+            f"Share of {places} holding 80% of incidents",
+            None if holding is None else 100.0 * holding, "%",
+            definition=f"Smallest share of places, the most affected first, holding at least "
+                       f"80% of the located incidents (the '80/20' reading). Places: {note}.",
+            definition_fr="Plus petite part des lieux, les plus touchés d'abord, qui regroupe "
+                          "au moins 80 % des incidents localisés (lecture « 80/20 »).",
+            caveats=["lower bound of the concentration among all places: places without "
+                     "incidents are unknown"] if places == "locations" else [],
+            context={"places": result.places}, reason=result.reason, **common))
     out.append(IndicatorValue(
         "repeat_locations", "Lieux d'incidents répétés", "Repeat locations",
         float(repeats.repeat_places), "places",
@@ -142,40 +213,49 @@ def _concentration_indicators(by_cells, by_locations, repeats, common) -> list[I
     return out
 
 
-def _hot_spot_indicators(spots, common) -> list[IndicatorValue]:
+def _hot_spot_indicators(spots: HotSpotResult, common) -> list[IndicatorValue]:
     summary = spots.summary()
     hot = summary["3"] + summary["2"]
     cold = summary["-3"] + summary["-2"]
-    definition = ("Grid cells where Getis-Ord Gi* finds a significant cluster at 95% or more "
-                  "after Benjamini-Hochberg correction over all cells.")
+    definition = ("Grid cells where Getis-Ord Gi* finds a significant cluster with a false "
+                  "discovery rate q of 0.05 or less (Benjamini-Hochberg over the tested cells: "
+                  "at most 5% of the cells so called are expected to be false alarms). Edge "
+                  "cells count the incidents just beyond the boundary; cells less than "
+                  f"{MIN_COVERED:.0%} covered by the stations are not tested.")
     base = dict(definition=definition,
-                definition_fr="Cellules où Gi* trouve une concentration significative (95 % "
-                              "ou plus, après correction de Benjamini-Hochberg).",
+                definition_fr="Cellules où Gi* trouve une concentration significative avec un "
+                              "taux de fausses découvertes q de 0,05 ou moins (Benjamini-"
+                              "Hochberg) ; les cellules du bord comptent les incidents juste "
+                              "au-delà de la limite, celles couvertes à moins de "
+                              f"{MIN_COVERED * 100:.0f} % ne sont pas testées.",
                 reason=spots.reason, **common)
+    context = {"bins": summary, "cells": spots.grid.size,
+               "edge_cells_not_tested": spots.untested_cells}
     return [
-        IndicatorValue("hot_spot_cells", "Cellules en point chaud (95 % et plus)",
-                       "Hot-spot cells (95% or more)", None if spots.reason else float(hot),
-                       "cells", context={"bins": summary, "cells": spots.grid.size}, **base),
-        IndicatorValue("cold_spot_cells", "Cellules en point froid (95 % et plus)",
-                       "Cold-spot cells (95% or more)", None if spots.reason else float(cold),
-                       "cells", context={"bins": summary, "cells": spots.grid.size}, **base),
+        IndicatorValue("hot_spot_cells", "Cellules en point chaud (q FDR ≤ 0,05)",
+                       "Hot-spot cells (FDR q ≤ 0.05)", None if spots.reason else float(hot),
+                       "cells", context=context, **base),
+        IndicatorValue("cold_spot_cells", "Cellules en point froid (q FDR ≤ 0,05)",
+                       "Cold-spot cells (FDR q ≤ 0.05)", None if spots.reason else float(cold),
+                       "cells", context=context, **base),
     ]
 
 
-def _hot_cells_table(spots) -> Table:
+def _hot_cells_table(spots: HotSpotResult) -> Table:
     significant = np.flatnonzero(spots.bins != 0)
     order = significant[np.argsort(-np.nan_to_num(spots.z_scores[significant]))]
     centres = spots.grid.centres
     rows = [{"cell": int(i), "x": round(float(centres[i, 0]), 1),
              "y": round(float(centres[i, 1]), 1), "count": float(spots.counts[i]),
+             "covered": round(float(spots.covered[i]), 3),
              "z": round(float(spots.z_scores[i]), 4), "p_value": float(spots.p_values[i]),
              "p_adjusted": float(spots.p_adjusted[i]), "bin": int(spots.bins[i])}
             for i in order]
     return Table("hot_spot_cells", "Cellules significatives (Gi*)",
                  "Significant cells (Gi*)",
-                 ["cell", "x", "y", "count", "z", "p_value", "p_adjusted", "bin"], rows,
-                 "bin: +3/+2/+1 hot spot at 99/95/90% confidence, negative for cold spots "
-                 "(FDR-adjusted p-values). x, y: cell centre in the workspace CRS.")
+                 ["cell", "x", "y", "count", "covered", "z", "p_value", "p_adjusted", "bin"],
+                 rows, BIN_NOTE + f" {spots.untested_cells} edge cell(s) less than "
+                 f"{MIN_COVERED:.0%} covered not tested.")
 
 
 def _hot_spot_layer(spots) -> MapLayer:
@@ -185,8 +265,9 @@ def _hot_spot_layer(spots) -> MapLayer:
             for i in np.flatnonzero(spots.bins != 0)]
     return MapLayer("hot_spots", "Points chauds (Gi*)", "Hot spots (Gi*)", "grid", "incidents",
                     {**grid.describe(), "distance_band_m": spots.distance_band,
-                     "bins": {"3": "99% hot", "2": "95% hot", "1": "90% hot", "-1": "90% cold",
-                              "-2": "95% cold", "-3": "99% cold"},
+                     "bins": {"3": "hot, q <= 0.01", "2": "hot, q <= 0.05",
+                              "1": "hot, q <= 0.10", "-1": "cold, q <= 0.10",
+                              "-2": "cold, q <= 0.05", "-3": "cold, q <= 0.01"},
                      "omitted": "cells with bin 0"}, rows)
 
 

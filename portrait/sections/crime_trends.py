@@ -211,9 +211,13 @@ def _time_grid(context: StationContext) -> tuple[Table, IndicatorValue | None]:
     rows = [{column: labels[s], "weekday": d, "weekday_fr": WEEKDAYS_FR[d],
              "weekday_en": WEEKDAYS_EN[d], "count": int(grid[s, d])}
             for s in range(len(labels)) for d in range(7)]
-    note = ("Shifts of the SPVM file: jour 8 h-16 h, soir 16 h-24 h, nuit 0 h-8 h (time of "
-            "the report)." if column == "shift" else "Hour of the clock time recorded.") + \
-        f" {int(np.sum(~keep))} incident(s) without {column} left out."
+    left_out = int(np.sum(~keep))
+    if column == "shift":
+        note = ("Shifts of the SPVM file: jour 8 h-16 h, soir 16 h-24 h, nuit 0 h-8 h (time "
+                f"of the report). {left_out} incident(s) without shift left out.")
+    else:  # unknown times (none given, or a placeholder such as the VPD's 00:00) are left out
+        note = f"Hour of the clock time recorded. {left_out} incident(s) without a known " \
+               "time left out."
     table = Table("time_grid", *title, [column, "weekday", "weekday_fr", "weekday_en", "count"],
                   rows, note)
     nonzero_rows = grid[grid.sum(axis=1) > 0]
@@ -229,4 +233,6 @@ def _time_grid(context: StationContext) -> tuple[Table, IndicatorValue | None]:
         definition=f"Whether the weekday distribution of incidents depends on the {column}.",
         definition_fr="Si la répartition des incidents entre les jours dépend du moment.",
         source=context.incident_source, vintage=context.incident_vintage,
-        period=context.period_text)
+        period=context.period_text, context={"left_out": left_out},
+        caveats=[f"{left_out} incident(s) without a known "
+                 f"{'shift' if column == 'shift' else 'time'} left out"] if left_out else [])

@@ -21,6 +21,7 @@ from portrait.services import BY_ID as SERVICE_TYPES
 ID = "services"
 TITLE_FR, TITLE_EN = "Services à la communauté", "Community services"
 STRAIGHT_LINE = "straight-line distances, shorter than walking distances"
+NO_LOW_INCOME = "no low-income rate in the census data of the station's areas or the city"
 PLACEMENT = ("residents placed at one point of each census area's part inside the station "
              "(apportioned population)")
 
@@ -85,10 +86,11 @@ def build(context: StationContext) -> Section:
                               "service de ce type.",
                 caveats=[STRAIGHT_LINE], reason=None if value is not None else
                 "no census population in the station", **source))
-    gaps = _gaps(context, pieces, distances, types)
+    gaps, gaps_reason = _gaps(context, pieces, distances, types)
     indicators.append(IndicatorValue(
         "high_need_areas_with_gaps", "Aires défavorisées sans service à proximité",
-        "High-need areas lacking a service type", float(len(gaps)), "areas",
+        "High-need areas lacking a service type", None if gaps_reason else float(len(gaps)),
+        "areas", reason=gaps_reason,
         definition=f"Census areas of the station with a low-income rate above the city's and "
                    f"at least one service type farther than {int(options.gap_distance_m)} m.",
         definition_fr="Aires du poste au taux de faible revenu supérieur à celui de la ville "
@@ -148,14 +150,19 @@ def _per(count, population) -> float | None:
 
 
 def _gaps(context: StationContext, pieces: pd.DataFrame, distances: dict,
-          types: list[str]) -> list[dict]:
+          types: list[str]) -> tuple[list[dict], str | None]:
+    """High-need areas out of reach of a type, or no list and the reason when need is unknown
+    (census areas imported without low-income values must not read as "no gap")."""
     census = context.data.census
-    if pieces.empty or "low_income_rate" not in census.areas.values:
-        return []
-    city_rate = census.city.values["low_income_rate"].iloc[0]
-    if pd.isna(city_rate):
-        return []
+    if pieces.empty:
+        return [], "no census area overlaps the station's boundary"
+    city = census.city.values
+    if "low_income_rate" not in city or city.empty or pd.isna(city["low_income_rate"].iloc[0]):
+        return [], NO_LOW_INCOME
+    city_rate = city["low_income_rate"].iloc[0]
     rates = census.areas.values["low_income_rate"].reindex(pieces["area_id"]).to_numpy()
+    if np.isnan(rates).all():
+        return [], NO_LOW_INCOME
     limit = context.options.gap_distance_m
     rows = []
     for i in np.flatnonzero(np.nan_to_num(rates, nan=-1.0) > city_rate):
@@ -166,4 +173,4 @@ def _gaps(context: StationContext, pieces: pd.DataFrame, distances: dict,
                          "low_income_rate": round(float(rates[i]), 2),
                          "population_in_station": round(float(pieces["population"].iloc[i]), 1),
                          "missing_types": ", ".join(sorted(missing))})
-    return rows
+    return rows, None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from portrait.indicators import CATALOGUE, MEDIAN, SCORE, SHARE, Indicator, mappable
+from portrait.indicators import CATALOGUE, MEDIAN, SCORE, SHARE, Indicator, is_long_form, mappable
 from portrait.portrait_data import Census
 from portrait.portrait_model import IndicatorValue, MapLayer, Section, Table
 from portrait.sections.common import StationContext, rank_of
@@ -153,7 +153,7 @@ def _indicator(item: Indicator, context: StationContext, values: pd.DataFrame,
         caveats.append("approximate: household-weighted median of the census areas' medians")
     if item.kind == SCORE:
         caveats.append("population-weighted mean of the census areas' scores")
-    if item.kind == SHARE:
+    if is_long_form(item):
         caveats.append("census estimate (long-form sample, randomly rounded counts): "
                        "Statistics Canada publishes no interval for it")
     unit = "%" if item.kind == SHARE else item.unit

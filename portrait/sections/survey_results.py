@@ -108,6 +108,20 @@ def _join(data) -> pd.DataFrame:
     return joined
 
 
+def wave_order(answers: pd.DataFrame) -> pd.Series:
+    """First answer date of each wave, oldest first; a wave without any date (a file with no
+    dates) comes first, since nothing says it is the latest."""
+    return answers.groupby("wave")["date"].min().sort_values(na_position="first",
+                                                             kind="stable")
+
+
+def waves_until(waves: pd.Series, end: pd.Timestamp | None) -> pd.Series:
+    """The waves begun by ``end`` (undated waves kept: their time is unknown)."""
+    if end is None:
+        return waves
+    return waves[(waves <= end) | waves.isna()]
+
+
 def build(context: StationContext) -> Section:
     answers = survey_answers(context)
     if answers.empty:
@@ -115,11 +129,9 @@ def build(context: StationContext) -> Section:
     cache = context.data.cache
     if "survey_by_station" not in cache:
         cache["survey_by_station"] = {str(k): g for k, g in answers.groupby("station")}
-        cache["survey_waves"] = answers.groupby("wave")["date"].min().sort_values()
+        cache["survey_waves"] = wave_order(answers)
     mine = cache["survey_by_station"].get(context.station_id)
-    waves = cache["survey_waves"]
-    if context.end is not None and waves.notna().any():
-        waves = waves[(waves <= context.end) | waves.isna()]
+    waves = waves_until(cache["survey_waves"], context.end)
     station_waves = [] if mine is None else [w for w in waves.index
                                              if w in set(mine["wave"])]
     if not station_waves:
@@ -151,10 +163,15 @@ def build(context: StationContext) -> Section:
                     ["question_id", "answer", "n", "weighted_share"], distribution,
                     f"weighted_share: % of all answers to the question. Questions with fewer "
                     f"than {context.options.survey_min_n} answers are suppressed.")]
-    return Section(ID, TITLE_FR, TITLE_EN, indicators, tables, notes=[
-        f"Wave {wave}: {int(station['respondent_id'].nunique())} respondents in the station "
-        f"({dates.min().date() if dates.notna().any() else '?'} to "
-        f"{dates.max().date() if dates.notna().any() else '?'})."])
+    people = station.drop_duplicates("respondent_id")
+    notes = [f"Wave {wave}: {len(people)} respondents in the station "
+             f"({dates.min().date() if dates.notna().any() else '?'} to "
+             f"{dates.max().date() if dates.notna().any() else '?'})."]
+    undated = int((~people["dated"].astype(bool)).sum())
+    if undated:
+        notes.append(f"{undated} respondent(s) without a date counted in wave {wave}, the "
+                     "wave of their file.")
+    return Section(ID, TITLE_FR, TITLE_EN, indicators, tables, notes=notes)
 
 
 def _question_table(context: StationContext) -> dict[str, tuple]:

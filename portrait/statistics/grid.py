@@ -98,6 +98,39 @@ class Grid:
                 "ncols": self.ncols, "nrows": self.nrows, "cells": self.size, "crs": self.crs}
 
 
+def covered_fraction(grid: Grid, others) -> np.ndarray:
+    """Share of each cell inside the station or one of the ``others`` polygons (the
+    neighbouring stations, which have incidents of their own), at most 1.
+
+    An edge cell half in the river stays half covered; one half in the next station is whole.
+
+    >>> import shapely
+    >>> grid = build_grid(shapely.box(0, 0, 150, 100), 100.0)
+    >>> covered_fraction(grid, [shapely.box(150, 0, 300, 100)]).tolist()
+    [1.0, 1.0]
+    """
+    covered = grid.inside_fraction.astype(float).copy()
+    edge = np.flatnonzero(covered < 1.0 - 1e-9)
+    if edge.size == 0:
+        return covered
+    x = grid.x0 + grid.col[edge] * grid.cell_size
+    y = grid.y0 + grid.row[edge] * grid.cell_size
+    boxes = shapely.box(x, y, x + grid.cell_size, y + grid.cell_size)
+    extent = (float(x.min()), float(y.min()), float(x.max() + grid.cell_size),
+              float(y.max() + grid.cell_size))
+    for polygon in others:
+        if polygon is None or shapely.is_empty(polygon):
+            continue
+        minx, miny, maxx, maxy = shapely.bounds(polygon)
+        if minx > extent[2] or maxx < extent[0] or miny > extent[3] or maxy < extent[1]:
+            continue
+        shapely.prepare(polygon)
+        hit = np.flatnonzero(shapely.intersects(polygon, boxes))
+        covered[edge[hit]] += shapely.area(shapely.intersection(boxes[hit], polygon)) / \
+            grid.cell_size ** 2
+    return np.minimum(covered, 1.0)
+
+
 def choose_cell_size(area_m2: float, located_points: int,
                      distinct_locations: int | None = None) -> float:
     """Cell side in metres from the station's area, its located incidents and the number of

@@ -8,6 +8,13 @@ corrected with Benjamini-Hochberg before cells are called hot or cold.
 Cell size and distance band come from the data unless given (rules in ``CELL_SIZE_RULE`` and
 ``DISTANCE_BAND_RULE``) and are returned with the result, to be recorded in the portrait.
 
+Cells along the boundary lie partly outside the station. Counted as full cells with only the
+station's incidents, they look quiet (a cell half outside holds about half the incidents) and
+come out as cold spots. Given the incidents beyond the boundary (``beyond``) and the share of
+each cell where incidents are recorded at all (``covered``), an edge cell counts every
+incident in it; a cell with less than ``MIN_COVERED`` of its area covered is not tested, and
+the others are scaled to a full cell (``EDGE_RULE``).
+
 >>> import numpy as np, shapely
 >>> rng = np.random.default_rng(0)
 >>> x = np.r_[rng.uniform(0, 1000, 200), rng.normal(250, 30, 300)]
@@ -37,8 +44,15 @@ DISTANCE_BAND_RULE = (
     "if needed to the smallest band giving every cell at least one neighbour; binary weights, "
     "the cell itself included (Gi*)"
 )
-#: Confidence levels of the hot/cold bins (+-3, +-2, +-1), on FDR-adjusted p-values.
+#: Thresholds of the hot/cold bins (+-3, +-2, +-1): Benjamini-Hochberg q (FDR-adjusted
+#: p-values), or plain p-values when FDR is off. Not confidence levels: with FDR, bin 2 means
+#: "at most 5 % of the cells called this are expected to be false discoveries".
 BIN_LEVELS = ((3, 0.01), (2, 0.05), (1, 0.10))
+#: Cells with less of their area covered by recorded incidents than this are not tested.
+MIN_COVERED = 0.5
+EDGE_RULE = (f"edge cells count incidents beyond the station's boundary where the workspace "
+             f"has them; cells less than {MIN_COVERED:.0%} covered are not tested, the others "
+             "are scaled to a full cell (count / covered share)")
 
 Progress = Callable[[float, str], None]
 
@@ -57,8 +71,11 @@ class HotSpotParameters:
 class HotSpotResult:
     """Counts, Gi* z-scores, p-values and bins per grid cell, with the choices that made them.
 
-    ``bins`` is +3/+2/+1 for hot spots at 99/95/90% confidence, -3/-2/-1 for cold spots, 0 for
-    neither (judged on ``p_adjusted`` when FDR is on, on ``p_values`` otherwise). ``reason``
+    ``bins`` is +3/+2/+1 for hot spots at q (FDR-adjusted p) at most 0.01/0.05/0.10, -3/-2/-1
+    for cold spots, 0 for neither (on ``p_values`` when FDR is off). ``counts`` holds every
+    incident in each cell, beyond the boundary included; ``own_counts`` only the points given
+    as the station's; ``covered`` the share of each cell with recorded incidents and
+    ``tested`` the cells that entered Gi* (the others have NaN z and bin 0). ``reason``
     explains an analysis that could not run (too few cells, no variation); z is then NaN.
     """
 
@@ -78,6 +95,14 @@ class HotSpotResult:
     cell_size_rule: str
     distance_band_rule: str
     reason: str | None = None
+    own_counts: np.ndarray | None = None
+    covered: np.ndarray | None = None
+    tested: np.ndarray | None = None
+
+    @property
+    def untested_cells(self) -> int:
+        """Edge cells left out of the test (less than ``MIN_COVERED`` covered)."""
+        return 0 if self.tested is None else int(np.sum(~self.tested))
 
     def summary(self) -> dict:
         """Number of cells in each bin, keyed "-3" .. "3"."""
@@ -174,7 +199,8 @@ def significance_bins(z_scores: np.ndarray, p_values: np.ndarray) -> np.ndarray:
 
 def hot_spots(x, y, polygon, parameters: HotSpotParameters = HotSpotParameters(),
               weights=None, crs: object = METRIC_CRS, grid: Grid | None = None,
-              progress: Progress | None = None) -> HotSpotResult:
+              progress: Progress | None = None, beyond: tuple | None = None,
+              covered: np.ndarray | None = None) -> HotSpotResult:
     """Gi* hot and cold spots of the points ``(x, y)`` within ``polygon``.
 
     Parameters
@@ -189,6 +215,11 @@ def hot_spots(x, y, polygon, parameters: HotSpotParameters = HotSpotParameters()
         Incidents at each point (for points already grouped by location).
     grid : Grid, optional
         A grid to reuse (its cell size wins over ``parameters.cell_size``).
+    beyond : (x, y), optional
+        Incidents outside ``polygon`` (from neighbouring stations): counted in edge cells.
+    covered : array_like, optional
+        Share of each cell's area where incidents are recorded (default: the share inside
+        ``polygon``, all that is known without ``beyond``).
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -200,18 +231,23 @@ def hot_spots(x, y, polygon, parameters: HotSpotParameters = HotSpotParameters()
         grid = build_grid(polygon, cell_size, crs)
     if progress:
         progress(0.3, "Grille et voisinages")
-    counts, outside = grid.counts(x, y, weights)
-    centres = grid.centres
+    own, outside = grid.counts(x, y, weights)
+    counts = own + (grid.counts(*beyond)[0] if beyond is not None else 0.0)
+    covered = np.clip(grid.inside_fraction if covered is None else
+                      np.asarray(covered, dtype=float), 0.0, 1.0)
+    tested = covered >= MIN_COVERED
+    centres = grid.centres[tested]
     band = parameters.distance_band or choose_distance_band(centres, grid.cell_size,
                                                             parameters.band_factor)
     w = distance_band_weights(centres, band)
     neighbours = np.diff(w.indptr) - 1
     reason = None
-    if grid.size < 3:
+    if tested.sum() < 3:
         reason = "fewer than 3 grid cells: the station is too small for this cell size"
-    elif counts.sum() == 0:
+    elif own.sum() == 0:
         reason = "no located incidents in the station"
-    z = getis_ord_gi_star(counts, w)
+    z = np.full(grid.size, np.nan)
+    z[tested] = getis_ord_gi_star(counts[tested] / covered[tested], w)
     if reason is None and np.all(np.isnan(z)):
         reason = "every cell has the same count: there is no pattern to test"
     if reason is not None:
@@ -219,11 +255,13 @@ def hot_spots(x, y, polygon, parameters: HotSpotParameters = HotSpotParameters()
     if progress:
         progress(0.8, "Valeurs z de Gi*")
     p = np.where(np.isfinite(z), 2.0 * stats.norm.sf(np.abs(np.nan_to_num(z))), np.nan)
-    adjusted = benjamini_hochberg(p).adjusted if parameters.fdr else p
+    adjusted = np.full(grid.size, np.nan)
+    adjusted[tested] = benjamini_hochberg(p[tested]).adjusted if parameters.fdr else p[tested]
     bins = significance_bins(z, adjusted)
     return HotSpotResult(
         grid, counts, z, p, adjusted, bins, grid.cell_size, float(band),
         int(total - outside), outside, int(neighbours.min()) if neighbours.size else 0,
         int(neighbours.max()) if neighbours.size else 0, parameters.fdr,
         "given" if parameters.cell_size else CELL_SIZE_RULE,
-        "given" if parameters.distance_band else DISTANCE_BAND_RULE, reason)
+        "given" if parameters.distance_band else DISTANCE_BAND_RULE, reason,
+        own, covered, tested)

@@ -10,6 +10,7 @@ problem form waiting for a place ("Choisir sur la carte") gets it instead.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -124,6 +125,11 @@ class RecordPages(QObject):
         dialog.raise_()
         dialog.activateWindow()
         return dialog
+
+    def set_period(self, period: tuple[dt.date, dt.date] | None) -> None:
+        """The portrait's period: a new problem card starts on it (its incidents are then
+        counted over the period the officer is looking at)."""
+        self.problems.default_period = period
 
     def set_location(self, location: Location | None) -> None:
         """The place chosen on the map for the open problem form."""

@@ -13,6 +13,7 @@ The dialog is not modal, so the officer can click the map after "Choisir sur la 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from typing import Any
 
@@ -81,7 +82,8 @@ class ProblemDialog(QDialog):
 
     def __init__(self, text: RecordText, store: RecordStore, workspace: Workspace | None,
                  card: ProblemCard | None = None, location: Location | None = None,
-                 read_only: bool = False, parent: QWidget | None = None):
+                 read_only: bool = False, parent: QWidget | None = None,
+                 default_period: tuple[dt.date, dt.date] | None = None):
         super().__init__(parent)
         self.setObjectName("problem_dialog")
         self.text, self.store, self.workspace = text, store, workspace
@@ -121,6 +123,9 @@ class ProblemDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self._fill(card)
+        if card is None and default_period is not None:  # a new card starts on the portrait's
+            self.start_date.set_date(default_period[0])
+            self.end_date.set_date(default_period[1])
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
         self.map_button.clicked.connect(self._map_clicked)

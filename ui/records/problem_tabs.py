@@ -201,7 +201,8 @@ class PriorityWidget(QWidget):
         """Counts measured from the incidents (the officer's severity rating is kept)."""
         self._inputs = PriorityInputs(
             incident_count=inputs.incident_count, period_days=inputs.period_days,
-            previous_count=inputs.previous_count, counted_at=inputs.counted_at)
+            previous_count=inputs.previous_count, counted_at=inputs.counted_at,
+            radius_m=inputs.radius_m)
         self._changed()
 
     def set_category(self, category: str) -> None:
@@ -216,7 +217,8 @@ class PriorityWidget(QWidget):
         return PriorityInputs(incident_count=i.incident_count, period_days=i.period_days,
                               previous_count=i.previous_count,
                               severity=self.severity_combo.currentData(),
-                              severity_note=self.severity_note.text(), counted_at=i.counted_at)
+                              severity_note=self.severity_note.text(), counted_at=i.counted_at,
+                              radius_m=i.radius_m)
 
     def _changed(self) -> None:
         inputs = self.inputs()

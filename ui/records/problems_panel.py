@@ -10,6 +10,7 @@ window answers with ``set_location`` / ``set_area``.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -52,6 +53,8 @@ class ProblemsPanel(RecordsBasePanel):
         self._record_buttons("problem")
         self.consultation_button = push_button("", self, "log_consultation")
         self._awaiting_location = False
+        #: The portrait's period, where a new card's period starts (None: no portrait yet).
+        self.default_period: tuple[dt.date, dt.date] | None = None
         self.detail_title = title_label(self, "problem_detail_title")
         self.detail_summary = rich_label(self, "problem_detail_summary")
         self.links = LinksWidget(self)
@@ -192,7 +195,8 @@ class ProblemsPanel(RecordsBasePanel):
             open_form.activateWindow()
             return open_form
         dialog = ProblemDialog(self.text, self.store, self.workspace, card, location,
-                               read_only=not self.can_edit, parent=self)
+                               read_only=not self.can_edit, parent=self,
+                               default_period=self.default_period)
         dialog.location_requested.connect(self._location_requested)
         dialog.area_requested.connect(self.area_requested)
         dialog.accepted.connect(lambda: self._dialog_accepted(dialog))
