@@ -58,7 +58,8 @@ def build(context: StationContext) -> Section:
                                   weights[weights_level == level] if level else pieces)
         indicators.append(_indicator(item, context, values, city, [caveat], basis))
     suppressed = census.stations.suppressed
-    suppressed = suppressed[suppressed["area_id"].isin(area_ids)]
+    in_station = set(pieces["area_id"]).union(*area_ids_of.values())
+    suppressed = suppressed[suppressed["area_id"].isin(in_station)]
     tables = [_areas_table(pieces, census.areas.values),
               Table("suppressed_areas", "Aires dont des valeurs sont masquées",
                     "Areas with suppressed values", ["area_id", "population", "indicators",
