@@ -96,7 +96,9 @@ class RecordListWidget(QWidget):
         layout.addWidget(self.count_label)
 
         self.search_edit.textChanged.connect(self._search_changed)
-        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        # The selection, not the current row: a mouse press moves the current row first and
+        # selects it afterwards, so the detail pane would look up a row not yet selected.
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.activated.connect(self._activated)
         self.proxy.rowsInserted.connect(self._count)
         self.proxy.rowsRemoved.connect(self._count)
@@ -193,9 +195,9 @@ class RecordListWidget(QWidget):
         for key, combo in self.combos.items():
             self.proxy.set_filter(key, combo.currentData())
 
-    @Slot(QModelIndex, QModelIndex)
-    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.current_changed.emit(current.data(ID_ROLE) if current.isValid() else "")
+    @Slot()
+    def _selection_changed(self) -> None:
+        self.current_changed.emit(self.current_id() or "")
 
     @Slot(QModelIndex)
     def _activated(self, index: QModelIndex) -> None:
