@@ -145,10 +145,17 @@ class RecordsBasePanel(QWidget):
         """Open a form; once accepted, ``accepted`` runs (by default the form's record is
         stored and selected)."""
         dialog.accepted.connect(accepted or (lambda: self._dialog_accepted(dialog)))
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def _forget_dialog(self, dialog: QDialog) -> None:
+        """Drop the closed form before Qt deletes it: a later language switch or workspace
+        change closes ``self.dialog``, which must not be a deleted C++ object by then."""
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
 
     def _dialog_accepted(self, dialog: Any) -> None:
         record = dialog.record()

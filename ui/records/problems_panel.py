@@ -204,9 +204,8 @@ class ProblemsPanel(RecordsBasePanel):
 
     def _dialog_closed(self, dialog: ProblemDialog) -> None:
         if self.dialog is dialog:
-            self.dialog = None
             self._awaiting_location = False
-        dialog.deleteLater()
+        self._forget_dialog(dialog)
 
     @Slot()
     def _location_requested(self) -> None:
