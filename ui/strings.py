@@ -557,11 +557,16 @@ class UiText:
         return self.locale().toString(float(value), "f", 1)
 
     def date(self, iso: str) -> str:
-        """An ISO date or time as "3 mai 2026" / "May 3, 2026" (the text itself if unreadable)."""
+        """An ISO date or time as "3 mai 2026", "1er mai 2026" / "May 3, 2026" (the text
+        itself if unreadable)."""
         moment = _parse(iso)
         if moment is None:
             return iso
-        return self.locale().toString(moment.toLocalTime().date(), _DATE_FORMATS[self.language])
+        day = moment.toLocalTime().date()
+        written = self.locale().toString(day, _DATE_FORMATS[self.language])
+        if self.language == "fr" and day.day() == 1:
+            return "1er" + written[1:]  # French writes the first of the month as an ordinal
+        return written
 
     def date_time(self, iso: str) -> str:
         """An ISO time as a short local date and time ("2026-05-03 14 h 32")."""
