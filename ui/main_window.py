@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exports.brief_model import workspace_records
 from exports.leaflet_assets import LEAFLET_VERSION
 from exports.map_choices import Choice, indicator_choices, station_choices
 from exports.web_map import MapOptions
@@ -48,6 +49,7 @@ from portrait.workspace import Workspace, read_metadata
 from ui.actions import ActionSpec, install_menu_actions
 from ui.autosave import discard_autosave, recover, recovery_copy, write_autosave
 from ui.error_dialog import ErrorDialog, show_error
+from ui.export_dialog import ExportDialog, on_screen_period
 from ui.import_wizard import ImportWizard
 from ui.map_side_panel import MapSideDock
 from ui.map_view import MapPanel
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         self.preferences_dialog: PreferencesDialog | None = None
         self.prompt: QMessageBox | None = None
         self.error_dialog: ErrorDialog | None = None
+        self.export_dialog: ExportDialog | None = None
         self._close_confirmed = False
         self._autosaving = False
         self._jobs = QtJobRunner(self)
@@ -206,6 +209,8 @@ class MainWindow(QMainWindow):
                        submenu_before="menu_recent"),
             ActionSpec("save", "menu_file", "Ctrl+S", self.save_workspace,
                        needs_workspace=True, changes_data=True),
+            ActionSpec("export", "menu_file", "Ctrl+E", self.open_export_dialog,
+                       needs_workspace=True),
             ActionSpec("review_panel", "menu_file", "Ctrl+Shift+R", self._toggle_review_panel,
                        checkable=True, separator_before=True),
             ActionSpec("preferences", "menu_file", "Ctrl+,", self.open_preferences,
@@ -580,6 +585,29 @@ class MainWindow(QMainWindow):
         else:
             self.open_import_wizard(path)
 
+    # --- export ------------------------------------------------------------------------------
+    def open_export_dialog(self) -> ExportDialog | None:
+        """File › Export, for the station and period on screen; a running export's dialog is
+        brought back rather than replaced."""
+        workspace = self.workspace
+        if workspace is None:
+            return None
+        running = self.export_dialog
+        if running is not None and running.is_running():
+            running.show()
+            running.raise_()
+            return running
+        if running is not None:
+            running.deleteLater()
+        portrait = self.current_portrait
+        dialog = ExportDialog(
+            workspace, station_choices(workspace), self.station_combo.currentData(),
+            on_screen_period(self._map_period()), self.text, self.settings, portrait,
+            lambda station_id: workspace_records(workspace, station_id), self)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
     # --- map and review ---------------------------------------------------------------------
     def map_options(self) -> MapOptions | None:
         """The map the current choices ask for (None without a station)."""
@@ -889,6 +917,8 @@ class MainWindow(QMainWindow):
         self.review_panel.shut_down()
         self.portrait_runner.shut_down()
         self._jobs.shut_down()
+        if self.export_dialog is not None:
+            self.export_dialog.shut_down()
         self.map_panel.shut_down()
         super().closeEvent(event)
 

@@ -1,0 +1,157 @@
+"""File › Export as an officer uses it: choices, Export, progress, Cancel, and the files,
+which are the command line's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtTest import QTest
+
+from cli.main import main as cli_main
+from exports.brief_model import BriefOptions
+from exports.briefs import brief_file_name
+from exports.map_choices import station_choices
+from portrait.workspace import Workspace
+from ui import export_job
+from ui.export_dialog import ExportDialog
+from ui.export_job import EXPORT_KINDS
+from ui.strings import UiText
+
+PERIOD = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+FINISH_MS = 60_000
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def make_dialog(qtbot, workspace: Workspace, settings: QSettings, folder: Path,
+                language: str = "fr") -> ExportDialog:
+    dialog = ExportDialog(workspace, station_choices(workspace), "38", PERIOD,
+                          UiText(language), settings)
+    qtbot.addWidget(dialog)
+    dialog.folder_edit.setText(str(folder))
+    dialog.show()
+    return dialog
+
+
+def click(button) -> None:
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_export_writes_the_command_lines_files_and_opens_them(qtbot, small_workspace,
+                                                               settings, tmp_path) -> None:
+    out = tmp_path / "app"
+    dialog = make_dialog(qtbot, small_workspace, settings, out)
+    assert dialog.station_combo.currentData() == "38"
+    assert dialog.period_label.text() == "du 1er janvier 2025 au 31 décembre 2025 " \
+                                         "(la période affichée)"
+    assert dialog.audience_combo.currentData() == "partner"  # the safe choice first
+    assert not dialog.open_pdf_button.isVisible()
+    opened: list[QUrl] = []
+    dialog.open_url = lambda url: opened.append(url) or True
+    with qtbot.waitSignal(dialog.exported, timeout=FINISH_MS) as done:
+        click(dialog.export_button)
+        assert dialog.cancel_button.isVisible() and not dialog.export_button.isEnabled()
+    options = BriefOptions(audience="partner", language="fr")
+    names = {brief_file_name("38", options, ext) for ext in ("pdf", "xlsx", "html")}
+    assert {path.name for path in done.args[0]} == names
+    assert {path.name for path in out.iterdir()} == names
+    assert dialog.status_label.text() == f"3 fichier(s) écrit(s) dans {out}"
+    assert not dialog.cancel_button.isVisible() and dialog.export_button.isEnabled()
+
+    click(dialog.open_pdf_button)
+    click(dialog.open_folder_button)
+    assert [url.toLocalFile() for url in opened] == [
+        str(out / brief_file_name("38", options, "pdf")), str(out)]
+
+    cli_out = tmp_path / "cli"
+    assert cli_main(["brief", str(small_workspace.path), "--station", "38", "--out",
+                     str(cli_out), "--from", "2025-01-01", "--to", "2025-12-31"]) == 0
+    assert {path.name for path in cli_out.iterdir()} == names
+    workbook = brief_file_name("38", options, "xlsx")
+    assert _cells(out / workbook) == _cells(cli_out / workbook)
+    assert settings.value("export/folder") == str(out)  # offered again next time
+
+
+def _cells(path: Path) -> dict[str, list[tuple]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    return {sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)]
+            for sheet in book.worksheets}
+
+
+def test_the_chosen_audience_language_and_formats_are_written(qtbot, small_workspace,
+                                                                settings, tmp_path) -> None:
+    dialog = make_dialog(qtbot, small_workspace, settings, tmp_path / "out", language="en")
+    dialog.audience_combo.setCurrentIndex(dialog.audience_combo.findData("internal"))
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("fr"))
+    click(dialog.format_boxes["pdf"])
+    click(dialog.format_boxes["html"])
+    with qtbot.waitSignal(dialog.exported, timeout=FINISH_MS) as done:
+        click(dialog.export_button)
+    options = BriefOptions(audience="internal", language="fr")
+    assert [path.name for path in done.args[0]] == [brief_file_name("38", options, "xlsx")]
+    assert not dialog.open_pdf_button.isVisible()  # no PDF was asked for
+
+
+def test_export_needs_a_format_and_a_folder(qtbot, small_workspace, settings, tmp_path) -> None:
+    dialog = make_dialog(qtbot, small_workspace, settings, tmp_path)
+    for box in dialog.format_boxes.values():
+        click(box)
+    assert not dialog.export_button.isEnabled()
+    assert dialog.status_label.text() == "Cochez au moins un format."
+    click(dialog.format_boxes["pdf"])
+    assert dialog.export_button.isEnabled() and dialog.status_label.text() == ""
+    dialog.folder_edit.clear()
+    assert not dialog.export_button.isEnabled()
+    assert dialog.status_label.text() == "Choisissez le dossier où écrire les documents."
+
+
+def test_cancel_stops_the_export_and_keeps_no_file(qtbot, small_workspace, settings,
+                                                   tmp_path, monkeypatch) -> None:
+    cancelled = threading.Event()
+    write = export_job.write_station_briefs
+
+    def write_then_wait(*args, **kwargs):
+        result = write(*args, **kwargs)
+        cancelled.wait(10)  # the officer clicks Cancel while the next format is due
+        return result
+
+    monkeypatch.setattr(export_job, "write_station_briefs", write_then_wait)
+    out = tmp_path / "out"
+    dialog = make_dialog(qtbot, small_workspace, settings, out)
+    click(dialog.export_button)
+    qtbot.waitUntil(lambda: out.exists() and any(out.iterdir()), timeout=FINISH_MS)
+    click(dialog.cancel_button)
+    assert dialog.status_label.text() == "Arrêt de l'export…"
+    cancelled.set()
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=FINISH_MS)
+    assert dialog.status_label.text() == "Export annulé : aucun fichier n'a été gardé."
+    assert list(out.iterdir()) == []
+    assert not dialog.open_folder_button.isVisible()
+    assert dialog.export_button.isEnabled()  # another run may start
+
+
+def test_an_unwritable_folder_is_said_in_the_dialog(qtbot, small_workspace, settings,
+                                                    tmp_path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    dialog = make_dialog(qtbot, small_workspace, settings, blocker / "briefs")
+    click(dialog.export_button)
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=FINISH_MS)
+    assert dialog.status_label.text().startswith("L'export a échoué : Cannot create the folder")
+    assert dialog.error_dialog is None  # a known problem: a sentence, no traceback
+
+
+def test_one_kind_asks_nothing_and_each_kind_lists_its_formats(qtbot, small_workspace,
+                                                                settings, tmp_path) -> None:
+    dialog = make_dialog(qtbot, small_workspace, settings, tmp_path)
+    assert [kind.id for kind in EXPORT_KINDS] == ["brief"]
+    assert not dialog.kind_combo.isVisible()
+    assert tuple(dialog.format_boxes) == EXPORT_KINDS[0].formats
