@@ -296,14 +296,14 @@ def _areas_over(areas: gpd.GeoDataFrame, station: shapely.Geometry) -> gpd.GeoDa
 
 def _incidents_layer(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
                      options: MapOptions) -> _DrawnLayer:
-    located, unlocated = _station_incidents(incidents, station, options.station_id)
-    if options.period is not None and len(located):
-        dates = located["date"]
-        located = located[(dates >= pd.Timestamp(options.period[0])) &
-                          (dates < pd.Timestamp(options.period[1]) + pd.Timedelta(days=1))]
     from exports.map_portrait_layers import filter_incidents, filter_note
 
-    located = filter_incidents(located, options)
+    # The unlocated incidents are counted over the same period and filters as the drawn
+    # ones: the legend's two numbers add up to the period's count shown beside the map.
+    located, unlocated = (filter_incidents(_in_period(frame, options.period), options)
+                          for frame in _station_incidents(incidents, station,
+                                                          options.station_id))
+    unlocated = len(unlocated)
     note = map_text("unlocated", options.language,
                     count=format_count(unlocated, options.language)) if unlocated else None
     chosen = filter_note(options)
@@ -318,9 +318,19 @@ def _incidents_layer(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
     return dataclasses.replace(drawn, count=len(located))
 
 
+def _in_period(incidents: gpd.GeoDataFrame, period: tuple[str, str] | None
+               ) -> gpd.GeoDataFrame:
+    """The incidents from the first to the last day of ``period`` (None: all of them)."""
+    if period is None or not len(incidents):
+        return incidents
+    dates = incidents["date"]
+    return incidents[(dates >= pd.Timestamp(period[0]))
+                     & (dates < pd.Timestamp(period[1]) + pd.Timedelta(days=1))]
+
+
 def _station_incidents(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
-                       station_id: str) -> tuple[gpd.GeoDataFrame, int]:
-    """The station's located incidents, and how many of its incidents have no location.
+                       station_id: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The station's located incidents, and those of its incidents with no location.
 
     An incident belongs to the station its source assigned it to; one with no station but
     with a location belongs to the station it lies in.
@@ -331,7 +341,7 @@ def _station_incidents(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
     inside = pd.Series(False, index=incidents.index)
     inside[unassigned] = incidents.geometry[unassigned].within(station)
     mine = assigned | inside
-    return incidents[mine & has_point], int((assigned & ~has_point).sum())
+    return incidents[mine & has_point], incidents[assigned & ~has_point]
 
 
 def _incident_points_layer(located: gpd.GeoDataFrame, options: MapOptions,
