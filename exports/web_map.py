@@ -647,9 +647,29 @@ class _PortraitHooks(MacroElement):
                 return JSON.stringify({view: [centre.lat, centre.lng, map.getZoom()],
                                        hidden: hidden});
             };
+            // A click that no identifiable feature took (it fell on a station outline, an
+            // incident dot or the bare map) identifies the topmost feature under the
+            // pointer: an outline drawn over the census must not hide the census figures.
+            window.portraitFeatureAt = function (latlng) {
+                var map = window.portraitMap, layers = window.portraitLayers,
+                    point = map.latLngToLayerPoint(latlng), found = null;
+                ["problems", "hot_spots", "survey_areas", "census"].forEach(function (key) {
+                    var layer = layers[key];
+                    if (found || !layer || !map.hasLayer(layer)) { return; }
+                    layer.eachLayer(function (item) {
+                        var p = item.feature && item.feature.properties;
+                        if (!found && p && p.kind && p.id !== undefined && item._containsPoint
+                                && item._pxBounds && item._containsPoint(point)) {
+                            found = {kind: p.kind, id: String(p.id)};
+                        }
+                    });
+                });
+                return found;
+            };
             window.portraitMap.on("click", function (e) {
                 if (window.portraitOnFeature) {
-                    window.portraitOnFeature("point", "", e.latlng.lat, e.latlng.lng);
+                    var hit = window.portraitFeatureAt(e.latlng) || {kind: "point", id: ""};
+                    window.portraitOnFeature(hit.kind, hit.id, e.latlng.lat, e.latlng.lng);
                 }
             });
             window.portraitAddLayer = function (key, name, data, legend, show) {

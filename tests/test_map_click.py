@@ -1,0 +1,88 @@
+"""A mouse click on the map identifies whatever is under the pointer, through the page.
+
+The click is a real mouse event on the web view, hit-tested by Leaflet as in the app: the
+station outline, drawn over the census areas, must not swallow it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pytest
+import shapely
+
+pytest.importorskip("PySide6.QtWebEngineWidgets")
+
+from PySide6.QtCore import QEvent, QPoint, QStandardPaths, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from portrait.crs import MAP_CRS  # noqa: E402
+from portrait.workspace import Workspace  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+
+LOAD_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def window(qtbot, small_workspace: Workspace):
+    QStandardPaths.setTestModeEnabled(True)
+    main_window = MainWindow(small_workspace, language="fr")
+    main_window.resize(1366, 768)
+    panel = main_window.map_panel
+    with qtbot.waitSignals([panel.loadFinished, panel.mapConnected], timeout=LOAD_TIMEOUT_MS):
+        main_window.show()
+    qtbot.waitUntil(lambda: main_window.current_portrait is not None, timeout=LOAD_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not panel.is_building(), timeout=LOAD_TIMEOUT_MS)
+    yield main_window
+    main_window.close()
+    main_window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def run_js(qtbot, main_window: MainWindow, script: str) -> object:
+    results: list[object] = []
+    main_window.map_panel.page().runJavaScript(script, 0, results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=5_000)
+    return results[0]
+
+
+def inside_point(workspace: Workspace, area_id: str, station_id: str) -> shapely.Point:
+    """A point of ``area_id`` inside the station, in degrees (away from the edges)."""
+    areas = workspace.layer("census_areas")
+    stations = workspace.layer("stations")
+    area = areas.loc[areas["area_id"].astype(str) == area_id].geometry.iloc[0]
+    station = stations.loc[stations["station_id"] == station_id].geometry.iloc[0]
+    point = area.intersection(station).buffer(-100).representative_point()
+    return gpd.GeoSeries([point], crs=workspace.crs).to_crs(MAP_CRS).iloc[0]
+
+
+def click_at(qtbot, main_window: MainWindow, point: shapely.Point) -> None:
+    """A left click of the mouse where ``point`` is drawn (the map is first set still)."""
+    where = json.loads(run_js(qtbot, main_window, f"""(function () {{
+        var map = window.portraitMap;
+        map.stop();
+        var p = map.latLngToContainerPoint(L.latLng({point.y}, {point.x}));
+        var box = map.getContainer().getBoundingClientRect();
+        return JSON.stringify([p.x + box.left, p.y + box.top]); }})()"""))
+    view = main_window.map_panel.view
+    target = view.focusProxy() or view  # Chromium's widget takes the input
+    QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(round(where[0]), round(where[1])))
+
+
+def test_a_click_inside_the_station_outline_shows_the_census_area(qtbot, window,
+                                                                  small_workspace) -> None:
+    station = window.map_panel.shown_station()
+    layers = json.loads(run_js(qtbot, window, """JSON.stringify(
+        window.portraitLayers.census.getLayers().map(function (l) {
+            return l.feature.properties.id; }))"""))
+    assert run_js(qtbot, window, "window.portraitMap.hasLayer(window.portraitLayers.stations)")
+    dock = window.map_side_dock
+    area_id = layers[0]
+    qtbot.wait(500)  # the fitting animation ends
+    click_at(qtbot, window, inside_point(small_workspace, area_id, station))
+    qtbot.waitUntil(lambda: dock.click is not None, timeout=5_000)
+    assert (dock.click.kind, dock.click.feature_id) == ("census_area", area_id)
+    assert "Taux de faible revenu" in dock.shown_text()
