@@ -99,6 +99,12 @@ _MAP_CSS = f"""<style>
 .pq-line {{ flex: none; width: 18px; height: 0; }}
 .pq-dot {{ flex: none; width: 10px; height: 10px; border-radius: 50%; border: 1px solid #222; }}
 .pq-note {{ color: #555; font-size: 0.9em; }}
+.pq-legend-head {{ display: flex; align-items: center; gap: 6px; cursor: pointer;
+  font-weight: 600; border: none; background: none; padding: 0; font: inherit; }}
+.pq-legend-head::before {{ content: "▾"; }}
+.pq-folded .pq-legend-head::before {{ content: "▸"; }}
+.pq-legend-body {{ overflow-y: auto; }}
+.pq-folded .pq-legend-body {{ display: none; }}
 </style>"""
 
 #: Binds the pre-escaped ``tip`` and ``popup`` properties of each feature.
@@ -178,13 +184,11 @@ def build_station_map(workspace: Workspace, options: MapOptions,
         item.layer.show = key not in options.hidden_layers
         item.layer.add_to(fmap)
     control = folium.LayerControl(collapsed=False).add_to(fmap)
-    _LegendControl("".join(_keyed_legend(key, item.legend) for key, item in drawn.items())
-                   ).add_to(fmap)
+    _LegendControl("".join(_keyed_legend(key, item.legend) for key, item in drawn.items()),
+                   options.language).add_to(fmap)
     _PortraitHooks({key: item.layer for key, item in drawn.items()}, options.station_id,
                    {key: item.count for key, item in drawn.items() if item.count is not None},
-                   control).add_to(fmap)
-    if options.view is None:
-        fmap.fit_bounds(bounds)
+                   control, bounds, keep_view=options.view is not None).add_to(fmap)
     return fmap
 
 
@@ -609,9 +613,21 @@ class _LegendControl(MacroElement):
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = L.control({position: "bottomright"});
             {{ this.get_name() }}.onAdd = function () {
-                var div = L.DomUtil.create("div", "pq-legend");
-                div.innerHTML = {{ this.markup|tojson }};
-                window.portraitLegend = div;
+                var div = L.DomUtil.create("div", "pq-legend"),
+                    head = L.DomUtil.create("button", "pq-legend-head", div),
+                    body = L.DomUtil.create("div", "pq-legend-body", div);
+                head.type = "button";
+                head.textContent = {{ this.title|tojson }};
+                head.title = {{ this.fold_tip|tojson }};
+                body.innerHTML = {{ this.markup|tojson }};
+                window.portraitLegend = body;
+                window.portraitLegendBox = div;
+                L.DomEvent.on(head, "click", function () {
+                    var folded = !L.DomUtil.hasClass(div, "pq-folded");
+                    (folded ? L.DomUtil.addClass : L.DomUtil.removeClass)(div, "pq-folded");
+                    try { window.localStorage.setItem("pq-legend-folded", folded ? "1" : "0"); }
+                    catch (error) { /* a page opened from a file may have no storage */ }
+                });
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -620,10 +636,12 @@ class _LegendControl(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, markup: str):
+    def __init__(self, markup: str, language: str):
         super().__init__()
         self._name = "Legend"
         self.markup = markup
+        self.title = map_text("legend", language)
+        self.fold_tip = map_text("legend_fold_tip", language)
 
 
 class _PortraitHooks(MacroElement):
@@ -633,6 +651,56 @@ class _PortraitHooks(MacroElement):
         {% macro script(this, kwargs) %}
             window.portraitMap = {{ this._parent.get_name() }};
             window.portraitStation = {{ this.station_id|tojson }};
+            window.portraitBounds = {{ this.bounds|tojson }};
+            // The station fills the map, beside the legend, whenever the map is drawn or
+            // resized (the side panel opens, the window is resized), until the officer
+            // moves or zooms it. The legend folds (remembered), starts folded on a narrow
+            // map, and never runs under the layer control.
+            (function () {
+                var map = {{ this._parent.get_name() }}, fitting = false,
+                    moved = {{ "true" if this.keep_view else "false" }};
+                var box = window.portraitLegendBox, stored = null;
+                try { stored = window.localStorage.getItem("pq-legend-folded"); }
+                catch (error) { stored = null; }
+                if (box && (stored === "1" || (stored === null && map.getSize().x < 640))) {
+                    L.DomUtil.addClass(box, "pq-folded");
+                }
+                function fitLegend() {
+                    var control = document.querySelector(".leaflet-control-layers");
+                    if (!window.portraitLegend) { return; }
+                    var room = map.getSize().y - 60 - (control ? control.offsetHeight : 0);
+                    window.portraitLegend.style.maxHeight = Math.max(room, 80) + "px";
+                }
+                window.portraitFit = function () {
+                    var control = document.querySelector(".leaflet-control-layers"),
+                        top = 12 + (control ? control.offsetHeight : 0), right = 12,
+                        bottom = 12;
+                    if (box && map.getSize().x >= 640) {
+                        right += box.offsetWidth;
+                    } else if (box) {
+                        bottom += box.offsetHeight;
+                    }
+                    fitting = true;
+                    map.fitBounds(window.portraitBounds, {paddingTopLeft: [12, top],
+                                  paddingBottomRight: [right, bottom], animate: false});
+                    fitting = false;
+                };
+                map.on("dragstart", function () { moved = true; });
+                map.on("zoomstart", function () { if (!fitting) { moved = true; } });
+                map.on("resize", function () {
+                    fitLegend();
+                    if (!moved) { window.portraitFit(); }
+                });
+                map.whenReady(function () {
+                    fitLegend();
+                    if (!moved) { window.portraitFit(); }
+                });
+                if (box) {
+                    L.DomEvent.on(box.querySelector(".pq-legend-head"), "click", function () {
+                        if (!moved) { window.portraitFit(); }
+                    });
+                }
+            })();
             window.portraitCounts = {{ this.counts|tojson }};
             window.portraitLayers = {
             {%- for key, layer in this.layers.items() %}
@@ -714,9 +782,12 @@ class _PortraitHooks(MacroElement):
     """)
 
     def __init__(self, layers: dict[str, folium.GeoJson], station_id: str,
-                 counts: dict[str, int] | None, control: folium.LayerControl):
+                 counts: dict[str, int] | None, control: folium.LayerControl,
+                 bounds: list[list[float]], keep_view: bool = False):
         super().__init__()
         self._name = "PortraitHooks"
+        self.bounds = bounds
+        self.keep_view = keep_view
         self.layers = layers
         self.station_id = station_id
         self.counts = counts or {}

@@ -86,3 +86,50 @@ def test_a_click_inside_the_station_outline_shows_the_census_area(qtbot, window,
     qtbot.waitUntil(lambda: dock.click is not None, timeout=5_000)
     assert (dock.click.kind, dock.click.feature_id) == ("census_area", area_id)
     assert "Taux de faible revenu" in dock.shown_text()
+
+
+def rect_of(qtbot, main_window: MainWindow, selector: str) -> dict:
+    return json.loads(run_js(qtbot, main_window, f"""(function () {{
+        var r = document.querySelector({json.dumps(selector)}).getBoundingClientRect();
+        return JSON.stringify({{left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+                                height: r.height}}); }})()"""))
+
+
+def station_in_view(qtbot, main_window: MainWindow) -> bool:
+    return bool(run_js(qtbot, main_window, """(function () {
+        var map = window.portraitMap, b = L.latLngBounds(window.portraitBounds),
+            size = map.getSize(), nw = map.latLngToContainerPoint(b.getNorthWest()),
+            se = map.latLngToContainerPoint(b.getSouthEast());
+        return nw.x >= 0 && nw.y >= 0 && se.x <= size.x && se.y <= size.y; })()"""))
+
+
+def test_the_legend_folds_and_unfolds_with_a_click(qtbot, window) -> None:
+    def folded() -> bool:
+        return bool(run_js(qtbot, window, "window.portraitLegendBox.classList.contains("
+                                          "'pq-folded')"))
+
+    before = folded()
+    head = rect_of(qtbot, window, ".pq-legend-head")
+    target = window.map_panel.view.focusProxy()
+    QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(round(head["left"] + 8), round(head["top"] + head["height"] / 2)))
+    qtbot.waitUntil(lambda: folded() != before, timeout=5_000)
+    assert window.map_side_dock.click is None  # the legend's click is not a map click
+    body_shown = run_js(qtbot, window, "getComputedStyle(window.portraitLegend).display")
+    assert (body_shown == "none") == (not before)
+
+
+def test_the_legend_never_runs_under_the_layer_control(qtbot, window) -> None:
+    run_js(qtbot, window, "window.portraitLegendBox.classList.remove('pq-folded'); "
+                          "window.portraitMap.invalidateSize(); 1")
+    control = rect_of(qtbot, window, ".leaflet-control-layers")
+    legend = rect_of(qtbot, window, ".pq-legend")
+    assert legend["top"] >= control["bottom"]
+
+
+def test_the_station_fits_the_map_after_a_resize(qtbot, window) -> None:
+    qtbot.waitUntil(lambda: station_in_view(qtbot, window), timeout=5_000)
+    window.map_side_dock.show()  # the side panel opens: the map narrows
+    window.resize(1100, 700)
+    qtbot.waitUntil(lambda: station_in_view(qtbot, window), timeout=5_000)
+    assert run_js(qtbot, window, "window.portraitMap.getSize().x") < 700
