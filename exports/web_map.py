@@ -49,14 +49,13 @@ from exports.atomic_file import write_atomically
 from exports.leaflet_assets import AssetMode, leaflet_head_html
 from exports.map_classes import (
     NO_DATA_COLOUR,
-    OKABE_ITO,
-    OTHER_COLOUR,
     YLGNBU,
     YLORBR,
     Classes,
     quantile_classes,
 )
 from exports.map_text import format_count, format_value, map_text, station_label
+from exports.service_palette import SERVICE_COLOURS, legend_order, service_type_id
 from portrait.census import indicator_table
 from portrait.crs import MAP_CRS
 from portrait.errors import PortraitError
@@ -455,21 +454,23 @@ def _stations_layer(stations: gpd.GeoDataFrame, station: shapely.Geometry,
 
 def _services_layer(services: gpd.GeoDataFrame, station: shapely.Geometry,
                     options: MapOptions) -> _DrawnLayer:
+    """Each service a dot in its type's colour, the same in every station and every export
+    (``exports.service_palette``)."""
     language = options.language
     located = services[services.geometry.notna() & ~services.geometry.is_empty]
     near = located[located.within(station.buffer(SERVICE_MARGIN_M))]
+    ids = [service_type_id(t) for t in near["service_type"]]
     types = near["service_type"].map(
         lambda t: service_type_label(t, language) if isinstance(t, str) else None
     ).fillna(map_text("no_type", language)).astype(str)
-    colours = _category_colours(types)
     properties = []
-    for name, kind, address in zip(near["name"].fillna(""), types, near["address"],
-                                   strict=True):
+    for name, kind, type_id, address in zip(near["name"].fillna(""), types, ids,
+                                            near["address"], strict=True):
         lines = [f"<strong>{_escape(name)}</strong>", _escape(kind)]
         if not pd.isna(address) and str(address).strip():
             lines.append(_escape(address))
         properties.append({"tip": _escape(name), "popup": "<br>".join(lines),
-                           "style": {"fillColor": colours.get(kind, OTHER_COLOUR)}})
+                           "style": {"fillColor": SERVICE_COLOURS[type_id]}})
     marker = folium.CircleMarker(radius=6, weight=1.2, color="#222222", fill=True,
                                  fill_opacity=0.95)
     layer = folium.GeoJson(
@@ -478,21 +479,14 @@ def _services_layer(services: gpd.GeoDataFrame, station: shapely.Geometry,
         marker=marker,
         on_each_feature=_BIND_TEXT,
     )
-    legend_colours = dict(colours)
-    if any(kind not in colours for kind in types):
-        legend_colours[map_text("other_types", language)] = OTHER_COLOUR
-    rows = [_legend_row(_dot(colour), kind) for kind, colour in legend_colours.items()]
+    rows = [_legend_row(_dot(SERVICE_COLOURS[type_id]),
+                        map_text("other_types", language) if type_id == "other"
+                        else service_type_label(type_id, language))
+            for type_id in legend_order(ids)]
     legend = _legend_section(map_text("services_legend", language), rows) if rows else ""
     return _DrawnLayer(layer, legend)
 
 
-def _category_colours(types: pd.Series) -> dict[str, str]:
-    """A colour for each of the most frequent types; the rest share grey ("other types")."""
-    frequent = types.value_counts().index[: len(OKABE_ITO)]
-    return {str(kind): colour for kind, colour in zip(frequent, OKABE_ITO, strict=False)}
-
-
-# --- GeoJSON ----------------------------------------------------------------------------------
 def _simplified(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
     """Polygons simplified in metres, where the tolerance means something."""
     return geometry.simplify(SIMPLIFY_TOLERANCE_M, preserve_topology=True)
