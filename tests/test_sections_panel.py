@@ -235,8 +235,8 @@ def test_an_inverted_custom_period_is_refused_in_words(qtbot, open_window,
     with qtbot.waitSignal(window.portrait_runner.portraitFailed, timeout=TIMEOUT_MS):
         window.period_selector.set_custom(dt.date(2024, 6, 1), dt.date(2024, 2, 1))
     assert window.sections_panel.message.text() == (
-        "Le portrait n'a pas pu être préparé : La période commence (1 juin 2024) après sa "
-        "fin (1 février 2024) : choisissez une date de début antérieure à la date de fin.")
+        "Le portrait n'a pas pu être préparé : La période commence (1er juin 2024) après sa "
+        "fin (1er février 2024) : choisissez une date de début antérieure à la date de fin.")
 
 
 def test_a_long_build_keeps_the_window_responsive_and_can_be_cancelled(
