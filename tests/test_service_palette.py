@@ -29,7 +29,7 @@ def distance(a: str, b: str) -> float:
 def test_every_type_has_its_own_colour() -> None:
     assert set(SERVICE_COLOURS) == {kind.id for kind in SERVICE_TYPES}
     colours = list(SERVICE_COLOURS.values())
-    assert min(distance(a, b) for i, a in enumerate(colours) for b in colours[i + 1:]) > 70
+    assert min(distance(a, b) for i, a in enumerate(colours) for b in colours[i + 1:]) > 50
 
 
 @pytest.mark.parametrize("layer, colour", [
