@@ -42,6 +42,7 @@ from exports.map_choices import Choice, indicator_choices, station_choices
 from exports.web_map import MapOptions
 from portrait import __version__, clock
 from portrait.errors import CancelledError, NotAWorkspaceError, PortraitError
+from portrait.officer import set_officer
 from portrait.portrait_model import Portrait
 from portrait.records.problems import Location
 from portrait.review import ReviewSession, map_section_id
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.preferences = self.preferences_store.load()
         if language is not None:
             self.preferences = dataclasses.replace(self.preferences, language=language)
+        set_officer(self.preferences.officer_name, self.preferences.officer_role)
         self.text = UiText(self.preferences.language)
         apply_language(self.text.language)
         self.recent_files = RecentFiles(self.settings)
@@ -288,6 +290,7 @@ class MainWindow(QMainWindow):
         previous = self.preferences
         self.preferences = preferences
         self.preferences_store.save(preferences)
+        set_officer(preferences.officer_name, preferences.officer_role)
         if preferences.language != previous.language or \
                 preferences.language != self.text.language:
             self.retranslate(preferences.language)

@@ -66,6 +66,9 @@ class Preferences:
     survey_min_n: int = 30
     #: Minutes between autosaves of unsaved changes to a recovery copy (0 = never).
     autosave_minutes: int = 5
+    #: Who signs comments, approvals and record changes ("" : the system user name).
+    officer_name: str = ""
+    officer_role: str = ""
     version: int = PREFERENCES_VERSION
 
     @classmethod
@@ -136,6 +139,8 @@ class PreferencesStore:
                 survey_min_n=_int(settings.value("survey_min_n"), defaults.survey_min_n),
                 autosave_minutes=_int(settings.value("autosave_minutes"),
                                       defaults.autosave_minutes),
+                officer_name=str(settings.value("officer_name", "") or ""),
+                officer_role=str(settings.value("officer_role", "") or ""),
             )
         finally:
             settings.endGroup()
@@ -156,6 +161,8 @@ class PreferencesStore:
         settings.setValue("incident_min_cell", preferences.incident_min_cell)
         settings.setValue("survey_min_n", preferences.survey_min_n)
         settings.setValue("autosave_minutes", preferences.autosave_minutes)
+        settings.setValue("officer_name", preferences.officer_name)
+        settings.setValue("officer_role", preferences.officer_role)
         settings.endGroup()
         settings.sync()
 
@@ -190,6 +197,12 @@ class PreferencesDialog(QDialog):
         self._version = preferences.version
         self.setWindowTitle(text("preferences_title"))
 
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setObjectName("officer_name_edit")
+        self.name_edit.setPlaceholderText(text("pref_officer_name_placeholder"))
+        self.role_edit = QLineEdit(self)
+        self.role_edit.setObjectName("officer_role_edit")
+        self.role_edit.setPlaceholderText(text("pref_officer_role_placeholder"))
         self.language_combo = QComboBox(self)
         self.language_combo.setObjectName("language_combo")
         for language in LANGUAGES:
@@ -215,6 +228,8 @@ class PreferencesDialog(QDialog):
             distances.addWidget(spin)
         distances.addStretch(1)
         form = QFormLayout()
+        form.addRow(text("pref_officer_name"), self.name_edit)
+        form.addRow(text("pref_officer_role"), self.role_edit)
         form.addRow(text("pref_language"), self.language_combo)
         form.addRow(text("pref_metric_crs"), self.crs_edit)
         form.addRow(self.crs_message)  # full width: the reason can be long
@@ -267,6 +282,8 @@ class PreferencesDialog(QDialog):
         self.k_spin.setValue(preferences.incident_min_cell)
         self.n_spin.setValue(preferences.survey_min_n)
         self.autosave_spin.setValue(preferences.autosave_minutes)
+        self.name_edit.setText(preferences.officer_name)
+        self.role_edit.setText(preferences.officer_role)
         self._check_crs()
 
     def preferences(self) -> Preferences:
@@ -278,6 +295,8 @@ class PreferencesDialog(QDialog):
             incident_min_cell=self.k_spin.value(),
             survey_min_n=self.n_spin.value(),
             autosave_minutes=self.autosave_spin.value(),
+            officer_name=self.name_edit.text().strip(),
+            officer_role=self.role_edit.text().strip(),
             version=self._version,
         )
 
@@ -291,5 +310,6 @@ class PreferencesDialog(QDialog):
 
     @Slot()
     def _restore_defaults(self) -> None:
-        self.show_preferences(dataclasses.replace(
-            Preferences.defaults(), language=self.language_combo.currentData()))
+        self.show_preferences(dataclasses.replace(  # defaults do not forget who the officer is
+            Preferences.defaults(), language=self.language_combo.currentData(),
+            officer_name=self.name_edit.text(), officer_role=self.role_edit.text()))
