@@ -16,7 +16,7 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 
 from PySide6.QtCore import QEvent, QSettings, QStandardPaths, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QDialog  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QScrollArea  # noqa: E402
 
 from ui.main_window import MainWindow  # noqa: E402
 from ui.period import LAST_12_MONTHS, LAST_FULL_YEAR  # noqa: E402
@@ -111,3 +111,23 @@ def test_export_starts_from_the_station_and_period_on_screen(qtbot, window: Main
     assert dialog.period == (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
     assert dialog.portrait is window.current_portrait  # reused: no second build
     assert dialog.folder_edit.text() == str(window.workspace.path.parent)
+
+
+def test_record_pages_fit_1366_by_768_without_sideways_scrolling(qtbot, window: MainWindow
+                                                                 ) -> None:
+    settle(qtbot, window)
+    assert window.size().width() == 1366
+    for section in ("problems", "partners", "action_plan", "best_practices"):
+        window.sections_panel.select_section(section)
+        page = window.sections_panel.page(section)
+        qtbot.waitUntil(page.isVisible, timeout=5_000)
+        QApplication.processEvents()
+        area = page.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        assert area is not None
+        assert not area.horizontalScrollBar().isVisible(), section
+        for button in page.findChildren(QPushButton):
+            if button.isVisible():  # every button whole, inside the page's visible width
+                right = button.mapTo(area.viewport(), button.rect().topRight()).x()
+                assert right <= area.viewport().width(), (section, button.text())

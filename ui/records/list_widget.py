@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.records.flow_layout import button_row
 from ui.records.record_models import ID_ROLE, Column, RecordFilterModel, RecordTableModel
 from ui.records.strings import RecordText
 
@@ -58,8 +59,7 @@ class RecordListWidget(QWidget):
         search_row.setContentsMargins(0, 0, 0, 0)
         search_row.addWidget(self.search_caption)
         search_row.addWidget(self.search_edit, 1)
-        filter_row = QHBoxLayout()
-        filter_row.setContentsMargins(0, 0, 0, 0)
+        pairs = []  # each caption with its drop-down, wrapping as a pair in a narrow panel
         for key in filters or {}:
             caption, combo = QLabel(self), QComboBox(self)
             combo.setObjectName(f"{name}_filter_{key}")
@@ -67,8 +67,12 @@ class RecordListWidget(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
             caption.setBuddy(combo)
-            filter_row.addWidget(caption)
-            filter_row.addWidget(combo, 1)
+            pair = QWidget(self)
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.addWidget(caption)
+            pair_layout.addWidget(combo)
+            pairs.append(pair)
             self.combos[key], self.captions[key] = combo, caption
             combo.currentIndexChanged.connect(self._filter_chosen)
         self.view = QTableView(self)
@@ -91,7 +95,7 @@ class RecordListWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(search_row)
         if filters:
-            layout.addLayout(filter_row)
+            layout.addWidget(button_row(*pairs))
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count_label)
 
