@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QStackedWidget,
     QWidget,
 )
@@ -128,3 +129,15 @@ def test_a_cancelled_form_does_not_break_a_language_switch(qtbot, pages, panel_n
     assert panel.new_button.text() != "" and panel.text.language == "en"
     click_first_row(panel.list)
     assert panel.edit_button.isEnabled()
+
+
+def test_empty_link_lists_agree_with_what_is_missing(pages) -> None:
+    panel = pages.problems
+    show(pages, panel)
+    click_first_row(panel.list)
+    shown = {label.objectName(): label.text() for label in panel.links.findChildren(QLabel)}
+    assert "aucune" in shown["links_consultation"] and "aucune" in shown["links_action"]
+    assert "aucune" not in shown["links_partner"] and "aucun" in shown["links_partner"]
+    pages.retranslate("en")
+    shown = {label.objectName(): label.text() for label in panel.links.findChildren(QLabel)}
+    assert "none" in shown["links_consultation"]

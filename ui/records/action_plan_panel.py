@@ -229,7 +229,7 @@ class ActionPlanPanel(RecordsBasePanel):
         self._fit_progress_columns()
         problems = [(i, store.name_of(i)) for i in priority.problem_ids if i in store]
         self.priority_links.set_sections([(t("links_problems_addressed"), "problem", problems)],
-                                         t("links_none"))
+                                         t.none_of)
 
     def _fit_progress_columns(self) -> None:
         """Columns as wide as their text up to ``PROGRESS_COLUMN_MAX`` pixels, the rest

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QDate, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
@@ -240,9 +240,9 @@ class LinksWidget(QWidget):
         self._labels: list[QLabel] = []
 
     def set_sections(self, sections: Iterable[tuple[str, str, list[tuple[str, str]]]],
-                     empty: str) -> None:
-        """``sections``: (caption, kind, [(record_id, name)]); ``empty`` shown under a
-        caption with no link."""
+                     empty: str | Callable[[str], str]) -> None:
+        """``sections``: (caption, kind, [(record_id, name)]); ``empty`` (or ``empty(kind)``,
+        for words that agree with the kind) shown under a caption with no link."""
         for label in self._labels:
             discard(label)
         self._labels = []
@@ -250,7 +250,8 @@ class LinksWidget(QWidget):
             items = "".join(f'<li><a href="{kind}:{html.escape(record_id)}">'
                             f"{html.escape(name)}</a></li>" for record_id, name in links)
             body = f"<ul style='margin:0'>{items}</ul>" if links else \
-                f"<p style='margin:0 0 0 12px; color:#666'>{html.escape(empty)}</p>"
+                f"<p style='margin:0 0 0 12px; color:#666'>" \
+                f"{html.escape(empty(kind) if callable(empty) else empty)}</p>"
             label = QLabel(f"<b>{html.escape(caption)}</b>{body}", self)
             label.setObjectName(f"links_{kind}")
             label.setTextFormat(Qt.TextFormat.RichText)
