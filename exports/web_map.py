@@ -464,12 +464,14 @@ def _services_layer(services: gpd.GeoDataFrame, station: shapely.Geometry,
         lambda t: service_type_label(t, language) if isinstance(t, str) else None
     ).fillna(map_text("no_type", language)).astype(str)
     properties = []
-    for name, kind, type_id, address in zip(near["name"].fillna(""), types, ids,
-                                            near["address"], strict=True):
+    for service_id, name, kind, type_id, address in zip(
+            near["service_id"].astype(str), near["name"].fillna(""), types, ids,
+            near["address"], strict=True):
         lines = [f"<strong>{_escape(name)}</strong>", _escape(kind)]
         if not pd.isna(address) and str(address).strip():
             lines.append(_escape(address))
-        properties.append({"tip": _escape(name), "popup": "<br>".join(lines),
+        properties.append({"kind": "service", "id": service_id, "tip": _escape(name),
+                           "popup": "<br>".join(lines),
                            "style": {"fillColor": SERVICE_COLOURS[type_id]}})
     marker = folium.CircleMarker(radius=6, weight=1.2, color="#222222", fill=True,
                                  fill_opacity=0.95)
@@ -715,7 +717,8 @@ class _PortraitHooks(MacroElement):
             window.portraitFeatureAt = function (latlng) {
                 var map = window.portraitMap, layers = window.portraitLayers,
                     point = map.latLngToLayerPoint(latlng), found = null;
-                ["problems", "hot_spots", "survey_areas", "census"].forEach(function (key) {
+                ["problems", "services", "hot_spots", "survey_areas", "census"].forEach(
+                        function (key) {
                     var layer = layers[key];
                     if (found || !layer || !map.hasLayer(layer)) { return; }
                     layer.eachLayer(function (item) {

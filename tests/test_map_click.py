@@ -133,3 +133,46 @@ def test_the_station_fits_the_map_after_a_resize(qtbot, window) -> None:
     window.resize(1100, 700)
     qtbot.waitUntil(lambda: station_in_view(qtbot, window), timeout=5_000)
     assert run_js(qtbot, window, "window.portraitMap.getSize().x") < 700
+
+
+def to_degrees(workspace: Workspace, point: shapely.Point) -> shapely.Point:
+    return gpd.GeoSeries([point], crs=workspace.crs).to_crs(MAP_CRS).iloc[0]
+
+
+def test_a_click_on_a_service_shows_its_name_type_and_address(qtbot, window,
+                                                              small_workspace) -> None:
+    services = small_workspace.layer("services")
+    services["service_type"] = "food"
+    small_workspace.set_layer("services", services)
+    panel = window.map_panel
+    with qtbot.waitSignals([panel.loadFinished, panel.mapConnected], timeout=LOAD_TIMEOUT_MS):
+        window.retranslate("fr")  # the map is drawn again with the new services
+    mine = services[services.geometry.x > 298_200].iloc[0]
+    qtbot.wait(500)
+    click_at(qtbot, window, to_degrees(small_workspace, mine.geometry))
+    dock = window.map_side_dock
+    qtbot.waitUntil(lambda: dock.click is not None, timeout=5_000)
+    assert (dock.click.kind, dock.click.feature_id) == ("service", mine["service_id"])
+    shown = dock.shown_text()
+    assert mine["name"] in shown and "Aide alimentaire" in shown and mine["address"] in shown
+    assert not dock.problem_button.isVisible()
+
+
+def test_a_click_on_a_problem_card_shows_its_stage_and_priority(qtbot, window,
+                                                                small_workspace) -> None:
+    from portrait.records import Location, ProblemCard
+
+    spot = shapely.Point(299_500, 5_041_500)
+    panel = window.map_panel
+    with qtbot.waitSignals([panel.loadFinished, panel.mapConnected], timeout=LOAD_TIMEOUT_MS):
+        card = window.record_pages.session.add(ProblemCard(
+            title="Vols dans les véhicules, rue Ontario", category="theft_from_vehicle",
+            location=Location.point(spot)))
+    qtbot.wait(500)
+    click_at(qtbot, window, to_degrees(small_workspace, spot))
+    dock = window.map_side_dock
+    qtbot.waitUntil(lambda: dock.click is not None, timeout=5_000)
+    assert (dock.click.kind, dock.click.feature_id) == ("problem", card.record_id)
+    shown = dock.shown_text()
+    assert "Vols dans les véhicules, rue Ontario" in shown
+    assert "Repérage" in shown and "Priorité (sur 100)" in shown
