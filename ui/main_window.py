@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -36,7 +37,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.brief_model import workspace_records
 from exports.leaflet_assets import LEAFLET_VERSION
 from exports.map_choices import Choice, indicator_choices, station_choices
 from exports.web_map import MapOptions
@@ -50,7 +50,6 @@ from portrait.workspace import Workspace, read_metadata
 from ui.actions import ActionSpec, install_menu_actions
 from ui.autosave import discard_autosave, recover, recovery_copy, write_autosave
 from ui.error_dialog import ErrorDialog, show_error
-from ui.export_dialog import ExportDialog, on_screen_period
 from ui.import_wizard import ImportWizard
 from ui.map_side_panel import MapSideDock
 from ui.map_view import MapPanel
@@ -70,6 +69,9 @@ from ui.sections_panel import SECTION_IDS, SectionsPanel
 from ui.strings import UiText, apply_language
 from ui.vintages import census_year, layer_vintages
 from ui.worker import QtJobRunner
+
+if TYPE_CHECKING:
+    from ui.export_dialog import ExportDialog
 
 log = logging.getLogger(__name__)
 
@@ -592,6 +594,10 @@ class MainWindow(QMainWindow):
     def open_export_dialog(self) -> ExportDialog | None:
         """File › Export, for the station and period on screen; a running export's dialog is
         brought back rather than replaced."""
+        # The brief writers (and what they import) load on first use, not at start-up.
+        from exports.brief_model import workspace_records
+        from ui.export_dialog import ExportDialog, on_screen_period
+
         workspace = self.workspace
         if workspace is None:
             return None
