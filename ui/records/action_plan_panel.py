@@ -90,6 +90,8 @@ class ActionPlanPanel(RecordsBasePanel):
         splitter = ResponsiveSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(right)
+        left.setMinimumWidth(280)  # the priorities stay readable beside the actions
+        splitter.setSizes([380, 620])
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
         layout = QVBoxLayout(self)
