@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 
 from cli.main import main as cli_main
 from exports.brief_model import BriefOptions
-from exports.briefs import brief_file_name
+from exports.briefs import WRITERS, brief_file_name
 from exports.map_choices import station_choices
 from portrait.workspace import Workspace
 from ui import export_job
@@ -138,15 +138,30 @@ def test_cancel_stops_the_export_and_keeps_no_file(qtbot, small_workspace, setti
     assert dialog.export_button.isEnabled()  # another run may start
 
 
-def test_an_unwritable_folder_is_said_in_the_dialog(qtbot, small_workspace, settings,
-                                                    tmp_path) -> None:
+def test_an_unwritable_folder_is_said_in_the_dialog_in_french(qtbot, small_workspace,
+                                                                settings, tmp_path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     dialog = make_dialog(qtbot, small_workspace, settings, blocker / "briefs")
     click(dialog.export_button)
-    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=FINISH_MS)
-    assert dialog.status_label.text().startswith("L'export a échoué : Cannot create the folder")
+    assert not dialog.is_running()
+    assert dialog.status_label.text() == (f"Impossible d'écrire dans le dossier "
+                                          f"{blocker / 'briefs'} : choisissez-en un autre.")
     assert dialog.error_dialog is None  # a known problem: a sentence, no traceback
+
+
+def test_a_file_that_cannot_be_written_is_said_in_french(qtbot, small_workspace, settings,
+                                                         tmp_path, monkeypatch) -> None:
+    def refuse(workspace, brief, path):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setitem(WRITERS, "pdf", refuse)
+    dialog = make_dialog(qtbot, small_workspace, settings, tmp_path / "out")
+    click(dialog.export_button)
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=FINISH_MS)
+    text = dialog.status_label.text()
+    assert text.startswith("L'export a échoué : impossible d'écrire ") and ".pdf" in text
+    assert "No space" not in text
 
 
 def test_one_kind_asks_nothing_and_each_kind_lists_its_formats(qtbot, small_workspace,

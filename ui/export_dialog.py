@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -210,6 +211,11 @@ class ExportDialog(QDialog):
         if self._running or self.problem():
             return False
         request = self.request()
+        if not _writable(request.folder):
+            self.status_label.setStyleSheet(ERROR_STYLE)
+            self.status_label.setText(self.text("export_folder_unwritable",
+                                                folder=request.folder))
+            return False
         self.settings.setValue(FOLDER_KEY, str(request.folder))
         self._cancel.clear()
         self._set_running(True)
@@ -263,7 +269,12 @@ class ExportDialog(QDialog):
             self.status_label.setText(self.text("export_cancelled"))
             return
         self.status_label.setStyleSheet(ERROR_STYLE)
-        if isinstance(error, PortraitError):
+        cause = error.__cause__
+        if isinstance(error, PortraitError) and isinstance(cause, OSError):
+            # the writers' messages are English: say it in the officer's language
+            self.status_label.setText(self.text("export_write_failed",
+                                                path=cause.filename or self.folder_edit.text()))
+        elif isinstance(error, PortraitError):
             self.status_label.setText(self.text("export_failed", message=error))
         else:
             self.status_label.setText(self.text("export_failed",
@@ -343,6 +354,15 @@ class ExportDialog(QDialog):
         for value, label in items:
             combo.addItem(label, value)
         return combo
+
+
+def _writable(folder: Path) -> bool:
+    """Whether the documents can be written in ``folder`` (made if missing)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 def on_screen_period(period: tuple[str, str] | None) -> Period:

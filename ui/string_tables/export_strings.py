@@ -34,6 +34,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "export_done": "{count} fichier(s) écrit(s) dans {folder}",
         "export_failed": "L'export a échoué : {message}",
         "export_failed_title": "Impossible d'exporter",
+        "export_folder_unwritable": "Impossible d'écrire dans le dossier {folder} : "
+                                    "choisissez-en un autre.",
+        "export_write_failed": "L'export a échoué : impossible d'écrire {path} (disque plein, "
+                               "fichier ouvert dans un autre programme ou accès refusé).",
         "export_no_format": "Cochez au moins un format.",
         "export_no_folder": "Choisissez le dossier où écrire les documents.",
         "export_no_station": "Aucun poste de quartier dans cet espace de travail.",
@@ -71,6 +75,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "export_done": "{count} file(s) written to {folder}",
         "export_failed": "The export failed: {message}",
         "export_failed_title": "Cannot export",
+        "export_folder_unwritable": "Cannot write in the folder {folder}: choose another one.",
+        "export_write_failed": "The export failed: cannot write {path} (disk full, file open "
+                               "in another program, or access denied).",
         "export_no_format": "Tick at least one format.",
         "export_no_folder": "Choose the folder to write the documents in.",
         "export_no_station": "This workspace has no station.",
