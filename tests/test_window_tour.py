@@ -131,3 +131,27 @@ def test_record_pages_fit_1366_by_768_without_sideways_scrolling(qtbot, window: 
             if button.isVisible():  # every button whole, inside the page's visible width
                 right = button.mapTo(area.viewport(), button.rect().topRight()).x()
                 assert right <= area.viewport().width(), (section, button.text())
+
+
+def test_a_bug_in_the_portrait_worker_reaches_the_error_dialog(qtbot, small_workspace,
+                                                               tmp_path, monkeypatch) -> None:
+    import portrait.engine
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero in a section")
+
+    monkeypatch.setattr(portrait.engine, "build_portrait", broken)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    main_window = MainWindow(small_workspace, language="fr", settings=settings)
+    try:
+        with qtbot.waitSignal(main_window.portrait_runner.portraitFailed, timeout=READY_MS):
+            main_window.show()
+        dialog = main_window.error_dialog
+        assert dialog is not None and dialog.isVisible()
+        assert dialog.windowTitle() == "Erreur inattendue"
+        assert "ZeroDivisionError" in dialog.details() and "broken" in dialog.details()
+        assert "division" not in dialog.message()  # details for support, not the sentence
+    finally:
+        main_window.close()
+        main_window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

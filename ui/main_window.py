@@ -724,8 +724,10 @@ class MainWindow(QMainWindow):
                 end=self.text.date(error.end.isoformat())))
         elif isinstance(error, PortraitError):
             message = self.text("sections_failed", message=error)
-        else:
+        else:  # a bug: the officer is told, with the details for support (logged too)
             message = self.text("sections_failed", message=self._unexpected(error))
+            self.error_dialog = show_error(self, self.text("error_unexpected_title"), error,
+                                           self.text)
         self.sections_panel.show_message(message)
         self.statusBar().showMessage(message, 10000)
         if not isinstance(error, CancelledError) and not self._map_is_current():
@@ -828,6 +830,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _map_failed(self, error: Exception) -> None:
         message = str(error) if isinstance(error, PortraitError) else self._unexpected(error)
+        if not isinstance(error, PortraitError):  # a bug: details for support, and the log
+            self.error_dialog = show_error(self, self.text("error_unexpected_title"), error,
+                                           self.text)
         self.statusBar().clearMessage()
         self.map_panel.show_message(self.text("map_failed", message=message))
 
