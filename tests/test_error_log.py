@@ -83,3 +83,20 @@ def test_uninstall_puts_back_the_previous_hooks(qtbot, tmp_path) -> None:
     for handler in set(logging.getLogger().handlers) - set(handlers):
         logging.getLogger().removeHandler(handler)
         handler.close()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_chart_that_cannot_be_drawn_reaches_the_dialog(qtbot, reporting, tmp_path) -> None:
+    from ui.chart_widget import ChartWidget
+
+    def broken_draw(figure) -> None:
+        raise KeyError("coverage_1000m")
+
+    chart = ChartWidget(broken_draw, 120)
+    qtbot.addWidget(chart)
+    chart.resize(400, 120)
+    chart.show()
+    qtbot.waitUntil(lambda: reporting.dialog is not None, timeout=10_000)
+    assert "KeyError" in reporting.dialog.details()
+    assert "broken_draw" in reporting.dialog.details()
+    assert "Drawing a chart failed" in log_text(tmp_path)
