@@ -141,3 +141,17 @@ def test_empty_link_lists_agree_with_what_is_missing(pages) -> None:
     pages.retranslate("en")
     shown = {label.objectName(): label.text() for label in panel.links.findChildren(QLabel)}
     assert "none" in shown["links_consultation"]
+
+
+@pytest.mark.parametrize("opener", ["problems.new_problem", "partners.new_partner",
+                                    "consultations.new_consultation",
+                                    "action_plan.new_priority", "action_plan.new_action",
+                                    "best_practices.new_practice"])
+def test_every_form_fits_a_1366_by_768_screen(pages, opener) -> None:
+    panel_name, method = opener.split(".")
+    dialog = getattr(getattr(pages, panel_name), method)()
+    assert dialog is not None and dialog.isVisible()
+    needed = dialog.minimumSizeHint()
+    assert needed.width() <= 1366 and needed.height() <= 740, needed
+    assert dialog.width() <= 1366 and dialog.height() <= 740, dialog.size()
+    dialog.reject()
