@@ -170,3 +170,14 @@ def test_one_kind_asks_nothing_and_each_kind_lists_its_formats(qtbot, small_work
     assert [kind.id for kind in EXPORT_KINDS] == ["brief"]
     assert not dialog.kind_combo.isVisible()
     assert tuple(dialog.format_boxes) == EXPORT_KINDS[0].formats
+
+
+def test_closing_the_dialog_lets_the_export_finish(qtbot, small_workspace, settings,
+                                                   tmp_path) -> None:
+    out = tmp_path / "out"
+    dialog = make_dialog(qtbot, small_workspace, settings, out)
+    with qtbot.waitSignal(dialog.exported, timeout=FINISH_MS):
+        click(dialog.export_button)
+        click(dialog.close_button)
+        assert not dialog.isVisible()
+    assert len(list(out.iterdir())) == 3

@@ -6,9 +6,9 @@ formats, language and folder. Writing runs on a background thread (``ui.worker``
 progress bar and a Cancel button; a cancelled export keeps no file (``ui.export_job``). At
 the end the folder or the PDF opens with one click.
 
-The dialog lives as long as its export: the window keeps it (``MainWindow.export_dialog``)
-and only replaces it when no export is running, so the worker never reports to a deleted
-object.
+The dialog does not block the window, and closing it while it writes only hides it. It
+lives as long as its export: the window keeps it (``MainWindow.export_dialog``) and only
+replaces it when no export is running, so the worker never reports to a deleted object.
 """
 
 from __future__ import annotations
@@ -237,8 +237,8 @@ class ExportDialog(QDialog):
             self.status_label.setText(self.text("export_cancelling"))
 
     def reject(self) -> None:
-        """Closing the dialog while it writes cancels the export."""
-        self.cancel()
+        """Closing the dialog while it writes only hides it: the export goes on, and File ›
+        Export brings the dialog back (Cancel stops it)."""
         super().reject()
 
     def shut_down(self) -> None:

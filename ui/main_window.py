@@ -614,7 +614,7 @@ class MainWindow(QMainWindow):
             on_screen_period(self._map_period()), self.text, self.settings, portrait,
             lambda station_id: workspace_records(workspace, station_id), self)
         self.export_dialog = dialog
-        dialog.open()
+        dialog.show()  # not modal: the officer keeps working while the files are written
         return dialog
 
     # --- map and review ---------------------------------------------------------------------
