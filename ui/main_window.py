@@ -46,6 +46,7 @@ from portrait.officer import set_officer
 from portrait.portrait_model import Portrait
 from portrait.records.problems import Location
 from portrait.review import ReviewSession, map_section_id
+from portrait.wording import in_language
 from portrait.workspace import Workspace, read_metadata
 from ui.actions import ActionSpec, install_menu_actions
 from ui.autosave import discard_autosave, recover, recovery_copy, write_autosave
@@ -723,7 +724,8 @@ class MainWindow(QMainWindow):
                 "period_inverted", start=self.text.date(error.start.isoformat()),
                 end=self.text.date(error.end.isoformat())))
         elif isinstance(error, PortraitError):
-            message = self.text("sections_failed", message=error)
+            message = self.text("sections_failed",
+                                message=in_language(str(error), self.text.language))
         else:  # a bug: the officer is told, with the details for support (logged too)
             message = self.text("sections_failed", message=self._unexpected(error))
             self.error_dialog = show_error(self, self.text("error_unexpected_title"), error,
@@ -829,7 +831,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _map_failed(self, error: Exception) -> None:
-        message = str(error) if isinstance(error, PortraitError) else self._unexpected(error)
+        message = in_language(str(error), self.text.language) \
+            if isinstance(error, PortraitError) else self._unexpected(error)
         if not isinstance(error, PortraitError):  # a bug: details for support, and the log
             self.error_dialog = show_error(self, self.text("error_unexpected_title"), error,
                                            self.text)
