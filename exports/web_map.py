@@ -19,11 +19,12 @@ from JavaScript. A click on a feature with a ``kind`` and an ``id`` calls
 ``window.portraitOnFeature(kind, id, lat, lng)`` when the page defines it (the desktop view
 does, through its web channel); a click on the bare map calls it with the kind ``point``. A
 page opened in a browser has no such function and ignores clicks. ``window.portraitState()``
-gives the view (centre, zoom) and the keys of the unticked layers as JSON, so a map redrawn
-for a filter opens where the officer left it. ``window.portraitAddLayer(key, name, geojson,
-legend, show)`` adds a layer to the open page, with its entry in the layer control and its
-legend section after the census one: the desktop view draws the map before the portrait and
-adds the portrait's hot spots this way when they come.
+gives the view (centre, zoom), whether the officer moved it, and the keys of the unticked
+layers as JSON, so a map redrawn for a filter opens where the officer left it.
+``window.portraitAddLayer(key, name, geojson, legend, show)`` adds a layer to the open page,
+with its entry in the layer control and its legend section after the census one: the desktop
+view draws the map before the portrait and adds the portrait's hot spots this way when they
+come.
 """
 
 from __future__ import annotations
@@ -681,6 +682,7 @@ class _PortraitHooks(MacroElement):
                                   paddingBottomRight: [right, bottom], animate: false});
                     fitting = false;
                 };
+                window.portraitMoved = function () { return moved; };
                 map.on("dragstart", function () { moved = true; });
                 map.on("zoomstart", function () { if (!fitting) { moved = true; } });
                 map.on("resize", function () {
@@ -709,7 +711,7 @@ class _PortraitHooks(MacroElement):
                     if (!map.hasLayer(window.portraitLayers[key])) { hidden.push(key); }
                 }
                 return JSON.stringify({view: [centre.lat, centre.lng, map.getZoom()],
-                                       hidden: hidden});
+                                       hidden: hidden, moved: window.portraitMoved()});
             };
             // A click that no identifiable feature took (it fell on a station outline, an
             // incident dot or the bare map) identifies the topmost feature under the

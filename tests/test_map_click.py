@@ -176,3 +176,16 @@ def test_a_click_on_a_problem_card_shows_its_stage_and_priority(qtbot, window,
     shown = dock.shown_text()
     assert "Vols dans les véhicules, rue Ontario" in shown
     assert "Repérage" in shown and "Priorité (sur 100)" in shown
+
+
+def test_only_a_view_the_officer_chose_is_kept_for_the_next_map(qtbot, window) -> None:
+    bridge = window.map_panel.bridge
+    qtbot.waitUntil(lambda: not run_js(qtbot, window, "window.portraitMoved()"), timeout=5_000)
+    state = json.loads(run_js(qtbot, window, "window.portraitState()"))
+    assert state["moved"] is False
+    bridge.stateChanged(json.dumps(state))
+    assert bridge.view is None  # fitted by the page: the next map fits the station again
+    run_js(qtbot, window, "window.portraitMap.fire('dragstart'); 1")
+    state = json.loads(run_js(qtbot, window, "window.portraitState()"))
+    bridge.stateChanged(json.dumps(state))
+    assert state["moved"] is True and bridge.view == tuple(state["view"])
