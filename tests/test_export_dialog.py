@@ -4,6 +4,7 @@ which are the command line's."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from pathlib import Path
 
@@ -181,3 +182,24 @@ def test_closing_the_dialog_lets_the_export_finish(qtbot, small_workspace, setti
         click(dialog.close_button)
         assert not dialog.isVisible()
     assert len(list(out.iterdir())) == 3
+
+
+def test_the_french_dialog_shows_no_english_word_and_no_identifier(qtbot, small_workspace,
+                                                                    settings, tmp_path) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel
+
+    from ui.string_tables.export_strings import STRINGS
+
+    dialog = make_dialog(qtbot, small_workspace, settings, tmp_path / "out")
+    with qtbot.waitSignal(dialog.exported, timeout=FINISH_MS):
+        click(dialog.export_button)
+    shown = [dialog.windowTitle()]
+    for widget in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton):
+        shown.append(widget.text())
+    for combo in dialog.findChildren(QComboBox):
+        shown += [combo.itemText(i) for i in range(combo.count())]
+    english = [en for key, en in STRINGS["en"].items()
+               if en != STRINGS["fr"][key] and len(en) > 3 and "{" not in en]
+    text = "\n".join(shown).replace(str(tmp_path), "")
+    assert [word for word in english if re.search(rf"\b{re.escape(word)}\b", text)] == []
+    assert re.findall(r"\b[a-z]+_[a-z_]+\b", text) == []  # no snake_case key
