@@ -203,3 +203,25 @@ def test_the_french_dialog_shows_no_english_word_and_no_identifier(qtbot, small_
     text = "\n".join(shown).replace(str(tmp_path), "")
     assert [word for word in english if re.search(rf"\b{re.escape(word)}\b", text)] == []
     assert re.findall(r"\b[a-z]+_[a-z_]+\b", text) == []  # no snake_case key
+
+
+def test_a_second_kind_is_one_entry_with_its_own_formats(qtbot, small_workspace, settings,
+                                                         tmp_path, monkeypatch) -> None:
+    from ui import export_dialog
+
+    written: list = []
+
+    def write_quarterly(request, progress, is_cancelled):
+        written.append(request)
+        return []
+
+    quarterly = export_job.ExportKind("quarterly", "export_kind_brief", ("pdf",),
+                                      write_quarterly)
+    monkeypatch.setattr(export_dialog, "EXPORT_KINDS", (*EXPORT_KINDS, quarterly))
+    dialog = make_dialog(qtbot, small_workspace, settings, tmp_path / "out")
+    assert dialog.kind_combo.isVisible()  # two kinds: the officer chooses
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("quarterly"))
+    assert not dialog.format_boxes["xlsx"].isVisible() and dialog.formats() == ("pdf",)
+    with qtbot.waitSignal(dialog.exported, timeout=FINISH_MS):
+        click(dialog.export_button)
+    assert [r.formats for r in written] == [("pdf",)]

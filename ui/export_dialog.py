@@ -101,7 +101,8 @@ class ExportDialog(QDialog):
         self.language_combo.setCurrentIndex(max(self.language_combo.findData(text.language), 0))
         self.format_boxes: dict[str, QCheckBox] = {}
         formats_row = QHBoxLayout()
-        for extension in self.kind().formats:
+        every_format = dict.fromkeys(ext for kind in EXPORT_KINDS for ext in kind.formats)
+        for extension in every_format:  # each kind shows its own (``_kind_chosen``)
             box = QCheckBox(text(f"export_format_{extension}"), self)
             box.setObjectName(f"export_format_{extension}")
             box.setChecked(True)
@@ -166,20 +167,23 @@ class ExportDialog(QDialog):
         self.open_pdf_button.clicked.connect(self._open_pdf)
         self._progressed.connect(self._show_progress)
         self.folder_edit.textChanged.connect(self._check)
-        for combo in (self.kind_combo, self.station_combo):
-            combo.currentIndexChanged.connect(self._check)
+        self.kind_combo.currentIndexChanged.connect(self._kind_chosen)
+        self.station_combo.currentIndexChanged.connect(self._check)
         for box in self.format_boxes.values():
             box.toggled.connect(self._check)
         self.setWindowTitle(text("export_title"))
         self.setMinimumWidth(520)
-        self._check()
+        self._kind_chosen()
 
     # --- choices ------------------------------------------------------------------------------
     def kind(self) -> ExportKind:
         return next(k for k in EXPORT_KINDS if k.id == self.kind_combo.currentData())
 
     def formats(self) -> tuple[str, ...]:
-        return tuple(ext for ext, box in self.format_boxes.items() if box.isChecked())
+        """The formats ticked among those the chosen kind is written in."""
+        offered = self.kind().formats
+        return tuple(ext for ext, box in self.format_boxes.items()
+                     if ext in offered and box.isChecked())
 
     def request(self) -> ExportRequest:
         station_id = self.station_combo.currentData()
@@ -313,6 +317,13 @@ class ExportDialog(QDialog):
             self.open_url(QUrl.fromLocalFile(str(pdf)))
 
     # --- helpers ------------------------------------------------------------------------------
+    @Slot()
+    def _kind_chosen(self) -> None:
+        offered = self.kind().formats
+        for extension, box in self.format_boxes.items():
+            box.setVisible(extension in offered)
+        self._check()
+
     @Slot()
     def _check(self) -> None:
         problem = self.problem()
