@@ -317,6 +317,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
     (r"chi-square goodness of fit, (?P<df>\d+) df", "test d'ajustement du khi-deux, {df} ddl"),
     (r"chi-square test of independence, (?P<df>\d+) df",
      "test d'indépendance du khi-deux, {df} ddl"),
+    # problems the window shows in place of a map or a portrait
+    (r"Station '(?P<station>[^']+)' has no boundary in this workspace; import the station "
+     r"boundaries \(PDQ\) first\.",
+     "Le poste {station} n'a pas de limites dans cet espace de travail : importez d'abord les "
+     "limites des PDQ."),
 )]
 
 _FIELD = re.compile(r"\{(?P<name>\w+)(?::(?P<how>[nt]))?\}")

@@ -252,7 +252,7 @@ class FigureText:
         return self.text.date(iso)
 
     def period(self, period: str | tuple[str, str] | None) -> str:
-        """"2023-11-01/2026-10-31" as "1 novembre 2023 au 31 octobre 2026"; other period
+        """"2023-11-01/2026-10-31" as "1er novembre 2023 au 31 octobre 2026"; other period
         texts ("Census 2021") as written."""
         if period is None:
             return ""

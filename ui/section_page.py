@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exports.service_palette import service_colour
 from portrait.portrait_model import IndicatorValue, Section
 from portrait.wording import in_language
 from ui.chart_widget import ChartWidget
@@ -412,7 +413,8 @@ def _coverage_chart(section: Section, fmt: FigureText, parent: QWidget) -> QWidg
     def draw(figure: Figure) -> None:
         axes = figure.add_subplot()
         axes.barh([fmt.label(r) for r in records], [r["coverage_1000m"] for r in records],
-                  color=CHART_COLOURS[0])
+                  color=[service_colour(r.get("service_type")) for r in records],
+                  edgecolor="#222222", linewidth=0.5)  # each type in its map colour
         axes.set_xlim(0, 100)
         axes.invert_yaxis()
         _style(axes)

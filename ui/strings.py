@@ -289,8 +289,6 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "review_approve_needs_name": "Inscrivez votre nom et votre fonction dans Fichier › "
                                      "Préférences pour approuver.",
         "review_approve_failed": "L'approbation n'a pas pu être enregistrée",
-        "pref_officer_name": "Votre nom (approbations) :",
-        "pref_officer_role": "Votre fonction :",
         "action_export_quarterly": "Bilan &trimestriel du plan d'action…",
         "quarterly_title": "Bilan trimestriel du plan d'action",
         "quarterly_station": "Poste de quartier :",
@@ -559,8 +557,6 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "review_approve_needs_name": "Enter your name and role in File › Preferences to "
                                      "approve.",
         "review_approve_failed": "The approval could not be saved",
-        "pref_officer_name": "Your name (approvals):",
-        "pref_officer_role": "Your role:",
         "action_export_quarterly": "Action plan &quarterly report…",
         "quarterly_title": "Action plan quarterly report",
         "quarterly_station": "Station:",
@@ -615,11 +611,16 @@ class UiText:
         return self.locale().toString(float(value), "f", 1)
 
     def date(self, iso: str) -> str:
-        """An ISO date or time as "3 mai 2026" / "May 3, 2026" (the text itself if unreadable)."""
+        """An ISO date or time as "3 mai 2026", "1er mai 2026" / "May 3, 2026" (the text
+        itself if unreadable)."""
         moment = _parse(iso)
         if moment is None:
             return iso
-        return self.locale().toString(moment.toLocalTime().date(), _DATE_FORMATS[self.language])
+        day = moment.toLocalTime().date()
+        written = self.locale().toString(day, _DATE_FORMATS[self.language])
+        if self.language == "fr" and day.day() == 1:
+            return "1er" + written[1:]  # French writes the first of the month as an ordinal
+        return written
 
     def date_time(self, iso: str) -> str:
         """An ISO time as a short local date and time ("2026-05-03 14 h 32")."""
