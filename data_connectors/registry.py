@@ -6,6 +6,7 @@ from pathlib import Path
 
 from data_connectors.area_boundaries import AreaBoundaryReader
 from data_connectors.base import Connector, ReaderError
+from data_connectors.cad_calls import CadCallReader
 from data_connectors.hsds import HsdsReader
 from data_connectors.lieux_interet import LieuxInteretReader
 from data_connectors.mapped_points import MappedPointReader
@@ -37,13 +38,15 @@ READERS: tuple[Connector, ...] = tuple(sorted(
         OsmAmenityReader(),
         HsdsReader(),
         SurveyScoreReader(),
+        CadCallReader(),
     ),
     key=lambda reader: -reader.priority,
 ))
 
 #: The order in which kinds must be imported: areas are kept by the stations' extent, census
 #: values by the areas already imported.
-KIND_ORDER = ("stations", "census-areas", "census-values", "incidents", "services", "survey")
+KIND_ORDER = ("stations", "census-areas", "census-values", "incidents", "services", "survey",
+              "calls")
 
 
 def get_reader(reader_id: str) -> Connector:

@@ -214,6 +214,33 @@ COLUMN_MAPPINGS = LayerSpec(
     required=("source_key", "mapping"),
 )
 
+CALLS = LayerSpec(
+    "calls",
+    "Point",
+    {
+        "call_id": STRING,
+        "source": STRING,
+        "received": DATETIME,
+        "call_type": STRING,
+        "call_type_label": STRING,
+        "priority": STRING,
+        "disposition": STRING,
+        "area_code": STRING,
+        "address": STRING,
+        "station_id": STRING,
+        "self_initiated": BOOL,
+        "dispatched": DATETIME,
+        "arrived": DATETIME,
+        "cleared": DATETIME,
+        "units": INT,
+    },
+    "Calls for service from a dispatch (CAD) export: received date and time, call type, "
+    "priority, disposition, area code (beat, sector) and address as the source gives them. "
+    "The point is set only when the export had coordinates; the address is for the station's "
+    "own use and is never drawn in a partner output.",
+    required=("call_type", "received"),
+)
+
 ALL_LAYERS: tuple[LayerSpec, ...] = (
     STATIONS,
     INCIDENTS,
@@ -229,6 +256,7 @@ ALL_LAYERS: tuple[LayerSpec, ...] = (
     CATEGORY_MAPPINGS,
     SERVICE_TYPE_MAPPINGS,
     COLUMN_MAPPINGS,
+    CALLS,
 )
 LAYERS_BY_NAME: dict[str, LayerSpec] = {spec.name: spec for spec in ALL_LAYERS}
 

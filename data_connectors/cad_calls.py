@@ -1,0 +1,500 @@
+"""Calls for service from a dispatch (CAD) export, read through a column mapping.
+
+Every dispatch system exports its own columns. A ``CallMapping`` says which column holds what;
+it comes from the import options (``--mapping MAPPING.json``), else from the workspace (a
+mapping confirmed once is reused), else from a known layout (the San Diego Police open data)
+or a guess on the column names. Calls are placed in a station by its column, else by their
+point, else by an area code (beat, sector) -> station table given in the mapping; the others
+are kept at city level and counted. Addresses are kept as text for the station's own use:
+they are never geocoded here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.cad_lookups import area_stations, read_code_table
+from data_connectors.incident_common import (
+    examples,
+    fold,
+    metric_points,
+    numbers,
+    stations_containing,
+)
+from data_connectors.mapped_points import MappingError, load_table, source_key
+from data_connectors.text_files import by_value, sniff
+from portrait.crs import MAP_CRS, METRIC_CRS
+from portrait.layers import CALLS, conform
+from portrait.stations import normalise_station_id
+
+#: Date-and-time forms recognised without being told (a mapping may name one or give its own).
+DATETIME_FORMATS: dict[str, str] = {
+    "YYYY-MM-DD HH:MM:SS": "%Y-%m-%d %H:%M:%S",
+    "YYYY-MM-DDTHH:MM:SS": "%Y-%m-%dT%H:%M:%S",
+    "YYYY-MM-DD HH:MM": "%Y-%m-%d %H:%M",
+    "YYYY/MM/DD HH:MM:SS": "%Y/%m/%d %H:%M:%S",
+    "DD/MM/YYYY HH:MM:SS": "%d/%m/%Y %H:%M:%S",
+    "DD/MM/YYYY HH:MM": "%d/%m/%Y %H:%M",
+    "MM/DD/YYYY HH:MM:SS": "%m/%d/%Y %H:%M:%S",
+    "MM/DD/YYYY HH:MM": "%m/%d/%Y %H:%M",
+    "MM/DD/YYYY hh:MM:SS AM": "%m/%d/%Y %I:%M:%S %p",
+}
+_YES = frozenset(("y", "yes", "o", "oui", "true", "vrai", "1", "t"))
+_NO = frozenset(("n", "no", "non", "false", "faux", "0", "f"))
+_SAMPLE = 2_000
+
+#: Folded column names that hold each field (exact names only: a wrong guess costs more
+#: than a question in the wizard).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("call_id", "incident_num", "no_appel", "numero_appel", "event_id", "cad_id",
+           "call_number", "event_number", "no_evenement"),
+    "received": ("received", "date_time", "call_received", "time_received", "received_time",
+                 "date_heure", "date_heure_reception", "heure_reception", "call_datetime",
+                 "reception"),
+    "call_type": ("call_type", "type_appel", "code_appel", "call_code", "nature_code",
+                  "type_code", "code_type"),
+    "call_type_label": ("call_type_description", "description_appel", "type_description",
+                        "libelle_appel", "call_description", "nature"),
+    "priority": ("priority", "priorite", "call_priority"),
+    "disposition": ("disposition", "code_disposition", "disposition_code", "dispo",
+                    "issue_appel", "code_issue"),
+    "area": ("beat", "secteur", "sector", "patrol_area", "zone_patrouille", "area_code"),
+    "station": ("pdq", "poste", "station", "station_id", "no_pdq"),
+    "lat": ("lat", "latitude"),
+    "lon": ("lon", "long", "longitude"),
+    "dispatched": ("dispatched", "time_dispatched", "dispatch_time", "heure_affectation",
+                   "affectation"),
+    "arrived": ("arrived", "on_scene", "time_arrived", "arrival_time", "heure_arrivee",
+                "arrivee"),
+    "cleared": ("cleared", "time_cleared", "clear_time", "heure_fin", "fin_intervention"),
+    "units": ("units", "unit_count", "nb_unites", "unites"),
+    "self_initiated": ("self_initiated", "officer_initiated", "initiative_policiere",
+                       "auto_initie"),
+    "address": ("address", "adresse", "lieu"),
+}
+
+
+@dataclass(frozen=True)
+class CallMapping:
+    """Which column of a dispatch export holds which call field.
+
+    ``address`` may list several columns (number, street, suffix...), joined with spaces.
+    ``area_none`` is the value the source writes for "no area" (San Diego: ``-1``).
+    ``call_type_lookup`` and ``disposition_lookup`` are code tables (CSV, relative to the
+    calls file); ``area_stations`` is an area code -> station table, inline or a CSV file.
+    """
+
+    received: str | None = None
+    received_format: str | None = None
+    call_type: str | None = None
+    call_type_label: str | None = None
+    priority: str | None = None
+    disposition: str | None = None
+    area: str | None = None
+    area_none: str | None = None
+    station: str | None = None
+    address: tuple[str, ...] = ()
+    lat: str | None = None
+    lon: str | None = None
+    x: str | None = None
+    y: str | None = None
+    crs: str | None = None
+    dispatched: str | None = None
+    arrived: str | None = None
+    cleared: str | None = None
+    units: str | None = None
+    self_initiated: str | None = None
+    id: str | None = None
+    call_type_lookup: str | None = None
+    disposition_lookup: str | None = None
+    area_stations: Any = None
+
+    COLUMN_FIELDS = ("received", "call_type", "call_type_label", "priority", "disposition",
+                     "area", "station", "lat", "lon", "x", "y", "dispatched", "arrived",
+                     "cleared", "units", "self_initiated", "id")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields that are set, JSON-ready (what the workspace remembers)."""
+        defaults = CallMapping()
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+               if getattr(self, f.name) != getattr(defaults, f.name)}
+        if "address" in out:
+            out["address"] = list(self.address)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CallMapping:
+        """A mapping from JSON, refusing unknown keys (naming the closest known one)."""
+        if not isinstance(data, Mapping):
+            raise MappingError("A column mapping must be a JSON object (field -> column).")
+        known = [f.name for f in dataclasses.fields(cls)]
+        unknown = [k for k in data if k not in known]
+        if unknown:
+            hints = []
+            for key in unknown:
+                close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+                hints.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            raise MappingError(f"Unknown key(s) in the calls column mapping: {', '.join(hints)}."
+                               f" Known keys: {', '.join(known)}.")
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            if key == "address":
+                values[key] = tuple(str(v).strip() for v in (
+                    value if isinstance(value, list | tuple) else [value]) if str(v).strip())
+            elif key == "area_stations":
+                if not isinstance(value, str | Mapping):
+                    raise MappingError("Column mapping: 'area_stations' must be a CSV file name "
+                                       "or an object (area code -> station id).")
+                values[key] = value
+            elif not isinstance(value, str | int):
+                raise MappingError(f"Column mapping: {key!r} must be a text, not {value!r}.")
+            else:
+                values[key] = str(value).strip()
+        if str(values.get("crs", "")).isdigit():
+            values["crs"] = f"EPSG:{values['crs']}"
+        return cls(**values)
+
+    def columns(self) -> dict[str, str]:
+        """Field -> column name, for the fields that name one column."""
+        return {f: getattr(self, f) for f in self.COLUMN_FIELDS if getattr(self, f)}
+
+    def missing(self) -> list[str]:
+        """What an import still needs, in words a person can act on."""
+        needs = []
+        if not self.received:
+            needs.append("received (the date and time the call came in)")
+        if not self.call_type:
+            needs.append("call_type (the call type code or name)")
+        if (self.x or self.y) and not (self.x and self.y and self.crs):
+            needs.append("x, y and crs together (e.g. EPSG:32188 for MTM zone 8)")
+        if bool(self.lat) != bool(self.lon):
+            needs.append("lat and lon together")
+        return needs
+
+
+#: The San Diego Police Department's open-data layout (see its PROVENANCE.md).
+SAN_DIEGO = CallMapping(
+    id="incident_num", received="date_time", received_format="YYYY-MM-DD HH:MM:SS",
+    call_type="call_type", priority="priority", disposition="disposition", area="beat",
+    area_none="-1",
+    address=("address_number_primary", "address_dir_primary", "address_road_primary",
+             "address_sfx_primary", "address_dir_intersecting", "address_road_intersecting",
+             "address_sfx_intersecting"))
+LAYOUTS: dict[str, CallMapping] = {"San Diego Police calls for service": SAN_DIEGO}
+
+
+class CadCallReader:
+    id = "cad-calls"
+    label = "Calls for service — dispatch (CAD) export through a column mapping (CSV, XLSX)"
+    kind = "calls"
+    patterns = ("*.csv", "*.tsv", "*.xlsx")
+    #: Above the generic incident mapping: a file with call types and priorities is calls.
+    priority = 20
+
+    def can_read(self, path: Path) -> bool:
+        if path.suffix.lower() not in (".csv", ".tsv", ".xlsx"):
+            return False
+        try:
+            header = _header(path)
+        except (ReaderError, OSError, ValueError):
+            return False
+        guess = propose_call_mapping(header)
+        return bool(guess.call_type and guess.received and (guess.priority or
+                                                            guess.disposition))
+
+    def read(self, path: Path, context: ReadContext) -> ImportResult:
+        report = ImportReport(self.id, str(path), CALLS.name)
+        with Timer() as timer:
+            frame, key, mapping = read_calls(path, context, report)
+        report.seconds = timer.seconds
+        return ImportResult({CALLS.name: frame}, report, ("source", source_name(path)),
+                            column_mapping=(key, mapping.to_dict()))
+
+
+def propose_call_mapping(header: tuple[str, ...]) -> CallMapping:
+    """A known layout when the header is one, else a guess from the column names."""
+    columns = set(header)
+    for layout in LAYOUTS.values():
+        wanted = set(layout.columns().values()) | set(layout.address)
+        if wanted <= columns:
+            return layout
+    folded = {fold(c): c for c in header}
+    chosen: dict[str, Any] = {}
+    for field_name, names in ALIASES.items():
+        found = next((folded[n] for n in names if n in folded
+                      and folded[n] not in chosen.values()), None)
+        if found is not None:
+            chosen[field_name] = (found,) if field_name == "address" else found
+    return CallMapping(**chosen)
+
+
+def source_name(path: Path) -> str:
+    """The ``source`` of one file's calls, so that importing it again replaces them."""
+    return f"calls:{path.name}"
+
+
+def read_calls(path: Path, context: ReadContext, report: ImportReport
+               ) -> tuple[gpd.GeoDataFrame, str, CallMapping]:
+    """The calls of ``path`` as a frame of the ``calls`` layer, its source key and mapping."""
+    path = Path(path)
+    context.report_progress(0.01, "reading the header")
+    header = _header(path)
+    key = "calls:" + source_key(path, header).split(":", 1)[1]
+    mapping, origin = _chosen_mapping(path, key, header, context)
+    missing = mapping.missing()
+    if missing:
+        raise ReaderError(path, f"the calls column mapping ({origin}) is incomplete. Missing: "
+                          f"{'; '.join(missing)}.",
+                          expected="a column mapping (--mapping MAPPING.json) naming columns "
+                          f"of the file: {', '.join(header)}")
+    _check_columns(path, mapping, header)
+    table = load_table(path, None, context,
+                       floats=[c for c in (mapping.lat, mapping.lon, mapping.x, mapping.y) if c])
+    rows = table.frame
+    report.rows_read = len(rows)
+    if not len(rows):
+        raise ReaderError(path, "the file has a header but no rows.")
+    rows = _without_duplicates(rows, mapping, report, table.first_row)
+    received = _datetimes(path, rows, mapping.received, mapping.received_format, report,
+                          table.first_row, required=True)
+    keep = received.notna().to_numpy()
+    rows, received = rows.loc[keep], received.loc[keep]
+    context.report_progress(0.55, f"{len(rows):,} calls with a time received")
+    out = pd.DataFrame(index=rows.index)
+    out["call_id"] = _text(rows, mapping.id) if mapping.id else \
+        pd.Series(rows.index + table.first_row, index=rows.index).astype("string")
+    out["received"] = received
+    out["call_type"] = _codes(rows[mapping.call_type])
+    empty_type = out["call_type"].isna()
+    report.flag("no call type (kept, unmapped)", int(empty_type.sum()))
+    out["call_type_label"] = _labels(path, rows, mapping, out["call_type"])
+    out["priority"] = _codes(rows[mapping.priority]) if mapping.priority else None
+    out["disposition"] = _codes(rows[mapping.disposition]) if mapping.disposition else None
+    out["area_code"] = _area_codes(rows, mapping)
+    out["address"] = _address(rows, mapping.address)
+    for name in ("dispatched", "arrived", "cleared"):
+        column = getattr(mapping, name)
+        out[name] = _datetimes(path, rows, column, mapping.received_format, report,
+                               table.first_row) if column else pd.NaT
+    out["units"] = pd.array(np.round(numbers(rows[mapping.units])), dtype="Int64") \
+        if mapping.units else pd.NA
+    out["self_initiated"] = _flags(rows, mapping.self_initiated, report) \
+        if mapping.self_initiated else pd.NA
+    context.report_progress(0.75, "placing calls in stations")
+    geometry = _points(rows, mapping, report)
+    out["station_id"] = _stations(path, rows, mapping, geometry, out["area_code"], context,
+                                  report)
+    out["source"] = source_name(path)
+    report.rows_kept = len(out)
+    frame = gpd.GeoDataFrame(out.reset_index(drop=True), geometry=geometry, crs=METRIC_CRS)
+    context.report_progress(1.0, f"{report.rows_kept:,} calls ready")
+    return conform(frame, CALLS), key, mapping
+
+
+def _header(path: Path) -> tuple[str, ...]:
+    if path.suffix.lower() == ".xlsx":
+        return tuple(load_table(path, None, None, nrows=1).columns)
+    return tuple(c.strip().lstrip("\ufeff") for c in sniff(path).header)
+
+
+def _chosen_mapping(path: Path, key: str, header: tuple[str, ...], context: ReadContext
+                    ) -> tuple[CallMapping, str]:
+    try:
+        if context.options.get("mapping"):
+            return CallMapping.from_dict(context.options["mapping"]), "given"
+        if key in context.column_mappings:
+            return CallMapping.from_dict(context.column_mappings[key]), "saved in the workspace"
+    except MappingError as error:
+        raise ReaderError(path, str(error)) from error
+    guess = propose_call_mapping(header)
+    for name, layout in LAYOUTS.items():
+        if guess is layout:
+            return layout, f"recognised as the {name} layout"
+    return guess, "guessed from the column names"
+
+
+def _check_columns(path: Path, mapping: CallMapping, header: tuple[str, ...]) -> None:
+    named = list(mapping.columns().items()) + [("address", c) for c in mapping.address]
+    absent = [f"{field_name} -> {column!r}" for field_name, column in named
+              if column not in header]
+    if absent:
+        raise ReaderError(path, "the calls column mapping names column(s) not in the file: "
+                          f"{'; '.join(absent)}.",
+                          expected=f"columns of the file: {', '.join(header)}")
+
+
+def _without_duplicates(rows: pd.DataFrame, mapping: CallMapping, report: ImportReport,
+                        first_row: int) -> pd.DataFrame:
+    """A repeated call id is the same call exported twice: dropped and reported."""
+    if not mapping.id:
+        return rows
+    ids = rows[mapping.id].astype("string").str.strip()
+    repeated = (ids.duplicated() & ids.notna()).to_numpy()
+    if repeated.any():
+        report.drop(f"duplicate call id (column {mapping.id!r})", int(repeated.sum()))
+        examples(report, ids[repeated], mapping.id, "the same id as an earlier row", first_row,
+                 limit=3)
+    return rows.loc[~repeated]
+
+
+def _datetimes(path: Path, rows: pd.DataFrame, column: str, form: str | None,
+               report: ImportReport, first_row: int, required: bool = False) -> pd.Series:
+    """Date and time of each row (NaT where empty or unreadable, reported)."""
+    text = rows[column].astype("string").str.strip()
+    text = text.where(text != "")
+    pattern = DATETIME_FORMATS.get(form, form) if form and form != "auto" else \
+        _guess_format(path, text, column)
+    codes, distinct = pd.factorize(text)
+    parsed = pd.to_datetime(pd.Series(distinct, dtype="string"), format=pattern,
+                            errors="coerce").to_numpy(dtype="datetime64[ns]")
+    values = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
+    values[codes >= 0] = parsed[codes[codes >= 0]]
+    result = pd.Series(values, index=rows.index)
+    unreadable = result.isna() & text.notna()
+    expected = f"a date and time in the form {form or _form_name(pattern)}"
+    if required:
+        report.drop(f"no time received (column {column!r})", int(text.isna().sum()))
+        report.drop(f"unreadable time received (column {column!r})", int(unreadable.sum()))
+        if int((unreadable | text.isna()).sum()) * 2 > len(rows):
+            raise ReaderError(path, f"{int((unreadable | text.isna()).sum()):,} of {len(rows):,}"
+                              " times received cannot be read.", column=column,
+                              expected=f"{expected}; or set 'received_format' in the mapping")
+    else:
+        report.flag(f"unreadable time in column {column!r} (left empty)",
+                    int(unreadable.sum()))
+    examples(report, text[unreadable], column, f"not {expected}", first_row, limit=3)
+    return result
+
+
+def _guess_format(path: Path, text: pd.Series, column: str) -> str:
+    sample = pd.Series(text.dropna().unique()[:_SAMPLE], dtype="string")
+    if sample.empty:
+        return DATETIME_FORMATS["YYYY-MM-DD HH:MM:SS"]
+    scores = {name: int(pd.to_datetime(sample, format=form, errors="coerce").notna().sum())
+              for name, form in DATETIME_FORMATS.items()}
+    best = max(scores.values())
+    winners = [name for name, score in scores.items() if score == best]
+    if best == 0:
+        raise ReaderError(path, f"the dates and times (e.g. {sample.iloc[0]!r}) are in no known"
+                          " form.", column=column, expected="one of " +
+                          ", ".join(DATETIME_FORMATS) + ", or 'received_format' in the mapping")
+    if len(winners) > 1 and any(w.startswith("DD/") for w in winners) and \
+            any(w.startswith("MM/") for w in winners):
+        raise ReaderError(path, "day and month cannot be told apart in the dates (no day "
+                          "after the 12th in the first values).", column=column,
+                          expected="'received_format' in the mapping: DD/MM/YYYY HH:MM:SS or "
+                          "MM/DD/YYYY HH:MM:SS")
+    return DATETIME_FORMATS[winners[0]]
+
+
+def _form_name(pattern: str) -> str:
+    return next((name for name, form in DATETIME_FORMATS.items() if form == pattern), pattern)
+
+
+def _text(rows: pd.DataFrame, column: str) -> pd.Series:
+    return rows[column].astype("string").str.strip()
+
+
+def _codes(values: pd.Series) -> pd.Series:
+    """Codes trimmed and in upper case (empty -> missing), converted once per value."""
+    return by_value(values, lambda v: v.astype("string").str.strip().str.upper()
+                    .replace("", pd.NA)).astype("string")
+
+
+def _labels(path: Path, rows: pd.DataFrame, mapping: CallMapping, codes: pd.Series
+            ) -> pd.Series:
+    if mapping.call_type_label:
+        return by_value(rows[mapping.call_type_label],
+                        lambda v: v.astype("string").str.strip()).astype("string")
+    if mapping.call_type_lookup:
+        lookup = read_code_table(_beside(path, mapping.call_type_lookup))
+        return by_value(codes, lambda v: v.map(lookup)).astype("string")
+    return pd.Series(pd.NA, index=rows.index, dtype="string")
+
+
+def _area_codes(rows: pd.DataFrame, mapping: CallMapping) -> pd.Series:
+    if not mapping.area:
+        return pd.Series(pd.NA, index=rows.index, dtype="string")
+    codes = _codes(rows[mapping.area])
+    if mapping.area_none is not None:
+        codes = codes.mask(codes == mapping.area_none.strip().upper())
+    return codes
+
+
+def _address(rows: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    if not columns:
+        return pd.Series(pd.NA, index=rows.index, dtype="string")
+    parts = [rows[c].astype("string").str.strip().fillna("") for c in columns]
+    joined = parts[0].str.cat(parts[1:], sep=" ") if len(parts) > 1 else parts[0]
+    joined = joined.str.replace(r"\s+", " ", regex=True).str.strip()
+    return joined.mask(joined == "")
+
+
+def _flags(rows: pd.DataFrame, column: str, report: ImportReport) -> pd.Series:
+    def convert(values: pd.Series) -> pd.Series:
+        folded = values.astype("string").str.strip().str.lower()
+        return pd.Series(np.where(folded.isin(_YES), True,
+                                  np.where(folded.isin(_NO), False, None)),
+                         dtype="boolean")
+
+    flags = by_value(rows[column], convert).astype("boolean")
+    unknown = flags.isna() & rows[column].notna()
+    report.flag(f"self-initiated flag not yes/no in column {column!r} (left empty)",
+                int(unknown.sum()))
+    return flags
+
+
+def _points(rows: pd.DataFrame, mapping: CallMapping, report: ImportReport) -> np.ndarray:
+    if mapping.lat and mapping.lon:
+        x, y, crs = numbers(rows[mapping.lon]), numbers(rows[mapping.lat]), MAP_CRS
+    elif mapping.x and mapping.y:
+        x, y, crs = numbers(rows[mapping.x]), numbers(rows[mapping.y]), mapping.crs
+    else:
+        return np.full(len(rows), None, dtype=object)
+    with np.errstate(invalid="ignore"):
+        placeholder = np.isin(x, (0.0, 1.0)) & np.isin(y, (0.0, 1.0))
+    x, y = np.where(placeholder, np.nan, x), np.where(placeholder, np.nan, y)
+    report.flag("no coordinates (kept, placed by area code or at city level)",
+                int((np.isnan(x) | np.isnan(y)).sum()))
+    return metric_points(x, y, str(crs))
+
+
+def _stations(path: Path, rows: pd.DataFrame, mapping: CallMapping, geometry: np.ndarray,
+              area: pd.Series, context: ReadContext, report: ImportReport) -> np.ndarray:
+    """Each call's station: its column, else the station holding its point, else its area
+    code's station; calls left without one stay at city level and are counted."""
+    station = np.full(len(rows), None, dtype=object)
+    if mapping.station:
+        station = by_value(rows[mapping.station], lambda v: v.map(normalise_station_id)) \
+            .to_numpy(dtype=object)
+    by_point = stations_containing(geometry, context.stations).to_numpy(dtype=object)
+    station = np.where(pd.isna(station), by_point, station)
+    lookup = area_stations(mapping.area_stations, path.parent)
+    if lookup:
+        by_area = area.map(lookup).to_numpy(dtype=object)
+        station = np.where(pd.isna(station), by_area, station)
+        unknown = area[pd.isna(by_area) & area.notna().to_numpy()].value_counts()
+        if len(unknown):
+            report.warnings.append(
+                f"{int(unknown.sum()):,} call(s) have an area code missing from the area -> "
+                "station table: " + ", ".join(f"{code} ({n:,})" for code, n in
+                                              unknown.head(8).items()) + ".")
+    report.flag("no station (kept at city level)", int(pd.isna(station).sum()))
+    return station
+
+
+def _beside(path: Path, name: str) -> Path:
+    candidate = Path(name)
+    return candidate if candidate.is_absolute() else path.parent / candidate
