@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from cli import calls as calls_command
 from portrait import __version__
 from portrait.errors import CancelledError, PortraitError
 
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--jobs", type=int, default=None,
                        help="processes for --all-stations (default: one per core)")
     brief.add_argument("--out", type=Path, required=True, help="folder to write into")
+    calls_command.add_parser(commands)
     return parser
 
 
@@ -116,6 +118,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _report(args)
     if args.command == "brief":
         return _brief(args)
+    if args.command == "calls":
+        summary = calls_command.run(args, _read_mapping, _write_json, None)
+        if str(args.out) != "-":
+            print(calls_command.describe(summary))
+        return 0
     workspace = args.workspace if args.command == "open" else None
     return _gui(workspace)
 
