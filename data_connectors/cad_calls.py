@@ -200,8 +200,9 @@ class CadCallReader:
     label = "Calls for service — dispatch (CAD) export through a column mapping (CSV, XLSX)"
     kind = "calls"
     patterns = ("*.csv", "*.tsv", "*.xlsx")
-    #: Above the generic incident mapping: a file with call types and priorities is calls.
-    priority = 20
+    #: Above the generic readers (incident mapping, survey score tables, which accept most
+    #: tables): a table with call types, times received and priorities is a CAD export.
+    priority = 38
 
     def can_read(self, path: Path) -> bool:
         if path.suffix.lower() not in (".csv", ".tsv", ".xlsx"):
