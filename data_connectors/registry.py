@@ -11,6 +11,7 @@ from data_connectors.hsds import HsdsReader
 from data_connectors.lieux_interet import LieuxInteretReader
 from data_connectors.mapped_points import MappedPointReader
 from data_connectors.osm_amenities import OsmAmenityReader
+from data_connectors.pathway_tables import PathwayTableReader
 from data_connectors.service_inventory import ServiceInventoryReader
 from data_connectors.spvm_incidents import SpvmIncidentReader
 from data_connectors.statcan_boundaries import StatCanBoundaryReader
@@ -39,6 +40,7 @@ READERS: tuple[Connector, ...] = tuple(sorted(
         HsdsReader(),
         SurveyScoreReader(),
         CadCallReader(),
+        PathwayTableReader(),
     ),
     key=lambda reader: -reader.priority,
 ))
@@ -46,7 +48,7 @@ READERS: tuple[Connector, ...] = tuple(sorted(
 #: The order in which kinds must be imported: areas are kept by the stations' extent, census
 #: values by the areas already imported.
 KIND_ORDER = ("stations", "census-areas", "census-values", "incidents", "services", "survey",
-              "calls")
+              "call-pathways", "calls")
 
 
 def get_reader(reader_id: str) -> Connector:

@@ -241,6 +241,17 @@ CALLS = LayerSpec(
     required=("call_type", "received"),
 )
 
+CALL_PATHWAYS = LayerSpec(
+    "call_pathways",
+    None,
+    {"position": INT, "call_types": STRING, "dispositions": STRING, "priorities": STRING,
+     "pathway": STRING, "alternative": STRING, "self_initiated": STRING,
+     "reasoning_en": STRING, "reasoning_fr": STRING, "sources": STRING, "version": STRING},
+    "The officer's response-pathway table for calls, replacing the built-in one (rules in "
+    "order; version names the file it came from). Empty: the built-in table is used.",
+    required=("call_types", "pathway"),
+)
+
 ALL_LAYERS: tuple[LayerSpec, ...] = (
     STATIONS,
     INCIDENTS,
@@ -257,6 +268,7 @@ ALL_LAYERS: tuple[LayerSpec, ...] = (
     SERVICE_TYPE_MAPPINGS,
     COLUMN_MAPPINGS,
     CALLS,
+    CALL_PATHWAYS,
 )
 LAYERS_BY_NAME: dict[str, LayerSpec] = {spec.name: spec for spec in ALL_LAYERS}
 

@@ -37,7 +37,7 @@ def _table(tmp_path: Path, rows: str) -> PathwayTable:
 
 def test_default_table_explains_every_rule_in_both_languages() -> None:
     table = PathwayTable.default()
-    assert table.version.startswith("default ")
+    assert table.version.startswith("built-in ")
     for rule in table.rules:
         assert rule.pathway in PATHWAYS
         assert rule.reasoning_en and rule.reasoning_fr and rule.reasoning_en != rule.reasoning_fr

@@ -143,6 +143,26 @@ class PathwayTable:
             raise PortraitError(f"{name}: the pathway table has no rules.")
         return cls(rules, version, _default_sources())
 
+    @classmethod
+    def of_workspace(cls, stored: pd.DataFrame | None) -> PathwayTable:
+        """The table a workspace uses: the officer's (the ``call_pathways`` layer) if it holds
+        one, else the built-in table."""
+        if stored is None or stored.empty:
+            return cls.default()
+        stored = stored.sort_values("position", kind="stable")
+        versions = stored["version"].dropna().astype(str).unique()
+        rules = tuple(_rule("the workspace's pathway table", number, {
+            column: "" if pd.isna(row.get(column)) else str(row.get(column))
+            for column in COLUMNS}) for number, (_, row) in enumerate(stored.iterrows(),
+                                                                          start=1))
+        return cls(rules, versions[0] if len(versions) else "workspace", _default_sources())
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table as rows of the workspace's ``call_pathways`` layer."""
+        rows = [{"position": number, **rule.as_row(), "version": self.version}
+                for number, rule in enumerate(self.rules, start=1)]
+        return pd.DataFrame(rows)
+
     def to_csv(self) -> str:
         """The table as CSV text: what an officer copies and edits."""
         out = io.StringIO()
@@ -284,4 +304,4 @@ def _default_sources() -> dict[str, tuple[str, str]]:
 @functools.cache
 def _default_table() -> PathwayTable:
     text = _package_text("default_pathways.csv")
-    return PathwayTable.from_text(text, "default_pathways.csv", f"default {DEFAULT_VERSION}")
+    return PathwayTable.from_text(text, "default_pathways.csv", f"built-in {DEFAULT_VERSION}")
