@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     ui.add_argument("--large-workspace", type=Path,
                     default=Path("/tmp/portrait-bench-demo/demo.gpkg"))
     ui.add_argument("--runs", type=int, default=3)
+    calls = commands.add_parser("calls", help="import 1,000,000 calls for service and time "
+                                "the call-demand section")
+    calls.add_argument("--out", type=Path, default=Path("/tmp/portrait-bench-calls"))
     args = parser.parse_args(argv)
     if args.name == "demo":
         from benchmarks.bench_demo import run
@@ -68,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.bench_ui import run
 
         run(args.workspace, args.large_workspace, args.runs)
+    elif args.name == "calls":
+        from benchmarks.bench_calls import run
+
+        run(args.out)
     return 0
 
 

@@ -117,16 +117,15 @@ def call_demand(calls: pd.DataFrame, table: PathwayTable, level: float = 0.95,
     """
     found = classified if classified is not None else classify_calls(calls, table)
     pathway = found.pathway
-    is_demand = np.isin(pathway, DEMAND)
+    is_demand = found.among(DEMAND)
     demand = int(is_demand.sum())
-    diverted = int(np.isin(pathway, DIVERTIBLE).sum())
+    diverted = int(found.among(DIVERTIBLE).sum())
     share = wilson_interval(diverted, demand, level)
     low, high = diverted_range(found, table)
     received = calls["received"] if "received" in calls else pd.Series(dtype="datetime64[ns]")
     return CallDemand(
         total=len(calls), self_initiated=int(found.self_initiated.sum()), demand=demand,
-        by_pathway={p: int(n) for p, n in zip(*np.unique(pathway, return_counts=True),
-                                               strict=True)} if len(pathway) else {},
+        by_pathway={p: n for p in (*PATHWAYS, UNMAPPED) if (n := int((pathway == p).sum()))},
         by_priority=_by_priority(calls, is_demand),
         by_hour=_by_hour(received, is_demand),
         unmapped=unmapped_types(calls, pathway, labels),
@@ -155,8 +154,8 @@ def diverted_range(found: Classified, table: PathwayTable
     uncertain = [i for i, rule in enumerate(table.rules) if rule.alternative is not None]
     # a call of an uncertain rule whose two pathways agree was fixed by a source flag
     fixed = ~np.isin(found.rule, uncertain) | (found.pathway == found.alternative)
-    base_d = int(np.isin(found.pathway[fixed], DIVERTIBLE).sum())
-    base_n = int(np.isin(found.pathway[fixed], DEMAND).sum())
+    base_d = int(found.among(DIVERTIBLE)[fixed].sum())
+    base_n = int(found.among(DEMAND)[fixed].sum())
     options = []
     for number in uncertain:
         mine = (found.rule == number) & ~fixed
@@ -216,12 +215,15 @@ def _extreme(base_d: int, base_n: int, options: list, lowest: bool
 def _by_priority(calls: pd.DataFrame, is_demand: np.ndarray) -> list[dict]:
     if "priority" not in calls:
         return []
-    priority = calls["priority"].astype("string").str.strip().fillna("").to_numpy(dtype=object)
-    codes, unique = pd.factorize(priority, sort=True)
+    codes, raw = pd.factorize(calls["priority"].reset_index(drop=True))
+    # the few distinct values, trimmed (" 2" and "2" are one priority; missing is "")
+    label_codes, unique = pd.factorize(np.array([str(v).strip() for v in raw] + [""]),
+                                       sort=True)
+    codes = label_codes[np.where(codes < 0, len(raw), codes)]
     every = np.bincount(codes, minlength=len(unique))
     demand = np.bincount(codes, weights=is_demand, minlength=len(unique))
     return [{"priority": value or "(none)", "calls": int(every[i]), "demand": int(demand[i])}
-            for i, value in enumerate(unique)]
+            for i, value in enumerate(unique) if every[i]]
 
 
 def _by_hour(received: pd.Series, is_demand: np.ndarray) -> list[dict]:

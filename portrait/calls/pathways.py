@@ -25,7 +25,7 @@ import csv
 import functools
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from portrait.errors import PortraitError
 EMERGENCY, DEFERRABLE, CRISIS, OTHER_SERVICE, NOT_DEMAND = (
     "emergency", "deferrable", "crisis", "other_service", "not_demand")
 UNMAPPED = "unmapped"
+_TEXT = "U13"  # the longest pathway name
 #: Every pathway, in the order reports list them.
 PATHWAYS = (EMERGENCY, DEFERRABLE, CRISIS, OTHER_SERVICE, NOT_DEMAND)
 #: Pathways that are demand from the public, and those of them another response could take.
@@ -96,6 +97,18 @@ class Classified:
     alternative: np.ndarray
     rule: np.ndarray
     self_initiated: np.ndarray
+
+    masks: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def among(self, pathways: tuple[str, ...]) -> np.ndarray:
+        """Whether each call's pathway is one of ``pathways``: a few vectorised comparisons
+        (much faster than ``np.isin`` on text), kept for the next section that asks."""
+        if pathways not in self.masks:
+            out = np.zeros(len(self.pathway), dtype=bool)
+            for name in pathways:
+                out |= self.pathway == name
+            self.masks[pathways] = out
+        return self.masks[pathways]
 
 
 @dataclass(frozen=True)
@@ -207,18 +220,19 @@ class PathwayTable:
         even in a million calls, so it costs little more than one factorisation.
         """
         size = len(call_type)
-        keys = pd.DataFrame({
-            "t": _codes(call_type),
-            "d": _codes(disposition) if disposition is not None else "",
-            "p": _codes(priority) if priority is not None else "",
-        })
-        codes, unique = pd.MultiIndex.from_frame(keys).factorize()
-        rule_of = np.array([self._match(t, d, p) for t, d, p in unique], dtype=np.int64) \
-            if len(unique) else np.zeros(0, dtype=np.int64)
-        rule = rule_of[codes] if size else np.zeros(0, dtype=np.int64)
-        primary = np.array([r.pathway for r in self.rules] + [UNMAPPED], dtype=object)
+        columns = [_factorised(values, size) for values in (call_type, disposition, priority)]
+        key = np.zeros(size, dtype=np.int64)
+        for codes, distinct in columns:
+            key = key * (len(distinct) + 1) + codes + 1
+        combos, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        rule_of = np.array([self._match(*(distinct[codes[i]] if codes[i] >= 0 else ""
+                                          for codes, distinct in columns)) for i in first],
+                           dtype=np.int64) if len(combos) else np.zeros(0, dtype=np.int64)
+        rule = rule_of[inverse.reshape(-1)] if size else np.zeros(0, dtype=np.int64)
+        # fixed-width text: comparisons and ``isin`` run in C, not per Python object
+        primary = np.array([r.pathway for r in self.rules] + [UNMAPPED], dtype=_TEXT)
         other = np.array([r.alternative or r.pathway for r in self.rules] + [UNMAPPED],
-                         dtype=object)
+                         dtype=_TEXT)
         flagged_by_rule = np.array([r.self_initiated for r in self.rules] + [False])
         pathway, alternative = primary[rule], other[rule]
         flag = flagged_by_rule[rule]
@@ -246,10 +260,13 @@ def _type_matches(call_type: str, patterns: tuple[str, ...]) -> bool:
                for p in patterns)
 
 
-def _codes(values: pd.Series) -> pd.Series:
-    """Codes as the table writes them: trimmed upper-case text, empty when missing."""
-    text = values.astype("string").str.strip().str.upper().fillna("")
-    return text.reset_index(drop=True)
+def _factorised(values: pd.Series | None, size: int) -> tuple[np.ndarray, list[str]]:
+    """Integer codes (-1 when missing) and the distinct codes as the table writes them,
+    trimmed and in upper case; a million calls hold a few hundred distinct values."""
+    if values is None:
+        return np.full(size, -1, dtype=np.int64), []
+    codes, distinct = pd.factorize(values.reset_index(drop=True))
+    return codes.astype(np.int64), [str(v).strip().upper() for v in distinct]
 
 
 def _rule(name: str, row_number: int, row: dict[str, str]) -> PathwayRule:

@@ -83,8 +83,8 @@ def build(context: StationContext) -> Section:
                   vintage=f"calls from {calls.first.date().isoformat()} to "
                           f"{calls.last.date().isoformat()}")
     indicators = _indicators(demand, common, level)
-    unplaced = int(_between(calls.frame["received"], start, end)[
-        calls.frame["station"].to_numpy(dtype=str) == ""].sum())
+    unplaced = int(_between(calls.frame["received"].iloc[:calls.without_station], start,
+                            end).sum())  # calls without a station sort first
     indicators.append(IndicatorValue(
         "calls_not_placed", "Appels qui n'ont pu être rattachés à un poste (ville)",
         "Calls that could not be placed in a station (city)", float(unplaced), "calls",
@@ -206,7 +206,7 @@ def _pathway_table(demand, found: Classified, table: PathwayTable, level: float)
 
 
 def _grid(frame: pd.DataFrame, found: Classified) -> Table:
-    demand = np.isin(found.pathway, DEMAND)
+    demand = found.among(DEMAND)
     received = frame["received"][demand]
     grid = np.zeros((24, 7), dtype=np.int64)
     np.add.at(grid, (received.dt.hour.to_numpy(), received.dt.day_of_week.to_numpy()), 1)
@@ -219,13 +219,19 @@ def _grid(frame: pd.DataFrame, found: Classified) -> Table:
 
 
 def _priorities(frame: pd.DataFrame, found: Classified) -> Table:
-    demand = np.isin(found.pathway, DEMAND)
-    priority = frame["priority"].astype("string").fillna("").to_numpy(dtype=str)[demand]
+    demand = found.among(DEMAND)
+    codes, raw = pd.factorize(frame["priority"][demand].reset_index(drop=True))
+    labels = [str(v).strip() for v in raw] + [""]
+    codes = np.where(codes < 0, len(raw), codes)
     pathway = found.pathway[demand]
-    counts = pd.crosstab(priority, pathway) if demand.any() else pd.DataFrame()
-    rows = [{"priority": p or "—", **{k: int(counts.loc[p, k]) if k in counts else 0
-                                      for k in DEMAND}}
-            for p in sorted(counts.index, key=_priority_key)]
+    counts = np.zeros((len(labels), len(DEMAND)), dtype=np.int64)
+    for number, name in enumerate(DEMAND):
+        counts[:, number] = np.bincount(codes[pathway == name], minlength=len(labels))
+    merged: dict[str, np.ndarray] = {}
+    for label, row in zip(labels, counts, strict=True):
+        merged[label] = merged.get(label, 0) + row
+    rows = [{"priority": p or "—", **{k: int(merged[p][j]) for j, k in enumerate(DEMAND)}}
+            for p in sorted(merged, key=_priority_key) if merged[p].sum()]
     return Table("calls_priority_pathway", "Appels du public par priorité et réponse",
                  "Calls from the public by priority and pathway", ["priority", *DEMAND], rows,
                  "Priorities as the dispatch system writes them (often 0 or 1 = most urgent).")
@@ -252,7 +258,7 @@ def _changes(frame: pd.DataFrame, found: Classified, end: pd.Timestamp, calls: P
     exposure = ((current_end - current_start).days + 1) / \
         ((previous_end - previous_start).days + 1)
     groups = [("demand", "Appels du public", "Calls from the public",
-               np.isin(found.pathway, DEMAND))]
+               found.among(DEMAND))]
     groups += [(p, *LABELS[p], found.pathway == p) for p in DEMAND]
     source = {**common, "period": f"{period_text(current_start, current_end)} vs "
                                   f"{period_text(previous_start, previous_end)}"}
@@ -302,7 +308,7 @@ def _time_spent(frame: pd.DataFrame, found: Classified, common: dict
                 IndicatorValue("calls_diverted_hours", "Heures-unités détournables",
                                "Divertible unit hours", None, "hours", definition=definition,
                                definition_fr=definition_fr, reason=reason, **common))
-    total = float(np.nansum(hours[np.isin(found.pathway, DEMAND)]))
+    total = float(np.nansum(hours[found.among(DEMAND)]))
     rows = []
     for pathway in DEMAND:
         mask = (found.pathway == pathway) & timed
@@ -311,8 +317,8 @@ def _time_spent(frame: pd.DataFrame, found: Classified, common: dict
                      "label_en": LABELS[pathway][1], "calls_timed": int(mask.sum()),
                      "unit_hours": round(spent, 1),
                      "share": round(100.0 * spent / total, 1) if total else None})
-    diverted = float(hours[np.isin(found.pathway, DIVERTIBLE) & timed].sum())
-    untimed = int(np.sum(np.isin(found.pathway, DEMAND) & ~timed))
+    diverted = float(hours[found.among(DIVERTIBLE) & timed].sum())
+    untimed = int(np.sum(found.among(DEMAND) & ~timed))
     return (Table("calls_time_spent", "Temps consacré par réponse", "Time spent by pathway",
                   columns, rows, f"{untimed} call(s) from the public without a usable clear "
                   "time left out."),
@@ -333,30 +339,47 @@ def _unmapped(demand) -> Table:
 def _places(frame: pd.DataFrame, found: Classified, threshold: int) -> Table:
     """Addresses (or grid cells, without addresses) with at least ``threshold`` calls from
     the public: the station's own lead for a problem card, never shown to partners."""
-    demand = np.isin(found.pathway, DEMAND)
-    part = frame.loc[demand, ["address", "x", "y"]].assign(pathway=found.pathway[demand])
-    with_address = part["address"].notna()
-    cell = np.floor(part["x"] / PLACE_CELL_M).astype("Int64").astype("string") + "_" + \
-        np.floor(part["y"] / PLACE_CELL_M).astype("Int64").astype("string")
-    part = part.assign(kind=np.where(with_address, "address", "cell"),
-                       place=part["address"].where(with_address, cell))
-    part = part.dropna(subset=["place"])
-    grouped = part.groupby(["kind", "place"], observed=True)
-    summary = grouped.agg(calls=("pathway", "size"), x=("x", "mean"), y=("y", "mean"))
-    summary = summary[summary["calls"] >= threshold].sort_values("calls", ascending=False)
+    demand = found.among(DEMAND)
+    pathway = np.zeros(int(demand.sum()), dtype=np.int64)  # index into DEMAND
+    for number, name in enumerate(DEMAND):
+        pathway[found.pathway[demand] == name] = number
+    x = frame["x"].to_numpy()[demand]
+    y = frame["y"].to_numpy()[demand]
+    address_code, addresses = pd.factorize(frame["address"][demand].reset_index(drop=True))
+    located = (address_code < 0) & np.isfinite(x) & np.isfinite(y)
+    cell_x = np.floor(np.where(located, x, 0) / PLACE_CELL_M).astype(np.int64)
+    cell_y = np.floor(np.where(located, y, 0) / PLACE_CELL_M).astype(np.int64)
+    cell_code, cells = pd.factorize(cell_x * 100_000_000 + cell_y)
+    place = np.where(address_code >= 0, address_code,
+                     np.where(located, len(addresses) + cell_code, -1))
+    counts = np.bincount(place[place >= 0], minlength=1)
+    top = np.flatnonzero(counts >= threshold)
+    top = top[np.argsort(-counts[top], kind="stable")][:MAX_PLACES]
+    position = np.full(len(counts), -1)
+    position[top] = np.arange(len(top))
+    chosen = (place >= 0) & (position[np.maximum(place, 0)] >= 0)
+    mix = np.zeros((len(top), len(DEMAND)), dtype=np.int64)
+    np.add.at(mix, (position[place[chosen]], pathway[chosen]), 1)
+    finite = chosen & np.isfinite(x) & np.isfinite(y)
+    located_n = np.bincount(position[place[finite]], minlength=len(top))
+    mean_x = np.bincount(position[place[finite]], weights=x[finite], minlength=len(top))
+    mean_y = np.bincount(position[place[finite]], weights=y[finite], minlength=len(top))
     rows = []
-    for (kind, place), row in summary.head(MAX_PLACES).iterrows():
-        mix = part.loc[(part["kind"] == kind) & (part["place"] == place), "pathway"] \
-            .value_counts()
-        if kind == "cell":
-            cx, cy = (float(v) * PLACE_CELL_M + PLACE_CELL_M / 2 for v in place.split("_"))
+    for i, code in enumerate(top):
+        if code < len(addresses):
+            kind, name = "address", str(addresses[code])
+            cx, cy = (mean_x[i] / located_n[i], mean_y[i] / located_n[i]) if located_n[i] \
+                else (None, None)
         else:
-            cx, cy = row["x"], row["y"]
-        rows.append({"kind": kind, "place": place, "calls": int(row["calls"]),
-                     "main_pathway": str(mix.index[0]),
-                     **{p: int(mix.get(p, 0)) for p in DEMAND},
-                     "x": None if pd.isna(cx) else round(float(cx), 1),
-                     "y": None if pd.isna(cy) else round(float(cy), 1)})
+            packed = int(cells[code - len(addresses)])
+            gx, gy = divmod(packed, 100_000_000)
+            kind, name = "cell", f"{gx}_{gy}"
+            cx, cy = (gx + 0.5) * PLACE_CELL_M, (gy + 0.5) * PLACE_CELL_M
+        rows.append({"kind": kind, "place": name, "calls": int(counts[code]),
+                     "main_pathway": DEMAND[int(np.argmax(mix[i]))],
+                     **{p: int(mix[i, j]) for j, p in enumerate(DEMAND)},
+                     "x": None if cx is None else round(float(cx), 1),
+                     "y": None if cy is None else round(float(cy), 1)})
     return Table("calls_repeat_places", "Lieux d'appels répétés", "Repeat-call places",
                  ["kind", "place", "calls", "main_pathway", *DEMAND, "x", "y"], rows,
                  f"Addresses (or {PLACE_CELL_M:g} m cells for located calls without an address) "
