@@ -196,3 +196,29 @@ def test_calls_command_on_san_diego_matches_direct_counts(tmp_path: Path) -> Non
     low = summary["diverted"]["range_percent"]["low"]
     high = summary["diverted"]["range_percent"]["high"]
     assert low <= summary["diverted"]["share_percent"] <= high
+
+
+def test_calls_command_writes_the_table_and_uses_an_edited_one(tmp_path: Path,
+                                                               capsys) -> None:
+    export = tmp_path / "cad.csv"
+    export.write_text("call_id,received,call_type,priority\n"
+                      "1,2024-05-01 08:15:00,CW,2\n2,2024-05-01 09:15:00,415,1\n"
+                      "3,2024-05-01 10:15:00,T,3\n", encoding="utf-8")
+    table = tmp_path / "mine.csv"
+    assert main(["calls", str(export), "--write-pathways", str(table),
+                 "--json", str(tmp_path / "a.json")]) == 0
+    assert "3 calls, 2 demand from the public (1 self-initiated)" in capsys.readouterr().out
+    assert PathwayTable.from_csv(table).rules == PathwayTable.default().rules
+    table.write_text(table.read_text(encoding="utf-8").replace(
+        "\nCW,,,crisis,emergency,no,", "\nCW,,,other_service,,no,"), encoding="utf-8")
+    assert main(["calls", str(export), "--pathways", str(table),
+                 "--json", str(tmp_path / "b.json")]) == 0
+    summary = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert {r["pathway"]: r["calls"] for r in summary["by_pathway"]}["other_service"] == 1
+    assert summary["pathway_table"].startswith("mine.csv (sha256 ")
+    assert summary["pathway_table_changes"][0]["default_pathway"] == "crisis"
+
+
+def test_calls_command_names_a_missing_file(tmp_path: Path, capsys) -> None:
+    assert main(["calls", str(tmp_path / "nope.csv"), "--json", "-"]) == 1
+    assert "file(s) not found" in capsys.readouterr().err
