@@ -12,6 +12,8 @@ brief never shows an address.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -49,6 +51,7 @@ PLACE_CELL_M = 100.0
 MAX_PLACES = 25
 #: Best-practice entries that take each divertible pathway's calls.
 PRACTICES = {"deferrable": "call_back_unit", "crisis": "mental_health_co_response"}
+CALLS_UNIT = "calls"
 RANGE_CAVEAT = ("the range sets each uncertain rule of the pathway table (e.g. welfare checks: "
                 "crisis team or police) to one assumption or the other")
 
@@ -87,7 +90,7 @@ def build(context: StationContext) -> Section:
                             end).sum())  # calls without a station sort first
     indicators.append(IndicatorValue(
         "calls_not_placed", "Appels qui n'ont pu être rattachés à un poste (ville)",
-        "Calls that could not be placed in a station (city)", float(unplaced), "calls",
+        "Calls that could not be placed in a station (city)", float(unplaced), CALLS_UNIT,
         definition="Calls of the whole city in the period with no station, no point inside a "
                    "station and no area code in the area -> station table: counted at city "
                    "level only.",
@@ -140,7 +143,7 @@ def _subset(found: Classified, mask: np.ndarray) -> Classified:
 
 
 def _indicators(demand, common: dict, level: float) -> list[IndicatorValue]:
-    out = [
+    counts = [
         count_indicator("calls_total", "Appels de service", "Calls for service", demand.total,
                         definition="Every call recorded for the station during the period, "
                                    "self-initiated activity included.",
@@ -159,6 +162,7 @@ def _indicators(demand, common: dict, level: float) -> list[IndicatorValue]:
                         level=level, context={"unmapped": demand.by_pathway.get(UNMAPPED, 0)},
                         **common),
     ]
+    out = [replace(item, unit=CALLS_UNIT) for item in counts]
     for pathway in DEMAND:
         label_fr, label_en = LABELS[pathway]
         share = wilson_interval(demand.by_pathway.get(pathway, 0), demand.demand, level)
@@ -268,11 +272,12 @@ def _changes(frame: pd.DataFrame, found: Classified, end: pd.Timestamp, calls: P
                                                int(np.sum(previous & mask)), exposure,
                                                context.options.small_count)
         p_values.append(np.nan if test is None or group == "demand" else test.p_value)
-        indicators.append(change_indicator(
+        indicators.append(replace(change_indicator(
             f"calls_change_{group}", f"{fr} : {label_fr.lower()}", f"{en}: {label_en}", test,
             definition=f"{label_en}: difference in calls, with a test of equal rates.",
             definition_fr=f"{label_fr} : différence du nombre d'appels, avec un test "
-                          "d'égalité des taux.", reason=reason, **source))
+                          "d'égalité des taux.", reason=reason, **source),
+            unit=f"{CALLS_UNIT} (difference)"))
         rows.append({"group": group, "label_fr": fr, "label_en": en,
                      "current": None if test is None else test.current,
                      "previous": None if test is None else test.previous,
