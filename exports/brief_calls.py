@@ -104,7 +104,9 @@ def call_demand(out: BriefSection, section, portrait, data, options, protection)
     elif low is not None:
         out.paragraphs.append(word("range", language, low=_pct(low, language),
                                    high=_pct(high, language)))
-    _changes(out, section, title, language, protection)
+    for table in section.tables:
+        if table.id.startswith("calls_changes_"):
+            _changes(out, table, language, protection)
     _time_spent(out, section, language, hidden)
     _practices(out, section, language, hidden)
     _station_only(out, section, title, language, protection)
@@ -125,8 +127,7 @@ def _hidden_pathways(rows: list[dict], title: str, language: str, protection
     return hidden
 
 
-def _changes(out: BriefSection, section, title: str, language: str, protection) -> None:
-    table = section.table("calls_changes")
+def _changes(out: BriefSection, table, language: str, protection) -> None:
     rows = table.records
     reasons: dict[str, str] = {}
     if protection.partner and rows and rows[0]["current"] is not None:
@@ -142,7 +143,7 @@ def _changes(out: BriefSection, section, title: str, language: str, protection) 
         if protected.column_totals.any():
             reasons["demand"] = PRIMARY if protected.primary[-1, :-1].any() else COMPLEMENTARY
     out.tables.append(BriefTable(
-        "calls_changes", label_of(table, language, "title"),
+        table.id, label_of(table, language, "title"),
         [Column("group", word("pathway", language)),
          Column("current", word("recent", language), "int"),
          Column("previous", word("previous", language), "int"),

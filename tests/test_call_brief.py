@@ -44,8 +44,8 @@ def test_the_partner_brief_hides_small_counts_addresses_and_crosstabs(
     brief = _brief(_workspace_with_calls(small_workspace, tmp_path), "partner", "en")
     section = brief.section("call_demand")
     tables = {t.id: t for t in section.tables}
-    assert set(tables) == {"calls_by_pathway", "calls_changes", "calls_time_spent",
-                           "calls_practices"}
+    assert set(tables) == {"calls_by_pathway", "calls_changes_last_12_months",
+                           "calls_changes_year_to_date", "calls_time_spent", "calls_practices"}
     counts = {row[0]: row[1] for row in tables["calls_by_pathway"].rows}
     assert counts["Emergency police response"] is SUPPRESSED  # 4 calls
     assert counts["Police, deferrable (call-back, telephone or online report)"] is SUPPRESSED

@@ -43,10 +43,10 @@ def _calls(timed: bool = True) -> list[dict]:
     return rows
 
 
-def _workspace_with_calls(workspace: Workspace, tmp_path: Path, timed: bool = True
-                          ) -> Workspace:
+def _workspace_with_calls(workspace: Workspace, tmp_path: Path, timed: bool = True,
+                          extra: tuple[dict, ...] = ()) -> Workspace:
     path = tmp_path / "appels_cad.csv"
-    pd.DataFrame(_calls(timed)).to_csv(path, index=False)
+    pd.DataFrame([*_calls(timed), *extra]).to_csv(path, index=False)
     import_files(workspace, [path])
     return Workspace.open(workspace.path)
 
@@ -89,6 +89,24 @@ def test_the_section_counts_demand_by_pathway_with_its_range(small_workspace,
     assert portrait.parameters["call_demand"]["pathway_table"] == \
         PathwayTable.default().version
     json.dumps(portrait.to_dict(), allow_nan=False)
+
+
+def test_changes_use_the_incidents_windows_and_tests(small_workspace, tmp_path: Path) -> None:
+    # an officer's own traffic stop on 2022-12-31 makes the data reach the previous window
+    early = _call(60, "T", received="2022-12-31 23:00:00")
+    workspace = _workspace_with_calls(small_workspace, tmp_path, extra=(early,))
+    section = _section(build_portrait(workspace, "38", PERIOD))
+    values = {i.id: i for i in section.indicators}
+    demand = values["calls_change_last_12_months_demand"]
+    assert demand.value == 13 - 1  # 2024 against 2023 (the welfare check of June 2023)
+    assert demand.test.details["current"] == 13 and demand.test.details["previous"] == 1
+    assert demand.test.method.startswith("exact")  # small counts
+    crisis = values["calls_change_year_to_date_crisis"]
+    assert crisis.test.details["current"] == 6 and crisis.test.details["previous"] == 1
+    table = next(t for t in section.tables if t.id == "calls_changes_year_to_date")
+    assert [r["group"] for r in table.records] == ["demand", "emergency", "deferrable",
+                                                   "crisis", "other_service"]
+    assert table.records[1]["p_adjusted"] is not None
 
 
 def test_without_unit_times_the_section_counts_calls_only(small_workspace,

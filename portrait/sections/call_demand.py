@@ -97,15 +97,19 @@ def build(context: StationContext) -> Section:
         definition_fr="Appels de toute la ville pendant la période sans poste, sans point dans "
                       "un poste et sans secteur dans la table secteur -> poste : comptés au "
                       "niveau de la ville seulement.", **common))
-    changes, change_table = _changes(station_all, found_all, end, calls, context, common)
-    indicators += changes
+    change_tables = []
+    for window in windows(end):
+        changes, change_table = _changes(window, station_all, found_all, end, calls, context,
+                                         common)
+        indicators += changes
+        change_tables.append(change_table)
     time_table, time_indicator = _time_spent(frame, found, common)
     indicators.append(time_indicator)
     tables = [
         _pathway_table(demand, found, calls.table, level),
         _grid(frame, found),
         _priorities(frame, found),
-        change_table,
+        *change_tables,
         time_table,
         _unmapped(demand),
         _places(frame, found, context.options.repeat_call_threshold),
@@ -248,11 +252,13 @@ def _priority_key(value: str) -> tuple[int, float, str]:
         return (1, 0.0, value)
 
 
-def _changes(frame: pd.DataFrame, found: Classified, end: pd.Timestamp, calls: PreparedCalls,
-             context: StationContext, common: dict) -> tuple[list[IndicatorValue], Table]:
-    """Last 12 months against the 12 before, per pathway: the incidents' windows and tests."""
-    current_start, current_end, previous_start, previous_end = windows(end)["last_12_months"]
-    label_fr, label_en = WINDOW_LABELS["last_12_months"]
+def _changes(window: str, frame: pd.DataFrame, found: Classified, end: pd.Timestamp,
+             calls: PreparedCalls, context: StationContext, common: dict
+             ) -> tuple[list[IndicatorValue], Table]:
+    """One of the incidents' comparisons (last 12 months against the 12 before, year to
+    date against the same days a year earlier), per pathway, with the same tests."""
+    current_start, current_end, previous_start, previous_end = windows(end)[window]
+    label_fr, label_en = WINDOW_LABELS[window]
     reason = None
     if calls.first is None or calls.first.normalize() > previous_start:
         reason = (f"the calls start on {calls.first.date()}: no full previous period to "
@@ -273,7 +279,8 @@ def _changes(frame: pd.DataFrame, found: Classified, end: pd.Timestamp, calls: P
                                                context.options.small_count)
         p_values.append(np.nan if test is None or group == "demand" else test.p_value)
         indicators.append(replace(change_indicator(
-            f"calls_change_{group}", f"{fr} : {label_fr.lower()}", f"{en}: {label_en}", test,
+            f"calls_change_{window}_{group}", f"{fr} : {label_fr.lower()}", f"{en}: {label_en}",
+            test,
             definition=f"{label_en}: difference in calls, with a test of equal rates.",
             definition_fr=f"{label_fr} : différence du nombre d'appels, avec un test "
                           "d'égalité des taux.", reason=reason, **source),
@@ -287,7 +294,8 @@ def _changes(frame: pd.DataFrame, found: Classified, end: pd.Timestamp, calls: P
     adjusted = benjamini_hochberg(p_values, context.options.fdr_q).adjusted
     for i, row in enumerate(rows):
         row["p_adjusted"] = None if np.isnan(adjusted[i]) else float(adjusted[i])
-    table = Table("calls_changes", f"Appels : {label_fr.lower()}", f"Calls: {label_en}",
+    table = Table(f"calls_changes_{window}", f"Appels : {label_fr.lower()}",
+                  f"Calls: {label_en}",
                   ["group", "label_fr", "label_en", "current", "previous", "difference",
                    "p_value", "p_adjusted", "method"], rows,
                   "p_adjusted: Benjamini-Hochberg over the pathways (q = "
