@@ -68,17 +68,17 @@ def card_values(page: SectionPageWidget) -> dict[str, str]:
     return {card.item.id: card.value_label.text() for card in page.cards()}
 
 
-def test_navigator_lists_the_eight_sections_in_both_languages(qtbot) -> None:
+def test_navigator_lists_the_nine_sections_in_both_languages(qtbot) -> None:
     panel = SectionsPanel(UiText("fr"))
     qtbot.addWidget(panel)
     names = [panel.navigator.item(i).text() for i in range(panel.navigator.count())]
     assert names == ["Population", "Criminalité et sécurité", "Services", "Sondages",
-                     "Problèmes (analyse de dysfonctionnement)",
+                     "Demande d'appels", "Problèmes (analyse de dysfonctionnement)",
                      "Partenaires et consultations", "Plan d'action",
                      "Meilleures pratiques"]
     panel.retranslate(UiText("en"))
     names = [panel.navigator.item(i).text() for i in range(panel.navigator.count())]
-    assert names == ["Population", "Crime and safety", "Services", "Surveys",
+    assert names == ["Population", "Crime and safety", "Services", "Surveys", "Call demand",
                      "Problems (dysfunction analysis)", "Partners and consultations",
                      "Action plan", "Best practices"]
 
@@ -191,6 +191,10 @@ def test_every_portrait_page_has_figures_charts_and_tables(qtbot, open_window,
                 texts = [label.text() for label in page.findChildren(QLabel)]
                 assert "Rien à montrer : l'espace de travail ne contient aucune réponse de " \
                     "sondage." in texts
+            elif section_id == "calls":  # nor calls for service (see test_call_demand_page)
+                texts = [label.text() for label in page.findChildren(QLabel)]
+                assert "Rien à montrer : l'espace de travail ne contient aucun appel de " \
+                    "service." in texts
             else:
                 charts = page.findChildren(ChartWidget)
                 assert page.cards() and charts, section_id

@@ -181,6 +181,9 @@ UI_STRINGS: dict[str, dict[str, str]] = {
                           "remplacées)",
         "kind_services": "services communautaires",
         "kind_survey": "sondage auprès des résidents",
+        "kind_calls": "appels de service (les lignes d'un même fichier importé auparavant sont "
+                      "remplacées)",
+        "kind_call-pathways": "table des réponses aux appels (remplace la table en usage)",
         "mapping_example": "ex. : {values}",
         "mapping_from_saved": "Correspondance reprise de la dernière importation d'un fichier "
                               "semblable (mêmes colonnes) : vérifiez-la.",
@@ -453,6 +456,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "kind_incidents": "incidents (rows of the same file imported earlier are replaced)",
         "kind_services": "community services",
         "kind_survey": "residents' survey",
+        "kind_calls": "calls for service (rows of the same file imported earlier are replaced)",
+        "kind_call-pathways": "response-pathway table for calls (replaces the one in use)",
         "mapping_example": "e.g. {values}",
         "mapping_from_saved": "Mapping taken from the last import of a similar file (same "
                               "columns): check it.",
