@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     workspace_file.add_argument("--trials", type=int, default=50)
     workspace_file.add_argument("--seed", type=int, default=13)
     workspace_file.add_argument("--runs", type=int, default=5)
+    calls = commands.add_parser("calls", help="import 1,000,000 calls for service and time "
+                                "the call-demand section")
+    calls.add_argument("--out", type=Path, default=Path("/tmp/portrait-bench-calls"))
     args = parser.parse_args(argv)
     if args.name == "demo":
         from benchmarks.bench_demo import run
@@ -93,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.bench_workspace_file import run
 
         run(args.what, args.workspace, args.source, args.trials, args.seed, args.runs)
+    elif args.name == "calls":
+        from benchmarks.bench_calls import run
+
+        run(args.out)
     return 0
 
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from cli import calls as calls_command
 from portrait import __version__
 from portrait.errors import CancelledError, PortraitError
 
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     approve.add_argument("--quarter", help="quarter of a quarterly report, e.g. 2026Q3")
     approve.add_argument("--from", dest="date_from", help="first day of a portrait brief")
     approve.add_argument("--to", dest="date_to", help="last day of a portrait brief")
+    calls_command.add_parser(commands)
     return parser
 
 
@@ -188,6 +190,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _brief(args)
     if args.command == "approve":
         return _approve(args)
+    if args.command == "calls":
+        summary = calls_command.run(args, _read_mapping, _write_json, None)
+        if str(args.out) != "-":
+            print(calls_command.describe(summary))
+        return 0
     workspace = args.workspace if args.command == "open" else None
     return _gui(workspace)
 

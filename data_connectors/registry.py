@@ -6,10 +6,12 @@ from pathlib import Path
 
 from data_connectors.area_boundaries import AreaBoundaryReader
 from data_connectors.base import Connector, ReaderError
+from data_connectors.cad_calls import CadCallReader
 from data_connectors.hsds import HsdsReader
 from data_connectors.lieux_interet import LieuxInteretReader
 from data_connectors.mapped_points import MappedPointReader
 from data_connectors.osm_amenities import OsmAmenityReader
+from data_connectors.pathway_tables import PathwayTableReader
 from data_connectors.service_inventory import ServiceInventoryReader
 from data_connectors.spvm_incidents import SpvmIncidentReader
 from data_connectors.statcan_boundaries import StatCanBoundaryReader
@@ -39,13 +41,16 @@ READERS: tuple[Connector, ...] = tuple(sorted(
         OsmAmenityReader(),
         HsdsReader(),
         SurveyScoreReader(),
+        CadCallReader(),
+        PathwayTableReader(),
     ),
     key=lambda reader: -reader.priority,
 ))
 
 #: The order in which kinds must be imported: areas are kept by the stations' extent, census
 #: values by the areas already imported.
-KIND_ORDER = ("stations", "census-areas", "census-values", "incidents", "services", "survey")
+KIND_ORDER = ("stations", "census-areas", "census-values", "incidents", "services", "survey",
+              "call-pathways", "calls")
 
 
 def get_reader(reader_id: str) -> Connector:

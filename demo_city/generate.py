@@ -18,6 +18,7 @@ import numpy as np
 import shapely
 from scipy.spatial import cKDTree
 
+from demo_city import calls as cad_calls
 from demo_city import census, geography, incidents, population, services, survey, writers
 from demo_city.addresses import make_addresses
 from portrait import clock
@@ -57,6 +58,7 @@ class DemoFiles:
     incidents: Path
     services: Path
     survey: Path
+    calls: Path
 
     @property
     def survey_questions(self) -> Path:
@@ -67,7 +69,7 @@ class DemoFiles:
         shapefile = tuple(self.da_boundaries.with_suffix(s) for s in (".shx", ".dbf", ".prj"))
         return (self.stations, self.da_boundaries, *shapefile, self.census_profile,
                 self.census_geo_index, self.incidents, self.services, self.survey,
-                self.survey_questions)
+                self.survey_questions, self.calls)
 
 
 def _files(out_dir: Path) -> DemoFiles:
@@ -79,6 +81,7 @@ def _files(out_dir: Path) -> DemoFiles:
         incidents=out_dir / "actes-criminels.csv",
         services=out_dir / "repertoire_services.csv",
         survey=out_dir / "sondage_residents.csv",
+        calls=out_dir / "appels-service.csv",
     )
 
 
@@ -172,6 +175,14 @@ def generate_city(out_dir: Path, size: str | CitySize = "default", seed: int = 4
                                     addresses.station_fsas)
     answers = survey.make_survey(rng_survey, spec.respondents, profile, end)
     writers.write_survey(files.survey, answers, files.survey_questions, survey.questions_table())
+
+    report(0.95, "Appels de service")
+    rng_calls = np.random.default_rng(np.random.SeedSequence(seed).spawn(8)[7])
+    call_start = max(start, incidents.reporting_period(cad_calls.CALL_YEARS, today)[0])
+    calls = cad_calls.make_calls(rng_calls, cad_calls.call_count(spec.incidents, spec.years),
+                                 streets, station_of, surfaces, weights, call_start, end)
+    cad_calls.write_calls(files.calls, calls, streets, station_of, stations.pdq, addresses,
+                          rng_calls)
 
     report(1.0, "Ville de démonstration prête")
     log.info("Demo city written to %s in %.1fs", out_dir, time.perf_counter() - started)

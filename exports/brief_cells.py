@@ -27,13 +27,15 @@ UNITS_FR = {
     "incidents": "incidents", "persons": "personnes", "households": "ménages",
     "places": "lieux", "services": "services", "areas": "aires", "cells": "cellules",
     "ratio": "ratio", "incidents (difference)": "incidents (écart)",
+    "calls": "appels", "calls (difference)": "appels (écart)", "hours": "heures",
     "percentage points": "points de pourcentage", "index (0-1)": "indice (0-1)",
     "per 1,000 residents per year": "pour 1 000 résidents par an",
     "families": "familles", "index (1 = no seasonal effect)": "indice (1 = pas d'effet)",
     "chi-square": "khi-deux",
 }
 #: Units whose values are plain counts (no unit printed after the number).
-COUNT_UNITS = ("incidents", "persons", "households", "places", "services", "areas", "cells")
+COUNT_UNITS = ("incidents", "persons", "households", "places", "services", "areas", "cells",
+               "calls")
 
 
 def unit_text(unit: str, language: str) -> str:

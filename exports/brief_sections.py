@@ -268,13 +268,14 @@ def station_area_km2(data, station_id: str) -> float | None:
 
 
 def _writers():
-    from exports import brief_places
+    from exports import brief_calls, brief_places
 
     return {"socio_economic": brief_places.socio_economic, "crime": crime,
             "crime_trends": crime_trends, "issues": issues,
             "crime_places": brief_places.crime_places, "services": brief_places.services,
             "surveys": brief_places.surveys,
-            "station_comparison": brief_places.station_comparison}
+            "station_comparison": brief_places.station_comparison,
+            "call_demand": brief_calls.call_demand}
 
 
 class _Registry(dict):

@@ -46,6 +46,7 @@ from portrait.categories import BY_ID, CATEGORIES, ISSUE_TAGS
 from portrait.portrait_model import IndicatorValue, Portrait, Section
 from portrait.records.problems import SARA_LABELS, ProblemCard
 from portrait.records.store import RecordStore
+from portrait.services import service_type_label
 from portrait.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,9 @@ WORDS: dict[str, dict[str, str]] = {
         "problems_layer": "Fiches problèmes",
         "problems_legend": "Lieux des fiches problèmes ({count})",
         "problem_stage": "Étape SARA : {stage}",
+        "service_type": "Type de service", "service_address": "Adresse",
+        "problem_sara": "Étape SARA", "problem_category": "Catégorie",
+        "problem_priority": "Priorité (sur 100)",
     },
     "en": {
         "hot_spots_layer": "Hot spots (Gi*)",
@@ -104,6 +108,9 @@ WORDS: dict[str, dict[str, str]] = {
         "problems_layer": "Problem cards",
         "problems_legend": "Problem card locations ({count})",
         "problem_stage": "SARA stage: {stage}",
+        "service_type": "Service type", "service_address": "Address",
+        "problem_sara": "SARA stage", "problem_category": "Category",
+        "problem_priority": "Priority (out of 100)",
     },
 }
 
@@ -336,7 +343,8 @@ def _problems_layer(workspace: Workspace, station: shapely.Geometry,
     language = options.language
     index = 0 if language == "fr" else 1
     properties = [
-        {"tip": f"{_escape(card.title)}<br>" + _escape(
+        {"kind": "problem", "id": card.record_id,
+         "tip": f"{_escape(card.title)}<br>" + _escape(
             words("problem_stage", language, stage=SARA_LABELS[card.sara_stage][index])),
          "style": {"color": PROBLEM_COLOUR, "weight": 2.5, "fillColor": PROBLEM_COLOUR,
                    "fillOpacity": PROBLEM_OPACITY}}
@@ -392,6 +400,10 @@ def feature_figures(portrait: Portrait | None, workspace: Workspace | None, kind
         return _cell_figures(portrait, feature_id)
     if kind == "survey_area" and workspace is not None:
         return _survey_figures(workspace, feature_id)
+    if kind == "service" and workspace is not None:
+        return _service_figures(workspace, feature_id)
+    if kind == "problem" and workspace is not None:
+        return _problem_figures(workspace, feature_id)
     return None
 
 
@@ -474,6 +486,47 @@ def _survey_figures(workspace: Workspace, area_id: str) -> FeatureFigures | None
     name = _area_name(workspace, area_id)
     return FeatureFigures("survey_area", area_id, words("survey_area_title", "fr", name=name),
                           words("survey_area_title", "en", name=name), figures)
+
+
+def _service_figures(workspace: Workspace, service_id: str) -> FeatureFigures | None:
+    services = workspace.layer("services")
+    rows = services[services["service_id"].astype(str) == service_id]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    source = "" if pd.isna(row.get("source")) else str(row.get("source"))
+    kind = row.get("service_type")
+    kind = kind if isinstance(kind, str) else "other"
+    figures = [_text_figure("service_type", service_type_label(kind, "fr"),
+                            service_type_label(kind, "en"), source)]
+    address = row.get("address")
+    if isinstance(address, str) and address.strip():
+        figures.append(_text_figure("service_address", address.strip(), address.strip(),
+                                    source))
+    name = str(row["name"]) if isinstance(row.get("name"), str) and row["name"].strip() \
+        else service_id
+    return FeatureFigures("service", service_id, name, name, figures)
+
+
+def _problem_figures(workspace: Workspace, record_id: str) -> FeatureFigures | None:
+    store = RecordStore.load(workspace)
+    card = store.get(record_id) if record_id in store else None
+    if not isinstance(card, ProblemCard):
+        return None
+    category = BY_ID.get(card.category)
+    figures = [_text_figure("problem_sara", *SARA_LABELS[card.sara_stage])]
+    if category is not None:
+        figures.append(_text_figure("problem_category", category.label_fr, category.label_en))
+    score = card.priority().out_of_100
+    figures.append(IndicatorValue("problem_priority", words("problem_priority", "fr"),
+                                  words("problem_priority", "en"), float(score), ""))
+    return FeatureFigures("problem", record_id, card.title, card.title, figures)
+
+
+def _text_figure(key: str, text_fr: str, text_en: str, source: str = "") -> IndicatorValue:
+    """A figure that is words (a type, an address), shown as written in each language."""
+    return IndicatorValue(key, words(key, "fr"), words(key, "en"), None, "", source=source,
+                          context={"text_fr": text_fr, "text_en": text_en})
 
 
 # --- helpers ---------------------------------------------------------------------------------

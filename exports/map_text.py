@@ -31,6 +31,8 @@ MAP_TEXT: dict[str, dict[str, str]] = {
         "other_types": "Autres types",
         "cell_tooltip": "{count} incident(s)",
         "title": "Portrait de quartier — {station}",
+        "legend": "Légende",
+        "legend_fold_tip": "Replier ou déplier la légende",
     },
     "en": {
         "stations_layer": "Station boundaries",
@@ -50,6 +52,8 @@ MAP_TEXT: dict[str, dict[str, str]] = {
         "other_types": "Other types",
         "cell_tooltip": "{count} incident(s)",
         "title": "Portrait de quartier — {station}",
+        "legend": "Legend",
+        "legend_fold_tip": "Fold or unfold the legend",
     },
 }
 

@@ -5,7 +5,8 @@ Every map shows the station's outline over its neighbours, a legend and a metric
 coordinates are the workspace's metric CRS, so one unit is one metre and the scale bar is
 exact. Geometry is turned into matplotlib paths directly (no geopandas plotting), which keeps
 a map to a fraction of a second. Colours come from the colour-blind-safe palettes of
-``exports.map_classes``, the same as the interactive map's.
+``exports.map_classes`` and services' from ``exports.service_palette``, the same as the
+interactive map's.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ from exports.brief_model import Figure
 from exports.brief_text import format_number, format_value, text
 from exports.map_classes import (
     NO_DATA_COLOUR,
-    OKABE_ITO,
-    OTHER_COLOUR,
     YLGNBU,
     YLORBR,
     quantile_classes,
 )
-from exports.map_text import station_label
+from exports.map_text import map_text, station_label
+from exports.service_palette import SERVICE_COLOURS, legend_order, service_colour
+from portrait.services import service_type_label
 
 SIZE = (6.6, 4.4)
 #: Share of the figure's width given to the map; the legend takes the rest.
@@ -143,18 +144,13 @@ def hot_spots(ax, data: dict, language: str) -> list:
 
 def services(ax, data: dict, language: str) -> list:
     types = list(data["types"])
-    frequent = [t for t, _ in sorted(_counts(types).items(), key=lambda kv: -kv[1])]
-    colours = {t: OKABE_ITO[i] for i, t in enumerate(frequent[:len(OKABE_ITO)])}
-    ax.scatter(data["x"], data["y"], s=22, c=[colours.get(t, OTHER_COLOUR) for t in types],
+    ax.scatter(data["x"], data["y"], s=22, c=[service_colour(t) for t in types],
                edgecolors="#222222", linewidths=0.5, zorder=3)
-    handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor=c,
-                      markeredgecolor="#222222", markersize=5, label=t)
-               for t, c in colours.items()]
-    if any(t not in colours for t in types):
-        handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=OTHER_COLOUR,
-                              markeredgecolor="#222222", markersize=5,
-                              label="Autres types" if language == "fr" else "Other types"))
-    return handles
+    return [Line2D([], [], marker="o", linestyle="", markerfacecolor=SERVICE_COLOURS[kind],
+                   markeredgecolor="#222222", markersize=5,
+                   label=map_text("other_types", language) if kind == "other"
+                   else service_type_label(kind, language))
+            for kind in legend_order(types)]
 
 
 # --- drawing helpers --------------------------------------------------------------------------
@@ -231,13 +227,6 @@ def _scale_bar(ax, language: str) -> None:
     ax.annotate(label, (right - length / 2, bottom + 1.8 * height), ha="center",
                 fontsize=FONT_SIZE, zorder=7,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
-
-
-def _counts(items: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for item in items:
-        out[item] = out.get(item, 0) + 1
-    return out
 
 
 MAPS: dict[str, Callable] = {

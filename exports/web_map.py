@@ -19,11 +19,12 @@ from JavaScript. A click on a feature with a ``kind`` and an ``id`` calls
 ``window.portraitOnFeature(kind, id, lat, lng)`` when the page defines it (the desktop view
 does, through its web channel); a click on the bare map calls it with the kind ``point``. A
 page opened in a browser has no such function and ignores clicks. ``window.portraitState()``
-gives the view (centre, zoom) and the keys of the unticked layers as JSON, so a map redrawn
-for a filter opens where the officer left it. ``window.portraitAddLayer(key, name, geojson,
-legend, show)`` adds a layer to the open page, with its entry in the layer control and its
-legend section after the census one: the desktop view draws the map before the portrait and
-adds the portrait's hot spots this way when they come.
+gives the view (centre, zoom), whether the officer moved it, and the keys of the unticked
+layers as JSON, so a map redrawn for a filter opens where the officer left it.
+``window.portraitAddLayer(key, name, geojson, legend, show)`` adds a layer to the open page,
+with its entry in the layer control and its legend section after the census one: the desktop
+view draws the map before the portrait and adds the portrait's hot spots this way when they
+come.
 """
 
 from __future__ import annotations
@@ -49,14 +50,13 @@ from exports.atomic_file import write_atomically
 from exports.leaflet_assets import AssetMode, leaflet_head_html
 from exports.map_classes import (
     NO_DATA_COLOUR,
-    OKABE_ITO,
-    OTHER_COLOUR,
     YLGNBU,
     YLORBR,
     Classes,
     quantile_classes,
 )
 from exports.map_text import format_count, format_value, map_text, station_label
+from exports.service_palette import SERVICE_COLOURS, legend_order, service_type_id
 from portrait.census import indicator_table
 from portrait.crs import MAP_CRS
 from portrait.errors import PortraitError
@@ -101,6 +101,12 @@ _MAP_CSS = f"""<style>
 .pq-line {{ flex: none; width: 18px; height: 0; }}
 .pq-dot {{ flex: none; width: 10px; height: 10px; border-radius: 50%; border: 1px solid #222; }}
 .pq-note {{ color: #555; font-size: 0.9em; }}
+.pq-legend-head {{ display: flex; align-items: center; gap: 6px; cursor: pointer;
+  font-weight: 600; border: none; background: none; padding: 0; font: inherit; }}
+.pq-legend-head::before {{ content: "▾"; }}
+.pq-folded .pq-legend-head::before {{ content: "▸"; }}
+.pq-legend-body {{ overflow-y: auto; }}
+.pq-folded .pq-legend-body {{ display: none; }}
 </style>"""
 
 #: Binds the pre-escaped ``tip`` and ``popup`` properties of each feature.
@@ -182,13 +188,11 @@ def build_station_map(workspace: Workspace, options: MapOptions,
         item.layer.show = key not in options.hidden_layers
         item.layer.add_to(fmap)
     control = folium.LayerControl(collapsed=False).add_to(fmap)
-    _LegendControl("".join(_keyed_legend(key, item.legend) for key, item in drawn.items())
-                   ).add_to(fmap)
+    _LegendControl("".join(_keyed_legend(key, item.legend) for key, item in drawn.items()),
+                   options.language).add_to(fmap)
     _PortraitHooks({key: item.layer for key, item in drawn.items()}, options.station_id,
                    {key: item.count for key, item in drawn.items() if item.count is not None},
-                   control).add_to(fmap)
-    if options.view is None:
-        fmap.fit_bounds(bounds)
+                   control, bounds, keep_view=options.view is not None).add_to(fmap)
     return fmap
 
 
@@ -300,14 +304,14 @@ def _areas_over(areas: gpd.GeoDataFrame, station: shapely.Geometry) -> gpd.GeoDa
 
 def _incidents_layer(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
                      options: MapOptions) -> _DrawnLayer:
-    located, unlocated = _station_incidents(incidents, station, options.station_id)
-    if options.period is not None and len(located):
-        dates = located["date"]
-        located = located[(dates >= pd.Timestamp(options.period[0])) &
-                          (dates < pd.Timestamp(options.period[1]) + pd.Timedelta(days=1))]
     from exports.map_portrait_layers import filter_incidents, filter_note
 
-    located = filter_incidents(located, options)
+    # The unlocated incidents are counted over the same period and filters as the drawn
+    # ones: the legend's two numbers add up to the period's count shown beside the map.
+    located, unlocated = (filter_incidents(_in_period(frame, options.period), options)
+                          for frame in _station_incidents(incidents, station,
+                                                          options.station_id))
+    unlocated = len(unlocated)
     partner = options.audience == "partner"
     note = None
     if unlocated:  # a partner map never gives a count the brief may hide (the total's part)
@@ -327,9 +331,19 @@ def _incidents_layer(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
     return dataclasses.replace(drawn, count=len(located))
 
 
+def _in_period(incidents: gpd.GeoDataFrame, period: tuple[str, str] | None
+               ) -> gpd.GeoDataFrame:
+    """The incidents from the first to the last day of ``period`` (None: all of them)."""
+    if period is None or not len(incidents):
+        return incidents
+    dates = incidents["date"]
+    return incidents[(dates >= pd.Timestamp(period[0]))
+                     & (dates < pd.Timestamp(period[1]) + pd.Timedelta(days=1))]
+
+
 def _station_incidents(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
-                       station_id: str) -> tuple[gpd.GeoDataFrame, int]:
-    """The station's located incidents, and how many of its incidents have no location.
+                       station_id: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The station's located incidents, and those of its incidents with no location.
 
     An incident belongs to the station its source assigned it to; one with no station but
     with a location belongs to the station it lies in.
@@ -340,7 +354,7 @@ def _station_incidents(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
     inside = pd.Series(False, index=incidents.index)
     inside[unassigned] = incidents.geometry[unassigned].within(station)
     mine = assigned | inside
-    return incidents[mine & has_point], int((assigned & ~has_point).sum())
+    return incidents[mine & has_point], incidents[assigned & ~has_point]
 
 
 def _incident_points_layer(located: gpd.GeoDataFrame, options: MapOptions,
@@ -449,23 +463,27 @@ def _stations_layer(stations: gpd.GeoDataFrame, station: shapely.Geometry,
 
 def _services_layer(services: gpd.GeoDataFrame, station: shapely.Geometry,
                     options: MapOptions) -> _DrawnLayer:
+    """Each service a dot in its type's colour, the same in every station and every export
+    (``exports.service_palette``)."""
     language = options.language
     located = services[services.geometry.notna() & ~services.geometry.is_empty]
     near = located[located.within(station.buffer(SERVICE_MARGIN_M))]
+    ids = [service_type_id(t) for t in near["service_type"]]
     # A plain list: mapping a column of only missing types gives an Arrow null column that
     # cannot be filled with text.
     types = pd.Series([service_type_label(t, language) if isinstance(t, str)
                        else map_text("no_type", language) for t in near["service_type"]],
                       index=near.index, dtype=object)
-    colours = _category_colours(types)
     properties = []
-    for name, kind, address in zip(near["name"].fillna(""), types, near["address"],
-                                   strict=True):
+    for service_id, name, kind, type_id, address in zip(
+            near["service_id"].astype(str), near["name"].fillna(""), types, ids,
+            near["address"], strict=True):
         lines = [f"<strong>{_escape(name)}</strong>", _escape(kind)]
         if not pd.isna(address) and str(address).strip():
             lines.append(_escape(address))
-        properties.append({"tip": _escape(name), "popup": "<br>".join(lines),
-                           "style": {"fillColor": colours.get(kind, OTHER_COLOUR)}})
+        properties.append({"kind": "service", "id": service_id, "tip": _escape(name),
+                           "popup": "<br>".join(lines),
+                           "style": {"fillColor": SERVICE_COLOURS[type_id]}})
     marker = folium.CircleMarker(radius=6, weight=1.2, color="#222222", fill=True,
                                  fill_opacity=0.95)
     layer = folium.GeoJson(
@@ -474,21 +492,14 @@ def _services_layer(services: gpd.GeoDataFrame, station: shapely.Geometry,
         marker=marker,
         on_each_feature=_BIND_TEXT,
     )
-    legend_colours = dict(colours)
-    if any(kind not in colours for kind in types):
-        legend_colours[map_text("other_types", language)] = OTHER_COLOUR
-    rows = [_legend_row(_dot(colour), kind) for kind, colour in legend_colours.items()]
+    rows = [_legend_row(_dot(SERVICE_COLOURS[type_id]),
+                        map_text("other_types", language) if type_id == "other"
+                        else service_type_label(type_id, language))
+            for type_id in legend_order(ids)]
     legend = _legend_section(map_text("services_legend", language), rows) if rows else ""
     return _DrawnLayer(layer, legend)
 
 
-def _category_colours(types: pd.Series) -> dict[str, str]:
-    """A colour for each of the most frequent types; the rest share grey ("other types")."""
-    frequent = types.value_counts().index[: len(OKABE_ITO)]
-    return {str(kind): colour for kind, colour in zip(frequent, OKABE_ITO, strict=False)}
-
-
-# --- GeoJSON ----------------------------------------------------------------------------------
 def _simplified(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
     """Polygons simplified in metres, where the tolerance means something."""
     return geometry.simplify(SIMPLIFY_TOLERANCE_M, preserve_topology=True)
@@ -609,9 +620,21 @@ class _LegendControl(MacroElement):
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = L.control({position: "bottomright"});
             {{ this.get_name() }}.onAdd = function () {
-                var div = L.DomUtil.create("div", "pq-legend");
-                div.innerHTML = {{ this.markup|tojson }};
-                window.portraitLegend = div;
+                var div = L.DomUtil.create("div", "pq-legend"),
+                    head = L.DomUtil.create("button", "pq-legend-head", div),
+                    body = L.DomUtil.create("div", "pq-legend-body", div);
+                head.type = "button";
+                head.textContent = {{ this.title|tojson }};
+                head.title = {{ this.fold_tip|tojson }};
+                body.innerHTML = {{ this.markup|tojson }};
+                window.portraitLegend = body;
+                window.portraitLegendBox = div;
+                L.DomEvent.on(head, "click", function () {
+                    var folded = !L.DomUtil.hasClass(div, "pq-folded");
+                    (folded ? L.DomUtil.addClass : L.DomUtil.removeClass)(div, "pq-folded");
+                    try { window.localStorage.setItem("pq-legend-folded", folded ? "1" : "0"); }
+                    catch (error) { /* a page opened from a file may have no storage */ }
+                });
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -620,10 +643,12 @@ class _LegendControl(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, markup: str):
+    def __init__(self, markup: str, language: str):
         super().__init__()
         self._name = "Legend"
         self.markup = markup
+        self.title = map_text("legend", language)
+        self.fold_tip = map_text("legend_fold_tip", language)
 
 
 class _PortraitHooks(MacroElement):
@@ -633,6 +658,57 @@ class _PortraitHooks(MacroElement):
         {% macro script(this, kwargs) %}
             window.portraitMap = {{ this._parent.get_name() }};
             window.portraitStation = {{ this.station_id|tojson }};
+            window.portraitBounds = {{ this.bounds|tojson }};
+            // The station fills the map, beside the legend, whenever the map is drawn or
+            // resized (the side panel opens, the window is resized), until the officer
+            // moves or zooms it. The legend folds (remembered), starts folded on a narrow
+            // map, and never runs under the layer control.
+            (function () {
+                var map = {{ this._parent.get_name() }}, fitting = false,
+                    moved = {{ "true" if this.keep_view else "false" }};
+                var box = window.portraitLegendBox, stored = null;
+                try { stored = window.localStorage.getItem("pq-legend-folded"); }
+                catch (error) { stored = null; }
+                if (box && (stored === "1" || (stored === null && map.getSize().x < 640))) {
+                    L.DomUtil.addClass(box, "pq-folded");
+                }
+                function fitLegend() {
+                    var control = document.querySelector(".leaflet-control-layers");
+                    if (!window.portraitLegend) { return; }
+                    var room = map.getSize().y - 60 - (control ? control.offsetHeight : 0);
+                    window.portraitLegend.style.maxHeight = Math.max(room, 80) + "px";
+                }
+                window.portraitFit = function () {
+                    var control = document.querySelector(".leaflet-control-layers"),
+                        top = 12 + (control ? control.offsetHeight : 0), right = 12,
+                        bottom = 12;
+                    if (box && map.getSize().x >= 640) {
+                        right += box.offsetWidth;
+                    } else if (box) {
+                        bottom += box.offsetHeight;
+                    }
+                    fitting = true;
+                    map.fitBounds(window.portraitBounds, {paddingTopLeft: [12, top],
+                                  paddingBottomRight: [right, bottom], animate: false});
+                    fitting = false;
+                };
+                window.portraitMoved = function () { return moved; };
+                map.on("dragstart", function () { moved = true; });
+                map.on("zoomstart", function () { if (!fitting) { moved = true; } });
+                map.on("resize", function () {
+                    fitLegend();
+                    if (!moved) { window.portraitFit(); }
+                });
+                map.whenReady(function () {
+                    fitLegend();
+                    if (!moved) { window.portraitFit(); }
+                });
+                if (box) {
+                    L.DomEvent.on(box.querySelector(".pq-legend-head"), "click", function () {
+                        if (!moved) { window.portraitFit(); }
+                    });
+                }
+            })();
             window.portraitCounts = {{ this.counts|tojson }};
             window.portraitLayers = {
             {%- for key, layer in this.layers.items() %}
@@ -645,11 +721,32 @@ class _PortraitHooks(MacroElement):
                     if (!map.hasLayer(window.portraitLayers[key])) { hidden.push(key); }
                 }
                 return JSON.stringify({view: [centre.lat, centre.lng, map.getZoom()],
-                                       hidden: hidden});
+                                       hidden: hidden, moved: window.portraitMoved()});
+            };
+            // A click that no identifiable feature took (it fell on a station outline, an
+            // incident dot or the bare map) identifies the topmost feature under the
+            // pointer: an outline drawn over the census must not hide the census figures.
+            window.portraitFeatureAt = function (latlng) {
+                var map = window.portraitMap, layers = window.portraitLayers,
+                    point = map.latLngToLayerPoint(latlng), found = null;
+                ["problems", "services", "hot_spots", "survey_areas", "census"].forEach(
+                        function (key) {
+                    var layer = layers[key];
+                    if (found || !layer || !map.hasLayer(layer)) { return; }
+                    layer.eachLayer(function (item) {
+                        var p = item.feature && item.feature.properties;
+                        if (!found && p && p.kind && p.id !== undefined && item._containsPoint
+                                && item._pxBounds && item._containsPoint(point)) {
+                            found = {kind: p.kind, id: String(p.id)};
+                        }
+                    });
+                });
+                return found;
             };
             window.portraitMap.on("click", function (e) {
                 if (window.portraitOnFeature) {
-                    window.portraitOnFeature("point", "", e.latlng.lat, e.latlng.lng);
+                    var hit = window.portraitFeatureAt(e.latlng) || {kind: "point", id: ""};
+                    window.portraitOnFeature(hit.kind, hit.id, e.latlng.lat, e.latlng.lng);
                 }
             });
             window.portraitAddLayer = function (key, name, data, legend, show) {
@@ -694,9 +791,12 @@ class _PortraitHooks(MacroElement):
     """)
 
     def __init__(self, layers: dict[str, folium.GeoJson], station_id: str,
-                 counts: dict[str, int] | None, control: folium.LayerControl):
+                 counts: dict[str, int] | None, control: folium.LayerControl,
+                 bounds: list[list[float]], keep_view: bool = False):
         super().__init__()
         self._name = "PortraitHooks"
+        self.bounds = bounds
+        self.keep_view = keep_view
         self.layers = layers
         self.station_id = station_id
         self.counts = counts or {}

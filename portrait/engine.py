@@ -21,6 +21,7 @@ from portrait.portrait_data import STATION_ASSIGNMENT_RULE, PortraitData
 from portrait.portrait_model import Portrait, Section
 from portrait.portrait_options import IsCancelled, PortraitOptions, Progress, Steps
 from portrait.sections import (
+    call_demand,
     comparison,
     crime_counts,
     crime_places,
@@ -44,6 +45,7 @@ SECTION_BUILDERS: tuple[tuple[str, Callable[[StationContext], Section]], ...] = 
     ("Points chauds et densité", crime_places.build),
     ("Services", services_access.build),
     ("Sondage", survey_results.build),
+    ("Demande d'appels", call_demand.build),
 )
 DEFAULT_OPTIONS = PortraitOptions()
 LIBRARIES = ("numpy", "pandas", "geopandas", "shapely", "scipy", "pyproj", "mapclassify")

@@ -231,6 +231,44 @@ COLUMN_MAPPINGS = LayerSpec(
     required=("source_key", "mapping"),
 )
 
+CALLS = LayerSpec(
+    "calls",
+    "Point",
+    {
+        "call_id": STRING,
+        "source": STRING,
+        "received": DATETIME,
+        "call_type": STRING,
+        "call_type_label": STRING,
+        "priority": STRING,
+        "disposition": STRING,
+        "area_code": STRING,
+        "address": STRING,
+        "station_id": STRING,
+        "self_initiated": BOOL,
+        "dispatched": DATETIME,
+        "arrived": DATETIME,
+        "cleared": DATETIME,
+        "units": INT,
+    },
+    "Calls for service from a dispatch (CAD) export: received date and time, call type, "
+    "priority, disposition, area code (beat, sector) and address as the source gives them. "
+    "The point is set only when the export had coordinates; the address is for the station's "
+    "own use and is never drawn in a partner output.",
+    required=("call_type", "received"),
+)
+
+CALL_PATHWAYS = LayerSpec(
+    "call_pathways",
+    None,
+    {"position": INT, "call_types": STRING, "dispositions": STRING, "priorities": STRING,
+     "pathway": STRING, "alternative": STRING, "self_initiated": STRING,
+     "reasoning_en": STRING, "reasoning_fr": STRING, "sources": STRING, "version": STRING},
+    "The officer's response-pathway table for calls, replacing the built-in one (rules in "
+    "order; version names the file it came from). Empty: the built-in table is used.",
+    required=("call_types", "pathway"),
+)
+
 ALL_LAYERS: tuple[LayerSpec, ...] = (
     STATIONS,
     INCIDENTS,
@@ -246,6 +284,8 @@ ALL_LAYERS: tuple[LayerSpec, ...] = (
     CATEGORY_MAPPINGS,
     SERVICE_TYPE_MAPPINGS,
     COLUMN_MAPPINGS,
+    CALLS,
+    CALL_PATHWAYS,
 )
 #: The layers readers write, whose rows carry ``IMPORT_ID``.
 IMPORTED_LAYERS: tuple[LayerSpec, ...] = tuple(

@@ -40,7 +40,8 @@ UNMAPPED = "unmapped"
 STATION_ASSIGNMENT_RULE = ("the source's station id; incidents, services and respondents "
                            "without one are placed in the station whose boundary holds them")
 _LAYERS = ("stations", "incidents", "census_areas", "census_values", "services",
-           "survey_respondents", "survey_answers", "survey_questions", "category_mappings")
+           "survey_respondents", "survey_answers", "survey_questions", "category_mappings",
+           "calls", "call_pathways")
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -116,6 +117,9 @@ class PortraitData:
     crs: str = METRIC_CRS
     #: Tables derived once and reused by every station (period tallies, survey sums, trees).
     cache: dict = field(default_factory=dict, repr=False)
+    #: Calls for service and the officer's pathway table, as stored (see ``portrait.calls``).
+    calls: pd.DataFrame | None = None
+    call_pathways: pd.DataFrame | None = None
 
     @property
     def station_ids(self) -> list[str]:
@@ -171,6 +175,8 @@ class PortraitData:
             questions=workspace.layer("survey_questions"),
             apportion_parameters=parameters,
             crs=crs,
+            calls=workspace.layer("calls"),
+            call_pathways=workspace.layer("call_pathways"),
         )
 
     def period_counts(self, start: pd.Timestamp, end: pd.Timestamp) -> PeriodCounts:

@@ -34,6 +34,8 @@ class PortraitOptions:
     kde_bandwidth_m: float | None = None
     #: Places with at least this many incidents are repeat locations.
     repeat_threshold: int = 2
+    #: Addresses or cells with at least this many calls from the public are repeat-call places.
+    repeat_call_threshold: int = 5
     #: Services "near" the station: within this distance of its boundary.
     service_buffer_m: float = 1_000.0
     #: Distances at which coverage of the population by each service type is measured.

@@ -7,13 +7,13 @@ atomically, so no other layer is rewritten even if the reviewer's in-memory copy
 ``ReadOnlyWorkspace`` refuses every other write outright.
 
 Items are rows of the ``records`` layer (kind ``review_comment`` or ``review_mark``) with a
-JSON payload: author (the operating-system user name), ISO time, target kind and id, text.
+JSON payload: author (the officer named in the preferences, else the system user name), ISO
+time, target kind and id, text.
 Records are appended, never edited: the review history stays readable afterwards.
 """
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import os
@@ -28,6 +28,7 @@ import pandas as pd
 from portrait import clock
 from portrait.errors import PortraitError
 from portrait.layers import RECORDS, conform
+from portrait.officer import officer_signature
 from portrait.signoff import Approval
 from portrait.workspace import Workspace
 
@@ -85,11 +86,9 @@ class ReviewItem:
 
 
 def current_author() -> str:
-    """The operating-system user name: who wrote a comment, without asking anyone to log in."""
-    try:
-        return getpass.getuser() or UNKNOWN_AUTHOR
-    except (OSError, KeyError, ImportError):  # no user name in the environment or password db
-        return UNKNOWN_AUTHOR
+    """Who wrote a comment, without asking anyone to log in: the officer named in the
+    preferences, else the operating-system user name (``portrait.officer``)."""
+    return officer_signature()
 
 
 def now_iso() -> str:

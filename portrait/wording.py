@@ -213,6 +213,28 @@ _FIXED: dict[str, str] = {
     "log-normal (Moineddin 2003)": "log-normale (Moineddin 2003)",
     "log-normal interval, Var(ln LQ) = 1/c_s - 1/t_s + 1/c_c - 1/t_c (Moineddin 2003)":
         "intervalle log-normal, Var(ln QL) = 1/c_s - 1/t_s + 1/c_c - 1/t_c (Moineddin 2003)",
+    # call demand (portrait.sections.call_demand)
+    "the workspace holds no calls for service":
+        "l'espace de travail ne contient aucun appel de service",
+    "no call for service in the station during the period":
+        "aucun appel de service pour le poste pendant la période",
+    "the export has no dispatch or clear times: calls are counted, time is not":
+        "l'extraction n'a pas d'heures d'affectation ni de fin : les appels sont comptés, pas "
+        "le temps",
+    "the range sets each uncertain rule of the pathway table (e.g. welfare checks: crisis team "
+    "or police) to one assumption or the other":
+        "la fourchette fixe chaque règle incertaine de la table des réponses (p. ex. "
+        "vérifications de bien-être : équipe de crise ou police) à l'une ou l'autre hypothèse",
+    "Hour of the time the call was received.": "Heure de réception de l'appel.",
+    "Priorities as the dispatch system writes them (often 0 or 1 = most urgent).":
+        "Priorités telles que le système de répartition les écrit (souvent 0 ou 1 = la plus "
+        "urgente).",
+    "Left out of every share until the table gives them a pathway.":
+        "Exclus de toutes les parts tant que la table ne leur attribue pas de réponse.",
+    "Calls from the public each practice could take; add an action citing it to the "
+    "station's action plan.":
+        "Appels du public que chaque pratique pourrait prendre ; ajoutez au plan d'action du "
+        "poste une action qui la cite.",
 }
 
 
@@ -311,12 +333,44 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
     (r"Census (?P<year>\d{4})", "Recensement {year}"),
     (r"data from (?P<first>\d{4}-\d{2}-\d{2}) to (?P<last>\d{4}-\d{2}-\d{2})",
      "données du {first} au {last}"),
+    # call demand (portrait.sections.call_demand)
+    (r"the calls start on (?P<day>\S+): no full previous period to compare with",
+     "les appels commencent le {day} : pas de période précédente complète à comparer"),
+    (r"built-in (?P<version>\S+)", "intégrée {version}"),
+    (r"Shares of demand \(calls from the public\) with Wilson intervals; "
+     r"other_assumption_adds: calls an uncertain rule would move to this pathway\. Pathway "
+     r"table: (?P<version>.+)\.",
+     "Parts de la demande (appels du public) avec intervalles de Wilson ; "
+     "other_assumption_adds : appels qu'une règle incertaine ferait passer à cette réponse. "
+     "Table des réponses : {version:t}."),
+    (r"p_adjusted: Benjamini-Hochberg over the pathways \(q = (?P<q>[\d.]+)\)\. Not "
+     r"computed: (?P<why>.+)\.",
+     "p_adjusted : Benjamini-Hochberg sur l'ensemble des réponses (q = {q:n}). Non calculé : "
+     "{why:t}."),
+    (r"p_adjusted: Benjamini-Hochberg over the pathways \(q = (?P<q>[\d.]+)\)\.",
+     "p_adjusted : Benjamini-Hochberg sur l'ensemble des réponses (q = {q:n})."),
+    (r"Not computed: (?P<why>.+)\.", "Non calculé : {why:t}."),
+    (r"(?P<n>\d+) call\(s\) from the public without a usable clear time left out\.",
+     "{n} appel(s) du public sans heure de fin utilisable exclu(s)."),
+    (r"Addresses \(or (?P<m>[\d.]+) m cells for located calls without an address\) with at "
+     r"least (?P<n>\d+) calls from the public in the period; x, y in the workspace's metric "
+     r"CRS, to pin a problem card\. For the station's own use\.",
+     "Adresses (ou cellules de {m:n} m pour les appels localisés sans adresse) comptant au "
+     "moins {n} appels du public pendant la période ; x, y dans le SCR métrique de l'espace de "
+     "travail, pour épingler une fiche de problème. Pour l'usage du poste seulement."),
+    (r"calls from (?P<first>\d{4}-\d{2}-\d{2}) to (?P<last>\d{4}-\d{2}-\d{2})",
+     "appels du {first} au {last}"),
     # statistical methods with numbers
     (r"Poisson square-root Z test \(previous = mean of (?P<n>\d+) period\(s\)\)",
      "test Z de Poisson sur la racine carrée (précédent = moyenne de {n} période(s))"),
     (r"chi-square goodness of fit, (?P<df>\d+) df", "test d'ajustement du khi-deux, {df} ddl"),
     (r"chi-square test of independence, (?P<df>\d+) df",
      "test d'indépendance du khi-deux, {df} ddl"),
+    # problems the window shows in place of a map or a portrait
+    (r"Station '(?P<station>[^']+)' has no boundary in this workspace; import the station "
+     r"boundaries \(PDQ\) first\.",
+     "Le poste {station} n'a pas de limites dans cet espace de travail : importez d'abord les "
+     "limites des PDQ."),
 )]
 
 _FIELD = re.compile(r"\{(?P<name>\w+)(?::(?P<how>[nt]))?\}")

@@ -56,7 +56,7 @@ def test_portrait_reasons_and_periods_are_translated(fr, en) -> None:
         "a reason the window does not know"
     assert fr.period("Census 2021") == "Recensement 2021"
     assert en.period("2024-01-01/2024-12-31") == "January 1, 2024 to December 31, 2024"
-    assert fr.period(("2024-01-01", "2024-03-31")) == "1 janvier 2024 au 31 mars 2024"
+    assert fr.period(("2024-01-01", "2024-03-31")) == "1er janvier 2024 au 31 mars 2024"
     assert fr.period("inventory as imported") == "inventaire tel qu'importé"
     assert en.period("inventory as imported") == "inventory as imported"
 

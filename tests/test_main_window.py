@@ -210,7 +210,8 @@ def test_a_map_that_cannot_be_built_shows_why(qtbot, small_workspace: Workspace)
         with qtbot.waitSignal(main_window.map_panel.mapFailed, timeout=LOAD_TIMEOUT_MS):
             main_window.show()
         assert main_window.map_panel.message().startswith(
-            "La carte n'a pas pu être préparée : Station '4' has no boundary")
+            "La carte n'a pas pu être préparée : Le poste 4 n'a pas de limites dans cet "
+            "espace de travail : importez d'abord les limites des PDQ.")
         with qtbot.waitSignal(main_window.map_panel.loadFinished, timeout=LOAD_TIMEOUT_MS):
             main_window.station_combo.setCurrentIndex(main_window.station_combo.findData("38"))
         assert main_window.map_panel.message() == ""

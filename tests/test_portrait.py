@@ -20,7 +20,7 @@ from portrait.portrait_options import PortraitOptions
 from portrait.workspace import Workspace
 
 SECTIONS = ["socio_economic", "crime", "crime_trends", "issues", "crime_places", "services",
-            "surveys", "station_comparison"]
+            "surveys", "call_demand", "station_comparison"]
 
 
 @pytest.fixture(scope="module")

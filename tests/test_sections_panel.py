@@ -68,17 +68,17 @@ def card_values(page: SectionPageWidget) -> dict[str, str]:
     return {card.item.id: card.value_label.text() for card in page.cards()}
 
 
-def test_navigator_lists_the_eight_sections_in_both_languages(qtbot) -> None:
+def test_navigator_lists_the_nine_sections_in_both_languages(qtbot) -> None:
     panel = SectionsPanel(UiText("fr"))
     qtbot.addWidget(panel)
     names = [panel.navigator.item(i).text() for i in range(panel.navigator.count())]
     assert names == ["Population", "Criminalité et sécurité", "Services", "Sondages",
-                     "Problèmes (analyse de dysfonctionnement)",
+                     "Demande d'appels", "Problèmes (analyse de dysfonctionnement)",
                      "Partenaires et consultations", "Plan d'action",
                      "Meilleures pratiques"]
     panel.retranslate(UiText("en"))
     names = [panel.navigator.item(i).text() for i in range(panel.navigator.count())]
-    assert names == ["Population", "Crime and safety", "Services", "Surveys",
+    assert names == ["Population", "Crime and safety", "Services", "Surveys", "Call demand",
                      "Problems (dysfunction analysis)", "Partners and consultations",
                      "Action plan", "Best practices"]
 
@@ -107,7 +107,7 @@ def test_station_and_period_choices_update_the_figures(qtbot, open_window,
     portrait = window.current_portrait
     assert portrait is not None and portrait.station_id == "4"
     assert portrait.period == ("2024-01-01", "2024-12-31")  # last 12 months of the data
-    assert "PDQ 4 · 1 janvier 2024 au 31 décembre 2024" == \
+    assert "PDQ 4 · 1er janvier 2024 au 31 décembre 2024" == \
         window.sections_panel.header.text()
     assert window.map_panel.options.period == ("2024-01-01", "2024-12-31")
     fmt = FigureText(UiText("fr"))
@@ -152,7 +152,7 @@ def test_info_popup_gives_definition_source_and_period(qtbot, open_window,
     assert item.definition_fr or item.definition
     assert (item.definition_fr or item.definition)[:40] in text
     assert item.source in text
-    assert "1 janvier 2024 au 31 décembre 2024" in text
+    assert "1er janvier 2024 au 31 décembre 2024" in text
     assert "Définition" in text and "Source" in text and "Période" in text
     popup.close()
 
@@ -164,8 +164,8 @@ def test_an_info_popup_is_tall_enough_for_its_wrapped_lines(qtbot) -> None:
     rows = [("Définition", "Incidents de la période, divisés par sa durée en années et par "
                            "la population recensée du poste."),
             ("Source", "spvm:actes-criminels.csv"),
-            ("Période", "1 novembre 2025 au 31 octobre 2026"),
-            ("Millésime", "données du 1 novembre 2022 au 31 octobre 2026"),
+            ("Période", "1er novembre 2025 au 31 octobre 2026"),
+            ("Millésime", "données du 1er novembre 2022 au 31 octobre 2026"),
             ("Méthode", "Intervalle : intervalle de Poisson exact (Garwood) sur le nombre, "
                         "divisé par le dénominateur (personnes-années)"),
             ("Mises en garde", "• résidents comptés par le recensement ; les incidents "
@@ -191,6 +191,10 @@ def test_every_portrait_page_has_figures_charts_and_tables(qtbot, open_window,
                 texts = [label.text() for label in page.findChildren(QLabel)]
                 assert "Rien à montrer : l'espace de travail ne contient aucune réponse de " \
                     "sondage." in texts
+            elif section_id == "calls":  # nor calls for service (see test_call_demand_page)
+                texts = [label.text() for label in page.findChildren(QLabel)]
+                assert "Rien à montrer : l'espace de travail ne contient aucun appel de " \
+                    "service." in texts
             else:
                 charts = page.findChildren(ChartWidget)
                 assert page.cards() and charts, section_id
@@ -235,8 +239,8 @@ def test_an_inverted_custom_period_is_refused_in_words(qtbot, open_window,
     with qtbot.waitSignal(window.portrait_runner.portraitFailed, timeout=TIMEOUT_MS):
         window.period_selector.set_custom(dt.date(2024, 6, 1), dt.date(2024, 2, 1))
     assert window.sections_panel.message.text() == (
-        "Le portrait n'a pas pu être préparé : La période commence (1 juin 2024) après sa "
-        "fin (1 février 2024) : choisissez une date de début antérieure à la date de fin.")
+        "Le portrait n'a pas pu être préparé : La période commence (1er juin 2024) après sa "
+        "fin (1er février 2024) : choisissez une date de début antérieure à la date de fin.")
 
 
 def test_a_long_build_keeps_the_window_responsive_and_can_be_cancelled(

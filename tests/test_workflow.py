@@ -166,10 +166,10 @@ def test_status_bar_shows_the_path_and_short_data_vintages(open_window,
     small_workspace.set_layer("import_reports", reports)
     window.retranslate("fr")
     assert window.vintage_label.text() == ("Recensement 2021 · 2 couche(s) importée(s), la "
-                                           "plus récente le 1 juin 2026")
+                                           "plus récente le 1er juin 2026")
     tip = window.vintage_label.toolTip()
     assert "incidents : actes-2025.csv, importé le 3 mai 2026" in tip
-    assert "services communautaires : repertoire.csv, importé le 1 juin 2026" in tip
+    assert "services communautaires : repertoire.csv, importé le 1er juin 2026" in tip
 
 
 # --- unsaved changes, autosave, recovery -----------------------------------------------------

@@ -39,6 +39,7 @@ def run_app(argv: list[str], workspace_path: Path | None) -> int:
     from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401  (before QApplication)
     from PySide6.QtWidgets import QApplication
 
+    from ui.error_log import install_error_reporting
     from ui.main_window import MainWindow
     from ui.preferences import APPLICATION, ORGANISATION
 
@@ -49,11 +50,15 @@ def run_app(argv: list[str], workspace_path: Path | None) -> int:
 
     window = MainWindow(None)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    reporter = install_error_reporting(lambda: window.text)
     window.show()
     keep_startup_objects_from_the_collector()
     if workspace_path is not None:
         window.open_workspace(Path(workspace_path))
-    code = app.exec()
+    try:
+        code = app.exec()
+    finally:
+        reporter.uninstall()
     # The web page must go before WebEngine's profile, which Qt releases at exit.
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return code

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 import time
 import weakref
 from collections.abc import Callable
@@ -47,12 +48,20 @@ class _Relay(QObject):
     (``shiboken6.isValid``) instead of being sent to a deleted object from the worker."""
 
     done = Signal(object, int, object)
+    failed = Signal(object)
 
     @Slot(object, int, object)
     def deliver(self, chart: weakref.ref, number: int, image: QImage) -> None:
         widget = chart()
         if widget is not None and shiboken6.isValid(widget):
             widget.show_image(number, image)
+
+    @Slot(object)
+    def report(self, error: BaseException) -> None:
+        """A chart that could not be drawn is a bug: raised again on the GUI thread, where
+        the application's hook shows it and logs it (``ui.error_log``), instead of leaving
+        a blank area nobody hears about."""
+        sys.excepthook(type(error), error, error.__traceback__)
 
 
 _relay: _Relay | None = None
@@ -63,6 +72,7 @@ def _the_relay() -> _Relay:
     if _relay is None:
         _relay = _Relay(QCoreApplication.instance())
         _relay.done.connect(_relay.deliver)
+        _relay.failed.connect(_relay.report)
     return _relay
 
 
@@ -173,5 +183,6 @@ def _render_job(draw: Callable[[Figure], None], margins: tuple[int, int, int, in
         image = QImage(bytes(canvas.buffer_rgba()), width, height,
                        QImage.Format.Format_RGBA8888).copy()
         relay.done.emit(chart, number, image)
-    except Exception:  # noqa: BLE001  (a chart that cannot be drawn leaves a blank area)
+    except Exception as error:  # noqa: BLE001  (sent to the GUI thread's error hook)
         log.exception("Drawing a chart failed")
+        relay.failed.emit(error)

@@ -24,6 +24,9 @@ UNITS: dict[str, tuple[str | None, int]] = {
     "families": ("unit_families", 0),
     "incidents": ("unit_incidents", 0),
     "incidents (difference)": ("unit_incidents", 0),
+    "calls": ("unit_calls", 0),
+    "calls (difference)": ("unit_calls", 0),
+    "hours": ("unit_hours", 1),
     "per 1,000 residents per year": ("unit_per_1000_year", 1),
     "rate": ("unit_per_1000_year", 1),
     "cells": ("unit_cells", 0),
@@ -252,7 +255,7 @@ class FigureText:
         return self.text.date(iso)
 
     def period(self, period: str | tuple[str, str] | None) -> str:
-        """"2023-11-01/2026-10-31" as "1 novembre 2023 au 31 octobre 2026"; other period
+        """"2023-11-01/2026-10-31" as "1er novembre 2023 au 31 octobre 2026"; other period
         texts ("Census 2021") as written."""
         if period is None:
             return ""

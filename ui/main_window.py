@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -49,9 +50,11 @@ from portrait.errors import (
     WorkspaceError,
     WorkspaceLockedError,
 )
+from portrait.officer import set_officer
 from portrait.portrait_model import Portrait
 from portrait.records.problems import Location
 from portrait.review import ReviewSession, map_section_id
+from portrait.wording import in_language
 from portrait.workspace import Workspace, read_metadata
 from portrait.workspace_lock import WorkspaceLock
 from ui.actions import ActionSpec, install_menu_actions
@@ -86,6 +89,9 @@ from ui.strings import UiText, apply_language
 from ui.vintages import census_year, layer_vintages
 from ui.worker import QtJobRunner
 
+if TYPE_CHECKING:
+    from ui.export_dialog import ExportDialog
+
 log = logging.getLogger(__name__)
 
 DEFAULT_INDICATOR = "low_income_rate"
@@ -111,6 +117,7 @@ class MainWindow(QMainWindow):
         self.preferences = self.preferences_store.load()
         if language is not None:
             self.preferences = dataclasses.replace(self.preferences, language=language)
+        set_officer(self.preferences.officer_name, self.preferences.officer_role)
         self.text = UiText(self.preferences.language)
         apply_language(self.text.language)
         self.recent_files = RecentFiles(self.settings)
@@ -121,6 +128,7 @@ class MainWindow(QMainWindow):
         self.quarterly_dialog: QuarterlyExportDialog | None = None
         self.prompt: QMessageBox | None = None
         self.error_dialog: ErrorDialog | None = None
+        self.export_dialog: ExportDialog | None = None
         self._close_confirmed = False
         #: The writer's lock on the workspace being edited (none in review mode).
         self._writer_lock: WorkspaceLock | None = None
@@ -232,6 +240,8 @@ class MainWindow(QMainWindow):
                        needs_workspace=True, changes_data=True),
             ActionSpec("save", "menu_file", "Ctrl+S", self.save_workspace,
                        needs_workspace=True, changes_data=True),
+            ActionSpec("export", "menu_file", "Ctrl+E", self.open_export_dialog,
+                       needs_workspace=True),
             ActionSpec("review_panel", "menu_file", "Ctrl+Shift+R", self._toggle_review_panel,
                        checkable=True, separator_before=True),
             ActionSpec("export_quarterly", "menu_file", "Ctrl+Shift+T", self.open_quarterly_export,
@@ -336,6 +346,7 @@ class MainWindow(QMainWindow):
         previous = self.preferences
         self.preferences = preferences
         self.preferences_store.save(preferences)
+        set_officer(preferences.officer_name, preferences.officer_role)
         if self.workspace is not None and self.review_session is None:
             # the thresholds belong to the workspace: its briefs (app or command line) use them
             write_settings(self.workspace, disclosure_settings(preferences))
@@ -697,6 +708,33 @@ class MainWindow(QMainWindow):
         else:
             self.open_import_wizard(path)
 
+    # --- export ------------------------------------------------------------------------------
+    def open_export_dialog(self) -> ExportDialog | None:
+        """File › Export, for the station and period on screen; a running export's dialog is
+        brought back rather than replaced."""
+        # The brief writers (and what they import) load on first use, not at start-up.
+        from exports.brief_model import workspace_records
+        from ui.export_dialog import ExportDialog, on_screen_period
+
+        workspace = self.workspace
+        if workspace is None:
+            return None
+        running = self.export_dialog
+        if running is not None and running.is_running():
+            running.show()
+            running.raise_()
+            return running
+        if running is not None:
+            running.deleteLater()
+        portrait = self.current_portrait
+        dialog = ExportDialog(
+            workspace, station_choices(workspace), self.station_combo.currentData(),
+            on_screen_period(self._map_period()), self.text, self.settings, portrait,
+            lambda station_id: workspace_records(workspace, station_id), self)
+        self.export_dialog = dialog
+        dialog.show()  # not modal: the officer keeps working while the files are written
+        return dialog
+
     # --- map and review ---------------------------------------------------------------------
     def map_options(self) -> MapOptions | None:
         """The map the current choices ask for (None without a station)."""
@@ -806,9 +844,12 @@ class MainWindow(QMainWindow):
                 "period_inverted", start=self.text.date(error.start.isoformat()),
                 end=self.text.date(error.end.isoformat())))
         elif isinstance(error, PortraitError):
-            message = self.text("sections_failed", message=error)
-        else:
+            message = self.text("sections_failed",
+                                message=in_language(str(error), self.text.language))
+        else:  # a bug: the officer is told, with the details for support (logged too)
             message = self.text("sections_failed", message=self._unexpected(error))
+            self.error_dialog = show_error(self, self.text("error_unexpected_title"), error,
+                                           self.text)
         self.sections_panel.show_message(message)
         self.statusBar().showMessage(message, 10000)
         if not isinstance(error, CancelledError) and not self._map_is_current():
@@ -911,7 +952,11 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _map_failed(self, error: Exception) -> None:
-        message = str(error) if isinstance(error, PortraitError) else self._unexpected(error)
+        message = in_language(str(error), self.text.language) \
+            if isinstance(error, PortraitError) else self._unexpected(error)
+        if not isinstance(error, PortraitError):  # a bug: details for support, and the log
+            self.error_dialog = show_error(self, self.text("error_unexpected_title"), error,
+                                           self.text)
         self.statusBar().clearMessage()
         self.map_panel.show_message(self.text("map_failed", message=message))
 
@@ -1010,6 +1055,8 @@ class MainWindow(QMainWindow):
         self.review_panel.shut_down()
         self.portrait_runner.shut_down()
         self._jobs.shut_down()
+        if self.export_dialog is not None:
+            self.export_dialog.shut_down()
         self.map_panel.shut_down()
         self._hold_lock(None)
         super().closeEvent(event)

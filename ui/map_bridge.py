@@ -81,7 +81,8 @@ class QtMapBridge(QObject):
         except (TypeError, ValueError, KeyError) as error:
             log.warning("Unreadable map state from the page: %s (%s)", state, error)
             return
-        self.view = (lat, lng, zoom)
+        # a view the page fitted by itself is not kept: the next page fits the station again
+        self.view = (lat, lng, zoom) if parsed.get("moved", True) else None
         self.hidden_layers = hidden
 
     @Slot()

@@ -11,7 +11,7 @@ the window's business.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -69,6 +69,11 @@ class MapSideDock(QDockWidget):
         self.problem_button = QPushButton(self)
         self.problem_button.setObjectName("map_side_new_problem")
         self.problem_button.clicked.connect(self._ask_problem)
+        # A click identifies the area under the pointer; a card may still start at the
+        # exact spot (a corner, a doorway) rather than on the whole area.
+        self.point_button = QPushButton(self)
+        self.point_button.setObjectName("map_side_new_problem_point")
+        self.point_button.clicked.connect(self._ask_point_problem)
         self.error = QLabel(self)
         self.error.setObjectName("map_side_error")
         self.error.setWordWrap(True)
@@ -78,6 +83,7 @@ class MapSideDock(QDockWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.problem_button)
+        layout.addWidget(self.point_button)
         layout.addWidget(self.error)
         self.setWidget(content)
         self.retranslate(text)
@@ -102,6 +108,7 @@ class MapSideDock(QDockWidget):
         self.text = text
         self.setWindowTitle(text("map_side_title"))
         self.problem_button.setText(text("map_side_new_problem"))
+        self.point_button.setText(text("map_side_new_problem_point"))
         self._render()
 
     def shown_text(self) -> str:
@@ -112,6 +119,8 @@ class MapSideDock(QDockWidget):
     def _render(self) -> None:
         text, click = self.text, self.click
         self.problem_button.setVisible(click is not None and click.kind in LOCATABLE_KINDS)
+        self.point_button.setVisible(click is not None and click.kind != "point"
+                                     and click.kind in LOCATABLE_KINDS)
         if click is None:
             self.title.setText("")
             self.body.setPlainText(text("map_side_hint"))
@@ -132,7 +141,15 @@ class MapSideDock(QDockWidget):
 
     @Slot()
     def _ask_problem(self) -> None:
+        self._request(self.click)
+
+    @Slot()
+    def _ask_point_problem(self) -> None:
         click = self.click
+        self._request(replace(click, kind="point", feature_id="")
+                      if click is not None else None)
+
+    def _request(self, click: Click | None) -> None:
         if click is None:
             return
         try:

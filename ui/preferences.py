@@ -69,7 +69,7 @@ class Preferences:
     small_count_high: int = 4
     #: Minutes between autosaves of unsaved changes to a recovery copy (0 = never).
     autosave_minutes: int = 5
-    #: Who signs: the name and role a commander's approval of a brief is printed with.
+    #: Who signs comments, approvals and record changes ("" : the system user name).
     officer_name: str = ""
     officer_role: str = ""
     version: int = PREFERENCES_VERSION
@@ -221,6 +221,12 @@ class PreferencesDialog(QDialog):
         self._version = preferences.version
         self.setWindowTitle(text("preferences_title"))
 
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setObjectName("officer_name_edit")
+        self.name_edit.setPlaceholderText(text("pref_officer_name_placeholder"))
+        self.role_edit = QLineEdit(self)
+        self.role_edit.setObjectName("officer_role_edit")
+        self.role_edit.setPlaceholderText(text("pref_officer_role_placeholder"))
         self.language_combo = QComboBox(self)
         self.language_combo.setObjectName("language_combo")
         for language in LANGUAGES:
@@ -239,10 +245,6 @@ class PreferencesDialog(QDialog):
         self.small_spin.setObjectName("small_count_high")
         self.autosave_spin = self._spin(0, 120, 1, " min")
         self.autosave_spin.setSpecialValueText(text("autosave_off"))
-        self.officer_name_edit = QLineEdit(self)
-        self.officer_name_edit.setObjectName("officer_name_edit")
-        self.officer_role_edit = QLineEdit(self)
-        self.officer_role_edit.setObjectName("officer_role_edit")
         autosave_note = QLabel(text("autosave_note"), self)
         autosave_note.setWordWrap(True)
         autosave_note.setObjectName("autosave_note")
@@ -252,6 +254,8 @@ class PreferencesDialog(QDialog):
             distances.addWidget(spin)
         distances.addStretch(1)
         form = QFormLayout()
+        form.addRow(text("pref_officer_name"), self.name_edit)
+        form.addRow(text("pref_officer_role"), self.role_edit)
         form.addRow(text("pref_language"), self.language_combo)
         form.addRow(text("pref_metric_crs"), self.crs_edit)
         form.addRow(self.crs_message)  # full width: the reason can be long
@@ -261,8 +265,6 @@ class PreferencesDialog(QDialog):
         form.addRow(text("pref_small_count"), self.small_spin)
         form.addRow(text("pref_autosave"), self.autosave_spin)
         form.addRow(autosave_note)
-        form.addRow(text("pref_officer_name"), self.officer_name_edit)
-        form.addRow(text("pref_officer_role"), self.officer_role_edit)
 
         self.defaults_button = QPushButton(text("button_defaults"), self)
         self.ok_button = QPushButton(text("button_ok"), self)
@@ -308,8 +310,8 @@ class PreferencesDialog(QDialog):
         self.n_spin.setValue(preferences.survey_min_n)
         self.small_spin.setValue(preferences.small_count_high)
         self.autosave_spin.setValue(preferences.autosave_minutes)
-        self.officer_name_edit.setText(preferences.officer_name)
-        self.officer_role_edit.setText(preferences.officer_role)
+        self.name_edit.setText(preferences.officer_name)
+        self.role_edit.setText(preferences.officer_role)
         self._check_crs()
 
     def preferences(self) -> Preferences:
@@ -322,8 +324,8 @@ class PreferencesDialog(QDialog):
             survey_min_n=self.n_spin.value(),
             small_count_high=self.small_spin.value(),
             autosave_minutes=self.autosave_spin.value(),
-            officer_name=self.officer_name_edit.text().strip(),
-            officer_role=self.officer_role_edit.text().strip(),
+            officer_name=self.name_edit.text().strip(),
+            officer_role=self.role_edit.text().strip(),
             version=self._version,
         )
 
@@ -337,7 +339,6 @@ class PreferencesDialog(QDialog):
 
     @Slot()
     def _restore_defaults(self) -> None:
-        self.show_preferences(dataclasses.replace(
+        self.show_preferences(dataclasses.replace(  # defaults do not forget who the officer is
             Preferences.defaults(), language=self.language_combo.currentData(),
-            officer_name=self.officer_name_edit.text(),
-            officer_role=self.officer_role_edit.text()))
+            officer_name=self.name_edit.text(), officer_role=self.role_edit.text()))

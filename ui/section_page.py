@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exports.service_palette import service_colour
 from portrait.portrait_model import IndicatorValue, Section
 from portrait.wording import in_language
 from ui.chart_widget import ChartWidget
@@ -45,6 +46,7 @@ PORTRAIT_PAGES: dict[str, tuple[str, ...]] = {
     "crime": ("crime", "crime_trends", "issues", "crime_places"),
     "services": ("services",),
     "surveys": ("surveys",),
+    "calls": ("call_demand",),
 }
 #: Figures shown as cards, per portrait section (the others are in the "all figures" table).
 KEY_FIGURES: dict[str, tuple[str, ...]] = {
@@ -61,6 +63,8 @@ KEY_FIGURES: dict[str, tuple[str, ...]] = {
     "services": ("services_in_station", "high_need_areas_with_gaps"),
     "surveys": (),
     "station_comparison": (),
+    "call_demand": ("calls_demand", "calls_diverted", "calls_share_deferrable",
+                    "calls_share_crisis", "calls_share_other_service", "calls_diverted_hours"),
 }
 #: Columns of the station comparison shown (the portrait has one per figure of the sections).
 COMPARISON_COLUMNS = ("name", "population", "median_household_income", "low_income_rate",
@@ -106,6 +110,9 @@ TABLES: dict[str, TableSpec] = {
         ("col_coverage_500", "coverage_500m", "percent"),
         ("col_coverage_1000", "coverage_1000m", "percent")),
         "service_type", "coverage_{key}_1000m"),
+    "call_demand": TableSpec("calls_by_pathway", "table_call_pathways", (
+        ("col_pathway", "label", "label"), ("col_calls", "calls", "count"),
+        ("col_share_of_demand", "share", "percent")), "pathway", "calls_share_{key}"),
 }
 
 
@@ -412,7 +419,8 @@ def _coverage_chart(section: Section, fmt: FigureText, parent: QWidget) -> QWidg
     def draw(figure: Figure) -> None:
         axes = figure.add_subplot()
         axes.barh([fmt.label(r) for r in records], [r["coverage_1000m"] for r in records],
-                  color=CHART_COLOURS[0])
+                  color=[service_colour(r.get("service_type")) for r in records],
+                  edgecolor="#222222", linewidth=0.5)  # each type in its map colour
         axes.set_xlim(0, 100)
         axes.invert_yaxis()
         _style(axes)
@@ -447,6 +455,25 @@ def _survey_chart(section: Section, fmt: FigureText, parent: QWidget) -> QWidget
                         labels=[_short(fmt.label(i)) for i in items], bottom=28)
 
 
+def _calls_chart(section: Section, fmt: FigureText, parent: QWidget) -> QWidget | None:
+    """Shares of the calls from the public by pathway: what each response could take."""
+    items = [i for i in section.indicators
+             if i.id.startswith("calls_share_") and i.value is not None]
+    if not items:
+        return None
+
+    def draw(figure: Figure) -> None:
+        axes = figure.add_subplot()
+        axes.barh([fmt.label(i) for i in items], [i.value for i in items],
+                  color=CHART_COLOURS[0])
+        axes.invert_yaxis()
+        _style(axes)
+
+    return _chart_block(fmt.text("table_call_pathways"), draw, items[0], fmt, parent,
+                        height=60 + 26 * len(items), labels=[fmt.label(i) for i in items],
+                        bottom=28)
+
+
 CHARTS: dict[str, Callable[[Section, FigureText, QWidget], QWidget | None]] = {
     "socio_economic": _shares_chart,
     "crime": _categories_chart,
@@ -454,6 +481,7 @@ CHARTS: dict[str, Callable[[Section, FigureText, QWidget], QWidget | None]] = {
     "crime_places": _lorenz_chart,
     "services": _coverage_chart,
     "surveys": _survey_chart,
+    "call_demand": _calls_chart,
 }
 
 

@@ -181,6 +181,9 @@ UI_STRINGS: dict[str, dict[str, str]] = {
                           "remplacées)",
         "kind_services": "services communautaires",
         "kind_survey": "sondage auprès des résidents",
+        "kind_calls": "appels de service (les lignes d'un même fichier importé auparavant sont "
+                      "remplacées)",
+        "kind_call-pathways": "table des réponses aux appels (remplace la table en usage)",
         "mapping_example": "ex. : {values}",
         "mapping_from_saved": "Correspondance reprise de la dernière importation d'un fichier "
                               "semblable (mêmes colonnes) : vérifiez-la.",
@@ -289,8 +292,6 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "review_approve_needs_name": "Inscrivez votre nom et votre fonction dans Fichier › "
                                      "Préférences pour approuver.",
         "review_approve_failed": "L'approbation n'a pas pu être enregistrée",
-        "pref_officer_name": "Votre nom (approbations) :",
-        "pref_officer_role": "Votre fonction :",
         "action_export_quarterly": "Bilan &trimestriel du plan d'action…",
         "quarterly_title": "Bilan trimestriel du plan d'action",
         "quarterly_station": "Poste de quartier :",
@@ -455,6 +456,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "kind_incidents": "incidents (rows of the same file imported earlier are replaced)",
         "kind_services": "community services",
         "kind_survey": "residents' survey",
+        "kind_calls": "calls for service (rows of the same file imported earlier are replaced)",
+        "kind_call-pathways": "response-pathway table for calls (replaces the one in use)",
         "mapping_example": "e.g. {values}",
         "mapping_from_saved": "Mapping taken from the last import of a similar file (same "
                               "columns): check it.",
@@ -559,8 +562,6 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "review_approve_needs_name": "Enter your name and role in File › Preferences to "
                                      "approve.",
         "review_approve_failed": "The approval could not be saved",
-        "pref_officer_name": "Your name (approvals):",
-        "pref_officer_role": "Your role:",
         "action_export_quarterly": "Action plan &quarterly report…",
         "quarterly_title": "Action plan quarterly report",
         "quarterly_station": "Station:",
@@ -615,11 +616,16 @@ class UiText:
         return self.locale().toString(float(value), "f", 1)
 
     def date(self, iso: str) -> str:
-        """An ISO date or time as "3 mai 2026" / "May 3, 2026" (the text itself if unreadable)."""
+        """An ISO date or time as "3 mai 2026", "1er mai 2026" / "May 3, 2026" (the text
+        itself if unreadable)."""
         moment = _parse(iso)
         if moment is None:
             return iso
-        return self.locale().toString(moment.toLocalTime().date(), _DATE_FORMATS[self.language])
+        day = moment.toLocalTime().date()
+        written = self.locale().toString(day, _DATE_FORMATS[self.language])
+        if self.language == "fr" and day.day() == 1:
+            return "1er" + written[1:]  # French writes the first of the month as an ordinal
+        return written
 
     def date_time(self, iso: str) -> str:
         """An ISO time as a short local date and time ("2026-05-03 14 h 32")."""

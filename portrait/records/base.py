@@ -6,8 +6,8 @@ a record breaks nothing), who created it and when, who changed it last and when,
 list of its changes (``history``). Records are frozen dataclasses: a change makes a new
 version through ``portrait.records.history.update``, which records the difference.
 
-Users are the operating-system user names (``getpass.getuser()``): officers never log in to
-the application, and the name of the session is what a station already manages.
+Users are the officer's name and role from the preferences (``portrait.officer``), else
+the operating-system user name: officers never log in to the application.
 
 Validation raises ``PortraitError`` with a message naming the record type and the field, in
 words an officer can act on, because the UI shows it as is.
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import getpass
 import re
 import uuid
 from collections.abc import Iterable
@@ -29,9 +28,9 @@ from shapely.geometry.base import BaseGeometry
 
 from portrait import clock
 from portrait.errors import PortraitError
+from portrait.officer import UNKNOWN_USER, officer_signature
 from portrait.records.history import Change
 
-UNKNOWN_USER = "inconnu"
 _HEX_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -46,11 +45,9 @@ def now_iso() -> str:
 
 
 def current_user() -> str:
-    """The operating-system user name, or ``"inconnu"`` when the system gives none."""
-    try:
-        return getpass.getuser() or UNKNOWN_USER
-    except (OSError, KeyError, ImportError):  # no user name in the environment or password db
-        return UNKNOWN_USER
+    """Who is making the change: the officer named in the preferences, else the
+    operating-system user name (``portrait.officer``)."""
+    return officer_signature()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -23,10 +23,11 @@ from portrait.records import PROGRESS_STATUSES, Action, ActionPriority, record_p
 from portrait.records import current_user as _user
 from ui.records.action_forms import ActionDialog, PriorityDialog
 from ui.records.base_panel import RecordsBasePanel
+from ui.records.flow_layout import button_row
 from ui.records.list_widget import RecordListWidget
 from ui.records.progress_dialog import ProgressDialog
 from ui.records.record_models import Column, ProgressTableModel
-from ui.records.widgets import LinksWidget, push_button, row_of, stacked
+from ui.records.widgets import LinksWidget, ResponsiveSplitter, push_button, stacked
 
 __all__ = ["ActionPlanPanel", "ProgressDialog"]
 NO_PRIORITY = "__none__"
@@ -52,7 +53,7 @@ class ActionPlanPanel(RecordsBasePanel):
         self.priority_links.setObjectName("priority_links")
         self.priorities_caption = QLabel(self)
         left = stacked(self, self.priorities_caption, self.priorities,
-                       row_of(self.new_priority_button, self.edit_priority_button,
+                       button_row(self.new_priority_button, self.edit_priority_button,
                               self.delete_priority_button, self.priority_history_button),
                        self.priority_links, margins=False, stretch=1)
 
@@ -77,7 +78,7 @@ class ActionPlanPanel(RecordsBasePanel):
         self.progress_view.verticalHeader().setVisible(False)
         self.progress_view.setWordWrap(True)
         top = stacked(self, self.actions_caption, self.actions,
-                      row_of(self.new_action_button, self.edit_action_button,
+                      button_row(self.new_action_button, self.edit_action_button,
                              self.delete_action_button, self.progress_button,
                              self.action_history_button), margins=False, stretch=1)
         bottom = stacked(self, self.progress_caption, self.progress_view, margins=False,
@@ -86,9 +87,11 @@ class ActionPlanPanel(RecordsBasePanel):
         right.addWidget(top)
         right.addWidget(bottom)
         right.setSizes([260, 400])
-        splitter = QSplitter(self)
+        splitter = ResponsiveSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(right)
+        left.setMinimumWidth(280)  # the priorities stay readable beside the actions
+        splitter.setSizes([380, 620])
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
         layout = QVBoxLayout(self)
@@ -228,7 +231,7 @@ class ActionPlanPanel(RecordsBasePanel):
         self._fit_progress_columns()
         problems = [(i, store.name_of(i)) for i in priority.problem_ids if i in store]
         self.priority_links.set_sections([(t("links_problems_addressed"), "problem", problems)],
-                                         t("links_none"))
+                                         t.none_of)
 
     def _fit_progress_columns(self) -> None:
         """Columns as wide as their text up to ``PROGRESS_COLUMN_MAX`` pixels, the rest

@@ -30,10 +30,11 @@ from portrait.errors import PortraitError
 from portrait.records import RECORD_TYPES, Link, Record, RecordStore
 from portrait.workspace import Workspace
 from ui.error_dialog import ErrorDialog, show_error
+from ui.records.flow_layout import button_row
 from ui.records.history_dialog import HistoryDialog
 from ui.records.session import RecordsSession
 from ui.records.strings import RecordText, record_text
-from ui.records.widgets import list_and_detail, push_button, row_of, stacked
+from ui.records.widgets import list_and_detail, push_button, stacked
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class RecordsBasePanel(QWidget):
     def _lay_out(self, records: QWidget, buttons: tuple[QWidget, ...],
                  *detail: QWidget | QLayout) -> None:
         """The list with its button row on the left, ``detail`` on the right."""
-        left = stacked(self, records, row_of(*buttons), margins=False, stretch=0)
+        left = stacked(self, records, button_row(*buttons), margins=False, stretch=0)
         layout = QVBoxLayout(self)
         layout.addWidget(list_and_detail(self, left, stacked(self, *detail)))
 
@@ -145,10 +146,17 @@ class RecordsBasePanel(QWidget):
         """Open a form; once accepted, ``accepted`` runs (by default the form's record is
         stored and selected)."""
         dialog.accepted.connect(accepted or (lambda: self._dialog_accepted(dialog)))
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def _forget_dialog(self, dialog: QDialog) -> None:
+        """Drop the closed form before Qt deletes it: a later language switch or workspace
+        change closes ``self.dialog``, which must not be a deleted C++ object by then."""
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
 
     def _dialog_accepted(self, dialog: Any) -> None:
         record = dialog.record()

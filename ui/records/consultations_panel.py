@@ -153,7 +153,7 @@ class ConsultationsPanel(RecordsBasePanel):
             (t("links_problems_raised"), "problem",
              [(p.record_id, p.title) for p in problems if isinstance(p, ProblemCard)]),
             (t("links_partners_present"), "partner", [(p.record_id, p.name) for p in partners]),
-        ], t("links_none"))
+        ], t.none_of)
         self.outcome.setText(self._outcome_html(item))
 
     def _outcome_html(self, item: Consultation) -> str:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.records.flow_layout import button_row
 from ui.records.record_models import ID_ROLE, Column, RecordFilterModel, RecordTableModel
 from ui.records.strings import RecordText
 
@@ -58,8 +59,7 @@ class RecordListWidget(QWidget):
         search_row.setContentsMargins(0, 0, 0, 0)
         search_row.addWidget(self.search_caption)
         search_row.addWidget(self.search_edit, 1)
-        filter_row = QHBoxLayout()
-        filter_row.setContentsMargins(0, 0, 0, 0)
+        pairs = []  # each caption with its drop-down, wrapping as a pair in a narrow panel
         for key in filters or {}:
             caption, combo = QLabel(self), QComboBox(self)
             combo.setObjectName(f"{name}_filter_{key}")
@@ -67,8 +67,12 @@ class RecordListWidget(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
             caption.setBuddy(combo)
-            filter_row.addWidget(caption)
-            filter_row.addWidget(combo, 1)
+            pair = QWidget(self)
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.addWidget(caption)
+            pair_layout.addWidget(combo)
+            pairs.append(pair)
             self.combos[key], self.captions[key] = combo, caption
             combo.currentIndexChanged.connect(self._filter_chosen)
         self.view = QTableView(self)
@@ -91,12 +95,14 @@ class RecordListWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(search_row)
         if filters:
-            layout.addLayout(filter_row)
+            layout.addWidget(button_row(*pairs))
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count_label)
 
         self.search_edit.textChanged.connect(self._search_changed)
-        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        # The selection, not the current row: a mouse press moves the current row first and
+        # selects it afterwards, so the detail pane would look up a row not yet selected.
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.activated.connect(self._activated)
         self.proxy.rowsInserted.connect(self._count)
         self.proxy.rowsRemoved.connect(self._count)
@@ -193,9 +199,9 @@ class RecordListWidget(QWidget):
         for key, combo in self.combos.items():
             self.proxy.set_filter(key, combo.currentData())
 
-    @Slot(QModelIndex, QModelIndex)
-    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.current_changed.emit(current.data(ID_ROLE) if current.isValid() else "")
+    @Slot()
+    def _selection_changed(self) -> None:
+        self.current_changed.emit(self.current_id() or "")
 
     @Slot(QModelIndex)
     def _activated(self, index: QModelIndex) -> None:

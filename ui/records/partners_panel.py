@@ -128,7 +128,7 @@ class PartnersPanel(RecordsBasePanel):
             (t("links_problems"), "problem", by_kind["problem"]),
             (t("links_consultations"), "consultation", by_kind["consultation"]),
             (t("links_actions"), "action", by_kind["action"]),
-        ], t("links_none"))
+        ], t.none_of)
 
     def _show_contacts(self, partner: PartnerOrganisation) -> None:
         t = self.text

@@ -149,7 +149,7 @@ class ProblemsPanel(RecordsBasePanel):
              [(s.practice.practice_id, f"{s.practice.name(t.language)} — "
                f"{t.suggestion_reasons(s)}")
               for s in self.store.suggestions(card.record_id, self.SUGGESTIONS_SHOWN)]),
-        ], t("links_none"))
+        ], t.none_of)
 
     def _assessment_text(self, evidence: PinnedEvidence) -> str:
         """The pinned WDD result in one line: WDD, z, p and when it was pinned."""
@@ -208,9 +208,8 @@ class ProblemsPanel(RecordsBasePanel):
 
     def _dialog_closed(self, dialog: ProblemDialog) -> None:
         if self.dialog is dialog:
-            self.dialog = None
             self._awaiting_location = False
-        dialog.deleteLater()
+        self._forget_dialog(dialog)
 
     @Slot()
     def _location_requested(self) -> None:

@@ -65,6 +65,12 @@ class RecordText(UiText):
         labels = CHOICES[group].get(value)
         return labels[self._index] if labels else str(value)
 
+    def none_of(self, kind: str) -> str:
+        """What a list of links of ``kind`` says when empty, agreeing with the kind in
+        French ("aucune consultation", "aucun partenaire")."""
+        key = f"links_none_{kind}"
+        return self(key if key in RECORD_STRINGS[self.language] else "links_none")
+
     def kind_label(self, kind: str) -> str:
         labels = KIND_LABELS.get(kind)
         return labels[self._index] if labels else kind

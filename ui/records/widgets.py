@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QDate, Qt, Signal, Slot
+from PySide6.QtCore import QDate, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -239,9 +240,9 @@ class LinksWidget(QWidget):
         self._labels: list[QLabel] = []
 
     def set_sections(self, sections: Iterable[tuple[str, str, list[tuple[str, str]]]],
-                     empty: str) -> None:
-        """``sections``: (caption, kind, [(record_id, name)]); ``empty`` shown under a
-        caption with no link."""
+                     empty: str | Callable[[str], str]) -> None:
+        """``sections``: (caption, kind, [(record_id, name)]); ``empty`` (or ``empty(kind)``,
+        for words that agree with the kind) shown under a caption with no link."""
         for label in self._labels:
             discard(label)
         self._labels = []
@@ -249,7 +250,8 @@ class LinksWidget(QWidget):
             items = "".join(f'<li><a href="{kind}:{html.escape(record_id)}">'
                             f"{html.escape(name)}</a></li>" for record_id, name in links)
             body = f"<ul style='margin:0'>{items}</ul>" if links else \
-                f"<p style='margin:0 0 0 12px; color:#666'>{html.escape(empty)}</p>"
+                f"<p style='margin:0 0 0 12px; color:#666'>" \
+                f"{html.escape(empty(kind) if callable(empty) else empty)}</p>"
             label = QLabel(f"<b>{html.escape(caption)}</b>{body}", self)
             label.setObjectName(f"links_{kind}")
             label.setTextFormat(Qt.TextFormat.RichText)
@@ -292,15 +294,40 @@ def make_read_only(root: QWidget, keep: Iterable[QWidget] = ()) -> None:
             widget.setEnabled(False)
 
 
+class ResponsiveSplitter(QSplitter):
+    """Side by side when there is room, one above the other when not: at 1366 × 768 a panel
+    beside the map is too narrow for a list and a detail pane side by side, and the officer
+    had to drag the splitter in every section to read the details."""
+
+    #: Narrower than this, the detail pane goes under the list.
+    SIDE_BY_SIDE_MIN_WIDTH = 760
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802  (Qt's name)
+        """What the panes need one above the other: a scroll area around the panel must
+        not widen it to fit them side by side, or it would never get narrow enough to
+        stack them."""
+        hints = [self.widget(i).minimumSizeHint() for i in range(self.count())]
+        return QSize(max((h.width() for h in hints), default=0),
+                     sum(h.height() for h in hints) + self.handleWidth() * (len(hints) - 1))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802  (Qt's name)
+        wanted = (Qt.Orientation.Horizontal if event.size().width() >= self.SIDE_BY_SIDE_MIN_WIDTH
+                  else Qt.Orientation.Vertical)
+        if wanted != self.orientation():
+            self.setOrientation(wanted)
+        super().resizeEvent(event)
+
+
 def list_and_detail(parent: QWidget, left: QWidget, detail: QWidget) -> QSplitter:
     """The list on the left, the selected record's details on the right (scrolling down,
-    never sideways, so long names wrap), both kept readable when the window narrows."""
+    never sideways, so long names wrap), both kept readable when the window narrows: then
+    the details go under the list."""
     scroll = QScrollArea(parent)
     scroll.setWidgetResizable(True)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setWidget(detail)
     scroll.setMinimumWidth(300)
-    splitter = QSplitter(parent)
+    splitter = ResponsiveSplitter(parent)
     splitter.addWidget(left)
     splitter.addWidget(scroll)
     splitter.setChildrenCollapsible(False)

@@ -7,9 +7,17 @@ A key defined twice is an error at start-up, not a silent override.
 
 from __future__ import annotations
 
-from ui.string_tables import import_strings, map_strings, section_strings
+from ui.string_tables import (
+    error_strings,
+    export_strings,
+    import_strings,
+    map_strings,
+    officer_strings,
+    section_strings,
+)
 
-TABLES = (section_strings.STRINGS, map_strings.STRINGS, import_strings.STRINGS)
+TABLES = (section_strings.STRINGS, map_strings.STRINGS, import_strings.STRINGS,
+          export_strings.STRINGS, error_strings.STRINGS, officer_strings.STRINGS)
 
 
 def merged_into(base: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:

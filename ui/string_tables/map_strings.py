@@ -20,6 +20,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_side_point": "Point choisi sur la carte",
         "map_side_point_text": "Latitude {lat}, longitude {lon}",
         "map_side_new_problem": "Nouvelle fiche problème ici",
+        "map_side_new_problem_point": "Nouvelle fiche problème à ce point précis",
         "map_side_problem_failed": "Impossible de créer la fiche problème ici",
         "map_pick_location": "Cliquez sur la carte à l'endroit du problème, puis sur « Nouvelle "
                              "fiche problème ici ».",
@@ -47,6 +48,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_side_point": "Point chosen on the map",
         "map_side_point_text": "Latitude {lat}, longitude {lon}",
         "map_side_new_problem": "New problem card here",
+        "map_side_new_problem_point": "New problem card at this exact point",
         "map_side_problem_failed": "Could not start a problem card here",
         "map_pick_location": "Click the problem's place on the map, then \"New problem card "
                              "here\".",

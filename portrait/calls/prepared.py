@@ -1,0 +1,97 @@
+"""The calls layer prepared once for every station's portrait: classified, sorted by station.
+
+Classifying a million calls takes a fraction of a second, but doing it again for each of 35
+stations would not; ``PreparedCalls`` classifies once under the workspace's pathway table and
+keeps each station's calls as one contiguous slice, like the incidents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from portrait.calls.demand import classify_calls
+from portrait.calls.pathways import Classified, PathwayTable
+from portrait.stations import normalise_station_id
+
+#: Unit time above this is a call left open in the dispatch system, not work: left out.
+MAX_UNIT_HOURS = 24.0
+
+
+@dataclass
+class PreparedCalls:
+    """Calls sorted by station (those without one first), with their classification and
+    unit time (hours, NaN when the export has no clear time). ``frame`` columns: station,
+    received, call_type, call_type_label, priority, address, x, y, unit_hours."""
+
+    frame: pd.DataFrame
+    classified: Classified
+    slices: dict[str, slice]
+    table: PathwayTable
+    without_station: int
+    sources: tuple[str, ...]
+
+    @property
+    def has_unit_times(self) -> bool:
+        return bool(np.isfinite(self.frame["unit_hours"].to_numpy()).any())
+
+    @property
+    def first(self) -> pd.Timestamp | None:
+        return None if self.frame.empty else self.frame["received"].min()
+
+    @property
+    def last(self) -> pd.Timestamp | None:
+        return None if self.frame.empty else self.frame["received"].max()
+
+    def of(self, station_id: str) -> tuple[pd.DataFrame, Classified]:
+        """A station's calls and their classification (empty when it has none)."""
+        part = self.slices.get(station_id, slice(0, 0))
+        c = self.classified
+        return self.frame.iloc[part], Classified(c.pathway[part], c.alternative[part],
+                                                 c.rule[part], c.self_initiated[part])
+
+
+def prepare_calls(layer: pd.DataFrame, table: PathwayTable) -> PreparedCalls:
+    """Classify the workspace's calls under ``table`` and sort them by station."""
+    codes, distinct = pd.factorize(layer["station_id"].reset_index(drop=True))
+    names = [normalise_station_id(v) or "" for v in distinct] + [""]
+    labels = sorted(set(names))
+    rank = np.array([labels.index(name) for name in names], dtype=np.int64)
+    key = rank[np.where(codes < 0, len(distinct), codes)]
+    order = np.argsort(key, kind="stable")  # integers: a million calls sort in milliseconds
+    key = key[order]
+    layer = layer.iloc[order].reset_index(drop=True)
+    bounds = np.searchsorted(key, np.arange(len(labels) + 1))
+    geometry = layer.geometry.to_numpy() if hasattr(layer, "geometry") else \
+        np.full(len(layer), None)
+    located = pd.notna(geometry)
+    x = np.full(len(layer), np.nan)
+    y = np.full(len(layer), np.nan)
+    if located.any():
+        x[located] = shapely.get_x(geometry[located])
+        y[located] = shapely.get_y(geometry[located])
+    frame = pd.DataFrame({
+        "station": np.array(labels, dtype=object)[key], "received": layer["received"],
+        "call_type": layer["call_type"], "call_type_label": layer["call_type_label"],
+        "priority": layer["priority"], "address": layer["address"], "x": x, "y": y,
+        "unit_hours": _unit_hours(layer),
+    })
+    slices = {label: slice(int(bounds[i]), int(bounds[i + 1]))
+              for i, label in enumerate(labels) if label and bounds[i + 1] > bounds[i]}
+    without = int(bounds[1] - bounds[0]) if labels[0] == "" else 0
+    sources = tuple(sorted(layer["source"].dropna().astype(str).unique()))
+    return PreparedCalls(frame, classify_calls(layer, table), slices, table, without, sources)
+
+
+def _unit_hours(layer: pd.DataFrame) -> np.ndarray:
+    """Hours of unit time per call: from dispatch (else receipt) to clear, times the units
+    sent (one when not given). NaN without a clear time or with an implausible one."""
+    start = layer["dispatched"].fillna(layer["received"])
+    hours = (layer["cleared"] - start).dt.total_seconds().to_numpy(dtype=float,
+                                                                   na_value=np.nan) / 3600
+    units = layer["units"].astype("Float64").fillna(1.0).clip(lower=1.0).to_numpy(dtype=float)
+    hours = np.where((hours >= 0) & (hours <= MAX_UNIT_HOURS), hours, np.nan)
+    return hours * units
