@@ -195,8 +195,8 @@ def test_the_quarterly_report_of_the_period_shown_is_the_command_line_s(
 
 
 @pytest.mark.parametrize(("period", "quarter"), [
-    ((dt.date(2024, 10, 1), dt.date(2025, 10, 14)), "2025Q3"),  # the last whole quarter
-    ((dt.date(2025, 1, 1), dt.date(2025, 12, 31)), "2025Q4"),   # ends on a quarter's end
+    ((dt.date(2024, 10, 1), dt.date(2025, 10, 14)), "2025-Q3"),  # the last whole quarter
+    ((dt.date(2025, 1, 1), dt.date(2025, 12, 31)), "2025-Q4"),   # ends on a quarter's end
     ((dt.date(2025, 8, 1), dt.date(2025, 10, 14)), None),       # holds no whole quarter
     (None, None),
 ])
