@@ -6,6 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OTHER_TODAYS ?= 2028-02-29 2027-01-01
+#: The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0 -x" runs it in one process.
+PYTEST_ARGS ?= -n auto
 DISPLAY_MODE := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),display,offscreen)
 
 .PHONY: run test lint benchmark clean
@@ -30,8 +32,8 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 	@# The tests that build data from "today" again, at a leap day and at a 1 January.
 	for day in $(OTHER_TODAYS); do \
-	  QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m date_dependent --today $$day \
-	    -p no:cacheprovider || exit 1; \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto -m date_dependent \
+	    --today $$day -p no:cacheprovider || exit 1; \
 	done
 
 benchmark: $(STAMP)
