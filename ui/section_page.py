@@ -8,6 +8,7 @@ per-category counts) that an officer reads in the "all figures" table rather tha
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -317,7 +318,8 @@ def _chart_block(title: str, draw: Callable[[Figure], None], info: IndicatorValu
                  fmt: FigureText, parent: QWidget, height: int = 240,
                  labels: list[str] | None = None, bottom: int = 40) -> TitledBlockWidget:
     """``labels``: the tick labels on the left, whose longest sets the left margin."""
-    longest = max((len(label) for label in labels or ()), default=0)
+    longest = max((len(line) for label in labels or () for line in label.split("\n")),
+                  default=0)
     left = 16 + round(LABEL_CHAR_PX * longest) if longest else 48
     chart = ChartWidget(draw, height, left=left, bottom=bottom)
     return TitledBlockWidget(title, chart, fmt, _source_rows(info, fmt), parent)
@@ -456,22 +458,28 @@ def _survey_chart(section: Section, fmt: FigureText, parent: QWidget) -> QWidget
 
 
 def _calls_chart(section: Section, fmt: FigureText, parent: QWidget) -> QWidget | None:
-    """Shares of the calls from the public by pathway: what each response could take."""
+    """Shares of the calls from the public by pathway: what each response could take. Bars
+    are named by their response alone, wrapped: the chart's title says they are shares."""
     items = [i for i in section.indicators
              if i.id.startswith("calls_share_") and i.value is not None]
     if not items:
         return None
+    labels = [_pathway_name(fmt.label(i)) for i in items]
 
     def draw(figure: Figure) -> None:
         axes = figure.add_subplot()
-        axes.barh([fmt.label(i) for i in items], [i.value for i in items],
-                  color=CHART_COLOURS[0])
+        axes.barh(labels, [i.value for i in items], color=CHART_COLOURS[0])
         axes.invert_yaxis()
         _style(axes)
 
     return _chart_block(fmt.text("table_call_pathways"), draw, items[0], fmt, parent,
-                        height=60 + 26 * len(items), labels=[fmt.label(i) for i in items],
-                        bottom=28)
+                        height=60 + 34 * len(items), labels=labels, bottom=28)
+
+
+def _pathway_name(label: str) -> str:
+    """"Équipe de crise … : part de la demande" -> the response's name, on lines of 32."""
+    name = label.split(" : part de", 1)[0].split(": share of", 1)[0]
+    return textwrap.fill(name, 32)
 
 
 CHARTS: dict[str, Callable[[Section, FigureText, QWidget], QWidget | None]] = {
