@@ -19,7 +19,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from exports.briefs import FORMATS, brief_options, write_quarterly_briefs, write_station_briefs
+from exports.briefs import (
+    FORMATS,
+    WrittenBrief,
+    brief_options,
+    write_quarterly_briefs,
+    write_station_briefs,
+)
 from portrait.errors import CancelledError, PortraitError
 from portrait.portrait_model import Portrait
 from portrait.quarters import Quarter, quarter_of
@@ -64,28 +70,15 @@ def write_brief(request: ExportRequest, progress: Progress,
     """The station's brief in each chosen format, one format per step."""
     from portrait.engine import build_portrait, prepare
 
-    total = len(request.formats) + 1
     data = prepare(request.workspace)
     portrait = request.portrait if _matches(request) else None
     if portrait is None:
         portrait = build_portrait(data, request.station_id, request.period,
                                   is_cancelled=is_cancelled)
-    progress(1, total)
     options = brief_options(request.workspace, request.audience, request.language)
-    written: list[Path] = []
-    try:
-        for done, extension in enumerate(request.formats, start=2):
-            if is_cancelled():
-                raise CancelledError("Export cancelled.")
-            result = write_station_briefs(request.workspace, data, request.station_id,
-                                          options, [extension], request.folder,
-                                          request.period, request.records, portrait)
-            written.extend(result.paths.values())
-            progress(done, total)
-    except CancelledError:
-        _remove(written)
-        raise
-    return written
+    return _each_format(request, progress, is_cancelled, lambda extension: write_station_briefs(
+        request.workspace, data, request.station_id, options, [extension], request.folder,
+        request.period, request.records, portrait))
 
 
 def write_quarterly(request: ExportRequest, progress: Progress,
@@ -100,18 +93,25 @@ def write_quarterly(request: ExportRequest, progress: Progress,
             "Choisissez une période qui contient un trimestre complet pour le bilan "
             "trimestriel." if request.language == "fr" else
             "Choose a period that holds a whole quarter for the quarterly report.")
-    total = len(request.formats) + 1
     data = prepare(request.workspace)
-    progress(1, total)
     options = brief_options(request.workspace, request.audience, request.language)
+    return _each_format(request, progress, is_cancelled, lambda extension: write_quarterly_briefs(
+        request.workspace, data, request.station_id, quarter, options, [extension],
+        request.folder))
+
+
+def _each_format(request: ExportRequest, progress: Progress, is_cancelled: IsCancelled,
+                 write: Callable[[str], WrittenBrief]) -> list[Path]:
+    """``write`` each chosen format as one step (the first step, preparing, is done); a
+    cancel removes what was already written."""
+    total = len(request.formats) + 1
+    progress(1, total)
     written: list[Path] = []
     try:
         for done, extension in enumerate(request.formats, start=2):
             if is_cancelled():
                 raise CancelledError("Export cancelled.")
-            result = write_quarterly_briefs(request.workspace, data, request.station_id,
-                                            quarter, options, [extension], request.folder)
-            written.extend(result.paths.values())
+            written.extend(write(extension).paths.values())
             progress(done, total)
     except CancelledError:
         _remove(written)
