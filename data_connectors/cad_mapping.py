@@ -8,13 +8,12 @@ from the import options, the workspace (confirmed once, reused), a known layout,
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from data_connectors.incident_common import fold
-from data_connectors.mapped_points import MappingError
+from data_connectors.mapped_points import MappingError, check_mapping_keys
 
 #: Folded column names that hold each field (exact names only: a wrong guess costs more
 #: than a question in the wizard).
@@ -98,17 +97,8 @@ class CallMapping:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CallMapping:
         """A mapping from JSON, refusing unknown keys (naming the closest known one)."""
-        if not isinstance(data, Mapping):
-            raise MappingError("A column mapping must be a JSON object (field -> column).")
-        known = [f.name for f in dataclasses.fields(cls)]
-        unknown = [k for k in data if k not in known]
-        if unknown:
-            hints = []
-            for key in unknown:
-                close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-                hints.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-            raise MappingError(f"Unknown key(s) in the calls column mapping: {', '.join(hints)}."
-                               f" Known keys: {', '.join(known)}.")
+        check_mapping_keys(data, [f.name for f in dataclasses.fields(cls)],
+                           "calls column mapping")
         values: dict[str, Any] = {}
         for key, value in data.items():
             if value is None or (isinstance(value, str) and not value.strip()):

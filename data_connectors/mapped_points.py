@@ -111,6 +111,21 @@ class MappingError(PortraitError):
     """A column mapping that cannot be used as written (unknown key, bad CRS or date form)."""
 
 
+def check_mapping_keys(data: object, known: Sequence[str], what: str) -> None:
+    """Refuse a mapping that is not a JSON object or has keys no reader field has, naming
+    the closest known key: a misspelt key would otherwise be silently ignored."""
+    if not isinstance(data, Mapping):
+        raise MappingError(f"A {what} must be a JSON object (field -> column).")
+    unknown = [k for k in data if k not in known]
+    if unknown:
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            hints.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise MappingError(f"Unknown key(s) in the {what}: {', '.join(hints)}. "
+                           f"Known keys: {', '.join(known)}.")
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     """Which column of a file holds which incident field, and how to read dates and points.
@@ -149,17 +164,7 @@ class ColumnMapping:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ColumnMapping:
         """A mapping from JSON, refusing unknown keys (naming the closest known one)."""
-        if not isinstance(data, Mapping):
-            raise MappingError("A column mapping must be a JSON object (field -> column).")
-        known = [f.name for f in dataclasses.fields(cls)]
-        unknown = [k for k in data if k not in known]
-        if unknown:
-            hints = []
-            for key in unknown:
-                close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-                hints.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-            raise MappingError(f"Unknown key(s) in the column mapping: {', '.join(hints)}. "
-                               f"Known keys: {', '.join(known)}.")
+        check_mapping_keys(data, [f.name for f in dataclasses.fields(cls)], "column mapping")
         values: dict[str, Any] = {}
         for key, value in data.items():
             if key == "use_file_geometry":
