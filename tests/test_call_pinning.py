@@ -1,0 +1,72 @@
+"""Repeat-call places pinned to problem cards, and the plan's links to call demand: the
+evidence and how it reads, then the Call demand page driven with the mouse (pytest-qt)."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+
+from portrait.calls.plan_links import call_demand_plan
+from portrait.calls.repeat_evidence import (
+    SOURCE_ID,
+    pin_repeat_calls,
+    place_location,
+    repeat_calls_text,
+)
+from portrait.errors import PortraitError
+from portrait.records import ActionPriority, Location, ProblemCard, RecordStore
+from portrait.records.action_plan import Action
+
+ADDRESS = {"kind": "address", "place": "12 rue A", "calls": 6, "main_pathway": "crisis",
+           "emergency": 1, "deferrable": 0, "crisis": 5, "other_service": 0,
+           "x": 300_150.0, "y": 5_040_250.0}
+CELL = {"kind": "cell", "place": "3001_50402", "calls": 7, "main_pathway": "deferrable",
+        "emergency": 0, "deferrable": 7, "crisis": 0, "other_service": 0,
+        "x": 300_150.0, "y": 5_040_250.0}
+
+
+def test_an_address_is_pinned_as_a_point_with_its_count_period_and_responses() -> None:
+    evidence = pin_repeat_calls(ADDRESS, period="2024-01-01 – 2024-12-31", threshold=5,
+                                source="appels.csv", by="ana", at="2025-01-06T10:00:00-05:00")
+    assert evidence.source_id == SOURCE_ID and evidence.value == 6.0
+    assert evidence.values["mix"] == {"emergency": 1, "deferrable": 0, "crisis": 5,
+                                      "other_service": 0}
+    assert evidence.parameters["repeat_call_threshold"] == 5
+    assert evidence.geometry.equals(shapely.Point(300_150, 5_040_250))
+    assert repeat_calls_text(evidence, "fr") == (
+        "12 rue A : 6 appels du public (2024-01-01 – 2024-12-31 ; urgence policière 1, "
+        "équipe de crise 5)")
+    assert repeat_calls_text(evidence, "en", count="x", detailed=False) == (
+        "Repeat calls at one place: x calls from the public (2024-01-01 – 2024-12-31)")
+    location = place_location(ADDRESS)
+    assert (location.kind, location.label) == ("point", "12 rue A")
+
+
+def test_a_cell_is_pinned_as_its_100_m_square_and_a_place_without_coordinates_refused(
+) -> None:
+    location = place_location(CELL)
+    assert location.kind == "area"
+    assert location.geometry.area == pytest.approx(100 * 100)
+    assert location.geometry.contains(shapely.Point(300_150, 5_040_250))
+    evidence = pin_repeat_calls(CELL, period="2024", threshold=5)
+    assert repeat_calls_text(evidence, "fr").startswith("cellule de 100 m 3001_50402 : 7 appels")
+    with pytest.raises(PortraitError, match="12 rue A.*no coordinates"):
+        place_location({**ADDRESS, "x": None, "y": None})
+
+
+def test_the_plan_items_about_the_practices_or_repeat_call_cards_are_found() -> None:
+    card = ProblemCard(title="Appels au 12 rue A", location=place_location(ADDRESS),
+                       evidence=(pin_repeat_calls(ADDRESS, period="2024", threshold=5),))
+    other = ProblemCard(title="Vols", location=Location.point(shapely.Point(299_000, 5_041_000)))
+    named = ActionPriority(title="Mettre en place une unité de rappel")
+    about_card = ActionPriority(title="Le 12 rue A", problem_ids=(card.record_id,))
+    unrelated = ActionPriority(title="Ruelles plus sûres", problem_ids=(other.record_id,))
+    under = Action(title="Rencontre avec le propriétaire", priority_id=about_card.record_id)
+    crisis = Action(title="Patrouille avec l'équipe mobile de crise")
+    lighting = Action(title="Éclairage", priority_id=unrelated.record_id)
+    store = RecordStore([card, other, named, about_card, unrelated, under, crisis, lighting])
+    found = call_demand_plan(store, ["call_back_unit", "mental_health_co_response"])
+    assert {(link.title, link.practice_id) for link in found} == {
+        ("Mettre en place une unité de rappel", "call_back_unit"),
+        ("Le 12 rue A", ""), ("Rencontre avec le propriétaire", ""),
+        ("Patrouille avec l'équipe mobile de crise", "mental_health_co_response")}
