@@ -1,11 +1,16 @@
 """Repeat-call places pinned to problem cards, and the plan's links to call demand: the
-evidence and how it reads, then the Call demand page driven with the mouse (pytest-qt)."""
+evidence, how the card and the briefs read it (a partner gets the count under the disclosure
+rules, never the address), and which plan items are about call demand. The Call demand
+page itself is driven with the mouse in test_call_demand_page.py."""
 
 from __future__ import annotations
 
 import pytest
 import shapely
 
+from exports.brief_model import BriefOptions
+from exports.brief_records import records_section
+from exports.disclosure import DisclosureLog
 from portrait.calls.plan_links import call_demand_plan
 from portrait.calls.repeat_evidence import (
     SOURCE_ID,
@@ -70,3 +75,34 @@ def test_the_plan_items_about_the_practices_or_repeat_call_cards_are_found() -> 
         ("Mettre en place une unité de rappel", "call_back_unit"),
         ("Le 12 rue A", ""), ("Rencontre avec le propriétaire", ""),
         ("Patrouille avec l'équipe mobile de crise", "mental_health_co_response")}
+
+
+def _brief_details(card: ProblemCard, audience: str, language: str = "fr") -> str:
+    section = records_section([card], BriefOptions(audience=audience, language=language),
+                              DisclosureLog())
+    [table] = [t for t in section.tables if t.id == "problems"]
+    [[_, details]] = table.rows
+    return details
+
+
+def test_the_internal_brief_reads_the_pinned_place_in_words() -> None:
+    card = ProblemCard(title="Appels au 12 rue A", location=place_location(ADDRESS),
+                       evidence=(pin_repeat_calls(ADDRESS, period="2024", threshold=5),))
+    details = _brief_details(card, "internal")
+    assert "12 rue A : 6 appels du public (2024 ; urgence policière 1, équipe de crise 5)" \
+        in details
+    assert "source_id" not in details and "calls_repeat_places" not in details
+
+
+@pytest.mark.parametrize(("calls", "shown"), [(3, "x"), (6, "6")])
+def test_a_partner_brief_gives_the_count_under_the_rules_and_never_the_address(
+        calls: int, shown: str) -> None:
+    place = {**ADDRESS, "calls": calls, "crisis": calls - 1}
+    card = ProblemCard(title="Appels répétés", location=place_location(place),
+                       partner_summary="Appels fréquents à une même adresse.",
+                       evidence=(pin_repeat_calls(place, period="2024", threshold=3),))
+    details = _brief_details(card, "partner")
+    assert f"Appels répétés à un même lieu : {shown} appels du public (2024)" in details
+    assert "12 rue A" not in details and "crise" not in details and "calls" not in details
+    english = _brief_details(card, "partner", "en")
+    assert f"Repeat calls at one place: {shown} calls from the public (2024)" in english
