@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from exports.brief_model import BriefOptions
+from exports.brief_calls import plan_links
+from exports.brief_model import BriefOptions, BriefSection, BriefTable
 from exports.brief_records import records_section
 from exports.disclosure import DisclosureLog
 from portrait.calls.plan_links import call_demand_plan
@@ -71,10 +72,24 @@ def test_the_plan_items_about_the_practices_or_repeat_call_cards_are_found() -> 
     lighting = Action(title="Éclairage", priority_id=unrelated.record_id)
     store = RecordStore([card, other, named, about_card, unrelated, under, crisis, lighting])
     found = call_demand_plan(store, ["call_back_unit", "mental_health_co_response"])
-    assert {(link.title, link.practice_id) for link in found} == {
-        ("Mettre en place une unité de rappel", "call_back_unit"),
-        ("Le 12 rue A", ""), ("Rencontre avec le propriétaire", ""),
-        ("Patrouille avec l'équipe mobile de crise", "mental_health_co_response")}
+    assert {(link.title, link.practice_id, link.via_card) for link in found} == {
+        ("Mettre en place une unité de rappel", "call_back_unit", False),
+        ("Le 12 rue A", "", True), ("Rencontre avec le propriétaire", "", True),
+        ("Patrouille avec l'équipe mobile de crise", "mental_health_co_response", False)}
+
+    def brief_rows(audience: str) -> list[list[str]]:
+        sections = [BriefSection("call_demand", "Demande d'appels",
+                                 tables=[BriefTable("calls_practices", "t", [], [])])]
+        plan_links(sections, store.records(), BriefOptions(audience=audience))
+        return next(t.rows for t in sections[0].tables if t.id == "calls_plan")
+
+    internal = brief_rows("internal")
+    assert ["Priorité : Le 12 rue A", "demande d'appels"] in internal and len(internal) == 4
+    assert brief_rows("partner") == [  # ties through an internal card stay in the station
+        ["Priorité : Mettre en place une unité de rappel",
+         "Unité de rappel pour les appels non urgents (réponse différenciée)"],
+        ["Action : Patrouille avec l'équipe mobile de crise",
+         "Équipe mixte police et intervenants en santé mentale (équipe mobile de crise)"]]
 
 
 def _brief_details(card: ProblemCard, audience: str, language: str = "fr") -> str:

@@ -40,6 +40,8 @@ class PlanLink:
     record_id: str
     title: str
     practice_id: str
+    #: Tied only through a problem card (an internal link: partners are not told).
+    via_card: bool = False
 
 
 def call_demand_plan(store: RecordStore, practice_ids: Iterable[str]) -> list[PlanLink]:
@@ -54,20 +56,24 @@ def call_demand_plan(store: RecordStore, practice_ids: Iterable[str]) -> list[Pl
                   if any(is_repeat_calls(item) for item in card.evidence)}
     found: list[PlanLink] = []
     tied_priorities: set[str] = set()
+    via_card: set[str] = set()
     for priority in store.priorities():
         reason = _reason(priority, practices)
         if reason is None and call_cards & set(priority.problem_ids):
             reason = ""
+            via_card.add(priority.record_id)
         if reason is not None:
             found.append(PlanLink("action_priority", priority.record_id, priority.title,
-                                  reason))
+                                  reason, priority.record_id in via_card))
             tied_priorities.add(priority.record_id)
     for action in store.actions():
         reason = _reason(action, practices)
-        if reason is None and action.priority_id in tied_priorities:
+        inherited = reason is None and action.priority_id in tied_priorities
+        if inherited:
             reason = ""
         if reason is not None:
-            found.append(PlanLink("action", action.record_id, action.title, reason))
+            found.append(PlanLink("action", action.record_id, action.title, reason,
+                                  inherited and action.priority_id in via_card))
     return found
 
 
