@@ -124,7 +124,7 @@ class RepeatPlacesWidget(QWidget):
             return
         evidence = pin_repeat_calls(place, period=self.period, threshold=self.threshold,
                                     source=self.source)
-        self.records.pin_to_problem(evidence, place_location(place),
+        self.records.pin_to_problem(evidence, place_location(place, self.fmt.language),
                                     self.card_choice.currentData())
 
 

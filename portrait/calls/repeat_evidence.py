@@ -52,9 +52,10 @@ def word(key: str, language: str, **values: Any) -> str:
     return (fr if language == "fr" else en).format(**values)
 
 
-def place_location(place: Mapping[str, Any]) -> Location:
+def place_location(place: Mapping[str, Any], language: str = "fr") -> Location:
     """Where a card about ``place`` (a row of the repeat-call places table) is: a point at
-    the address (incidents counted within the usual radius) or the 100 m cell itself."""
+    the address (incidents counted within the usual radius) or the 100 m cell itself,
+    named in the officer's ``language``."""
     x, y = place.get("x"), place.get("y")
     if x is None or y is None:
         raise PortraitError(f"Repeat-call place {place.get('place')!r} has no coordinates: "
@@ -63,7 +64,7 @@ def place_location(place: Mapping[str, Any]) -> Location:
     if place.get("kind") == "cell":
         half = CELL_M / 2
         return Location.area(shapely.box(x - half, y - half, x + half, y + half),
-                             label=word("cell", "fr", size=f"{CELL_M:g}") + f" {name}")
+                             label=word("cell", language, size=f"{CELL_M:g}") + f" {name}")
     return Location.point(shapely.Point(x, y), label=name)
 
 
