@@ -107,6 +107,10 @@ def test_the_internal_brief_reads_the_pinned_place_in_words() -> None:
     details = _brief_details(card, "internal")
     assert "12 rue A : 6 appels du public (2024 ; urgence policière 1, équipe de crise 5)" \
         in details
+    card = ProblemCard(title="Appels", location=place_location(ADDRESS), evidence=(
+        pin_repeat_calls(ADDRESS, period="2024-01-01/2024-12-31", threshold=5),))
+    assert "12 rue A : 6 appels du public (2024-01-01 au 2024-12-31 ; urgence" in \
+        _brief_details(card, "internal")
     assert "source_id" not in details and "calls_repeat_places" not in details
 
 

@@ -101,7 +101,7 @@ def repeat_calls_text(evidence: Mapping[str, Any] | PinnedEvidence, language: st
     shown = count if count is not None else _number(number, language)
     plural = count is not None or number is None or float(number) >= 2
     calls = word("calls" if plural else "calls_one", language, count=shown)
-    inside = [str(_field(evidence, "period") or "")]
+    inside = [_period(str(_field(evidence, "period") or ""), language)]
     if detailed:
         mix = values.get("mix") or {}
         inside.append(", ".join(f"{word(p, language)} {mix[p]}" for p in DEMAND
@@ -115,6 +115,14 @@ def repeat_calls_text(evidence: Mapping[str, Any] | PinnedEvidence, language: st
     tail = f" ({' ; '.join(inside) if language == 'fr' else '; '.join(inside)})" \
         if inside else ""
     return f"{head}{separator}{calls}{tail}"
+
+
+def _period(period: str, language: str) -> str:
+    """"2024-01-01/2024-12-31" (as portraits write a period) as "2024-01-01 au 2024-12-31"."""
+    start, _, end = period.partition("/")
+    if not end:
+        return period
+    return f"{start} {'au' if language == 'fr' else 'to'} {end}"
 
 
 def _field(evidence: Mapping[str, Any] | PinnedEvidence, name: str) -> Any:

@@ -292,7 +292,7 @@ class EvidenceWidget(QScrollArea):
                 value += " " + t("evidence_interval", low=t.decimal(item.interval["low"]),
                                  high=t.decimal(item.interval.get("high", 0) or 0))
             lines.append(t("evidence_value", value=value))
-        if item.period:
+        if item.period and not is_repeat_calls(item):  # repeat calls say it in words
             lines.append(t("evidence_period", period=html.escape(item.period)))
         if item.source:
             lines.append(t("evidence_source", source=html.escape(item.source)))

@@ -16,7 +16,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "pin_add_to_card": "Ajouter à la fiche « {title} »",
         "table_call_practices": "Pratiques reconnues pour ces appels",
         "call_practice": "{name} — {calls}",
-        "call_practice_tip": "Ouvrir cette pratique dans les pratiques reconnues",
+        "call_practice_tip": "Ouvrir cette pratique dans Meilleures pratiques",
         "call_plan_title": "Dans le plan d'action du poste",
         "call_plan_none": "Aucune priorité ni action du plan d'action ne porte encore sur "
                           "ces pratiques ou sur la demande d'appels.",
