@@ -7,15 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import shapely
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 
 from PySide6.QtCore import QEvent, QSettings, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-from test_call_demand_section import _workspace_with_calls  # noqa: E402
+from test_call_demand_section import IN_38, _workspace_with_calls  # noqa: E402
 
-from portrait.records import ActionPriority  # noqa: E402
+from portrait.records import ActionPriority, Location  # noqa: E402
 from ui.call_demand_page import CallPracticesWidget, RepeatPlacesWidget  # noqa: E402
 from ui.chart_widget import ChartWidget  # noqa: E402
 from ui.figure_widgets import FigureTableWidget  # noqa: E402
@@ -146,3 +147,15 @@ def test_practices_and_plan_items_open_their_pages(qtbot, window) -> None:
     QTest.mouseClick(link, LEFT)
     assert window.sections_panel.current_section() == "action_plan"
     assert window.record_pages.action_plan.current_priority().record_id == priority.record_id
+
+
+def test_pinning_never_touches_a_form_open_on_another_card(qtbot, window) -> None:
+    open_form = window.record_pages.new_problem_at(Location.point(shapely.Point(*IN_38)))
+    open_form.title_edit.setText("Bruit la nuit")
+    _show_calls(window)
+    places = window.sections_panel.page("calls").findChild(RepeatPlacesWidget)
+    _click_row(places.table, 0)
+    QTest.mouseClick(places.pin_button, LEFT)
+    assert window.record_pages.problems.dialog is open_form  # brought forward, unchanged
+    assert open_form.evidence == () and open_form.title_edit.text() == "Bruit la nuit"
+    assert open_form.location.label == ""

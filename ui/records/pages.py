@@ -131,20 +131,21 @@ class RecordPages(QObject):
         """Show the problems page with ``evidence`` pinned on a new card placed at
         ``location`` (``card_id`` None) or on card ``card_id``'s form, for the officer to save.
 
-        A form already open on another card is only brought forward, untouched: the
-        evidence goes to the card the officer chose or nowhere (None is returned then, as
-        in review mode).
+        A form already open on another card, or on a new one, is only brought forward,
+        untouched (its edits would otherwise be lost or mixed): the evidence goes to the
+        card the officer chose or nowhere (None is returned then, as in review mode).
         """
         self.page_requested.emit("problems")
         open_form = self.problems.dialog
-        if card_id is None:
-            dialog = self.problems.new_problem(location)
-            wanted = dialog is not None and dialog is not open_form
-        else:
-            dialog = self.problems.edit_problem(card_id)
-            wanted = dialog is not None and dialog.original is not None and \
-                dialog.original.record_id == card_id
-        if dialog is None or not wanted or dialog.read_only:
+        if isinstance(open_form, ProblemDialog) and (
+                card_id is None or open_form.original is None
+                or open_form.original.record_id != card_id):
+            open_form.raise_()  # the officer finishes (or cancels) it first
+            open_form.activateWindow()
+            return None
+        dialog = self.problems.new_problem(location) if card_id is None else \
+            self.problems.edit_problem(card_id)
+        if dialog is None or dialog.read_only:
             return None
         dialog.add_evidence(evidence)
         return dialog
