@@ -9,10 +9,13 @@ types and the repeat-call places (addresses) are never published.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from exports.brief_cells import key_figure, masked
-from exports.brief_model import BriefSection, BriefTable, Column
+from exports.brief_model import BriefOptions, BriefSection, BriefTable, Column
 from exports.brief_text import label as label_of
 from exports.brief_text import text
 from exports.disclosure import (
@@ -25,7 +28,14 @@ from exports.disclosure import (
     protect_table,
 )
 from portrait.calls.pathways import DEMAND
+from portrait.calls.plan_links import call_demand_plan
+from portrait.records.base import Record
+from portrait.records.best_practices import catalogue
+from portrait.records.store import RecordStore
+from portrait.sections.call_demand import PRACTICES
 from portrait.wording import in_language
+
+PRACTICE_IDS = tuple(PRACTICES.values())
 
 #: This section's words, French and English.
 WORDS: dict[str, tuple[str, str]] = {
@@ -58,6 +68,16 @@ WORDS: dict[str, tuple[str, str]] = {
                       "Table des réponses : {version}.",
                       "Shares of demand (calls from the public), 95% Wilson intervals. Pathway "
                       "table: {version}."),
+    "plan_title": ("Dans le plan d'action du poste", "In the station's action plan"),
+    "plan_item": ("Priorité ou action", "Priority or action"),
+    "plan_link": ("Lien", "Link"),
+    "plan_priority": ("Priorité : {title}", "Priority: {title}"),
+    "plan_action": ("Action : {title}", "Action: {title}"),
+    "plan_calls": ("demande d'appels", "call demand"),
+    "plan_none": ("Aucune priorité ni action du plan d'action ne porte encore sur ces "
+                  "pratiques ou sur la demande d'appels.",
+                  "No priority or action of the action plan is about these practices or call "
+                  "demand yet."),
     "emergency": ("Urgence policière", "Police emergency"),
     "deferrable": ("Police, différable", "Police, deferrable"),
     "crisis": ("Équipe de crise", "Crisis team"),
@@ -176,6 +196,31 @@ def _practices(out: BriefSection, section, language: str, hidden: dict[str, str]
         [Column("practice", word("practice", language)),
          Column("calls", word("calls", language), "int")], rows,
         in_language(table.note, language)))
+
+
+def plan_links(sections: list[BriefSection], records: Sequence[Any],
+               options: BriefOptions) -> None:
+    """The action plan's priorities and actions about the practices or call demand, under
+    the section's practices (a tie known only through a problem card is the station's)."""
+    out = next((s for s in sections if s.id == "call_demand" and s.tables), None)
+    if out is None:
+        return
+    language = options.language
+    store = RecordStore([r for r in records if isinstance(r, Record)])
+    practices = {p.practice_id: p.name(language) for p in catalogue()}
+    links = [link for link in call_demand_plan(store, PRACTICE_IDS)
+             if not (options.audience == "partner" and link.via_card)]
+    if not links:
+        out.paragraphs.append(word("plan_none", language))
+        return
+    rows = [[word("plan_priority" if link.kind == "action_priority" else "plan_action",
+                  language, title=link.title),
+             practices.get(link.practice_id) or word("plan_calls", language)]
+            for link in links]
+    out.tables.append(BriefTable(
+        "calls_plan", word("plan_title", language),
+        [Column("item", word("plan_item", language)),
+         Column("link", word("plan_link", language))], rows))
 
 
 def _station_only(out: BriefSection, section, title: str, language: str, protection) -> None:

@@ -231,6 +231,9 @@ def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
             writer(out, section, portrait, data, options, protection)
         sections.append(out)
     if records:
+        from exports.brief_calls import plan_links
+
+        plan_links(sections, records, options)
         census = getattr(data, "census", None)
         sections.append(records_section(records, options, log,
                                         getattr(census, "areas_frame", None)))

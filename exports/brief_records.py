@@ -24,6 +24,7 @@ from exports.brief_cells import COUNT_UNITS
 from exports.brief_model import BriefOptions, BriefSection, BriefTable, Column
 from exports.brief_text import format_number, text
 from exports.disclosure import CONFIDENTIAL, PRIMARY, SMALL_COUNT_LOW, DisclosureLog
+from portrait.calls.repeat_evidence import is_repeat_calls, repeat_calls_text
 from portrait.categories import BY_ID as CATEGORIES
 from portrait.records.action_plan import STATUS_LABELS as PROGRESS_LABELS
 from portrait.records.audience import (
@@ -188,6 +189,8 @@ def _evidence(item: Mapping, name: str, options, log: DisclosureLog) -> str:
         shown = _count(value, unit, name, options, log)
         if isinstance(shown, (int, float)):
             shown = format_number(shown, language, 0 if float(shown).is_integer() else 1)
+        if is_repeat_calls(item):  # the count only: the address and the mix stay inside
+            return repeat_calls_text(item, language, count=str(shown), detailed=False)
         parts.append(f"{shown} {unit}".strip())
     if item.get("period"):
         parts.append(f"({item['period']})")
@@ -228,12 +231,30 @@ def _details(view: dict, language: str) -> str:
         if key in META or key in _TITLE_KEYS or key == "_kind" or "progress" in key or \
                 _empty(value):
             continue
+        if key == "evidence" and isinstance(value, (list, tuple)):
+            value = [_internal_evidence(item, language) if isinstance(item, Mapping) else item
+                     for item in value]
         choices = _CHOICES.get((kind, key))
         if choices and isinstance(value, str) and value in choices:
             value = choices[value][0 if language == "fr" else 1]
         label = field_label(kind, key, language) or key.replace("_", " ")
         lines.append(f"{label}{separator}{_flat(value)}")
     return "\n".join(lines)
+
+
+def _internal_evidence(item: Mapping, language: str) -> str:
+    """Pinned evidence in words for the station's own brief (repeat calls with their place
+    and responses); other evidence as "Label : value unit (period)"."""
+    if is_repeat_calls(item):
+        return repeat_calls_text(item, language)
+    label = item.get(f"label_{language}") or item.get("label_fr") or item.get("label_en") or ""
+    value = item.get("value")
+    shown = "" if value is None else \
+        f"{format_number(value, language, 0 if float(value).is_integer() else 1)} " \
+        f"{item.get('unit') or ''}".strip()
+    period = f" ({item['period']})" if item.get("period") else ""
+    separator = " : " if language == "fr" else ": "
+    return f"{label}{separator if shown else ''}{shown}{period}"
 
 
 def _flat(value: Any) -> str:

@@ -8,13 +8,14 @@ from pathlib import Path
 from exports.brief_model import SUPPRESSED, BriefOptions, build_brief
 from exports.disclosure import CONFIDENTIAL, DERIVED, PRIMARY, WITHHELD
 from portrait.engine import build_portrait, prepare
+from portrait.records import ActionPriority
 from tests.test_call_demand_section import PERIOD, _workspace_with_calls
 
 
-def _brief(workspace, audience: str, language: str = "fr"):
+def _brief(workspace, audience: str, language: str = "fr", records=None):
     data = prepare(workspace)
     return build_brief(build_portrait(data, "38", PERIOD), data,
-                       BriefOptions(audience=audience, language=language))
+                       BriefOptions(audience=audience, language=language), records)
 
 
 def _everything(section) -> str:
@@ -65,3 +66,18 @@ def test_the_partner_brief_hides_small_counts_addresses_and_crosstabs(
                                             brief.disclosure.entries
                                             if e.item == "Emergency police response"}
     assert any(e.reason == DERIVED for e in brief.disclosure.entries)
+
+
+def test_the_section_lists_the_plan_items_about_its_practices(small_workspace,
+                                                             tmp_path: Path) -> None:
+    workspace = _workspace_with_calls(small_workspace, tmp_path)
+    records = [ActionPriority(title="Équipe mobile de crise avec le CIUSSS"),
+               ActionPriority(title="Ruelles plus sûres")]
+    brief = _brief(workspace, "partner", "en", records)
+    section = next(s for s in brief.sections if s.id == "call_demand")
+    [plan] = [t for t in section.tables if t.id == "calls_plan"]
+    assert plan.rows == [["Priority: Équipe mobile de crise avec le CIUSSS",
+                          "Police and mental-health mobile crisis team (co-response)"]]
+    without = next(s for s in _brief(workspace, "internal", "fr", [records[1]]).sections
+                   if s.id == "call_demand")
+    assert "Aucune priorité ni action du plan d'action ne porte encore" in _everything(without)

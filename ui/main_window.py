@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         self.record_pages = RecordPages(self, self.text.language)
         for section_id, page in self.record_pages.pages().items():
             self.sections_panel.set_record_page(section_id, page)
+        self.sections_panel.records = self.record_pages
         self._area_wanted: str | None = None
         self.portrait_runner = PortraitRunner(self, executor=station_work)
         self.portrait_progress = QProgressBar(self)

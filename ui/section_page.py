@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from exports.service_palette import service_colour
 from portrait.portrait_model import IndicatorValue, Section
 from portrait.wording import in_language
+from ui.call_demand_page import call_demand_parts
 from ui.chart_widget import ChartWidget
 from ui.figure_text import FigureText
 from ui.figure_widgets import (
@@ -40,6 +41,8 @@ from ui.figure_widgets import (
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from ui.records.pages import RecordPages
 
 #: Navigator pages filled from the portrait, and the portrait sections each one groups.
 PORTRAIT_PAGES: dict[str, tuple[str, ...]] = {
@@ -124,9 +127,13 @@ class SectionPageWidget(QScrollArea):
     builds the rest now)."""
 
     def __init__(self, sections: list[Section], fmt: FigureText,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, records: RecordPages | None = None,
+                 parameters: dict | None = None):
         super().__init__(parent)
         self.fmt = fmt
+        #: The window's records and the portrait's parameters, for parts tied to records
+        #: (the call demand page's places and plan links); None outside the window.
+        self.records, self.parameters = records, parameters or {}
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget(self)
@@ -203,6 +210,9 @@ class SectionPageWidget(QScrollArea):
             widgets.append(_spec_table(section, spec, by_id, self.fmt, self))
         if section.id == "station_comparison":
             widgets.append(_comparison_table(section, self.fmt, self))
+        if section.id == "call_demand" and self.records is not None:
+            widgets += call_demand_parts(section, self.fmt, self.records, self.parameters,
+                                         self)
         if not section.indicators:
             return widgets
         has_cards = any(i in by_id for i in KEY_FIGURES.get(section.id, ()))

@@ -8,6 +8,8 @@ a portrait, so a new portrait costs the GUI thread one page, not eight.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,6 +27,9 @@ from portrait.portrait_model import Portrait
 from ui.figure_text import FigureText
 from ui.section_page import PORTRAIT_PAGES, SectionPageWidget
 from ui.strings import UiText
+
+if TYPE_CHECKING:
+    from ui.records.pages import RecordPages
 
 RECORD_SECTIONS = ("problems", "partners", "action_plan", "best_practices")
 SECTION_IDS = (*PORTRAIT_PAGES, *RECORD_SECTIONS)
@@ -61,6 +66,8 @@ class SectionsPanel(QWidget):
         self._containers: dict[str, QWidget] = {}
         self._content: dict[str, QWidget] = {}
         self._record_pages: dict[str, QWidget] = {}
+        #: The window's records, which the call demand page pins places to.
+        self.records: RecordPages | None = None
         for section_id in SECTION_IDS:
             item = QListWidgetItem(self.navigator)
             item.setData(Qt.ItemDataRole.UserRole, section_id)
@@ -149,7 +156,8 @@ class SectionsPanel(QWidget):
             return
         sections = [s for s in self.portrait.sections if s.id in PORTRAIT_PAGES[section_id]]
         sections.sort(key=lambda s: PORTRAIT_PAGES[section_id].index(s.id))
-        page = SectionPageWidget(sections, FigureText(self.text))
+        page = SectionPageWidget(sections, FigureText(self.text), records=self.records,
+                                 parameters=self.portrait.parameters)
         page.setProperty(OWNED, True)
         self._set_content(section_id, page)
 

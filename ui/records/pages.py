@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QTabWidget, QWidget
 from shapely.geometry.base import BaseGeometry
 
-from portrait.records import Location
+from portrait.records import Location, PinnedEvidence
 from portrait.workspace import Workspace
 from ui.records.action_plan_panel import ActionPlanPanel
 from ui.records.base_panel import RecordsBasePanel
@@ -124,6 +124,30 @@ class RecordPages(QObject):
             self.problems.set_location(location)
         dialog.raise_()
         dialog.activateWindow()
+        return dialog
+
+    def pin_to_problem(self, evidence: PinnedEvidence, location: Location,
+                       card_id: str | None = None) -> ProblemDialog | None:
+        """Show the problems page with ``evidence`` pinned on a new card placed at
+        ``location`` (``card_id`` None) or on card ``card_id``'s form, for the officer to save.
+
+        A form already open on another card, or on a new one, is only brought forward,
+        untouched (its edits would otherwise be lost or mixed): the evidence goes to the
+        card the officer chose or nowhere (None is returned then, as in review mode).
+        """
+        self.page_requested.emit("problems")
+        open_form = self.problems.dialog
+        if isinstance(open_form, ProblemDialog) and (
+                card_id is None or open_form.original is None
+                or open_form.original.record_id != card_id):
+            open_form.raise_()  # the officer finishes (or cancels) it first
+            open_form.activateWindow()
+            return None
+        dialog = self.problems.new_problem(location) if card_id is None else \
+            self.problems.edit_problem(card_id)
+        if dialog is None or dialog.read_only:
+            return None
+        dialog.add_evidence(evidence)
         return dialog
 
     def set_period(self, period: tuple[dt.date, dt.date] | None) -> None:

@@ -38,6 +38,7 @@ from portrait.records import (
     SARA_STAGES,
     CommunityConcern,
     Location,
+    PinnedEvidence,
     PriorityInputs,
     ProblemCard,
     RecordStore,
@@ -385,11 +386,15 @@ class ProblemDialog(QDialog):
         result = self.assessment.result
         if result is None:
             return
-        self.evidence = self.evidence + (pin_assessment(
+        self.add_evidence(pin_assessment(
             result, label_fr=self.text.both("wdd_evidence_label")[0],
-            label_en=self.text.both("wdd_evidence_label")[1], by=current_user()),)
-        self.evidence_widget.set_evidence(self.evidence)
+            label_en=self.text.both("wdd_evidence_label")[1], by=current_user()))
         self.assessment.pin_button.setEnabled(False)
+
+    def add_evidence(self, item: PinnedEvidence) -> None:
+        """Pin ``item`` on the card being edited (kept when the officer saves) and show it."""
+        self.evidence = self.evidence + (item,)
+        self.evidence_widget.set_evidence(self.evidence)
         self.tabs.setCurrentWidget(self.evidence_widget)
 
     def done(self, result: int) -> None:

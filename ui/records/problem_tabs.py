@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from portrait.calls.repeat_evidence import is_repeat_calls, repeat_calls_text
 from portrait.records import (
     SIDES,
     CommunityConcern,
@@ -283,13 +284,15 @@ class EvidenceWidget(QScrollArea):
         lines = [f"<b>{html.escape(item.label(t.language))}</b> "
                  f"<span style='color:#555'>({html.escape(t.choice('evidence', item.kind))})"
                  "</span>"]
-        if item.value is not None:
+        if is_repeat_calls(item):
+            lines.append(html.escape(repeat_calls_text(item, t.language)))
+        elif item.value is not None:
             value = f"{t.decimal(item.value)} {html.escape(item.unit)}".strip()
             if item.interval and item.interval.get("low") is not None:
                 value += " " + t("evidence_interval", low=t.decimal(item.interval["low"]),
                                  high=t.decimal(item.interval.get("high", 0) or 0))
             lines.append(t("evidence_value", value=value))
-        if item.period:
+        if item.period and not is_repeat_calls(item):  # repeat calls say it in words
             lines.append(t("evidence_period", period=html.escape(item.period)))
         if item.source:
             lines.append(t("evidence_source", source=html.escape(item.source)))

@@ -8,6 +8,7 @@ A key defined twice is an error at start-up, not a silent override.
 from __future__ import annotations
 
 from ui.string_tables import (
+    call_demand_strings,
     error_strings,
     export_strings,
     import_strings,
@@ -17,7 +18,8 @@ from ui.string_tables import (
 )
 
 TABLES = (section_strings.STRINGS, map_strings.STRINGS, import_strings.STRINGS,
-          export_strings.STRINGS, error_strings.STRINGS, officer_strings.STRINGS)
+          export_strings.STRINGS, error_strings.STRINGS, officer_strings.STRINGS,
+          call_demand_strings.STRINGS)
 
 
 def merged_into(base: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
