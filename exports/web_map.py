@@ -55,6 +55,7 @@ from exports.map_classes import (
     Classes,
     quantile_classes,
 )
+from exports.map_streets import StreetBase, streets_near
 from exports.map_text import format_count, format_value, map_text, station_label
 from exports.service_palette import SERVICE_COLOURS, legend_order, service_type_id
 from portrait.census import indicator_table
@@ -157,6 +158,11 @@ class MapOptions:
     view: tuple[float, float, float] | None = None
     #: Keys of layers drawn but switched off (the officer unticked them).
     hidden_layers: tuple[str, ...] = ()
+    #: A tile source drawn under the streets (Preferences): an XYZ URL template of the
+    #: service's own tile server, or the app's ``pqtiles://`` address of a local MBTiles file,
+    #: with the credit its licence asks for. None: no tiles (fully offline).
+    tile_url: str | None = None
+    tile_attribution: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,6 +183,9 @@ def build_station_map(workspace: Workspace, options: MapOptions,
     station = _station_geometry(stations, options.station_id)
     bounds = _lat_lon_bounds(station, stations.crs)
     fmap = _blank_map(bounds, options)
+    streets = streets_near(workspace.layer("streets"), station)
+    if len(streets):
+        StreetBase(streets).add_to(fmap)
     drawn = {
         "census": _census_layer(workspace, station, options),
         **portrait_layers(workspace, station, options, portrait),
@@ -239,7 +248,12 @@ def _blank_map(bounds: list[list[float]], options: MapOptions) -> folium.Map:
         map_text("title", options.language, station=station_label(options.station_id)))
     figure.header.add_child(_RawHtml(leaflet_head_html(options.assets)), name="leaflet")
     figure.header.add_child(_RawHtml(_MAP_CSS), name="portrait_css")
-    if options.online_tiles:
+    if options.tile_url:
+        folium.TileLayer(tiles=options.tile_url, attr=html.escape(options.tile_attribution or
+                                                                  options.tile_url),
+                         name=map_text("tiles_layer", options.language), max_zoom=19,
+                         ).add_to(fmap)
+    elif options.online_tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
     fmap.add_child(_MetricScale())
     return fmap
