@@ -42,7 +42,7 @@ STYLES: dict[str, tuple[str, float]] = {
     "service": ("#ffffff", 1.0),
 }
 LOCAL_CLASSES = ("residential", "service")
-CASING = "#c9c4b8"
+CASING = "#8f8a80"  # dark enough to read through the census shading
 
 
 def streets_near(streets: gpd.GeoDataFrame | None, station: shapely.Geometry,
@@ -116,24 +116,41 @@ class StreetBase(MacroElement):
                     }});
             }
             var data = {{ this.data|tojson }}, local = {{ this.local|tojson }};
-            var casing = draw(data, true).addTo(map), lines = draw(data, false).addTo(map);
+            var casing = draw(data, true), lines = draw(data, false);
             var localCasing = draw(local, true), localLines = draw(local, false);
-            var names = L.layerGroup();
-            {{ this.labels|tojson }}.forEach(function (l) {
-                names.addLayer(L.tooltip({permanent: true, direction: "center",
-                    className: "pq-street-name", interactive: false})
-                    .setLatLng([l[0], l[1]]).setContent(l[2]));
-            });
-            function byZoom() {
-                var z = map.getZoom();
-                [localCasing, localLines].forEach(function (layer) {
-                    if (z >= {{ this.local_zoom }}) { layer.addTo(map); }
-                    else { map.removeLayer(layer); }
+            // Names in order (widest and longest streets first), each shown only where it
+            // overlaps no name already placed: names over names are read as neither.
+            var labels = {{ this.labels|tojson }}, names = L.layerGroup().addTo(map);
+            function placeNames() {
+                names.clearLayers();
+                if (map.getZoom() < {{ this.label_zoom }}) { return; }
+                var view = map.getBounds().pad(0.2), boxes = [];
+                labels.forEach(function (l) {
+                    var at = L.latLng(l[0], l[1]);
+                    if (!view.contains(at)) { return; }
+                    var p = map.latLngToLayerPoint(at), w = 3.2 * l[3] + 6, h = 9;
+                    var clash = boxes.some(function (b) {
+                        return Math.abs(b[0] - p.x) < b[2] + w && Math.abs(b[1] - p.y) < 2 * h;
+                    });
+                    if (clash) { return; }
+                    boxes.push([p.x, p.y, w]);
+                    names.addLayer(L.tooltip({permanent: true, direction: "center",
+                        className: "pq-street-name", interactive: false})
+                        .setLatLng(at).setContent(l[2]));
                 });
-                if (z >= {{ this.label_zoom }}) { names.addTo(map); }
-                else { map.removeLayer(names); }
+            }
+            function byZoom() {  // every casing under every street, local ones from a zoom
+                var near = map.getZoom() >= {{ this.local_zoom }};
+                [localCasing, casing, localLines, lines].forEach(function (layer) {
+                    map.removeLayer(layer);
+                    if (near || (layer !== localCasing && layer !== localLines)) {
+                        layer.addTo(map);
+                    }
+                });
+                placeNames();
             }
             map.on("zoomend", byZoom);
+            map.on("moveend", placeNames);
             map.whenReady(byZoom);
             {% for credit in this.credits %}
             map.attributionControl.addAttribution({{ credit|tojson }});
@@ -159,14 +176,18 @@ class StreetBase(MacroElement):
 
 
 def _labels_in_degrees(streets: gpd.GeoDataFrame) -> list[list]:
-    """[lat, lng, escaped name] of each label: placed in metres, drawn in degrees."""
-    points = label_points(streets)
+    """[lat, lng, escaped name, name's length] of each label, the widest and longest
+    streets first (the page places names in this order): placed in metres, drawn in
+    degrees."""
+    rank = streets["class"].map({kind: i for i, kind in enumerate(STYLES)}).fillna(len(STYLES))
+    order = np.lexsort((-streets.geometry.length.to_numpy(), rank.to_numpy(dtype=float)))
+    points = label_points(streets.iloc[order])
     if not points:
         return []
     xy = gpd.GeoSeries(shapely.points([(x, y) for x, y, _, _ in points]), crs=streets.crs)
     lonlat = xy.to_crs(MAP_CRS)
-    return [[round(p.y, COORDINATE_DECIMALS), round(p.x, COORDINATE_DECIMALS), html.escape(name)]
-            for p, (_, _, _, name) in zip(lonlat, points, strict=True)]
+    return [[round(p.y, COORDINATE_DECIMALS), round(p.x, COORDINATE_DECIMALS), html.escape(name),
+             len(name)] for p, (_, _, _, name) in zip(lonlat, points, strict=True)]
 
 
 def _collection(streets: gpd.GeoDataFrame) -> dict:

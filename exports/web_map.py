@@ -85,6 +85,8 @@ BACKGROUND_COLOUR = "#f2f1ec"
 INCIDENT_FILL = "#d95f0e"
 INCIDENT_STROKE = "#662506"
 CENSUS_OPACITY = 0.75
+#: Over a street base the shading lets the streets under it show through.
+CENSUS_OPACITY_OVER_STREETS = 0.55
 CELL_OPACITY = 0.9
 CELL_MIN_RADIUS_PX = 2.5
 CELL_RADIUS_RANGE_PX = 7.5
@@ -187,7 +189,8 @@ def build_station_map(workspace: Workspace, options: MapOptions,
     if len(streets):
         StreetBase(streets).add_to(fmap)
     drawn = {
-        "census": _census_layer(workspace, station, options),
+        "census": _census_layer(workspace, station, options,
+                                CENSUS_OPACITY_OVER_STREETS if len(streets) else CENSUS_OPACITY),
         **portrait_layers(workspace, station, options, portrait),
         "incidents": _incidents_layer(workspace.layer("incidents"), station, options),
         "stations": _stations_layer(stations, station, options),
@@ -267,7 +270,7 @@ def _lat_lon_bounds(geometry: shapely.Geometry, crs: object) -> list[list[float]
 
 # --- layers -----------------------------------------------------------------------------------
 def _census_layer(workspace: Workspace, station: shapely.Geometry,
-                  options: MapOptions) -> _DrawnLayer:
+                  options: MapOptions, opacity: float = CENSUS_OPACITY) -> _DrawnLayer:
     language = options.language
     item = indicator(options.indicator_id)
     areas = _areas_over(workspace.layer("census_areas"), station)
@@ -285,7 +288,7 @@ def _census_layer(workspace: Workspace, station: shapely.Geometry,
         {
             "id": str(area_id), "kind": "census_area",
             "tip": f"{_escape(name)}<br>{_escape(format_value(value, item, language))}",
-            "style": {"fillColor": colour, "fillOpacity": CENSUS_OPACITY, "color": "#ffffff",
+            "style": {"fillColor": colour, "fillOpacity": opacity, "color": "#ffffff",
                       "weight": 0.6},
         }
         for area_id, name, value, colour in zip(
@@ -299,7 +302,7 @@ def _census_layer(workspace: Workspace, station: shapely.Geometry,
     legend = _classes_legend(item.label(language), classes,
                              lambda v: format_value(v, item, language),
                              has_missing=bool(np.isnan(values).any()), language=language,
-                             opacity=CENSUS_OPACITY)
+                             opacity=opacity)
     return _DrawnLayer(layer, legend)
 
 
