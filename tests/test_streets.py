@@ -15,6 +15,7 @@ import pytest
 import shapely
 from PIL import Image
 
+from cli.main import main
 from data_connectors.base import ReadContext
 from data_connectors.importer import import_files
 from data_connectors.registry import find_reader
@@ -126,6 +127,19 @@ def test_a_municipal_network_is_credited_as_the_user_says(tmp_path: Path) -> Non
     unnamed = StreetNetworkReader().read(tmp_path / "geobase.gpkg", ReadContext())
     assert list(unnamed.layers["streets"]["attribution"]) == ["geobase"]
     assert any("attribution" in w for w in unnamed.report.warnings)
+
+
+def test_the_command_line_gives_a_network_its_credit(tmp_path: Path) -> None:
+    network = gpd.GeoDataFrame(
+        {"NOM_VOIE": ["Rue Saint-Denis"], "CLASSE": ["artère"]},
+        geometry=[shapely.LineString([(296_000, 5_040_100), (296_000, 5_042_900)])],
+        crs=METRIC_CRS)
+    network.to_file(tmp_path / "geobase.gpkg", driver="GPKG")
+    target = tmp_path / "w.gpkg"
+    assert main(["import", str(target), str(tmp_path / "geobase.gpkg"),
+                 "--attribution", "Ville de Montréal, CC BY 4.0"]) == 0
+    streets = Workspace.open(target).layer("streets")
+    assert list(streets["attribution"]) == ["Ville de Montréal, CC BY 4.0"]
 
 
 @needs_montreal
