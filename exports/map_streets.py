@@ -15,6 +15,7 @@ are Leaflet tooltips (permanent, centred on a point of the street) shown from
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -60,22 +61,31 @@ def streets_near(streets: gpd.GeoDataFrame | None, station: shapely.Geometry,
         geometry=clipped.to_numpy()), geometry="geometry", crs=streets.crs)
 
 
-def attributions(streets: gpd.GeoDataFrame) -> list[str]:
+def attributions(credits: Iterable[object]) -> list[str]:
     """The distinct credits of the streets drawn, to print on the map."""
-    if "attribution" not in streets or not len(streets):
-        return []
-    return sorted({str(a) for a in streets["attribution"].dropna() if str(a).strip()})
+    return sorted({str(c) for c in credits if isinstance(c, str) and c.strip()})
+
+
+def street_records(streets: gpd.GeoDataFrame) -> list[dict]:
+    """The streets as plain records (name, class, geometry, attribution): a brief's figure
+    holds plain values, which its writers and checks compare and copy as they are."""
+    return [{"name": name if isinstance(name, str) else None, "class": str(kind),
+             "geometry": geometry, "attribution": credit}
+            for name, kind, geometry, credit in zip(
+                streets["name"], streets["class"], streets.geometry, streets["attribution"],
+                strict=True) if geometry is not None and not geometry.is_empty]
 
 
 def style_of(kind: object) -> tuple[str, float]:
     return STYLES.get(str(kind), STYLES["residential"])
 
 
-def label_points(streets: gpd.GeoDataFrame) -> list[tuple[float, float, float, str]]:
-    """(x, y, angle, name) at the middle of each named part long enough to carry its name;
-    the angle (degrees, kept upright) follows the street there."""
+def label_points(named: Iterable[tuple[object, shapely.Geometry]]
+                 ) -> list[tuple[float, float, float, str]]:
+    """(x, y, angle, name) at the middle of each part of the (name, geometry) pairs long
+    enough to carry its name; the angle (degrees, kept upright) follows the street there."""
     points = []
-    for name, geometry in zip(streets["name"], streets.geometry, strict=True):
+    for name, geometry in named:
         if not isinstance(name, str) or not name.strip() or geometry is None:
             continue
         for part in shapely.get_parts(geometry):
@@ -169,7 +179,7 @@ class StreetBase(MacroElement):
         self.data = _collection(drawn[~local])
         self.local = _collection(drawn[local])
         self.labels = _labels_in_degrees(streets)
-        self.credits = [html.escape(credit) for credit in attributions(streets)]
+        self.credits = [html.escape(c) for c in attributions(streets["attribution"])]
         self.casing = CASING
         self.count = len(streets)
         self.label_zoom, self.local_zoom = LABEL_MIN_ZOOM, LOCAL_MIN_ZOOM
@@ -181,7 +191,8 @@ def _labels_in_degrees(streets: gpd.GeoDataFrame) -> list[list]:
     degrees."""
     rank = streets["class"].map({kind: i for i, kind in enumerate(STYLES)}).fillna(len(STYLES))
     order = np.lexsort((-streets.geometry.length.to_numpy(), rank.to_numpy(dtype=float)))
-    points = label_points(streets.iloc[order])
+    ordered = streets.iloc[order]
+    points = label_points(zip(ordered["name"], ordered.geometry, strict=True))
     if not points:
         return []
     xy = gpd.GeoSeries(shapely.points([(x, y) for x, y, _, _ in points]), crs=streets.crs)

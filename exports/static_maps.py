@@ -34,7 +34,7 @@ from exports.map_classes import (
     YLORBR,
     quantile_classes,
 )
-from exports.map_streets import LOCAL_CLASSES, attributions, label_points, style_of
+from exports.map_streets import CASING, LOCAL_CLASSES, attributions, label_points, style_of
 from exports.map_text import map_text, station_label
 from exports.service_palette import SERVICE_COLOURS, legend_order, service_colour
 from portrait.services import service_type_label
@@ -158,23 +158,27 @@ def services(ax, data: dict, language: str) -> list:
 
 
 # --- drawing helpers --------------------------------------------------------------------------
-def _streets(ax, streets) -> None:
-    """The street base under every layer: lines by class, the wider streets named (local
-    streets would bury a whole station in names at this scale), the credit in a corner."""
-    if streets is None or not len(streets):
+def _streets(ax, streets: list[dict] | None) -> None:
+    """The street base under every layer (``map_streets.street_records``): lines by class,
+    the wider streets named (local streets would bury a whole station in names at this
+    scale), the credit in a corner."""
+    if not streets:
         return
-    for kind, group in streets.groupby("class", sort=False):
+    by_class: dict[str, list] = {}
+    for street in streets:
+        by_class.setdefault(street["class"], []).extend(
+            np.asarray(part.coords)[:, :2] for part in shapely.get_parts(street["geometry"])
+            if part.geom_type == "LineString")
+    for kind, segments in by_class.items():
         colour, weight = style_of(kind)
-        segments = [np.asarray(part.coords)[:, :2] for geometry in group.geometry
-                    for part in shapely.get_parts(geometry) if part.geom_type == "LineString"]
         # Pale lines with a grey casing: legible on white, discreet under the layers.
-        for colour_, width, z in (("#c9c4b8", weight * 0.45 + 0.5, 0.2),
+        for colour_, width, z in ((CASING, weight * 0.45 + 0.5, 0.2),
                                   (colour, weight * 0.45, 0.3)):
             ax.add_collection(LineCollection(segments, colors=colour_, linewidths=width,
                                              zorder=z, capstyle="round"))
-    wide = streets[~streets["class"].isin(LOCAL_CLASSES).fillna(False).to_numpy(dtype=bool)]
     renderer = ax.figure.canvas.get_renderer()
     named, taken = set(), []
+    wide = ((s["name"], s["geometry"]) for s in streets if s["class"] not in LOCAL_CLASSES)
     for x, y, angle, name in label_points(wide):
         if name in named or not _inside_view(ax, shapely.Point(x, y)):
             continue
@@ -187,7 +191,7 @@ def _streets(ax, streets) -> None:
             continue
         named.add(name)
         taken.append(box)
-    credit = " · ".join(attributions(streets))
+    credit = " · ".join(attributions(s["attribution"] for s in streets))
     if credit:
         ax.annotate(credit, (0.005, 0.005), xycoords="axes fraction", fontsize=FONT_SIZE - 2.5,
                     color="#444444", zorder=8,

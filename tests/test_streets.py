@@ -22,7 +22,7 @@ from data_connectors.registry import find_reader
 from data_connectors.streets import OSM_ATTRIBUTION, StreetNetworkReader, first_value
 from exports.brief_model import BriefOptions, Figure
 from exports.briefs import write_station_briefs
-from exports.map_streets import STYLES, streets_near
+from exports.map_streets import STYLES, street_records, streets_near
 from exports.static_maps import draw_map
 from exports.web_map import MapOptions, station_map_html
 from portrait.crs import METRIC_CRS
@@ -229,7 +229,8 @@ def test_static_map_draws_the_streets_under_the_station(small_workspace) -> None
             "x": np.array([]), "y": np.array([]), "types": []}
     near = streets_near(streets, station)
     assert list(near["name"]) == ["Boulevard Saint-Laurent", "</script><b>Rue X</b>"]
-    figure = Figure("services", "map_services", "Services", {**base, "streets": near})
+    figure = Figure("services", "map_services", "Services",
+                    {**base, "streets": street_records(near)})
     with_streets = draw_map(figure, "fr")
     without = draw_map(Figure("services", "map_services", "Services", base), "fr")
     primary = STYLES["primary"][0]
