@@ -1,5 +1,6 @@
-"""The tile background Preferences name: MBTiles reading, the check of what the officer types,
-and the map in the window showing the streets and an MBTiles file's tiles, offline."""
+"""The street base in the app: the tile background Preferences name (MBTiles reading, the
+check of what the officer types), the map in the window showing the streets and an MBTiles
+file's tiles, offline, and a streets import listed in the officer's language."""
 
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from PySide6.QtCore import QEvent, QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from data_connectors.base import ReaderError  # noqa: E402
+from data_connectors.importer import import_files  # noqa: E402
 from data_connectors.mbtiles import MBTiles  # noqa: E402
 from data_connectors.streets import OSM_ATTRIBUTION  # noqa: E402
 from portrait.crs import MAP_CRS, METRIC_CRS  # noqa: E402
 from portrait.workspace import Workspace  # noqa: E402
+from ui.data_sources_panel import DataSourcesDialog  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.preferences import Preferences, PreferencesDialog, PreferencesStore  # noqa: E402
 from ui.strings import UiText  # noqa: E402
@@ -176,3 +179,15 @@ def test_the_window_map_shows_streets_over_mbtiles_tiles(qtbot, tmp_path: Path,
         window.close()
         window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_a_streets_import_is_listed_in_french(qtbot, demo_files, tmp_path: Path) -> None:
+    path = tmp_path / "w.gpkg"
+    import_files(Workspace.create(path), [demo_files.stations, demo_files.streets])
+    dialog = DataSourcesDialog(Workspace.open(path), UiText("fr"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    table = dialog.table
+    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert rows["rues_osm.gpkg"] == "rues"
+    dialog.done(0)

@@ -196,6 +196,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "kind_calls": "appels de service (les lignes d'un même fichier importé auparavant sont "
                       "remplacées)",
         "kind_call-pathways": "table des réponses aux appels (remplace la table en usage)",
+        "kind_streets": "rues du fond de carte (celles d'un même fichier importé auparavant "
+                        "sont remplacées)",
         "mapping_example": "ex. : {values}",
         "mapping_from_saved": "Correspondance reprise de la dernière importation d'un fichier "
                               "semblable (mêmes colonnes) : vérifiez-la.",
@@ -280,6 +282,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "layer_survey_answers": "réponses au sondage",
         "layer_survey_questions": "questions du sondage",
         "layer_survey_scores": "résultats de sondage par secteur",
+        "layer_streets": "rues",
         # review
         "review_dock_title": "Révision",
         "review_section_label": "{station} — {indicator}",
@@ -482,6 +485,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "kind_survey": "residents' survey",
         "kind_calls": "calls for service (rows of the same file imported earlier are replaced)",
         "kind_call-pathways": "response-pathway table for calls (replaces the one in use)",
+        "kind_streets": "streets of the base map (those of the same file imported before are "
+                        "replaced)",
         "mapping_example": "e.g. {values}",
         "mapping_from_saved": "Mapping taken from the last import of a similar file (same "
                               "columns): check it.",
@@ -562,6 +567,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "layer_survey_answers": "survey answers",
         "layer_survey_questions": "survey questions",
         "layer_survey_scores": "survey results by area",
+        "layer_streets": "streets",
         # review
         "review_dock_title": "Review",
         "review_section_label": "{station} — {indicator}",
