@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("--mapping", type=Path,
                          help="JSON column mapping for files read through a mapping")
     import_.add_argument("--area-prefix", help="census: keep areas whose code starts with this")
+    import_.add_argument("--attribution",
+                         help="streets: the credit the maps print for a road network that is "
+                         "not OpenStreetMap (e.g. \"Ville de Montréal, CC BY 4.0\")")
     import_.add_argument("--crs", default="EPSG:32188",
                          help="metric CRS of a workspace created by this import (default "
                          "EPSG:32188, MTM zone 8 for Montréal; EPSG:26910 for Vancouver)")
@@ -246,6 +249,8 @@ def _import(args: argparse.Namespace) -> int:
     options: dict = {"area_prefix": args.area_prefix} if args.area_prefix else {}
     if args.mapping is not None:
         options["mapping"] = _read_mapping(args.mapping)
+    if args.attribution:
+        options["attribution"] = args.attribution
     options[LIMITS] = {"max_expansion": args.max_expansion,
                        "max_expanded_mb": args.max_expanded_mb,
                        "max_field_chars": args.max_field_chars,

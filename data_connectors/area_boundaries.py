@@ -60,7 +60,7 @@ class AreaBoundaryReader:
         if path.suffix.lower() not in VECTOR_SUFFIXES:
             return False
         try:
-            info = pyogrio.read_info(path)
+            info = pyogrio.read_info(path, layer=0)  # the first layer, as before, and no warning
         except Exception:  # noqa: BLE001 - any GDAL failure just means "not for this reader"
             return False
         geometry = str(info.get("geometry_type"))

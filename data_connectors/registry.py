@@ -18,6 +18,7 @@ from data_connectors.statcan_boundaries import StatCanBoundaryReader
 from data_connectors.statcan_da_table import StatCanDaTableReader
 from data_connectors.statcan_profile import StatCanProfileReader
 from data_connectors.station_boundaries import StationBoundaryReader
+from data_connectors.streets import StreetNetworkReader
 from data_connectors.survey_export import SurveyExportReader
 from data_connectors.survey_scores import SurveyScoreReader
 from data_connectors.vpd_incidents import VpdIncidentReader
@@ -43,6 +44,7 @@ READERS: tuple[Connector, ...] = tuple(sorted(
         SurveyScoreReader(),
         CadCallReader(),
         PathwayTableReader(),
+        StreetNetworkReader(),
     ),
     key=lambda reader: -reader.priority,
 ))
@@ -50,7 +52,7 @@ READERS: tuple[Connector, ...] = tuple(sorted(
 #: The order in which kinds must be imported: areas are kept by the stations' extent, census
 #: values by the areas already imported.
 KIND_ORDER = ("stations", "census-areas", "census-values", "incidents", "services", "survey",
-              "call-pathways", "calls")
+              "call-pathways", "calls", "streets")
 
 
 def get_reader(reader_id: str) -> Connector:

@@ -34,7 +34,7 @@ def polygon_layer_info(path: Path) -> dict | None:
     if path.suffix.lower() not in VECTOR_SUFFIXES:
         return None
     try:
-        info = pyogrio.read_info(path)
+        info = pyogrio.read_info(path, layer=0)  # the first layer, as before, and no warning
     except Exception:  # noqa: BLE001 - any GDAL failure just means "not for this reader"
         return None
     return info if "Polygon" in str(info.get("geometry_type")) else None

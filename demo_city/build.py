@@ -50,4 +50,4 @@ def build_demo(out_dir: Path, size: str | CitySize = "default", seed: int = 42,
 def demo_import_paths(files: DemoFiles) -> list[Path]:
     """The raw files a demo workspace is built from, in import order."""
     return [files.stations, files.da_boundaries, files.census_profile, files.incidents,
-            files.services, files.survey, files.calls]
+            files.services, files.survey, files.calls, files.streets]

@@ -21,6 +21,7 @@ from scipy.spatial import cKDTree
 from demo_city import calls as cad_calls
 from demo_city import census, geography, incidents, population, services, survey, writers
 from demo_city.addresses import make_addresses
+from demo_city.streets import write_streets
 from portrait import clock
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class DemoFiles:
     services: Path
     survey: Path
     calls: Path
+    streets: Path
 
     @property
     def survey_questions(self) -> Path:
@@ -69,7 +71,7 @@ class DemoFiles:
         shapefile = tuple(self.da_boundaries.with_suffix(s) for s in (".shx", ".dbf", ".prj"))
         return (self.stations, self.da_boundaries, *shapefile, self.census_profile,
                 self.census_geo_index, self.incidents, self.services, self.survey,
-                self.survey_questions, self.calls)
+                self.survey_questions, self.calls, self.streets)
 
 
 def _files(out_dir: Path) -> DemoFiles:
@@ -82,6 +84,7 @@ def _files(out_dir: Path) -> DemoFiles:
         services=out_dir / "repertoire_services.csv",
         survey=out_dir / "sondage_residents.csv",
         calls=out_dir / "appels-service.csv",
+        streets=out_dir / "rues_osm.gpkg",
     )
 
 
@@ -158,6 +161,7 @@ def generate_city(out_dir: Path, size: str | CitySize = "default", seed: int = 4
 
     report(0.8, "Répertoire des services")
     addresses = make_addresses(rng_addr, streets, frame, spec.stations)
+    write_streets(files.streets, streets, addresses)
     inventory = services.make_services(rng_srv, spec.services, streets, station_of, stations,
                                        surfaces, addresses)
     writers.write_services(files.services, inventory)

@@ -27,6 +27,7 @@ from exports.disclosure import (
     small_area_mask,
     survey_suppressed,
 )
+from exports.map_streets import street_records, streets_near
 from portrait.sections.comparison import INTEGER_COLUMNS
 from portrait.services import service_type_label
 from portrait.wording import in_language
@@ -41,7 +42,8 @@ def _base_map(data, station_id: str) -> dict:
     near = data.stations[data.stations.intersects(polygon.buffer(NEIGHBOUR_MARGIN_M))]
     neighbours = [(str(s), g) for s, g in zip(near["station_id"], near.geometry, strict=True)
                   if str(s) != station_id]
-    return {"station": polygon, "station_label": station_id, "neighbours": neighbours}
+    return {"station": polygon, "station_label": station_id, "neighbours": neighbours,
+            "streets": street_records(streets_near(data.streets, polygon))}
 
 
 # --- census ----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ MAP_TEXT: dict[str, dict[str, str]] = {
         "title": "Portrait de quartier — {station}",
         "legend": "Légende",
         "legend_fold_tip": "Replier ou déplier la légende",
+        "tiles_layer": "Fond de carte",
     },
     "en": {
         "stations_layer": "Station boundaries",
@@ -54,6 +55,7 @@ MAP_TEXT: dict[str, dict[str, str]] = {
         "title": "Portrait de quartier — {station}",
         "legend": "Legend",
         "legend_fold_tip": "Fold or unfold the legend",
+        "tiles_layer": "Base map",
     },
 }
 

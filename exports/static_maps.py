@@ -1,7 +1,9 @@
 """Static maps of the PDF briefs, drawn with matplotlib as PNG bytes: census choropleth,
 incidents (points for the station, cells of at least k for partners), hot spots, services.
 
-Every map shows the station's outline over its neighbours, a legend and a metric scale bar;
+Every map shows the station's outline over its neighbours, a legend and a metric scale bar,
+over the workspace's streets when it has some (``exports.map_streets``: names along the
+wider streets, and the source's credit, e.g. OpenStreetMap's ODbL notice, in a corner);
 coordinates are the workspace's metric CRS, so one unit is one metre and the scale bar is
 exact. Geometry is turned into matplotlib paths directly (no geopandas plotting), which keeps
 a map to a fraction of a second. Colours come from the colour-blind-safe palettes of
@@ -18,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch, Rectangle
@@ -32,6 +34,7 @@ from exports.map_classes import (
     YLORBR,
     quantile_classes,
 )
+from exports.map_streets import CASING, LOCAL_CLASSES, attributions, label_points, style_of
 from exports.map_text import map_text, station_label
 from exports.service_palette import SERVICE_COLOURS, legend_order, service_colour
 from portrait.services import service_type_label
@@ -68,6 +71,7 @@ def draw_map(figure: Figure, language: str, dpi: int = 150, image_format: str = 
     _frame(ax, station)
     ax.set_facecolor("#f2f1ec")
     fig.patch.set_facecolor("white")
+    _streets(ax, data.get("streets"))
     handles = MAPS[figure.kind](ax, data, language)
     for handle in handles:
         handle.set_label(textwrap.fill(handle.get_label(), LEGEND_WIDTH))
@@ -154,6 +158,46 @@ def services(ax, data: dict, language: str) -> list:
 
 
 # --- drawing helpers --------------------------------------------------------------------------
+def _streets(ax, streets: list[dict] | None) -> None:
+    """The street base under every layer (``map_streets.street_records``): lines by class,
+    the wider streets named (local streets would bury a whole station in names at this
+    scale), the credit in a corner."""
+    if not streets:
+        return
+    by_class: dict[str, list] = {}
+    for street in streets:
+        by_class.setdefault(street["class"], []).extend(
+            np.asarray(part.coords)[:, :2] for part in shapely.get_parts(street["geometry"])
+            if part.geom_type == "LineString")
+    for kind, segments in by_class.items():
+        colour, weight = style_of(kind)
+        # Pale lines with a grey casing: legible on white, discreet under the layers.
+        for colour_, width, z in ((CASING, weight * 0.45 + 0.5, 0.2),
+                                  (colour, weight * 0.45, 0.3)):
+            ax.add_collection(LineCollection(segments, colors=colour_, linewidths=width,
+                                             zorder=z, capstyle="round"))
+    renderer = ax.figure.canvas.get_renderer()
+    named, taken = set(), []
+    wide = ((s["name"], s["geometry"]) for s in streets if s["class"] not in LOCAL_CLASSES)
+    for x, y, angle, name in label_points(wide):
+        if name in named or not _inside_view(ax, shapely.Point(x, y)):
+            continue
+        label = ax.annotate(name, (x, y), fontsize=FONT_SIZE - 2, color="#555555",
+                            ha="center", va="center", style="italic", rotation=angle,
+                            rotation_mode="anchor", zorder=1.5)  # above the shading
+        box = label.get_window_extent(renderer)
+        if any(box.overlaps(other) for other in taken):
+            label.remove()  # names over names are read as neither
+            continue
+        named.add(name)
+        taken.append(box)
+    credit = " · ".join(attributions(s["attribution"] for s in streets))
+    if credit:
+        ax.annotate(credit, (0.005, 0.005), xycoords="axes fraction", fontsize=FONT_SIZE - 2.5,
+                    color="#444444", zorder=8,
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+
+
 def _path(geometry) -> Path:
     """One compound path (holes included) of a polygon or multipolygon."""
     vertices, codes = [], []

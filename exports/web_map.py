@@ -55,6 +55,7 @@ from exports.map_classes import (
     Classes,
     quantile_classes,
 )
+from exports.map_streets import StreetBase, streets_near
 from exports.map_text import format_count, format_value, map_text, station_label
 from exports.service_palette import SERVICE_COLOURS, legend_order, service_type_id
 from portrait.census import indicator_table
@@ -84,6 +85,8 @@ BACKGROUND_COLOUR = "#f2f1ec"
 INCIDENT_FILL = "#d95f0e"
 INCIDENT_STROKE = "#662506"
 CENSUS_OPACITY = 0.75
+#: Over a street base the shading lets the streets under it show through.
+CENSUS_OPACITY_OVER_STREETS = 0.55
 CELL_OPACITY = 0.9
 CELL_MIN_RADIUS_PX = 2.5
 CELL_RADIUS_RANGE_PX = 7.5
@@ -157,6 +160,11 @@ class MapOptions:
     view: tuple[float, float, float] | None = None
     #: Keys of layers drawn but switched off (the officer unticked them).
     hidden_layers: tuple[str, ...] = ()
+    #: A tile source drawn under the streets (Preferences): an XYZ URL template of the
+    #: service's own tile server, or the app's ``pqtiles://`` address of a local MBTiles file,
+    #: with the credit its licence asks for. None: no tiles (fully offline).
+    tile_url: str | None = None
+    tile_attribution: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,8 +185,12 @@ def build_station_map(workspace: Workspace, options: MapOptions,
     station = _station_geometry(stations, options.station_id)
     bounds = _lat_lon_bounds(station, stations.crs)
     fmap = _blank_map(bounds, options)
+    streets = streets_near(workspace.layer("streets"), station)
+    if len(streets):
+        StreetBase(streets).add_to(fmap)
     drawn = {
-        "census": _census_layer(workspace, station, options),
+        "census": _census_layer(workspace, station, options,
+                                CENSUS_OPACITY_OVER_STREETS if len(streets) else CENSUS_OPACITY),
         **portrait_layers(workspace, station, options, portrait),
         "incidents": _incidents_layer(workspace.layer("incidents"), station, options),
         "stations": _stations_layer(stations, station, options),
@@ -239,7 +251,12 @@ def _blank_map(bounds: list[list[float]], options: MapOptions) -> folium.Map:
         map_text("title", options.language, station=station_label(options.station_id)))
     figure.header.add_child(_RawHtml(leaflet_head_html(options.assets)), name="leaflet")
     figure.header.add_child(_RawHtml(_MAP_CSS), name="portrait_css")
-    if options.online_tiles:
+    if options.tile_url:
+        folium.TileLayer(tiles=options.tile_url, attr=html.escape(options.tile_attribution or
+                                                                  options.tile_url),
+                         name=map_text("tiles_layer", options.language), max_zoom=19,
+                         ).add_to(fmap)
+    elif options.online_tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
     fmap.add_child(_MetricScale())
     return fmap
@@ -253,7 +270,7 @@ def _lat_lon_bounds(geometry: shapely.Geometry, crs: object) -> list[list[float]
 
 # --- layers -----------------------------------------------------------------------------------
 def _census_layer(workspace: Workspace, station: shapely.Geometry,
-                  options: MapOptions) -> _DrawnLayer:
+                  options: MapOptions, opacity: float = CENSUS_OPACITY) -> _DrawnLayer:
     language = options.language
     item = indicator(options.indicator_id)
     areas = _areas_over(workspace.layer("census_areas"), station)
@@ -271,7 +288,7 @@ def _census_layer(workspace: Workspace, station: shapely.Geometry,
         {
             "id": str(area_id), "kind": "census_area",
             "tip": f"{_escape(name)}<br>{_escape(format_value(value, item, language))}",
-            "style": {"fillColor": colour, "fillOpacity": CENSUS_OPACITY, "color": "#ffffff",
+            "style": {"fillColor": colour, "fillOpacity": opacity, "color": "#ffffff",
                       "weight": 0.6},
         }
         for area_id, name, value, colour in zip(
@@ -285,7 +302,7 @@ def _census_layer(workspace: Workspace, station: shapely.Geometry,
     legend = _classes_legend(item.label(language), classes,
                              lambda v: format_value(v, item, language),
                              has_missing=bool(np.isnan(values).any()), language=language,
-                             opacity=CENSUS_OPACITY)
+                             opacity=opacity)
     return _DrawnLayer(layer, legend)
 
 

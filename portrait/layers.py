@@ -269,6 +269,18 @@ CALL_PATHWAYS = LayerSpec(
     required=("call_types", "pathway"),
 )
 
+STREETS = LayerSpec(
+    "streets",
+    "MultiLineString",
+    {"name": STRING, "class": STRING, "source": STRING, "attribution": STRING,
+     IMPORT_ID: STRING},
+    "The street base drawn under every map: one row per named street (its segments merged) "
+    "and class (motorway, primary, secondary, tertiary, residential, service), clipped to the "
+    "stations' extent and simplified; attribution is the credit every map drawing it prints "
+    "(e.g. OpenStreetMap's ODbL notice).",
+    required=("class",),
+)
+
 ALL_LAYERS: tuple[LayerSpec, ...] = (
     STATIONS,
     INCIDENTS,
@@ -286,6 +298,7 @@ ALL_LAYERS: tuple[LayerSpec, ...] = (
     COLUMN_MAPPINGS,
     CALLS,
     CALL_PATHWAYS,
+    STREETS,
 )
 #: The layers readers write, whose rows carry ``IMPORT_ID``.
 IMPORTED_LAYERS: tuple[LayerSpec, ...] = tuple(

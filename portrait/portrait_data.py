@@ -41,7 +41,7 @@ STATION_ASSIGNMENT_RULE = ("the source's station id; incidents, services and res
                            "without one are placed in the station whose boundary holds them")
 _LAYERS = ("stations", "incidents", "census_areas", "census_values", "services",
            "survey_respondents", "survey_answers", "survey_questions", "category_mappings",
-           "calls", "call_pathways")
+           "calls", "call_pathways", "streets")
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -120,6 +120,8 @@ class PortraitData:
     #: Calls for service and the officer's pathway table, as stored (see ``portrait.calls``).
     calls: pd.DataFrame | None = None
     call_pathways: pd.DataFrame | None = None
+    #: The street base the brief's maps draw under everything (see ``exports.map_streets``).
+    streets: gpd.GeoDataFrame | None = None
 
     @property
     def station_ids(self) -> list[str]:
@@ -177,6 +179,7 @@ class PortraitData:
             crs=crs,
             calls=workspace.layer("calls"),
             call_pathways=workspace.layer("call_pathways"),
+            streets=workspace.layer("streets"),
         )
 
     def period_counts(self, start: pd.Timestamp, end: pd.Timestamp) -> PeriodCounts:

@@ -36,6 +36,9 @@ import shapely  # noqa: E402
 from portrait import clock  # noqa: E402
 from portrait.crs import METRIC_CRS  # noqa: E402
 from portrait.workspace import Workspace  # noqa: E402
+from ui.tile_source import register_tile_scheme  # noqa: E402
+
+register_tile_scheme()  # as the app does, before pytest-qt creates the QApplication
 
 #: Two stations side by side (3 km x 3 km each), in MTM zone 8 near downtown Montréal.
 STATION_BOXES = {"38": (295_000, 5_040_000, 298_000, 5_043_000),

@@ -43,8 +43,8 @@ def test_demo_writes_real_formats_and_a_workspace(tmp_path: Path) -> None:
             "survey_answers", "import_reports"} <= layers
     workspace = Workspace.open(tmp_path / "demo.gpkg")
     assert workspace.has_data("incidents") and workspace.has_data("census_values")
-    assert len(workspace.layer("import_reports")) == 7  # the calls for service included
-    assert workspace.has_data("calls")
+    assert len(workspace.layer("import_reports")) == 8  # the calls and the streets included
+    assert workspace.has_data("calls") and workspace.has_data("streets")
 
 
 def test_import_creates_the_workspace_and_prints_a_json_report(tmp_path: Path, demo_files,

@@ -28,7 +28,7 @@ def test_every_reader_declares_itself() -> None:
 
 def test_each_demo_file_finds_its_reader(demo_files) -> None:
     expected = ["station-boundaries", "statcan-boundaries", "statcan-profile", "spvm-incidents",
-                "service-inventory", "survey-export", "cad-calls"]
+                "service-inventory", "survey-export", "cad-calls", "streets"]
     assert [find_reader(p).id for p in demo_import_paths(demo_files)] == expected
 
 

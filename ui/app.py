@@ -42,7 +42,9 @@ def run_app(argv: list[str], workspace_path: Path | None) -> int:
     from ui.error_log import install_error_reporting
     from ui.main_window import MainWindow
     from ui.preferences import APPLICATION, ORGANISATION
+    from ui.tile_source import register_tile_scheme
 
+    register_tile_scheme()  # before the QApplication, or Qt ignores the scheme's handler
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName(APPLICATION)

@@ -86,6 +86,7 @@ from ui.records.pages import RecordPages
 from ui.review import ReviewPanel
 from ui.sections_panel import SECTION_IDS, SectionsPanel
 from ui.strings import UiText, apply_language
+from ui.tile_source import tile_source
 from ui.vintages import census_year, layer_vintages
 from ui.worker import QtJobRunner
 
@@ -155,6 +156,7 @@ class MainWindow(QMainWindow):
         station_work = ThreadPoolExecutor(max_workers=1, thread_name_prefix="station-work")
         self._station_work = station_work
         self.map_panel = MapPanel(self, online=online, text=self.text, executor=station_work)
+        self._apply_tile_source(self.preferences)
         self.current_portrait: Portrait | None = None
         self._portrait_key: tuple[str, PeriodChoice] | None = None
         self.period_selector = PeriodSelectorWidget(self.text, self)
@@ -356,6 +358,18 @@ class MainWindow(QMainWindow):
             self.retranslate(preferences.language)
         self._restart_autosave()
         self.review_panel.set_approver(preferences.officer_name, preferences.officer_role)
+        if (preferences.tile_source, preferences.tile_attribution) != \
+                (previous.tile_source, previous.tile_attribution):
+            self._apply_tile_source(preferences)
+            self._choice_changed()  # the map again, on its new background
+
+    def _apply_tile_source(self, preferences: Preferences) -> None:
+        try:
+            source = tile_source(preferences.tile_source, preferences.tile_attribution)
+        except PortraitError as error:  # the file went away since: the map stays offline
+            log.warning("%s", error)
+            source = None
+        self.map_panel.set_tile_source(source)
 
     # --- workspace --------------------------------------------------------------------------
     def set_workspace(self, workspace: Workspace | None,
@@ -742,10 +756,13 @@ class MainWindow(QMainWindow):
         station_id = self.station_combo.currentData()
         if self.workspace is None or station_id is None:
             return None
+        tiles = self.map_panel.tile_source
         return self.map_panel.with_view_and_filters(
             MapOptions(station_id=station_id, indicator_id=self.indicator_combo.currentData(),
                        language=self.text.language, online_tiles=self.map_panel.online,
-                       period=self._map_period()))
+                       period=self._map_period(),
+                       tile_url=tiles.url if tiles else None,
+                       tile_attribution=tiles.attribution if tiles else ""))
 
     @Slot()
     def _choice_changed(self) -> None:

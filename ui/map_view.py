@@ -29,11 +29,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtCore import QByteArray, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
     QWebEngineProfile,
+    QWebEngineSettings,
     QWebEngineUrlRequestInfo,
     QWebEngineUrlRequestInterceptor,
 )
@@ -47,6 +48,7 @@ from portrait.workspace import Workspace
 from ui.map_bridge import QtMapBridge
 from ui.map_filters import MapFilters
 from ui.strings import UiText, default_language
+from ui.tile_source import SCHEME, QtMBTilesHandler, TileSource
 from ui.worker import QtJobRunner
 
 log = logging.getLogger(__name__)
@@ -55,11 +57,14 @@ _REMOTE_SCHEMES = ("http", "https", "ws", "wss", "ftp")
 
 
 class QtOfflineInterceptor(QWebEngineUrlRequestInterceptor):
-    """Blocks network requests of the map page and logs them (they mean a bug)."""
+    """Blocks network requests of the map page and logs them (they mean a bug), except to
+    the tile server the officer named in Preferences (``allowed_host``)."""
+
+    allowed_host: str | None = None
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
         url = info.requestUrl()
-        if url.scheme() in _REMOTE_SCHEMES:
+        if url.scheme() in _REMOTE_SCHEMES and url.host() != self.allowed_host:
             log.warning("Blocked a network request from the offline map: %s",
                         url.toDisplayString())
             info.block(True)
@@ -99,6 +104,7 @@ class MapPanel(QWidget):
         self._expected_page: Path | None = None
         self._requested_at = 0.0
         self.options: MapOptions | None = None
+        self.tile_source: TileSource | None = None
         self._workspace: Workspace | None = None
         self._portrait: Portrait | None = None
         self._shown_station: str | None = None
@@ -135,6 +141,26 @@ class MapPanel(QWidget):
 
     def page(self) -> QWebEnginePage:
         return self.view.page()
+
+    def set_tile_source(self, source: TileSource | None) -> None:
+        """Draw ``source``'s tiles under the next maps (None: no tiles, fully offline)."""
+        self.tile_source = source
+        self._interceptor.allowed_host = source.remote_host if source else None
+        settings = self.view.page().settings()
+        remote = source is not None and source.remote_host is not None
+        # Qt 6 loads nothing remote into a file page without this, and turning it on turns
+        # file access off: both are set, remote first.
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
+                              remote)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls,
+                              True)
+        if source is not None and source.mbtiles is not None:
+            profile = self.view.page().profile()
+            handler = profile.urlSchemeHandler(QByteArray(SCHEME))
+            if handler is None:
+                handler = QtMBTilesHandler(profile)  # lives as long as the profile
+                profile.installUrlSchemeHandler(QByteArray(SCHEME), handler)
+            handler.tiles = source.mbtiles
 
     def show_station(self, workspace: Workspace, options: MapOptions,
                      portrait: Portrait | None = None) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtCore import QSettings, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,6 +36,7 @@ from portrait.crs import METRIC_CRS, require_metric
 from portrait.disclosure_settings import DisclosureSettings, read_settings
 from portrait.errors import PortraitError
 from ui.strings import LANGUAGES, UiText, default_language
+from ui.tile_source import tile_source_problem
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,10 @@ class Preferences:
     #: Who signs comments, approvals and record changes ("" : the system user name).
     officer_name: str = ""
     officer_role: str = ""
+    #: The map's tile background: an XYZ URL of the provider's own server or a local
+    #: .mbtiles file ("" : none, fully offline), and the credit its licence asks for.
+    tile_source: str = ""
+    tile_attribution: str = ""
     version: int = PREFERENCES_VERSION
 
     @classmethod
@@ -96,6 +102,8 @@ class Preferences:
             found.append("small_count_high")
         if self.autosave_minutes < 0:
             found.append("autosave_minutes")
+        if tile_source_problem(self.tile_source):
+            found.append("tile_source")
         return found
 
 
@@ -148,6 +156,8 @@ class PreferencesStore:
                                       defaults.autosave_minutes),
                 officer_name=str(settings.value("officer_name", "") or "").strip(),
                 officer_role=str(settings.value("officer_role", "") or "").strip(),
+                tile_source=str(settings.value("tile_source", "") or "").strip(),
+                tile_attribution=str(settings.value("tile_attribution", "") or "").strip(),
             )
         finally:
             settings.endGroup()
@@ -171,6 +181,8 @@ class PreferencesStore:
         settings.setValue("autosave_minutes", preferences.autosave_minutes)
         settings.setValue("officer_name", preferences.officer_name)
         settings.setValue("officer_role", preferences.officer_role)
+        settings.setValue("tile_source", preferences.tile_source)
+        settings.setValue("tile_attribution", preferences.tile_attribution)
         settings.endGroup()
         settings.sync()
 
@@ -248,6 +260,22 @@ class PreferencesDialog(QDialog):
         autosave_note = QLabel(text("autosave_note"), self)
         autosave_note.setWordWrap(True)
         autosave_note.setObjectName("autosave_note")
+        self.tiles_edit = QLineEdit(self)
+        self.tiles_edit.setObjectName("tile_source_edit")
+        self.tiles_edit.setPlaceholderText(text("pref_tiles_placeholder"))
+        self.tiles_button = QPushButton(text("pref_tiles_choose"), self)
+        self.tiles_button.setObjectName("tile_source_choose")
+        self.tiles_attribution_edit = QLineEdit(self)
+        self.tiles_attribution_edit.setObjectName("tile_attribution_edit")
+        self.tiles_message = QLabel(self)
+        self.tiles_message.setObjectName("tile_source_message")
+        self.tiles_message.setWordWrap(True)
+        self.tiles_message.setStyleSheet("color: #a61b1b;")
+        tiles_note = QLabel(text("pref_tiles_note"), self)
+        tiles_note.setWordWrap(True)
+        tiles = QHBoxLayout()
+        tiles.addWidget(self.tiles_edit, 1)
+        tiles.addWidget(self.tiles_button)
 
         distances = QHBoxLayout()
         for spin in self.distance_spins:
@@ -265,6 +293,10 @@ class PreferencesDialog(QDialog):
         form.addRow(text("pref_small_count"), self.small_spin)
         form.addRow(text("pref_autosave"), self.autosave_spin)
         form.addRow(autosave_note)
+        form.addRow(text("pref_tiles"), tiles)
+        form.addRow(text("pref_tiles_attribution"), self.tiles_attribution_edit)
+        form.addRow(self.tiles_message)
+        form.addRow(tiles_note)
 
         self.defaults_button = QPushButton(text("button_defaults"), self)
         self.ok_button = QPushButton(text("button_ok"), self)
@@ -282,6 +314,8 @@ class PreferencesDialog(QDialog):
         layout.addLayout(buttons)
 
         self.crs_edit.textChanged.connect(self._check_crs)
+        self.tiles_edit.textChanged.connect(self._check_crs)
+        self.tiles_button.clicked.connect(self._choose_tiles)
         self.defaults_button.clicked.connect(self._restore_defaults)
         self.ok_button.clicked.connect(self.accept)
         cancel_button.clicked.connect(self.reject)
@@ -312,6 +346,8 @@ class PreferencesDialog(QDialog):
         self.autosave_spin.setValue(preferences.autosave_minutes)
         self.name_edit.setText(preferences.officer_name)
         self.role_edit.setText(preferences.officer_role)
+        self.tiles_edit.setText(preferences.tile_source)
+        self.tiles_attribution_edit.setText(preferences.tile_attribution)
         self._check_crs()
 
     def preferences(self) -> Preferences:
@@ -326,16 +362,29 @@ class PreferencesDialog(QDialog):
             autosave_minutes=self.autosave_spin.value(),
             officer_name=self.name_edit.text().strip(),
             officer_role=self.role_edit.text().strip(),
+            tile_source=self.tiles_edit.text().strip(),
+            tile_attribution=self.tiles_attribution_edit.text().strip(),
             version=self._version,
         )
 
     @Slot()
     def _check_crs(self) -> None:
+        """OK waits for a metric CRS and a usable tile source, each with its reason shown."""
         problem = metric_crs_problem(self.crs_edit.text())
         self.crs_message.setText(self.text(problem[0], name=problem[1]) if problem else "")
         self.crs_message.setVisible(problem is not None)
-        self.ok_button.setEnabled(problem is None)
+        tiles = tile_source_problem(self.tiles_edit.text())
+        self.tiles_message.setText(self.text(tiles) if tiles else "")
+        self.tiles_message.setVisible(tiles is not None)
+        self.ok_button.setEnabled(problem is None and tiles is None)
         self.adjustSize()
+
+    @Slot()
+    def _choose_tiles(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.text("pref_tiles"), "",
+                                              "MBTiles (*.mbtiles)")
+        if path:
+            self.tiles_edit.setText(path)
 
     @Slot()
     def _restore_defaults(self) -> None:

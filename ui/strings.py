@@ -137,6 +137,18 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "pref_survey_n": "Nombre minimal de répondants d'un sondage (n) :",
         "pref_small_count": "Petits effectifs masqués pour les partenaires (de 1 à) :",
         "pref_autosave": "Enregistrement automatique :",
+        "pref_tiles": "Fond de carte en tuiles :",
+        "pref_tiles_attribution": "Mention de la source des tuiles :",
+        "pref_tiles_placeholder": "Aucun (hors ligne) — adresse XYZ ou fichier .mbtiles",
+        "pref_tiles_choose": "Fichier…",
+        "pref_tiles_note": "Facultatif : l'adresse du serveur de tuiles du fournisseur "
+                           "(https://…/{{z}}/{{x}}/{{y}}.png) ou un fichier MBTiles sur cet "
+                           "ordinateur. Sans fond, la carte montre les rues de l'espace de "
+                           "travail, sans réseau.",
+        "tiles_file_missing": "Ce fichier .mbtiles n'existe pas.",
+        "tiles_not_mbtiles": "Ce fichier n'est pas un fichier MBTiles lisible.",
+        "tiles_bad_url": "Indiquez une adresse http(s) contenant {{z}}, {{x}} et {{y}}, ou un "
+                         "fichier .mbtiles.",
         "autosave_off": "Désactivé",
         "autosave_note": "Enregistrement automatique : toutes les N minutes, s'il y a des "
                          "modifications non enregistrées, une copie de secours "
@@ -184,6 +196,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "kind_calls": "appels de service (les lignes d'un même fichier importé auparavant sont "
                       "remplacées)",
         "kind_call-pathways": "table des réponses aux appels (remplace la table en usage)",
+        "kind_streets": "rues du fond de carte (celles d'un même fichier importé auparavant "
+                        "sont remplacées)",
         "mapping_example": "ex. : {values}",
         "mapping_from_saved": "Correspondance reprise de la dernière importation d'un fichier "
                               "semblable (mêmes colonnes) : vérifiez-la.",
@@ -268,6 +282,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "layer_survey_answers": "réponses au sondage",
         "layer_survey_questions": "questions du sondage",
         "layer_survey_scores": "résultats de sondage par secteur",
+        "layer_streets": "rues",
         # review
         "review_dock_title": "Révision",
         "review_section_label": "{station} — {indicator}",
@@ -415,6 +430,18 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "pref_survey_n": "Minimum survey respondents (n):",
         "pref_small_count": "Small counts hidden from partners (from 1 to):",
         "pref_autosave": "Autosave:",
+        "pref_tiles": "Tile background:",
+        "pref_tiles_attribution": "Tile source credit:",
+        "pref_tiles_placeholder": "None (offline) — XYZ address or .mbtiles file",
+        "pref_tiles_choose": "File…",
+        "pref_tiles_note": "Optional: the address of the provider's own tile server "
+                           "(https://…/{{z}}/{{x}}/{{y}}.png) or an MBTiles file on this computer. "
+                           "Without one, the map shows the workspace's streets, with no "
+                           "network.",
+        "tiles_file_missing": "This .mbtiles file does not exist.",
+        "tiles_not_mbtiles": "This file is not a readable MBTiles file.",
+        "tiles_bad_url": "Enter an http(s) address containing {{z}}, {{x}} and {{y}}, or an "
+                         ".mbtiles file.",
         "autosave_off": "Off",
         "autosave_note": "Autosave: every N minutes, when there are unsaved changes, a recovery "
                          "copy (.name.autosave.gpkg) is written next to the workspace. Your "
@@ -458,6 +485,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "kind_survey": "residents' survey",
         "kind_calls": "calls for service (rows of the same file imported earlier are replaced)",
         "kind_call-pathways": "response-pathway table for calls (replaces the one in use)",
+        "kind_streets": "streets of the base map (those of the same file imported before are "
+                        "replaced)",
         "mapping_example": "e.g. {values}",
         "mapping_from_saved": "Mapping taken from the last import of a similar file (same "
                               "columns): check it.",
@@ -538,6 +567,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "layer_survey_answers": "survey answers",
         "layer_survey_questions": "survey questions",
         "layer_survey_scores": "survey results by area",
+        "layer_streets": "streets",
         # review
         "review_dock_title": "Review",
         "review_section_label": "{station} — {indicator}",
