@@ -14,6 +14,7 @@ import shapely
 
 from exports.brief_cells import indicator_columns, indicator_row, interval_cell, masked
 from exports.brief_model import BriefSection, BriefTable, Column, Figure
+from exports.brief_plain import plain, type_list
 from exports.brief_sections import indicators_table
 from exports.brief_text import definition as definition_of
 from exports.brief_text import format_level, format_number, text
@@ -231,7 +232,8 @@ def services(out: BriefSection, section, portrait, data, options, protection) ->
              Column("population", "Population", "number", 0),
              Column("missing", "Types hors d'atteinte" if fr else "Types out of reach")],
             [[r["area_id"], r["low_income_rate"], r["population_in_station"],
-              r["missing_types"]] for r in gaps.records], gaps.note))
+              type_list(r["missing_types"], language)] for r in gaps.records], gaps.note,
+            in_pdf=not protection.partner))
 
 
 # --- survey -----------------------------------------------------------------------------------
@@ -349,7 +351,8 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
     out.tables.append(BriefTable("columns", "Colonnes" if language == "fr" else "Columns",
                                  indicator_columns(language)[:1] +
                                  [Column("definition", text("definition", language))],
-                                 [[label_of(c, language), definition_of(c, language)]
+                                 [[label_of(c, language),
+                                   plain(definition_of(c, language), language)]
                                   for c in section.tables[1].records], in_pdf=False))
 
 

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from exports.atomic_file import write_atomically
-from exports.brief_appendix import disclosure_text
+from exports.brief_appendix import disclosure_text, methods
 from exports.brief_cells import row_unit, unit_text
 from exports.brief_model import SUPPRESSED, Brief, BriefTable, Column
 from exports.brief_text import format_number, text
@@ -63,11 +63,18 @@ def build_workbook(brief: Brief) -> Workbook:
             book.note(sheet, paragraph)
         for table in section.tables:
             book.table(sheet, table)
-    sheet = book.sheet(text("parameters_sheet", language))
-    book.table(sheet, BriefTable("parameters", text("appendix_parameters", language),
-                                 [Column("key", text("parameter", language)),
-                                  Column("value", text("value", language))],
-                                 [list(p) for p in brief.parameters]))
+    if brief.audience == "partner" and brief.kind == "portrait":
+        # partners read the methods in plain words; the parameters stay with the station
+        sheet = book.sheet(text("methods", language))
+        book.title(sheet, text("methods", language))
+        for paragraph in methods(brief):
+            book.note(sheet, paragraph)
+    else:
+        sheet = book.sheet(text("parameters_sheet", language))
+        book.table(sheet, BriefTable("parameters", text("appendix_parameters", language),
+                                     [Column("key", text("parameter", language)),
+                                      Column("value", text("value", language))],
+                                     [list(p) for p in brief.parameters]))
     _disclosure_sheet(book, brief)
     if brief.draft:  # printed at the top of every page of every sheet
         for worksheet in book.workbook.worksheets:
