@@ -51,6 +51,19 @@ class Suppressed:
 SUPPRESSED = Suppressed()
 
 
+class Interval(str):
+    """An interval cell: prints as its text ("[1,2 ; 3,4]") in the PDF, and the workbook
+    writes its bounds as two numeric columns, so partners can sort and chart them."""
+
+    low: float
+    high: float
+
+    def __new__(cls, low: float, high: float, shown: str) -> Interval:
+        value = super().__new__(cls, shown)
+        value.low, value.high = float(low), float(high)
+        return value
+
+
 @dataclass(frozen=True)
 class Column:
     """A table column: its heading and how its values are formatted.

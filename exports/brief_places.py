@@ -67,7 +67,7 @@ def socio_economic(out: BriefSection, section, portrait, data, options, protecti
              Column("share", "Part dans le poste" if fr else "Share in station", "number", 3),
              Column("population", "Population", "int"),
              Column("population_in_station", "Population dans le poste" if fr else
-                    "Population in station", "number", 1)],
+                    "Population in station", "int")],
             [[r["area_id"], r["share_in_station"], r["population"], r["population_in_station"]]
              for r in areas.records], areas.note, in_pdf=False))
 
@@ -229,7 +229,7 @@ def services(out: BriefSection, section, portrait, data, options, protection) ->
             "gaps", label_of(gaps, language, "title"),
             [Column("area_id", "Aire" if fr else "Area"),
              Column("low_income_rate", "Faible revenu" if fr else "Low income", "percent"),
-             Column("population", "Population", "number", 0),
+             Column("population", "Population", "int"),
              Column("missing", "Types hors d'atteinte" if fr else "Types out of reach")],
             [[r["area_id"], r["low_income_rate"], r["population_in_station"],
               type_list(r["missing_types"], language)] for r in gaps.records], gaps.note,

@@ -199,6 +199,8 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "ne puisse attribuer au hasard : la situation est stable.",
         "highlights_figure": "{what} : {value}.",
         "methods": "Méthodes en bref",
+        "interval_low": "(borne inf.)",
+        "interval_high": "(borne sup.)",
         "methods_sources": "Les chiffres viennent des incidents déclarés au poste, du "
                            "recensement de 2021 de Statistique Canada, de l'inventaire des "
                            "services communautaires et du sondage auprès des résidents. Les "
@@ -392,6 +394,8 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "down to chance: the situation is stable.",
         "highlights_figure": "{what}: {value}.",
         "methods": "Methods in brief",
+        "interval_low": "(low)",
+        "interval_high": "(high)",
         "methods_sources": "The figures come from the incidents reported to the station, "
                            "Statistics Canada's 2021 Census, the inventory of community "
                            "services and the resident survey. The exact sources and their "

@@ -197,3 +197,19 @@ def test_a_hidden_change_never_appears_in_a_sentence(demo) -> None:
 def test_period_in_words() -> None:
     assert date_in_words("2025-12-01", "fr") == "1er décembre 2025"
     assert date_in_words("2026-11-30", "en") == "30 November 2026"
+
+
+def test_workbook_intervals_are_numeric_low_and_high_columns(written) -> None:
+    book = openpyxl.load_workbook(written[("partner", "fr")]["xlsx"])
+    sheet = book["Criminalité et sécurité"]
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    low = cells["Incidents, IC 95\u00a0% (borne inf.)"]
+    high = cells["Incidents, IC 95\u00a0% (borne sup.)"]
+    assert low.row == high.row and high.column == low.column + 1
+    bounds = [(sheet.cell(r, low.column).value, sheet.cell(r, high.column).value)
+              for r in range(low.row + 1, low.row + 4)]
+    for bound_low, bound_high in bounds:
+        assert isinstance(bound_low, (int, float)) and isinstance(bound_high, (int, float))
+        assert bound_low <= bound_high
+    assert not any(isinstance(c.value, str) and re.fullmatch(r"\[.+ ; .+\]", c.value)
+                   for row in sheet.iter_rows() for c in row), "no interval left as text"
