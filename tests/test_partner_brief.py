@@ -213,3 +213,14 @@ def test_workbook_intervals_are_numeric_low_and_high_columns(written) -> None:
         assert bound_low <= bound_high
     assert not any(isinstance(c.value, str) and re.fullmatch(r"\[.+ ; .+\]", c.value)
                    for row in sheet.iter_rows() for c in row), "no interval left as text"
+
+
+def test_html_brief_has_hot_spots_and_key_figures_beside_the_map(written) -> None:
+    for audience in ("partner", "internal"):
+        page = written[(audience, "en")]["html"].read_text(encoding="utf-8")
+        panel = page.split('class="pq-brief-figures"', 1)[1]
+        assert "Highlights" in panel and "Key figures" in panel and "Population" in panel
+        tips = re.findall(r'"kind": "hot_spot", "style": \{[^}]*\}, "tip": "([^"]*)"', page)
+        assert tips, audience
+        # a partner's hot-spot cell names its bin only: a count under the minimum is hidden
+        assert any("incident" in tip for tip in tips) is (audience == "internal"), tips[:3]
