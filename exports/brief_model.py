@@ -199,8 +199,6 @@ class Brief:
     draft: bool = False
     #: The sentences of the highlights page (``brief_highlights``), from tested results only.
     highlights: list[str] = field(default_factory=list)
-    #: The portrait the brief was built from: the HTML map draws its hot-spot cells.
-    portrait: Any = field(default=None, repr=False, compare=False)
 
     @property
     def audience(self) -> str:
@@ -264,7 +262,7 @@ def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
         disclosure=log,
         warnings=[in_language(warning, options.language) for warning in portrait.warnings],
         workspace_title=getattr(data, "title", ""),
-        highlights=highlights(portrait, options, protection), portrait=portrait)
+        highlights=highlights(portrait, options, protection))
 
 
 def _in_plain_words(section: BriefSection, language: str) -> None:

@@ -47,9 +47,10 @@ def map_options(brief: Brief) -> MapOptions:
                       cell_size_m=int(options.cell_size_m), period=brief.period)
 
 
-def html_brief(workspace, brief: Brief) -> str:
-    """The page of the brief's interactive map."""
-    fmap = build_station_map(workspace, map_options(brief), brief.portrait)
+def html_brief(workspace, brief: Brief, portrait=None) -> str:
+    """The page of the brief's interactive map; with the ``portrait`` the brief was built
+    from, its hot-spot cells (a partner's cells name their class, never a count)."""
+    fmap = build_station_map(workspace, map_options(brief), portrait)
     language = brief.language
     period = " – ".join(brief.period) if brief.period else text("whole_period", language)
     title = text("quarterly_title" if brief.kind == "quarterly" else "brief_title", language)
@@ -83,7 +84,8 @@ def _figures_panel(brief: Brief) -> str:
     return _PANEL.format(body=body)
 
 
-def write_html_brief(workspace, brief: Brief, path: str | os.PathLike[str]) -> Path:
+def write_html_brief(workspace, brief: Brief, path: str | os.PathLike[str],
+                     portrait=None) -> Path:
     """Write the brief's map page to ``path`` atomically."""
-    page = html_brief(workspace, brief)
+    page = html_brief(workspace, brief, portrait)
     return write_atomically(path, lambda temp: temp.write_text(page, encoding="utf-8"))
