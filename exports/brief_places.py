@@ -29,6 +29,7 @@ from exports.disclosure import (
     survey_suppressed,
 )
 from portrait.sections.comparison import INTEGER_COLUMNS
+from portrait.services import BY_ID as SERVICE_TYPES
 from portrait.services import service_type_label
 from portrait.wording import in_language
 
@@ -206,6 +207,19 @@ def services(out: BriefSection, section, portrait, data, options, protection) ->
         "y": chosen["y"].to_numpy(),
         "types": [service_type_label(t, language) if isinstance(t, str) else "?"
                   for t in chosen["service_type"]]}))
+    services_list = BriefTable(
+        "services_list", text("services_list", language),
+        [Column("name", "Nom" if fr else "Name"), Column("type", "Type"),
+         Column("address", "Adresse" if fr else "Address")],
+        sorted([[str(name), service_type_label(kind, language) if kind in SERVICE_TYPES
+                 else text("not_given", language),
+                 str(address) if isinstance(address, str) else "–"]
+                for name, kind, address in zip(
+                    chosen["name"], chosen["service_type"],
+                    chosen["address"] if "address" in chosen else [None] * len(chosen),
+                    strict=True)],
+               key=lambda row: row[0].casefold()),
+        in_pdf=False)
     listed = indicators_table(section, language)
     listed.in_pdf = False  # the coverage columns of the table by type say the same
     out.tables.append(listed)
@@ -234,6 +248,7 @@ def services(out: BriefSection, section, portrait, data, options, protection) ->
             [[r["area_id"], r["low_income_rate"], r["population_in_station"],
               type_list(r["missing_types"], language)] for r in gaps.records], gaps.note,
             in_pdf=not protection.partner))
+    out.tables.append(services_list)
 
 
 # --- survey -----------------------------------------------------------------------------------

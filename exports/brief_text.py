@@ -200,6 +200,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "highlights_figure": "{what} : {value}.",
         "methods": "Méthodes en bref",
         "interval_low": "(borne inf.)",
+        "services_list": "Services dans le poste et à proximité",
         "interval_high": "(borne sup.)",
         "methods_sources": "Les chiffres viennent des incidents déclarés au poste, du "
                            "recensement de 2021 de Statistique Canada, de l'inventaire des "
@@ -395,6 +396,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "highlights_figure": "{what}: {value}.",
         "methods": "Methods in brief",
         "interval_low": "(low)",
+        "services_list": "Services in and near the station",
         "interval_high": "(high)",
         "methods_sources": "The figures come from the incidents reported to the station, "
                            "Statistics Canada's 2021 Census, the inventory of community "

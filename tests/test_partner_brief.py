@@ -224,3 +224,16 @@ def test_html_brief_has_hot_spots_and_key_figures_beside_the_map(written) -> Non
         assert tips, audience
         # a partner's hot-spot cell names its bin only: a count under the minimum is hidden
         assert any("incident" in tip for tip in tips) is (audience == "internal"), tips[:3]
+
+
+def test_workbook_lists_services_by_name_type_and_address(written, demo) -> None:
+    """Partners look for their own organisation: each service in the station is listed."""
+    workspace, data, station = demo
+    services = workspace.layer("services")
+    inside = services[services.within(data.polygon(station))]
+    book = openpyxl.load_workbook(written[("partner", "en")]["xlsx"])
+    sheet = book["Community services"]
+    rows = {tuple(c.value for c in row[:3]) for row in sheet.iter_rows()}
+    assert ("Name", "Type", "Address") in rows
+    for name, address in zip(inside["name"], inside["address"], strict=True):
+        assert any(r[0] == name and r[2] == address and r[1] for r in rows), name
