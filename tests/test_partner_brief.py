@@ -237,3 +237,32 @@ def test_workbook_lists_services_by_name_type_and_address(written, demo) -> None
     assert ("Name", "Type", "Address") in rows
     for name, address in zip(inside["name"], inside["address"], strict=True):
         assert any(r[0] == name and r[2] == address and r[1] for r in rows), name
+
+
+def test_records_name_partners_and_actions_and_say_what_is_known() -> None:
+    """The station's brief names a problem's partners and actions (never their ids) and
+    gives the triangle as what is known of each side, not a dump of its fields."""
+    import shapely
+
+    from exports.brief_records import records_section
+    from portrait.records import action_plan, partners, problems
+
+    partner = partners.PartnerOrganisation(name="Maison d'Haïti")
+    action = action_plan.Action(title="Patrouilles à vélo", partner_ids=(partner.record_id,))
+    problem = problems.ProblemCard(
+        title="Vols dans les véhicules", category="theft_from_vehicle", status="open",
+        partner_ids=(partner.record_id,), action_ids=(action.record_id,),
+        triangle=problems.ProblemTriangle(
+            place=problems.TriangleSide(known="stationnement mal éclairé")),
+        location=problems.Location(kind="point", geometry=shapely.Point(296_000, 5_041_000)))
+    for language in ("fr", "en"):
+        section = records_section([partner, action, problem],
+                                  BriefOptions(audience="internal", language=language),
+                                  DisclosureLog())
+        details = "\n".join(str(cell) for table in section.tables for row in table.rows
+                            for cell in row)
+        assert "Maison d'Haïti" in details and "Patrouilles à vélo" in details
+        assert "stationnement mal éclairé" in details
+        for code in (partner.record_id, action.record_id, "theft_from_vehicle",
+                     "controller_level", "known:"):
+            assert code not in details, (language, code)
