@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from reportlab import rl_config
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
@@ -57,6 +58,7 @@ HIGHLIGHTS_MAP_HEIGHT = 125 * mm
 PARTNER_TABLES = 1
 PARTNER_TABLE_ROWS = 12
 PARTNER_SECTION_ROOM = 200
+CARD_EDGE = colors.HexColor("#5b6f82")
 #: Relative widths of column kinds when a table is laid out.
 _WEIGHTS = {"text": 2.3, "measure": 1.2, "int": 1.15, "number": 1.0, "percent": 1.0,
             "p": 0.9}
@@ -228,7 +230,12 @@ def _section(section: BriefSection, number: int, brief: Brief, style,
         story += _figure(figure, brief, style,
                          max_height=PARTNER_FIGURE_HEIGHT if partner else None)
     tables = [t for t in section.tables if t.in_pdf]
-    for table in tables[:PARTNER_TABLES] if partner else tables:
+    if section.id == "records":  # problems, partners and actions read as cards
+        tables, cards = [t for t in tables if not _is_cards(t)], \
+            [t for t in tables if _is_cards(t)]
+        for table in cards:
+            story += _cards(table, language, style)
+    for table in tables[:PARTNER_TABLES] if partner and section.id != "records" else tables:
         story += _table(table, language, style,
                         max_rows=PARTNER_TABLE_ROWS if partner else None)
     story += [Paragraph(pdf_text(note), style["small"]) for note in section.notes]
@@ -250,6 +257,28 @@ def _figure(figure: Figure, brief: Brief, style, max_height: float | None = None
     caption = figure.title + (f" — {figure.caption}" if figure.caption else "")
     return [KeepTogether([Paragraph(pdf_text(figure.title), style["h2"]), image,
                           Paragraph(pdf_text(caption), style["caption"])])]
+
+
+def _is_cards(table: BriefTable) -> bool:
+    return [c.id for c in table.columns] == ["name", "details"]
+
+
+def _cards(table: BriefTable, language: str, style) -> list:
+    """One card per record: its name across the top, then each field under its label."""
+    separator = " : " if language == "fr" else ": "
+    story: list = [CondPageBreak(130), Paragraph(pdf_text(table.title), style["h2"])]
+    for name, details in table.rows:
+        rows = [[Paragraph(pdf_text(str(name)), style["cell_head"]), ""]]
+        for line in str(details or "").split("\n"):
+            label, _, value = line.partition(separator)
+            if value:
+                rows.append([Paragraph(pdf_text(label), style["cell"]),
+                             Paragraph(pdf_text(value), style["cell"])])
+        card = Table(rows, colWidths=[0.26 * TEXT_WIDTH, 0.74 * TEXT_WIDTH], splitInRow=1)
+        card.setStyle(table_style(header_rows=1, zebra=False, rows=len(rows)))
+        card.setStyle([("SPAN", (0, 0), (1, 0)), ("BOX", (0, 0), (-1, -1), 0.8, CARD_EDGE)])
+        story += [card, Spacer(1, 6)]
+    return story
 
 
 def _table(table: BriefTable, language: str, style, title: bool = True,

@@ -266,3 +266,22 @@ def test_records_name_partners_and_actions_and_say_what_is_known() -> None:
         for code in (partner.record_id, action.record_id, "theft_from_vehicle",
                      "controller_level", "known:"):
             assert code not in details, (language, code)
+
+
+def test_pdf_lays_records_out_as_cards(demo, tmp_path) -> None:
+    """Each record is a card (its name, then each field beside its label), never a
+    "label : value" dump."""
+    from portrait.records import partners, problems
+
+    workspace, data, station = demo
+    partner = partners.PartnerOrganisation(name="Maison d'Haïti")
+    problem = problems.ProblemCard(title="Vols dans les véhicules",
+                                   category="theft_from_vehicle", status="open",
+                                   partner_ids=(partner.record_id,))
+    paths = write_station_briefs(workspace, data, station, BriefOptions(audience="internal"),
+                                 ["pdf"], tmp_path, records=[partner, problem]).paths
+    text = "\n".join(p.extract_text() for p in PdfReader(paths["pdf"]).pages)
+    card = text.split("Problèmes prioritaires", 1)[1]
+    assert "Vols dans les véhicules" in card and "Maison d'Haïti" in card
+    assert re.search(r"Catégorie\s+Vol dans ou sur un véhicule", card)
+    assert "Catégorie :" not in card and partner.record_id not in card
