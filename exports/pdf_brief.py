@@ -117,8 +117,9 @@ def _partner_story(brief: Brief, style) -> list:
         story.append(CondPageBreak(PARTNER_SECTION_ROOM))
     story.append(PageBreak())
     story.append(_heading(text("methods", brief.language), style, key="m"))
-    story += [Paragraph(pdf_text(p), style["body"]) for p in methods(brief)]
-    story.append(Spacer(1, 12))
+    for paragraph in methods(brief):
+        story += [Paragraph(pdf_text(paragraph), style["body"]), Spacer(1, 4)]
+    story.append(Spacer(1, 8))
     story += _disclosure(brief, style)
     return story
 
