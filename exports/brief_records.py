@@ -25,6 +25,7 @@ from exports.brief_model import BriefOptions, BriefSection, BriefTable, Column
 from exports.brief_text import format_number, text
 from exports.disclosure import CONFIDENTIAL, PRIMARY, SMALL_COUNT_LOW, DisclosureLog
 from portrait.categories import BY_ID as CATEGORIES
+from portrait.errors import PortraitError
 from portrait.records.action_plan import STATUS_LABELS as PROGRESS_LABELS
 from portrait.records.audience import (
     GENERALISED,
@@ -35,7 +36,7 @@ from portrait.records.audience import (
 )
 from portrait.records.consultations import FORM_LABELS
 from portrait.records.partners import SECTOR_LABELS
-from portrait.records.priority import CONCERN_LABELS
+from portrait.records.priority import CONCERN_LABELS, PriorityInputs, score_priority
 from portrait.records.problems import SARA_LABELS, SIDE_LABELS
 from portrait.records.problems import STATUS_LABELS as PROBLEM_LABELS
 
@@ -254,12 +255,26 @@ def _details(view: dict, language: str) -> str:
         choices = _CHOICES.get((kind, key))
         if choices and isinstance(value, str) and value in choices:
             value = choices[value][0 if language == "fr" else 1]
-        shown = _readable(key, value, names, language)
+        shown = _priority(view, language) if key == "priority_inputs" else \
+            _readable(key, value, names, language)
         if not shown:
             continue
         label = field_label(kind, key, language) or key.replace("_", " ")
         lines.append(f"{label}{separator}{shown}")
     return "\n".join(lines)
+
+
+def _priority(view: Mapping, language: str) -> str:
+    """A problem's priority as its score out of 100 (the inputs are the station's working)."""
+    inputs = view.get("priority_inputs")
+    concern = view.get("concern")
+    level = concern.get("level", "unknown") if isinstance(concern, Mapping) else "unknown"
+    try:
+        score = score_priority(PriorityInputs(**dict(inputs)), level,
+                               str(view.get("category") or ""))
+    except (TypeError, ValueError, PortraitError):
+        return ""
+    return text("priority_score", language, score=score.out_of_100)
 
 
 def _readable(key: str, value: Any, names: Mapping[str, str], language: str) -> str:

@@ -200,6 +200,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "highlights_figure": "{what} : {value}.",
         "methods": "Méthodes en bref",
         "interval_low": "(borne inf.)",
+        "priority_score": "score de {score} sur 100",
         "services_list": "Services dans le poste et à proximité",
         "interval_high": "(borne sup.)",
         "methods_sources": "Les chiffres viennent des incidents déclarés au poste, du "
@@ -396,6 +397,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "highlights_figure": "{what}: {value}.",
         "methods": "Methods in brief",
         "interval_low": "(low)",
+        "priority_score": "score of {score} out of 100",
         "services_list": "Services in and near the station",
         "interval_high": "(high)",
         "methods_sources": "The figures come from the incidents reported to the station, "

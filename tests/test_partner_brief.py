@@ -246,12 +246,14 @@ def test_records_name_partners_and_actions_and_say_what_is_known() -> None:
 
     from exports.brief_records import records_section
     from portrait.records import action_plan, partners, problems
+    from portrait.records.priority import PriorityInputs, score_priority
 
     partner = partners.PartnerOrganisation(name="Maison d'Haïti")
     action = action_plan.Action(title="Patrouilles à vélo", partner_ids=(partner.record_id,))
     problem = problems.ProblemCard(
         title="Vols dans les véhicules", category="theft_from_vehicle", status="open",
         partner_ids=(partner.record_id,), action_ids=(action.record_id,),
+        priority_inputs=PriorityInputs(incident_count=12, period_days=90, previous_count=6),
         triangle=problems.ProblemTriangle(
             place=problems.TriangleSide(known="stationnement mal éclairé")),
         location=problems.Location(kind="point", geometry=shapely.Point(296_000, 5_041_000)))
@@ -263,6 +265,9 @@ def test_records_name_partners_and_actions_and_say_what_is_known() -> None:
                             for cell in row)
         assert "Maison d'Haïti" in details and "Patrouilles à vélo" in details
         assert "stationnement mal éclairé" in details
+        score = score_priority(problem.priority_inputs, category="theft_from_vehicle")
+        assert (f"score de {score.out_of_100} sur 100" if language == "fr" else
+                f"score of {score.out_of_100} out of 100") in details
         for code in (partner.record_id, action.record_id, "theft_from_vehicle",
                      "controller_level", "known:"):
             assert code not in details, (language, code)
