@@ -239,16 +239,49 @@ def services(out: BriefSection, section, portrait, data, options, protection) ->
             by_type.note, chart="bar", chart_columns=[1]))
     gaps = next((t for t in section.tables if t.id == "gaps"), None)
     if gaps is not None and gaps.records:
+        census = getattr(data, "census", None)
+        names = area_names(getattr(census, "areas_frame", None),
+                           [str(r["area_id"]) for r in gaps.records])
+        # with named areas, the neighbourhood first and the code beside it
+        place = [Column("area_id", "Secteur" if fr else "Neighbourhood"),
+                 Column("area_code", "Aire de diffusion" if fr else "Dissemination area")] \
+            if names else [Column("area_id", "Aire" if fr else "Area")]
         out.tables.append(BriefTable(
             "gaps", label_of(gaps, language, "title"),
-            [Column("area_id", "Aire" if fr else "Area"),
+            [*place,
              Column("low_income_rate", "Faible revenu" if fr else "Low income", "percent"),
              Column("population", "Population", "int"),
              Column("missing", "Types hors d'atteinte" if fr else "Types out of reach")],
-            [[r["area_id"], r["low_income_rate"], r["population_in_station"],
+            [[*([names.get(str(r["area_id"]), "–"), r["area_id"]] if names else
+                [r["area_id"]]),
+              r["low_income_rate"], r["population_in_station"],
               type_list(r["missing_types"], language)] for r in gaps.records], gaps.note,
             in_pdf=not protection.partner))
     out.tables.append(services_list)
+
+
+def area_names(areas, area_ids: list[str]) -> dict[str, str]:
+    """Area id -> the name of the named area (a neighbourhood, a local area) it lies in,
+    the smallest when several hold it: partners know their neighbourhood, not its
+    dissemination areas' codes. Empty without a named-area layer."""
+    if areas is None or not len(areas) or "name" not in areas:
+        return {}
+    names = areas["name"].astype(object)
+    named = areas[names.notna() & (names.astype(str) != areas["area_id"].astype(str))]
+    if named.empty:
+        return {}
+    by_id = areas.set_index(areas["area_id"].astype(str))
+    sizes = named.geometry.area
+    out = {}
+    for area_id in area_ids:
+        if area_id not in by_id.index:
+            continue
+        point = by_id.geometry.loc[[area_id]].iloc[0].representative_point()
+        holding = named[named.geometry.contains(point) &
+                        (named["area_id"].astype(str) != area_id)]
+        if len(holding):
+            out[area_id] = str(holding.loc[sizes.loc[holding.index].idxmin(), "name"])
+    return out
 
 
 # --- survey -----------------------------------------------------------------------------------

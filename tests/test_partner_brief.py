@@ -290,3 +290,20 @@ def test_pdf_lays_records_out_as_cards(demo, tmp_path) -> None:
     assert "Vols dans les véhicules" in card and "Maison d'Haïti" in card
     assert re.search(r"Catégorie\s+Vol dans ou sur un véhicule", card)
     assert "Catégorie :" not in card and partner.record_id not in card
+
+
+def test_areas_are_named_by_the_neighbourhood_they_lie_in() -> None:
+    import geopandas as gpd
+    import shapely
+
+    from exports.brief_places import area_names
+
+    areas = gpd.GeoDataFrame(
+        {"area_id": ["24660001", "24660002", "Q1", "B1"],
+         "name": ["24660001", "24660002", "Petite-Patrie", "Rosemont"],
+         "level": ["DA", "DA", "neighbourhood", "borough"]},
+        geometry=[shapely.box(0, 0, 10, 10), shapely.box(200, 0, 210, 10),
+                  shapely.box(0, 0, 100, 100), shapely.box(0, 0, 1000, 1000)])
+    assert area_names(areas, ["24660001", "24660002"]) == {
+        "24660001": "Petite-Patrie", "24660002": "Rosemont"}
+    assert area_names(areas[areas["level"] == "DA"], ["24660001"]) == {}
