@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
@@ -144,7 +145,9 @@ def _highlights(brief: Brief, first_map: Figure | None, style) -> list:
                             style, key="h"), banner, Spacer(1, 6)]
     if first_map is not None:
         story += _figure(first_map, brief, style, max_height=HIGHLIGHTS_MAP_HEIGHT)
-    story += [Paragraph(pdf_text(sentence), style["body"], bulletText="•")
+    bullet = ParagraphStyle("highlight", parent=style["body"], leftIndent=10, bulletIndent=0,
+                            spaceAfter=3)
+    story += [Paragraph(pdf_text(sentence), bullet, bulletText="•")
               for sentence in brief.highlights]
     story.append(Paragraph(pdf_text(brief.approval or text("draft_note", language)),
                            style["small"]))
