@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks.common import peak_memory_mb, save, timed
 
-TARGETS = {"one_station_partner_s": 5.0, "all_stations_s": 120.0, "largest_pdf_mb": 5.0}
+TARGETS = {"one_station_partner_s": 4.0, "all_stations_s": 120.0, "largest_pdf_mb": 5.0}
 FORMATS = ("pdf", "xlsx", "html")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from exports.brief_model import Brief, BriefOptions, Definition
 from exports.brief_text import definition as definition_of
+from exports.brief_text import format_level, format_number, format_percent
 from exports.brief_text import label as label_of
 from exports.brief_text import text as brief_text
 from exports.disclosure import SMALL_COUNT_LOW, public_reason
@@ -98,3 +99,24 @@ def disclosure_text(brief: Brief) -> tuple[str, list[tuple[str, str, str, str]]]
         rows.append((entry.table, entry.item, brief_text(f"reason_{reason}", language,
                                                           **values), entry.detail))
     return intro, rows
+
+
+def methods(brief: Brief) -> list[str]:
+    """The partner brief's methods page: what a partner needs to read the figures, in plain
+    words with the thresholds this brief applied; the full parameter list stays in the
+    internal brief and the JSON, where the people who check the numbers read it."""
+    options, language = brief.options, brief.language
+    recorded = dict(brief.parameters).get("options.fdr_q", "0.05")
+    try:
+        fdr_q = float(recorded)
+    except ValueError:
+        fdr_q = 0.05
+    return [brief_text("methods_sources", language),
+            brief_text("methods_rates", language, level=format_level(0.95, language)),
+            brief_text("methods_changes", language,
+                       q=format_percent(100 * fdr_q, language, 0)),
+            brief_text("methods_places", language,
+                       cell=format_number(options.cell_size_m, language),
+                       k=options.min_cell_count),
+            brief_text("methods_privacy", language, low=SMALL_COUNT_LOW,
+                       high=options.small_count_high)]

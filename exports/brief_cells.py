@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from exports.brief_model import SUPPRESSED, Column, KeyFigure
+from exports.brief_model import SUPPRESSED, Column, Interval, KeyFigure
 from exports.brief_text import (
     format_interval,
     format_level,
@@ -54,7 +54,8 @@ def interval_cell(low: Any, high: Any, unit: str, language: str,
     """An interval as text for a table cell (masked with its value)."""
     if reason:
         return SUPPRESSED
-    return format_interval(low, high, unit, language) or None
+    shown = format_interval(low, high, unit, language)
+    return Interval(low, high, shown) if shown else None
 
 
 def indicator_text(indicator, language: str) -> str:

@@ -51,6 +51,19 @@ class Suppressed:
 SUPPRESSED = Suppressed()
 
 
+class Interval(str):
+    """An interval cell: prints as its text ("[1,2 ; 3,4]") in the PDF, and the workbook
+    writes its bounds as two numeric columns, so partners can sort and chart them."""
+
+    low: float
+    high: float
+
+    def __new__(cls, low: float, high: float, shown: str) -> Interval:
+        value = super().__new__(cls, shown)
+        value.low, value.high = float(low), float(high)
+        return value
+
+
 @dataclass(frozen=True)
 class Column:
     """A table column: its heading and how its values are formatted.
@@ -184,6 +197,8 @@ class Brief:
     approval: str = ""
     #: A partner brief not approved as it stands: "Version de travail" on every page.
     draft: bool = False
+    #: The sentences of the highlights page (``brief_highlights``), from tested results only.
+    highlights: list[str] = field(default_factory=list)
 
     @property
     def audience(self) -> str:
@@ -210,6 +225,7 @@ def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
     or None when the workspace has none.
     """
     from exports.brief_appendix import definitions, disclosure_parameters, parameters
+    from exports.brief_highlights import highlights
     from exports.brief_protection import Protection
     from exports.brief_records import records_section
     from exports.brief_sections import (
@@ -237,6 +253,8 @@ def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
         census = getattr(data, "census", None)
         sections.append(records_section(records, options, log,
                                         getattr(census, "areas_frame", None)))
+    for out in sections:
+        _in_plain_words(out, options.language)
     return Brief(
         station_id=portrait.station_id, station_name=portrait.station_name,
         area_km2=station_area_km2(data, portrait.station_id), period=portrait.period,
@@ -246,7 +264,19 @@ def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
         parameters=parameters(portrait, options.language) + disclosure_parameters(options),
         disclosure=log,
         warnings=[in_language(warning, options.language) for warning in portrait.warnings],
-        workspace_title=getattr(data, "title", ""))
+        workspace_title=getattr(data, "title", ""),
+        highlights=highlights(portrait, options, protection))
+
+
+def _in_plain_words(section: BriefSection, language: str) -> None:
+    """The section's notes with the engine's column and indicator ids named as the reader
+    sees them (``brief_plain``)."""
+    from exports.brief_plain import plain
+
+    section.paragraphs = [plain(p, language) for p in section.paragraphs]
+    section.notes = [plain(n, language) for n in section.notes]
+    for table in section.tables:
+        table.note = plain(table.note, language) if table.note else table.note
 
 
 def workspace_records(workspace: Workspace, station_id: str) -> list[Record] | None:

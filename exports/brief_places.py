@@ -14,6 +14,7 @@ import shapely
 
 from exports.brief_cells import indicator_columns, indicator_row, interval_cell, masked
 from exports.brief_model import BriefSection, BriefTable, Column, Figure
+from exports.brief_plain import plain, type_list
 from exports.brief_sections import indicators_table
 from exports.brief_text import definition as definition_of
 from exports.brief_text import format_level, format_number, text
@@ -29,6 +30,7 @@ from exports.disclosure import (
 )
 from exports.map_streets import street_records, streets_near
 from portrait.sections.comparison import INTEGER_COLUMNS
+from portrait.services import BY_ID as SERVICE_TYPES
 from portrait.services import service_type_label
 from portrait.wording import in_language
 
@@ -68,7 +70,7 @@ def socio_economic(out: BriefSection, section, portrait, data, options, protecti
              Column("share", "Part dans le poste" if fr else "Share in station", "number", 3),
              Column("population", "Population", "int"),
              Column("population_in_station", "Population dans le poste" if fr else
-                    "Population in station", "number", 1)],
+                    "Population in station", "int")],
             [[r["area_id"], r["share_in_station"], r["population"], r["population_in_station"]]
              for r in areas.records], areas.note, in_pdf=False))
 
@@ -207,6 +209,19 @@ def services(out: BriefSection, section, portrait, data, options, protection) ->
         "y": chosen["y"].to_numpy(),
         "types": [service_type_label(t, language) if isinstance(t, str) else "?"
                   for t in chosen["service_type"]]}))
+    services_list = BriefTable(
+        "services_list", text("services_list", language),
+        [Column("name", "Nom" if fr else "Name"), Column("type", "Type"),
+         Column("address", "Adresse" if fr else "Address")],
+        sorted([[str(name), service_type_label(kind, language) if kind in SERVICE_TYPES
+                 else text("not_given", language),
+                 str(address) if isinstance(address, str) else "–"]
+                for name, kind, address in zip(
+                    chosen["name"], chosen["service_type"],
+                    chosen["address"] if "address" in chosen else [None] * len(chosen),
+                    strict=True)],
+               key=lambda row: row[0].casefold()),
+        in_pdf=False)
     listed = indicators_table(section, language)
     listed.in_pdf = False  # the coverage columns of the table by type say the same
     out.tables.append(listed)
@@ -226,14 +241,49 @@ def services(out: BriefSection, section, portrait, data, options, protection) ->
             by_type.note, chart="bar", chart_columns=[1]))
     gaps = next((t for t in section.tables if t.id == "gaps"), None)
     if gaps is not None and gaps.records:
+        census = getattr(data, "census", None)
+        names = area_names(getattr(census, "areas_frame", None),
+                           [str(r["area_id"]) for r in gaps.records])
+        # with named areas, the neighbourhood first and the code beside it
+        place = [Column("area_id", "Secteur" if fr else "Neighbourhood"),
+                 Column("area_code", "Aire de diffusion" if fr else "Dissemination area")] \
+            if names else [Column("area_id", "Aire" if fr else "Area")]
         out.tables.append(BriefTable(
             "gaps", label_of(gaps, language, "title"),
-            [Column("area_id", "Aire" if fr else "Area"),
+            [*place,
              Column("low_income_rate", "Faible revenu" if fr else "Low income", "percent"),
-             Column("population", "Population", "number", 0),
+             Column("population", "Population", "int"),
              Column("missing", "Types hors d'atteinte" if fr else "Types out of reach")],
-            [[r["area_id"], r["low_income_rate"], r["population_in_station"],
-              r["missing_types"]] for r in gaps.records], gaps.note))
+            [[*([names.get(str(r["area_id"]), "–"), r["area_id"]] if names else
+                [r["area_id"]]),
+              r["low_income_rate"], r["population_in_station"],
+              type_list(r["missing_types"], language)] for r in gaps.records], gaps.note,
+            in_pdf=not protection.partner))
+    out.tables.append(services_list)
+
+
+def area_names(areas, area_ids: list[str]) -> dict[str, str]:
+    """Area id -> the name of the named area (a neighbourhood, a local area) it lies in,
+    the smallest when several hold it: partners know their neighbourhood, not its
+    dissemination areas' codes. Empty without a named-area layer."""
+    if areas is None or not len(areas) or "name" not in areas:
+        return {}
+    names = areas["name"].astype(object)
+    named = areas[names.notna() & (names.astype(str) != areas["area_id"].astype(str))]
+    if named.empty:
+        return {}
+    by_id = areas.set_index(areas["area_id"].astype(str))
+    sizes = named.geometry.area
+    out = {}
+    for area_id in area_ids:
+        if area_id not in by_id.index:
+            continue
+        point = by_id.geometry.loc[[area_id]].iloc[0].representative_point()
+        holding = named[named.geometry.contains(point) &
+                        (named["area_id"].astype(str) != area_id)]
+        if len(holding):
+            out[area_id] = str(holding.loc[sizes.loc[holding.index].idxmin(), "name"])
+    return out
 
 
 # --- survey -----------------------------------------------------------------------------------
@@ -351,7 +401,8 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
     out.tables.append(BriefTable("columns", "Colonnes" if language == "fr" else "Columns",
                                  indicator_columns(language)[:1] +
                                  [Column("definition", text("definition", language))],
-                                 [[label_of(c, language), definition_of(c, language)]
+                                 [[label_of(c, language),
+                                   plain(definition_of(c, language), language)]
                                   for c in section.tables[1].records], in_pdf=False))
 
 

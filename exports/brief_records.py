@@ -26,6 +26,7 @@ from exports.brief_text import format_number, text
 from exports.disclosure import CONFIDENTIAL, PRIMARY, SMALL_COUNT_LOW, DisclosureLog
 from portrait.calls.repeat_evidence import is_repeat_calls, repeat_calls_text
 from portrait.categories import BY_ID as CATEGORIES
+from portrait.errors import PortraitError
 from portrait.records.action_plan import STATUS_LABELS as PROGRESS_LABELS
 from portrait.records.audience import (
     GENERALISED,
@@ -36,7 +37,8 @@ from portrait.records.audience import (
 )
 from portrait.records.consultations import FORM_LABELS
 from portrait.records.partners import SECTOR_LABELS
-from portrait.records.problems import SARA_LABELS
+from portrait.records.priority import CONCERN_LABELS, PriorityInputs, score_priority
+from portrait.records.problems import SARA_LABELS, SIDE_LABELS
 from portrait.records.problems import STATUS_LABELS as PROBLEM_LABELS
 
 META = {"record_id", "created_at", "created_by", "updated_at", "updated_by", "history",
@@ -44,6 +46,9 @@ META = {"record_id", "created_at", "created_by", "updated_at", "updated_by", "hi
 _KINDS = (("problem", "problems"), ("partner", "partners"), ("consult", "consultations"),
           ("action", "action_plan"))
 _TITLE_KEYS = ("title", "titre", "name", "nom", "display_name")
+#: A consultation's diffusion, as the reader reads it.
+CONFIDENTIALITY_LABELS = {"internal": ("interne", "internal"),
+                          "shareable": ("partageable", "shareable")}
 #: Coded values printed through their labels: (kind, field) -> code -> (fr, en).
 _CHOICES = {("problem", "sara_stage"): SARA_LABELS, ("problem", "status"): PROBLEM_LABELS,
             ("partner", "sector"): SECTOR_LABELS, ("consultation", "form"): FORM_LABELS,
@@ -60,10 +65,12 @@ def records_section(records: Sequence[Any], options: BriefOptions, log: Disclosu
     partner = options.audience == "partner"
     out = BriefSection("records", text("records", language))
     grouped: dict[str, list[dict]] = {}
+    names = _names(records, partner)
     for record in records:
         kind = _kind(record)
         view = _view(record, partner, log, options, areas)
         if view is not None:
+            view["_names"] = names
             grouped.setdefault(kind, []).append(view)
     if not grouped:
         out.paragraphs.append(text("no_records", language))
@@ -87,6 +94,22 @@ def records_section(records: Sequence[Any], options: BriefOptions, log: Disclosu
                  Column("status", "État" if fr else "Status"),
                  Column("note", "Note")], progress))
     return out
+
+
+def _names(records: Sequence[Any], partner: bool) -> dict[str, str]:
+    """Record id -> name, so a problem's partners and actions read as names: a reader
+    cannot use an id. For partners, a record kept in the station is not named."""
+    names = {}
+    for record in records:
+        if isinstance(record, Mapping):
+            data, shareable = dict(record), _is_shareable(dict(record))
+        else:
+            data = dict(record.to_dict())
+            data.setdefault("display_name", getattr(record, "display_name", ""))
+            shareable = bool(getattr(record, "is_shareable", True))
+        if data.get("record_id") and (shareable or not partner):
+            names[str(data["record_id"])] = _title(data)
+    return names
 
 
 def _kind(record: Any) -> str:
@@ -227,9 +250,10 @@ def _details(view: dict, language: str) -> str:
     kind = view.get("_kind", "")
     lines = []
     separator = " : " if language == "fr" else ": "
+    names = view.get("_names", {})
     for key, value in view.items():
-        if key in META or key in _TITLE_KEYS or key == "_kind" or "progress" in key or \
-                _empty(value):
+        if key in META or key in _TITLE_KEYS or key in ("_kind", "_names") or \
+                "progress" in key or _empty(value):
             continue
         if key == "evidence" and isinstance(value, (list, tuple)):
             value = [_internal_evidence(item, language) if isinstance(item, Mapping) else item
@@ -237,8 +261,12 @@ def _details(view: dict, language: str) -> str:
         choices = _CHOICES.get((kind, key))
         if choices and isinstance(value, str) and value in choices:
             value = choices[value][0 if language == "fr" else 1]
+        shown = _priority(view, language) if key == "priority_inputs" else \
+            _readable(key, value, names, language)
+        if not shown:
+            continue
         label = field_label(kind, key, language) or key.replace("_", " ")
-        lines.append(f"{label}{separator}{_flat(value)}")
+        lines.append(f"{label}{separator}{shown}")
     return "\n".join(lines)
 
 
@@ -257,14 +285,50 @@ def _internal_evidence(item: Mapping, language: str) -> str:
     return f"{label}{separator if shown else ''}{shown}{period}"
 
 
-def _flat(value: Any) -> str:
-    """Nested fields (contacts, follow-ups) on one line: "role: x; name: y, ..."."""
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_flat(v)}" for k, v in value.items()
-                         if v not in (None, "", (), [], {}) and k not in META
-                         and not k.endswith("_id"))
+def _priority(view: Mapping, language: str) -> str:
+    """A problem's priority as its score out of 100 (the inputs are the station's working)."""
+    inputs = view.get("priority_inputs")
+    concern = view.get("concern")
+    level = concern.get("level", "unknown") if isinstance(concern, Mapping) else "unknown"
+    try:
+        score = score_priority(PriorityInputs(**dict(inputs)), level,
+                               str(view.get("category") or ""))
+    except (TypeError, ValueError, PortraitError):
+        return ""
+    return text("priority_score", language, score=score.out_of_100)
+
+
+def _readable(key: str, value: Any, names: Mapping[str, str], language: str) -> str:
+    """A field as a reader reads it: ids as the names of the records they point to, the
+    problem triangle as what is known of each side, the concern as its level; "" when
+    nothing is left to show."""
+    index = 0 if language == "fr" else 1
+    if key.endswith("_ids") or key.endswith("_id"):
+        ids = value if isinstance(value, (list, tuple)) else [value]
+        return ", ".join(names[str(i)] for i in ids if str(i) in names)
+    if key == "triangle" and isinstance(value, Mapping):
+        separator = " : " if language == "fr" else ": "
+        return (" ; " if language == "fr" else "; ").join(
+            f"{SIDE_LABELS[side][index]}{separator}{value[side]['known']}"
+                          for side in SIDE_LABELS
+                          if isinstance(value.get(side), Mapping) and value[side].get("known"))
+    if key == "concern" and isinstance(value, Mapping):
+        level = value.get("level", "unknown")
+        return "" if level == "unknown" else CONCERN_LABELS.get(level, (level, level))[index]
+    if key == "confidentiality" and value in CONFIDENTIALITY_LABELS:
+        return CONFIDENTIALITY_LABELS[value][index]
+    return _values(value)
+
+
+def _values(value: Any) -> str:
+    """Nested parts (contacts, follow-ups) by their values only ("Jeanne Tremblay,
+    coordonnatrice, …"): their keys are the program's, not the reader's words."""
+    if isinstance(value, Mapping):
+        return ", ".join(_values(v) for k, v in value.items()
+                         if not _empty(v) and k not in META and not k.endswith("_id")
+                         and v != "unknown")
     if isinstance(value, (list, tuple)):
-        return ", ".join(_flat(v) for v in value)
+        return "; ".join(_values(v) for v in value if not _empty(v))
     return str(value)
 
 

@@ -43,19 +43,27 @@ def month_name(month: int, language: str) -> str:
 
 def key_figures(portrait, options, protection) -> list[KeyFigure]:
     """The headline numbers of the first page, masked like everywhere else."""
-    sections = {s.id: s for s in portrait.sections}
     out = []
     for section_id, indicator_id in KEY_FIGURES:
-        section = sections.get(section_id)
-        if section is None:
-            continue
-        try:
-            indicator = section.indicator(indicator_id)
-        except KeyError:
-            continue
-        out.append(key_figure(indicator, options.language, _hidden(indicator_id, protection)
-                              or protection.places.get(indicator_id)))
+        figure = masked_key_figure(portrait, section_id, indicator_id, options, protection)
+        if figure is not None:
+            out.append(figure)
     return out
+
+
+def masked_key_figure(portrait, section_id: str, indicator_id: str, options,
+                      protection) -> KeyFigure | None:
+    """One indicator as a headline, masked as the key figures page masks it; None when the
+    portrait does not have it."""
+    section = next((s for s in portrait.sections if s.id == section_id), None)
+    if section is None:
+        return None
+    try:
+        indicator = section.indicator(indicator_id)
+    except KeyError:
+        return None
+    return key_figure(indicator, options.language, _hidden(indicator_id, protection)
+                      or protection.places.get(indicator_id))
 
 
 def _hidden(indicator_id: str, protection) -> str | None:

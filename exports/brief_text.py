@@ -187,6 +187,45 @@ STRINGS: dict[str, dict[str, str]] = {
         "change_vs": "{current} c. {previous}",
         "yes": "oui",
         "no": "non",
+        "highlights": "Faits saillants",
+        "highlights_period": "Ce portrait couvre la période du {first} au {last}.",
+        "highlights_rose": "{what} : en hausse sur les 12 derniers mois ({current} c. "
+                           "{previous}), un changement peu probable dû au hasard.",
+        "highlights_fell": "{what} : en baisse sur les 12 derniers mois ({current} c. "
+                           "{previous}), un changement peu probable dû au hasard.",
+        "highlights_stable": "{what} : stable sur les 12 derniers mois ({current} c. "
+                             "{previous}) ; l'écart peut s'expliquer par le hasard.",
+        "highlights_all_stable": "Aucune catégorie d'incidents ne montre de changement qu'on "
+                                 "ne puisse attribuer au hasard : la situation est stable.",
+        "highlights_figure": "{what} : {value}.",
+        "methods": "Méthodes en bref",
+        "interval_low": "(borne inf.)",
+        "priority_score": "score de {score} sur 100",
+        "services_list": "Services dans le poste et à proximité",
+        "interval_high": "(borne sup.)",
+        "methods_sources": "Les chiffres viennent des incidents déclarés au poste, du "
+                           "recensement de 2021 de Statistique Canada, de l'inventaire des "
+                           "services communautaires et du sondage auprès des résidents. Les "
+                           "sources exactes et leurs dates sont dans le classeur Excel "
+                           "(feuille « Sources »).",
+        "methods_rates": "Les taux sont calculés pour 1 000 résidents par année. Chaque "
+                         "chiffre est donné avec une marge d'incertitude (intervalle de "
+                         "confiance à {level}) : la vraie valeur se trouve très probablement "
+                         "entre ses deux bornes.",
+        "methods_changes": "Une hausse ou une baisse n'est annoncée que si un test "
+                           "statistique montre qu'elle a peu de chances d'être due au hasard. "
+                           "Comme on compare plusieurs catégories à la fois, ce test est rendu "
+                           "plus exigeant (correction de Benjamini-Hochberg, {q} de fausses "
+                           "découvertes au plus) ; sinon la situation est dite stable.",
+        "methods_places": "Les lieux ne sont jamais montrés incident par incident : les "
+                          "cartes comptent les incidents dans des carrés de {cell} m de côté "
+                          "et ne montrent que les carrés d'au moins {k} incidents. Un point "
+                          "chaud est un secteur où les incidents sont nettement plus "
+                          "nombreux qu'autour.",
+        "methods_privacy": "Pour protéger la vie privée, les petits nombres (de {low} à "
+                           "{high}) sont remplacés par « x », ainsi que les chiffres qui "
+                           "permettraient de les retrouver. La liste complète des paramètres "
+                           "de calcul est conservée dans la version interne du portrait.",
     },
     "en": {
         "brief_title": "Neighbourhood portrait",
@@ -345,6 +384,42 @@ STRINGS: dict[str, dict[str, str]] = {
         "change_vs": "{current} vs {previous}",
         "yes": "yes",
         "no": "no",
+        "highlights": "Highlights",
+        "highlights_period": "This portrait covers {first} to {last}.",
+        "highlights_rose": "{what}: rose over the last 12 months ({current} vs {previous}), "
+                           "a change unlikely to be chance.",
+        "highlights_fell": "{what}: fell over the last 12 months ({current} vs {previous}), "
+                           "a change unlikely to be chance.",
+        "highlights_stable": "{what}: stable over the last 12 months ({current} vs "
+                             "{previous}); the difference may be chance.",
+        "highlights_all_stable": "No category of incidents shows a change that cannot be put "
+                                 "down to chance: the situation is stable.",
+        "highlights_figure": "{what}: {value}.",
+        "methods": "Methods in brief",
+        "interval_low": "(low)",
+        "priority_score": "score of {score} out of 100",
+        "services_list": "Services in and near the station",
+        "interval_high": "(high)",
+        "methods_sources": "The figures come from the incidents reported to the station, "
+                           "Statistics Canada's 2021 Census, the inventory of community "
+                           "services and the resident survey. The exact sources and their "
+                           "dates are in the Excel workbook (the \u201cSources\u201d sheet).",
+        "methods_rates": "Rates are per 1,000 residents per year. Each figure comes with a "
+                         "margin of uncertainty (a {level} confidence interval): the true value "
+                         "very probably lies between its two bounds.",
+        "methods_changes": "A rise or a fall is reported only when a statistical test shows "
+                           "it is unlikely to be chance. Because several categories are "
+                           "compared at once, the test is made stricter (Benjamini-Hochberg "
+                           "correction, at most {q} false discoveries); otherwise the "
+                           "situation is called stable.",
+        "methods_places": "Places are never shown incident by incident: the maps count "
+                          "incidents in squares of {cell} m and show only squares with at "
+                          "least {k} incidents. A hot spot is an area where incidents are "
+                          "clearly more frequent than around it.",
+        "methods_privacy": "To protect privacy, small numbers (from {low} to {high}) are "
+                           "replaced by \u201cx\u201d, as are the figures that would give "
+                           "them back. The full list of calculation parameters is kept in "
+                           "the internal version of the portrait.",
     },
 }
 

@@ -81,7 +81,8 @@ def write_station_briefs(workspace, data, station_id: str, options: BriefOptions
     if comments is not None:
         brief.sections.append(comments)
     return _write(workspace, brief, formats, out,
-                  lambda extension: brief_file_name(portrait.station_id, options, extension))
+                  lambda extension: brief_file_name(portrait.station_id, options, extension),
+                  portrait)
 
 
 def _record_id(record) -> str:
@@ -117,7 +118,7 @@ def write_quarterly_briefs(workspace, data, station_id: str, quarter: Quarter,
 
 
 def _write(workspace, brief: Brief, formats: Sequence[str], out: Path,
-           name: Callable[[str], str]) -> WrittenBrief:
+           name: Callable[[str], str], portrait=None) -> WrittenBrief:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -126,7 +127,10 @@ def _write(workspace, brief: Brief, formats: Sequence[str], out: Path,
     for extension in formats:
         path = out / name(extension)
         try:
-            WRITERS[extension](workspace, brief, path)
+            if extension == "html":  # the map draws the portrait's hot-spot cells
+                _html(workspace, brief, path, portrait)
+            else:
+                WRITERS[extension](workspace, brief, path)
         except OSError as error:
             raise PortraitError(f"Cannot write {path}: {error.strerror}.") from error
         paths[extension] = path
@@ -150,10 +154,10 @@ def _xlsx(workspace, brief: Brief, path: Path) -> None:
     write_excel_brief(brief, path)
 
 
-def _html(workspace, brief: Brief, path: Path) -> None:
+def _html(workspace, brief: Brief, path: Path, portrait=None) -> None:
     from exports.html_brief import write_html_brief
 
-    write_html_brief(workspace, brief, path)
+    write_html_brief(workspace, brief, path, portrait)
 
 
 WRITERS: dict[str, Callable[[object, Brief, Path], None]] = {

@@ -11,6 +11,7 @@ when it starts like one (``safe_text.spreadsheet_text``).
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 import os
 import re
@@ -25,9 +26,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from exports.atomic_file import write_atomically
-from exports.brief_appendix import disclosure_text
+from exports.brief_appendix import disclosure_text, methods
 from exports.brief_cells import row_unit, unit_text
-from exports.brief_model import SUPPRESSED, Brief, BriefTable, Column
+from exports.brief_model import SUPPRESSED, Brief, BriefTable, Column, Interval
 from exports.brief_text import format_number, text
 from exports.map_text import station_label
 from exports.safe_text import spreadsheet_text
@@ -63,11 +64,18 @@ def build_workbook(brief: Brief) -> Workbook:
             book.note(sheet, paragraph)
         for table in section.tables:
             book.table(sheet, table)
-    sheet = book.sheet(text("parameters_sheet", language))
-    book.table(sheet, BriefTable("parameters", text("appendix_parameters", language),
-                                 [Column("key", text("parameter", language)),
-                                  Column("value", text("value", language))],
-                                 [list(p) for p in brief.parameters]))
+    if brief.audience == "partner" and brief.kind == "portrait":
+        # partners read the methods in plain words; the parameters stay with the station
+        sheet = book.sheet(text("methods", language))
+        book.title(sheet, text("methods", language))
+        for paragraph in methods(brief):
+            book.note(sheet, paragraph)
+    else:
+        sheet = book.sheet(text("parameters_sheet", language))
+        book.table(sheet, BriefTable("parameters", text("appendix_parameters", language),
+                                     [Column("key", text("parameter", language)),
+                                      Column("value", text("value", language))],
+                                     [list(p) for p in brief.parameters]))
     _disclosure_sheet(book, brief)
     if brief.draft:  # printed at the top of every page of every sheet
         for worksheet in book.workbook.worksheets:
@@ -205,6 +213,7 @@ class _Book:
         return value[:EXCEL_CELL_CHARS - len(note)].rstrip() + note
 
     def table(self, sheet, table: BriefTable) -> None:
+        table = _numeric_intervals(table, self.language)
         start = self.next_row(sheet) + 1
         self.write(sheet, start, 1, table.title, Column("t", "")).font = HEADING_FONT
         header_row = start + 1
@@ -260,6 +269,44 @@ class _Book:
         if length > widths.get(column, 0):
             widths[column] = length
             sheet.column_dimensions[get_column_letter(column)].width = max(length, MIN_WIDTH)
+
+
+def _numeric_intervals(table: BriefTable, language: str) -> BriefTable:
+    """``table`` with each interval column as two numeric columns (low, high bounds): a
+    text "[1,2 ; 3,4]" cannot be sorted, filtered or charted. A hidden interval is hidden in
+    both columns."""
+    split = {j for j in range(len(table.columns))
+             if any(isinstance(row[j], Interval) for row in table.rows)}
+    if not split:
+        return table
+    columns: list[Column] = []
+    moved: dict[int, int] = {}
+    for j, column in enumerate(table.columns):
+        moved[j] = len(columns)
+        if j not in split:
+            columns.append(column)
+            continue
+        # "IC 95 %" alone would not say of which figure: name the column it follows
+        name = f"{table.columns[j - 1].label}, {column.label}" if j else column.label
+        columns += [Column(f"{column.id}_low", f"{name} {text('interval_low', language)}",
+                           "measure"),
+                    Column(f"{column.id}_high", f"{name} {text('interval_high', language)}",
+                           "measure")]
+    rows = []
+    for row in table.rows:
+        cells: list[Any] = []
+        for j, value in enumerate(row):
+            if j not in split:
+                cells.append(value)
+            elif isinstance(value, Interval):
+                cells += [value.low, value.high]
+            elif value is SUPPRESSED:
+                cells += [SUPPRESSED, SUPPRESSED]
+            else:
+                cells += [value, None]
+        rows.append(cells)
+    return dataclasses.replace(table, columns=columns, rows=rows,
+                               chart_columns=[moved[j] for j in table.chart_columns])
 
 
 def _number_format(spec: Column, unit: str) -> str:

@@ -274,7 +274,10 @@ def _hot_spot_parts(portrait: Portrait, options: MapOptions) -> tuple[str, dict,
         label = words(f"bin_{int(spot)}", language)
         properties.append({
             "id": str(int(cell)), "kind": "hot_spot",
-            "tip": _escape(words("cell_tip", language, bin=label,
+            # a partner's map gives no cell's count: a cell under the map's minimum would
+            # be a small count (the PDF's hot-spot map has no counts either)
+            "tip": _escape(label if options.audience == "partner" else
+                           words("cell_tip", language, bin=label,
                                  count=format_count(count, language))),
             "style": {"fillColor": HOT_SPOT_COLOURS[int(spot)],
                       "fillOpacity": HOT_SPOT_OPACITY, "color": "#7f0000" if spot > 0

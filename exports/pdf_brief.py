@@ -15,6 +15,9 @@ import os
 from pathlib import Path
 
 from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     CondPageBreak,
@@ -26,7 +29,7 @@ from reportlab.platypus import (
 )
 
 from exports.atomic_file import write_atomically
-from exports.brief_appendix import disclosure_text
+from exports.brief_appendix import disclosure_text, methods
 from exports.brief_cells import cell_text, row_unit
 from exports.brief_model import Brief, BriefSection, BriefTable, Figure
 from exports.brief_text import format_level, format_number, text
@@ -48,6 +51,15 @@ from portrait.wording import in_language
 
 #: Text up to this length goes in a plain (unwrapped) cell.
 SHORT_CELL = 14
+#: Partner brief: figures per section, rows per table, and the room (points) a section
+#: needs at the foot of a page to start there rather than on the next.
+PARTNER_FIGURES = 1
+PARTNER_FIGURE_HEIGHT = 80 * mm
+HIGHLIGHTS_MAP_HEIGHT = 125 * mm
+PARTNER_TABLES = 1
+PARTNER_TABLE_ROWS = 12
+PARTNER_SECTION_ROOM = 200
+CARD_EDGE = colors.HexColor("#5b6f82")
 #: Relative widths of column kinds when a table is laid out.
 _WEIGHTS = {"text": 2.3, "measure": 1.2, "int": 1.15, "number": 1.0, "percent": 1.0,
             "p": 0.9}
@@ -71,20 +83,75 @@ def pdf_bytes(brief: Brief) -> bytes:
                                    f"{station_label(brief.station_id)}",
                              author="Portrait de quartier", lang=language,
                              mark=text("draft_mark", language) if brief.draft else "")
-    story = _cover(brief, style)
-    story += [Paragraph(pdf_text(text("contents", language)), style["h1"]),
-              table_of_contents(style), PageBreak()]
-    story += _key_figures(brief, style)
-    for number, section in enumerate(brief.sections):
-        story += _section(section, number, brief, style)
-    story += _appendices(brief, style)
+    if brief.audience == "partner":
+        story = _partner_story(brief, style)
+    else:
+        story = _cover(brief, style)
+        story += [Paragraph(pdf_text(text("contents", language)), style["h1"]),
+                  table_of_contents(style), PageBreak()]
+        story += _key_figures(brief, style)
+        for number, section in enumerate(brief.sections):
+            story += _section(section, number, brief, style)
+        story += _appendices(brief, style)
     saved = rl_config.useA85
     rl_config.useA85 = 0  # binary streams: ASCII85 in pure Python costs a second a brief
     try:
-        document.multiBuild(story)
+        if brief.audience == "partner":
+            document.build_once(story)
+        else:
+            document.multiBuild(story)
     finally:
         rl_config.useA85 = saved
     return buffer.getvalue()
+
+
+def _partner_story(brief: Brief, style) -> list:
+    """The brief a partner reads in ten minutes (at most 12 pages): the highlights with the
+    station's map first, the key figures, each section with its figure, sentences and
+    compact tables one after the other, the methods in plain words and the disclosure rules.
+    Detailed tables, definitions and parameters stay in the workbook and the internal brief."""
+    first_map = _first_map(brief)
+    story = _highlights(brief, first_map, style)
+    story += _key_figures(brief, style)
+    for number, section in enumerate(brief.sections):
+        story += _section(section, number, brief, style, skip=first_map)[:-1]
+        story.append(CondPageBreak(PARTNER_SECTION_ROOM))
+    story.append(PageBreak())
+    story.append(_heading(text("methods", brief.language), style, key="m"))
+    for paragraph in methods(brief):
+        story += [Paragraph(pdf_text(paragraph), style["body"]), Spacer(1, 4)]
+    story.append(Spacer(1, 8))
+    story += _disclosure(brief, style)
+    return story
+
+
+def _first_map(brief: Brief) -> Figure | None:
+    """The station's map on the highlights page: the hot spots, else the incidents."""
+    figures = {f.id: f for s in brief.sections for f in s.figures}
+    for figure_id in ("hot_spot_map", "incidents_map", "census_map"):
+        if figure_id in figures:
+            return figures[figure_id]
+    return None
+
+
+def _highlights(brief: Brief, first_map: Figure | None, style) -> list:
+    language = brief.language
+    banner = Table([[Paragraph(pdf_text(text(f"audience_{brief.audience}", language)),
+                               style["banner"])]], colWidths=[TEXT_WIDTH])
+    banner.setStyle([("BACKGROUND", (0, 0), (-1, -1), PARTNER_BANNER),
+                     ("TOPPADDING", (0, 0), (-1, -1), 4),
+                     ("BOTTOMPADDING", (0, 0), (-1, -1), 4)])
+    story: list = [_heading(f"{text('highlights', language)} — {_station_title(brief)}",
+                            style, key="h"), banner, Spacer(1, 6)]
+    if first_map is not None:
+        story += _figure(first_map, brief, style, max_height=HIGHLIGHTS_MAP_HEIGHT)
+    bullet = ParagraphStyle("highlight", parent=style["body"], leftIndent=10, bulletIndent=0,
+                            spaceAfter=3)
+    story += [Paragraph(pdf_text(sentence), bullet, bulletText="•")
+              for sentence in brief.highlights]
+    story.append(Paragraph(pdf_text(brief.approval or text("draft_note", language)),
+                           style["small"]))
+    return story + [PageBreak()]
 
 
 def _heading(title: str, style, level: int = 0, key: str | None = None) -> Paragraph:
@@ -149,7 +216,8 @@ def _key_figures(brief: Brief, style) -> list:
     return story + [PageBreak()]
 
 
-def _section(section: BriefSection, number: int, brief: Brief, style) -> list:
+def _section(section: BriefSection, number: int, brief: Brief, style,
+             skip: Figure | None = None) -> list:
     language = brief.language
     story: list = [_heading(section.title, style, key=f"s{number}")]
     story += [Paragraph(pdf_text(p), style["body"]) for p in section.paragraphs]
@@ -160,16 +228,25 @@ def _section(section: BriefSection, number: int, brief: Brief, style) -> list:
         table = Table(rows, colWidths=[0.4 * TEXT_WIDTH, 0.32 * TEXT_WIDTH, 0.28 * TEXT_WIDTH])
         table.setStyle(table_style(header_rows=0, rows=len(rows)))
         story += [table, Spacer(1, 6)]
-    for figure in section.figures:
-        story += _figure(figure, brief, style)
-    for table in section.tables:
-        if table.in_pdf:
-            story += _table(table, language, style)
+    partner = brief.audience == "partner"
+    figures = [f for f in section.figures if f is not skip]
+    for figure in figures[:PARTNER_FIGURES] if partner else figures:
+        story += _figure(figure, brief, style,
+                         max_height=PARTNER_FIGURE_HEIGHT if partner else None)
+    tables = [t for t in section.tables if t.in_pdf]
+    if section.id == "records":  # problems, partners and actions read as cards
+        tables, cards = [t for t in tables if not _is_cards(t)], \
+            [t for t in tables if _is_cards(t)]
+        for table in cards:
+            story += _cards(table, language, style)
+    for table in tables[:PARTNER_TABLES] if partner and section.id != "records" else tables:
+        story += _table(table, language, style,
+                        max_rows=PARTNER_TABLE_ROWS if partner else None)
     story += [Paragraph(pdf_text(note), style["small"]) for note in section.notes]
     return story + [PageBreak()]
 
 
-def _figure(figure: Figure, brief: Brief, style) -> list:
+def _figure(figure: Figure, brief: Brief, style, max_height: float | None = None) -> list:
     if figure.kind in MAPS:
         png = draw_map(figure, brief.language, brief.options.dpi, "jpeg")
     elif figure.kind in CHARTS:
@@ -178,19 +255,45 @@ def _figure(figure: Figure, brief: Brief, style) -> list:
         return []
     width, height = ImageReader(io.BytesIO(png)).getSize()
     shown_width = TEXT_WIDTH
+    if max_height is not None:
+        shown_width = min(shown_width, max_height * width / height)
     image = FastImage(io.BytesIO(png), width=shown_width, height=shown_width * height / width)
     caption = figure.title + (f" — {figure.caption}" if figure.caption else "")
     return [KeepTogether([Paragraph(pdf_text(figure.title), style["h2"]), image,
                           Paragraph(pdf_text(caption), style["caption"])])]
 
 
-def _table(table: BriefTable, language: str, style, title: bool = True) -> list:
+def _is_cards(table: BriefTable) -> bool:
+    return [c.id for c in table.columns] == ["name", "details"]
+
+
+def _cards(table: BriefTable, language: str, style) -> list:
+    """One card per record: its name across the top, then each field under its label."""
+    separator = " : " if language == "fr" else ": "
+    story: list = [CondPageBreak(130), Paragraph(pdf_text(table.title), style["h2"])]
+    for name, details in table.rows:
+        rows = [[Paragraph(pdf_text(str(name)), style["cell_head"]), ""]]
+        for line in str(details or "").split("\n"):
+            label, _, value = line.partition(separator)
+            if value:
+                rows.append([Paragraph(pdf_text(label), style["cell"]),
+                             Paragraph(pdf_text(value), style["cell"])])
+        card = Table(rows, colWidths=[0.26 * TEXT_WIDTH, 0.74 * TEXT_WIDTH], splitInRow=1)
+        card.setStyle(table_style(header_rows=1, zebra=False, rows=len(rows)))
+        card.setStyle([("SPAN", (0, 0), (1, 0)), ("BOX", (0, 0), (-1, -1), 0.8, CARD_EDGE)])
+        story += [card, Spacer(1, 6)]
+    return story
+
+
+def _table(table: BriefTable, language: str, style, title: bool = True,
+           max_rows: int | None = None) -> list:
     keep = [j for j in range(len(table.columns))
             if any(row[j] not in (None, "") for row in table.rows)]
     if not keep:
         return []
     columns = [table.columns[j] for j in keep]
-    shown = [[row[j] for j in keep] for row in table.rows[:table.pdf_max_rows]]
+    limit = table.pdf_max_rows if max_rows is None else min(max_rows, table.pdf_max_rows)
+    shown = [[row[j] for j in keep] for row in table.rows[:limit]]
     head = [Paragraph(pdf_text(c.label), style["cell_head"]) for c in columns]
     body = [[_cell(cell_text(v, c, row_unit(columns, row), language), style)
              for v, c in zip(row, columns, strict=True)] for row in shown]
@@ -232,7 +335,12 @@ def _appendices(brief: Brief, style) -> list:
     story += [PageBreak(), _heading(text("appendix_parameters", language), style, key="b")]
     story += _plain_table([text("parameter", language), text("value", language)],
                           [list(p) for p in brief.parameters], [0.34, 0.66], style)
-    story += [PageBreak(), _heading(text("appendix_disclosure", language), style, key="c")]
+    return story + [PageBreak()] + _disclosure(brief, style)
+
+
+def _disclosure(brief: Brief, style) -> list:
+    language = brief.language
+    story: list = [_heading(text("appendix_disclosure", language), style, key="c")]
     intro, entries = disclosure_text(brief)
     story.append(Paragraph(pdf_text(intro), style["body"]))
     story.append(Spacer(1, 6))

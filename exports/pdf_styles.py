@@ -110,6 +110,12 @@ class BriefDocument(BaseDocTemplate):
         self.passes += 1
         super().build(flowables, *args, **kwargs)
 
+    def build_once(self, flowables) -> None:
+        """One pass, for a document without a table of contents: nothing to measure first,
+        so the images are drawn on this pass."""
+        self.passes = 1
+        self.build(flowables)
+
     def _decorate(self, canvas, document) -> None:
         canvas.saveState()
         canvas.setFont(FONT, 7)

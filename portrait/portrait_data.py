@@ -408,6 +408,9 @@ def _services(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame) -> pd.DataFra
     station = assign_points(x, y, stations.geometry.values, stations["station_id"].tolist())
     return pd.DataFrame({"service_id": frame["service_id"].astype(object),
                          "name": frame["name"].astype(object),
+                         # partners look for their own organisation in the brief's list
+                         "address": (frame["address"].astype(object) if "address" in frame
+                                     else pd.Series(None, index=frame.index, dtype=object)),
                          "service_type": service_type.to_numpy(dtype=object),
                          "x": x, "y": y, "located": np.isfinite(x) & np.isfinite(y),
                          "station": station})

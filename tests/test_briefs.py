@@ -210,11 +210,12 @@ def test_survey_results_under_the_minimum_are_suppressed(demo_workspace) -> None
 # --- PDF ------------------------------------------------------------------------------------
 def test_partner_pdf_has_sections_appendices_and_no_confidential_text(written) -> None:
     text = pdf_text(written["partner"]["pdf"])
-    for expected in ("PDQ 38", "Chiffres clés", "Criminalité et sécurité",
-                     "Annexe A : définitions", "Annexe B : paramètres",
-                     "Annexe C : confidentialité", "effectifs de 1 à 4", "Vol qualifié",
-                     "Table des matières"):
+    for expected in ("PDQ 38", "Faits saillants", "Chiffres clés", "Criminalité et sécurité",
+                     "Méthodes en bref", "Annexe C : confidentialité", "effectifs de 1 à 4",
+                     "Vol qualifié"):
         assert expected in text, expected
+    # definitions and parameters stay in the workbook and the internal brief
+    assert "Annexe B : paramètres" not in text
     for secret in (SECRET_NOTE, SECRET_EMAIL, SECRET_PHONE, INTERNAL_CONSULTATION):
         assert secret not in text
     assert "Marche exploratoire" in text  # the shareable consultation is summarised
@@ -249,7 +250,10 @@ def test_pdf_is_small_and_rendered_pages_look_right(written) -> None:
 def test_workbook_sheets_numbers_tables_and_charts(written) -> None:
     book = openpyxl.load_workbook(written["partner"]["xlsx"])
     assert book.sheetnames[0] == "Sources"
-    assert "Confidentialité" in book.sheetnames and "Paramètres" in book.sheetnames
+    assert "Confidentialité" in book.sheetnames and "Méthodes en bref" in book.sheetnames
+    assert "Paramètres" not in book.sheetnames  # the parameter list stays internal
+    internal = openpyxl.load_workbook(written["internal"]["xlsx"], read_only=True)
+    assert "Paramètres" in internal.sheetnames
     crime = book["Criminalité et sécurité"]
     assert crime.freeze_panes is not None and crime.tables
     assert crime._charts  # native bar chart of the categories
@@ -376,7 +380,7 @@ def test_english_partner_brief_on_the_demo_city(demo_workspace, tmp_path) -> Non
                                   BriefOptions(audience="partner", language="en"),
                                   ["pdf", "xlsx"], tmp_path)
     text = pdf_text(result.paths["pdf"])
-    assert "Key figures" in text and "Appendix A: definitions" in text
+    assert "Key figures" in text and "Methods in brief" in text
     assert re.search(r"\d,\d{3}", text)  # English thousands
 
 
