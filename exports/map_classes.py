@@ -16,11 +16,7 @@ import numpy as np
 #: ColorBrewer sequential palettes, both readable by people with colour-vision deficiencies.
 YLGNBU = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 YLORBR = ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404")
-#: Okabe–Ito qualitative palette (categories such as service types).
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442",
-             "#000000")
 NO_DATA_COLOUR = "#d9d9d9"
-OTHER_COLOUR = "#999999"
 
 
 @dataclass(frozen=True)

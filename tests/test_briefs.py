@@ -240,6 +240,8 @@ def test_pdf_is_small_and_rendered_pages_look_right(written) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     for audience in ("partner", "internal"):
         prefix = ARTIFACTS / f"brief_{audience}"
+        for old in ARTIFACTS.glob(f"{prefix.name}-*.png"):  # an earlier run's pages
+            old.unlink()
         subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "8",
                         str(written[audience]["pdf"]), str(prefix)], check=True, timeout=60)
     pages = sorted(ARTIFACTS.glob("brief_partner-*.png"))

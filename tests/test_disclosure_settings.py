@@ -69,18 +69,24 @@ def test_the_command_line_uses_and_prints_the_workspace_thresholds(small_workspa
 
     _with_seven_robberies(small_workspace)
     small_workspace.save()
-    arguments = ["brief", str(small_workspace.path), "--station", "38", "--audience",
-                 "partner", "--format", "xlsx"]
-    assert main([*arguments, "--out", str(tmp_path / "default")]) == 0
-    robbery, parameters, text = _robbery_and_parameters(
-        tmp_path / "default" / "portrait-pdq-38-partner-fr.xlsx")
+    def briefs(out: str) -> tuple[object, dict[str, object], str]:
+        """The partner workbook's robbery count and words; the internal one's parameters."""
+        for audience in ("partner", "internal"):
+            assert main(["brief", str(small_workspace.path), "--station", "38", "--audience",
+                         audience, "--format", "xlsx", "--out", str(tmp_path / out)]) == 0
+        robbery, _, text = _robbery_and_parameters(
+            tmp_path / out / "portrait-pdq-38-partner-fr.xlsx")
+        _, parameters, _ = _robbery_and_parameters(
+            tmp_path / out / "portrait-pdq-38-internal-fr.xlsx")
+        return robbery, parameters, text
+
+    robbery, parameters, text = briefs("default")
     assert robbery == 7 and parameters["disclosure.small_count_high"] == "4"
+    assert "effectifs de 1 à 4 masqués" in text
 
     write_settings(small_workspace, DisclosureSettings(small_count_high=9, min_cell_count=8))
     small_workspace.save()
-    assert main([*arguments, "--out", str(tmp_path / "nine")]) == 0
-    robbery, parameters, text = _robbery_and_parameters(
-        tmp_path / "nine" / "portrait-pdq-38-partner-fr.xlsx")
+    robbery, parameters, text = briefs("nine")
     assert robbery == "x"
     assert parameters["disclosure.small_count_high"] == "9"
     assert parameters["disclosure.min_cell_count"] == "8"
