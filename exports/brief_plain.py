@@ -28,6 +28,10 @@ COLUMN_NAMES: dict[str, tuple[str, str]] = {
 }
 
 _ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+#: Ids of one word ("unemployed") are also words of the notes' text: they are replaced only
+#: as an item of a list ("…: households, unemployed.").
+_LISTED_WORD = re.compile(
+    r"(?<=[:,][ \u00a0])(" + "|".join(k for k in INDICATORS if "_" not in k) + r")(?=[,.]|$)")
 
 
 def plain(note: str, language: str) -> str:
@@ -35,8 +39,11 @@ def plain(note: str, language: str) -> str:
 
     >>> plain("p_adjusted: Benjamini-Hochberg over the categories (q = 0.05).", "en")
     '“adjusted p (BH)”: Benjamini-Hochberg over the categories (q = 0.05).'
+    >>> plain("Not in the workspace's census data: unemployed, labour_force.", "en")
+    "Not in the workspace's census data: Unemployed, Labour force."
     """
-    return _ID.sub(lambda match: _name(match.group(0), language), in_language(note, language))
+    named = _ID.sub(lambda match: _name(match.group(0), language), in_language(note, language))
+    return _LISTED_WORD.sub(lambda match: _name(match.group(0), language), named)
 
 
 def id_name(identifier: str, language: str) -> str | None:

@@ -135,6 +135,11 @@ def test_notes_name_columns_and_indicators_as_the_reader_sees_them() -> None:
         "(q = 0,05)."
     assert plain("Not in the workspace's census data: cimd_economic_dependency.", "en") == \
         "Not in the workspace's census data: Economic dependency."
+    # one-word ids are named as list items, and left alone as words of a sentence
+    assert plain("Not in the workspace's census data: households, unemployed.", "fr") == \
+        "Absent des données de recensement de l'espace de travail : Ménages privés, Chômeurs."
+    assert plain("no location quotient: the population is unknown", "en") == \
+        "no location quotient: the population is unknown"
 
 
 def test_partner_pdf_fits_twelve_pages_and_opens_on_the_highlights(written) -> None:
