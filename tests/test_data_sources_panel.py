@@ -189,6 +189,10 @@ def test_file_menu_opens_data_sources(qtbot, workspace_path: Path) -> None:
     from ui.main_window import MainWindow
 
     window = MainWindow(Workspace.open(workspace_path), language="fr")
+    # Shown and drawn first, as the officer sees it: a window closed while its first map and
+    # portrait are still being built on their threads is another test's subject.
+    with qtbot.waitSignal(window.map_panel.loadFinished, timeout=60_000):
+        window.show()
     try:
         action = window.actions_by_id["data_sources"]
         assert action.text() == "&Sources de données…" and action.isEnabled()
@@ -198,7 +202,7 @@ def test_file_menu_opens_data_sources(qtbot, workspace_path: Path) -> None:
         assert dialog is not None and dialog.isVisible() and dialog.table.rowCount() == 3
         dialog.done(0)
     finally:
-        window.close()
+        assert window.close()  # not held open by an unsaved-changes question
         window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 

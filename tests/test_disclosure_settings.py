@@ -133,7 +133,8 @@ def test_preferences_write_the_thresholds_into_the_open_workspace(qtbot, small_w
     window.actions_by_id["preferences"].trigger()
     assert window.preferences_dialog.small_spin.value() == 9
     window.preferences_dialog.reject()
-    window.close()  # deleted now: a web page left for Qt's exit outlives its profile
+    window._close_confirmed = True  # the unsaved thresholds: no question, the workers stop
+    assert window.close()  # deleted now: a web page left for Qt's exit outlives its profile
     window.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
