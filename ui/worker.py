@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -44,6 +45,8 @@ class QtJobRunner(QObject):
         self._executor = executor or ThreadPoolExecutor(max_workers=1,
                                                         thread_name_prefix="portrait-job")
         self._pending: set[QtJobSignals] = set()
+        if executor is None:  # its own thread: stopped with it, even without a close event
+            self.destroyed.connect(partial(_stop, self._executor))
 
     def start(self, job: Callable[[], object], on_finished: Callable[[object], None],
               on_failed: Callable[[object], None]) -> None:
@@ -69,6 +72,12 @@ class QtJobRunner(QObject):
         signals = self.sender()
         self._pending.discard(signals)
         signals.deleteLater()
+
+
+def _stop(executor: ThreadPoolExecutor) -> None:
+    """Wait for the running job of a runner being deleted (its window was deleted without
+    being closed): the job must not report to signal objects that are gone."""
+    executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _run(job: Callable[[], object], signals: QtJobSignals) -> None:
