@@ -202,7 +202,8 @@ def test_autosave_writes_a_recovery_copy_and_never_the_file(qtbot, open_window,
                                                             small_workspace) -> None:
     path = small_workspace.path
     original = path.read_bytes()
-    window = open_window(small_workspace, wait_for_map=False)
+    # The first map drawn first: its status messages would otherwise replace the autosave's.
+    window = open_window(small_workspace)
     assert not window.autosave_now()  # nothing to save
     incidents = small_workspace.layer("incidents")
     small_workspace.set_layer("incidents", incidents.head(50))
