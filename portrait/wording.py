@@ -112,18 +112,18 @@ _FIXED: dict[str, str] = {
         "« columns ».",
     "Statistics Canada rules applied to every source.":
         "Règles de Statistique Canada appliquées à toutes les sources.",
-    "bin: +3/+2/+1 hot spot at FDR q at most 0.01/0.05/0.10 (Benjamini-Hochberg adjusted "
-    "p-values), negative for cold spots. count: incidents in the cell, beyond the boundary "
-    "included; covered: share of the cell inside the stations. x, y: cell centre in the "
+    "Bin: +3/+2/+1 hot spot at FDR q at most 0.01/0.05/0.10 (Benjamini-Hochberg adjusted "
+    "p-values), negative for cold spots. Incidents: in the cell, beyond the boundary "
+    "included; covered share: of the cell inside the stations. x, y: cell centre in the "
     "workspace CRS.":
-        "bin : +3/+2/+1 point chaud à un taux de fausses découvertes q d'au plus "
+        "Classe : +3/+2/+1 point chaud à un taux de fausses découvertes q d'au plus "
         "0,01/0,05/0,10 (valeurs p ajustées de Benjamini-Hochberg), négatif pour un point "
-        "froid. count : incidents de la cellule, y compris au-delà de la limite ; covered : "
-        "part de la cellule située dans les postes. x, y : centre de la cellule dans le SCR de "
+        "froid. Incidents : de la cellule, y compris au-delà de la limite ; part couverte : "
+        "de la cellule située dans les postes. x, y : centre de la cellule dans le SCR de "
         "l'espace de travail.",
     "expected: count if incidents were spread evenly over the days of the period; index = "
     "count / expected (1 = no seasonal effect).":
-        "expected : nombre attendu si les incidents étaient répartis également sur les jours de "
+        "Attendu : nombre attendu si les incidents étaient répartis également sur les jours de "
         "la période ; indice = nombre / attendu (1 = aucun effet saisonnier).",
     "partial_year: the period covers only part of that year.":
         "partial_year : la période ne couvre qu'une partie de l'année.",
@@ -290,7 +290,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
     (r"Out of reach: nearest service of the type beyond (?P<d>[\d.]+) m\.",
      "Hors d'atteinte : service du type le plus proche à plus de {d:n} m."),
     (r"Places: (?P<places>.+)\.", "Lieux : {places:t}."),
-    (r"(?P<first>bin: .+\.) (?P<n>\d+) edge cell\(s\) less than 50% covered not tested\.",
+    (r"(?P<first>Bin: .+\.) (?P<n>\d+) edge cell\(s\) less than 50% covered not tested\.",
      "{first:t} {n} cellule(s) du bord couverte(s) à moins de 50 % non testée(s)."),
     (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without shift left out\.",
      "{first:t} {n} incident(s) sans quart exclu(s)."),

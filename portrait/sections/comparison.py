@@ -84,8 +84,9 @@ def _compare(data: PortraitData, start, end, options: PortraitOptions) -> Statio
                             "Incidents in the period.", "Incidents de la période."),
                     _column("incidents_rate", "Incidents par 1 000 résidents par an",
                             "Incidents per 1,000 residents per year", "rate",
-                            "With exact Poisson interval (_low, _high).",
-                            "Avec intervalle de Poisson exact (_low, _high)."),
+                            "With its exact Poisson interval (low and high bounds).",
+                            "Avec son intervalle de Poisson exact (bornes inférieure et "
+                            "supérieure)."),
                     _column("incidents_rate_vs_rest", "Taux c. reste de la ville",
                             "Rate vs rest of the city", "ratio",
                             "The station's incident rate over that of the rest of the city "

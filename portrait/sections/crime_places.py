@@ -31,9 +31,9 @@ from portrait.statistics.hotspots import (
     hot_spots,
 )
 
-BIN_NOTE = ("bin: +3/+2/+1 hot spot at FDR q at most 0.01/0.05/0.10 (Benjamini-Hochberg "
-            "adjusted p-values), negative for cold spots. count: incidents in the cell, beyond "
-            "the boundary included; covered: share of the cell inside the stations. x, y: cell "
+BIN_NOTE = ("Bin: +3/+2/+1 hot spot at FDR q at most 0.01/0.05/0.10 (Benjamini-Hochberg "
+            "adjusted p-values), negative for cold spots. Incidents: in the cell, beyond the "
+            "boundary included; covered share: of the cell inside the stations. x, y: cell "
             "centre in the workspace CRS.")
 ID = "crime_places"
 TITLE_FR, TITLE_EN = "Lieux : points chauds et concentration", "Places: hot spots and concentration"

@@ -128,6 +128,9 @@ def city_basis(census: Census, population: float) -> tuple[str, str]:
                 "includes the station.",
                 f"Valeur de la ville : la ligne de la source pour toute la ville{count_fr} ; "
                 "la ville comprend le poste.")
+    if not census.city_areas:  # no area publishes the figure: there is no city value
+        return ("City value: none (no census area publishes it).",
+                "Valeur de la ville : aucune (aucune aire de recensement ne la publie).")
     return (f"City value: the sum of the {census.city_areas:,} census areas that cover the "
             f"city once{count_en}; the city includes the station.",
             f"Valeur de la ville : somme des {_french_count(census.city_areas)} aires de "
