@@ -140,3 +140,22 @@ def test_an_imported_pathway_table_is_used_and_recorded(small_workspace,
 def test_a_workspace_without_calls_says_so(small_workspace) -> None:
     section = _section(build_portrait(small_workspace, "38", PERIOD))
     assert section.reason == "the workspace holds no calls for service"
+
+
+def test_a_cell_of_repeat_calls_is_named_by_where_it_is(small_workspace,
+                                                        tmp_path: Path) -> None:
+    # calls without an address group in 100 m cells; the officer reads the cell's centre as
+    # latitude, longitude (a grid index such as "2965_50415" meant nothing to anyone)
+    spot = (296_730, 5_041_420)
+    extra = tuple({**_call(70 + n, "CW", where=spot), "address": ""} for n in range(5))
+    workspace = _workspace_with_calls(small_workspace, tmp_path, extra=extra)
+    section = _section(build_portrait(workspace, "38", PERIOD))
+    cell = next(r for r in next(t for t in section.tables
+                                if t.id == "calls_repeat_places").records
+                if r["kind"] == "cell")
+    latitude, longitude = (float(part) for part in cell["place"].split(", "))
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:32188", always_xy=True).transform(
+        longitude, latitude)
+    assert (x // 100, y // 100) == (spot[0] // 100, spot[1] // 100)
+    assert (cell["x"], cell["y"]) == pytest.approx((296_750, 5_041_450))
+    assert cell["calls"] == 5

@@ -36,7 +36,7 @@ CELL_M = 100.0
 #: This module's words, French and English.
 WORDS: dict[str, tuple[str, str]] = {
     "label": ("Appels répétés à un même lieu", "Repeat calls at one place"),
-    "cell": ("cellule de {size} m", "{size} m cell"),
+    "cell": ("cellule de {size} m centrée sur", "{size} m cell centred on"),
     "calls": ("{count} appels du public", "{count} calls from the public"),
     "calls_one": ("{count} appel du public", "{count} call from the public"),
     "emergency": ("urgence policière", "emergency police"),

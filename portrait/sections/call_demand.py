@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+from pyproj import Transformer
 
 from portrait.calls.demand import call_demand
 from portrait.calls.pathways import (
@@ -28,6 +29,7 @@ from portrait.calls.pathways import (
     PathwayTable,
 )
 from portrait.calls.prepared import PreparedCalls, prepare_calls
+from portrait.crs import MAP_CRS
 from portrait.portrait_model import IndicatorValue, Section, Table
 from portrait.records.best_practices import catalogue
 from portrait.sections.common import (
@@ -112,7 +114,7 @@ def build(context: StationContext) -> Section:
         *change_tables,
         time_table,
         _unmapped(demand),
-        _places(frame, found, context.options.repeat_call_threshold),
+        _places(frame, found, context.options.repeat_call_threshold, context.data.crs),
         _practices(demand),
     ]
     context.parameters["call_demand"] = {
@@ -349,9 +351,12 @@ def _unmapped(demand) -> Table:
                  "pathway.")
 
 
-def _places(frame: pd.DataFrame, found: Classified, threshold: int) -> Table:
+def _places(frame: pd.DataFrame, found: Classified, threshold: int, crs: str) -> Table:
     """Addresses (or grid cells, without addresses) with at least ``threshold`` calls from
-    the public: the station's own lead for a problem card, never shown to partners."""
+    the public: the station's own lead for a problem card, never shown to partners.
+
+    A cell is named by its centre's latitude and longitude, which an officer can paste into
+    any map; its grid index would mean nothing to anyone."""
     demand = found.among(DEMAND)
     pathway = np.zeros(int(demand.sum()), dtype=np.int64)  # index into DEMAND
     for number, name in enumerate(DEMAND):
@@ -378,6 +383,7 @@ def _places(frame: pd.DataFrame, found: Classified, threshold: int) -> Table:
     mean_x = np.bincount(position[place[finite]], weights=x[finite], minlength=len(top))
     mean_y = np.bincount(position[place[finite]], weights=y[finite], minlength=len(top))
     rows = []
+    to_degrees = Transformer.from_crs(crs, MAP_CRS, always_xy=True)
     for i, code in enumerate(top):
         if code < len(addresses):
             kind, name = "address", str(addresses[code])
@@ -386,8 +392,9 @@ def _places(frame: pd.DataFrame, found: Classified, threshold: int) -> Table:
         else:
             packed = int(cells[code - len(addresses)])
             gx, gy = divmod(packed, 100_000_000)
-            kind, name = "cell", f"{gx}_{gy}"
             cx, cy = (gx + 0.5) * PLACE_CELL_M, (gy + 0.5) * PLACE_CELL_M
+            longitude, latitude = to_degrees.transform(cx, cy)
+            kind, name = "cell", f"{latitude:.5f}, {longitude:.5f}"
         rows.append({"kind": kind, "place": name, "calls": int(counts[code]),
                      "main_pathway": DEMAND[int(np.argmax(mix[i]))],
                      **{p: int(mix[i, j]) for j, p in enumerate(DEMAND)},
