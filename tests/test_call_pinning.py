@@ -51,12 +51,14 @@ def test_an_address_is_pinned_as_a_point_with_its_count_period_and_responses() -
 def test_a_cell_is_pinned_as_its_100_m_square_and_a_place_without_coordinates_refused(
 ) -> None:
     location = place_location(CELL)
-    assert (location.kind, location.label) == ("area", "cellule de 100 m centrée sur 45.52310, -73.58120")
+    assert (location.kind, location.label) == (
+        "area", "cellule de 100 m centrée sur 45.52310, -73.58120")
     assert place_location(CELL, "en").label == "100 m cell centred on 45.52310, -73.58120"
     assert location.geometry.area == pytest.approx(100 * 100)
     assert location.geometry.contains(shapely.Point(300_150, 5_040_250))
     evidence = pin_repeat_calls(CELL, period="2024", threshold=5)
-    assert repeat_calls_text(evidence, "fr").startswith("cellule de 100 m centrée sur 45.52310, -73.58120 : 7 appels")
+    assert repeat_calls_text(evidence, "fr").startswith(
+        "cellule de 100 m centrée sur 45.52310, -73.58120 : 7 appels")
     with pytest.raises(PortraitError, match="12 rue A.*no coordinates"):
         place_location({**ADDRESS, "x": None, "y": None})
 
