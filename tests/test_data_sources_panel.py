@@ -67,6 +67,11 @@ def test_lists_every_import_and_shows_its_report(qtbot, sources: DataSourcesDial
     click(qtbot, sources.report_button)
     report = sources.report_dialog
     assert report.isVisible() and "actes-criminels.csv" in report.windowTitle()
+    details = report.findChild(QTableWidget, "report_details")
+    reasons = [details.item(r, 1).text() for r in range(details.rowCount())]
+    # the reader wrote "no location: placeholder coordinates (X = Y = 1 or 0)"
+    assert "sans lieu : coordonnées de remplacement (X = Y = 1 ou 0)" in reasons
+    assert not any("no location" in reason for reason in reasons)
     report.accept()
 
 
@@ -174,7 +179,8 @@ def test_wizard_asks_before_applying_a_refused_import(qtbot, demo_files, workspa
     assert dialog.isVisible() and wizard.error_dialog is None
     message = dialog.message()
     assert "« actes-criminels.csv » n'a pu être conservée" in message
-    assert "unreadable date" in message and "ligne 2, colonne « DATE »" in message
+    assert "date illisible" in message and "unreadable" not in message
+    assert "ligne 2, colonne « DATE »" in message
     assert message.endswith("Importer quand même ?")
     assert workspace_path.read_bytes() == before
     with qtbot.waitSignal(wizard.stepFinished, timeout=TIMEOUT_MS,

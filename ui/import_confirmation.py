@@ -21,6 +21,7 @@ from data_connectors.import_safety import (
     OUTSIDE_STATIONS,
     ImportRefused,
 )
+from data_connectors.report_messages import in_language
 from ui.strings import UiText
 
 
@@ -46,9 +47,11 @@ def refusal_text(error: ImportRefused, text: UiText) -> str:
                       replaced=number(facts.replaced))]
     if facts.main_drop is not None:
         reason, count = facts.main_drop
-        parts.append(text("import_refused_main_drop", reason=reason, count=number(count)))
+        parts.append(text("import_refused_main_drop", reason=in_language(reason, text.language),
+                          count=number(count)))
     if facts.example is not None:
-        parts.append(text("import_refused_example", **facts.example))
+        problem = in_language(str(facts.example.get("problem", "")), text.language)
+        parts.append(text("import_refused_example", **{**facts.example, "problem": problem}))
     return " ".join(parts)
 
 

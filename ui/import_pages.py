@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from data_connectors.base import Connector, ImportReport
 from data_connectors.registry import READERS
+from data_connectors.report_messages import report_in_language
 from data_connectors.text_files import sniff
 from portrait.categories import BY_ID, CATEGORIES
 from portrait.layers import CATEGORY_MAPPINGS, conform
@@ -648,6 +649,7 @@ class ImportReportPanel(QWidget):
 
     def show_reports(self, reports: Sequence[ImportReport]) -> None:
         number = self.text.number
+        reports = [report_in_language(report, self.text.language) for report in reports]
         lines = []
         for report in reports:
             dropped = sum(report.dropped.values())
