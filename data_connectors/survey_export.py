@@ -11,7 +11,7 @@ Companion files beside the export, when present: ``<name>_questions.csv`` or
 ``sondage_questions.csv`` (question id, wording, theme) and ``<name>_codes.csv`` or
 ``codebook.csv`` (question id, code, label; question id ``*`` or empty for every question).
 
-Options: ``survey_id``; ``columns`` ({field: header}, see ``survey_formats.ROLE_ALIASES``);
+Options: ``survey_id``; ``mapping`` ({field: header}, see ``survey_formats.FIELDS``);
 ``codebook`` ({question id or "*": {code: label}}, or the path of a code-book CSV);
 ``themes`` ({question id: theme}); ``dayfirst``; ``ignore_weights``.
 """
@@ -29,6 +29,7 @@ import pandas as pd
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
 from data_connectors.service_inventory import points_from_lonlat
 from data_connectors.survey_formats import (
+    FIELDS,
     ROLE_ALIASES,
     TABLE_SUFFIXES,
     SurveyTable,
@@ -90,6 +91,7 @@ class SurveyExportReader:
     kind = "survey"
     patterns = ("*.csv", "*.xlsx")
     priority = 35
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         return path.suffix.lower() in TABLE_SUFFIXES and looks_like_export(path)
@@ -106,6 +108,7 @@ class SurveyExportReader:
                      report: ImportReport) -> dict[str, pd.DataFrame]:
         context.report_progress(0.05, "reading the export")
         survey = interpret(read_cells(path), path, context.options)
+        report.columns = dict(survey.roles)
         if "respondent_id" not in survey.roles:
             raise ReaderError(path, "no column identifies the respondents.",
                               expected=f"one of {', '.join(ROLE_ALIASES['respondent_id'])}")

@@ -21,6 +21,9 @@ from typing import Any
 import pandas as pd
 
 from data_connectors.base import ReaderError
+from data_connectors.column_mapping import OPTION as MAPPING_OPTION
+from data_connectors.column_mapping import Field, given_columns
+from data_connectors.column_mapping import header_key as key
 from data_connectors.text_files import detect_encoding
 from portrait.services import fold
 
@@ -80,6 +83,22 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     "lat": ("latitude", "lat", "y lat", "gps latitude"),
     "lon": ("longitude", "lon", "long", "lng", "x long", "gps longitude"),
 }
+_MEANINGS: dict[str, tuple[str, str]] = {
+    "respondent_id": ("Identifiant du répondant (une ligne par répondant)",
+                      "Respondent id (one row per respondent)"),
+    "date": ("Date de la réponse", "Date of the answer"),
+    "station_id": ("Poste du répondant", "Respondent's station"),
+    "sector": ("Secteur du répondant", "Respondent's sector"),
+    "area_code": ("Code postal ou RTA du répondant", "Respondent's postal code or FSA"),
+    "age_group": ("Groupe d'âge", "Age group"),
+    "sex": ("Sexe ou genre", "Sex or gender"),
+    "weight": ("Poids de sondage", "Survey weight"),
+    "lat": ("Latitude (degrés WGS84)", "Latitude (WGS84 degrees)"),
+    "lon": ("Longitude (degrés WGS84)", "Longitude (WGS84 degrees)"),
+}
+#: The respondent fields a column mapping may name; the other columns are questions.
+FIELDS = tuple(Field(role, *_MEANINGS[role], required=role == "respondent_id", guesses=aliases)
+               for role, aliases in ROLE_ALIASES.items())
 #: Wordings that mark a profile question headed by its text (Microsoft Forms, SurveyMonkey).
 _ROLE_WORDINGS: dict[str, tuple[str, ...]] = {
     "area_code": ("code postal", "postal code"),
@@ -132,11 +151,6 @@ class SurveyTable:
     def file_row(self, index: int) -> int:
         """The line (or spreadsheet row) number of data row ``index``, for messages."""
         return int(index) + self.header_rows + 1
-
-
-def key(header: str) -> str:
-    """A header folded for comparison: lower case, no accents, underscores as spaces."""
-    return re.sub(r"[\s_]+", " ", fold(str(header)).replace("’", "'")).strip()
 
 
 def read_cells(path: Path, nrows: int | None = None) -> pd.DataFrame:
@@ -266,7 +280,8 @@ def interpret(cells: pd.DataFrame, path: Path, options: dict[str, Any] | None = 
               ) -> SurveyTable:
     """The layout of an export read by ``read_cells``: roles, questions and data rows.
 
-    ``options["columns"]`` ({field: header}) overrides the roles found from header names.
+    ``options["mapping"]`` ({field: header}, see ``FIELDS``) overrides the roles found from
+    header names.
     """
     options = options or {}
     if cells.empty:
@@ -284,7 +299,7 @@ def interpret(cells: pd.DataFrame, path: Path, options: dict[str, Any] | None = 
     table.columns = names
     table = table.apply(lambda column: column.str.strip())
     table = table.mask(table == "")
-    roles = _roles(names, tool, path, options.get("columns") or {})
+    roles = _roles(names, tool, path, options.get(MAPPING_OPTION) or {})
     skipped = _system_columns(names, tool) | set(roles.values()) | _dummies(names)
     candidates = [n for n, h in zip(names, headers, strict=True)
                   if n not in skipped and (h or table[n].notna().any())]
@@ -351,14 +366,7 @@ def _dummies(names: list[str]) -> set[str]:
 
 
 def _roles(names: list[str], tool: str, path: Path, chosen: dict[str, str]) -> dict[str, str]:
-    roles: dict[str, str] = {}
-    for role, header in chosen.items():
-        if header is None:
-            continue
-        if header not in names:
-            raise ReaderError(path, f"the column chosen for {role} is not in the file.",
-                              column=header, expected=f"one of {', '.join(names)}")
-        roles[role] = header
+    roles = dict(given_columns(path, FIELDS, names, chosen).columns)
     keys = {n: key(n) for n in names}
     last = {n: key(n.rsplit("/", 1)[-1]) for n in names}  # KoBo group paths
     taken = set(roles.values())
