@@ -24,6 +24,7 @@ from data_connectors.base import ReaderError
 from data_connectors.column_mapping import OPTION as MAPPING_OPTION
 from data_connectors.column_mapping import Field, given_columns
 from data_connectors.column_mapping import header_key as key
+from data_connectors.survey_scale import SETTINGS as SCALE_SETTINGS
 from data_connectors.text_files import detect_encoding
 from portrait.services import fold
 
@@ -97,8 +98,17 @@ _MEANINGS: dict[str, tuple[str, str]] = {
     "lon": ("Longitude (degrés WGS84)", "Longitude (WGS84 degrees)"),
 }
 #: The respondent fields a column mapping may name; the other columns are questions.
-FIELDS = tuple(Field(role, *_MEANINGS[role], required=role == "respondent_id", guesses=aliases)
-               for role, aliases in ROLE_ALIASES.items())
+#: Settings beside the columns: the code scale (``survey_scale``) and an area -> station table.
+SETTINGS = (*SCALE_SETTINGS,
+            Field("area_stations", "Table secteur -> poste (CSV : code du secteur, poste)",
+                  "Area -> station table (CSV: area code, station id)", setting=True),
+            Field("question_labels",
+                  "Libellés des questions : CSV (question_id, text, theme) ou texte "
+                  "(« q2_06_how_safe_you_feel » par ligne)",
+                  "Question labels: CSV (question_id, text, theme) or text "
+                  "('q2_06_how_safe_you_feel' a line)", setting=True))
+FIELDS = (*(Field(role, *_MEANINGS[role], required=role == "respondent_id", guesses=aliases)
+            for role, aliases in ROLE_ALIASES.items()), *SETTINGS)
 #: Wordings that mark a profile question headed by its text (Microsoft Forms, SurveyMonkey).
 _ROLE_WORDINGS: dict[str, tuple[str, ...]] = {
     "area_code": ("code postal", "postal code"),
@@ -147,6 +157,8 @@ class SurveyTable:
     #: Whether slashed dates put the day first when the values themselves do not tell.
     dayfirst: bool = False
     ignored: list[str] = field(default_factory=list)
+    #: The mapping's settings (see ``SETTINGS``), as text.
+    settings: dict[str, str] = field(default_factory=dict)
 
     def file_row(self, index: int) -> int:
         """The line (or spreadsheet row) number of data row ``index``, for messages."""
@@ -299,7 +311,9 @@ def interpret(cells: pd.DataFrame, path: Path, options: dict[str, Any] | None = 
     table.columns = names
     table = table.apply(lambda column: column.str.strip())
     table = table.mask(table == "")
-    roles = _roles(names, tool, path, options.get(MAPPING_OPTION) or {})
+    chosen = options.get(MAPPING_OPTION) or {}
+    given = given_columns(path, FIELDS, names, chosen)
+    roles = _roles(names, tool, dict(given.columns), chosen)
     skipped = _system_columns(names, tool) | set(roles.values()) | _dummies(names)
     candidates = [n for n, h in zip(names, headers, strict=True)
                   if n not in skipped and (h or table[n].notna().any())]
@@ -309,7 +323,8 @@ def interpret(cells: pd.DataFrame, path: Path, options: dict[str, Any] | None = 
         dayfirst = tool in TEXT_HEADED and any(
             fold(h) in {"heure de fin", "date de fin", "id du repondant"} for h in first)
     ignored = sorted(_system_columns(names, tool) - set(roles.values()))
-    return SurveyTable(tool, table, header_rows, roles, questions, bool(dayfirst), ignored)
+    return SurveyTable(tool, table, header_rows, roles, questions, bool(dayfirst), ignored,
+                       dict(given.settings))
 
 
 def _is_subheader(first: list[str], second: list[str]) -> bool:
@@ -365,8 +380,9 @@ def _dummies(names: list[str]) -> set[str]:
     return {n for n in names if "/" in n and n.rsplit("/", 1)[0] in present}
 
 
-def _roles(names: list[str], tool: str, path: Path, chosen: dict[str, str]) -> dict[str, str]:
-    roles = dict(given_columns(path, FIELDS, names, chosen).columns)
+def _roles(names: list[str], tool: str, roles: dict[str, str], chosen: dict[str, str]
+           ) -> dict[str, str]:
+    """``roles`` (the mapping's columns) completed by the names each role is known by."""
     keys = {n: key(n) for n in names}
     last = {n: key(n.rsplit("/", 1)[-1]) for n in names}  # KoBo group paths
     taken = set(roles.values())

@@ -419,7 +419,7 @@ def _services(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame) -> pd.DataFra
 def _respondents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame) -> pd.DataFrame:
     x, y = _coordinates(frame.geometry) if len(frame) else (np.zeros(0), np.zeros(0))
     station = frame["station_id"].astype(object).where(frame["station_id"].notna(), None)
-    station = station.to_numpy(dtype=object)
+    station = station.to_numpy(dtype=object, copy=True)  # filled in below
     missing = np.array([s is None for s in station], dtype=bool)
     if missing.any():
         station[missing] = assign_points(x[missing], y[missing], stations.geometry.values,
