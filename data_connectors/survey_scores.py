@@ -30,6 +30,7 @@ import pandas as pd
 
 from data_connectors.area_names import area_key
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.cad_lookups import area_stations
 from data_connectors.column_mapping import Field, guess_columns, resolve, user_mapping
 from data_connectors.column_mapping import header_key as key
 from data_connectors.survey_formats import (
@@ -88,6 +89,9 @@ FIELDS = (
     Field("area_level", "Niveau des secteurs (station, sector, fsa, borough, neighbourhood, "
           "area) quand l'en-tête ne le dit pas", "Level of the areas (station, sector, fsa, "
           "borough, neighbourhood, area) when the header does not tell", setting=True),
+    Field("area_stations", "Table secteur -> poste (CSV : code du secteur, poste), pour des "
+          "secteurs sans limites", "Area -> station table (CSV: area code, station id), for "
+          "areas without boundaries", setting=True),
 )
 #: Cells that mean "not published" (suppressed, too few answers, not applicable).
 SUPPRESSED = frozenset({"x", "f", "..", "...", "-", "--", "n.d.", "nd", "s.o.", "so", "np",
@@ -171,7 +175,9 @@ class SurveyScoreReader:
         scores = self._long(table, found) if long_form else \
             self._wide(table, headers, area_column, found, path, report)
         context.report_progress(0.6, f"{len(scores)} scores")
-        return self._finish(scores, table, area_column, level, found, survey_id, path, report)
+        lookup = area_stations(resolved.settings.get("area_stations"), path.parent)
+        return self._finish(scores, table, area_column, level, found, survey_id, path, report,
+                            lookup)
 
     @staticmethod
     def _long(table: pd.DataFrame, found: dict[str, str | None]) -> pd.DataFrame:
@@ -227,8 +233,10 @@ class SurveyScoreReader:
     @staticmethod
     def _finish(scores: pd.DataFrame, table: pd.DataFrame, area_column: str, level: str,
                 found: dict[str, str | None], survey_id: str, path: Path,
-                report: ImportReport) -> pd.DataFrame:
+                report: ImportReport, lookup: dict[str, str]) -> pd.DataFrame:
         areas = table[area_column]
+        placed = areas.str.strip().str.upper().map(lookup) if lookup else \
+            pd.Series(pd.NA, index=areas.index, dtype="string")
         if level == "station":
             areas = areas.map(normalise_station_id, na_action="ignore").astype("string")
         elif level == "fsa":
@@ -237,7 +245,10 @@ class SurveyScoreReader:
             areas = areas.map(area_key, na_action="ignore").astype("string")
         periods = table[found["period"]].str.replace(r"^(\d{4})\.0+$", r"\1", regex=True) \
             if found["period"] else pd.Series(pd.NA, index=table.index, dtype="string")
+        scores["area_name"] = scores["row"].map(table[area_column])
         scores["area_id"] = scores["row"].map(areas)
+        scores["station_id"] = scores["area_id"] if level == "station" else \
+            scores["row"].map(placed)
         scores["period"] = scores["row"].map(periods)
         number, suppressed, not_number = _numbers(scores["raw"])
         report.rows_read = len(scores)  # score cells: the table's rows times its themes
@@ -281,7 +292,13 @@ class SurveyScoreReader:
             "score": scores["score"].to_numpy(),
             "n": scores["n"].to_numpy(),
             "source": f"scores:{path.name}",
+            "area_name": scores["area_name"].to_numpy(),
+            "station_id": scores["station_id"].to_numpy(),
         })
+        if lookup:
+            unplaced = int(frame["station_id"].isna().sum())
+            report.flag("area code missing from the area -> station table (kept, no "
+                        "station)", unplaced)
         report.rows_kept = len(frame)
         return conform(frame, SURVEY_SCORES)
 

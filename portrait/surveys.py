@@ -66,6 +66,8 @@ REFUSED = frozenset({"je prefere ne pas repondre", "prefere ne pas repondre", "r
                      "refused"})
 
 
+#: Subgroup names of published scores that mean the whole population (folded).
+ALL_RESPONDENTS = frozenset({"", "all", "total", "ensemble", "tous", "toutes"})
 #: Scales read from numeric codes (``points_5``: codes 1 to 5), named by their length.
 POINTS_PREFIX = "points_"
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from portrait.portrait_model import IndicatorValue, Section, Table, TestResult
 from portrait.sections.common import StationContext, proportion_indicator
+from portrait.sections.survey_scores import published_scores
 from portrait.statistics.multiple_testing import benjamini_hochberg
 from portrait.statistics.proportions import (
     Proportion,
@@ -137,9 +138,10 @@ def waves_until(waves: pd.Series, end: pd.Timestamp | None) -> pd.Series:
 
 
 def build(context: StationContext) -> Section:
+    published = published_scores(context)
     answers = survey_answers(context)
     if answers.empty:
-        return Section(ID, TITLE_FR, TITLE_EN, reason="the workspace holds no survey answers")
+        return _published_only(published, "the workspace holds no survey answers")
     cache = context.data.cache
     if "survey_by_station" not in cache:
         cache["survey_by_station"] = {str(k): g for k, g in answers.groupby("station")}
@@ -149,8 +151,8 @@ def build(context: StationContext) -> Section:
     station_waves = [] if mine is None else [w for w in waves.index
                                              if w in set(mine["wave"])]
     if not station_waves:
-        return Section(ID, TITLE_FR, TITLE_EN,
-                       reason="no survey respondent lives in the station (up to the period's end)")
+        return _published_only(
+            published, "no survey respondent lives in the station (up to the period's end)")
     wave = station_waves[-1]
     previous_wave = station_waves[-2] if len(station_waves) > 1 else None
     station = mine[mine["wave"] == wave]
@@ -186,7 +188,15 @@ def build(context: StationContext) -> Section:
     if undated:
         notes.append(f"{undated} respondent(s) without a date counted in wave {wave}, the "
                      "wave of their file.")
-    return Section(ID, TITLE_FR, TITLE_EN, indicators, tables, notes=notes)
+    return Section(ID, TITLE_FR, TITLE_EN, indicators + published, tables, notes=notes)
+
+
+def _published_only(published: list[IndicatorValue], reason: str) -> Section:
+    """The section of a station whose survey results are only published area scores."""
+    if not published:
+        return Section(ID, TITLE_FR, TITLE_EN, reason=reason)
+    return Section(ID, TITLE_FR, TITLE_EN, published,
+                   notes=[f"Published area scores only: {reason}."])
 
 
 def _question_table(context: StationContext) -> dict[str, tuple]:
