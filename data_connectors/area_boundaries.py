@@ -25,27 +25,43 @@ import pyogrio
 from data_connectors import statcan_boundaries, station_boundaries
 from data_connectors.area_names import area_key, restore_apostrophes
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.column_mapping import (
+    Field,
+    guess_columns,
+    header_key,
+    resolve,
+    user_mapping,
+)
 from data_connectors.polygons import polygonal
-from data_connectors.station_boundaries import VECTOR_SUFFIXES, find_column
+from data_connectors.station_boundaries import VECTOR_SUFFIXES
 from portrait.layers import CENSUS_AREAS, conform
 
-#: Name columns, most specific first (a neighbourhood file also names its borough), and the
-#: level of the areas they name.
+#: Name columns (folded), most specific first (a neighbourhood file also names its borough),
+#: and the level of the areas they name.
 NAME_COLUMNS: dict[str, str] = {
-    "Q_SOCIO": "sociological neighbourhood",
-    "NOM_QR": "neighbourhood",
-    "NOM_QUARTIER": "neighbourhood",
-    "NOM_ARR": "borough",
-    "NOM_ARROND": "borough",
-    "ARRONDISSEMENT": "borough",
-    "NOM": "borough",
-    "LOCAL_AREA": "local area",
-    "NEIGHBOURHOOD": "local area",
-    "NEIGHBORHOOD": "local area",
-    "NAME": "local area",
+    "q socio": "sociological neighbourhood",
+    "nom qr": "neighbourhood",
+    "nom quartier": "neighbourhood",
+    "nom arr": "borough",
+    "nom arrond": "borough",
+    "arrondissement": "borough",
+    "nom": "borough",
+    "local area": "local area",
+    "neighbourhood": "local area",
+    "neighborhood": "local area",
+    "name": "local area",
 }
-#: Columns that mark a file another reader owns (station numbers, census codes).
-FOREIGN_COLUMNS = station_boundaries.ID_COLUMNS + statcan_boundaries.ID_COLUMNS
+FIELDS = (
+    Field("name", "Nom du secteur (la jointure se fait sur le nom normalisé)",
+          "Area name (joined on the normalised name)", required=True,
+          guesses=tuple(NAME_COLUMNS)),
+    Field("area_id", "Code du secteur, quand les valeurs s'y joignent par code plutôt que "
+          "par nom", "Area code, when values join the areas by code rather than by name"),
+    Field("level", "Niveau des secteurs (borough, local area, neighbourhood…)",
+          "Level of the areas (borough, local area, neighbourhood…)", setting=True),
+)
+#: Readers whose fields mark a file they own (station numbers, census codes).
+_FOREIGN = (station_boundaries.FIELDS[0], statcan_boundaries.FIELDS[0])
 _GEOJSON = (".geojson", ".json")
 
 
@@ -55,6 +71,7 @@ class AreaBoundaryReader:
     kind = "census-areas"
     patterns = tuple(f"*{suffix}" for suffix in VECTOR_SUFFIXES)
     priority = 35
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         if path.suffix.lower() not in VECTOR_SUFFIXES:
@@ -67,8 +84,8 @@ class AreaBoundaryReader:
         polygonal = "Polygon" in geometry or (
             geometry == "Unknown" and path.suffix.lower() in _GEOJSON)  # mixed polygon types
         fields = list(info["fields"])
-        return (polygonal and find_column(fields, tuple(NAME_COLUMNS)) is not None
-                and find_column(fields, FOREIGN_COLUMNS) is None)
+        return (polygonal and "name" in guess_columns(FIELDS, fields)
+                and not guess_columns(_FOREIGN, fields))
 
     def read(self, path: Path, context: ReadContext) -> ImportResult:
         report = ImportReport(self.id, str(path), CENSUS_AREAS.name)
@@ -81,12 +98,11 @@ class AreaBoundaryReader:
                     report: ImportReport) -> gpd.GeoDataFrame:
         context.report_progress(0.1, "reading area boundaries")
         frame = read_polygons(path, report)
-        name_column = context.options.get("name_column") or find_column(
-            list(frame.columns), tuple(NAME_COLUMNS))
-        if name_column is None or name_column not in frame.columns:
-            raise ReaderError(path, "no column holds the area names.", column=name_column,
-                              expected=f"one of {', '.join(NAME_COLUMNS)}")
-        level = context.options.get("level") or NAME_COLUMNS.get(str(name_column).upper(),
+        columns = resolve(path, FIELDS, [str(c) for c in frame.columns if c != "geometry"],
+                          user_mapping(context))
+        columns.note(report)
+        name_column = columns.columns["name"]
+        level = columns.settings.get("level") or NAME_COLUMNS.get(header_key(name_column),
                                                                    "local area")
         report.rows_read = len(frame)
         names = frame[name_column].astype("string").str.strip()
@@ -98,8 +114,10 @@ class AreaBoundaryReader:
         report.drop("no name or no geometry", int(unusable.sum()))
         frame = frame.loc[~unusable]
         names = names[~unusable]
+        keys = names if columns.get("area_id") is None else \
+            frame[columns.columns["area_id"]].astype("string").str.strip().fillna(names)
         frame = gpd.GeoDataFrame({
-            "area_id": names.map(area_key), "name": names.map(restore_apostrophes),
+            "area_id": keys.map(area_key), "name": names.map(restore_apostrophes),
             "level": level, "census_year": pd.array([pd.NA] * len(frame), dtype="Int64"),
         }, geometry=polygonal(frame.geometry).values, crs=frame.crs)
         merged = frame.dissolve(by="area_id", as_index=False, aggfunc="first", sort=False)

@@ -87,6 +87,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     examples: list[dict[str, Any]] = field(default_factory=list)
     unmapped_categories: dict[str, int] = field(default_factory=dict)
+    #: Field -> the column of the file that served it (``data_connectors.column_mapping``).
+    columns: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     imported_at: str = ""
     #: Given by the importer; the rows this import wrote carry it (``portrait.layers.IMPORT_ID``).
@@ -131,6 +133,9 @@ class ImportReport:
         if self.unmapped_categories:
             lines.append("  unmapped categories: " + ", ".join(
                 f"{name} ({count:,})" for name, count in self.unmapped_categories.items()))
+        if self.columns:
+            lines.append("  columns: " + ", ".join(
+                f"{name} ← {column!r}" for name, column in self.columns.items()))
         lines += [f"  warning: {text}" for text in self.warnings]
         lines += [
             f"  e.g. row {e['row']}, column {e['column']!r}: {e['problem']} ({e['value']!r})"
@@ -163,6 +168,9 @@ class Connector(Protocol):
     kind: str
     patterns: tuple[str, ...]
     priority: int
+    #: What the reader reads through a column mapping (``column_mapping.Field``); empty for
+    #: a fixed layout, which refuses a mapping.
+    fields: tuple[Any, ...]
 
     def can_read(self, path: Path) -> bool: ...
 

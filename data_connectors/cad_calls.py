@@ -22,14 +22,15 @@ import pyarrow.csv as pacsv
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
 from data_connectors.cad_lookups import area_stations, read_code_table
-from data_connectors.cad_mapping import LAYOUTS, CallMapping, propose_call_mapping
+from data_connectors.cad_mapping import FIELDS, LAYOUTS, CallMapping, propose_call_mapping
+from data_connectors.column_mapping import MappingError
 from data_connectors.incident_common import (
     examples,
     metric_points,
     numbers,
     stations_containing,
 )
-from data_connectors.mapped_points import MappingError, load_table, source_key
+from data_connectors.mapped_points import load_table, source_key
 from data_connectors.text_files import by_value, sniff
 from portrait.crs import MAP_CRS, METRIC_CRS
 from portrait.layers import CALLS, conform
@@ -59,6 +60,7 @@ class CadCallReader:
     #: Above the generic readers (incident mapping, survey score tables, which accept most
     #: tables): a table with call types, times received and priorities is a CAD export.
     priority = 38
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         if path.suffix.lower() not in (".csv", ".tsv", ".xlsx"):
@@ -100,6 +102,8 @@ def read_calls(path: Path, context: ReadContext, report: ImportReport
                           expected="a column mapping (--mapping MAPPING.json) naming columns "
                           f"of the file: {', '.join(header)}")
     _check_columns(path, mapping, header)
+    report.columns = {**mapping.columns(), **{f"address {i + 1}": column
+                                               for i, column in enumerate(mapping.address)}}
     rows, first_row = _load(path, mapping, header, context)
     report.rows_read = len(rows)
     if not len(rows):

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from data_connectors.column_mapping import Field, MappingError, check_mapping_keys
 from data_connectors.incident_common import fold
-from data_connectors.mapped_points import MappingError, check_mapping_keys
 
 #: Folded column names that hold each field (exact names only: a wrong guess costs more
 #: than a question in the wizard).
@@ -44,6 +44,48 @@ ALIASES: dict[str, tuple[str, ...]] = {
                        "auto_initie"),
     "address": ("address", "adresse", "lieu"),
 }
+
+
+_MEANINGS: dict[str, tuple[str, str]] = {
+    "id": ("Numéro unique de l'appel", "Unique call number"),
+    "received": ("Date et heure de réception de l'appel", "Date and time the call came in"),
+    "call_type": ("Code ou nom du type d'appel", "Call type code or name"),
+    "call_type_label": ("Libellé du type d'appel", "Call type description"),
+    "priority": ("Priorité de l'appel", "Call priority"),
+    "disposition": ("Issue de l'appel (code)", "Call disposition (code)"),
+    "area": ("Secteur de patrouille (placé par « area_stations »)",
+             "Patrol area or beat (placed by 'area_stations')"),
+    "station": ("Poste de l'appel", "Station of the call"),
+    "lat": ("Latitude (degrés WGS84)", "Latitude (WGS84 degrees)"),
+    "lon": ("Longitude (degrés WGS84)", "Longitude (WGS84 degrees)"),
+    "x": ("Coordonnée x, dans le SCR « crs »", "x coordinate, in the CRS 'crs'"),
+    "y": ("Coordonnée y, dans le SCR « crs »", "y coordinate, in the CRS 'crs'"),
+    "dispatched": ("Heure d'affectation", "Time dispatched"),
+    "arrived": ("Heure d'arrivée sur les lieux", "Time arrived on scene"),
+    "cleared": ("Heure de fin d'intervention", "Time cleared"),
+    "units": ("Nombre d'unités", "Number of units"),
+    "self_initiated": ("Initiative policière (oui/non)", "Self-initiated (yes/no)"),
+    "address": ("Adresse (une ou plusieurs colonnes, jointes)",
+                "Address (one or more columns, joined)"),
+}
+_SETTINGS: dict[str, tuple[str, str]] = {
+    "received_format": ("Forme des dates (ex. YYYY-MM-DD HH:MM:SS)",
+                        "Form of the dates (e.g. YYYY-MM-DD HH:MM:SS)"),
+    "area_none": ("Valeur qui veut dire « aucun secteur » (ex. -1)",
+                  "Value meaning 'no area' (e.g. -1)"),
+    "crs": ("Code EPSG des colonnes x/y", "EPSG code of the x/y columns"),
+    "call_type_lookup": ("Table CSV code -> libellé des types d'appel",
+                         "CSV table call type code -> description"),
+    "disposition_lookup": ("Table CSV code -> libellé des issues",
+                           "CSV table disposition code -> description"),
+    "area_stations": ("Secteur -> poste : objet JSON ou table CSV",
+                      "Area -> station: JSON object or CSV table"),
+}
+FIELDS = tuple(
+    Field(name, *meaning, required=name in ("received", "call_type"),
+          guesses=tuple(a.replace("_", " ") for a in ALIASES.get(name, ())))
+    for name, meaning in _MEANINGS.items()
+) + tuple(Field(name, *meaning, setting=True) for name, meaning in _SETTINGS.items())
 
 
 @dataclass(frozen=True)

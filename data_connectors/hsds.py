@@ -49,6 +49,8 @@ class HsdsReader:
     kind = "services"
     patterns = ("*.zip", "services.csv", "datapackage.json")
     priority = 55
+    #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
+    fields: tuple = ()
 
     def can_read(self, path: Path) -> bool:
         try:

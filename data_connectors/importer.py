@@ -21,6 +21,8 @@ from typing import Any
 import pandas as pd
 
 from data_connectors.base import Connector, ImportReport, Progress, ReadContext
+from data_connectors.column_mapping import OPTION as MAPPING_OPTION
+from data_connectors.column_mapping import refuse_mapping
 from data_connectors.file_checks import ensure_complete, read_errors
 from data_connectors.import_safety import check_inside_stations, check_rows_kept
 from data_connectors.input_limits import InputLimits, check_input_limits
@@ -89,6 +91,8 @@ def import_files(
             allow_outside=allow_outside,
         )
         log.info("Importing %s with %s", path, reader.id)
+        if context.options.get(MAPPING_OPTION) and not reader.fields:
+            raise refuse_mapping(path, reader.id, reader.label)
         if check_complete:
             ensure_complete(path)
         check_input_limits(path, InputLimits.from_options(options))

@@ -12,7 +12,6 @@ category in the workspace (say "parc et autre espace vert") brings it back at th
 
 from __future__ import annotations
 
-import re
 import warnings
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import pandas as pd
 import pyogrio
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.column_mapping import Field, guess_columns, resolve, user_mapping
 from data_connectors.service_inventory import (
     join_parts,
     points_from_lonlat,
@@ -34,32 +34,26 @@ from portrait.layers import SERVICES
 from portrait.services import fold
 
 SUFFIXES = (".geojson", ".json")
-#: Field -> property names (folded, underscores as spaces), as the city spells them.
-FIELDS: dict[str, tuple[str, ...]] = {
-    "id": ("id",),
-    "family": ("famille",),
-    "category": ("categorie",),
-    "type": ("type",),
-    "name": ("nom francais", "nom", "nom court"),
-    "number": ("numero", "no civique"),
-    "street": ("rue",),
-    "suite": ("bureau",),
-    "postal_code": ("code postal",),
-    "lon": ("longitude",),
-    "lat": ("latitude",),
-}
+#: The city's properties (folded names, as ``column_mapping.header_key`` folds them).
+FIELDS = (
+    Field("id", "Identifiant du lieu", "Place id", guesses=("id",)),
+    Field("family", "Famille (grand groupe de lieux)", "Family (broad group of places)",
+          guesses=("famille",)),
+    Field("category", "Catégorie du lieu", "Category of the place", required=True,
+          guesses=("categorie",)),
+    Field("type", "Type du lieu", "Type of the place", required=True, guesses=("type",)),
+    Field("name", "Nom du lieu", "Name of the place", required=True,
+          guesses=("nom francais", "nom", "nom court")),
+    Field("number", "Numéro civique", "Civic number", guesses=("numero", "no civique")),
+    Field("street", "Rue", "Street", guesses=("rue",)),
+    Field("suite", "Bureau", "Suite", guesses=("bureau",)),
+    Field("postal_code", "Code postal", "Postal code", guesses=("code postal",)),
+    Field("lon", "Longitude (degrés WGS84)", "Longitude (WGS84 degrees)",
+          guesses=("longitude",)),
+    Field("lat", "Latitude (degrés WGS84)", "Latitude (WGS84 degrees)", guesses=("latitude",)),
+)
 #: Short words for the drop reasons of the categories most of the file is made of.
 REASONS = {"parc et autre espace vert": "park"}
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[\s_]+", " ", fold(str(name))).strip()
-
-
-def _fields(columns: list[str]) -> dict[str, str]:
-    keys = {_key(c): c for c in reversed(columns)}
-    return {field: next(keys[n] for n in names if n in keys)
-            for field, names in FIELDS.items() if any(n in keys for n in names)}
 
 
 class LieuxInteretReader:
@@ -68,6 +62,7 @@ class LieuxInteretReader:
     kind = "services"
     patterns = ("*.geojson", "*.json")
     priority = 42
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         if path.suffix.lower() not in SUFFIXES:
@@ -76,7 +71,7 @@ class LieuxInteretReader:
             info = pyogrio.read_info(path)
         except Exception:  # noqa: BLE001 - any GDAL failure just means "not for this reader"
             return False
-        found = _fields(list(info.get("fields", [])))
+        found = guess_columns(FIELDS, list(info.get("fields", [])))
         return {"family", "category", "type", "name"} <= set(found)
 
     def read(self, path: Path, context: ReadContext) -> ImportResult:
@@ -95,12 +90,10 @@ class LieuxInteretReader:
                 places = gpd.read_file(path, engine="pyogrio")
         except Exception as error:  # noqa: BLE001 - GDAL's errors name no field
             raise ReaderError(path, f"is not a readable GeoJSON file ({error}).") from error
-        fields = _fields(list(places.columns))
-        missing = [f for f in ("category", "type", "name") if f not in fields]
-        if missing:
-            raise ReaderError(path, f"missing properties: {', '.join(missing)}.",
-                              expected="the city's properties Famille, Catégorie, Type, "
-                                       "Nom français, Numéro, rue, Bureau, Code postal")
+        resolved = resolve(path, FIELDS, [str(c) for c in places.columns if c != "geometry"],
+                           user_mapping(context))
+        resolved.note(report)
+        fields = resolved.columns
         report.rows_read = len(places)
 
         def text(field: str) -> pd.Series:

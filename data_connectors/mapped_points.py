@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import hashlib
 import re
 import warnings
@@ -33,6 +32,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.column_mapping import Field, MappingError, check_mapping_keys
 from data_connectors.incident_common import (
     LOCATION_PRECISIONS,
     DuplicateRows,
@@ -54,7 +54,6 @@ from data_connectors.incident_common import (
 )
 from data_connectors.text_files import by_value, closest_column, sniff
 from portrait.crs import MAP_CRS, METRIC_CRS
-from portrait.errors import PortraitError
 from portrait.layers import INCIDENTS
 from portrait.stations import normalise_station_id
 
@@ -107,23 +106,38 @@ ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-class MappingError(PortraitError):
-    """A column mapping that cannot be used as written (unknown key, bad CRS or date form)."""
-
-
-def check_mapping_keys(data: object, known: Sequence[str], what: str) -> None:
-    """Refuse a mapping that is not a JSON object or has keys no reader field has, naming
-    the closest known key: a misspelt key would otherwise be silently ignored."""
-    if not isinstance(data, Mapping):
-        raise MappingError(f"A {what} must be a JSON object (field -> column).")
-    unknown = [k for k in data if k not in known]
-    if unknown:
-        hints = []
-        for key in unknown:
-            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-            hints.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        raise MappingError(f"Unknown key(s) in the {what}: {', '.join(hints)}. "
-                           f"Known keys: {', '.join(known)}.")
+_MEANINGS: dict[str, tuple[str, str]] = {
+    "id": ("Numéro unique de l'incident (les doublons sont retirés)",
+           "Unique incident number (repeated ones are dropped)"),
+    "category": ("Catégorie de l'incident, telle que la source l'écrit",
+                 "Incident category as the source writes it"),
+    "date": ("Date (ou date et heure) de l'incident", "Date (or date and time) of the incident"),
+    "time": ("Heure de l'incident", "Time of the incident"),
+    "shift": ("Quart de travail", "Shift"),
+    "station": ("Poste de l'incident (sinon, le poste qui contient le point)",
+                "Station of the incident (else the station containing the point)"),
+    "lat": ("Latitude (degrés WGS84)", "Latitude (WGS84 degrees)"),
+    "lon": ("Longitude (degrés WGS84)", "Longitude (WGS84 degrees)"),
+    "x": ("Coordonnée x, dans le SCR donné par « crs »", "x coordinate, in the CRS given by 'crs'"),
+    "y": ("Coordonnée y, dans le SCR donné par « crs »", "y coordinate, in the CRS given by 'crs'"),
+}
+_SETTINGS: dict[str, tuple[str, str]] = {
+    "date_format": ("Forme des dates (YYYY-MM-DD, DD/MM/YYYY, excel, ou %d.%m.%Y)",
+                    "Form of the dates (YYYY-MM-DD, DD/MM/YYYY, excel, or %d.%m.%Y)"),
+    "crs": ("Code EPSG des colonnes x/y (ex. EPSG:32188)",
+            "EPSG code of the x/y columns (e.g. EPSG:32188)"),
+    "use_file_geometry": ("true : la géométrie du fichier (GeoJSON, GeoPackage)",
+                          "true: the file's own geometry (GeoJSON, GeoPackage)"),
+    "layer": ("Feuille du classeur ou couche du GeoPackage", "Workbook sheet or GeoPackage layer"),
+    "location_precision": ("Précision des points : " + ", ".join(LOCATION_PRECISIONS),
+                           "Precision of the points: " + ", ".join(LOCATION_PRECISIONS)),
+}
+FIELDS = tuple(
+    Field(name, *meaning, required=name in ("category", "date"),
+          guesses=tuple(a.replace("_", " ") for a in ALIASES[name][0]),
+          words=ALIASES[name][1])
+    for name, meaning in _MEANINGS.items()
+) + tuple(Field(name, *meaning, setting=True) for name, meaning in _SETTINGS.items())
 
 
 @dataclass(frozen=True)
@@ -260,6 +274,7 @@ class MappedPointReader:
     patterns = tuple(f"*{suffix}" for suffix in TABLE_SUFFIXES + VECTOR_SUFFIXES)
     #: The lowest: every specific reader that recognises a file wins over a mapping.
     priority = 0
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         suffix = path.suffix.lower()
@@ -300,6 +315,7 @@ class MappedPointReader:
                            floats=[c for c in coordinates if c])
         report.warnings.extend(table.notes)
         mapping = mapping.resolved(path, table.columns)
+        report.columns = mapping.columns()
         rows = table.frame
         report.rows_read = len(rows)
         if not len(rows):

@@ -71,6 +71,8 @@ class OsmAmenityReader:
     kind = "services"
     patterns = ("*.jsonl", "*.jsonl.gz", "*.ndjson", "*.geojson", "*.json", "*.geojson.gz")
     priority = 41
+    #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
+    fields: tuple = ()
 
     def can_read(self, path: Path) -> bool:
         kind = _kind(path)

@@ -23,6 +23,8 @@ class PathwayTableReader:
     kind = "call-pathways"
     patterns = ("*.csv",)
     priority = 65
+    #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
+    fields: tuple = ()
 
     def can_read(self, path: Path) -> bool:
         header = csv_header(path)

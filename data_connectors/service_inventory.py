@@ -10,7 +10,6 @@ latitude, the stations' extent) are shared by the other service readers.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -20,42 +19,37 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.base import ImportReport, ImportResult, ReadContext, Timer
+from data_connectors.column_mapping import Field, guess_columns, resolve, user_mapping
 from data_connectors.survey_formats import first_rows, read_cells
 from data_connectors.text_files import decimal_numbers, sniff
 from portrait.crs import MAP_CRS, METRIC_CRS
 from portrait.layers import SERVICES, conform
 from portrait.services import fold
 
-#: Field -> header names, folded (lower case, no accents, underscores as spaces).
-ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("nom", "name", "nom organisme", "organisme", "organisation", "nom francais",
-             "nom de l'organisme", "nom du service", "organization", "organization name",
-             "organisation name", "service name", "program name", "agency", "agency name"),
-    "source_type": ("type", "type service", "type de service", "categorie", "category",
-                    "service", "service type", "type of service", "service category",
-                    "categories", "domaine", "domaine d'intervention"),
-    "address": ("adresse", "address", "adresse civique", "street address", "address 1",
-                "address line 1", "civic address"),
-    "city": ("ville", "city", "municipalite", "municipality"),
-    "postal_code": ("code postal", "postal code", "postcode", "codepostal"),
-    "lat": ("latitude", "lat", "y lat"),
-    "lon": ("longitude", "lon", "long", "lng", "x long"),
-}
-
-
-def _key(header: str) -> str:
-    return re.sub(r"[\s_]+", " ", fold(str(header)).replace("’", "'")).strip()
-
-
-def _resolve(columns: list[str]) -> dict[str, str]:
-    keys = {_key(c): c for c in reversed(columns)}
-    found = {}
-    for field, names in ALIASES.items():
-        match = next((keys[n] for n in names if n in keys), None)
-        if match is not None:
-            found[field] = match
-    return found
+FIELDS = (
+    Field("name", "Nom de l'organisme ou du service", "Name of the organisation or service",
+          required=True,
+          guesses=("nom", "name", "nom organisme", "organisme", "organisation",
+                   "nom francais", "nom de l'organisme", "nom du service", "organization",
+                   "organization name", "organisation name", "service name", "program name",
+                   "agency", "agency name")),
+    Field("source_type", "Type de service, tel que la source l'écrit (rattaché à un type "
+          "commun)", "Service type as the source writes it (mapped to a common type)",
+          guesses=("type", "type service", "type de service", "categorie", "category",
+                   "service", "service type", "type of service", "service category",
+                   "categories", "domaine", "domaine d'intervention")),
+    Field("address", "Adresse civique", "Street address",
+          guesses=("adresse", "address", "adresse civique", "street address", "address 1",
+                   "address line 1", "civic address")),
+    Field("city", "Ville", "City", guesses=("ville", "city", "municipalite", "municipality")),
+    Field("postal_code", "Code postal", "Postal code",
+          guesses=("code postal", "postal code", "postcode", "codepostal")),
+    Field("lat", "Latitude (degrés WGS84)", "Latitude (WGS84 degrees)",
+          guesses=("latitude", "lat", "y lat")),
+    Field("lon", "Longitude (degrés WGS84)", "Longitude (WGS84 degrees)",
+          guesses=("longitude", "lon", "long", "lng", "x long")),
+)
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -76,6 +70,7 @@ class ServiceInventoryReader:
     kind = "services"
     patterns = ("*.csv", "*.xlsx")
     priority = 30
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         if path.suffix.lower() not in (".csv", ".xlsx"):
@@ -83,7 +78,7 @@ class ServiceInventoryReader:
         rows = first_rows(path, 1)
         if not rows:
             return False
-        found = _resolve(rows[0])
+        found = guess_columns(FIELDS, rows[0])
         return {"name", "source_type"} <= set(found) and ("lat" in found or "address" in found)
 
     def read(self, path: Path, context: ReadContext) -> ImportResult:
@@ -96,10 +91,9 @@ class ServiceInventoryReader:
     def _read_frame(self, path: Path, context: ReadContext, report: ImportReport):
         context.report_progress(0.1, "reading inventory")
         table = _read_table(path)
-        columns = _resolve(list(table.columns))
-        if "name" not in columns:
-            raise ReaderError(path, "no column holds the service's name.",
-                              expected=f"one of {', '.join(ALIASES['name'])}")
+        resolved = resolve(path, FIELDS, list(table.columns), user_mapping(context))
+        resolved.note(report)
+        columns = resolved.columns
         report.rows_read = len(table)
         names = table[columns["name"]].str.strip()
         unnamed = names.isna() | (names == "")

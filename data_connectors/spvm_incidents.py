@@ -48,6 +48,8 @@ class SpvmIncidentReader:
     kind = "incidents"
     patterns = ("*.csv",)
     priority = 50
+    #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
+    fields: tuple = ()
 
     def can_read(self, path: Path) -> bool:
         # CATEGORIE and PDQ mark an SPVM file; read() then says which other column is missing.

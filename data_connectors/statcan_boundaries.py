@@ -20,12 +20,20 @@ import pyogrio
 from pyproj import CRS, Transformer
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.column_mapping import Field, resolve, user_mapping
 from data_connectors.station_boundaries import find_column, polygon_layer_info
 from portrait.crs import METRIC_CRS
 from portrait.layers import CENSUS_AREAS, conform
 
-ID_COLUMNS = ("DAUID", "DGUID", "CTUID", "CSDUID")
-LEVELS = {"DAUID": "DA", "DGUID": "DA", "CTUID": "CT", "CSDUID": "CSD"}
+#: Folded names of the columns of area codes, and the level of the areas they code.
+LEVELS = {"dauid": "DA", "dguid": "DA", "ctuid": "CT", "csduid": "CSD"}
+ID_COLUMNS = tuple(LEVELS)
+FIELDS = (
+    Field("code", "Code de l'aire de Statistique Canada (AD, SR, SDR)",
+          "Statistics Canada area code (DA, CT, CSD)", required=True, guesses=ID_COLUMNS),
+    Field("level", "Niveau des aires (DA, CT, CSD) quand la colonne ne le dit pas",
+          "Level of the areas (DA, CT, CSD) when the column does not tell", setting=True),
+)
 #: A dissemination-area code: province (2 digits), census division (2) and area (4).
 DAUID = re.compile(r"\d{8}")
 _GEOJSON = (".geojson", ".json")
@@ -37,6 +45,7 @@ class StatCanBoundaryReader:
     kind = "census-areas"
     patterns = ("*.shp", "*.gpkg", "*.geojson", "*.json")
     priority = 45
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         return id_column(path) is not None
@@ -52,11 +61,14 @@ class StatCanBoundaryReader:
         info = pyogrio.read_info(path)
         if not info.get("crs"):
             raise ReaderError(path, "the file declares no coordinate reference system.")
-        column = id_column(path)
-        if column is None:
-            raise ReaderError(path, "no column holds Statistics Canada area codes.",
-                              expected=f"one of {', '.join(ID_COLUMNS)}, or DA codes as the "
-                                       "features' ids")
+        mapping = dict(user_mapping(context) or {})
+        found = id_column(path)
+        if found is not None:
+            mapping.setdefault("code", found)  # also the GeoJSON's feature ids
+        columns = resolve(path, FIELDS, [str(f) for f in info["fields"]], mapping)
+        columns.note(report)
+        column = columns.columns["code"]
+        level = columns.settings.get("level") or LEVELS.get(column.lower(), "DA")
         bbox = None
         if context.station_bounds is not None:
             bbox = _bounds_in(context.station_bounds, CRS.from_user_input(info["crs"]))
@@ -68,9 +80,9 @@ class StatCanBoundaryReader:
         if bbox is not None:
             report.drop("outside the stations' extent", report.rows_read - len(frame))
         code = frame[column].astype("string").str.strip()
-        if column.upper() == "DGUID":
+        if column.lower() == "dguid":
             code = code.str.slice(-8)
-        frame = frame.assign(area_id=code, name=code, level=LEVELS.get(column.upper(), "DA"),
+        frame = frame.assign(area_id=code, name=code, level=level,
                              census_year=2021)
         report.rows_kept = len(frame)
         context.report_progress(1.0, f"{len(frame):,} census areas")
@@ -91,7 +103,7 @@ def id_column(path: Path) -> str | None:
     found = find_column(fields, ID_COLUMNS)
     if found is not None or not geojson:
         return found
-    member = find_column(fields, ("ID",))
+    member = find_column(fields, ("id",))
     if member is None:
         return None
     try:

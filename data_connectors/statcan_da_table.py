@@ -14,12 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.base import ImportReport, ImportResult, ReadContext, Timer
+from data_connectors.column_mapping import Field, resolve, user_mapping
 from data_connectors.statcan_boundaries import DAUID
 from data_connectors.text_files import csv_header, sniff
 from portrait.layers import CENSUS_VALUES, conform
 
 CODE_COLUMNS = ("DAUID", "DGUID")
+FIELDS = (
+    Field("code", "Code de l'aire de diffusion (DAUID, 8 chiffres, ou DGUID)",
+          "Dissemination-area code (DAUID, 8 digits, or DGUID)", required=True,
+          guesses=("dauid", "dguid")),
+)
 #: Column names (lower case) -> indicator.
 COLUMNS: dict[str, str] = {
     "population": "population",
@@ -42,6 +48,7 @@ class StatCanDaTableReader:
     kind = "census-values"
     patterns = ("*.csv", "*.CSV")
     priority = 58
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         header = csv_header(path)
@@ -65,7 +72,9 @@ class StatCanDaTableReader:
                             dtype=str, keep_default_na=False)
         table.columns = [str(c).strip() for c in table.columns]
         report.rows_read = len(table)
-        code_column, codes = _codes(table, path)
+        resolved = resolve(path, FIELDS, list(table.columns), user_mapping(context))
+        resolved.note(report)
+        code_column, codes = _codes(table, resolved.columns["code"])
         rows = pd.RangeIndex(2, len(table) + 2)  # line numbers: the header is line 1
         bad = codes.isna().to_numpy()
         for row in rows[bad][:5]:
@@ -74,7 +83,7 @@ class StatCanDaTableReader:
                            "2021S0512 and 8 digits)")
         report.drop("no dissemination-area code", int(bad.sum()))
         used = {c: COLUMNS[c.lower()] for c in table.columns if c.lower() in COLUMNS}
-        unused = [c for c in table.columns if c not in used and c.upper() not in CODE_COLUMNS]
+        unused = [c for c in table.columns if c not in used and c != code_column]
         if unused:
             report.warnings.append("columns not used by any indicator: " + ", ".join(unused))
         known = context.known_area_ids
@@ -109,19 +118,14 @@ class StatCanDaTableReader:
         return conform(frame.assign(census_year=year, source=_source(path)), CENSUS_VALUES)
 
 
-def _codes(table: pd.DataFrame, path: Path) -> tuple[str, pd.Series]:
-    """The code column and each row's DAUID (from the DAUID column, else the DGUID's last 8
-    digits), NA when the row has none."""
-    upper = {c.upper(): c for c in table.columns}
-    if "DAUID" in upper:
-        codes = table[upper["DAUID"]].str.strip()
-        return upper["DAUID"], codes.where(codes.str.fullmatch(DAUID.pattern), None)
-    if "DGUID" in upper:
-        codes = table[upper["DGUID"]].str.strip()
-        return upper["DGUID"], codes.str.slice(-8).where(codes.str.fullmatch(_DGUID.pattern),
-                                                         None)
-    raise ReaderError(path, "no column holds dissemination-area codes.", row=1,
-                      expected="a DAUID or DGUID column")
+def _codes(table: pd.DataFrame, column: str) -> tuple[str, pd.Series]:
+    """The code column and each row's DAUID (the code itself, or a DGUID's last 8 digits),
+    NA when the row has none."""
+    codes = table[column].str.strip()
+    dguid = codes.str.fullmatch(_DGUID.pattern).fillna(False).astype(bool)
+    codes = codes.where(~dguid, codes.str.slice(-8))
+    return column, codes.where(codes.str.fullmatch(DAUID.pattern).fillna(False).astype(bool),
+                               None)
 
 
 def _year(used: dict[str, str], context: ReadContext) -> int:

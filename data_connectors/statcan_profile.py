@@ -111,6 +111,8 @@ class StatCanProfileReader:
     kind = "census-values"
     patterns = ("*.csv", "*.CSV")
     priority = 60
+    #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
+    fields: tuple = ()
 
     def can_read(self, path: Path) -> bool:
         header = csv_header(path)

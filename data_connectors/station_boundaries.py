@@ -19,14 +19,20 @@ import pyogrio
 from pyproj import CRS
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.column_mapping import Field, guess_columns, header_key, resolve, user_mapping
 from data_connectors.polygons import multipolygons
 from portrait.layers import STATIONS, conform
 from portrait.stations import normalise_station_id, station_label
 
 VECTOR_SUFFIXES = (".geojson", ".json", ".shp", ".gpkg")
-#: Column names that hold the station number, in order of preference.
-ID_COLUMNS = ("PDQ", "NO_PDQ", "NUM_PDQ", "STATION", "STATION_ID", "NOM_PDQ", "DESC_LIEU")
-NAME_COLUMNS = ("NOM_PDQ", "NOM", "NAME", "DESC_LIEU")
+FIELDS = (
+    Field("station_id", "Numéro ou nom du poste (clé des postes dans tout l'espace de travail)",
+          "Station number or name (the station's key everywhere in the workspace)",
+          required=True, guesses=("pdq", "no pdq", "num pdq", "station", "station id",
+                                  "nom pdq", "desc lieu")),
+    Field("name", "Nom affiché du poste", "Station name as displayed",
+          guesses=("nom pdq", "nom", "name", "desc lieu")),
+)
 
 
 def polygon_layer_info(path: Path) -> dict | None:
@@ -41,8 +47,9 @@ def polygon_layer_info(path: Path) -> dict | None:
 
 
 def find_column(columns: list[str], candidates: tuple[str, ...]) -> str | None:
-    upper = {c.upper(): c for c in columns}
-    return next((upper[c] for c in candidates if c in upper), None)
+    """The first column whose folded name (``header_key``) is among ``candidates``."""
+    keys = {header_key(c): c for c in reversed(columns)}
+    return next((keys[c] for c in candidates if c in keys), None)
 
 
 class StationBoundaryReader:
@@ -51,10 +58,11 @@ class StationBoundaryReader:
     kind = "stations"
     patterns = tuple(f"*{suffix}" for suffix in VECTOR_SUFFIXES)
     priority = 40
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         info = polygon_layer_info(path)
-        return info is not None and find_column(list(info["fields"]), ID_COLUMNS) is not None
+        return info is not None and "station_id" in guess_columns(FIELDS, list(info["fields"]))
 
     def read(self, path: Path, context: ReadContext) -> ImportResult:
         report = ImportReport(self.id, str(path), STATIONS.name)
@@ -71,10 +79,10 @@ class StationBoundaryReader:
         if frame.crs is None:
             raise ReaderError(path, "the file declares no coordinate reference system.",
                               expected="a file with a CRS (a .prj, or a GeoJSON crs member)")
-        id_column = find_column(list(frame.columns), ID_COLUMNS)
-        if id_column is None:
-            raise ReaderError(path, "no column holds the station number.",
-                              expected=f"one of {', '.join(ID_COLUMNS)}")
+        columns = resolve(path, FIELDS, [str(c) for c in frame.columns if c != "geometry"],
+                          user_mapping(context))
+        columns.note(report)
+        id_column = columns.columns["station_id"]
         report.rows_read = len(frame)
         _check_geometries(path, frame)
         ids = frame[id_column].map(normalise_station_id)
@@ -84,8 +92,10 @@ class StationBoundaryReader:
                            "no station number or no geometry")
         report.drop("no station number or no geometry", int(unusable.sum()))
         frame = frame.loc[~unusable].assign(station_id=ids[~unusable])
-        name_column = find_column(list(frame.columns), NAME_COLUMNS)
-        names = frame[name_column] if name_column else frame["station_id"].map(station_label)
+        name_column = columns.get("name")
+        names = frame[name_column].astype("string").str.strip() if name_column else None
+        names = frame["station_id"].map(station_label) if names is None \
+            else names.fillna(frame["station_id"].map(station_label))
         frame = frame.assign(name=names.astype("string"))
         merged = frame.dissolve(by="station_id", as_index=False, aggfunc="first")
         if len(merged) < len(frame):

@@ -75,6 +75,8 @@ class StreetNetworkReader:
     kind = "streets"
     patterns = tuple(f"*{suffix}" for suffix in VECTOR_SUFFIXES)
     priority = 35
+    #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
+    fields: tuple = ()
 
     def can_read(self, path: Path) -> bool:
         found = line_layer(path)

@@ -11,7 +11,7 @@ Companion files beside the export, when present: ``<name>_questions.csv`` or
 ``sondage_questions.csv`` (question id, wording, theme) and ``<name>_codes.csv`` or
 ``codebook.csv`` (question id, code, label; question id ``*`` or empty for every question).
 
-Options: ``survey_id``; ``columns`` ({field: header}, see ``survey_formats.ROLE_ALIASES``);
+Options: ``survey_id``; ``mapping`` ({field: header}, see ``survey_formats.FIELDS``);
 ``codebook`` ({question id or "*": {code: label}}, or the path of a code-book CSV);
 ``themes`` ({question id: theme}); ``dayfirst``; ``ignore_weights``.
 """
@@ -27,8 +27,10 @@ import numpy as np
 import pandas as pd
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.cad_lookups import area_stations
 from data_connectors.service_inventory import points_from_lonlat
 from data_connectors.survey_formats import (
+    FIELDS,
     ROLE_ALIASES,
     TABLE_SUFFIXES,
     SurveyTable,
@@ -39,6 +41,7 @@ from data_connectors.survey_formats import (
     parse_dates,
     read_cells,
 )
+from data_connectors.survey_scale import DONT_KNOW_TEXT, REFUSED_TEXT, NumericScale
 from data_connectors.text_files import decimal_numbers
 from portrait.crs import METRIC_CRS
 from portrait.layers import SURVEY_ANSWERS, SURVEY_QUESTIONS, SURVEY_RESPONDENTS, conform
@@ -90,6 +93,7 @@ class SurveyExportReader:
     kind = "survey"
     patterns = ("*.csv", "*.xlsx")
     priority = 35
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         return path.suffix.lower() in TABLE_SUFFIXES and looks_like_export(path)
@@ -106,6 +110,7 @@ class SurveyExportReader:
                      report: ImportReport) -> dict[str, pd.DataFrame]:
         context.report_progress(0.05, "reading the export")
         survey = interpret(read_cells(path), path, context.options)
+        report.columns = dict(survey.roles)
         if "respondent_id" not in survey.roles:
             raise ReaderError(path, "no column identifies the respondents.",
                               expected=f"one of {', '.join(ROLE_ALIASES['respondent_id'])}")
@@ -133,7 +138,8 @@ class SurveyExportReader:
         context.report_progress(0.3, f"{len(table)} respondents ({survey.tool})")
         respondents = _respondents(table, survey, survey_id, path, context, report)
         codebook = _codebook(path, context.options, report)
-        answers = _answers(table, survey, survey_id, codebook, report)
+        scale = NumericScale.from_settings(path, survey.settings)
+        answers = _answers(table, survey, survey_id, codebook, report, scale)
         report.rows_kept = len(respondents)
         report.flag("answers 'don't know' or 'prefer not to answer' (kept apart)",
                     int((answers["answer_code"].isna() & answers["non_substantive"]).sum()))
@@ -171,12 +177,15 @@ def _respondents(table: pd.DataFrame, survey: SurveyTable, survey_id: str, path:
                                  for v in raw_stations.dropna().unique()})
     geometry = _points(table, roles, report)
     stations = _stations_of_points(stations, geometry, context, report)
+    areas = _area_codes(table, survey, report)
+    stations = _stations_of_areas(stations, areas, survey.settings.get("area_stations"),
+                                  path, report)
     frame = pd.DataFrame({
         "respondent_id": column("respondent_id").to_numpy(),
         "survey_id": survey_id,
         "date": dates.to_numpy(),
         "station_id": stations.to_numpy(dtype=object),
-        "area_code": _area_codes(table, survey, report).to_numpy(dtype=object),
+        "area_code": areas.to_numpy(dtype=object),
         "age_group": column("age_group").to_numpy(),
         "sex": column("sex").to_numpy(),
         "weight": _weights(column("weight"), survey, path, context, report),
@@ -265,6 +274,24 @@ def _stations_of_points(stations: pd.Series, geometry: np.ndarray, context: Read
     return result
 
 
+def _stations_of_areas(stations: pd.Series, areas: pd.Series, table: str | None, path: Path,
+                       report: ImportReport) -> pd.Series:
+    """Respondents still without a station get the one the area -> station table gives their
+    area code (a council district, a beat, a postal-code prefix), as services keep them."""
+    lookup = area_stations(table, path.parent)
+    if not lookup:
+        return stations
+    need = stations.isna() & areas.notna()
+    found = areas[need].astype(str).str.strip().str.upper().map(lookup)
+    result = stations.astype(object).copy()
+    result[found.dropna().index] = found.dropna()
+    report.flag("station found from the respondent's area code (area -> station table)",
+                int(found.notna().sum()))
+    report.flag("area code missing from the area -> station table (kept, no station)",
+                int(found.isna().sum()))
+    return result
+
+
 def _codebook(path: Path, options: dict[str, Any], report: ImportReport
               ) -> dict[str, dict[str, str]]:
     """{question id or "*": {code: label}} from the options or a companion CSV file."""
@@ -311,23 +338,65 @@ def _code_key(code: object) -> str:
 
 
 def _answers(table: pd.DataFrame, survey: SurveyTable, survey_id: str,
-             codebook: dict[str, dict[str, str]], report: ImportReport) -> pd.DataFrame:
+             codebook: dict[str, dict[str, str]], report: ImportReport,
+             scale: NumericScale | None = None) -> pd.DataFrame:
     id_column = survey.roles["respondent_id"]
     renamed = {q.column: q.question_id for q in survey.questions}
     long = table[[id_column, *renamed]].rename(columns=renamed).melt(
         id_vars=id_column, var_name="question_id", value_name="answer")
     long = long.rename(columns={id_column: "respondent_id"})
     long = long.loc[long["answer"].notna()].reset_index(drop=True)
-    long["answer"] = _decoded(long, codebook, report)
+    on_scale = _on_scale(long, survey, scale, report)
+    long["answer"] = long["answer"].where(on_scale, _decoded(long.loc[~on_scale], codebook,
+                                                             report))
+    if scale is not None and on_scale.any():
+        long.loc[on_scale, "answer"] = _scale_texts(long.loc[on_scale, "answer"], scale)
     classes = {a: classify(a) for a in long["answer"].unique()}  # few distinct answers
     long["answer_code"] = long["answer"].map(
         {a: c[1] for a, c in classes.items() if isinstance(c, tuple)}).astype("Int64")
     long["scale"] = long["answer"].map(
-        {a: c[0] for a, c in classes.items() if isinstance(c, tuple)})
+        {a: c[0] for a, c in classes.items() if isinstance(c, tuple)}).astype(object)
+    if scale is not None and on_scale.any():
+        _place_on_scale(long, on_scale, scale)
     long["non_substantive"] = long["answer"].isin(
         [a for a, c in classes.items() if c == "non-substantive"])
     long["survey_id"] = survey_id
     return long
+
+
+def _on_scale(long: pd.DataFrame, survey: SurveyTable, scale: NumericScale | None,
+              report: ImportReport) -> pd.Series:
+    """The answers of the questions the declared code scale covers."""
+    covered = pd.Series(False, index=long.index)
+    if scale is None:
+        return covered
+    columns = {q.question_id: q.column for q in survey.questions}
+    codes = long["answer"].map(_code_key)
+    for question_id, rows in codes.groupby(long["question_id"]):
+        if scale.covers(str(question_id), columns.get(question_id, ""), rows):
+            covered[rows.index] = True
+    if not covered.any():
+        report.warnings.append(f"no question's answers are on the scale {scale.low}-"
+                               f"{scale.high}: check the mapping's scale and scale_questions.")
+    return covered
+
+
+def _scale_texts(answers: pd.Series, scale: NumericScale) -> pd.Series:
+    """Codes as plain numbers ("4.0" -> "4"), "don't know" and refusal codes as those words
+    (so that they are read as such, never as a middle answer)."""
+    codes = answers.map(_code_key)
+    return codes.mask(codes.isin(scale.dont_know), DONT_KNOW_TEXT).mask(
+        codes.isin(scale.refused), REFUSED_TEXT)
+
+
+def _place_on_scale(long: pd.DataFrame, on_scale: pd.Series, scale: NumericScale) -> None:
+    """Positions and the scale's name for the codes on the scale; codes off the scale are
+    kept as written, without a position."""
+    numbers = pd.to_numeric(long.loc[on_scale, "answer"], errors="coerce")
+    inside = numbers[numbers.between(scale.low, scale.high)]
+    long.loc[inside.index, "answer_code"] = inside.astype(int).map(scale.position).astype(
+        "Int64")
+    long.loc[inside.index, "scale"] = scale.name
 
 
 def _decoded(long: pd.DataFrame, codebook: dict[str, dict[str, str]],
@@ -376,18 +445,10 @@ def _questions(path: Path, survey: SurveyTable, answers: pd.DataFrame, survey_id
     frame["theme"] = None
     companion = _companion(path, ("{stem}_questions.csv", "sondage_questions.csv"))
     if companion is not None:
-        described = read_cells(companion)
-        described.columns = [fold(str(h)) for h in described.iloc[0]]
-        described = described.iloc[1:]
-        key = next((c for c in ("question_id", "question", "code") if c in described), None)
-        if key is not None:
-            described = described.drop_duplicates(key).set_index(key)
-            for target, names in (("text", ("texte", "text", "libelle")),
-                                  ("theme", ("theme",))):
-                source = next((n for n in names if n in described), None)
-                if source is not None:
-                    mapped = frame["question_id"].map(described[source])
-                    frame[target] = mapped.where(mapped.notna(), frame[target])
+        frame = _described(frame, companion)
+    labels = survey.settings.get("question_labels")
+    if labels:
+        frame = _labelled(frame, _resolved(path, labels))
     frame["theme"] = [
         canonical_theme(theme) if isinstance(theme, str) else guess_theme(text, scale)
         for theme, text, scale in zip(frame["theme"], frame["text"], [
@@ -396,6 +457,50 @@ def _questions(path: Path, survey: SurveyTable, answers: pd.DataFrame, survey_id
     frame["theme"] = [overrides.get(q, t) for q, t in zip(frame["question_id"], frame["theme"],
                                                           strict=True)]
     return frame
+
+
+def _described(frame: pd.DataFrame, companion: Path) -> pd.DataFrame:
+    """Texts and themes from a questionnaire table (question id, text, theme)."""
+    frame = frame.copy()
+    described = read_cells(companion)
+    described.columns = [fold(str(h)) for h in described.iloc[0]]
+    described = described.iloc[1:]
+    key = next((c for c in ("question_id", "question", "code") if c in described), None)
+    if key is None:
+        return frame
+    described = described.drop_duplicates(key).set_index(key)
+    for target, names in (("text", ("texte", "text", "libelle")), ("theme", ("theme",))):
+        source = next((n for n in names if n in described), None)
+        if source is not None:
+            mapped = frame["question_id"].map(described[source])
+            frame[target] = mapped.where(mapped.notna(), frame[target])
+    return frame
+
+
+def _resolved(path: Path, name: str) -> Path:
+    given = Path(name)
+    return given if given.is_absolute() else path.parent / given
+
+
+def _labelled(questions: pd.DataFrame, source: Path) -> pd.DataFrame:
+    """Question texts from a labels file: a CSV (question id, text, theme) read like the
+    questionnaire companion, or one ``<question id>_<words>`` a line, as some cities publish
+    their survey's labels (``q2_06_how_safe_you_feel_in_your_neighborhood``)."""
+    if not source.is_file():
+        raise ReaderError(source, "the question labels file does not exist.")
+    if source.suffix.lower() != ".txt":
+        return _described(questions, source)
+    ids = sorted(questions["question_id"].astype(str), key=len, reverse=True)
+    texts: dict[str, str] = {}
+    for line in source.read_text(encoding="utf-8-sig", errors="replace").splitlines():
+        line = line.strip()
+        question = next((q for q in ids if line.lower().startswith(q.lower())
+                         and line[len(q):len(q) + 1] in ("_", " ", ":", ".", "-")), None)
+        words = line[len(question) + 1:].replace("_", " ").strip(" :.-") if question else ""
+        if words:
+            texts.setdefault(question, words[0].upper() + words[1:])
+    return questions.assign(text=questions["question_id"].map(texts).fillna(
+        questions["text"]))
 
 
 def _companion(path: Path, names: tuple[str, ...]) -> Path | None:

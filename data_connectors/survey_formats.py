@@ -21,6 +21,10 @@ from typing import Any
 import pandas as pd
 
 from data_connectors.base import ReaderError
+from data_connectors.column_mapping import OPTION as MAPPING_OPTION
+from data_connectors.column_mapping import Field, given_columns
+from data_connectors.column_mapping import header_key as key
+from data_connectors.survey_scale import SETTINGS as SCALE_SETTINGS
 from data_connectors.text_files import detect_encoding
 from portrait.services import fold
 
@@ -80,6 +84,31 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     "lat": ("latitude", "lat", "y lat", "gps latitude"),
     "lon": ("longitude", "lon", "long", "lng", "x long", "gps longitude"),
 }
+_MEANINGS: dict[str, tuple[str, str]] = {
+    "respondent_id": ("Identifiant du répondant (une ligne par répondant)",
+                      "Respondent id (one row per respondent)"),
+    "date": ("Date de la réponse", "Date of the answer"),
+    "station_id": ("Poste du répondant", "Respondent's station"),
+    "sector": ("Secteur du répondant", "Respondent's sector"),
+    "area_code": ("Code postal ou RTA du répondant", "Respondent's postal code or FSA"),
+    "age_group": ("Groupe d'âge", "Age group"),
+    "sex": ("Sexe ou genre", "Sex or gender"),
+    "weight": ("Poids de sondage", "Survey weight"),
+    "lat": ("Latitude (degrés WGS84)", "Latitude (WGS84 degrees)"),
+    "lon": ("Longitude (degrés WGS84)", "Longitude (WGS84 degrees)"),
+}
+#: The respondent fields a column mapping may name; the other columns are questions.
+#: Settings beside the columns: the code scale (``survey_scale``) and an area -> station table.
+SETTINGS = (*SCALE_SETTINGS,
+            Field("area_stations", "Table secteur -> poste (CSV : code du secteur, poste)",
+                  "Area -> station table (CSV: area code, station id)", setting=True),
+            Field("question_labels",
+                  "Libellés des questions : CSV (question_id, text, theme) ou texte "
+                  "(« q2_06_how_safe_you_feel » par ligne)",
+                  "Question labels: CSV (question_id, text, theme) or text "
+                  "('q2_06_how_safe_you_feel' a line)", setting=True))
+FIELDS = (*(Field(role, *_MEANINGS[role], required=role == "respondent_id", guesses=aliases)
+            for role, aliases in ROLE_ALIASES.items()), *SETTINGS)
 #: Wordings that mark a profile question headed by its text (Microsoft Forms, SurveyMonkey).
 _ROLE_WORDINGS: dict[str, tuple[str, ...]] = {
     "area_code": ("code postal", "postal code"),
@@ -128,15 +157,12 @@ class SurveyTable:
     #: Whether slashed dates put the day first when the values themselves do not tell.
     dayfirst: bool = False
     ignored: list[str] = field(default_factory=list)
+    #: The mapping's settings (see ``SETTINGS``), as text.
+    settings: dict[str, str] = field(default_factory=dict)
 
     def file_row(self, index: int) -> int:
         """The line (or spreadsheet row) number of data row ``index``, for messages."""
         return int(index) + self.header_rows + 1
-
-
-def key(header: str) -> str:
-    """A header folded for comparison: lower case, no accents, underscores as spaces."""
-    return re.sub(r"[\s_]+", " ", fold(str(header)).replace("’", "'")).strip()
 
 
 def read_cells(path: Path, nrows: int | None = None) -> pd.DataFrame:
@@ -266,7 +292,8 @@ def interpret(cells: pd.DataFrame, path: Path, options: dict[str, Any] | None = 
               ) -> SurveyTable:
     """The layout of an export read by ``read_cells``: roles, questions and data rows.
 
-    ``options["columns"]`` ({field: header}) overrides the roles found from header names.
+    ``options["mapping"]`` ({field: header}, see ``FIELDS``) overrides the roles found from
+    header names.
     """
     options = options or {}
     if cells.empty:
@@ -284,7 +311,9 @@ def interpret(cells: pd.DataFrame, path: Path, options: dict[str, Any] | None = 
     table.columns = names
     table = table.apply(lambda column: column.str.strip())
     table = table.mask(table == "")
-    roles = _roles(names, tool, path, options.get("columns") or {})
+    chosen = options.get(MAPPING_OPTION) or {}
+    given = given_columns(path, FIELDS, names, chosen)
+    roles = _roles(names, tool, dict(given.columns), chosen)
     skipped = _system_columns(names, tool) | set(roles.values()) | _dummies(names)
     candidates = [n for n, h in zip(names, headers, strict=True)
                   if n not in skipped and (h or table[n].notna().any())]
@@ -294,7 +323,8 @@ def interpret(cells: pd.DataFrame, path: Path, options: dict[str, Any] | None = 
         dayfirst = tool in TEXT_HEADED and any(
             fold(h) in {"heure de fin", "date de fin", "id du repondant"} for h in first)
     ignored = sorted(_system_columns(names, tool) - set(roles.values()))
-    return SurveyTable(tool, table, header_rows, roles, questions, bool(dayfirst), ignored)
+    return SurveyTable(tool, table, header_rows, roles, questions, bool(dayfirst), ignored,
+                       dict(given.settings))
 
 
 def _is_subheader(first: list[str], second: list[str]) -> bool:
@@ -350,15 +380,9 @@ def _dummies(names: list[str]) -> set[str]:
     return {n for n in names if "/" in n and n.rsplit("/", 1)[0] in present}
 
 
-def _roles(names: list[str], tool: str, path: Path, chosen: dict[str, str]) -> dict[str, str]:
-    roles: dict[str, str] = {}
-    for role, header in chosen.items():
-        if header is None:
-            continue
-        if header not in names:
-            raise ReaderError(path, f"the column chosen for {role} is not in the file.",
-                              column=header, expected=f"one of {', '.join(names)}")
-        roles[role] = header
+def _roles(names: list[str], tool: str, roles: dict[str, str], chosen: dict[str, str]
+           ) -> dict[str, str]:
+    """``roles`` (the mapping's columns) completed by the names each role is known by."""
     keys = {n: key(n) for n in names}
     last = {n: key(n.rsplit("/", 1)[-1]) for n in names}  # KoBo group paths
     taken = set(roles.values())

@@ -14,8 +14,9 @@ rescaled. Column or theme names that clearly name a theme become that theme ("S�
 one, in which case the published names are kept. An empty
 subgroup means the whole population. Suppressed cells (x, F, ..) are dropped and counted.
 
-Options: ``survey_id``; ``area_level``; ``columns`` ({"area"|"period"|"n"|"theme"|"score"|
-"subgroup": header}).
+Options: ``survey_id``; ``area_level``; ``mapping`` ({field: header}, see ``FIELDS``). Areas
+other than stations and postal-code prefixes are stored by their normalised name
+(``area_names.area_key``), the key the named-area boundaries carry, so scores join their areas.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from data_connectors.area_names import area_key
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.cad_lookups import area_stations
+from data_connectors.column_mapping import Field, guess_columns, resolve, user_mapping
+from data_connectors.column_mapping import header_key as key
 from data_connectors.survey_formats import (
     GENERIC,
     ROLE_ALIASES,
@@ -36,7 +41,6 @@ from data_connectors.survey_formats import (
     detect_tool,
     first_rows,
     guess_theme,
-    key,
     read_cells,
 )
 from portrait.layers import SURVEY_SCORES, conform
@@ -64,6 +68,31 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "score": ("score", "valeur", "value", "resultat", "result", "pourcentage", "percent",
               "pct", "%", "moyenne", "mean", "taux", "proportion"),
 }
+FIELDS = (
+    Field("area", "Secteur de chaque ligne : poste, secteur, RTA, arrondissement, quartier "
+          "(joint par code ou par nom normalisé)", "Area of each row: station, sector, FSA, "
+          "borough, neighbourhood (joined by code or by normalised name)", required=True,
+          guesses=tuple(alias for aliases in AREA_COLUMNS.values() for alias in aliases)),
+    Field("period", "Période (année, vague, trimestre)", "Period (year, wave, quarter)",
+          guesses=COLUMNS["period"]),
+    Field("n", "Nombre de répondants (pour les intervalles et la règle des petits nombres)",
+          "Number of respondents (for intervals and the small-number rule)",
+          guesses=COLUMNS["n"]),
+    Field("theme", "Thème, quand le tableau a une ligne par thème (format long)",
+          "Theme, when the table has one row per theme (long layout)",
+          guesses=COLUMNS["theme"]),
+    Field("subgroup", "Sous-groupe (vide : toute la population)",
+          "Subgroup (empty: the whole population)", guesses=COLUMNS["subgroup"]),
+    Field("score", "Score, au format long (pourcentage ou moyenne, tel que publié)",
+          "Score, in the long layout (percent or mean, as published)",
+          guesses=COLUMNS["score"]),
+    Field("area_level", "Niveau des secteurs (station, sector, fsa, borough, neighbourhood, "
+          "area) quand l'en-tête ne le dit pas", "Level of the areas (station, sector, fsa, "
+          "borough, neighbourhood, area) when the header does not tell", setting=True),
+    Field("area_stations", "Table secteur -> poste (CSV : code du secteur, poste), pour des "
+          "secteurs sans limites", "Area -> station table (CSV: area code, station id), for "
+          "areas without boundaries", setting=True),
+)
 #: Cells that mean "not published" (suppressed, too few answers, not applicable).
 SUPPRESSED = frozenset({"x", "f", "..", "...", "-", "--", "n.d.", "nd", "s.o.", "so", "np",
                         "n/a", "na", "*"})
@@ -76,19 +105,10 @@ def _find(headers: list[str], aliases: tuple[str, ...]) -> str | None:
     return next((keys[a] for a in aliases if a in keys), None)
 
 
-def _area(headers: list[str], chosen: str | None = None) -> tuple[str, str] | None:
-    """(column, level) of the area column: the chosen one, or the first alias found."""
-    if chosen is not None:
-        if chosen not in headers:
-            return None
-        level = next((lv for lv, aliases in AREA_COLUMNS.items() if key(chosen) in aliases),
-                     "area")
-        return chosen, level
-    for level, aliases in AREA_COLUMNS.items():
-        column = _find(headers, aliases)
-        if column is not None:
-            return column, level
-    return None
+def _level(column: str) -> str:
+    """The level of the areas a column names, from its header ("PDQ" -> station)."""
+    return next((level for level, aliases in AREA_COLUMNS.items() if key(column) in aliases),
+                "area")
 
 
 def _numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -109,6 +129,7 @@ class SurveyScoreReader:
     kind = "survey"
     patterns = ("*.csv", "*.xlsx")
     priority = 33
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         if path.suffix.lower() not in TABLE_SUFFIXES:
@@ -119,7 +140,7 @@ class SurveyScoreReader:
         header = [h for h in rows[0] if h]
         if detect_tool(header) != GENERIC or _find(header, ROLE_ALIASES["respondent_id"]):
             return False  # a respondent-level export
-        if _area(header) is None:
+        if "area" not in guess_columns(FIELDS[:1], header):
             return False
         if _find(header, COLUMNS["theme"]) and _find(header, COLUMNS["score"]):
             return True
@@ -136,7 +157,6 @@ class SurveyScoreReader:
     def _read_frame(self, path: Path, survey_id: str, context: ReadContext,
                     report: ImportReport) -> pd.DataFrame:
         options: dict[str, Any] = context.options
-        chosen: dict[str, str] = options.get("columns") or {}
         context.report_progress(0.1, "reading the score table")
         cells = read_cells(path)
         headers = [str(h).strip() if pd.notna(h) else f"column {i + 1}"
@@ -145,20 +165,19 @@ class SurveyScoreReader:
         table.columns = headers
         table = table.apply(lambda column: column.str.strip())
         table.index = table.index + 2  # line numbers in the file, for messages
-        area = _area(headers, chosen.get("area"))
-        if area is None:
-            raise ReaderError(path, "no column names the areas.",
-                              expected="a column such as PDQ, poste, secteur, RTA/FSA, "
-                                       "arrondissement, quartier or area")
-        area_column, level = area
-        level = str(options.get("area_level") or level)
-        found = {field: chosen.get(field) or _find(headers, aliases)
-                 for field, aliases in COLUMNS.items()}
+        resolved = resolve(path, FIELDS, headers, user_mapping(context))
+        resolved.note(report)
+        area_column = resolved.columns["area"]
+        level = str(resolved.settings.get("area_level") or options.get("area_level")
+                    or _level(area_column))
+        found = {field: resolved.get(field) for field in COLUMNS}
         long_form = found["theme"] is not None and found["score"] is not None
         scores = self._long(table, found) if long_form else \
             self._wide(table, headers, area_column, found, path, report)
         context.report_progress(0.6, f"{len(scores)} scores")
-        return self._finish(scores, table, area_column, level, found, survey_id, path, report)
+        lookup = area_stations(resolved.settings.get("area_stations"), path.parent)
+        return self._finish(scores, table, area_column, level, found, survey_id, path, report,
+                            lookup)
 
     @staticmethod
     def _long(table: pd.DataFrame, found: dict[str, str | None]) -> pd.DataFrame:
@@ -214,15 +233,22 @@ class SurveyScoreReader:
     @staticmethod
     def _finish(scores: pd.DataFrame, table: pd.DataFrame, area_column: str, level: str,
                 found: dict[str, str | None], survey_id: str, path: Path,
-                report: ImportReport) -> pd.DataFrame:
+                report: ImportReport, lookup: dict[str, str]) -> pd.DataFrame:
         areas = table[area_column]
+        placed = areas.str.strip().str.upper().map(lookup) if lookup else \
+            pd.Series(pd.NA, index=areas.index, dtype="string")
         if level == "station":
             areas = areas.map(normalise_station_id, na_action="ignore").astype("string")
         elif level == "fsa":
             areas = areas.str.replace(r"\s+", "", regex=True).str.upper().str.slice(0, 3)
+        else:
+            areas = areas.map(area_key, na_action="ignore").astype("string")
         periods = table[found["period"]].str.replace(r"^(\d{4})\.0+$", r"\1", regex=True) \
             if found["period"] else pd.Series(pd.NA, index=table.index, dtype="string")
+        scores["area_name"] = scores["row"].map(table[area_column])
         scores["area_id"] = scores["row"].map(areas)
+        scores["station_id"] = scores["area_id"] if level == "station" else \
+            scores["row"].map(placed)
         scores["period"] = scores["row"].map(periods)
         number, suppressed, not_number = _numbers(scores["raw"])
         report.rows_read = len(scores)  # score cells: the table's rows times its themes
@@ -266,7 +292,13 @@ class SurveyScoreReader:
             "score": scores["score"].to_numpy(),
             "n": scores["n"].to_numpy(),
             "source": f"scores:{path.name}",
+            "area_name": scores["area_name"].to_numpy(),
+            "station_id": scores["station_id"].to_numpy(),
         })
+        if lookup:
+            unplaced = int(frame["station_id"].isna().sum())
+            report.flag("area code missing from the area -> station table (kept, no "
+                        "station)", unplaced)
         report.rows_kept = len(frame)
         return conform(frame, SURVEY_SCORES)
 

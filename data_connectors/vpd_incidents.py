@@ -69,6 +69,8 @@ class VpdIncidentReader:
     kind = "incidents"
     patterns = ("*.csv",)
     priority = 50
+    #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
+    fields: tuple = ()
 
     def can_read(self, path: Path) -> bool:
         return path.suffix.lower() == ".csv" and \

@@ -122,6 +122,8 @@ class WideProfileReader:
     kind = "census-values"
     patterns = ("*.csv", "*.CSV")
     priority = 55
+    #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
+    fields: tuple = ()
 
     def can_read(self, path: Path) -> bool:
         header = csv_header(path)

@@ -30,6 +30,7 @@ from exports.disclosure import (
 )
 from exports.map_streets import street_records, streets_near
 from portrait.sections.comparison import INTEGER_COLUMNS
+from portrait.sections.survey_scores import ID_PREFIX as PUBLISHED_PREFIX
 from portrait.services import BY_ID as SERVICE_TYPES
 from portrait.services import service_type_label
 from portrait.wording import in_language
@@ -293,7 +294,10 @@ def surveys(out: BriefSection, section, portrait, data, options, protection) -> 
     min_n = max(int(portrait.parameters.get("options", {}).get("survey_min_n", 30)),
                 int(options.survey_min_n))
     rows, bars = [], []
+    published = [i for i in section.indicators if i.id.startswith(PUBLISHED_PREFIX)]
     for indicator in section.indicators:
+        if indicator.id.startswith(PUBLISHED_PREFIX):
+            continue
         n = (indicator.context or {}).get("n")
         reason = SURVEY_MIN_N if indicator.value is None or survey_suppressed(n, min_n) \
             else None
@@ -326,6 +330,8 @@ def surveys(out: BriefSection, section, portrait, data, options, protection) -> 
         "Écart : station moins le reste de la ville, même vague." if fr else
         "Difference: station minus the rest of the city, same wave.",
         chart="bar", chart_columns=[1]))
+    if published:
+        out.tables.append(_published_table(section, published, min_n, language, protection))
     if bars:
         out.figures.append(Figure(
             "survey_chart", "chart_survey", text("chart_survey", language),
@@ -353,6 +359,36 @@ def surveys(out: BriefSection, section, portrait, data, options, protection) -> 
                 row.append(r["n"])
         out.tables.append(BriefTable("answers", label_of(answers, language, "title"), columns,
                                      body, answers.note, in_pdf=False))
+
+
+def _published_table(section, published: list, min_n: int, language: str,
+                     protection) -> BriefTable:
+    """Scores published by area (the source's own figures), under the same rule of the
+    survey's minimum number of answers; without a published n, a score shows no interval."""
+    fr = language == "fr"
+    rows = []
+    for indicator in published:
+        n = (indicator.context or {}).get("n")
+        reason = SURVEY_MIN_N if indicator.value is None or (
+            n is not None and survey_suppressed(n, min_n)) else None
+        if reason:
+            protection.log.add(label_of(section, language, "title"),
+                               label_of(indicator, language), SURVEY_MIN_N,
+                               "" if protection.partner else f"n = {n}")
+        interval = indicator.interval
+        rows.append([label_of(indicator, language), masked(indicator.value, reason),
+                     interval_cell(interval.low if interval else None,
+                                   interval.high if interval else None,
+                                   "%" if indicator.unit == "%" else "", language, reason),
+                     n])
+    return BriefTable(
+        "survey_published", "Scores publiés par secteur" if fr else "Published scores by area",
+        [Column("score", "Thème et secteur" if fr else "Theme and area"),
+         Column("value", "Score", "number", 1),
+         Column("ci", text("ci", language, level=format_level(0.95, language))),
+         Column("n", "n", "int")], rows,
+        "Scores tels que publiés par la source ; sans n publié, pas d'intervalle." if fr else
+        "Scores as published by the source; without a published n, no interval.")
 
 
 # --- comparison -------------------------------------------------------------------------------

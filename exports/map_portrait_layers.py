@@ -47,6 +47,7 @@ from portrait.portrait_model import IndicatorValue, Portrait, Section
 from portrait.records.problems import SARA_LABELS, ProblemCard
 from portrait.records.store import RecordStore
 from portrait.services import service_type_label
+from portrait.surveys import ALL_RESPONDENTS
 from portrait.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,6 @@ HOT_SPOT_COLOURS = {3: "#b2182b", 2: "#ef8a62", 1: "#fddbc7",
                     -1: "#d1e5f0", -2: "#67a9cf", -3: "#2166ac"}
 SURVEY_OPACITY = 0.7
 #: Subgroup values meaning "every respondent" in published survey scores.
-ALL_RESPONDENTS = {"", "all", "total", "ensemble", "tous", "toutes"}
 PROBLEM_COLOUR = "#6a3d9a"
 PROBLEM_OPACITY = 0.25
 

@@ -174,6 +174,10 @@ SURVEY_SCORES = LayerSpec(
         "score": FLOAT,
         "n": INT,
         "source": STRING,
+        #: The area as the source wrote it ("Rogers Park"; ``area_id`` is its joining key).
+        "area_name": STRING,
+        #: The station an area -> station table placed the area in, at import.
+        "station_id": STRING,
         IMPORT_ID: STRING,
     },
     "Area-level survey results as published (one score per area, period, theme and subgroup).",

@@ -41,7 +41,7 @@ STATION_ASSIGNMENT_RULE = ("the source's station id; incidents, services and res
                            "without one are placed in the station whose boundary holds them")
 _LAYERS = ("stations", "incidents", "census_areas", "census_values", "services",
            "survey_respondents", "survey_answers", "survey_questions", "category_mappings",
-           "calls", "call_pathways", "streets")
+           "calls", "call_pathways", "streets", "survey_scores")
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -122,6 +122,8 @@ class PortraitData:
     call_pathways: pd.DataFrame | None = None
     #: The street base the brief's maps draw under everything (see ``exports.map_streets``).
     streets: gpd.GeoDataFrame | None = None
+    #: Area-level survey scores as published (see ``portrait.sections.survey_scores``).
+    survey_scores: pd.DataFrame | None = None
 
     @property
     def station_ids(self) -> list[str]:
@@ -180,6 +182,7 @@ class PortraitData:
             calls=workspace.layer("calls"),
             call_pathways=workspace.layer("call_pathways"),
             streets=workspace.layer("streets"),
+            survey_scores=workspace.layer("survey_scores"),
         )
 
     def period_counts(self, start: pd.Timestamp, end: pd.Timestamp) -> PeriodCounts:
@@ -419,7 +422,7 @@ def _services(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame) -> pd.DataFra
 def _respondents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame) -> pd.DataFrame:
     x, y = _coordinates(frame.geometry) if len(frame) else (np.zeros(0), np.zeros(0))
     station = frame["station_id"].astype(object).where(frame["station_id"].notna(), None)
-    station = station.to_numpy(dtype=object)
+    station = station.to_numpy(dtype=object, copy=True)  # filled in below
     missing = np.array([s is None for s in station], dtype=bool)
     if missing.any():
         station[missing] = assign_points(x[missing], y[missing], stations.geometry.values,

@@ -66,6 +66,34 @@ REFUSED = frozenset({"je prefere ne pas repondre", "prefere ne pas repondre", "r
                      "refused"})
 
 
+#: Subgroup names of published scores that mean the whole population (folded).
+ALL_RESPONDENTS = frozenset({"", "all", "total", "ensemble", "tous", "toutes"})
+#: Scales read from numeric codes (``points_5``: codes 1 to 5), named by their length.
+POINTS_PREFIX = "points_"
+
+
+def points_scale(length: int) -> str:
+    """The name of a numeric scale of ``length`` answers (position 1 least favourable)."""
+    return f"{POINTS_PREFIX}{int(length)}"
+
+
+def scale_length(scale: object) -> int | None:
+    """How many answers ``scale`` has (None for an unknown scale or a question without one)."""
+    if scale in SCALES:
+        return len(SCALES[scale])
+    if isinstance(scale, str) and scale.startswith(POINTS_PREFIX):
+        digits = scale[len(POINTS_PREFIX):]
+        return int(digits) if digits.isdigit() and int(digits) >= 2 else None
+    return None
+
+
+def favourable_from(scale: object) -> int | None:
+    """The first favourable position: the upper half of the scale, its middle answer left
+    out (3 and 4 of 4 points, 4 and 5 of 5), since a neutral answer is not a favourable one."""
+    length = scale_length(scale)
+    return None if length is None else length // 2 + 1 + length % 2
+
+
 def _positions() -> dict[str, tuple[str, int]]:
     table = {}
     for scale, levels in SCALES.items():

@@ -22,6 +22,8 @@ _FIXED: dict[str, str] = {
     "the workspace holds no census data":
         "l'espace de travail ne contient aucune donnée de recensement",
     "the workspace holds no services": "l'espace de travail ne contient aucun service",
+    "score as published by the source": "score tel que publié par la source",
+    "n not published: no interval": "n non publié : pas d'intervalle",
     "the workspace holds no survey answers":
         "l'espace de travail ne contient aucune réponse de sondage",
     "no incident recorded in the station": "aucun incident enregistré dans le poste",
@@ -175,10 +177,11 @@ _FIXED: dict[str, str] = {
         "à [100, 1000] m ; 300 m sous 2 incidents localisés",
     "incidents per km2 per period": "incidents par km2 par période",
     "straight line": "à vol d'oiseau",
-    "two most favourable answers of a 4-point scale, among substantive answers (don't know / "
-    "refused left out)":
-        "deux réponses les plus favorables d'une échelle à 4 points, parmi les réponses "
-        "valables (ne sait pas / refus exclus)",
+    "the favourable half of the question's scale, its middle answer left out (the two most "
+    "favourable answers of 4 or 5), among substantive answers (don't know / refused left out)":
+        "la moitié favorable de l'échelle de la question, sans sa réponse du milieu (les deux "
+        "réponses les plus favorables sur 4 ou 5), parmi les réponses valables (ne sait pas / "
+        "refus exclus)",
     "survey weights": "poids de sondage",
     "not used (Gi* by portrait.statistics.hotspots, checked against esda in tests)":
         "non utilisé (Gi* par portrait.statistics.hotspots, vérifié avec esda dans les tests)",
@@ -275,6 +278,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
      "les données commencent le {day} : pas de période précédente complète à comparer"),
     (r"fewer than (?P<n>\d+) substantive answers: suppressed",
      "moins de {n} réponses valables : supprimé"),
+    (r"Published area scores only: (?P<reason>.+)\.",
+     "Scores publiés par secteur seulement : {reason:t}."),
     (r"no location quotient: (?P<why>.+)", "pas de quotient de localisation : {why:t}"),
     (r"Not in the workspace's census data: (?P<names>.+)\.",
      "Absent des données de recensement de l'espace de travail : {names}."),

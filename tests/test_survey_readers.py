@@ -361,9 +361,9 @@ def test_long_score_table_in_a_workbook(tmp_path: Path) -> None:
     scores = layers["survey_scores"]
     assert scores[["area_id", "period", "theme", "subgroup", "score", "n"]].fillna("-") \
         .values.tolist() == [
-        ["Ville-Marie", "2022", TRUST, "-", 3.4, 400],
-        ["Ville-Marie", "2022", TRUST, "65 ans et plus", 3.7, 90],
-        ["Verdun", "2022", SAFETY, "-", 3.1, 300]]
+        ["ville-marie", "2022", TRUST, "-", 3.4, 400],  # the boundaries' key (area_key)
+        ["ville-marie", "2022", TRUST, "65 ans et plus", 3.7, 90],
+        ["verdun", "2022", SAFETY, "-", 3.1, 300]]
     assert (scores["survey_id"] == "sondage-2022").all()
     assert (scores["area_level"] == "borough").all()
     assert report.dropped == {"no score (empty or suppressed)": 1}

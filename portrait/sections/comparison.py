@@ -181,12 +181,7 @@ def _changes(data, table, stations, end, options, columns) -> None:
 
 
 def _surveys(data, table, stations, end, options, columns) -> None:
-    from portrait.sections.survey_results import (
-        FAVOURABLE_FROM,
-        joined_answers,
-        wave_order,
-        waves_until,
-    )
+    from portrait.sections.survey_results import joined_answers, wave_order, waves_until
 
     answers = joined_answers(data)
     if answers.empty:
@@ -196,7 +191,7 @@ def _surveys(data, table, stations, end, options, columns) -> None:
         return
     latest = answers[(answers["wave"] == waves.index[-1]) & answers["code"].notna()]
     latest = latest.assign(weight_favourable=latest["weight"] *
-                           (latest["code"] >= FAVOURABLE_FROM))
+                           (latest["code"] >= latest["top"]))
     grouped = latest.groupby(["question_id", "station"]).agg(
         n=("weight", "size"), weight=("weight", "sum"),
         favourable=("weight_favourable", "sum"))

@@ -17,6 +17,7 @@ import pandas as pd
 
 from portrait.portrait_model import IndicatorValue, Section, Table, TestResult
 from portrait.sections.common import StationContext, proportion_indicator
+from portrait.sections.survey_scores import published_scores
 from portrait.statistics.multiple_testing import benjamini_hochberg
 from portrait.statistics.proportions import (
     Proportion,
@@ -24,13 +25,12 @@ from portrait.statistics.proportions import (
     wilson_bounds,
 )
 from portrait.statistics.raking import rake
-from portrait.surveys import SCALES, answer_position, scale_of
+from portrait.surveys import answer_position, favourable_from, scale_length, scale_of
 
 ID = "surveys"
 TITLE_FR, TITLE_EN = "Sondage auprès des résidents", "Resident survey"
 #: A question with no scale and more distinct answers than this is free text.
 FREE_TEXT_DISTINCT = 15
-FAVOURABLE_FROM = 3  # positions 3 and 4 of the 4-point scales
 
 
 def survey_answers(context: StationContext) -> pd.DataFrame:
@@ -59,7 +59,7 @@ def _sums(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     code = frame["code"].to_numpy(dtype=float)
     ok = ~np.isnan(code)
     w = frame["weight"].to_numpy(dtype=float)[ok]
-    favourable = (code[ok] >= FAVOURABLE_FROM).astype(float)
+    favourable = (code[ok] >= frame["top"].to_numpy(dtype=float)[ok]).astype(float)
     parts = pd.DataFrame({**{k: frame[k].to_numpy(dtype=object)[ok] for k in keys},
                           "n": 1.0, "sw": w, "sw2": w * w, "swy": w * favourable})
     return parts.groupby(keys).sum()
@@ -73,7 +73,7 @@ def _question_sums(rows: pd.DataFrame, weight: np.ndarray | None = None) -> pd.S
     if not ok.any():
         return None
     w = (rows["weight"].to_numpy(dtype=float) if weight is None else weight)[ok]
-    favourable = code[ok] >= FAVOURABLE_FROM
+    favourable = code[ok] >= rows["top"].to_numpy(dtype=float)[ok]
     return pd.Series({"n": float(ok.sum()), "sw": np.nansum(w), "sw2": np.nansum(w * w),
                       "swy": np.nansum(w[favourable])})
 
@@ -105,7 +105,22 @@ def _join(data) -> pd.DataFrame:
         positions = [answer_position(a) if isinstance(a, str) else None
                      for a in joined.loc[missing, "answer"]]
         joined.loc[missing, "code"] = [p[1] if p else np.nan for p in positions]
+    joined["top"] = _favourable_positions(joined, data.questions)
     return joined
+
+
+def _favourable_positions(joined: pd.DataFrame, questions: pd.DataFrame) -> np.ndarray:
+    """Each answer's first favourable position, from its question's scale (4 or 5 points
+    and more); a question whose scale the questionnaire does not give takes its answers'."""
+    given = dict(zip(questions["question_id"].astype(str), questions["scale"], strict=True)) \
+        if not questions.empty else {}
+    tops = {}
+    for question_id, rows in joined.groupby("question_id")["answer"]:
+        scale = given.get(question_id)
+        if scale_length(scale) is None:
+            scale = scale_of(rows.dropna().tolist())
+        tops[question_id] = favourable_from(scale) or np.nan
+    return joined["question_id"].map(tops).to_numpy(dtype=float)
 
 
 def wave_order(answers: pd.DataFrame) -> pd.Series:
@@ -123,9 +138,10 @@ def waves_until(waves: pd.Series, end: pd.Timestamp | None) -> pd.Series:
 
 
 def build(context: StationContext) -> Section:
+    published = published_scores(context)
     answers = survey_answers(context)
     if answers.empty:
-        return Section(ID, TITLE_FR, TITLE_EN, reason="the workspace holds no survey answers")
+        return _published_only(published, "the workspace holds no survey answers")
     cache = context.data.cache
     if "survey_by_station" not in cache:
         cache["survey_by_station"] = {str(k): g for k, g in answers.groupby("station")}
@@ -135,8 +151,8 @@ def build(context: StationContext) -> Section:
     station_waves = [] if mine is None else [w for w in waves.index
                                              if w in set(mine["wave"])]
     if not station_waves:
-        return Section(ID, TITLE_FR, TITLE_EN,
-                       reason="no survey respondent lives in the station (up to the period's end)")
+        return _published_only(
+            published, "no survey respondent lives in the station (up to the period's end)")
     wave = station_waves[-1]
     previous_wave = station_waves[-2] if len(station_waves) > 1 else None
     station = mine[mine["wave"] == wave]
@@ -155,8 +171,9 @@ def build(context: StationContext) -> Section:
     dates = station["date"]
     context.parameters["surveys"] = {
         "wave": wave, "previous_wave": previous_wave, "min_n": context.options.survey_min_n,
-        "favourable": "two most favourable answers of a 4-point scale, among substantive "
-                      "answers (don't know / refused left out)",
+        "favourable": "the favourable half of the question's scale, its middle answer left out "
+                      "(the two most favourable answers of 4 or 5), among substantive answers "
+                      "(don't know / refused left out)",
         "weights": "survey weights" if station["weighted"].any() else "none (all 1)",
         **context.parameters.get("surveys", {})}
     tables = [Table("answers", "Réponses par question", "Answers by question",
@@ -171,7 +188,15 @@ def build(context: StationContext) -> Section:
     if undated:
         notes.append(f"{undated} respondent(s) without a date counted in wave {wave}, the "
                      "wave of their file.")
-    return Section(ID, TITLE_FR, TITLE_EN, indicators, tables, notes=notes)
+    return Section(ID, TITLE_FR, TITLE_EN, indicators + published, tables, notes=notes)
+
+
+def _published_only(published: list[IndicatorValue], reason: str) -> Section:
+    """The section of a station whose survey results are only published area scores."""
+    if not published:
+        return Section(ID, TITLE_FR, TITLE_EN, reason=reason)
+    return Section(ID, TITLE_FR, TITLE_EN, published,
+                   notes=[f"Published area scores only: {reason}."])
 
 
 def _question_table(context: StationContext) -> dict[str, tuple]:
@@ -194,7 +219,7 @@ def _question(questions: dict[str, tuple], question_id: str, answers: pd.Series)
     text, theme, scale = questions.get(question_id, (None, None, None))
     text = str(text) if text is not None else question_id
     theme = str(theme) if theme is not None else ""
-    if scale not in SCALES:
+    if scale_length(scale) is None:
         scale = scale_of(answers.dropna().tolist())
     return text, theme, scale
 
@@ -214,10 +239,11 @@ def _question_results(context, question_id, text, theme, scale, rows, weights, t
     proportion = _proportion_from_sums(mine, level)
     reason = f"fewer than {min_n} substantive answers: suppressed" \
         if proportion.n < min_n else None
-    common = dict(definition=f"«{text}»: share of the two most favourable answers among "
-                             "substantive answers (don't know and refusals left out).",
-                  definition_fr=f"« {text} » : part des deux réponses les plus favorables "
-                                "(sans « je ne sais pas » ni refus).",
+    favourable = _favourable_words(scale)
+    common = dict(definition=f"«{text}»: share of {favourable[1]} among substantive answers "
+                             "(don't know and refusals left out).",
+                  definition_fr=f"« {text} » : part {favourable[0]} (sans « je ne sais pas » "
+                                "ni refus).",
                   source="resident survey (survey layers)", vintage=wave,
                   period=_dates(rows))
     label = f"{question_id} {text}"
@@ -249,6 +275,16 @@ def _question_results(context, question_id, text, theme, scale, rows, weights, t
                                value=test.details["difference"], unit="percentage points",
                                interval=None, test=test))
     return out, distribution
+
+
+def _favourable_words(scale: str) -> tuple[str, str]:
+    """Which answers count as favourable, in French and English, for the definition."""
+    length, top = scale_length(scale), favourable_from(scale)
+    count = length - top + 1
+    if count == 2:
+        return ("des deux réponses les plus favorables", "the two most favourable answers")
+    return (f"des {count} réponses les plus favorables sur {length}",
+            f"the {count} most favourable answers of {length}")
 
 
 def _distribution(question_id: str, answers: pd.Series, weight: np.ndarray) -> list[dict]:

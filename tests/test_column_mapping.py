@@ -1,0 +1,180 @@
+"""One column-mapping mechanism: declared fields, a user's mapping first, then guesses.
+
+Files are written here as another police service would receive them (a district layer keyed
+by ``dist_num``, community areas named ``community``, a score table by community area); the
+mapping is the documented route for each, and what it cannot use is refused with a message
+naming the file, the field and the columns of the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from data_connectors.base import ReaderError
+from data_connectors.column_mapping import Field, MappingError, guess_columns, header_key
+from data_connectors.importer import import_files
+from data_connectors.registry import READERS
+from portrait.workspace import Workspace
+
+CRS = "EPSG:32188"
+X0, Y0 = 295_000, 5_040_000
+
+
+def _square(i: int, j: int = 0, size: float = 1_000) -> shapely.Polygon:
+    return shapely.box(X0 + i * size, Y0 + j * size, X0 + (i + 1) * size, Y0 + (j + 1) * size)
+
+
+def _districts(folder: Path) -> Path:
+    path = folder / "police_districts.geojson"
+    gpd.GeoDataFrame({"dist_num": ["24", "20"], "dist_label": ["24TH", "20TH"]},
+                     geometry=[_square(0), _square(1)], crs=CRS).to_file(path)
+    return path
+
+
+def _community_areas(folder: Path) -> Path:
+    path = folder / "community_areas.geojson"
+    gpd.GeoDataFrame({"community": ["ROGERS PARK", "WEST RIDGE"], "area_numbe": ["1", "2"]},
+                     geometry=[_square(0), _square(1)], crs=CRS).to_file(path)
+    return path
+
+
+def _workspace(tmp_path: Path) -> Workspace:
+    return Workspace.create(tmp_path / "ws.gpkg")
+
+
+def test_station_ids_come_from_any_column_named_in_the_mapping(tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path)
+    [report] = import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+                            {"mapping": {"station_id": "dist_num", "name": "dist_label"}})
+    stations = workspace.layer("stations")
+    assert sorted(zip(stations["station_id"], stations["name"], strict=True)) == [
+        ("20", "20TH"), ("24", "24TH")]
+    assert report.columns == {"station_id": "dist_num", "name": "dist_label"}
+    assert "station_id ← 'dist_num'" in report.summary()
+
+
+def test_survey_scores_join_areas_named_differently_through_one_normalisation(
+        tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path)
+    import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+                 {"mapping": {"station_id": "dist_num"}})
+    import_files(workspace, [_community_areas(tmp_path)], "area-boundaries",
+                 {"mapping": {"name": "community", "level": "community area"}})
+    scores = tmp_path / "sentiment.csv"
+    pd.DataFrame({"Community Area": ["Rogers Park", "West Ridge"], "Year": ["2024", "2024"],
+                  "Safety": ["61.5", "58.0"], "Trust": ["55", "49"]}).to_csv(scores,
+                                                                           index=False)
+    [report] = import_files(workspace, [scores], "survey-scores",
+                            {"mapping": {"area": "Community Area",
+                                         "area_level": "community area"}})
+    areas = workspace.layer("census_areas")
+    stored = workspace.layer("survey_scores")
+    assert set(areas["area_id"]) == {"rogers-park", "west-ridge"}
+    assert set(stored["area_id"]) == set(areas["area_id"])
+    assert set(stored["area_level"]) == {"community area"}
+    assert report.columns["area"] == "Community Area"
+
+
+def test_areas_join_by_a_code_column_when_the_mapping_names_one(tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path)
+    import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+                 {"mapping": {"station_id": "dist_num"}})
+    import_files(workspace, [_community_areas(tmp_path)], "area-boundaries",
+                 {"mapping": {"name": "community", "area_id": "area_numbe"}})
+    areas = workspace.layer("census_areas")
+    assert sorted(zip(areas["area_id"], areas["name"], strict=True)) == [
+        ("1", "ROGERS PARK"), ("2", "WEST RIDGE")]
+
+
+def test_services_with_unusual_headers_import_through_a_mapping(tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path)
+    import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+                 {"mapping": {"station_id": "dist_num"}})
+    path = tmp_path / "schools.csv"
+    pd.DataFrame({"School_Nm": ["Field Elementary", "Gale Academy"],
+                  "Sch_Type": ["school", "school"], "Addr": ["7019 N Ashland", "1631 W Jonquil"]}
+                 ).to_csv(path, index=False)
+    [report] = import_files(workspace, [path], "service-inventory",
+                            {"mapping": {"name": "School_Nm", "source_type": "Sch_Type",
+                                         "address": "Addr"}})
+    services = workspace.layer("services")
+    assert sorted(services["name"]) == ["Field Elementary", "Gale Academy"]
+    assert report.columns == {"name": "School_Nm", "source_type": "Sch_Type",
+                              "address": "Addr"}
+
+
+@pytest.mark.parametrize(("mapping", "words"), [
+    ({"station": "dist_num"}, ["Unknown key", "'station' (did you mean 'station_id'?)",
+                               "Known keys: station_id, name"]),
+    ({"station_id": "district"}, ["station_id -> 'district'", "not in the file",
+                                  "dist_num", "dist_label"]),
+    ({"station_id": ["dist_num"]}, ["station_id", "a column name"]),
+])
+def test_a_mapping_that_cannot_be_used_is_refused_naming_file_field_and_columns(
+        tmp_path: Path, mapping: dict, words: list[str]) -> None:
+    workspace = _workspace(tmp_path)
+    with pytest.raises(ReaderError) as raised:
+        import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+                     {"mapping": mapping})
+    message = str(raised.value)
+    assert message.startswith("police_districts.geojson")
+    for word in words:
+        assert word in message
+    assert len(workspace.layer("stations")) == 0
+
+
+def test_a_required_field_with_no_column_names_the_field_and_the_columns(
+        tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path)
+    with pytest.raises(ReaderError, match=r"police_districts.geojson: no column was found "
+                       r"for station_id .*columns of the file: dist_num, dist_label"):
+        import_files(workspace, [_districts(tmp_path)], "station-boundaries")
+
+
+def test_a_fixed_layout_reader_refuses_a_mapping_instead_of_ignoring_it(
+        tmp_path: Path) -> None:
+    path = tmp_path / "actes.csv"
+    path.write_text("CATEGORIE,DATE,QUART,PDQ,X,Y,LONGITUDE,LATITUDE\n"
+                    "Vol de véhicule à moteur,2024-01-02,jour,1,0,0,0,0\n", encoding="utf-8")
+    with pytest.raises(ReaderError, match=r"actes.csv: the reader 'spvm-incidents'.*"
+                       r"takes no column mapping.*--reader mapped-points"):
+        import_files(_workspace(tmp_path), [path], "spvm-incidents",
+                     {"mapping": {"category": "CATEGORIE"}})
+
+
+def test_every_reader_declares_its_fields_once_with_both_meanings() -> None:
+    for reader in READERS:
+        names = [f.name for f in reader.fields]
+        assert len(names) == len(set(names)), reader.id
+        for item in reader.fields:
+            assert isinstance(item, Field)
+            assert item.meaning_fr and item.meaning_en and item.meaning_fr != item.meaning_en, \
+                (reader.id, item.name)
+            assert all(g == header_key(g) for g in item.guesses), (reader.id, item.name)
+        if reader.fields:
+            assert any(f.required for f in reader.fields), reader.id
+    with_fields = {r.id for r in READERS if r.fields}
+    assert {"station-boundaries", "area-boundaries", "statcan-boundaries", "statcan-da-table",
+            "service-inventory", "lieux-interet", "survey-export", "survey-scores",
+            "mapped-points", "cad-calls"} <= with_fields
+
+
+def test_guesses_never_give_one_column_to_two_fields() -> None:
+    fields = (Field("id", "Numéro", "Number", guesses=("nom pdq",)),
+              Field("name", "Nom", "Name", guesses=("nom pdq", "nom")))
+    assert guess_columns(fields, ["NOM_PDQ", "NOM"]) == {"id": "NOM_PDQ", "name": "NOM"}
+
+
+def test_incident_and_call_mappings_share_the_key_check() -> None:
+    from data_connectors.cad_mapping import CallMapping
+    from data_connectors.mapped_points import ColumnMapping
+
+    with pytest.raises(MappingError, match=r"'categry' \(did you mean 'category'\?\)"):
+        ColumnMapping.from_dict({"categry": "Type"})
+    with pytest.raises(MappingError, match=r"'recieved' \(did you mean 'received'\?\)"):
+        CallMapping.from_dict({"recieved": "when"})
