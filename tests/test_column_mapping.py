@@ -10,37 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
 import pytest
-import shapely
 
 from data_connectors.base import ReaderError
 from data_connectors.column_mapping import Field, MappingError, guess_columns, header_key
 from data_connectors.importer import import_files
 from data_connectors.registry import READERS
 from portrait.workspace import Workspace
-
-CRS = "EPSG:32188"
-X0, Y0 = 295_000, 5_040_000
-
-
-def _square(i: int, j: int = 0, size: float = 1_000) -> shapely.Polygon:
-    return shapely.box(X0 + i * size, Y0 + j * size, X0 + (i + 1) * size, Y0 + (j + 1) * size)
-
-
-def _districts(folder: Path) -> Path:
-    path = folder / "police_districts.geojson"
-    gpd.GeoDataFrame({"dist_num": ["24", "20"], "dist_label": ["24TH", "20TH"]},
-                     geometry=[_square(0), _square(1)], crs=CRS).to_file(path)
-    return path
-
-
-def _community_areas(folder: Path) -> Path:
-    path = folder / "community_areas.geojson"
-    gpd.GeoDataFrame({"community": ["ROGERS PARK", "WEST RIDGE"], "area_numbe": ["1", "2"]},
-                     geometry=[_square(0), _square(1)], crs=CRS).to_file(path)
-    return path
+from tests.other_city import community_areas, districts, schools, sentiment
 
 
 def _workspace(tmp_path: Path) -> Workspace:
@@ -49,7 +26,7 @@ def _workspace(tmp_path: Path) -> Workspace:
 
 def test_station_ids_come_from_any_column_named_in_the_mapping(tmp_path: Path) -> None:
     workspace = _workspace(tmp_path)
-    [report] = import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+    [report] = import_files(workspace, [districts(tmp_path)], "station-boundaries",
                             {"mapping": {"station_id": "dist_num", "name": "dist_label"}})
     stations = workspace.layer("stations")
     assert sorted(zip(stations["station_id"], stations["name"], strict=True)) == [
@@ -61,15 +38,11 @@ def test_station_ids_come_from_any_column_named_in_the_mapping(tmp_path: Path) -
 def test_survey_scores_join_areas_named_differently_through_one_normalisation(
         tmp_path: Path) -> None:
     workspace = _workspace(tmp_path)
-    import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+    import_files(workspace, [districts(tmp_path)], "station-boundaries",
                  {"mapping": {"station_id": "dist_num"}})
-    import_files(workspace, [_community_areas(tmp_path)], "area-boundaries",
+    import_files(workspace, [community_areas(tmp_path)], "area-boundaries",
                  {"mapping": {"name": "community", "level": "community area"}})
-    scores = tmp_path / "sentiment.csv"
-    pd.DataFrame({"Community Area": ["Rogers Park", "West Ridge"], "Year": ["2024", "2024"],
-                  "Safety": ["61.5", "58.0"], "Trust": ["55", "49"]}).to_csv(scores,
-                                                                           index=False)
-    [report] = import_files(workspace, [scores], "survey-scores",
+    [report] = import_files(workspace, [sentiment(tmp_path)], "survey-scores",
                             {"mapping": {"area": "Community Area",
                                          "area_level": "community area"}})
     areas = workspace.layer("census_areas")
@@ -82,9 +55,9 @@ def test_survey_scores_join_areas_named_differently_through_one_normalisation(
 
 def test_areas_join_by_a_code_column_when_the_mapping_names_one(tmp_path: Path) -> None:
     workspace = _workspace(tmp_path)
-    import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+    import_files(workspace, [districts(tmp_path)], "station-boundaries",
                  {"mapping": {"station_id": "dist_num"}})
-    import_files(workspace, [_community_areas(tmp_path)], "area-boundaries",
+    import_files(workspace, [community_areas(tmp_path)], "area-boundaries",
                  {"mapping": {"name": "community", "area_id": "area_numbe"}})
     areas = workspace.layer("census_areas")
     assert sorted(zip(areas["area_id"], areas["name"], strict=True)) == [
@@ -93,13 +66,9 @@ def test_areas_join_by_a_code_column_when_the_mapping_names_one(tmp_path: Path) 
 
 def test_services_with_unusual_headers_import_through_a_mapping(tmp_path: Path) -> None:
     workspace = _workspace(tmp_path)
-    import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+    import_files(workspace, [districts(tmp_path)], "station-boundaries",
                  {"mapping": {"station_id": "dist_num"}})
-    path = tmp_path / "schools.csv"
-    pd.DataFrame({"School_Nm": ["Field Elementary", "Gale Academy"],
-                  "Sch_Type": ["school", "school"], "Addr": ["7019 N Ashland", "1631 W Jonquil"]}
-                 ).to_csv(path, index=False)
-    [report] = import_files(workspace, [path], "service-inventory",
+    [report] = import_files(workspace, [schools(tmp_path)], "service-inventory",
                             {"mapping": {"name": "School_Nm", "source_type": "Sch_Type",
                                          "address": "Addr"}})
     services = workspace.layer("services")
@@ -119,7 +88,7 @@ def test_a_mapping_that_cannot_be_used_is_refused_naming_file_field_and_columns(
         tmp_path: Path, mapping: dict, words: list[str]) -> None:
     workspace = _workspace(tmp_path)
     with pytest.raises(ReaderError) as raised:
-        import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+        import_files(workspace, [districts(tmp_path)], "station-boundaries",
                      {"mapping": mapping})
     message = str(raised.value)
     assert message.startswith("police_districts.geojson")
@@ -133,7 +102,7 @@ def test_a_required_field_with_no_column_names_the_field_and_the_columns(
     workspace = _workspace(tmp_path)
     with pytest.raises(ReaderError, match=r"police_districts.geojson: no column was found "
                        r"for station_id .*columns of the file: dist_num, dist_label"):
-        import_files(workspace, [_districts(tmp_path)], "station-boundaries")
+        import_files(workspace, [districts(tmp_path)], "station-boundaries")
 
 
 def test_a_fixed_layout_reader_refuses_a_mapping_instead_of_ignoring_it(
