@@ -8,12 +8,19 @@ naming the file, the field and the columns of the file.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from data_connectors.base import ReaderError
-from data_connectors.column_mapping import Field, MappingError, guess_columns, header_key
+from data_connectors.column_mapping import (
+    Field,
+    MappingError,
+    check_mapping_keys,
+    guess_columns,
+    header_key,
+)
 from data_connectors.importer import import_files
 from data_connectors.registry import READERS
 from portrait.workspace import Workspace
@@ -147,3 +154,24 @@ def test_incident_and_call_mappings_share_the_key_check() -> None:
         ColumnMapping.from_dict({"categry": "Type"})
     with pytest.raises(MappingError, match=r"'recieved' \(did you mean 'received'\?\)"):
         CallMapping.from_dict({"recieved": "when"})
+
+
+def test_every_example_of_the_mapping_guide_uses_its_readers_fields() -> None:
+    import re
+    import tomllib
+
+    from data_connectors.registry import get_reader
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "mapping.md").read_text("utf-8")
+    checked = 0
+    for section in re.split(r"\n### ", guide)[1:]:
+        reader = get_reader(re.search(r"\(`([a-z-]+)`\)", section.splitlines()[0]).group(1))
+        for block in re.findall(r"```json\n(.*?)```", section, re.DOTALL):
+            check_mapping_keys(json.loads(block), [f.name for f in reader.fields], "example")
+            checked += 1
+    for block in re.findall(r"```toml\n(.*?)```", guide, re.DOTALL):
+        for source in tomllib.loads(block)["source"]:
+            fields = [f.name for f in get_reader(source["reader"]).fields]
+            check_mapping_keys(source.get("mapping", {}), fields, "example")
+            checked += 1
+    assert checked >= 12
