@@ -187,6 +187,19 @@ def recipe_of(workspace: Workspace, categories_file: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_recipe(workspace: Workspace, path: Path) -> list[Path]:
+    """Write the recipe of ``workspace``'s imports to ``path``, and its category edits
+    beside it (``<name>_categories.csv``, named by the incident sources) when it has some."""
+    path = Path(path)
+    edits = category_table(workspace)
+    categories = path.with_name(f"{path.stem}_categories.csv") if len(edits) else None
+    if categories is not None:
+        edits.to_csv(categories, index=False, encoding="utf-8")
+    path.write_text(recipe_of(workspace, categories.name if categories else None),
+                    encoding="utf-8")
+    return [path] + ([categories] if categories else [])
+
+
 def category_table(workspace: Workspace) -> pd.DataFrame:
     """The workspace's category edits as a ``--categories`` file holds them."""
     edits = workspace.layer(CATEGORY_MAPPINGS.name)

@@ -1,5 +1,6 @@
-"""The wizard's column page for readers that declare their fields, driven as an officer does:
-another service's district layer (ids in ``dist_num``) is imported as the stations."""
+"""The app's side of mappings: the wizard's column page for readers that declare their
+fields, driven as an officer does (another service's district layer, ids in ``dist_num``,
+imported as the stations), and File › Save import recipe."""
 
 from __future__ import annotations
 
@@ -9,11 +10,16 @@ import pytest
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import QEvent, QStandardPaths, Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication, QFileDialog  # noqa: E402
 
+from data_connectors.category_files import read_category_file  # noqa: E402
+from data_connectors.importer import import_files  # noqa: E402
+from data_connectors.recipes import load_recipe  # noqa: E402
 from portrait.workspace import Workspace  # noqa: E402
-from tests.other_city import districts, schools  # noqa: E402
+from tests.other_city import MAPPINGS, categories, crimes, districts, schools  # noqa: E402
 from ui.import_wizard import MAPPING, REPORT, ImportWizard  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
 from ui.strings import UiText  # noqa: E402
 
 TIMEOUT_MS = 30_000
@@ -82,3 +88,37 @@ def test_the_column_page_proposes_the_readers_own_guesses_in_english(
     assert labels[0] == "Name of the organisation or service *:"
     page.choose("source_type", "Sch_Type")
     assert page.values() == {"name": "Name", "source_type": "Sch_Type"}
+
+
+def test_file_save_import_recipe_writes_the_recipe_of_hand_imports(
+        qtbot, tmp_path: Path, monkeypatch) -> None:
+    QStandardPaths.setTestModeEnabled(True)
+    workspace = Workspace.create(tmp_path / "city.gpkg", title="Ville")
+    import_files(workspace, [districts(tmp_path)], "station-boundaries",
+                 {"mapping": MAPPINGS["police_districts.geojson"]})
+    import_files(workspace, [crimes(tmp_path)], "mapped-points",
+                 {"mapping": MAPPINGS["crimes.csv"]},
+                 categories=read_category_file(categories(tmp_path)))
+    target = tmp_path / "recettes" / "ville"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(target), ""))
+    window = MainWindow(Workspace.open(workspace.path), language="fr")
+    try:
+        with qtbot.waitSignal(window.map_panel.loadFinished, timeout=TIMEOUT_MS):
+            window.show()
+        action = window.actions_by_id["save_recipe"]
+        assert action.text() == "Enregistrer la &recette d'importation…"
+        action.trigger()
+        assert "ville.toml, ville_categories.csv" in window.statusBar().currentMessage()
+        recipe = load_recipe(target.with_suffix(".toml"))
+        assert [(s.reader, s.mapping) for s in recipe.sources] == [
+            ("station-boundaries", MAPPINGS["police_districts.geojson"]),
+            ("mapped-points", MAPPINGS["crimes.csv"])]
+        assert recipe.sources[1].categories == target.parent / "ville_categories.csv"
+        assert "BATTERY,offence_against_person,violence" in \
+            (target.parent / "ville_categories.csv").read_text(encoding="utf-8")
+    finally:
+        window.close()
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
