@@ -8,11 +8,13 @@ naming the file, the field and the columns of the file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from data_connectors.base import ReaderError
 from data_connectors.column_mapping import (
     Field,
@@ -175,3 +177,53 @@ def test_every_example_of_the_mapping_guide_uses_its_readers_fields() -> None:
             check_mapping_keys(source.get("mapping", {}), fields, "example")
             checked += 1
     assert checked >= 12
+
+
+MALFORMED_MAPPINGS = [
+    ("not-json", "stations.json", '{"station_id": "dist_num",', "stations.json, line 1: not "
+     "valid JSON"),
+    ("not-an-object", "stations.json", '["dist_num"]', "stations.json: a column mapping must "
+     "be a JSON object"),
+    ("unknown-key", "districts", '{"station_no": "dist_num"}', "police_districts.geojson: "
+     "Unknown key(s) in the column mapping: 'station_no' (did you mean 'station_id'?)"),
+    ("list-value", "districts", '{"station_id": ["dist_num", "dist_label"]}',
+     "police_districts.geojson: the column mapping gives 'station_id' the value"),
+    ("absent-column", "districts", '{"station_id": "DISTRICT_NO"}',
+     "police_districts.geojson: the column mapping names column(s) not in the file: "
+     "station_id -> 'DISTRICT_NO'. Expected: columns of the file: dist_num, dist_label"),
+    ("empty-required", "districts", '{"station_id": ""}',
+     "police_districts.geojson: no column was found for station_id"),
+    ("scores-absent-area", "scores", '{"area": "Community"}',
+     "sentiment.csv: the column mapping names column(s) not in the file: area -> 'Community' "
+     "(closest: 'Community Area')"),
+    ("fixed-layout", "vpd", '{"category": "TYPE"}',
+     "crimedata.csv: the reader 'vpd-incidents'"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "message"), [c[1:] for c in MALFORMED_MAPPINGS],
+                         ids=[c[0] for c in MALFORMED_MAPPINGS])
+def test_a_malformed_mapping_file_gets_one_line_and_leaves_the_workspace(
+        tmp_path: Path, capsys, kind: str, text: str, message: str) -> None:
+    workspace = Workspace.create(tmp_path / "ws.gpkg")
+    import_files(workspace, [districts(tmp_path)], "station-boundaries",
+                 {"mapping": {"station_id": "dist_num"}})
+    before = hashlib.sha256(workspace.path.read_bytes()).hexdigest()
+    if kind == "vpd":
+        data, reader = tmp_path / "crimedata.csv", "vpd-incidents"
+        data.write_text("TYPE,YEAR,MONTH,DAY,HOUR,MINUTE,HUNDRED_BLOCK,NEIGHBOURHOOD,X,Y\n"
+                        "Mischief,2024,1,2,3,4,1XX MAIN ST,Strathcona,0,0\n", encoding="utf-8")
+    elif kind == "scores":
+        data, reader = sentiment(tmp_path), "survey-scores"
+    else:
+        data, reader = districts(tmp_path), "station-boundaries"
+    mapping = tmp_path / "stations.json"
+    mapping.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(workspace.path), str(data), "--reader", reader,
+                 "--mapping", str(mapping)]) == 1
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], err
+    assert "Traceback" not in err
+    assert hashlib.sha256(workspace.path.read_bytes()).hexdigest() == before
