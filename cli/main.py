@@ -43,17 +43,27 @@ def build_parser() -> argparse.ArgumentParser:
     import_ = commands.add_parser("import", help="import files into a workspace (created if "
                                   "missing) and print the import report")
     import_.add_argument("workspace", type=Path)
-    import_.add_argument("files", type=Path, nargs="+")
+    import_.add_argument("files", type=Path, nargs="*")
     import_.add_argument("--reader", help="reader id (see `portrait readers`); default: guessed")
     import_.add_argument("--mapping", type=Path,
-                         help="JSON column mapping for files read through a mapping")
+                         help="JSON column mapping (field -> column; see docs/mapping.md and "
+                         "`portrait readers --json`)")
+    import_.add_argument("--categories", type=Path, metavar="FILE.csv",
+                         help="incidents: source category -> common category and issue tags "
+                         "(columns source_category, category, tags)")
+    import_.add_argument("--recipe", type=Path, metavar="RECIPE.toml",
+                         help="import every source a recipe names (instead of FILE...)")
+    import_.add_argument("--data-dir", type=Path, metavar="DIR",
+                         help="with --recipe: the folder the recipe's file patterns are in "
+                         "(default: the current folder)")
     import_.add_argument("--area-prefix", help="census: keep areas whose code starts with this")
     import_.add_argument("--attribution",
                          help="streets: the credit the maps print for a road network that is "
                          "not OpenStreetMap (e.g. \"Ville de Montréal, CC BY 4.0\")")
-    import_.add_argument("--crs", default="EPSG:32188",
-                         help="metric CRS of a workspace created by this import (default "
-                         "EPSG:32188, MTM zone 8 for Montréal; EPSG:26910 for Vancouver)")
+    import_.add_argument("--crs",
+                         help="metric CRS of a workspace created by this import (default: "
+                         "the recipe's, else EPSG:32188, MTM zone 8 for Montréal; EPSG:26910 "
+                         "for Vancouver)")
     import_.add_argument("--json", action="store_true", help="print the reports as JSON")
     import_.add_argument("--replace-anyway", action="store_true",
                          help="import even when no row is kept, or when far fewer rows would "
@@ -81,7 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     limits.add_argument("--max-columns", type=int, metavar="N",
                         help="columns of a CSV file (2000)")
 
-    commands.add_parser("readers", help="list the registered readers")
+    readers = commands.add_parser("readers", help="list the registered readers")
+    readers.add_argument("--json", action="store_true",
+                         help="each reader's id, kind, file types and fields (required or "
+                         "optional, meaning in French and English)")
 
     report = commands.add_parser("report", help="build the portrait of a station (or of all "
                                  "stations) and write it as JSON")
@@ -186,7 +199,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_imports(args.workspace, args.remove, args.json)
     if args.command == "readers":
-        return _readers()
+        return _readers(args.json)
     if args.command == "report":
         return _report(args)
     if args.command == "brief":
@@ -238,11 +251,14 @@ def _demo(out: Path, size: str, seed: int) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from data_connectors.category_files import read_category_file
     from data_connectors.importer import import_files
     from data_connectors.input_limits import OPTION as LIMITS
+    from data_connectors.recipes import run_recipe
     from portrait.workspace import Workspace
     from portrait.workspace_lock import WorkspaceLock
 
+    recipe = _recipe(args)
     missing = [str(p) for p in args.files if not p.exists()]
     if missing:
         raise PortraitError(f"file(s) not found: {', '.join(missing)}")
@@ -251,10 +267,11 @@ def _import(args: argparse.Namespace) -> int:
         options["mapping"] = _read_mapping(args.mapping)
     if args.attribution:
         options["attribution"] = args.attribution
-    options[LIMITS] = {"max_expansion": args.max_expansion,
-                       "max_expanded_mb": args.max_expanded_mb,
-                       "max_field_chars": args.max_field_chars,
-                       "max_columns": args.max_columns}
+    limits = {"max_expansion": args.max_expansion, "max_expanded_mb": args.max_expanded_mb,
+              "max_field_chars": args.max_field_chars, "max_columns": args.max_columns}
+    options[LIMITS] = limits
+    categories = read_category_file(args.categories) if args.categories else None
+    crs = args.crs or (recipe.crs if recipe is not None else None) or "EPSG:32188"
     if not args.workspace.parent.is_dir():
         raise PortraitError(f"Cannot use {args.workspace}: the folder {args.workspace.parent} "
                             "does not exist. Create it first, or choose another folder.")
@@ -262,14 +279,22 @@ def _import(args: argparse.Namespace) -> int:
     # cannot be lost between the two.
     with WorkspaceLock(args.workspace, wait=args.wait, force=args.force_unlock):
         created = not args.workspace.exists()
-        workspace = Workspace.create(args.workspace, crs=args.crs) if created \
+        workspace = Workspace.create(args.workspace, crs=crs) if created \
             else Workspace.open(args.workspace)
+        progress = None if args.json else _progress_printer()
         try:
-            reports = import_files(workspace, args.files, reader_id=args.reader,
-                                   options=options,
-                                   progress=None if args.json else _progress_printer(),
-                                   replace_anyway=args.replace_anyway,
-                                   allow_outside=args.allow_outside)
+            if recipe is not None:
+                reports = run_recipe(workspace, recipe, args.data_dir or Path.cwd(),
+                                     progress=progress, limits=limits,
+                                     replace_anyway=args.replace_anyway,
+                                     allow_outside=args.allow_outside,
+                                     started=None if args.json else _source_printer)
+            else:
+                reports = import_files(workspace, args.files, reader_id=args.reader,
+                                       options=options, progress=progress,
+                                       replace_anyway=args.replace_anyway,
+                                       allow_outside=args.allow_outside,
+                                       categories=categories)
         except BaseException:
             if created:  # a refused import leaves nothing behind, not even an empty workspace
                 args.workspace.unlink(missing_ok=True)
@@ -296,9 +321,42 @@ def _read_mapping(path: Path) -> dict:
     return mapping
 
 
-def _readers() -> int:
+def _recipe(args: argparse.Namespace):
+    """The recipe of ``--recipe``, checked; None without one. A recipe names its own files,
+    readers, mappings and categories, so these options go with files only."""
+    from data_connectors.recipes import load_recipe
+
+    if args.recipe is None:
+        if not args.files:
+            raise PortraitError("portrait import: give the files to import, or --recipe "
+                                "RECIPE.toml with --data-dir DIR.")
+        if args.data_dir is not None:
+            raise PortraitError("portrait import: --data-dir goes with --recipe.")
+        return None
+    given = [name for name, value in (("FILE", args.files), ("--reader", args.reader),
+                                      ("--mapping", args.mapping),
+                                      ("--categories", args.categories)) if value]
+    if given:
+        raise PortraitError(f"portrait import: {', '.join(given)} cannot be given with "
+                            "--recipe: the recipe names each source's files, reader, "
+                            "mapping and categories.")
+    return load_recipe(args.recipe)
+
+
+def _source_printer(source, paths: list[Path]) -> None:
+    names = ", ".join(p.name for p in paths)
+    print(f"\n{source.name} ({source.reader}): {names}", file=sys.stderr)
+
+
+def _readers(as_json: bool = False) -> int:
     from data_connectors.registry import READERS
 
+    if as_json:
+        print(json.dumps([{"id": r.id, "label": r.label, "kind": r.kind,
+                           "patterns": list(r.patterns), "takes_mapping": bool(r.fields),
+                           "fields": [f.to_dict() for f in r.fields]} for r in READERS],
+                         ensure_ascii=False, indent=2))
+        return 0
     for reader in READERS:
         print(f"{reader.id:22} {reader.kind:15} {' '.join(reader.patterns):30} {reader.label}")
     return 0

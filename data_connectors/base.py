@@ -89,6 +89,9 @@ class ImportReport:
     unmapped_categories: dict[str, int] = field(default_factory=dict)
     #: Field -> the column of the file that served it (``data_connectors.column_mapping``).
     columns: dict[str, str] = field(default_factory=dict)
+    #: The options the import was given (a mapping, a survey id…), so that a recipe can
+    #: repeat it (``data_connectors.recipes``).
+    options: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     imported_at: str = ""
     #: Given by the importer; the rows this import wrote carry it (``portrait.layers.IMPORT_ID``).

@@ -21,10 +21,12 @@ from typing import Any
 import pandas as pd
 
 from data_connectors.base import Connector, ImportReport, Progress, ReadContext
+from data_connectors.category_files import merged_category_rows
 from data_connectors.column_mapping import OPTION as MAPPING_OPTION
 from data_connectors.column_mapping import refuse_mapping
 from data_connectors.file_checks import ensure_complete, read_errors
 from data_connectors.import_safety import check_inside_stations, check_rows_kept
+from data_connectors.input_limits import OPTION as LIMITS_OPTION
 from data_connectors.input_limits import InputLimits, check_input_limits
 from data_connectors.registry import KIND_ORDER, find_reader, get_reader
 from portrait import clock, services
@@ -60,6 +62,7 @@ def import_files(
     replace_anyway: bool = False,
     allow_outside: bool = False,
     replaces: str | None = None,
+    categories: pd.DataFrame | None = None,
 ) -> list[ImportReport]:
     """Import ``paths`` into ``workspace`` and return one report per file.
 
@@ -67,13 +70,18 @@ def import_files(
     ``ImportRefused`` or ``CancelledError``; in every case the workspace is left unchanged.
     ``replace_anyway`` and ``allow_outside`` confirm what ``ImportRefused`` asked about.
     ``replaces`` is the id of an earlier import the new file supersedes (a newer file of the
-    same source): its rows and report go, as part of the same change. ``check_complete``
+    same source): its rows and report go, as part of the same change. ``categories`` are
+    ``category_mappings`` rows (``category_files``) that apply to these files and are stored
+    with them, as the app stores its edits. ``check_complete``
     refuses files still being written; a caller that has just written them itself skips it.
     """
     plan = _plan([Path(p) for p in paths], reader_id)
     staged: dict[str, pd.DataFrame] = {}
     if replaces is not None:
         _stage_without(workspace, staged, replaces)
+    if categories is not None:
+        staged[CATEGORY_MAPPINGS.name] = merged_category_rows(
+            workspace.layer(CATEGORY_MAPPINGS.name), categories)
     reports: list[ImportReport] = []
     for index, (path, reader) in enumerate(plan):
         # Readers work in METRIC_CRS; the workspace may store another metric CRS.
@@ -85,7 +93,8 @@ def import_files(
             known_area_ids=_area_ids(_current(workspace, staged, CENSUS_AREAS.name)),
             station_bounds=_bounds(stations),
             stations=stations,
-            category_mapping=CategoryMapping.from_frame(workspace.layer(CATEGORY_MAPPINGS.name)),
+            category_mapping=CategoryMapping.from_frame(
+                _current(workspace, staged, CATEGORY_MAPPINGS.name)),
             service_type_mapping=_service_type_mapping(workspace),
             column_mappings=_column_mappings(_current(workspace, staged, COLUMN_MAPPINGS.name)),
             allow_outside=allow_outside,
@@ -99,6 +108,7 @@ def import_files(
         with read_errors(path):
             result = reader.read(path, context)
         result.report.imported_at = _now()
+        result.report.options = _recorded(context.options)
         result.report.import_id = _new_id()
         if not allow_outside:
             for name, frame in result.layers.items():
@@ -203,6 +213,13 @@ def _remember_mapping(saved: pd.DataFrame, reader_id: str, source_key: str,
                          "mapping": json.dumps(mapping, ensure_ascii=False, sort_keys=True),
                          "updated_at": _now()}])
     return pd.concat([kept, row], ignore_index=True)
+
+
+def _recorded(options: dict[str, Any]) -> dict[str, Any]:
+    """The options a recipe needs to repeat the import: the input limits are the machine's
+    business, not the source's."""
+    return {key: value for key, value in options.items()
+            if key != LIMITS_OPTION and value is not None}
 
 
 def _area_ids(areas: pd.DataFrame) -> frozenset[str]:

@@ -24,6 +24,7 @@ import pyogrio
 import shapely
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.column_mapping import Field, guess_columns, resolve, user_mapping
 from portrait.crs import METRIC_CRS
 from portrait.layers import STREETS, conform
 
@@ -32,9 +33,13 @@ VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp")
 EXTENT_MARGIN_M = 1_000.0
 SIMPLIFY_TOLERANCE_M = 2.0
 OSM_ATTRIBUTION = "© OpenStreetMap contributors, ODbL"
-#: Columns holding the street's class (OSM ``highway`` first) and its name, by preference.
-CLASS_COLUMNS = ("highway", "fclass", "class", "classe", "cls_route", "type_voie")
-NAME_COLUMNS = ("name", "nom_voie", "nom_rue", "nom", "odonyme", "street", "name_fr")
+FIELDS = (
+    Field("class", "Classe de la rue (autoroute, artère, collectrice, locale…)",
+          "Street class (motorway, primary, secondary, residential…)", required=True,
+          guesses=("highway", "fclass", "class", "classe", "cls route", "type voie")),
+    Field("name", "Nom de la rue", "Street name",
+          guesses=("name", "nom voie", "nom rue", "nom", "odonyme", "street", "name fr")),
+)
 #: Source class -> the street class the maps style (widest first).
 CLASSES: dict[str, str] = {
     "motorway": "motorway", "trunk": "motorway", "autoroute": "motorway",
@@ -64,23 +69,18 @@ def line_layer(path: Path) -> tuple[str | None, dict] | None:
     return layer, info
 
 
-def _find(columns: list[str], candidates: tuple[str, ...]) -> str | None:
-    lower = {c.lower(): c for c in columns}
-    return next((lower[c] for c in candidates if c in lower), None)
-
-
 class StreetNetworkReader:
     id = "streets"
     label = "Rues (OpenStreetMap ou réseau routier municipal : GeoPackage, GeoJSON, Shapefile)"
     kind = "streets"
     patterns = tuple(f"*{suffix}" for suffix in VECTOR_SUFFIXES)
     priority = 35
-    #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
-    fields: tuple = ()
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         found = line_layer(path)
-        return found is not None and _find(list(found[1]["fields"]), CLASS_COLUMNS) is not None
+        return found is not None and "class" in guess_columns(FIELDS[:1],
+                                                              list(found[1]["fields"]))
 
     def read(self, path: Path, context: ReadContext) -> ImportResult:
         report = ImportReport(self.id, str(path), STREETS.name)
@@ -96,12 +96,10 @@ class StreetNetworkReader:
             raise ReaderError(path, "holds no line layer.",
                               expected="street lines (an OSMnx 'edges' layer or a road network)")
         layer, info = found
-        fields = list(info["fields"])
-        class_column = _find(fields, CLASS_COLUMNS)
-        if class_column is None:
-            raise ReaderError(path, "no column gives the street class.",
-                              expected=f"one of {', '.join(CLASS_COLUMNS)}")
-        name_column = _find(fields, NAME_COLUMNS)
+        resolved = resolve(path, FIELDS, [str(f) for f in info["fields"]],
+                           user_mapping(context))
+        resolved.note(report)
+        class_column, name_column = resolved.columns["class"], resolved.get("name")
         context.report_progress(0.1, "reading streets")
         columns = [c for c in (class_column, name_column) if c]
         with warnings.catch_warnings():

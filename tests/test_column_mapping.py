@@ -8,39 +8,25 @@ naming the file, the field and the columns of the file.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
 import pytest
-import shapely
 
+from cli.main import main
 from data_connectors.base import ReaderError
-from data_connectors.column_mapping import Field, MappingError, guess_columns, header_key
+from data_connectors.column_mapping import (
+    Field,
+    MappingError,
+    check_mapping_keys,
+    guess_columns,
+    header_key,
+)
 from data_connectors.importer import import_files
 from data_connectors.registry import READERS
 from portrait.workspace import Workspace
-
-CRS = "EPSG:32188"
-X0, Y0 = 295_000, 5_040_000
-
-
-def _square(i: int, j: int = 0, size: float = 1_000) -> shapely.Polygon:
-    return shapely.box(X0 + i * size, Y0 + j * size, X0 + (i + 1) * size, Y0 + (j + 1) * size)
-
-
-def _districts(folder: Path) -> Path:
-    path = folder / "police_districts.geojson"
-    gpd.GeoDataFrame({"dist_num": ["24", "20"], "dist_label": ["24TH", "20TH"]},
-                     geometry=[_square(0), _square(1)], crs=CRS).to_file(path)
-    return path
-
-
-def _community_areas(folder: Path) -> Path:
-    path = folder / "community_areas.geojson"
-    gpd.GeoDataFrame({"community": ["ROGERS PARK", "WEST RIDGE"], "area_numbe": ["1", "2"]},
-                     geometry=[_square(0), _square(1)], crs=CRS).to_file(path)
-    return path
+from tests.other_city import community_areas, districts, schools, sentiment
 
 
 def _workspace(tmp_path: Path) -> Workspace:
@@ -49,7 +35,7 @@ def _workspace(tmp_path: Path) -> Workspace:
 
 def test_station_ids_come_from_any_column_named_in_the_mapping(tmp_path: Path) -> None:
     workspace = _workspace(tmp_path)
-    [report] = import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+    [report] = import_files(workspace, [districts(tmp_path)], "station-boundaries",
                             {"mapping": {"station_id": "dist_num", "name": "dist_label"}})
     stations = workspace.layer("stations")
     assert sorted(zip(stations["station_id"], stations["name"], strict=True)) == [
@@ -61,15 +47,11 @@ def test_station_ids_come_from_any_column_named_in_the_mapping(tmp_path: Path) -
 def test_survey_scores_join_areas_named_differently_through_one_normalisation(
         tmp_path: Path) -> None:
     workspace = _workspace(tmp_path)
-    import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+    import_files(workspace, [districts(tmp_path)], "station-boundaries",
                  {"mapping": {"station_id": "dist_num"}})
-    import_files(workspace, [_community_areas(tmp_path)], "area-boundaries",
+    import_files(workspace, [community_areas(tmp_path)], "area-boundaries",
                  {"mapping": {"name": "community", "level": "community area"}})
-    scores = tmp_path / "sentiment.csv"
-    pd.DataFrame({"Community Area": ["Rogers Park", "West Ridge"], "Year": ["2024", "2024"],
-                  "Safety": ["61.5", "58.0"], "Trust": ["55", "49"]}).to_csv(scores,
-                                                                           index=False)
-    [report] = import_files(workspace, [scores], "survey-scores",
+    [report] = import_files(workspace, [sentiment(tmp_path)], "survey-scores",
                             {"mapping": {"area": "Community Area",
                                          "area_level": "community area"}})
     areas = workspace.layer("census_areas")
@@ -82,9 +64,9 @@ def test_survey_scores_join_areas_named_differently_through_one_normalisation(
 
 def test_areas_join_by_a_code_column_when_the_mapping_names_one(tmp_path: Path) -> None:
     workspace = _workspace(tmp_path)
-    import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+    import_files(workspace, [districts(tmp_path)], "station-boundaries",
                  {"mapping": {"station_id": "dist_num"}})
-    import_files(workspace, [_community_areas(tmp_path)], "area-boundaries",
+    import_files(workspace, [community_areas(tmp_path)], "area-boundaries",
                  {"mapping": {"name": "community", "area_id": "area_numbe"}})
     areas = workspace.layer("census_areas")
     assert sorted(zip(areas["area_id"], areas["name"], strict=True)) == [
@@ -93,13 +75,9 @@ def test_areas_join_by_a_code_column_when_the_mapping_names_one(tmp_path: Path) 
 
 def test_services_with_unusual_headers_import_through_a_mapping(tmp_path: Path) -> None:
     workspace = _workspace(tmp_path)
-    import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+    import_files(workspace, [districts(tmp_path)], "station-boundaries",
                  {"mapping": {"station_id": "dist_num"}})
-    path = tmp_path / "schools.csv"
-    pd.DataFrame({"School_Nm": ["Field Elementary", "Gale Academy"],
-                  "Sch_Type": ["school", "school"], "Addr": ["7019 N Ashland", "1631 W Jonquil"]}
-                 ).to_csv(path, index=False)
-    [report] = import_files(workspace, [path], "service-inventory",
+    [report] = import_files(workspace, [schools(tmp_path)], "service-inventory",
                             {"mapping": {"name": "School_Nm", "source_type": "Sch_Type",
                                          "address": "Addr"}})
     services = workspace.layer("services")
@@ -119,7 +97,7 @@ def test_a_mapping_that_cannot_be_used_is_refused_naming_file_field_and_columns(
         tmp_path: Path, mapping: dict, words: list[str]) -> None:
     workspace = _workspace(tmp_path)
     with pytest.raises(ReaderError) as raised:
-        import_files(workspace, [_districts(tmp_path)], "station-boundaries",
+        import_files(workspace, [districts(tmp_path)], "station-boundaries",
                      {"mapping": mapping})
     message = str(raised.value)
     assert message.startswith("police_districts.geojson")
@@ -133,7 +111,7 @@ def test_a_required_field_with_no_column_names_the_field_and_the_columns(
     workspace = _workspace(tmp_path)
     with pytest.raises(ReaderError, match=r"police_districts.geojson: no column was found "
                        r"for station_id .*columns of the file: dist_num, dist_label"):
-        import_files(workspace, [_districts(tmp_path)], "station-boundaries")
+        import_files(workspace, [districts(tmp_path)], "station-boundaries")
 
 
 def test_a_fixed_layout_reader_refuses_a_mapping_instead_of_ignoring_it(
@@ -178,3 +156,74 @@ def test_incident_and_call_mappings_share_the_key_check() -> None:
         ColumnMapping.from_dict({"categry": "Type"})
     with pytest.raises(MappingError, match=r"'recieved' \(did you mean 'received'\?\)"):
         CallMapping.from_dict({"recieved": "when"})
+
+
+def test_every_example_of_the_mapping_guide_uses_its_readers_fields() -> None:
+    import re
+    import tomllib
+
+    from data_connectors.registry import get_reader
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "mapping.md").read_text("utf-8")
+    checked = 0
+    for section in re.split(r"\n### ", guide)[1:]:
+        reader = get_reader(re.search(r"\(`([a-z-]+)`\)", section.splitlines()[0]).group(1))
+        for block in re.findall(r"```json\n(.*?)```", section, re.DOTALL):
+            check_mapping_keys(json.loads(block), [f.name for f in reader.fields], "example")
+            checked += 1
+    for block in re.findall(r"```toml\n(.*?)```", guide, re.DOTALL):
+        for source in tomllib.loads(block)["source"]:
+            fields = [f.name for f in get_reader(source["reader"]).fields]
+            check_mapping_keys(source.get("mapping", {}), fields, "example")
+            checked += 1
+    assert checked >= 12
+
+
+MALFORMED_MAPPINGS = [
+    ("not-json", "stations.json", '{"station_id": "dist_num",', "stations.json, line 1: not "
+     "valid JSON"),
+    ("not-an-object", "stations.json", '["dist_num"]', "stations.json: a column mapping must "
+     "be a JSON object"),
+    ("unknown-key", "districts", '{"station_no": "dist_num"}', "police_districts.geojson: "
+     "Unknown key(s) in the column mapping: 'station_no' (did you mean 'station_id'?)"),
+    ("list-value", "districts", '{"station_id": ["dist_num", "dist_label"]}',
+     "police_districts.geojson: the column mapping gives 'station_id' the value"),
+    ("absent-column", "districts", '{"station_id": "DISTRICT_NO"}',
+     "police_districts.geojson: the column mapping names column(s) not in the file: "
+     "station_id -> 'DISTRICT_NO'. Expected: columns of the file: dist_num, dist_label"),
+    ("empty-required", "districts", '{"station_id": ""}',
+     "police_districts.geojson: no column was found for station_id"),
+    ("scores-absent-area", "scores", '{"area": "Community"}',
+     "sentiment.csv: the column mapping names column(s) not in the file: area -> 'Community' "
+     "(closest: 'Community Area')"),
+    ("fixed-layout", "vpd", '{"category": "TYPE"}',
+     "crimedata.csv: the reader 'vpd-incidents'"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "message"), [c[1:] for c in MALFORMED_MAPPINGS],
+                         ids=[c[0] for c in MALFORMED_MAPPINGS])
+def test_a_malformed_mapping_file_gets_one_line_and_leaves_the_workspace(
+        tmp_path: Path, capsys, kind: str, text: str, message: str) -> None:
+    workspace = Workspace.create(tmp_path / "ws.gpkg")
+    import_files(workspace, [districts(tmp_path)], "station-boundaries",
+                 {"mapping": {"station_id": "dist_num"}})
+    before = hashlib.sha256(workspace.path.read_bytes()).hexdigest()
+    if kind == "vpd":
+        data, reader = tmp_path / "crimedata.csv", "vpd-incidents"
+        data.write_text("TYPE,YEAR,MONTH,DAY,HOUR,MINUTE,HUNDRED_BLOCK,NEIGHBOURHOOD,X,Y\n"
+                        "Mischief,2024,1,2,3,4,1XX MAIN ST,Strathcona,0,0\n", encoding="utf-8")
+    elif kind == "scores":
+        data, reader = sentiment(tmp_path), "survey-scores"
+    else:
+        data, reader = districts(tmp_path), "station-boundaries"
+    mapping = tmp_path / "stations.json"
+    mapping.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(workspace.path), str(data), "--reader", reader,
+                 "--mapping", str(mapping)]) == 1
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], err
+    assert "Traceback" not in err
+    assert hashlib.sha256(workspace.path.read_bytes()).hexdigest() == before

@@ -37,11 +37,11 @@ from PySide6.QtWidgets import (
 )
 
 from data_connectors.base import Connector, ImportReport
+from data_connectors.category_files import category_rows, merged_category_rows
 from data_connectors.registry import READERS
 from data_connectors.report_messages import report_in_language
 from data_connectors.text_files import sniff
-from portrait.categories import BY_ID, CATEGORIES
-from portrait.layers import CATEGORY_MAPPINGS, conform
+from portrait.categories import CATEGORIES
 from ui.strings import UiText
 
 try:  # the column-mapping reader arrived later than the wizard; work without it
@@ -135,14 +135,7 @@ def with_category_choices(existing: pd.DataFrame, choices: Mapping[str, str],
                           source: str) -> pd.DataFrame:
     """The ``category_mappings`` layer with the officer's choices (source category -> common
     category id) added, replacing earlier rows for the same source categories."""
-    rows = pd.DataFrame([{"source": source, "source_category": name, "category": category,
-                          "tags": ",".join(BY_ID[category].tags)}
-                         for name, category in choices.items()],
-                        columns=["source", "source_category", "category", "tags"])
-    if len(existing):
-        existing = existing.loc[~existing["source_category"].isin(list(choices))]
-        rows = pd.concat([existing, rows], ignore_index=True)
-    return conform(rows, CATEGORY_MAPPINGS)
+    return merged_category_rows(existing, category_rows(choices, source))
 
 
 class QtFrameModel(QAbstractTableModel):

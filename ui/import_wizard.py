@@ -39,6 +39,7 @@ from portrait.errors import CancelledError, PortraitError
 from portrait.layers import CATEGORY_MAPPINGS, COLUMN_MAPPINGS
 from portrait.workspace import Workspace
 from ui.error_dialog import ErrorDialog, error_message, show_error
+from ui.field_mapping_panel import FieldMappingPanel
 from ui.import_confirmation import ImportConfirmationDialog
 from ui.import_pages import (
     MAPPED_READER_ID,
@@ -108,10 +109,15 @@ class ImportWizard(QDialog):
         self.file_page = ImportFilePanel(text, self)
         self.preview_page = ImportPreviewPanel(text, self)
         self.mapping_page = ColumnMappingPanel(text, self)
+        self.field_page = FieldMappingPanel(text, self)
+        #: The column step: the incident page, or the page drawn from the reader's fields.
+        self.mapping_step = QStackedWidget(self)
+        self.mapping_step.addWidget(self.mapping_page)
+        self.mapping_step.addWidget(self.field_page)
         self.progress_page = ImportProgressPanel(text, self)
         self.report_page = ImportReportPanel(text, self)
         self.pages = QStackedWidget(self)
-        for page in (self.file_page, self.preview_page, self.mapping_page, self.progress_page,
+        for page in (self.file_page, self.preview_page, self.mapping_step, self.progress_page,
                      self.report_page):
             self.pages.addWidget(page)
 
@@ -139,6 +145,7 @@ class ImportWizard(QDialog):
         self.file_page.changed.connect(self._update_buttons)
         self.file_page.pathChosen.connect(self._recognise)
         self.mapping_page.changed.connect(self._update_buttons)
+        self.field_page.changed.connect(self._update_buttons)
         self.progress_page.cancel_button.clicked.connect(self.cancel_import)
         self.report_page.mappingsChosen.connect(self._save_mappings)
         self.report_page.reimportRequested.connect(self._reimport)
@@ -160,12 +167,22 @@ class ImportWizard(QDialog):
         reader = self.file_page.reader()
         return reader is not None and reader.id == MAPPED_READER_ID and mapping_available()
 
+    def _uses_fields(self) -> bool:
+        """Whether the reader declares fields and the preview showed the file's columns
+        (a file without a preview is imported with the reader's own guesses)."""
+        reader = self.file_page.reader()
+        return (reader is not None and reader.id != MAPPED_READER_ID and bool(reader.fields)
+                and self.preview is not None and len(self.preview.frame.columns) > 0)
+
+    def _column_step(self) -> bool:
+        return self._uses_mapping() or self._uses_fields()
+
     @Slot()
     def go_next(self) -> None:
         step = self.current_step()
         if step == FILE and self.file_page.is_complete():
             self._load_preview()
-        elif step == PREVIEW and self._uses_mapping():
+        elif step == PREVIEW and self._column_step():
             self._show(MAPPING)
         elif step in (PREVIEW, MAPPING):
             self.start_import()
@@ -174,7 +191,7 @@ class ImportWizard(QDialog):
     def go_back(self) -> None:
         step = self.current_step()
         if step == PROGRESS and not self._running:
-            self._show(MAPPING if self._uses_mapping() else PREVIEW)
+            self._show(MAPPING if self._column_step() else PREVIEW)
         elif step == MAPPING:
             self._show(PREVIEW)
         elif step == PREVIEW:
@@ -187,7 +204,7 @@ class ImportWizard(QDialog):
     @Slot()
     def _update_buttons(self) -> None:
         step = self.current_step()
-        mapping = self._uses_mapping()
+        mapping = self._column_step()
         self.back_button.setVisible(step in (PREVIEW, MAPPING, PROGRESS))
         self.back_button.setEnabled(step != PROGRESS or not self._running)
         self.next_button.setVisible(step in (FILE, PREVIEW, MAPPING))
@@ -199,7 +216,7 @@ class ImportWizard(QDialog):
             self.next_button.setEnabled(not self._running and (
                 not mapping or (self.preview is not None and not self.preview.frame.empty)))
         elif step == MAPPING:
-            self.next_button.setEnabled(self.mapping_page.is_complete())
+            self.next_button.setEnabled(self.mapping_step.currentWidget().is_complete())
         self.cancel_button.setVisible(step != REPORT)
         self.close_button.setVisible(step == REPORT)
 
@@ -239,6 +256,11 @@ class ImportWizard(QDialog):
             self.mapping_page.set_columns(list(preview.frame.columns), preview.mapping,
                                           preview.has_geometry, preview.frame,
                                           saved=preview.mapping_saved)
+            self.mapping_step.setCurrentWidget(self.mapping_page)
+        elif self._uses_fields():
+            self.field_page.set_fields(self.file_page.reader().fields,
+                                       list(preview.frame.columns), preview.frame)
+            self.mapping_step.setCurrentWidget(self.field_page)
         self._update_buttons()
         self.stepFinished.emit("preview")
 
@@ -258,7 +280,9 @@ class ImportWizard(QDialog):
     # --- importing --------------------------------------------------------------------------
     def import_options(self) -> dict[str, Any]:
         """What the reader is told beyond the file: the confirmed column mapping."""
-        return {"mapping": self.mapping_page.values()} if self._uses_mapping() else {}
+        if self._uses_mapping():
+            return {"mapping": self.mapping_page.values()}
+        return {"mapping": self.field_page.values()} if self._uses_fields() else {}
 
     @Slot()
     def start_import(self) -> None:

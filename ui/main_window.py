@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from data_connectors.recipes import write_recipe
 from exports.leaflet_assets import LEAFLET_VERSION
 from exports.map_choices import Choice, indicator_choices, station_choices
 from exports.web_map import MapOptions
@@ -50,6 +51,7 @@ from portrait.errors import (
     WorkspaceError,
     WorkspaceLockedError,
 )
+from portrait.layers import IMPORT_REPORTS
 from portrait.officer import set_officer
 from portrait.portrait_model import Portrait
 from portrait.records.problems import Location
@@ -241,6 +243,8 @@ class MainWindow(QMainWindow):
                        submenu_before="menu_recent"),
             ActionSpec("data_sources", "menu_file", "Ctrl+Shift+I", self.open_data_sources,
                        needs_workspace=True, changes_data=True),
+            ActionSpec("save_recipe", "menu_file", None, self.save_import_recipe,
+                       needs_workspace=True),
             ActionSpec("save", "menu_file", "Ctrl+S", self.save_workspace,
                        needs_workspace=True, changes_data=True),
             ActionSpec("export", "menu_file", "Ctrl+E", self.open_export_dialog,
@@ -681,6 +685,30 @@ class MainWindow(QMainWindow):
         dialog.changed.connect(self._imported)
         dialog.open()
         return dialog
+
+    def save_import_recipe(self, path: Path | None = None) -> list[Path]:
+        """File › Save import recipe: the recipe that repeats the imports done by hand
+        (``portrait import --recipe``), with the category edits beside it."""
+        if self.workspace is None:
+            return []
+        if not len(self.workspace.layer(IMPORT_REPORTS.name)):
+            self.statusBar().showMessage(self.text("recipe_empty"), 8000)
+            return []
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(self, self.text("recipe_title"),
+                                                    self._start_dir(),
+                                                    self.text("recipe_filter"))
+            if not chosen:
+                return []
+            path = Path(chosen).with_suffix(".toml")
+        try:
+            written = write_recipe(self.workspace, path)
+        except (PortraitError, OSError) as error:
+            self._show_error(self.text("recipe_failed"), str(error))
+            return []
+        self.statusBar().showMessage(self.text(
+            "recipe_saved", names=", ".join(p.name for p in written), name=path.name), 12000)
+        return written
 
     @Slot(list)
     def _imported(self, reports: list) -> None:

@@ -214,6 +214,9 @@ UI_STRINGS: dict[str, dict[str, str]] = {
                          "champs marqués * sont obligatoires ; il faut aussi une position "
                          "(latitude et longitude, x et y avec leur système, ou la géométrie "
                          "du fichier) ou un poste de quartier.",
+        "field_mapping_intro": "Indiquez quelle colonne du fichier contient chaque "
+                               "information ; les choix proposés viennent des noms de "
+                               "colonnes. Les champs marqués * sont obligatoires.",
         "field_required": "{field} * :",
         "field_optional": "{field} :",
         "field_category": "Catégorie (type d'incident)",
@@ -503,6 +506,9 @@ UI_STRINGS: dict[str, dict[str, str]] = {
                          "marked * are required; a location is needed too (latitude and "
                          "longitude, x and y with their system, or the file's geometry) or a "
                          "neighbourhood station.",
+        "field_mapping_intro": "Say which column of the file holds each piece of "
+                               "information; the proposed choices come from the column "
+                               "names. Fields marked * are required.",
         "field_required": "{field} *:",
         "field_optional": "{field}:",
         "field_category": "Category (kind of incident)",

@@ -3,6 +3,13 @@
 STRINGS: dict[str, dict[str, str]] = {
     "fr": {
         "action_data_sources": "&Sources de données…",
+        "action_save_recipe": "Enregistrer la &recette d'importation…",
+        "recipe_title": "Enregistrer la recette des importations",
+        "recipe_filter": "Recette d'importation (*.toml)",
+        "recipe_saved": "Recette enregistrée : {names}. Pour tout réimporter : portrait "
+                        "import ESPACE.gpkg --recipe {name} --data-dir DOSSIER",
+        "recipe_empty": "Aucune importation à mettre dans une recette.",
+        "recipe_failed": "Impossible d'enregistrer la recette",
         "import_refused_title": "Confirmer l'importation",
         "import_refused_no_rows": "Aucune des {read} lignes de « {name} » n'a pu être "
                                   "conservée.",
@@ -72,6 +79,13 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "en": {
         "action_data_sources": "&Data sources…",
+        "action_save_recipe": "Save import &recipe…",
+        "recipe_title": "Save the recipe of the imports",
+        "recipe_filter": "Import recipe (*.toml)",
+        "recipe_saved": "Recipe saved: {names}. To import everything again: portrait import "
+                        "WORKSPACE.gpkg --recipe {name} --data-dir FOLDER",
+        "recipe_empty": "No import to put in a recipe.",
+        "recipe_failed": "Cannot save the recipe",
         "import_refused_title": "Confirm the import",
         "import_refused_no_rows": "None of the {read} rows of \u201c{name}\u201d could be kept.",
         "import_refused_would_delete": "Importing it would delete the {replaced} rows of the "
