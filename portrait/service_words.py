@@ -170,11 +170,15 @@ def words_of(workspace: Workspace) -> ServiceWords:
         raise PortraitError(f"{where}: {error}") from None
 
 
-def write_words(workspace: Workspace, words: ServiceWords) -> None:
-    """Store ``words`` in the workspace (saved with it, like any metadata change)."""
+def write_words(workspace: Workspace, words: ServiceWords) -> bool:
+    """Store ``words`` in the workspace (saved with it, like any metadata change); whether
+    any of them changed."""
+    changed = False
     for key, value in words.as_metadata().items():
         if workspace.metadata.get(key) != value:
             workspace.set_metadata(key, value)
+            changed = True
+    return changed
 
 
 _SCOPED: ContextVar[ServiceWords | None] = ContextVar("service_words", default=None)
