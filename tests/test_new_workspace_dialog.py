@@ -32,9 +32,6 @@ def window(qtbot, tmp_path: Path):
     main_window.close()
     main_window.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    from portrait.service_words import use_for_process
-
-    use_for_process(MONTREAL)  # the next test's windows and briefs start from Montréal
 
 
 def _click(widget, point=None) -> None:
