@@ -11,11 +11,13 @@ import re
 from pathlib import Path
 
 import pytest
+from quarterly_data import build_quarterly_workspace
 
 from exports.brief_model import build_brief
-from exports.briefs import brief_options, write_station_briefs
+from exports.briefs import brief_options, write_quarterly_briefs, write_station_briefs
 from portrait.engine import build_portrait, prepare
 from portrait.errors import PortraitError
+from portrait.quarters import Quarter
 from portrait.service_words import (
     MONTREAL,
     ServiceWords,
@@ -137,6 +139,25 @@ def test_an_english_vancouver_brief_speaks_the_vpds_words(vancouver, tmp_path: P
         assert "Shifts: Day 7 h-15 h, Evening 15 h-23 h, Night 23 h-7 h" in everything
         found += [(where, text) for where, text in shown if MONTREAL_WORDS.search(str(text))]
         assert {p.suffix for p in paths.values()} == {".pdf", ".xlsx", ".html"}
+    assert found == []
+
+
+def test_an_english_vancouver_quarterly_report_speaks_the_vpds_words(tmp_path: Path) -> None:
+    workspace = build_quarterly_workspace(tmp_path / "plan.gpkg")
+    stations = workspace.layer("stations").copy()
+    stations["name"] = ["Kitsilano", "Fairview"]  # not the SPVM's "PDQ 38"
+    workspace.set_layer("stations", stations)
+    write_words(workspace, VANCOUVER)
+    workspace.save()
+    data = prepare(workspace)
+    found = []
+    for audience in ("partner", "internal"):
+        paths = write_quarterly_briefs(workspace, data, "38", Quarter(2025, 3),
+                                       brief_options(workspace, audience, "en"),
+                                       ["pdf", "xlsx", "html"], tmp_path / audience).paths
+        shown = texts(paths, audience)
+        assert any("District 38" in str(text) for _, text in shown), audience
+        found += [(where, text) for where, text in shown if MONTREAL_WORDS.search(str(text))]
     assert found == []
 
 
