@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from portrait.cities import CITIES, City, fold, proposed_crs
+from portrait.cities import CITIES, City, matching, proposed_crs
 from portrait.crs import crs_in_words, utm_crs
 from portrait.service_words import ServiceWords, words_for_city
 from ui.preferences import metric_crs_problem
@@ -188,13 +188,11 @@ class NewWorkspaceDialog(QDialog):
 
     @Slot(str)
     def _filter(self, query: str) -> None:
-        wanted = fold(query.strip())
+        found = set(matching(query))
         for row in range(self.city_list.count()):
             item = self.city_list.item(row)
             city = item.data(Qt.ItemDataRole.UserRole)
-            shown = city == OTHER or wanted in fold(
-                f"{city.name} {city.name_en} {city.region}")
-            item.setHidden(not shown)
+            item.setHidden(city != OTHER and city not in found)
 
     @Slot()
     def _place_chosen(self) -> None:
