@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     open_ = commands.add_parser("open", help="open a workspace (.gpkg) in the app")
     open_.add_argument("workspace", type=Path)
 
+    new = commands.add_parser("new", help="create an empty workspace for a city (its metric "
+                              "CRS and its police's words) or in a given metric CRS")
+    new.add_argument("workspace", type=Path)
+    _place_options(new)
+    new.add_argument("--title", default="", help="the workspace's title (default: file name)")
+
     demo = commands.add_parser("demo", help="write the demo city's files and a ready workspace")
     demo.add_argument("--out", type=Path, required=True, help="folder to write into")
     demo.add_argument("--size", choices=("small", "default", "large"), default="default")
@@ -60,10 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("--attribution",
                          help="streets: the credit the maps print for a road network that is "
                          "not OpenStreetMap (e.g. \"Ville de Montréal, CC BY 4.0\")")
-    import_.add_argument("--crs",
-                         help="metric CRS of a workspace created by this import (default: "
-                         "the recipe's, else EPSG:32188, MTM zone 8 for Montréal; EPSG:26910 "
-                         "for Vancouver)")
+    _place_options(import_, " created by this import (a recipe may give its CRS)")
     import_.add_argument("--json", action="store_true", help="print the reports as JSON")
     import_.add_argument("--replace-anyway", action="store_true",
                          help="import even when no row is kept, or when far fewer rows would "
@@ -147,6 +150,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _place_options(command: argparse.ArgumentParser, which: str = "") -> None:
+    command.add_argument("--city", help=f"the city of a workspace{which}: its metric CRS (the "
+                         "local UTM zone, MTM zone 8 for Montréal) and its police's words "
+                         "(\"Vancouver\", \"Kansas City\"...)")
+    command.add_argument("--crs", help=f"the metric CRS of a workspace{which} (default: the "
+                         "city's, else EPSG:32188, MTM zone 8 for Montréal; EPSG:26910 for "
+                         "Vancouver)")
+
+
+def _create_workspace(path: Path, city_name: str | None, crs: str | None, title: str = ""):
+    """A new workspace measured in ``crs`` (else the city's), speaking the city's words."""
+    from portrait.cities import city_named, proposed_crs
+    from portrait.crs import METRIC_CRS
+    from portrait.service_words import MONTREAL, words_for_city, write_words
+    from portrait.workspace import Workspace
+
+    city = city_named(city_name) if city_name else None
+    workspace = Workspace.create(path, title, crs or (proposed_crs(city) if city else
+                                                      METRIC_CRS))
+    words = words_for_city(city.name, city.station_term, city.service) if city else MONTREAL
+    if write_words(workspace, words):
+        workspace.save()
+    return workspace
+
+
+def _speak_words_of(workspace) -> None:
+    """The command's messages and portraits speak the workspace's service words."""
+    from portrait.service_words import use_for_process, words_of
+
+    use_for_process(words_of(workspace))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every failure ends as one line on standard error and a non-zero
     status (1: a problem the message explains; 2: an unexpected error), never a traceback
@@ -192,6 +227,8 @@ def _one_line(error: BaseException) -> str:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         return _demo(args.out, args.size, args.seed)
+    if args.command == "new":
+        return _new(args)
     if args.command == "import":
         return _import(args)
     if args.command == "imports":
@@ -271,7 +308,7 @@ def _import(args: argparse.Namespace) -> int:
               "max_field_chars": args.max_field_chars, "max_columns": args.max_columns}
     options[LIMITS] = limits
     categories = read_category_file(args.categories) if args.categories else None
-    crs = args.crs or (recipe.crs if recipe is not None else None) or "EPSG:32188"
+    crs = args.crs or (recipe.crs if recipe is not None else None)
     if not args.workspace.parent.is_dir():
         raise PortraitError(f"Cannot use {args.workspace}: the folder {args.workspace.parent} "
                             "does not exist. Create it first, or choose another folder.")
@@ -279,7 +316,7 @@ def _import(args: argparse.Namespace) -> int:
     # cannot be lost between the two.
     with WorkspaceLock(args.workspace, wait=args.wait, force=args.force_unlock):
         created = not args.workspace.exists()
-        workspace = Workspace.create(args.workspace, crs=crs) if created \
+        workspace = _create_workspace(args.workspace, args.city, crs) if created \
             else Workspace.open(args.workspace)
         progress = None if args.json else _progress_printer()
         try:
@@ -305,6 +342,17 @@ def _import(args: argparse.Namespace) -> int:
         print()
         for report in reports:
             print(report.summary())
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from portrait.crs import crs_in_words
+    from portrait.service_words import words_of
+
+    workspace = _create_workspace(args.workspace, args.city, args.crs, args.title)
+    words = words_of(workspace)
+    print(f"Created {workspace.path}: distances in {crs_in_words(workspace.crs)}; stations "
+          f"named like \"{words.station_label('1')}\", city {words.city}.")
     return 0
 
 
@@ -371,7 +419,9 @@ def _report(args: argparse.Namespace) -> int:
     period = None if period == (None, None) else period
     started = time.perf_counter()
     _note_writer(args.workspace)
-    data = prepare(Workspace.open(args.workspace))
+    workspace = Workspace.open(args.workspace)
+    _speak_words_of(workspace)
+    data = prepare(workspace)
     progress = None if str(args.out) == "-" else _progress_printer()
     if args.station is not None:
         portrait = build_portrait(data, args.station, period, progress=progress)
@@ -417,6 +467,7 @@ def _brief(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     _note_writer(args.workspace)
     workspace = Workspace.open(args.workspace)
+    _speak_words_of(workspace)
     data = prepare(workspace)
     options = brief_options(workspace, args.audience, args.lang)  # its own thresholds
     if args.kind == "quarterly":
@@ -467,11 +518,13 @@ def _approve(args: argparse.Namespace) -> int:
     from portrait.engine import build_portrait, prepare, resolve_station
     from portrait.quarters import parse_quarter
     from portrait.signoff import portrait_content
+    from portrait.stations import station_label
     from portrait.workspace import Workspace
 
     if not args.workspace.exists():
         raise PortraitError(f"Workspace {args.workspace} not found.")
     workspace = Workspace.open(args.workspace)
+    _speak_words_of(workspace)  # the content approved is the one its briefs print
     data = prepare(workspace)
     station = resolve_station(data, args.station)
     if args.kind == "quarterly":
@@ -487,15 +540,18 @@ def _approve(args: argparse.Namespace) -> int:
         period = " – ".join(portrait.period or ())
     approval = approve(args.workspace, station, args.kind, period, content, args.by,
                        args.role)
-    print(f"Brief ({args.kind}, PDQ {station}, {period}) approved by {approval.approver} at "
-          f"{approval.approved_at}.")
+    print(f"Brief ({args.kind}, {station_label(station)}, {period}) approved by "
+          f"{approval.approver} at {approval.approved_at}.")
     return 0
 
 
 def _progress_bar(done: int, total: int, station_id: str) -> None:
+    from portrait.stations import station_label
+
     width = 30
     filled = int(width * done / max(total, 1))
-    print(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} PDQ {station_id:<6}",
+    print(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} "
+          f"{station_label(station_id):<12}",
           end="", file=sys.stderr, flush=True)
 
 

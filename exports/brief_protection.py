@@ -35,6 +35,7 @@ from portrait.categories import BY_ID as CATEGORIES
 from portrait.categories import CATEGORIES as COMMON_CATEGORIES
 from portrait.categories import ISSUE_TAGS
 from portrait.portrait_model import Table
+from portrait.service_words import in_use
 
 Key = tuple
 
@@ -135,7 +136,8 @@ class Protection:
                     self.comparison[(station_id, category)] = reason
         if self.comparison:
             log.add(label_of(comparison.tables[0], language, "title"),
-                    f"{len(self.comparison)} (PDQ × catégorie)" if language == "fr" else
+                    f"{len(self.comparison)} ({in_use().station_term} × catégorie)"
+                    if language == "fr" else
                     f"{len(self.comparison)} (station × category)", PRIMARY,
                     text("masked_comparison", language))
 

@@ -22,6 +22,7 @@ from exports.brief_protection import change_rows, partner_note
 from exports.brief_text import format_level, text
 from exports.brief_text import label as label_of
 from exports.disclosure import WITHHELD
+from portrait.service_words import in_use
 from portrait.wording import in_language
 
 KEY_FIGURES = (
@@ -213,19 +214,22 @@ def _time_figures(section, out: BriefSection, language: str, protection) -> None
     if grid is not None and grid.records:
         slot = grid.columns[0]
         slots = list(dict.fromkeys(r[slot] for r in grid.records))
+        words = in_use()  # shifts by the service's own names
         days = [r[f"weekday_{'fr' if fr else 'en'}"] for r in grid.records[:7]]
         matrix = [[None] * 7 for _ in slots]
         for r in grid.records:
             reason = protection.grid.get((str(r[slot]), int(r["weekday"])))
             matrix[slots.index(r[slot])][r["weekday"]] = masked(r["count"], reason)
         out.figures.append(Figure("time_grid_chart", "chart_grid", text("chart_grid", language),
-                                  {"rows": [str(s) for s in slots], "columns": days,
+                                  {"rows": [words.shift_name(s, language) for s in slots],
+                                   "columns": days,
                                    "values": matrix}, in_language(grid.note, language)))
         out.tables.append(BriefTable(
             "time_grid", label_of(grid, language, "title"),
             [Column(slot, "Heure" if slot == "hour" else ("Quart" if fr else "Shift"))] +
             [Column(f"d{d}", day, "int") for d, day in enumerate(days)],
-            [[str(s), *matrix[i]] for i, s in enumerate(slots)], grid.note, in_pdf=False))
+            [[words.shift_name(s, language), *matrix[i]] for i, s in enumerate(slots)],
+            grid.note, in_pdf=False))
 
 
 # --- issues -----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from exports.map_text import station_label
 from portrait.disclosure_settings import read_settings
 from portrait.errors import PortraitError
 from portrait.quarters import Quarter
+from portrait.service_words import in_workspace_words
 from portrait.signoff import portrait_content
 from portrait.workspace import Workspace
 
@@ -57,6 +58,7 @@ def brief_file_name(station_id: str, options: BriefOptions, extension: str,
     return f"{stem}-{safe}-{options.audience}-{options.language}.{extension}"
 
 
+@in_workspace_words
 def write_station_briefs(workspace, data, station_id: str, options: BriefOptions,
                          formats: Sequence[str], out_dir: str | os.PathLike[str],
                          period=None, records: Iterable | None = None,
@@ -89,6 +91,7 @@ def _record_id(record) -> str:
     return str(record.get("record_id") if isinstance(record, dict) else record.record_id)
 
 
+@in_workspace_words
 def write_quarterly_briefs(workspace, data, station_id: str, quarter: Quarter,
                            options: BriefOptions, formats: Sequence[str],
                            out_dir: str | os.PathLike[str]) -> WrittenBrief:

@@ -8,14 +8,14 @@ because officers paste these maps into reports written in that language.
 from __future__ import annotations
 
 import math
-import re
 
 from portrait.indicators import MEDIAN, SCORE, SHARE, Indicator
+from portrait.service_words import in_use
 
 MAP_TEXT: dict[str, dict[str, str]] = {
     "fr": {
-        "stations_layer": "Limites des PDQ",
-        "neighbour_stations": "PDQ voisins",
+        "stations_layer": "Limites des {stations}",
+        "neighbour_stations": "{stations} voisins",
         "census_layer": "Recensement : {indicator}",
         "incidents_layer": "Incidents",
         "incident_cells_layer": "Incidents (carrés de {size} m)",
@@ -63,13 +63,13 @@ MAP_TEXT: dict[str, dict[str, str]] = {
 def map_text(key: str, language: str, **values: object) -> str:
     """The map wording ``key`` in ``language`` (French when the language is unknown)."""
     table = MAP_TEXT.get(language, MAP_TEXT["fr"])
-    return table[key].format(**values)
+    return table[key].format(**{"stations": in_use().stations_term, **values})
 
 
 def station_label(station_id: str) -> str:
-    """How officers name a station: "PDQ 38" for a numeric id, the id itself otherwise."""
-    digits = re.fullmatch(r"(?:PDQ)?\s*0*(\d+)", station_id.strip(), flags=re.IGNORECASE)
-    return f"PDQ {digits.group(1)}" if digits else station_id
+    """How officers name a station: "PDQ 38" (the service's own term, see
+    ``portrait.service_words``) for a numeric id, the id itself otherwise."""
+    return in_use().station_label(station_id)
 
 
 def format_count(count: float, language: str) -> str:

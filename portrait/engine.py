@@ -32,7 +32,7 @@ from portrait.sections import (
     survey_results,
 )
 from portrait.sections.common import StationContext, period_text
-from portrait.stations import normalise_station_id
+from portrait.stations import normalise_station_id, station_label
 from portrait.statistics.apportion import ApportionParameters
 from portrait.workspace import Workspace
 
@@ -103,7 +103,7 @@ def build_all_portraits(workspace: Workspace | PortraitData, period: Period = No
         def step(fraction: float, message: str, number: int = number,
                  station_id: str = station_id) -> None:
             if progress is not None:
-                progress((number + fraction) / len(ids), f"PDQ {station_id} : {message}")
+                progress((number + fraction) / len(ids), f"{station_label(station_id)} : {message}")
 
         portraits.append(build_portrait(data, station_id, period, options, step, is_cancelled))
     return portraits

@@ -10,6 +10,7 @@ of its areas' scores.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from portrait.errors import PortraitError
@@ -41,6 +42,21 @@ class Indicator:
         return self.definition_fr if language == "fr" else self.definition_en
 
 
+#: Definitions that name the census that counted the value ("{years}": its year or years).
+_COUNTED_IN = {"population": ("Total population counted in {years}.",
+                              "Population totale recensée en {years}.")}
+
+
+def census_definitions(item: Indicator, vintage: str) -> tuple[str, str]:
+    """(English, French) definition of ``item`` for values of ``vintage`` ("Census 2016"):
+    a population counted in 2016 must not be described as 2021's."""
+    years = ", ".join(re.findall(r"\b(?:19|20)\d{2}\b", vintage))
+    if item.id not in _COUNTED_IN or not years:
+        return item.definition_en, item.definition_fr
+    english, french = _COUNTED_IN[item.id]
+    return english.format(years=years), french.format(years=years)
+
+
 def _count(id_: str, fr: str, en: str, def_fr: str, def_en: str,
            unit: str = "persons") -> Indicator:
     return Indicator(id_, COUNT, fr, en, def_fr, def_en, unit)
@@ -65,7 +81,7 @@ def _share(id_: str, fr: str, en: str, numerator: str, denominator: str,
 
 CATALOGUE: tuple[Indicator, ...] = (
     _count("population", "Population", "Population",
-           "Population totale recensée en 2021.", "Total population counted in 2021."),
+           "Population totale recensée.", "Total population counted by the census."),
     _count("households", "Ménages privés", "Private households",
            "Nombre de ménages privés.", "Number of private households.", "households"),
     _count("age_0_14", "Enfants de 0 à 14 ans", "Children aged 0 to 14",

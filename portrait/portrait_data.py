@@ -26,7 +26,7 @@ from portrait.categories import ISSUE_TAGS, CategoryMapping
 from portrait.census_levels import area_levels, column_levels, split_city_rows
 from portrait.crs import METRIC_CRS, require_metric
 from portrait.plausible_dates import implausible
-from portrait.stations import station_sort_key
+from portrait.stations import station_label, station_sort_key
 from portrait.statistics.apportion import (
     ApportionParameters,
     ApportionResult,
@@ -132,7 +132,8 @@ class PortraitData:
     def station_name(self, station_id: str) -> str:
         row = self.stations.loc[self.stations["station_id"] == station_id, "name"]
         name = row.iloc[0] if len(row) else None
-        return str(name) if name is not None and not pd.isna(name) else f"PDQ {station_id}"
+        return str(name) if name is not None and not pd.isna(name) else \
+            station_label(station_id)
 
     def polygon(self, station_id: str):
         return self.stations.loc[self.stations["station_id"] == station_id].geometry.iloc[0]
@@ -237,7 +238,7 @@ def assign_points(x, y, polygons, ids) -> np.ndarray:
 
 def _stations(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if len(frame):
-        require_metric(frame.crs, "The station boundaries")
+        require_metric(frame.crs, "The station boundaries", frame)
     frame = frame[frame["station_id"].notna()].copy()
     frame["station_id"] = frame["station_id"].astype(str)
     order = sorted(range(len(frame)), key=lambda i: station_sort_key(frame["station_id"].iloc[i]))
@@ -362,7 +363,7 @@ def _census(areas: gpd.GeoDataFrame, values: pd.DataFrame, stations: gpd.GeoData
     areas = areas[areas["area_id"].notna()].copy()
     areas["area_id"] = areas["area_id"].astype(str)
     if len(areas) and len(stations):
-        require_metric(areas.crs, "The census areas")
+        require_metric(areas.crs, "The census areas", areas)
         areas = areas.to_crs(stations.crs) if areas.crs != stations.crs else areas
     level, order = area_levels(areas, wide.index)
     columns = column_levels(wide, level, order)

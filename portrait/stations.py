@@ -44,4 +44,7 @@ def station_sort_key(station_id: str) -> tuple[int, str]:
 
 
 def station_label(station_id: str) -> str:
-    return f"PDQ {station_id}" if station_id.isdigit() else station_id
+    """"PDQ 38", in the words of the service (``portrait.service_words``)."""
+    from portrait.service_words import in_use  # it reads workspaces, which read stations
+
+    return in_use().station_label(station_id)

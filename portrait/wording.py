@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from portrait.service_words import in_use
+
 #: Sentences without variable parts.
 _FIXED: dict[str, str] = {
     # reasons a section or a figure is empty
@@ -297,6 +299,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
     (r"Places: (?P<places>.+)\.", "Lieux : {places:t}."),
     (r"(?P<first>Bin: .+\.) (?P<n>\d+) edge cell\(s\) less than 50% covered not tested\.",
      "{first:t} {n} cellule(s) du bord couverte(s) à moins de 50 % non testée(s)."),
+    (r"Shifts: (?P<shifts>.+) \(time of the report\)\.",
+     "Quarts : {shifts:s} (heure du signalement)."),
     (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without shift left out\.",
      "{first:t} {n} incident(s) sans quart exclu(s)."),
     (r"(?P<first>.+\.) (?P<n>\d+) incident\(s\) without hour left out\.",
@@ -378,7 +382,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
      "limites des PDQ."),
 )]
 
-_FIELD = re.compile(r"\{(?P<name>\w+)(?::(?P<how>[nt]))?\}")
+_FIELD = re.compile(r"\{(?P<name>\w+)(?::(?P<how>[nts]))?\}")
 
 
 def in_language(text: str, language: str) -> str:
@@ -417,4 +421,8 @@ def _fill(part: str, how: str | None) -> str:
         return _number(part)
     if how == "t":
         return _french(part) or part
+    if how == "s":  # the service's own shift names (``portrait.service_words``)
+        for shift in in_use().shifts:
+            part = part.replace(f"{shift.name_en} {shift.hours()}",
+                                f"{shift.name_fr} {shift.hours()}")
     return part

@@ -83,6 +83,16 @@ def _pinned_today(config: pytest.Config):
         raise pytest.UsageError(f"--today takes a date as YYYY-MM-DD, not {text!r}") from None
 
 
+@pytest.fixture(autouse=True)
+def _montreal_words():
+    """Each test starts with Montréal's service words, whatever a window or command of the
+    test before set for the process (``portrait.service_words.use_for_process``)."""
+    yield
+    from portrait.service_words import MONTREAL, use_for_process
+
+    use_for_process(MONTREAL)
+
+
 @pytest.fixture(scope="session")
 def today(pytestconfig: pytest.Config):
     """The pinned date: what the application's clock says during this run."""

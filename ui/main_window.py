@@ -42,6 +42,7 @@ from exports.leaflet_assets import LEAFLET_VERSION
 from exports.map_choices import Choice, indicator_choices, station_choices
 from exports.web_map import MapOptions
 from portrait import __version__, clock
+from portrait.crs import METRIC_CRS
 from portrait.disclosure_settings import write_settings
 from portrait.errors import (
     CancelledError,
@@ -56,6 +57,13 @@ from portrait.officer import set_officer
 from portrait.portrait_model import Portrait
 from portrait.records.problems import Location
 from portrait.review import ReviewSession, map_section_id
+from portrait.service_words import (
+    MONTREAL,
+    ServiceWords,
+    use_for_process,
+    words_of,
+    write_words,
+)
 from portrait.wording import in_language
 from portrait.workspace import Workspace, read_metadata
 from portrait.workspace_lock import WorkspaceLock
@@ -66,6 +74,7 @@ from ui.error_dialog import ErrorDialog, show_error
 from ui.import_wizard import ImportWizard
 from ui.map_side_panel import MapSideDock
 from ui.map_view import MapPanel
+from ui.new_workspace_dialog import NewWorkspaceChoice, NewWorkspaceDialog
 from ui.period import (
     CUSTOM,
     InvertedPeriodError,
@@ -128,6 +137,7 @@ class MainWindow(QMainWindow):
         self.review_session: ReviewSession | None = None
         self.import_wizard: ImportWizard | None = None
         self.preferences_dialog: PreferencesDialog | None = None
+        self.new_workspace_prompt: NewWorkspaceDialog | None = None
         self.quarterly_dialog: QuarterlyExportDialog | None = None
         self.prompt: QMessageBox | None = None
         self.error_dialog: ErrorDialog | None = None
@@ -336,20 +346,33 @@ class MainWindow(QMainWindow):
     def open_preferences(self) -> PreferencesDialog:
         """Open the preferences dialog (without blocking); OK applies them at once."""
         shown = self.preferences
+        words = None
+        editable = self.workspace is not None and self.review_session is None
         if self.workspace is not None:
             try:
                 shown = with_workspace_thresholds(shown, self.workspace)
             except PortraitError as error:  # a damaged value: logged, the officer's own shown
                 log.warning("%s", error)
-        dialog = PreferencesDialog(shown, self.text, self)
+        if editable:
+            try:
+                words = words_of(self.workspace)
+            except PortraitError as error:  # a damaged value: Montréal's, to be corrected
+                log.warning("%s", error)
+                words = MONTREAL
+        dialog = PreferencesDialog(shown, self.text, self, words=words,
+                                   workspace_crs=self.workspace.crs if self.workspace else None)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.apply_preferences(dialog.preferences()))
+        dialog.accepted.connect(lambda: self.apply_preferences(dialog.preferences(),
+                                                               dialog.words()))
         self.preferences_dialog = dialog
         dialog.open()
         return dialog
 
-    def apply_preferences(self, preferences: Preferences) -> None:
-        """Store ``preferences`` and apply what the window shows (language, autosave)."""
+    def apply_preferences(self, preferences: Preferences,
+                          words: ServiceWords | None = None) -> None:
+        """Store ``preferences`` and apply what the window shows (language, autosave);
+        ``words`` go into the open workspace, whose portrait and map are shown again in
+        them."""
         previous = self.preferences
         self.preferences = preferences
         self.preferences_store.save(preferences)
@@ -357,6 +380,8 @@ class MainWindow(QMainWindow):
         if self.workspace is not None and self.review_session is None:
             # the thresholds belong to the workspace: its briefs (app or command line) use them
             write_settings(self.workspace, disclosure_settings(preferences))
+            if words is not None and write_words(self.workspace, words):
+                self._words_changed()
         if preferences.language != previous.language or \
                 preferences.language != self.text.language:
             self.retranslate(preferences.language)
@@ -382,6 +407,7 @@ class MainWindow(QMainWindow):
         puts the window in review mode (read-only data, comments allowed)."""
         self.workspace = workspace
         self.review_session = review if workspace is not None else None
+        self._speak_words_of(workspace)
         has_workspace = workspace is not None
         in_review = self.review_session is not None
         self.menu_actions.update_enabled(has_workspace, in_review)
@@ -410,6 +436,24 @@ class MainWindow(QMainWindow):
             self._forget_portrait(self.text("sections_no_station"))
         else:
             self._choice_changed()
+
+    def _words_changed(self) -> None:
+        """Stations, portrait and map again, in the workspace's new words."""
+        self._speak_words_of(self.workspace)
+        self._fill_combo(self.station_combo, station_choices(self.workspace),
+                         self.station_combo.currentData())
+        self._portrait_key = None  # the same station and period, to be built again
+        self._choice_changed()
+
+    def _speak_words_of(self, workspace: Workspace | None) -> None:
+        """The window, its maps and its jobs speak the open workspace's service words."""
+        words = MONTREAL
+        if workspace is not None:
+            try:
+                words = words_of(workspace)
+            except PortraitError as error:  # a damaged value: briefs will refuse, saying so
+                log.warning("%s", error)
+        use_for_process(words)
 
     def in_review_mode(self) -> bool:
         return self.review_session is not None
@@ -496,15 +540,31 @@ class MainWindow(QMainWindow):
     def new_workspace_dialog(self) -> None:
         self.confirm_unsaved(self._ask_new_workspace)
 
-    def _ask_new_workspace(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.text("new_title"), self._start_dir(),
-                                              self.text("workspace_filter"))
-        if path:
-            self.create_workspace(Path(path).with_suffix(".gpkg"))
+    def _ask_new_workspace(self) -> NewWorkspaceDialog:
+        """The New workspace dialog (not blocking); Create makes the workspace it describes."""
+        dialog = NewWorkspaceDialog(self.text, self.preferences.metric_crs, self._start_dir(),
+                                    self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._create_chosen(dialog.choice()))
+        dialog.finished.connect(self._new_workspace_closed)
+        self.new_workspace_prompt = dialog
+        dialog.open()
+        return dialog
 
-    def create_workspace(self, path: Path) -> bool:
+    def _new_workspace_closed(self) -> None:
+        self.new_workspace_prompt = None  # deleted on close: never touched again
+
+    def _create_chosen(self, choice: NewWorkspaceChoice) -> None:
+        self.create_workspace(choice.path, choice.crs, choice.title, choice.words)
+
+    def create_workspace(self, path: Path, crs: str = METRIC_CRS, title: str = "",
+                         words: ServiceWords = MONTREAL) -> bool:
+        """Create the workspace at ``path``, measured in ``crs`` and speaking ``words``."""
         try:
-            workspace = Workspace.create(path)
+            workspace = Workspace.create(path, title, crs)
+            if words != MONTREAL:
+                write_words(workspace, words)
+                workspace.save()
             lock = WorkspaceLock(path)
         except (PortraitError, OSError) as error:
             self._show_error(self.text("create_failed"), str(error))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pyproj import CRS
 from pyproj.exceptions import CRSError
-from PySide6.QtCore import QSettings, Slot
+from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from portrait.crs import METRIC_CRS, require_metric
+from portrait.crs import METRIC_CRS, crs_in_words, require_metric
 from portrait.disclosure_settings import DisclosureSettings, read_settings
 from portrait.errors import PortraitError
+from portrait.service_words import ServiceWords
+from ui.service_words_widget import ServiceWordsWidget
 from ui.strings import LANGUAGES, UiText, default_language
 from ui.tile_source import tile_source_problem
 
@@ -226,7 +228,10 @@ class PreferencesDialog(QDialog):
     OK stays disabled while the CRS is not a metric one, with the reason shown under it.
     """
 
-    def __init__(self, preferences: Preferences, text: UiText, parent: QWidget | None = None):
+    def __init__(self, preferences: Preferences, text: UiText, parent: QWidget | None = None,
+                 words: ServiceWords | None = None, workspace_crs: str | None = None):
+        """``words`` and ``workspace_crs``: the open workspace's (its words are edited here
+        and written into it; its CRS is shown, fixed since its layers are stored in it)."""
         super().__init__(parent)
         self.setObjectName("preferences_dialog")
         self.text = text
@@ -285,6 +290,10 @@ class PreferencesDialog(QDialog):
         form.addRow(text("pref_officer_name"), self.name_edit)
         form.addRow(text("pref_officer_role"), self.role_edit)
         form.addRow(text("pref_language"), self.language_combo)
+        if workspace_crs is not None:
+            shown = QLabel(crs_in_words(workspace_crs), self)
+            shown.setObjectName("workspace_crs")
+            form.addRow(text("pref_workspace_crs"), shown)
         form.addRow(text("pref_metric_crs"), self.crs_edit)
         form.addRow(self.crs_message)  # full width: the reason can be long
         form.addRow(text("pref_coverage"), distances)
@@ -308,8 +317,19 @@ class PreferencesDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.ok_button)
         buttons.addWidget(cancel_button)
+        self.words_widget: ServiceWordsWidget | None = None
+        columns = QHBoxLayout()
+        columns.addLayout(form, 3)
+        if words is not None:
+            self.words_widget = ServiceWordsWidget(words, text, self)
+            words_note = QLabel(text("words_note"), self)
+            words_note.setWordWrap(True)
+            self.words_widget.layout().addRow(words_note)
+            self.words_widget.changed.connect(self._check_crs)
+            columns.addWidget(self.words_widget, 2, Qt.AlignmentFlag.AlignTop)
+            self.setMinimumWidth(1_160)  # both columns readable, within 1366 pixels
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(columns)
         layout.addStretch(1)
         layout.addLayout(buttons)
 
@@ -319,7 +339,8 @@ class PreferencesDialog(QDialog):
         self.defaults_button.clicked.connect(self._restore_defaults)
         self.ok_button.clicked.connect(self.accept)
         cancel_button.clicked.connect(self.reject)
-        self.setMinimumWidth(660)
+        if words is None:
+            self.setMinimumWidth(660)
         self.show_preferences(preferences)
 
     def _spin(self, low: int, high: int, step: int, suffix: str = "") -> QSpinBox:
@@ -376,8 +397,13 @@ class PreferencesDialog(QDialog):
         tiles = tile_source_problem(self.tiles_edit.text())
         self.tiles_message.setText(self.text(tiles) if tiles else "")
         self.tiles_message.setVisible(tiles is not None)
-        self.ok_button.setEnabled(problem is None and tiles is None)
+        words_ok = self.words_widget is None or self.words_widget.words() is not None
+        self.ok_button.setEnabled(problem is None and tiles is None and words_ok)
         self.adjustSize()
+
+    def words(self) -> ServiceWords | None:
+        """The workspace's words as edited (None when no workspace is open)."""
+        return self.words_widget.words() if self.words_widget is not None else None
 
     @Slot()
     def _choose_tiles(self) -> None:

@@ -28,6 +28,7 @@ from exports.service_palette import service_colour
 from portrait.portrait_model import IndicatorValue, Section
 from portrait.wording import in_language
 from ui.call_demand_page import call_demand_parts
+from ui.chart_labels import short_labels
 from ui.chart_widget import ChartWidget
 from ui.figure_text import FigureText
 from ui.figure_widgets import (
@@ -447,6 +448,7 @@ def _survey_chart(section: Section, fmt: FigureText, parent: QWidget) -> QWidget
              if i.id.startswith(SURVEY_PREFIX) and i.unit == "%" and i.value is not None]
     if not items:
         return None
+    labels = short_labels([fmt.label(i) for i in items])
 
     def draw(figure: Figure) -> None:
         axes = figure.add_subplot()
@@ -455,7 +457,6 @@ def _survey_chart(section: Section, fmt: FigureText, parent: QWidget) -> QWidget
                for i in items]
         high = [i.interval.high - i.value if i.interval and i.interval.high is not None else 0
                 for i in items]
-        labels = [_short(fmt.label(i)) for i in items]
         axes.barh(labels, values, xerr=[low, high], color=CHART_COLOURS[0], ecolor="#333",
                   capsize=3)
         axes.set_xlim(0, 100)
@@ -464,7 +465,7 @@ def _survey_chart(section: Section, fmt: FigureText, parent: QWidget) -> QWidget
 
     return _chart_block(fmt.text("chart_survey"), draw, items[0], fmt, parent,
                         height=60 + 28 * len(items),
-                        labels=[_short(fmt.label(i)) for i in items], bottom=28)
+                        labels=labels, bottom=28)
 
 
 def _calls_chart(section: Section, fmt: FigureText, parent: QWidget) -> QWidget | None:
@@ -509,7 +510,3 @@ def _records(section: Section, table_id: str) -> list[dict]:
 
 def _first(section: Section) -> IndicatorValue | None:
     return section.indicators[0] if section.indicators else None
-
-
-def _short(label: str, length: int = 48) -> str:
-    return label if len(label) <= length else label[:length - 1].rstrip() + "…"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from portrait.indicators import CATALOGUE, MEDIAN, SCORE, SHARE
+from portrait.indicators import CATALOGUE, MEDIAN, SCORE, SHARE, census_definitions
 from portrait.portrait_data import PortraitData, category_label
 from portrait.portrait_model import Section, Table, clean
 from portrait.portrait_options import PortraitOptions
@@ -65,10 +65,11 @@ def _compare(data: PortraitData, start, end, options: PortraitOptions) -> Statio
     for item in CATALOGUE:
         if item.id == "population" or item.kind in (SHARE, MEDIAN, SCORE):
             table[item.id] = values[item.id] if item.id in values else np.nan
+            definition_en, definition_fr = census_definitions(item, data.census.vintage)
             columns.append(_column(item.id, item.label_fr, item.label_en,
                                    "%" if item.kind == SHARE else item.unit,
-                                   f"{item.definition_en} {basis[0]}",
-                                   f"{item.definition_fr} {basis[1]}"))
+                                   f"{definition_en} {basis[0]}",
+                                   f"{definition_fr} {basis[1]}"))
     population = table["population"].to_numpy(dtype=float)
     if start is not None:
         years = ((end - start).days + 1) / DAYS_PER_YEAR

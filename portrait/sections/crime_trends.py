@@ -16,6 +16,7 @@ from scipy import stats
 from portrait.portrait_data import category_label
 from portrait.portrait_model import IndicatorValue, Section, Table, TestResult
 from portrait.sections.common import StationContext, change_indicator, period_text
+from portrait.service_words import ServiceWords, in_use
 from portrait.statistics.multiple_testing import benjamini_hochberg
 from portrait.statistics.rates import change_test
 
@@ -23,7 +24,6 @@ ID = "crime_trends"
 TITLE_FR, TITLE_EN = "Évolution dans le temps", "Change over time"
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-SHIFTS = ("jour", "soir", "nuit")
 #: Hours are used for the time grid when at least this share of incidents has a clock time.
 HOURS_NEEDED = 0.5
 
@@ -188,6 +188,18 @@ def _seasonality(context: StationContext) -> tuple[IndicatorValue, Table]:
                         details={"busiest_month": peak + 1}), **base), table
 
 
+def shift_note(words: ServiceWords) -> str:
+    """The shifts' names and hours, in English (``portrait.wording`` gives the French).
+
+    >>> shift_note(ServiceWords())
+    'Shifts of the SPVM file: jour 8 h-16 h, soir 16 h-24 h, nuit 0 h-8 h (time of the report).'
+    """
+    shifts = ", ".join(f"{s.name_en} {s.hours()}" for s in words.shifts)
+    if words.is_spvm():
+        return f"Shifts of the SPVM file: {shifts} (time of the report)."
+    return f"Shifts: {shifts} (time of the report)."
+
+
 def _time_grid(context: StationContext) -> tuple[Table, IndicatorValue | None]:
     frame = context.incidents
     weekday = frame["date"].dt.day_of_week.to_numpy()
@@ -199,27 +211,36 @@ def _time_grid(context: StationContext) -> tuple[Table, IndicatorValue | None]:
         weekday = weekday[keep]
         title = ("Incidents par heure et jour de la semaine", "Incidents by hour and weekday")
     else:
+        words = in_use()
+        codes = [shift.code for shift in words.shifts]
         shifts = frame["shift"].astype(str).to_numpy()
-        keep = np.isin(shifts, SHIFTS)
-        slots = np.array([SHIFTS.index(s) for s in shifts[keep]], dtype=int)
-        labels, column = list(SHIFTS), "shift"
+        keep = np.isin(shifts, codes)
+        slots = np.array([codes.index(s) for s in shifts[keep]], dtype=int)
+        labels, column = codes, "shift"
         weekday = weekday[keep]
         title = ("Incidents par quart de travail et jour de la semaine (QUART)",
-                 "Incidents by shift and weekday (SPVM QUART)")
+                 "Incidents by shift and weekday (SPVM QUART)") if words.is_spvm() else \
+            ("Incidents par quart de travail et jour de la semaine",
+             "Incidents by shift and weekday")
     grid = np.zeros((len(labels), 7), dtype=np.int64)
     np.add.at(grid, (slots.astype(int), weekday.astype(int)), 1)
     rows = [{column: labels[s], "weekday": d, "weekday_fr": WEEKDAYS_FR[d],
              "weekday_en": WEEKDAYS_EN[d], "count": int(grid[s, d])}
             for s in range(len(labels)) for d in range(7)]
+    names: list[str] = []
+    if column == "shift":  # the service's names beside the stored code, like the weekdays'
+        names = ["shift_fr", "shift_en"]
+        for row in rows:
+            row.update(zip(names, (in_use().shift_name(row["shift"], language)
+                                   for language in ("fr", "en")), strict=True))
     left_out = int(np.sum(~keep))
     if column == "shift":
-        note = ("Shifts of the SPVM file: jour 8 h-16 h, soir 16 h-24 h, nuit 0 h-8 h (time "
-                f"of the report). {left_out} incident(s) without shift left out.")
+        note = f"{shift_note(in_use())} {left_out} incident(s) without shift left out."
     else:  # unknown times (none given, or a placeholder such as the VPD's 00:00) are left out
         note = f"Hour of the clock time recorded. {left_out} incident(s) without a known " \
                "time left out."
-    table = Table("time_grid", *title, [column, "weekday", "weekday_fr", "weekday_en", "count"],
-                  rows, note)
+    table = Table("time_grid", *title,
+                  [column, *names, "weekday", "weekday_fr", "weekday_en", "count"], rows, note)
     nonzero_rows = grid[grid.sum(axis=1) > 0]
     nonzero = nonzero_rows[:, nonzero_rows.sum(axis=0) > 0]
     if nonzero.shape[0] < 2 or nonzero.shape[1] < 2 or nonzero.sum() < 30:

@@ -13,7 +13,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from portrait.indicators import CATALOGUE, MEDIAN, SCORE, SHARE, Indicator, is_long_form, mappable
+from portrait.indicators import (
+    CATALOGUE,
+    MEDIAN,
+    SCORE,
+    SHARE,
+    Indicator,
+    census_definitions,
+    is_long_form,
+    mappable,
+)
 from portrait.portrait_data import Census
 from portrait.portrait_model import IndicatorValue, MapLayer, Section, Table
 from portrait.sections.common import StationContext, rank_of
@@ -169,10 +178,11 @@ def _indicator(item: Indicator, context: StationContext, values: pd.DataFrame,
         context_values["numerator"] = item.numerator
         context_values["denominator"] = item.denominator
     missing = pd.isna(value)
+    definition_en, definition_fr = census_definitions(item, census.vintage)
     return IndicatorValue(
         item.id, item.label_fr, item.label_en, None if missing else float(value), unit,
-        definition=f"{item.definition_en} {basis[0]}",
-        definition_fr=f"{item.definition_fr} {basis[1]}",
+        definition=f"{definition_en} {basis[0]}",
+        definition_fr=f"{definition_fr} {basis[1]}",
         source=census.source, vintage=census.vintage, period=census.vintage,
         caveats=caveats, context=context_values,
         reason="not available: suppressed or not published for the station's areas"

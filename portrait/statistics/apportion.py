@@ -78,8 +78,8 @@ def area_shares(areas: gpd.GeoDataFrame, targets: gpd.GeoDataFrame,
     ``piece_area_m2`` and a point on the overlap (``x``, ``y``) to place its residents.
     Both layers must be in the same metric CRS.
     """
-    require_metric(areas.crs, "The census areas")
-    require_metric(targets.crs, "The station boundaries")
+    require_metric(areas.crs, "The census areas", areas)
+    require_metric(targets.crs, "The station boundaries", targets)
     if areas.crs != targets.crs:
         raise ValueError("Census areas and stations must be in the same CRS.")
     columns = ["target_id", "area_id", "share", "piece_area_m2", "x", "y"]

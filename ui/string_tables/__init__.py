@@ -15,11 +15,12 @@ from ui.string_tables import (
     map_strings,
     officer_strings,
     section_strings,
+    workspace_strings,
 )
 
 TABLES = (section_strings.STRINGS, map_strings.STRINGS, import_strings.STRINGS,
           export_strings.STRINGS, error_strings.STRINGS, officer_strings.STRINGS,
-          call_demand_strings.STRINGS)
+          call_demand_strings.STRINGS, workspace_strings.STRINGS)
 
 
 def merged_into(base: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:

@@ -1,0 +1,54 @@
+"""Short chart labels that stay distinct: bars named alike are merged or misread.
+
+Survey questions often differ only at their end ("Q01 … during the day" and "Q01 … in the
+evening"); cutting every label at the same length made them identical, and a bar chart then
+drew them on one line. A label too long keeps its beginning (the question's number) and the
+part where it differs from the others, with "…" where text was left out.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+ELLIPSIS = "…"
+#: Characters kept at the start of a shortened label (room for "Q01 " and a word or two).
+HEAD = 16
+#: Characters kept before the first difference, so the differing word reads in context.
+LEAD = 10
+
+
+def short_labels(labels: Sequence[str], length: int = 48) -> list[str]:
+    """``labels`` shortened to ``length`` characters where needed, keeping each one's first
+    difference from the others in view.
+
+    >>> short_labels(["Q01 Feels safe walking alone in the neighbourhood during the day",
+    ...               "Q01 Feels safe walking alone in the neighbourhood in the evening"])
+    ['Q01 Feels safe …the neighbourhood during the day', \
+'Q01 Feels safe …the neighbourhood in the evening']
+    """
+    return [_shorten(label, _differs_at(label, labels), length) for label in labels]
+
+
+def _differs_at(label: str, labels: Sequence[str]) -> int:
+    """The position from which ``label`` can be told from every other label."""
+    others = [other for other in labels if other != label]
+    return max((len(os.path.commonprefix([label, other])) for other in others), default=0)
+
+
+def _shorten(label: str, differs_at: int, length: int) -> str:
+    if len(label) <= length:
+        return label
+    if differs_at < length - 1:  # the difference shows in the beginning: cut the end
+        return label[:length - 1].rstrip() + ELLIPSIS
+    head = label[:HEAD + 1]
+    head = head.rsplit(" ", 1)[0] if " " in head else label[:HEAD]  # end on a whole word
+    room = length - len(head) - 2
+    start = max(len(head), min(differs_at - LEAD, len(label) - room))
+    space = label.find(" ", start, differs_at)
+    if label[start - 1] != " " and space >= 0:  # begin on a whole word
+        start = space + 1
+    middle = label[start:start + room]
+    if start + room < len(label):
+        middle = middle[:-1] + ELLIPSIS
+    return f"{head} {ELLIPSIS}{middle}" if label[start - 1] == " " else head + ELLIPSIS + middle

@@ -1,0 +1,86 @@
+"""Words of the New workspace dialog and of the service's words (see ``ui.string_tables``)."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    "fr": {
+        "nw_title": "Nouvel espace de travail",
+        "nw_file": "Fichier :",
+        "nw_file_placeholder": "Où enregistrer l'espace de travail (.gpkg)",
+        "nw_browse": "Parcourir…",
+        "nw_name": "Titre :",
+        "nw_name_placeholder": "p. ex. Portrait de quartier 2026",
+        "nw_city": "Ville ou région :",
+        "nw_city_search": "Chercher une ville…",
+        "nw_other_place": "Autre lieu (longitude et latitude, ou code EPSG)",
+        "nw_longitude": "Longitude :",
+        "nw_latitude": "Latitude :",
+        "nw_crs": "Système de coordonnées métrique :",
+        "nw_crs_proposed": "Proposé pour {place} : {crs}. Vous pouvez le changer ; toutes "
+                           "les distances et surfaces de l'espace y seront mesurées.",
+        "nw_crs_chosen": "{crs}. Toutes les distances et surfaces de l'espace y seront "
+                         "mesurées.",
+        "nw_create": "Créer",
+        "nw_no_file": "Choisissez où enregistrer l'espace de travail.",
+        "nw_file_exists": "{name} existe déjà : ouvrez-le, ou choisissez un autre nom.",
+        "nw_no_folder": "Le dossier {folder} n'existe pas : créez-le d'abord, ou choisissez-en "
+                        "un autre.",
+        "nw_no_city": "Choisissez la ville ou la région, ou « Autre lieu ».",
+        "words_group": "Mots du service",
+        "words_station_term": "Un poste se nomme :",
+        "words_stations_term": "Au pluriel :",
+        "words_service": "Sigle du service de police :",
+        "words_city": "Ville :",
+        "words_shifts": "Quarts de travail :",
+        "words_shift_fr": "Nom en français",
+        "words_shift_en": "Nom en anglais",
+        "words_shift_start": "Début",
+        "words_shift_end": "Fin",
+        "words_example": "Exemple : {label}, {stations} voisins, quart « {shift} »",
+        "words_missing": "Indiquez le nom d'un poste, son pluriel et la ville.",
+        "words_bad_shift": "Chaque quart a un nom en français et en anglais, et une fin "
+                           "différente de son début.",
+        "words_note": "Enregistrés dans l'espace de travail ouvert : ses rapports, ceux de la "
+                      "ligne de commande compris, les emploient.",
+        "pref_workspace_crs": "Système de l'espace ouvert :",
+    },
+    "en": {
+        "nw_title": "New workspace",
+        "nw_file": "File:",
+        "nw_file_placeholder": "Where to save the workspace (.gpkg)",
+        "nw_browse": "Browse…",
+        "nw_name": "Title:",
+        "nw_name_placeholder": "e.g. Neighbourhood portrait 2026",
+        "nw_city": "City or region:",
+        "nw_city_search": "Search for a city…",
+        "nw_other_place": "Other place (longitude and latitude, or an EPSG code)",
+        "nw_longitude": "Longitude:",
+        "nw_latitude": "Latitude:",
+        "nw_crs": "Metric coordinate system:",
+        "nw_crs_proposed": "Proposed for {place}: {crs}. You may change it; every distance "
+                           "and area of the workspace will be measured in it.",
+        "nw_crs_chosen": "{crs}. Every distance and area of the workspace will be measured "
+                         "in it.",
+        "nw_create": "Create",
+        "nw_no_file": "Choose where to save the workspace.",
+        "nw_file_exists": "{name} already exists: open it, or choose another name.",
+        "nw_no_folder": "The folder {folder} does not exist: create it first, or choose "
+                        "another one.",
+        "nw_no_city": "Choose the city or region, or \u201cOther place\u201d.",
+        "words_group": "Words of the service",
+        "words_station_term": "A station is called:",
+        "words_stations_term": "In the plural:",
+        "words_service": "Police service (short name):",
+        "words_city": "City:",
+        "words_shifts": "Shifts:",
+        "words_shift_fr": "French name",
+        "words_shift_en": "English name",
+        "words_shift_start": "Start",
+        "words_shift_end": "End",
+        "words_example": "Example: {label}, neighbouring {stations}, \u201c{shift}\u201d shift",
+        "words_missing": "Enter what a station is called, its plural and the city.",
+        "words_bad_shift": "Each shift has a French and an English name, and an end "
+                           "different from its start.",
+        "words_note": "Stored in the open workspace: its briefs, the command line's "
+                      "included, use them.",
+        "pref_workspace_crs": "Open workspace's system:",
+    },
+}
