@@ -9,7 +9,8 @@ area or a hot-spot cell asks ``feature_figures`` for the numbers behind it, read
 portrait, so the side panel and the map always agree.
 
 Kept apart from ``exports.web_map`` so that module stays about drawing the base layers; the
-helpers for GeoJSON and legends are shared from it.
+helpers for GeoJSON and legends come from ``exports.map_layer_parts``, which both use, and
+``exports.web_map`` imports this module, never the other way round.
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ import pandas as pd
 import shapely
 
 from exports.map_classes import YLGNBU, quantile_classes
-from exports.map_text import format_count
-from exports.web_map import (
+from exports.map_layer_parts import (
     _BIND_TEXT,
     SERVICE_MARGIN_M,
     MapOptions,
@@ -42,6 +42,7 @@ from exports.web_map import (
     _simplified,
     _swatch,
 )
+from exports.map_text import format_count
 from portrait.categories import BY_ID, CATEGORIES, ISSUE_TAGS
 from portrait.portrait_model import IndicatorValue, Portrait, Section
 from portrait.records.problems import SARA_LABELS, ProblemCard

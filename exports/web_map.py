@@ -33,9 +33,10 @@ import dataclasses
 import html
 import logging
 import os
-from collections.abc import Callable
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import folium
 import geopandas as gpd
@@ -44,17 +45,31 @@ import pandas as pd
 import shapely
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
-from folium.utilities import JsCode
 
 from exports.atomic_file import write_atomically
-from exports.leaflet_assets import AssetMode, leaflet_head_html
+from exports.leaflet_assets import leaflet_head_html
 from exports.map_classes import (
-    NO_DATA_COLOUR,
     YLGNBU,
     YLORBR,
-    Classes,
     quantile_classes,
 )
+from exports.map_layer_parts import (
+    _BIND_TEXT,
+    SERVICE_MARGIN_M,
+    MapOptions,
+    _areas_over,
+    _classes_legend,
+    _dot,
+    _DrawnLayer,
+    _escape,
+    _feature_collection,
+    _keyed_legend,
+    _legend_row,
+    _legend_section,
+    _line,
+    _simplified,
+)
+from exports.map_portrait_layers import filter_incidents, filter_note, portrait_layers
 from exports.map_streets import StreetBase, streets_near
 from exports.map_text import format_count, format_value, map_text, station_label
 from exports.service_palette import SERVICE_COLOURS, legend_order, service_type_id
@@ -68,14 +83,8 @@ from portrait.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-SIMPLIFY_TOLERANCE_M = 5.0
-COORDINATE_DECIMALS = 6
-#: Services just across a boundary street still serve the station's residents.
-SERVICE_MARGIN_M = 250.0
 #: How far around the station neighbouring stations are drawn, for orientation.
 NEIGHBOUR_MARGIN_M = 1500.0
-#: A census area is drawn when at least this share of it lies in the station.
-MIN_AREA_OVERLAP = 0.05
 #: Legend note of partner maps (cells under the threshold are not drawn).
 #: Neither how many squares nor how many incidents are left out: with the squares drawn,
 #: either would give back the station's total or a small square's count.
@@ -112,75 +121,11 @@ _MAP_CSS = f"""<style>
 .pq-folded .pq-legend-body {{ display: none; }}
 </style>"""
 
-#: Binds the pre-escaped ``tip`` and ``popup`` properties of each feature.
-_BIND_TEXT = JsCode("""function (feature, layer) {
-    var p = feature.properties || {};
-    if (p.tip) { layer.bindTooltip(p.tip, {sticky: true}); }
-    if (p.popup) { layer.bindPopup(p.popup); }
-    if (p.radius && layer.setRadius) { layer.setRadius(p.radius); }
-    if (p.kind && p.id !== undefined) {
-        layer.on("click", function (e) {
-            if (window.portraitOnFeature) {
-                L.DomEvent.stopPropagation(e);  // not also a click on the bare map
-                window.portraitOnFeature(p.kind, String(p.id), e.latlng.lat, e.latlng.lng);
-            }
-        });
-    }
-}""")
-
-
-@dataclass(frozen=True)
-class MapOptions:
-    """What to draw: the station, the census indicator, and how the page gets Leaflet."""
-
-    station_id: str
-    indicator_id: str = "low_income_rate"
-    assets: AssetMode = "file"
-    max_points: int = 3000
-    online_tiles: bool = False
-    language: str = "fr"
-    cell_size_m: int = 200
-    #: "internal": incident points (cells past ``max_points``); "partner": never a point,
-    #: only cells with at least ``min_cell_count`` incidents, and census values of small
-    #: areas hidden (Statistics Canada's rules).
-    audience: str = "internal"
-    min_cell_count: int = 5
-    #: Inclusive ISO dates of the incidents drawn (None: all of them).
-    period: tuple[str, str] | None = None
-    min_population: float = 40
-    min_population_income: float = 250
-    #: Partner maps: survey scores of areas with fewer answers than this are not drawn.
-    survey_min_n: int = 30
-    #: Incidents drawn: only these common categories, only those carrying one of these issue
-    #: tags (None: no filter).
-    categories: tuple[str, ...] | None = None
-    tags: tuple[str, ...] | None = None
-    #: Open at this centre (latitude, longitude) and zoom instead of fitting the station: a
-    #: map redrawn for a filter keeps the officer's view.
-    view: tuple[float, float, float] | None = None
-    #: Keys of layers drawn but switched off (the officer unticked them).
-    hidden_layers: tuple[str, ...] = ()
-    #: A tile source drawn under the streets (Preferences): an XYZ URL template of the
-    #: service's own tile server, or the app's ``pqtiles://`` address of a local MBTiles file,
-    #: with the credit its licence asks for. None: no tiles (fully offline).
-    tile_url: str | None = None
-    tile_attribution: str = ""
-
-
-@dataclass(frozen=True)
-class _DrawnLayer:
-    layer: folium.GeoJson
-    legend: str
-    count: int | None = None
-
-
 def build_station_map(workspace: Workspace, options: MapOptions,
                       portrait: Portrait | None = None) -> folium.Map:
     """The folium map of ``options.station_id``: boundaries, census shading, incidents and
     services, each a layer of the layer control; with ``portrait`` (of the same station), its
     hot-spot cells too."""
-    from exports.map_portrait_layers import portrait_layers  # it builds on this module
-
     stations = workspace.layer("stations")
     station = _station_geometry(stations, options.station_id)
     bounds = _lat_lon_bounds(station, stations.crs)
@@ -306,23 +251,8 @@ def _census_layer(workspace: Workspace, station: shapely.Geometry,
     return _DrawnLayer(layer, legend)
 
 
-def _areas_over(areas: gpd.GeoDataFrame, station: shapely.Geometry) -> gpd.GeoDataFrame:
-    """Census areas mostly or partly in the station, at the finest level present there."""
-    located = areas[areas.geometry.notna() & ~areas.geometry.is_empty]
-    hits = located.iloc[located.sindex.query(station, predicate="intersects")]
-    area = hits.geometry.area
-    overlap = hits.geometry.intersection(station).area / area.where(area > 0)
-    hits = hits[overlap.fillna(0.0) >= MIN_AREA_OVERLAP]
-    levels = hits["level"].dropna()
-    if levels.nunique() > 1:  # several geographies: the one with most areas is the finest
-        hits = hits[hits["level"].eq(levels.value_counts().index[0]).fillna(False)]
-    return hits
-
-
 def _incidents_layer(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
                      options: MapOptions) -> _DrawnLayer:
-    from exports.map_portrait_layers import filter_incidents, filter_note
-
     # The unlocated incidents are counted over the same period and filters as the drawn
     # ones: the legend's two numbers add up to the period's count shown beside the map.
     located, unlocated = (filter_incidents(_in_period(frame, options.period), options)
@@ -363,15 +293,50 @@ def _station_incidents(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
     """The station's located incidents, and those of its incidents with no location.
 
     An incident belongs to the station its source assigned it to; one with no station but
-    with a location belongs to the station it lies in.
+    with a location belongs to the station it lies in. Rows are taken by position from the
+    layer's station index: a batch of 35 stations no longer scans a million rows 35 times.
     """
-    has_point = incidents.geometry.notna() & ~incidents.geometry.is_empty
-    assigned = incidents["station_id"].eq(station_id).fillna(False)
-    unassigned = incidents["station_id"].isna() & has_point
-    inside = pd.Series(False, index=incidents.index)
-    inside[unassigned] = incidents.geometry[unassigned].within(station)
-    mine = assigned | inside
-    return incidents[mine & has_point], incidents[assigned & ~has_point]
+    rows = _StationRows.of(incidents)
+    assigned = rows.by_station.get(station_id, _NO_ROWS)
+    unassigned = rows.unassigned_located
+    inside = unassigned[incidents.geometry.iloc[unassigned].within(station).to_numpy()] \
+        if len(unassigned) else _NO_ROWS
+    located = np.union1d(assigned[rows.has_point[assigned]], inside)
+    return incidents.iloc[located], incidents.iloc[assigned[~rows.has_point[assigned]]]
+
+
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _StationRows:
+    """Row positions of an incidents layer by station id, in the layer's order, computed
+    once per layer (the layer read from the workspace is kept and reused by every map)."""
+
+    by_station: dict[str, np.ndarray]
+    has_point: np.ndarray
+    #: Rows with no station id but with a location: placed by the boundary they lie in.
+    unassigned_located: np.ndarray
+
+    #: The index of the last layer seen, with a weak reference to it: a layer replaced by an
+    #: import is a new frame and gets a new index.
+    _last: ClassVar[tuple[weakref.ref, int, _StationRows] | None] = None
+
+    @classmethod
+    def of(cls, incidents: gpd.GeoDataFrame) -> _StationRows:
+        last = cls._last
+        if last is not None and last[0]() is incidents and last[1] == len(incidents):
+            return last[2]
+        geometry = incidents.geometry
+        has_point = (geometry.notna() & ~geometry.is_empty).to_numpy()
+        codes, ids = pd.factorize(incidents["station_id"])
+        order = np.argsort(codes, kind="stable")  # each station's rows stay in layer order
+        bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1))
+        rows = cls({station_id: order[bounds[i]:bounds[i + 1]]
+                    for i, station_id in enumerate(ids)}, has_point,
+                   np.flatnonzero((codes < 0) & has_point))
+        cls._last = (weakref.ref(incidents), len(incidents), rows)
+        return rows
 
 
 def _incident_points_layer(located: gpd.GeoDataFrame, options: MapOptions,
@@ -515,76 +480,6 @@ def _services_layer(services: gpd.GeoDataFrame, station: shapely.Geometry,
             for type_id in legend_order(ids)]
     legend = _legend_section(map_text("services_legend", language), rows) if rows else ""
     return _DrawnLayer(layer, legend)
-
-
-def _simplified(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
-    """Polygons simplified in metres, where the tolerance means something."""
-    return geometry.simplify(SIMPLIFY_TOLERANCE_M, preserve_topology=True)
-
-
-def _feature_collection(geometry: gpd.GeoSeries, properties: list[dict]) -> dict:
-    """GeoJSON in longitude/latitude rounded to about 10 cm, with the given properties."""
-    drawn = geometry.to_crs(MAP_CRS).to_numpy()
-    rounded = shapely.transform(drawn, lambda xy: np.round(xy, COORDINATE_DECIMALS))
-    features = [
-        {"type": "Feature", "geometry": shapely.geometry.mapping(shape), "properties": props}
-        for shape, props in zip(rounded, properties, strict=True)
-    ]
-    return {"type": "FeatureCollection", "features": features}
-
-
-# --- legend -----------------------------------------------------------------------------------
-def _classes_legend(title: str, classes: Classes, formatter: Callable[[float], str], *,
-                    has_missing: bool, language: str, whole_numbers: bool = False,
-                    note: str | None = None, opacity: float) -> str:
-    rows = []
-    edges = classes.edges
-    for i, colour in enumerate(classes.colours):
-        low, high = edges[i], edges[i + 1]
-        if whole_numbers and i > 0:
-            low = np.floor(low) + 1  # classes are upper-inclusive: (4, 8] holds 5 to 8
-        single = classes.single_values or low == high
-        text = formatter(high) if single else f"{formatter(low)} – {formatter(high)}"
-        rows.append(_legend_row(_swatch(colour, opacity), text))
-    if has_missing or not rows:
-        rows.append(_legend_row(_swatch(NO_DATA_COLOUR, opacity), map_text("no_data", language)))
-    return _legend_section(title, rows, note)
-
-
-def _legend_section(title: str | None, rows: list[str], note: str | None = None) -> str:
-    heading = f'<div class="pq-legend-title">{_escape(title)}</div>' if title else ""
-    footer = f'<div class="pq-note">{_escape(note)}</div>' if note else ""
-    return f"<section>{heading}{''.join(rows)}{footer}</section>"
-
-
-def _keyed_legend(key: str, legend: str) -> str:
-    """The layer's legend section marked with its key, so a layer added later to the page
-    (``window.portraitAddLayer``) can take its place among them."""
-    return legend.replace("<section>", f'<section data-layer="{_escape(key)}">', 1)
-
-
-def _legend_row(symbol: str, text: str) -> str:
-    return f'<div class="pq-legend-row">{symbol}<span>{_escape(text)}</span></div>'
-
-
-def _swatch(colour: str, opacity: float) -> str:
-    """A legend square that looks like the map's fill (same colour, same transparency)."""
-    return f'<span class="pq-swatch" style="background:{colour};opacity:{opacity}"></span>'
-
-
-def _line(colour: str, dashed: bool) -> str:
-    style = "dashed" if dashed else "solid"
-    width = 1 if dashed else 3
-    return f'<span class="pq-line" style="border-top:{width}px {style} {colour}"></span>'
-
-
-def _dot(colour: str) -> str:
-    return f'<span class="pq-dot" style="background:{colour}"></span>'
-
-
-def _escape(text: object) -> str:
-    """User and imported text, safe to put in the page's HTML."""
-    return html.escape(str(text), quote=True)
 
 
 # --- page elements ----------------------------------------------------------------------------

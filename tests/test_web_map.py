@@ -9,6 +9,7 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -151,6 +152,27 @@ def test_few_incidents_stay_points(small_workspace: Workspace) -> None:
     small_workspace.set_layer("incidents", heavy_incidents(3_000))
     layers = geojson_layers(build_station_map(small_workspace, MapOptions("38")))
     assert len(layers["Incidents"].data["features"]) == 3_000
+
+
+def test_a_station_s_incidents_are_its_own_and_the_unassigned_inside_it(
+        small_workspace: Workspace) -> None:
+    """Rows are taken from a station index kept between maps: it must give the station's
+    own incidents (wherever they lie), those with no station lying in it, and none of
+    another station's; and a layer replaced by an import is drawn anew."""
+    def drawn(station_id: str) -> int:
+        layers = geojson_layers(build_station_map(small_workspace, MapOptions(station_id)))
+        return len(layers["Incidents"].data["features"])
+
+    assert drawn("38") == 90
+    in_38 = heavy_incidents(40)  # all inside station 38's square
+    in_38["station_id"] = ["38"] * 10 + [None] * 20 + ["4"] * 10
+    in_4 = heavy_incidents(7)
+    in_4 = in_4.set_geometry(in_4.geometry.translate(xoff=3_000))  # inside station 4's square
+    in_4["station_id"] = [None] * 7
+    small_workspace.set_layer("incidents", pd.concat([in_4, in_38], ignore_index=True))
+    assert drawn("38") == 10 + 20
+    assert drawn("4") == 10 + 7
+    assert drawn("38") == 30
 
 
 def test_user_text_is_escaped(small_workspace: Workspace) -> None:
