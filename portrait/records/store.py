@@ -43,6 +43,7 @@ from portrait.records.best_practices import (
 )
 from portrait.records.codec import decode, encode
 from portrait.records.consultations import Consultation
+from portrait.records.gis_layers import place_layers
 from portrait.records.history import changed_fields, update
 from portrait.records.partners import PartnerOrganisation
 from portrait.records.problems import ProblemCard
@@ -123,9 +124,13 @@ class RecordStore:
 
     def save(self, workspace: Workspace) -> None:
         """Write the records to ``workspace``'s ``records`` layer (``set_layer``), keeping
-        every row of other kinds, and unreadable rows, as the layer holds them now."""
+        every row of other kinds, and unreadable rows, as the layer holds them now; and the
+        layers QGIS reads them from (``portrait.records.gis_layers``), saved with them."""
         workspace.set_layer(RECORDS.name, self.to_frame(workspace.layer(RECORDS.name),
                                                         workspace.crs))
+        for name, frame in place_layers(self.problems(), self.actions(), self.priorities(),
+                                        self.consultations(), workspace.crs).items():
+            workspace.set_layer(name, frame)
 
     def to_frame(self, existing: pd.DataFrame, crs: object) -> gpd.GeoDataFrame:
         """``existing`` rows not owned by this store, followed by this store's records."""
