@@ -8,6 +8,7 @@ metric CRS; a geometry may be missing (an incident with no usable location still
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -402,12 +403,19 @@ def _already_conforms(frame: pd.DataFrame, spec: LayerSpec, crs: object) -> bool
     if list(frame.columns) != expected or not isinstance(frame.index, pd.RangeIndex) \
             or frame.index.start != 0 or frame.index.step != 1:
         return False
-    if any(str(frame[c].dtype) != str(pd.Series(dtype=d).dtype) for c, d in spec.columns.items()):
+    if any(str(frame[c].dtype) != _dtype_name(d) for c, d in spec.columns.items()):
         return False
     if not spec.is_spatial:
         return not isinstance(frame, gpd.GeoDataFrame)
     return (isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name == "geometry"
             and frame.crs == crs)
+
+
+@functools.cache
+def _dtype_name(dtype: str) -> str:
+    """What pandas calls ``dtype`` (made once: a Series per column per check shows up in every
+    record save)."""
+    return str(pd.Series(dtype=dtype).dtype)
 
 
 def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:

@@ -16,16 +16,32 @@ import datetime as dt
 import geopandas as gpd
 import pandas as pd
 
-from portrait.layers import ACTION_PLACES, CONSULTATION_PLACES, PROBLEM_PLACES, LayerSpec, conform
+from portrait.layers import (
+    ACTION_PLACES,
+    CONSULTATION_PLACES,
+    DATETIME,
+    PROBLEM_PLACES,
+    LayerSpec,
+    conform,
+)
 from portrait.records.action_plan import Action, ActionPriority
 from portrait.records.consultations import Consultation
 from portrait.records.problems import ProblemCard
 
+#: Rows already built, by layer and ids, with the record objects they were built from.
+RowCache = dict[tuple[str, ...], tuple[tuple[object, ...], dict]]
+
 
 def place_layers(problems: list[ProblemCard], actions: list[Action],
                  priorities: list[ActionPriority], consultations: list[Consultation],
-                 crs: object) -> dict[str, gpd.GeoDataFrame]:
-    """The three layers, by name, for records given oldest first."""
+                 crs: object, cache: RowCache | None = None) -> dict[str, gpd.GeoDataFrame]:
+    """The three layers, by name, for records given oldest first.
+
+    ``cache`` (kept by the caller between saves) holds the rows built last time: records are
+    immutable, so a row whose records are the same objects is reused, and an edit costs
+    the rows of the records it replaced.
+    """
+    cache = {} if cache is None else cache
     placed = [p for p in problems if p.map_geometry() is not None]
     plan = {p.record_id: p for p in priorities}
     action_rows, consultation_rows = [], []
@@ -33,18 +49,29 @@ def place_layers(problems: list[ProblemCard], actions: list[Action],
         tied = {p.record_id for p in priorities if problem.record_id in p.problem_ids}
         for action in actions:
             if action.record_id in problem.action_ids or action.priority_id in tied:
-                action_rows.append(_action_row(action, problem, plan.get(action.priority_id)))
+                action_rows.append(_cached(cache, _action_row, action, problem,
+                                           plan.get(action.priority_id)))
         cited = {s.reference for s in problem.concern.sources if s.kind == "consultation"}
         for consultation in consultations:
             if (consultation.record_id in problem.consultation_ids
                     or consultation.record_id in cited
                     or problem.record_id in consultation.problem_ids):
-                consultation_rows.append(_consultation_row(consultation, problem))
+                consultation_rows.append(_cached(cache, _consultation_row, consultation,
+                                                 problem))
+    problem_rows = [_cached(cache, _problem_row, p) for p in placed]
     return {
-        PROBLEM_PLACES.name: _frame(PROBLEM_PLACES, [_problem_row(p) for p in placed], crs),
+        PROBLEM_PLACES.name: _frame(PROBLEM_PLACES, problem_rows, crs),
         ACTION_PLACES.name: _frame(ACTION_PLACES, action_rows, crs),
         CONSULTATION_PLACES.name: _frame(CONSULTATION_PLACES, consultation_rows, crs),
     }
+
+
+def _cached(cache: RowCache, build, *sources) -> dict:
+    key = (build.__name__, *(getattr(s, "record_id", "") for s in sources))
+    found = cache.get(key)
+    if found is None or any(a is not b for a, b in zip(found[0], sources, strict=True)):
+        found = cache[key] = (sources, build(*sources))
+    return found[1]
 
 
 def _problem_row(problem: ProblemCard) -> dict:
@@ -89,8 +116,9 @@ def _day(value: dt.date | None) -> pd.Timestamp | None:
 
 
 def _frame(spec: LayerSpec, rows: list[dict], crs: object) -> gpd.GeoDataFrame:
-    columns = [*spec.columns, "geometry"]
-    data = pd.DataFrame(rows, columns=columns)
-    frame = gpd.GeoDataFrame(data.drop(columns="geometry"),
-                             geometry=gpd.GeoSeries(list(data["geometry"]), crs=crs), crs=crs)
-    return conform(frame, spec, crs)
+    """Columns made with the spec's dtypes, so ``conform`` has nothing left to do."""
+    columns = {c: pd.Series([row[c] for row in rows], dtype=d if d != DATETIME else object)
+               for c, d in spec.columns.items()}
+    data = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+    geometry = gpd.GeoSeries([row["geometry"] for row in rows], crs=crs)
+    return conform(gpd.GeoDataFrame(data, geometry=geometry.values, crs=crs), spec, crs)
