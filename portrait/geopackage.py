@@ -47,8 +47,10 @@ USER_VERSION = 10400
 #: Declared SQLite types GDAL reads back as the workspace's column types.
 DECLARED_TYPES = {STRING: "TEXT", INT: "INTEGER", FLOAT: "REAL", BOOL: "BOOLEAN",
                   DATETIME: "DATETIME"}
-#: Pages (of the writer's connection) kept in memory before SQLite writes to the file.
-CACHE_KIB = 65_536
+#: Memory for the pages a save changes before SQLite must write them into the file, which
+#: takes the lock that makes readers (another process's report) wait until the commit: an
+#: import of a million incidents fits, so readers wait only for the commit itself.
+CACHE_KIB = 262_144
 #: Seconds a connection waits for another one's lock (a reader during a save's commit).
 BUSY_SECONDS = 60.0
 

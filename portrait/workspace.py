@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -62,6 +63,12 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 METADATA_TABLE = "portrait_metadata"
 _TEMP_MARK = ".saving-"
+
+#: One use of a workspace file at a time in this process, by GDAL or by a save. GDAL (pyogrio)
+#: carries its own copy of SQLite, whose POSIX locks this process's ``sqlite3`` cannot see
+#: (they belong to the same process); it would take a save's journal for a crashed one, and
+#: closing its descriptor would drop the save's locks. Other processes see them as usual.
+FILE_ACCESS = threading.RLock()
 
 #: Upgrades from version N to N + 1, applied to the frames of an older file on open.
 Migration = Callable[[dict[str, pd.DataFrame], dict[str, str]], None]
@@ -144,7 +151,8 @@ class Workspace:
                 f"schema {version}; this version reads up to {SCHEMA_VERSION}). Update the "
                 "application to open it."
             )
-        layers = [name for name, _ in pyogrio.list_layers(path) if name != METADATA_TABLE]
+        with FILE_ACCESS:
+            layers = [name for name, _ in pyogrio.list_layers(path) if name != METADATA_TABLE]
         try:
             _remove_stale_temporaries(path)
         except OSError as error:  # a read-only folder: the next save will say so
@@ -206,7 +214,7 @@ class Workspace:
     def _read_layer(self, spec: LayerSpec) -> pd.DataFrame:
         if self.path is None or spec.name not in self._file_layers:
             return empty_frame(spec, self.crs)
-        with warnings.catch_warnings():
+        with FILE_ACCESS, warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "layer has no geometry" for tables
             frame = pyogrio.read_dataframe(
                 self.path, layer=spec.name, use_arrow=True, read_geometry=spec.is_spatial
@@ -231,7 +239,8 @@ class Workspace:
                                  "not exist.")
         lock = None if holds_lock(target) else WorkspaceLock(target)
         try:
-            return self._save_locked(target)
+            with FILE_ACCESS:
+                return self._save_locked(target)
         except OSError as error:
             raise WorkspaceError(_write_failure(target, error)) from error
         except (pyogrio.errors.DataSourceError, sqlite3.Error) as error:
@@ -252,9 +261,9 @@ class Workspace:
                 "workspace again and redo the change (or save it under another name).")
 
     def _save_locked(self, target: Path) -> Path:
-        if self.path is not None and target == self.path.resolve() and target.exists():
-            return self._save_in_place(target)
-        if self.path is not None:  # a copy elsewhere must carry every layer
+        if self._stamp is not None and target == self._stamp[0].resolve() and target.exists():
+            return self._save_in_place(target)  # the file read or last saved here
+        if self.path is not None:  # a copy elsewhere, or a recovered copy, carries every layer
             for spec in ALL_LAYERS:
                 self.layer(spec.name)
             to_write = set(self._frames)

@@ -14,6 +14,7 @@ import pyogrio
 import pytest
 import shapely
 
+from portrait import geopackage
 from portrait.errors import WorkspaceError
 from portrait.layers import ALL_LAYERS
 from portrait.records.action_plan import Action, ActionPriority
@@ -210,3 +211,63 @@ def test_autosave_writes_only_the_changed_layers_and_recovers_onto_the_file(
     recovered.save()
     titles = {p.title for p in RecordStore.load(Workspace.open(workspace.path)).problems()}
     assert "Méfaits au parc Lafontaine" in titles
+
+
+def test_the_schema_page_describes_every_layer() -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "workspace-schema.md").read_text(
+        encoding="utf-8")
+    for spec in ALL_LAYERS:
+        row = next((line for line in page.splitlines() if line.startswith(f"| `{spec.name}` |")),
+                   None)
+        assert row is not None, f"{spec.name} is not in docs/workspace-schema.md"
+        assert all(f"`{column}`" in row for column in spec.columns), spec.name
+
+
+def _add_spatial_index(path: Path) -> None:
+    """A GeoPackage R-tree on the incidents, with its triggers, as QGIS adds one (through a
+    connection that knows the GeoPackage SQL functions the triggers call)."""
+    with geopackage.connect(path) as connection:
+        connection.executescript("""
+            CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT,
+                extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL);
+            INSERT INTO gpkg_extensions VALUES ('incidents', 'geom', 'gpkg_rtree_index',
+                'http://www.geopackage.org/spec/#extension_rtree', 'write-only');
+            CREATE VIRTUAL TABLE rtree_incidents_geom USING rtree(id, minx, maxx, miny, maxy);
+            CREATE TRIGGER rtree_incidents_geom_insert AFTER INSERT ON incidents
+              WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN
+                INSERT OR REPLACE INTO rtree_incidents_geom VALUES (NEW.fid,
+                  ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));
+              END;
+            CREATE TRIGGER rtree_incidents_geom_delete AFTER DELETE ON incidents
+              WHEN old.geom NOT NULL BEGIN
+                DELETE FROM rtree_incidents_geom WHERE id = OLD.fid; END;
+        """)
+        connection.execute("INSERT INTO rtree_incidents_geom SELECT fid, "
+                           "ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) "
+                           "FROM incidents WHERE geom IS NOT NULL")
+    connection.close()
+
+
+def test_a_spatial_index_added_in_qgis_stays_true_when_a_layer_is_replaced(
+        small_workspace: Workspace) -> None:
+    path = small_workspace.path
+    _add_spatial_index(path)
+
+    workspace = Workspace.open(path)
+    kept = workspace.layer("incidents").iloc[::2].reset_index(drop=True)
+    workspace.set_layer("incidents", kept)
+    workspace.save()
+
+    located = kept.loc[kept.geometry.notna()]
+    with sqlite3.connect(path) as connection:
+        indexed = connection.execute("SELECT COUNT(*) FROM rtree_incidents_geom").fetchone()[0]
+        triggers = {row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'incidents'")}
+    connection.close()
+    assert indexed == len(located)
+    assert {"rtree_incidents_geom_insert", "rtree_incidents_geom_delete",
+            "trigger_insert_feature_count_incidents"} <= triggers
+    box = shapely.box(*located.total_bounds).buffer(-300)
+    expected = located.loc[located.intersects(box)]
+    found = pyogrio.read_dataframe(path, layer="incidents", bbox=box.bounds)
+    assert 0 < len(found) == len(expected)
