@@ -45,9 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     ui.add_argument("--runs", type=int, default=3)
     workspace_file = commands.add_parser(
         "workspace-file", help="kill -9 during imports and saves (0 damaged, 0 half states); "
-        "cost of the integrity check on open")
-    workspace_file.add_argument("what", choices=("crash", "integrity", "all"), nargs="?",
-                                default="all")
+        "cost of the integrity check on open; cost of a record edit's save and autosave")
+    workspace_file.add_argument("what", choices=("crash", "integrity", "saves", "all"),
+                                nargs="?", default="all")
+    workspace_file.add_argument("--incidents-times", type=int, default=1,
+                                help="saves: repeat the copy's incidents N times first")
     workspace_file.add_argument("--workspace", type=Path,
                                 default=Path("/tmp/portrait-bench-demo/demo.gpkg"))
     workspace_file.add_argument("--source", type=Path,
@@ -95,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.name == "workspace-file":
         from benchmarks.bench_workspace_file import run
 
-        run(args.what, args.workspace, args.source, args.trials, args.seed, args.runs)
+        run(args.what, args.workspace, args.source, args.trials, args.seed, args.runs,
+            args.incidents_times)
     elif args.name == "calls":
         from benchmarks.bench_calls import run
 

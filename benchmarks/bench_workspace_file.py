@@ -1,14 +1,22 @@
-"""The workspace file under crashes, and what checking it on open costs.
+"""The workspace file under crashes, what checking it on open costs, and what saves cost.
 
 ``crash``: imports and saves into a copy of a workspace are killed (SIGKILL) at random moments;
 after each kill the workspace must open (no damaged file) and hold either everything it held
 before or everything a finished run gives (no half state: the import's rows without its
 report, or some layers saved and not others). The next writer must get the lock (the killed
 process's lock is stale). Trials alternate between an import of a file and a save that
-rewrites the incidents layer, and are repeatable from ``--seed``.
+rewrites the incidents layer and adds a problem card with a place (the records and their QGIS
+layers), and are repeatable from ``--seed``. Saves are SQLite transactions in the file itself:
+the opener after a kill rolls back the killed save's journal.
 
 ``integrity``: the time ``Workspace.open`` spends in the integrity check (SQLite's quick check
 and the layer counts) on the large demo workspace; the target is at most one second.
+
+``saves``: on a copy of the workspace, the time to save a record edit (the record store's
+update and ``Workspace.save``; target 100 ms), to autosave it (the app's recovery copy;
+target one second) and to save the incidents layer replaced whole, as an import does. With
+``--incidents-times N`` the copy's incidents are first repeated N times in SQL (10 gives 10 M
+rows from the large demo), to show that the first two do not grow with the file.
 """
 
 from __future__ import annotations
@@ -30,12 +38,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 _SAVE = """
 import sys
+import shapely
+from portrait.records.problems import Location, ProblemCard
+from portrait.records.store import RecordStore
 from portrait.workspace import Workspace
 from portrait.workspace_lock import WorkspaceLock
 with WorkspaceLock(sys.argv[1]):
     workspace = Workspace.open(sys.argv[1])
     incidents = workspace.layer("incidents")
     workspace.set_layer("incidents", incidents.iloc[: len(incidents) * 9 // 10])
+    store = RecordStore.load(workspace)
+    store.add(ProblemCard(title="Crash", location=Location.point(
+        incidents.geometry.dropna().iloc[0])))
+    store.save(workspace)
     workspace.set_metadata("title", "after")
     workspace.save()
 """
@@ -139,8 +154,76 @@ def integrity(workspace: Path, runs: int) -> dict:
             "target_seconds": 1.0}
 
 
-def run(what: str, workspace: Path, source: Path, trials: int, seed: int, runs: int) -> None:
+def saves(workspace: Path, runs: int, incidents_times: int = 1) -> dict:
+    """Median seconds of a record edit's save and autosave, and of replacing the incidents."""
+    import shapely
+
+    from portrait.records.problems import Location, ProblemCard
+    from portrait.records.store import RecordStore
+    from portrait.workspace import Workspace
+    from portrait.workspace_lock import WorkspaceLock
+    from ui.autosave import write_autosave
+
+    folder = Path(tempfile.mkdtemp(prefix="portrait-saves-"))
+    copy = folder / "w.gpkg"
+    try:
+        shutil.copyfile(workspace, copy)
+        if incidents_times > 1:
+            _repeat_incidents(copy, incidents_times)
+        with WorkspaceLock(copy):
+            opened = Workspace.open(copy)
+            store = RecordStore.load(opened)
+            x0, y0, x1, y1 = opened.layer("stations").total_bounds
+            ids = [store.add(ProblemCard(title=f"Problème {i}", location=Location.point(
+                shapely.Point(x0 + (x1 - x0) * i / 100, (y0 + y1) / 2)))).record_id
+                for i in range(100)]
+            store.save(opened)
+            opened.save()
+            edits, autosaves = [], []
+            for run in range(runs):
+                started = time.perf_counter()
+                store.update(ids[run], status=("monitoring", "open")[run % 2])
+                store.save(opened)
+                opened.save()
+                edits.append(time.perf_counter() - started)
+                store.update(ids[run], title=f"Problème {run}, revu")
+                store.save(opened)
+                started = time.perf_counter()
+                write_autosave(opened)
+                autosaves.append(time.perf_counter() - started)
+                opened.save()
+            incidents = opened.layer("incidents")
+            opened.set_layer("incidents", incidents.iloc[::-1].reset_index(drop=True))
+            started = time.perf_counter()
+            opened.save()
+            replaced = time.perf_counter() - started
+        return {"incidents": len(incidents), "workspace_mb": round(copy.stat().st_size / 1e6),
+                "record_edit_save_seconds_median": round(statistics.median(edits), 3),
+                "record_edit_save_seconds_max": round(max(edits), 3),
+                "autosave_seconds_median": round(statistics.median(autosaves), 3),
+                "incidents_replaced_save_seconds": round(replaced, 2), "runs": runs,
+                "targets_seconds": {"record_edit_save": 0.1, "autosave": 1.0}}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _repeat_incidents(path: Path, times: int) -> None:
+    """The incidents layer's rows repeated ``times`` times, copied in SQL (no pandas)."""
+    with sqlite3.connect(path) as connection:
+        columns = ", ".join(f'"{row[1]}"' for row in connection.execute(
+            "PRAGMA table_info(incidents)") if row[1] != "fid")
+        last = connection.execute("SELECT MAX(fid) FROM incidents").fetchone()[0]
+        for _ in range(times - 1):
+            connection.execute(f"INSERT INTO incidents ({columns}) SELECT {columns} FROM "
+                               "incidents WHERE fid <= ?", (last,))
+    connection.close()
+
+
+def run(what: str, workspace: Path, source: Path, trials: int, seed: int, runs: int,
+        incidents_times: int = 1) -> None:
     results: dict = {"workspace": str(workspace)}
+    if what in ("saves", "all"):
+        results["saves"] = saves(workspace, runs, incidents_times)
     if what in ("integrity", "all"):
         results["integrity"] = integrity(workspace, runs)
     if what in ("crash", "all"):

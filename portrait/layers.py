@@ -8,6 +8,7 @@ metric CRS; a geometry may be missing (an incident with no usable location still
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -285,6 +286,42 @@ STREETS = LayerSpec(
     required=("class",),
 )
 
+#: Records with a place, as plain columns QGIS can read (portrait.records.gis_layers); the
+#: ``records`` layer's JSON payload stays the source, these follow it in the same save.
+PROBLEM_PLACES = LayerSpec(
+    "problem_places",
+    "Geometry",
+    {"record_id": STRING, "title": STRING, "status": STRING, "sara_stage": STRING,
+     "category": STRING, "priority": INT, "place_kind": STRING, "place_label": STRING,
+     "period_start": DATETIME, "period_end": DATETIME, "response_start": DATETIME,
+     "created_at": STRING, "updated_at": STRING},
+    "Problem cards with a place (copied from the records layer at each save): status, SARA "
+    "stage, priority out of 100, kind of place (point, area, hot_spot_cell, census_area).",
+    required=("record_id",),
+)
+
+ACTION_PLACES = LayerSpec(
+    "action_places",
+    "Geometry",
+    {"record_id": STRING, "title": STRING, "status": STRING, "owner": STRING,
+     "start": DATETIME, "end": DATETIME, "plan_priority": STRING, "problem_id": STRING,
+     "problem_title": STRING, "place_kind": STRING, "updated_at": STRING},
+    "Action-plan actions at the place of each problem they answer (one row per action and "
+    "problem; copied from the records layer at each save).",
+    required=("record_id", "problem_id"),
+)
+
+CONSULTATION_PLACES = LayerSpec(
+    "consultation_places",
+    "Geometry",
+    {"record_id": STRING, "title": STRING, "date": DATETIME, "form": STRING,
+     "confidentiality": STRING, "participant_count": INT, "problem_id": STRING,
+     "problem_title": STRING, "place_kind": STRING, "updated_at": STRING},
+    "Consultations at the place of each problem they concern (one row per consultation and "
+    "problem; copied from the records layer at each save).",
+    required=("record_id", "problem_id"),
+)
+
 ALL_LAYERS: tuple[LayerSpec, ...] = (
     STATIONS,
     INCIDENTS,
@@ -303,6 +340,9 @@ ALL_LAYERS: tuple[LayerSpec, ...] = (
     CALLS,
     CALL_PATHWAYS,
     STREETS,
+    PROBLEM_PLACES,
+    ACTION_PLACES,
+    CONSULTATION_PLACES,
 )
 #: The layers readers write, whose rows carry ``IMPORT_ID``.
 IMPORTED_LAYERS: tuple[LayerSpec, ...] = tuple(
@@ -367,12 +407,19 @@ def _already_conforms(frame: pd.DataFrame, spec: LayerSpec, crs: object) -> bool
     if list(frame.columns) != expected or not isinstance(frame.index, pd.RangeIndex) \
             or frame.index.start != 0 or frame.index.step != 1:
         return False
-    if any(str(frame[c].dtype) != str(pd.Series(dtype=d).dtype) for c, d in spec.columns.items()):
+    if any(str(frame[c].dtype) != _dtype_name(d) for c, d in spec.columns.items()):
         return False
     if not spec.is_spatial:
         return not isinstance(frame, gpd.GeoDataFrame)
     return (isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name == "geometry"
             and frame.crs == crs)
+
+
+@functools.cache
+def _dtype_name(dtype: str) -> str:
+    """What pandas calls ``dtype`` (made once: a Series per column per check shows up in every
+    record save)."""
+    return str(pd.Series(dtype=dtype).dtype)
 
 
 def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:

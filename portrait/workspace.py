@@ -4,10 +4,23 @@ A GeoPackage is a SQLite file that QGIS opens directly, so officers can check an
 GIS. Besides the layers of ``portrait.layers`` it holds a ``portrait_metadata`` table with the
 schema version; that table is what makes a GeoPackage a workspace.
 
-Saving is atomic: the new version is written to a temporary file beside the target, flushed
-to disk, then renamed over the target in one step. A process killed mid-save leaves the
-previous file untouched (and at worst a stale temporary file, removed on the next open or
-save).
+Saving is one SQLite transaction on the file itself (``portrait.geopackage``): the layers
+changed since the last save (only the changed rows of the records) and the metadata commit
+together or not at all. SQLite's atomic commit is the guarantee: a process killed mid-save
+leaves a ``-journal`` file holding the pages as they were, and the next opener rolls the file
+back to the previous save before reading it. A record edit costs milliseconds whatever the
+size of the incidents layer; an import rewrites only its layers. A new file (a new
+workspace, "save as", the app's recovery copy) is written beside the target and renamed over
+it, as a whole.
+
+The file stays in SQLite's rollback-journal mode (``DELETE``, as GDAL leaves it), not WAL:
+WAL would keep committed saves in ``-wal`` and ``-shm`` files beside the workspace until a
+checkpoint, so copying the ``.gpkg`` alone (to a USB key, by e-mail, into a backup) could
+lose the last saves; it needs shared memory, which network drives and read-only folders
+deny to QGIS and GDAL; and the mode is written into the file, so every program opening it
+afterwards would work in WAL too. The rollback journal exists only while a save runs. Its
+cost: a reader waits (``BUSY_SECONDS``) while a large save commits, where WAL would let it
+read the previous version.
 
 Opening checks the file (``portrait.workspace_integrity``) and refuses a damaged one rather
 than read part of it. Saving takes the writer's lock (``portrait.workspace_lock``) for the
@@ -19,21 +32,29 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import sqlite3
+import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pyogrio
 
-from portrait import __version__, clock
+from portrait import __version__, clock, geopackage
 from portrait.crs import METRIC_CRS, require_metric
 from portrait.errors import NewerSchemaError, NotAWorkspaceError, WorkspaceError
-from portrait.layers import ALL_LAYERS, LayerSpec, conform, empty_frame, spec_for
+from portrait.layers import (
+    ACTION_PLACES,
+    ALL_LAYERS,
+    CONSULTATION_PLACES,
+    PROBLEM_PLACES,
+    RECORDS,
+    LayerSpec,
+    conform,
+    empty_frame,
+    spec_for,
+)
 from portrait.workspace_integrity import check_integrity
 from portrait.workspace_lock import WorkspaceLock, holds_lock
 
@@ -42,6 +63,12 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 METADATA_TABLE = "portrait_metadata"
 _TEMP_MARK = ".saving-"
+
+#: One use of a workspace file at a time in this process, by GDAL or by a save. GDAL (pyogrio)
+#: carries its own copy of SQLite, whose POSIX locks this process's ``sqlite3`` cannot see
+#: (they belong to the same process); it would take a save's journal for a crashed one, and
+#: closing its descriptor would drop the save's locks. Other processes see them as usual.
+FILE_ACCESS = threading.RLock()
 
 #: Upgrades from version N to N + 1, applied to the frames of an older file on open.
 Migration = Callable[[dict[str, pd.DataFrame], dict[str, str]], None]
@@ -105,6 +132,7 @@ class Workspace:
         if not path.is_file():
             raise WorkspaceError(f"{path} does not exist or is not a file.")
         _require_sqlite(path)
+        _finish_interrupted_save(path)
         check_integrity(path)
         metadata = read_metadata(path)
         version = _schema_version(path, metadata)
@@ -123,7 +151,8 @@ class Workspace:
                 f"schema {version}; this version reads up to {SCHEMA_VERSION}). Update the "
                 "application to open it."
             )
-        layers = [name for name, _ in pyogrio.list_layers(path) if name != METADATA_TABLE]
+        with FILE_ACCESS:
+            layers = [name for name, _ in pyogrio.list_layers(path) if name != METADATA_TABLE]
         try:
             _remove_stale_temporaries(path)
         except OSError as error:  # a read-only folder: the next save will say so
@@ -169,6 +198,11 @@ class Workspace:
         return bool(self._modified) or self._metadata_modified
 
     @property
+    def modified_layers(self) -> frozenset[str]:
+        """The layers set since the last save: what the next save (or autosave) writes."""
+        return frozenset(self._modified)
+
+    @property
     def crs(self) -> str:
         """The metric CRS of every layer (files from before the setting are in EPSG:32188)."""
         return self.metadata.get("metric_crs") or METRIC_CRS
@@ -180,7 +214,7 @@ class Workspace:
     def _read_layer(self, spec: LayerSpec) -> pd.DataFrame:
         if self.path is None or spec.name not in self._file_layers:
             return empty_frame(spec, self.crs)
-        with warnings.catch_warnings():
+        with FILE_ACCESS, warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "layer has no geometry" for tables
             frame = pyogrio.read_dataframe(
                 self.path, layer=spec.name, use_arrow=True, read_geometry=spec.is_spatial
@@ -189,7 +223,8 @@ class Workspace:
 
     # --- saving ---------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str] | None = None) -> Path:
-        """Write the workspace to ``path`` (default: where it came from), atomically.
+        """Write the workspace to ``path`` (default: where it came from), atomically: in
+        place, only what changed since the last save; elsewhere, a whole new file.
 
         Raises ``WorkspaceError`` with the file left as it was when another program holds the
         writer's lock, saved the file since it was read here, or the disk or folder refuses
@@ -204,8 +239,8 @@ class Workspace:
                                  "not exist.")
         lock = None if holds_lock(target) else WorkspaceLock(target)
         try:
-            self._check_unchanged(target)
-            return self._save_locked(target)
+            with FILE_ACCESS:
+                return self._save_locked(target)
         except OSError as error:
             raise WorkspaceError(_write_failure(target, error)) from error
         except (pyogrio.errors.DataSourceError, sqlite3.Error) as error:
@@ -226,35 +261,56 @@ class Workspace:
                 "workspace again and redo the change (or save it under another name).")
 
     def _save_locked(self, target: Path) -> Path:
-        if self.path is not None and target != self.path.resolve():
-            for spec in ALL_LAYERS:  # a copy elsewhere must carry every layer
+        if self._stamp is not None and target == self._stamp[0].resolve() and target.exists():
+            return self._save_in_place(target)  # the file read or last saved here
+        if self.path is not None:  # a copy elsewhere, or a recovered copy, carries every layer
+            for spec in ALL_LAYERS:
                 self.layer(spec.name)
             to_write = set(self._frames)
-        else:
+        else:  # a workspace made in memory (the app's recovery copy): what it was given
             to_write = set(self._modified)
+        self._check_unchanged(target)
         temp = target.with_name(f".{target.name}{_TEMP_MARK}{os.getpid()}.gpkg")
         _remove_stale_temporaries(target)
         try:
-            if target.exists() and to_write != {s.name for s in ALL_LAYERS}:
-                shutil.copyfile(target, temp)
-            with _unsynchronised_writes():
-                for name in sorted(to_write):
-                    _write_layer(temp, spec_for(name), self._frames[name], self.crs)
-            self.metadata["saved_at"] = _now()
-            self.metadata["saved_with"] = f"Portrait de quartier {__version__}"
-            _write_metadata(temp, self.metadata)
+            with geopackage.transaction(temp) as connection:
+                geopackage.create_skeleton(connection)
+                self._write(connection, to_write)
             _fsync(temp)
             os.replace(temp, target)
             _fsync_directory(target.parent)
         except BaseException:
             temp.unlink(missing_ok=True)
+            Path(f"{temp}-journal").unlink(missing_ok=True)
             raise
+        return self._saved(target, to_write)
+
+    def _save_in_place(self, target: Path) -> Path:
+        """One SQLite transaction on the file: the layers changed since the last save, then
+        the metadata. The stamp is checked under SQLite's write lock, which no other program
+        can take before the commit."""
+        to_write = set(self._modified)
+        with geopackage.transaction(target) as connection:
+            self._check_unchanged(target)
+            self._write(connection, to_write)
+        return self._saved(target, to_write)
+
+    def _write(self, connection: sqlite3.Connection, names: set[str]) -> None:
+        """The layers ``names`` and the metadata, in the transaction of ``connection``."""
+        srs = geopackage.srs_id(connection, self.crs)
+        for name in sorted(names):
+            _write_layer(connection, spec_for(name), self._frames[name], srs)
+        self.metadata["saved_at"] = _now()
+        self.metadata["saved_with"] = f"Portrait de quartier {__version__}"
+        _write_metadata(connection, self.metadata)
+        self._file_layers = geopackage.table_names(connection)
+
+    def _saved(self, target: Path, written: set[str]) -> Path:
         self.path = target
         self._stamp = (target, _stamp(target))
-        self._file_layers = {name for name, _ in pyogrio.list_layers(target)}
         self._modified.clear()
         self._metadata_modified = False
-        log.info("Saved workspace %s (%d layer(s) written)", target, len(to_write))
+        log.info("Saved workspace %s (%d layer(s) written)", target, len(written))
         return target
 
 
@@ -299,82 +355,20 @@ def _schema_version(path: Path, metadata: dict[str, str]) -> int:
         ) from None
 
 
-#: Rows handed to GDAL at a time when a layer is written (see ``_write_layer``).
-WRITE_BATCH_ROWS = 5_000
+#: Layers whose rows are named by these columns: a save writes only their changed rows (a
+#: record edit writes that record's rows), where other layers are written whole.
+ROW_KEYS: dict[str, tuple[str, ...]] = {
+    RECORDS.name: ("record_id",), PROBLEM_PLACES.name: ("record_id",),
+    ACTION_PLACES.name: ("record_id", "problem_id"),
+    CONSULTATION_PLACES.name: ("record_id", "problem_id")}
 
 
-def _write_layer(path: Path, spec: LayerSpec, frame: pd.DataFrame, crs: str) -> None:
-    """Write one layer through GDAL's Arrow interface, a batch of rows at a time.
-
-    pyogrio holds the interpreter lock while GDAL writes: given a whole table, a 40,000-row
-    layer froze every other thread (the window's included) for ~200 ms, a million rows for
-    seconds. The batches are made by a Python generator, and between two batches the lock
-    goes to any thread waiting for it; the dataset is still opened once.
-
-    No spatial index is built: the app always reads a layer whole, and GDAL builds the index
-    of a million points when it closes the file, lock held, for two seconds. Other GIS tools
-    open the file without it (one can be added there if wanted).
-    """
-    frame = conform(frame, spec, crs)
-    geometry_type = None
-    if spec.is_spatial:
-        geometry_type = "Unknown" if spec.geometry_type == "Geometry" else spec.geometry_type
-        frame = _promote_polygons(frame) if geometry_type == "MultiPolygon" else frame
-    schema = _arrow_table(frame.iloc[:0], spec.is_spatial).schema
-    pyogrio.write_arrow(
-        pa.RecordBatchReader.from_batches(schema, _batches(frame, spec.is_spatial)),
-        path, layer=spec.name, driver="GPKG",
-        geometry_name="geometry" if spec.is_spatial else None, geometry_type=geometry_type,
-        crs=_crs_text(crs) if spec.is_spatial else None,
-        layer_options={"DESCRIPTION": spec.description, "SPATIAL_INDEX": "NO"},
-    )
-
-
-def _batches(frame: pd.DataFrame, spatial: bool) -> Iterator[pa.RecordBatch]:
-    """Record batches of ``WRITE_BATCH_ROWS`` rows, each made when GDAL asks for it, in
-    Python code: a thread waiting for the interpreter lock takes it at each resumption after
-    ``yield``."""
-    for start in range(0, len(frame), WRITE_BATCH_ROWS):
-        table = _arrow_table(frame.iloc[start:start + WRITE_BATCH_ROWS], spatial)
-        for batch in table.combine_chunks().to_batches():  # noqa: UP028 (``yield from``
-            yield batch                                     # would not give the lock)
-
-
-def _arrow_table(part: pd.DataFrame, spatial: bool) -> pa.Table:
-    """Rows of a conformed layer as Arrow, geometries as WKB."""
-    if not spatial:
-        return pa.Table.from_pandas(part, preserve_index=False)
-    import shapely
-
-    table = pa.Table.from_pandas(pd.DataFrame(part.drop(columns=part.geometry.name),
-                                              copy=False), preserve_index=False)
-    return table.append_column(
-        "geometry", pa.array(shapely.to_wkb(part.geometry.values), type=pa.binary()))
-
-
-def _crs_text(crs: object) -> str:
-    """``EPSG:n`` when the CRS has a code (as geopandas writes it), else its WKT."""
-    from pyproj import CRS
-
-    parsed = CRS.from_user_input(crs)
-    code = parsed.to_epsg()
-    return f"EPSG:{code}" if code else parsed.to_wkt("WKT1_GDAL")
-
-
-@contextmanager
-def _unsynchronised_writes() -> Iterator[None]:
-    """Let SQLite skip its per-transaction syncs while we write the temporary copy.
-
-    Safe here because the copy is not the user's file: it is synced once, as a whole, before
-    it replaces the workspace; a crash before that leaves the workspace untouched anyway.
-    """
-    options = {"OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_CACHE": "512"}
-    previous = {key: pyogrio.get_gdal_config_option(key) for key in options}
-    pyogrio.set_gdal_config_options(options)
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options(previous)
+def _write_layer(connection: sqlite3.Connection, spec: LayerSpec, frame: pd.DataFrame,
+                 srs: int) -> None:
+    """Write one layer (conformed when set or read) in the save's transaction."""
+    if spec.geometry_type == "MultiPolygon":
+        frame = _promote_polygons(frame)
+    geopackage.write_layer(connection, spec, frame, srs, ROW_KEYS.get(spec.name, ()))
 
 
 def _promote_polygons(frame: pd.DataFrame) -> pd.DataFrame:
@@ -391,16 +385,16 @@ def _promote_polygons(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _write_metadata(path: Path, metadata: dict[str, str]) -> None:
-    with sqlite3.connect(path) as connection:
-        connection.execute(
-            f"CREATE TABLE IF NOT EXISTS {METADATA_TABLE} (key TEXT PRIMARY KEY, value TEXT)"
-        )
-        connection.execute(f"DELETE FROM {METADATA_TABLE}")
-        connection.executemany(
-            f"INSERT INTO {METADATA_TABLE} (key, value) VALUES (?, ?)", sorted(metadata.items())
-        )
-    connection.close()
+def _write_metadata(connection: sqlite3.Connection, metadata: dict[str, str]) -> None:
+    """Only the keys that changed (a record edit changes ``saved_at`` and nothing else)."""
+    connection.execute(
+        f"CREATE TABLE IF NOT EXISTS {METADATA_TABLE} (key TEXT PRIMARY KEY, value TEXT)")
+    stored = dict(connection.execute(f"SELECT key, value FROM {METADATA_TABLE}").fetchall())
+    connection.executemany(f"DELETE FROM {METADATA_TABLE} WHERE key = ?",
+                           [(key,) for key in stored if key not in metadata])
+    connection.executemany(
+        f"INSERT OR REPLACE INTO {METADATA_TABLE} (key, value) VALUES (?, ?)",
+        [(key, value) for key, value in sorted(metadata.items()) if stored.get(key) != value])
 
 
 def _remove_stale_temporaries(target: Path) -> None:
@@ -438,12 +432,43 @@ def _fsync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
+def _stamp(path: Path) -> tuple[int, int, int, bytes] | None:
+    """What changes when any program commits to the file: its time, size and inode, and
+    SQLite's file change counter (bytes 24-27 of the header, counted up at every commit)."""
     try:
         status = path.stat()
+        with open(path, "rb") as handle:
+            handle.seek(24)
+            counter = handle.read(4)
     except OSError:
         return None
-    return (status.st_mtime_ns, status.st_size, status.st_ino)
+    return (status.st_mtime_ns, status.st_size, status.st_ino, counter)
+
+
+def _finish_interrupted_save(path: Path) -> None:
+    """Roll back a save that was killed mid-transaction, before anything reads the file.
+
+    SQLite leaves ``NAME-journal`` (the pages as they were before the save) and rolls it
+    back when a connection that may write reads the file; a read-only connection (the
+    integrity check, GDAL's readers) would refuse the file instead. A save killed before it
+    wrote into the file leaves a journal that needs no rollback: it is removed under SQLite's
+    exclusive lock, which no save in progress in another program lets us take.
+    """
+    journal = Path(f"{path}-journal")
+    if not journal.exists():
+        return
+    try:
+        connection = geopackage.connect(path)
+        try:
+            connection.execute("BEGIN EXCLUSIVE")  # rolls back a hot journal first
+            journal.unlink(missing_ok=True)
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+    except (sqlite3.Error, OSError) as error:  # a read-only folder: the check says so
+        log.warning("Could not roll back the interrupted save of %s: %s", path, error)
+    else:
+        log.info("Checked %s for an interrupted save (rolled back if there was one)", path)
 
 
 def _write_failure(target: Path, error: Exception) -> str:

@@ -16,12 +16,17 @@ import sqlite3
 from pathlib import Path
 
 from portrait.errors import CorruptWorkspaceError
+from portrait.geopackage import BUSY_SECONDS
 from portrait.layers import ALL_LAYERS
 
 #: Names of the copies a workspace may have beside it, newest first once sorted by time.
 #: ``.<stem>.autosave.gpkg`` is the app's recovery copy (ui/autosave.py).
 _COPY_PATTERNS = (".{stem}.autosave.gpkg", "{stem}*.bak", "{stem}*.bak.gpkg",
                   "{stem}.backup*.gpkg")
+
+#: The metadata key of a copy holding only some layers (the app's recovery copy holds the
+#: layers changed since the last save, by name): never offered in place of a damaged file.
+PARTIAL_COPY_KEY = "autosave_layers"
 
 #: Bytes of the file SQLite may map in memory while checking it (it reads the whole file).
 _MMAP_BYTES = 1 << 30
@@ -45,7 +50,8 @@ def check_integrity(path: Path) -> None:
 def integrity_problem(path: Path) -> str | None:
     """What is wrong with the workspace file at ``path``, in a few words, or None."""
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # waits for a save being committed by another program rather than call it damage
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_SECONDS)
     except sqlite3.Error as error:
         return f"SQLite cannot open it: {error}"
     try:
@@ -103,11 +109,14 @@ def newest_good_copy(path: Path) -> Path | None:
 
 
 def _is_workspace(path: Path) -> bool:
+    """Whether ``path`` is a whole workspace (not a copy of some of its layers)."""
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-            return connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'portrait_metadata'").fetchone() \
-                is not None
+            if connection.execute("SELECT 1 FROM sqlite_master WHERE name = "
+                                  "'portrait_metadata'").fetchone() is None:
+                return False
+            return connection.execute("SELECT 1 FROM portrait_metadata WHERE key = ?",
+                                      (PARTIAL_COPY_KEY,)).fetchone() is None
     except sqlite3.Error:
         return False
 

@@ -43,6 +43,7 @@ from portrait.records.best_practices import (
 )
 from portrait.records.codec import decode, encode
 from portrait.records.consultations import Consultation
+from portrait.records.gis_layers import RowCache, place_layers
 from portrait.records.history import changed_fields, update
 from portrait.records.partners import PartnerOrganisation
 from portrait.records.problems import ProblemCard
@@ -96,6 +97,10 @@ class RecordStore:
         #: Review comments and marks (``portrait.review``) about problems and actions, as
         #: found at load time; never changed here (reviews are append-only).
         self.review_links: list[Link] = list(review_links)
+        #: Payloads and place-layer rows already made, with the (immutable) records they
+        #: were made from: a save encodes only the records changed since the last one.
+        self._payloads: dict[str, tuple[Record, str]] = {}
+        self._place_rows: RowCache = {}
         for record in records:
             self._records[record.record_id] = record
 
@@ -123,9 +128,14 @@ class RecordStore:
 
     def save(self, workspace: Workspace) -> None:
         """Write the records to ``workspace``'s ``records`` layer (``set_layer``), keeping
-        every row of other kinds, and unreadable rows, as the layer holds them now."""
+        every row of other kinds, and unreadable rows, as the layer holds them now; and the
+        layers QGIS reads them from (``portrait.records.gis_layers``), saved with them."""
         workspace.set_layer(RECORDS.name, self.to_frame(workspace.layer(RECORDS.name),
                                                         workspace.crs))
+        for name, frame in place_layers(self.problems(), self.actions(), self.priorities(),
+                                        self.consultations(), workspace.crs,
+                                        self._place_rows).items():
+            workspace.set_layer(name, frame)
 
     def to_frame(self, existing: pd.DataFrame, crs: object) -> gpd.GeoDataFrame:
         """``existing`` rows not owned by this store, followed by this store's records."""
@@ -139,7 +149,7 @@ class RecordStore:
         mine = self.records()
         rows = gpd.GeoDataFrame(
             {"record_id": [r.record_id for r in mine], "kind": [r.KIND for r in mine],
-             "payload": [payload_of(r) for r in mine],
+             "payload": [self._payload(r) for r in mine],
              "updated_at": [r.updated_at for r in mine]},
             geometry=gpd.GeoSeries([r.map_geometry() for r in mine], crs=crs), crs=crs)
         rows = conform(rows, RECORDS, crs)
@@ -148,6 +158,12 @@ class RecordStore:
         if not len(rows):
             return conform(others.reset_index(drop=True), RECORDS, crs)
         return conform(pd.concat([others, rows], ignore_index=True), RECORDS, crs)
+
+    def _payload(self, record: Record) -> str:
+        cached = self._payloads.get(record.record_id)
+        if cached is None or cached[0] is not record:
+            cached = self._payloads[record.record_id] = (record, payload_of(record))
+        return cached[1]
 
     # --- reading --------------------------------------------------------------------------
     def __len__(self) -> int:
