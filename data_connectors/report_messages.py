@@ -165,6 +165,13 @@ CATALOGUE: dict[str, str] = {
     "coordinates not usable (kept, no point)": "coordonnées inutilisables (gardé, sans point)",
     "coordinates outside every station (kept, no station)":
         "coordonnées hors de tous les postes (gardé, sans poste)",
+    "station found from the respondent's area code (area -> station table)":
+        "poste trouvé d'après le code de secteur du répondant (table secteur -> poste)",
+    "area code missing from the area -> station table (kept, no station)":
+        "code de secteur absent de la table secteur -> poste (gardé, sans poste)",
+    "no question's answers are on the scale {}-{}: check the mapping's scale and "
+    "scale_questions.": "aucune question n'a ses réponses sur l'échelle {}-{} : vérifiez les "
+                        "réglages scale et scale_questions de la correspondance.",
     "station found from the respondent's coordinates":
         "poste trouvé d'après les coordonnées du répondant",
     "unreadable submission date (kept, no date)": "date de réponse illisible (gardé, sans date)",
