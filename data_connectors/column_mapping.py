@@ -17,6 +17,7 @@ value, not a column: the CRS of x/y columns, the level of the areas), given the 
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -98,6 +99,20 @@ class Resolved:
     def note(self, report: ImportReport) -> None:
         """Record in the import report which column served each field."""
         report.columns = dict(self.columns)
+
+
+def read_mapping_file(path: Path) -> dict[str, Any]:
+    """A mapping file's JSON object; a MappingError names the file and the line."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise MappingError(f"Cannot read the mapping file {path}: {error.strerror}.") from error
+    except json.JSONDecodeError as error:
+        raise MappingError(f"{Path(path).name}, line {error.lineno}: not valid JSON "
+                           f"({error.msg}).") from error
+    if not isinstance(data, dict):
+        raise MappingError(f"{Path(path).name}: a column mapping must be a JSON object.")
+    return data
 
 
 def user_mapping(context: ReadContext) -> Mapping[str, Any] | None:

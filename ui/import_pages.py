@@ -374,7 +374,24 @@ class ImportPreviewPanel(QWidget):
         self.message.setText(self.text("preview_failed", message=message))
 
 
-class ColumnMappingPanel(QWidget):
+class ColumnChoices:
+    """What both column pages share: one combo per field (``combos``), whose data is the
+    chosen column (None: no column)."""
+
+    combos: dict[str, QComboBox]
+
+    def choose(self, field_name: str, column: str | None) -> None:
+        """Select ``column`` for ``field_name`` (None: no column)."""
+        combo = self.combos[field_name]
+        combo.setCurrentIndex(combo.findData(column) if column else 0)
+
+    def chosen_columns(self) -> dict[str, Any]:
+        """Field -> chosen column, for the fields that have one."""
+        return {name: combo.currentData() for name, combo in self.combos.items()
+                if combo.currentData()}
+
+
+class ColumnMappingPanel(ColumnChoices, QWidget):
     """Page 3 (mapping reader only): which column holds what; pre-filled with the guess.
 
     The checks are the reader's own (``ColumnMapping.missing``), shown as a translated
@@ -464,15 +481,9 @@ class ColumnMappingPanel(QWidget):
         self.geometry_check.setChecked(bool(getattr(proposed, "use_file_geometry", False)))
         self._update()
 
-    def choose(self, field_name: str, column: str | None) -> None:
-        """Select ``column`` for ``field_name`` (None: no column)."""
-        combo = self.combos[field_name]
-        combo.setCurrentIndex(combo.findData(column) if column else 0)
-
     def values(self) -> dict[str, Any]:
         """The mapping as the reader's JSON form (only what is set)."""
-        values: dict[str, Any] = {name: combo.currentData()
-                                  for name, combo in self.combos.items() if combo.currentData()}
+        values = self.chosen_columns()
         if self.crs_combo.currentText().strip() and self.crs_combo.isEnabled():
             values["crs"] = self.crs_combo.currentText().strip()
         if self.date_format_combo.currentData():
