@@ -12,10 +12,11 @@ import hashlib
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cli.main import main
-from data_connectors.base import ReaderError
+from data_connectors.base import ReadContext, ReaderError
 from data_connectors.column_mapping import (
     Field,
     MappingError,
@@ -25,6 +26,7 @@ from data_connectors.column_mapping import (
 )
 from data_connectors.importer import import_files
 from data_connectors.registry import READERS
+from data_connectors.vpd_incidents import VpdIncidentReader
 from portrait.workspace import Workspace
 from tests.other_city import community_areas, districts, schools, sentiment
 
@@ -227,3 +229,17 @@ def test_a_malformed_mapping_file_gets_one_line_and_leaves_the_workspace(
     assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], err
     assert "Traceback" not in err
     assert hashlib.sha256(workspace.path.read_bytes()).hexdigest() == before
+
+
+def test_neighbourhood_names_find_stations_keyed_by_another_spelling(tmp_path: Path) -> None:
+    path = tmp_path / "crimedata.csv"
+    path.write_text("TYPE,YEAR,MONTH,DAY,HOUR,MINUTE,HUNDRED_BLOCK,NEIGHBOURHOOD,X,Y\n"
+                    "Mischief,2024,1,2,3,4,1XX MAIN ST,Mount Pleasant,0,0\n"
+                    "Mischief,2024,1,3,3,4,1XX MAIN ST,Central Business District,0,0\n"
+                    "Mischief,2024,1,4,3,4,1XX MAIN ST,Musqueam,0,0\n", encoding="utf-8")
+    stations = pd.DataFrame({"station_id": ["Mt. Pleasant", "Downtown Vancouver"],
+                             "name": ["Mt. Pleasant", "Downtown Vancouver"]})
+    result = VpdIncidentReader().read(path, ReadContext(
+        options={"station_from": "NEIGHBOURHOOD"}, stations=stations))
+    assert result.layers["incidents"]["station_id"].tolist() == [
+        "Mt. Pleasant", "Downtown Vancouver", "Musqueam"]
