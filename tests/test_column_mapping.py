@@ -243,3 +243,23 @@ def test_neighbourhood_names_find_stations_keyed_by_another_spelling(tmp_path: P
         options={"station_from": "NEIGHBOURHOOD"}, stations=stations))
     assert result.layers["incidents"]["station_id"].tolist() == [
         "Mt. Pleasant", "Downtown Vancouver", "Musqueam"]
+
+
+def test_respondent_columns_named_by_a_mapping_in_a_survey_export(tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path)
+    import_files(workspace, [districts(tmp_path)], "station-boundaries",
+                 {"mapping": {"station_id": "dist_num"}})
+    path = tmp_path / "resident_survey.csv"
+    pd.DataFrame({"RespNo": ["r1", "r2", "r3"], "Police District": ["24", "20", "24"],
+                  "Q1": ["Strongly agree", "Disagree", "Agree"]}).to_csv(path, index=False)
+    [report] = import_files(workspace, [path], "survey-export",
+                            {"mapping": {"respondent_id": "RespNo",
+                                         "station_id": "Police District"}})
+    respondents = workspace.layer("survey_respondents")
+    assert sorted(zip(respondents["respondent_id"], respondents["station_id"],
+                      strict=True)) == [("r1", "24"), ("r2", "20"), ("r3", "24")]
+    assert report.columns == {"respondent_id": "RespNo", "station_id": "Police District"}
+    with pytest.raises(ReaderError, match=r"resident_survey.csv: Unknown key\(s\) in the column "
+                       r"mapping: 'district'. Known keys: respondent_id, date, station_id"):
+        import_files(workspace, [path], "survey-export",
+                     {"mapping": {"respondent_id": "RespNo", "district": "Police District"}})
