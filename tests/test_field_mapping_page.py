@@ -58,6 +58,9 @@ def test_stations_keyed_by_any_column_through_the_column_page(qtbot, tmp_path: P
     [report] = done.args[0]
     assert report.columns == {"station_id": "dist_num", "name": "dist_label"}
     assert wizard.current_step() == REPORT
+    assert "Colonnes lues : Numéro ou nom du poste (clé des postes dans tout l'espace de " \
+           "travail) ← « dist_num » ; Nom affiché du poste ← « dist_label »." in \
+        wizard.report_page.summary.text()
     stations = Workspace.open(workspace.path).layer("stations")
     assert sorted(stations["station_id"]) == ["20", "24"]
 

@@ -8,6 +8,7 @@ dispatch to ``data_connectors`` and ``portrait``, where the file formats and map
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -661,6 +662,8 @@ class ImportReportPanel(QWidget):
                 layer=self.text.layer_name(report.layer), read=number(report.rows_read),
                 kept=number(report.rows_kept), dropped=number(dropped),
                 flagged=number(flagged)))
+            if report.columns:
+                lines.append(self.text("report_columns", columns=self._columns_read(report)))
         self.summary.setText("<br>".join(lines))
         rows = [(self.text("report_dropped"), reason, count)
                 for report in reports for reason, count in report.dropped.items()]
@@ -682,6 +685,15 @@ class ImportReportPanel(QWidget):
             for name, count in report.unmapped_categories.items():
                 unmapped[name] = unmapped.get(name, 0) + count
         self._show_unmapped(unmapped)
+
+    def _columns_read(self, report: ImportReport) -> str:
+        """Which column served each field, the field said by its meaning."""
+        meanings = {f.name: f.meaning(self.text.language)
+                    for f in next((r.fields for r in READERS if r.id == report.reader), ())}
+        return self.text("report_column_separator").join(self.text("report_column",
+                                   field=html.escape(meanings.get(name, name), quote=False),
+                                   column=html.escape(column, quote=False))
+                         for name, column in report.columns.items())
 
     def _show_unmapped(self, unmapped: Mapping[str, int]) -> None:
         self.unmapped.setRowCount(len(unmapped))
