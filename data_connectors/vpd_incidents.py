@@ -26,6 +26,7 @@ import pandas as pd
 
 from data_connectors.area_names import area_key
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.column_mapping import Field
 from data_connectors.import_safety import CoordinatesOutside
 from data_connectors.incident_common import (
     DuplicateRows,
@@ -73,7 +74,7 @@ class VpdIncidentReader:
     patterns = ("*.csv",)
     priority = 50
     #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
-    fields: tuple = ()
+    fields: tuple[Field, ...] = ()
 
     def can_read(self, path: Path) -> bool:
         return path.suffix.lower() == ".csv" and \
