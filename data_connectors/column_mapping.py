@@ -121,21 +121,23 @@ def user_mapping(context: ReadContext) -> Mapping[str, Any] | None:
 
 
 def resolve(path: Path, fields: Sequence[Field], header: Sequence[str],
-            mapping: Mapping[str, Any] | None, *, guess: bool = True) -> Resolved:
+            mapping: Mapping[str, Any] | None) -> Resolved:
     """Each field's column: the mapping's first, then the accepted names; errors name the
     file, the field and the columns of the file."""
     header = [str(h) for h in header]
     given = given_columns(path, fields, header, mapping)
     columns = dict(given.columns)
-    if guess:
-        columns.update(guess_columns(fields, header, exclude=given.given, taken=columns))
+    columns.update(guess_columns(fields, header, exclude=given.given, taken=columns))
     missing = [f for f in fields if f.required and not f.setting and f.name not in columns]
     if missing:
         named = "; ".join(f"{f.name} ({f.meaning_en})" for f in missing)
+        usual = f"a column named like {', '.join(missing[0].guesses[:6])}, or " \
+            if missing[0].guesses else ""
         raise ReaderError(
             path, f"no column was found for {named}.",
-            expected=f"a column mapping naming it (e.g. {{\"{missing[0].name}\": \"COLUMN\"}} "
-                     f"in --mapping MAPPING.json); columns of the file: {', '.join(header)}")
+            expected=f"{usual}a column mapping naming it (e.g. {{\"{missing[0].name}\": "
+                     f"\"COLUMN\"}} in --mapping MAPPING.json); columns of the file: "
+                     f"{', '.join(header)}")
     return Resolved(columns, given.settings, given.given)
 
 

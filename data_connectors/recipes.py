@@ -127,7 +127,7 @@ def run_recipe(workspace: Workspace, recipe: Recipe, data_dir: Path, *,
         raise RecipeError(f"{recipe.path.name}: the data folder {data_dir} does not exist.")
     reports: list[ImportReport] = []
     for source in recipe.ordered():
-        paths = source_files(source, data_dir)
+        paths = _source_files(source, data_dir)
         if not paths:
             if source.optional:
                 continue
@@ -149,7 +149,7 @@ def run_recipe(workspace: Workspace, recipe: Recipe, data_dir: Path, *,
     return reports
 
 
-def source_files(source: RecipeSource, data_dir: Path) -> list[Path]:
+def _source_files(source: RecipeSource, data_dir: Path) -> list[Path]:
     """The files of ``data_dir`` that the source's patterns match, each once, in order."""
     found = {p: None for pattern in source.files
              for p in sorted(Path(data_dir).glob(pattern)) if p.is_file()}
