@@ -357,16 +357,9 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _read_mapping(path: Path) -> dict:
-    try:
-        mapping = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PortraitError(f"Cannot read the mapping file {path}: {error.strerror}.") from error
-    except json.JSONDecodeError as error:
-        raise PortraitError(f"{path.name}, line {error.lineno}: not valid JSON "
-                            f"({error.msg}).") from error
-    if not isinstance(mapping, dict):
-        raise PortraitError(f"{path.name}: a column mapping must be a JSON object.")
-    return mapping
+    from data_connectors.column_mapping import read_mapping_file
+
+    return read_mapping_file(path)
 
 
 def _recipe(args: argparse.Namespace):

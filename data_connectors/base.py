@@ -13,13 +13,16 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
 from portrait import services
 from portrait.categories import CategoryMapping
 from portrait.errors import CancelledError, PortraitError
+
+if TYPE_CHECKING:
+    from data_connectors.column_mapping import Field
 
 Progress = Callable[[float, str], None]
 
@@ -173,7 +176,7 @@ class Connector(Protocol):
     priority: int
     #: What the reader reads through a column mapping (``column_mapping.Field``); empty for
     #: a fixed layout, which refuses a mapping.
-    fields: tuple[Any, ...]
+    fields: tuple[Field, ...]
 
     def can_read(self, path: Path) -> bool: ...
 

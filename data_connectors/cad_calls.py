@@ -102,8 +102,8 @@ def read_calls(path: Path, context: ReadContext, report: ImportReport
                           expected="a column mapping (--mapping MAPPING.json) naming columns "
                           f"of the file: {', '.join(header)}")
     _check_columns(path, mapping, header)
-    report.columns = {**mapping.columns(), **{f"address {i + 1}": column
-                                               for i, column in enumerate(mapping.address)}}
+    report.columns = mapping.columns() | (
+        {"address": " + ".join(mapping.address)} if mapping.address else {})
     rows, first_row = _load(path, mapping, header, context)
     report.rows_read = len(rows)
     if not len(rows):

@@ -17,6 +17,7 @@ value, not a column: the CRS of x/y columns, the level of the areas), given the 
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -100,27 +101,43 @@ class Resolved:
         report.columns = dict(self.columns)
 
 
+def read_mapping_file(path: Path) -> dict[str, Any]:
+    """A mapping file's JSON object; a MappingError names the file and the line."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise MappingError(f"Cannot read the mapping file {path}: {error.strerror}.") from error
+    except json.JSONDecodeError as error:
+        raise MappingError(f"{Path(path).name}, line {error.lineno}: not valid JSON "
+                           f"({error.msg}).") from error
+    if not isinstance(data, dict):
+        raise MappingError(f"{Path(path).name}: a column mapping must be a JSON object.")
+    return data
+
+
 def user_mapping(context: ReadContext) -> Mapping[str, Any] | None:
     """The mapping the user gave for this file, if any."""
     return context.options.get(OPTION) or None
 
 
 def resolve(path: Path, fields: Sequence[Field], header: Sequence[str],
-            mapping: Mapping[str, Any] | None, *, guess: bool = True) -> Resolved:
+            mapping: Mapping[str, Any] | None) -> Resolved:
     """Each field's column: the mapping's first, then the accepted names; errors name the
     file, the field and the columns of the file."""
     header = [str(h) for h in header]
     given = given_columns(path, fields, header, mapping)
     columns = dict(given.columns)
-    if guess:
-        columns.update(guess_columns(fields, header, exclude=given.given, taken=columns))
+    columns.update(guess_columns(fields, header, exclude=given.given, taken=columns))
     missing = [f for f in fields if f.required and not f.setting and f.name not in columns]
     if missing:
         named = "; ".join(f"{f.name} ({f.meaning_en})" for f in missing)
+        usual = f"a column named like {', '.join(missing[0].guesses[:6])}, or " \
+            if missing[0].guesses else ""
         raise ReaderError(
             path, f"no column was found for {named}.",
-            expected=f"a column mapping naming it (e.g. {{\"{missing[0].name}\": \"COLUMN\"}} "
-                     f"in --mapping MAPPING.json); columns of the file: {', '.join(header)}")
+            expected=f"{usual}a column mapping naming it (e.g. {{\"{missing[0].name}\": "
+                     f"\"COLUMN\"}} in --mapping MAPPING.json); columns of the file: "
+                     f"{', '.join(header)}")
     return Resolved(columns, given.settings, given.given)
 
 

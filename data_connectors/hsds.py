@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.column_mapping import Field
 from data_connectors.service_inventory import (
     join_parts,
     points_from_lonlat,
@@ -50,7 +51,7 @@ class HsdsReader:
     patterns = ("*.zip", "services.csv", "datapackage.json")
     priority = 55
     #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
-    fields: tuple = ()
+    fields: tuple[Field, ...] = ()
 
     def can_read(self, path: Path) -> bool:
         try:

@@ -30,6 +30,7 @@ from pyproj import Transformer
 from shapely.geometry import shape as geojson_shape
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.column_mapping import Field
 from data_connectors.service_inventory import (
     join_parts,
     outside_extent,
@@ -72,7 +73,7 @@ class OsmAmenityReader:
     patterns = ("*.jsonl", "*.jsonl.gz", "*.ndjson", "*.geojson", "*.json", "*.geojson.gz")
     priority = 41
     #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
-    fields: tuple = ()
+    fields: tuple[Field, ...] = ()
 
     def can_read(self, path: Path) -> bool:
         kind = _kind(path)

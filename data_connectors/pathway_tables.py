@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, Timer
+from data_connectors.column_mapping import Field
 from data_connectors.text_files import csv_header
 from portrait.calls.pathways import PathwayTable
 from portrait.layers import CALL_PATHWAYS
@@ -24,7 +25,7 @@ class PathwayTableReader:
     patterns = ("*.csv",)
     priority = 65
     #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
-    fields: tuple = ()
+    fields: tuple[Field, ...] = ()
 
     def can_read(self, path: Path) -> bool:
         header = csv_header(path)

@@ -35,7 +35,12 @@ import pandas as pd
 from data_connectors.base import ImportReport, Progress
 from data_connectors.category_files import read_category_file
 from data_connectors.column_mapping import OPTION as MAPPING_OPTION
-from data_connectors.column_mapping import MappingError, check_mapping_keys, refuse_mapping
+from data_connectors.column_mapping import (
+    MappingError,
+    check_mapping_keys,
+    read_mapping_file,
+    refuse_mapping,
+)
 from data_connectors.importer import import_files
 from data_connectors.input_limits import OPTION as LIMITS
 from data_connectors.registry import KIND_ORDER, get_reader
@@ -122,7 +127,7 @@ def run_recipe(workspace: Workspace, recipe: Recipe, data_dir: Path, *,
         raise RecipeError(f"{recipe.path.name}: the data folder {data_dir} does not exist.")
     reports: list[ImportReport] = []
     for source in recipe.ordered():
-        paths = source_files(source, data_dir)
+        paths = _source_files(source, data_dir)
         if not paths:
             if source.optional:
                 continue
@@ -144,7 +149,7 @@ def run_recipe(workspace: Workspace, recipe: Recipe, data_dir: Path, *,
     return reports
 
 
-def source_files(source: RecipeSource, data_dir: Path) -> list[Path]:
+def _source_files(source: RecipeSource, data_dir: Path) -> list[Path]:
     """The files of ``data_dir`` that the source's patterns match, each once, in order."""
     found = {p: None for pattern in source.files
              for p in sorted(Path(data_dir).glob(pattern)) if p.is_file()}
@@ -231,7 +236,10 @@ def _source(path: Path, index: int, item: object) -> RecipeSource:
     if item.get("mapping_file"):
         if mapping:
             raise RecipeError(f"{where}: give 'mapping' or 'mapping_file', not both.")
-        mapping = _mapping_file(path.parent / str(item["mapping_file"]), where)
+        try:
+            mapping = read_mapping_file(path.parent / str(item["mapping_file"]))
+        except MappingError as error:
+            raise RecipeError(f"{where}: {error}") from error
     if mapping:
         if not reader.fields:
             raise RecipeError(f"{where}: {refuse_mapping(path, reader.id, reader.label)}")
@@ -248,20 +256,6 @@ def _source(path: Path, index: int, item: object) -> RecipeSource:
         raise RecipeError(f"{where}: the categories file {categories} does not exist.")
     return RecipeSource(name, tuple(f.strip() for f in files), reader.id, mapping, categories,
                         dict(options), bool(item.get("optional", False)))
-
-
-def _mapping_file(path: Path, where: str) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise RecipeError(f"{where}: cannot read the mapping file {path}: "
-                          f"{error.strerror}.") from error
-    except json.JSONDecodeError as error:
-        raise RecipeError(f"{where}: {path.name}, line {error.lineno}: not valid JSON "
-                          f"({error.msg}).") from error
-    if not isinstance(data, dict):
-        raise RecipeError(f"{where}: {path.name}: a column mapping must be a JSON object.")
-    return data
 
 
 def _check_keys(path: Path, data: object, known: tuple[str, ...], what: str) -> None:

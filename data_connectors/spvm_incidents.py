@@ -18,6 +18,7 @@ import shapely
 from pyproj import Transformer
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.column_mapping import Field
 from data_connectors.import_safety import CoordinatesOutside
 from data_connectors.incident_common import DuplicateRows, without_implausible_dates
 from data_connectors.text_files import (
@@ -49,7 +50,7 @@ class SpvmIncidentReader:
     patterns = ("*.csv",)
     priority = 50
     #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
-    fields: tuple = ()
+    fields: tuple[Field, ...] = ()
 
     def can_read(self, path: Path) -> bool:
         # CATEGORIE and PDQ mark an SPVM file; read() then says which other column is missing.

@@ -35,6 +35,7 @@ import pyarrow.csv as pacsv
 
 from data_connectors.area_names import fold
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.column_mapping import Field
 from data_connectors.statcan_characteristics import BY_ID, mapped_ids
 from data_connectors.text_files import (
     closest_column,
@@ -112,7 +113,7 @@ class StatCanProfileReader:
     patterns = ("*.csv", "*.CSV")
     priority = 60
     #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
-    fields: tuple = ()
+    fields: tuple[Field, ...] = ()
 
     def can_read(self, path: Path) -> bool:
         header = csv_header(path)

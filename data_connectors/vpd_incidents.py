@@ -12,7 +12,9 @@ given but marked unknown (``time_known`` false), so hour-of-day analyses leave t
 
 The station of a row is the workspace station containing its point. The VPD's own
 NEIGHBOURHOOD becomes the station id only when asked for (option ``station_from`` =
-``"NEIGHBOURHOOD"``), for a workspace whose stations are Vancouver's neighbourhoods.
+``"NEIGHBOURHOOD"``), for a workspace whose stations are Vancouver's neighbourhoods: a
+neighbourhood is then the station whose id or name has the same normalised name
+(``area_names.area_key``: "Mount Pleasant" is the station "Mt. Pleasant").
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from data_connectors.area_names import area_key
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.column_mapping import Field
 from data_connectors.import_safety import CoordinatesOutside
 from data_connectors.incident_common import (
     DuplicateRows,
@@ -70,7 +74,7 @@ class VpdIncidentReader:
     patterns = ("*.csv",)
     priority = 50
     #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
-    fields: tuple = ()
+    fields: tuple[Field, ...] = ()
 
     def can_read(self, path: Path) -> bool:
         return path.suffix.lower() == ".csv" and \
@@ -176,9 +180,25 @@ def _locations(chunk: pd.DataFrame, report: ImportReport,
 
 def _station_ids(frame: pd.DataFrame, context: ReadContext, report: ImportReport) -> pd.Series:
     if str(context.options.get("station_from", "")).upper() == "NEIGHBOURHOOD":
-        return frame["neighbourhood"]
+        return _stations_named(frame["neighbourhood"], context.stations)
     stations = stations_containing(frame["geometry"].to_numpy(), context.stations)
     return _stations_of_unlocated(stations, frame["neighbourhood"], report)
+
+
+def _stations_named(neighbourhoods: pd.Series, stations: pd.DataFrame | None) -> pd.Series:
+    """The station whose id or name is the neighbourhood's normalised name; the
+    neighbourhood itself where none is (or the workspace has no stations yet)."""
+    if stations is None or not len(stations):
+        return neighbourhoods
+    keys: dict[str, str] = {}
+    for column in ("station_id", "name"):
+        if column in stations:
+            for station, text in zip(stations["station_id"], stations[column], strict=True):
+                if pd.notna(text):
+                    keys.setdefault(area_key(text), station)
+    names = neighbourhoods.dropna().unique()
+    matched = neighbourhoods.map({n: keys.get(area_key(n)) for n in names})
+    return matched.astype(object).where(matched.notna(), neighbourhoods)
 
 
 def _stations_of_unlocated(stations: pd.Series, neighbourhoods: pd.Series,

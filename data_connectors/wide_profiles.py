@@ -30,6 +30,7 @@ import pandas as pd
 
 from data_connectors.area_names import area_key, closest
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.column_mapping import Field
 from data_connectors.text_files import csv_header, sniff
 from data_connectors.wide_profile_catalogues import (
     ProfileSource,
@@ -123,7 +124,7 @@ class WideProfileReader:
     patterns = ("*.csv", "*.CSV")
     priority = 55
     #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
-    fields: tuple = ()
+    fields: tuple[Field, ...] = ()
 
     def can_read(self, path: Path) -> bool:
         header = csv_header(path)

@@ -12,10 +12,11 @@ import hashlib
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cli.main import main
-from data_connectors.base import ReaderError
+from data_connectors.base import ReadContext, ReaderError
 from data_connectors.column_mapping import (
     Field,
     MappingError,
@@ -25,6 +26,7 @@ from data_connectors.column_mapping import (
 )
 from data_connectors.importer import import_files
 from data_connectors.registry import READERS
+from data_connectors.vpd_incidents import VpdIncidentReader
 from portrait.workspace import Workspace
 from tests.other_city import community_areas, districts, schools, sentiment
 
@@ -227,3 +229,37 @@ def test_a_malformed_mapping_file_gets_one_line_and_leaves_the_workspace(
     assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], err
     assert "Traceback" not in err
     assert hashlib.sha256(workspace.path.read_bytes()).hexdigest() == before
+
+
+def test_neighbourhood_names_find_stations_keyed_by_another_spelling(tmp_path: Path) -> None:
+    path = tmp_path / "crimedata.csv"
+    path.write_text("TYPE,YEAR,MONTH,DAY,HOUR,MINUTE,HUNDRED_BLOCK,NEIGHBOURHOOD,X,Y\n"
+                    "Mischief,2024,1,2,3,4,1XX MAIN ST,Mount Pleasant,0,0\n"
+                    "Mischief,2024,1,3,3,4,1XX MAIN ST,Central Business District,0,0\n"
+                    "Mischief,2024,1,4,3,4,1XX MAIN ST,Musqueam,0,0\n", encoding="utf-8")
+    stations = pd.DataFrame({"station_id": ["Mt. Pleasant", "Downtown Vancouver"],
+                             "name": ["Mt. Pleasant", "Downtown Vancouver"]})
+    result = VpdIncidentReader().read(path, ReadContext(
+        options={"station_from": "NEIGHBOURHOOD"}, stations=stations))
+    assert result.layers["incidents"]["station_id"].tolist() == [
+        "Mt. Pleasant", "Downtown Vancouver", "Musqueam"]
+
+
+def test_respondent_columns_named_by_a_mapping_in_a_survey_export(tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path)
+    import_files(workspace, [districts(tmp_path)], "station-boundaries",
+                 {"mapping": {"station_id": "dist_num"}})
+    path = tmp_path / "resident_survey.csv"
+    pd.DataFrame({"RespNo": ["r1", "r2", "r3"], "Police District": ["24", "20", "24"],
+                  "Q1": ["Strongly agree", "Disagree", "Agree"]}).to_csv(path, index=False)
+    [report] = import_files(workspace, [path], "survey-export",
+                            {"mapping": {"respondent_id": "RespNo",
+                                         "station_id": "Police District"}})
+    respondents = workspace.layer("survey_respondents")
+    assert sorted(zip(respondents["respondent_id"], respondents["station_id"],
+                      strict=True)) == [("r1", "24"), ("r2", "20"), ("r3", "24")]
+    assert report.columns == {"respondent_id": "RespNo", "station_id": "Police District"}
+    with pytest.raises(ReaderError, match=r"resident_survey.csv: Unknown key\(s\) in the column "
+                       r"mapping: 'district'. Known keys: respondent_id, date, station_id"):
+        import_files(workspace, [path], "survey-export",
+                     {"mapping": {"respondent_id": "RespNo", "district": "Police District"}})

@@ -18,6 +18,7 @@ from data_connectors.importer import import_files  # noqa: E402
 from data_connectors.recipes import load_recipe  # noqa: E402
 from portrait.workspace import Workspace  # noqa: E402
 from tests.other_city import MAPPINGS, categories, crimes, districts, schools  # noqa: E402
+from tests.test_import_wizard import go_next  # noqa: E402
 from ui.import_wizard import MAPPING, REPORT, ImportWizard  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.strings import UiText  # noqa: E402
@@ -33,21 +34,12 @@ def _wizard(qtbot, workspace: Workspace, path: Path, language: str) -> ImportWiz
     return wizard
 
 
-def _next(qtbot, wizard: ImportWizard, step: str | None = None) -> None:
-    if step is None:
-        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
-        return
-    with qtbot.waitSignal(wizard.stepFinished, timeout=TIMEOUT_MS,
-                          check_params_cb=lambda name: name == step):
-        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
-
-
 def test_stations_keyed_by_any_column_through_the_column_page(qtbot, tmp_path: Path) -> None:
     workspace = Workspace.create(tmp_path / "city.gpkg")
     wizard = _wizard(qtbot, workspace, districts(tmp_path), "fr")
     wizard.file_page.choose_reader("station-boundaries")
-    _next(qtbot, wizard, "preview")
-    _next(qtbot, wizard)
+    go_next(qtbot, wizard, "preview")
+    go_next(qtbot, wizard, None)
     assert wizard.current_step() == MAPPING
     page = wizard.field_page
     assert wizard.mapping_step.currentWidget() is page
@@ -66,6 +58,9 @@ def test_stations_keyed_by_any_column_through_the_column_page(qtbot, tmp_path: P
     [report] = done.args[0]
     assert report.columns == {"station_id": "dist_num", "name": "dist_label"}
     assert wizard.current_step() == REPORT
+    assert "Colonnes lues : Numéro ou nom du poste (clé des postes dans tout l'espace de " \
+           "travail) ← « dist_num » ; Nom affiché du poste ← « dist_label »." in \
+        wizard.report_page.summary.text()
     stations = Workspace.open(workspace.path).layer("stations")
     assert sorted(stations["station_id"]) == ["20", "24"]
 
@@ -78,8 +73,8 @@ def test_the_column_page_proposes_the_readers_own_guesses_in_english(
                     encoding="utf-8")
     wizard = _wizard(qtbot, workspace, path, "en")
     wizard.file_page.choose_reader("service-inventory")
-    _next(qtbot, wizard, "preview")
-    _next(qtbot, wizard)
+    go_next(qtbot, wizard, "preview")
+    go_next(qtbot, wizard, None)
     page = wizard.field_page
     assert page.combos["name"].currentData() == "Name"  # recognised by its usual name
     assert page.combos["source_type"].currentData() is None

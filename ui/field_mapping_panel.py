@@ -17,11 +17,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from data_connectors.column_mapping import Field, guess_columns
-from ui.import_pages import ERROR_STYLE, NOTE_STYLE, _heading, _label
+from ui.import_pages import ERROR_STYLE, NOTE_STYLE, ColumnChoices, _heading, _label
 from ui.strings import UiText
 
 
-class FieldMappingPanel(QWidget):
+class FieldMappingPanel(ColumnChoices, QWidget):
     """Which column holds each of a reader's fields; ``changed`` on every choice."""
 
     changed = Signal()
@@ -77,15 +77,9 @@ class FieldMappingPanel(QWidget):
             self.form.addRow(label, combo)
         self._update()
 
-    def choose(self, field_name: str, column: str | None) -> None:
-        """Select ``column`` for ``field_name`` (None: no column)."""
-        combo = self.combos[field_name]
-        combo.setCurrentIndex(combo.findData(column) if column else 0)
-
     def values(self) -> dict[str, Any]:
         """The mapping as the reader's JSON form: the chosen columns and typed settings."""
-        values: dict[str, Any] = {name: combo.currentData()
-                                  for name, combo in self.combos.items() if combo.currentData()}
+        values = self.chosen_columns()
         values.update({name: edit.text().strip() for name, edit in self.settings.items()
                        if edit.text().strip()})
         return values

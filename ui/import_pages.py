@@ -8,6 +8,7 @@ dispatch to ``data_connectors`` and ``portrait``, where the file formats and map
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -375,7 +376,24 @@ class ImportPreviewPanel(QWidget):
         self.message.setText(self.text("preview_failed", message=message))
 
 
-class ColumnMappingPanel(QWidget):
+class ColumnChoices:
+    """What both column pages share: one combo per field (``combos``), whose data is the
+    chosen column (None: no column)."""
+
+    combos: dict[str, QComboBox]
+
+    def choose(self, field_name: str, column: str | None) -> None:
+        """Select ``column`` for ``field_name`` (None: no column)."""
+        combo = self.combos[field_name]
+        combo.setCurrentIndex(combo.findData(column) if column else 0)
+
+    def chosen_columns(self) -> dict[str, Any]:
+        """Field -> chosen column, for the fields that have one."""
+        return {name: combo.currentData() for name, combo in self.combos.items()
+                if combo.currentData()}
+
+
+class ColumnMappingPanel(ColumnChoices, QWidget):
     """Page 3 (mapping reader only): which column holds what; pre-filled with the guess.
 
     The checks are the reader's own (``ColumnMapping.missing``), shown as a translated
@@ -465,15 +483,9 @@ class ColumnMappingPanel(QWidget):
         self.geometry_check.setChecked(bool(getattr(proposed, "use_file_geometry", False)))
         self._update()
 
-    def choose(self, field_name: str, column: str | None) -> None:
-        """Select ``column`` for ``field_name`` (None: no column)."""
-        combo = self.combos[field_name]
-        combo.setCurrentIndex(combo.findData(column) if column else 0)
-
     def values(self) -> dict[str, Any]:
         """The mapping as the reader's JSON form (only what is set)."""
-        values: dict[str, Any] = {name: combo.currentData()
-                                  for name, combo in self.combos.items() if combo.currentData()}
+        values = self.chosen_columns()
         if self.crs_combo.currentText().strip() and self.crs_combo.isEnabled():
             values["crs"] = self.crs_combo.currentText().strip()
         if self.date_format_combo.currentData():
@@ -652,6 +664,8 @@ class ImportReportPanel(QWidget):
                 layer=self.text.layer_name(report.layer), read=number(report.rows_read),
                 kept=number(report.rows_kept), dropped=number(dropped),
                 flagged=number(flagged)))
+            if report.columns:
+                lines.append(self.text("report_columns", columns=self._columns_read(report)))
         self.summary.setText("<br>".join(lines))
         rows = [(self.text("report_dropped"), reason, count)
                 for report in reports for reason, count in report.dropped.items()]
@@ -673,6 +687,15 @@ class ImportReportPanel(QWidget):
             for name, count in report.unmapped_categories.items():
                 unmapped[name] = unmapped.get(name, 0) + count
         self._show_unmapped(unmapped)
+
+    def _columns_read(self, report: ImportReport) -> str:
+        """Which column served each field, the field said by its meaning."""
+        meanings = {f.name: f.meaning(self.text.language)
+                    for f in next((r.fields for r in READERS if r.id == report.reader), ())}
+        return self.text("report_column_separator").join(self.text("report_column",
+                                   field=html.escape(meanings.get(name, name), quote=False),
+                                   column=html.escape(column, quote=False))
+                         for name, column in report.columns.items())
 
     def _show_unmapped(self, unmapped: Mapping[str, int]) -> None:
         self.unmapped.setRowCount(len(unmapped))

@@ -256,6 +256,9 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "report_summary": "<b>{name}</b> → {layer} : {kept} ligne(s) conservée(s) sur {read} "
                           "lue(s) ; {dropped} écartée(s) ; {flagged} conservée(s) mais "
                           "signalée(s).",
+        "report_columns": "Colonnes lues : {columns}.",
+        "report_column": "{field} ← « {column} »",
+        "report_column_separator": " ; ",
         "report_col_outcome": "Résultat",
         "report_col_reason": "Motif",
         "report_col_rows": "Lignes",
@@ -546,6 +549,9 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "mappings_failed_title": "Mappings not saved",
         "report_summary": "<b>{name}</b> → {layer}: {kept} row(s) kept of {read} read; "
                           "{dropped} dropped; {flagged} kept but flagged.",
+        "report_columns": "Columns read: {columns}.",
+        "report_column": "{field} ← \u201c{column}\u201d",
+        "report_column_separator": "; ",
         "report_col_outcome": "Outcome",
         "report_col_reason": "Reason",
         "report_col_rows": "Rows",
