@@ -302,6 +302,7 @@ def _import(args: argparse.Namespace) -> int:
         created = not args.workspace.exists()
         workspace = _create_workspace(args.workspace, args.city, args.crs) if created \
             else Workspace.open(args.workspace)
+        _speak_words_of(workspace)  # stations without a name are named in its words
         try:
             reports = import_files(workspace, args.files, reader_id=args.reader,
                                    options=options,
