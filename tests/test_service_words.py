@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from quarterly_data import build_quarterly_workspace
 
 from cli.main import main
+from data_connectors.base import ImportReport
+from data_connectors.incident_common import shifts_from
 from exports.brief_model import build_brief
 from exports.briefs import brief_options, write_quarterly_briefs, write_station_briefs
 from portrait.engine import build_portrait, prepare
@@ -123,6 +127,21 @@ def test_station_labels_and_plurals_follow_the_service() -> None:
     chicago = words_for_city("Chicago", "District", "CPD")
     assert (chicago.station_term, chicago.city, chicago.shifts[0].name_en) == \
         ("District", "Chicago", "Day")
+
+
+def test_an_import_reads_the_services_own_shift_names() -> None:
+    words = replace(VANCOUVER, shifts=(Shift("jour", "Jour", "Day shift", 7, 15),
+                                       Shift("soir", "Après-midi", "Afternoon", 15, 23),
+                                       Shift("nuit", "Nuit", "Night", 23, 7)))
+    values = pd.Series(["Afternoon", "après-midi", "DAY SHIFT", "evening", "Graveyard"])
+    report = ImportReport("mapped-points", "incidents.csv", "incidents")
+    with using(words):
+        shifts = shifts_from(values, report, "Shift")
+    assert shifts.tolist()[:4] == ["soir", "soir", "jour", "soir"]
+    assert pd.isna(shifts.iloc[4])
+    assert report.warnings == [
+        "1 value(s) of column 'Shift' are not a shift (jour/day shift/day, après-midi/"
+        "afternoon/soir/evening, nuit/night) and were left empty: 'Graveyard'."]
 
 
 def test_words_in_use_are_scoped_to_the_writing() -> None:
