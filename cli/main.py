@@ -318,6 +318,7 @@ def _import(args: argparse.Namespace) -> int:
         created = not args.workspace.exists()
         workspace = _create_workspace(args.workspace, args.city, crs) if created \
             else Workspace.open(args.workspace)
+        _speak_words_of(workspace)  # stations without a name are named in its words
         progress = None if args.json else _progress_printer()
         try:
             if recipe is not None:

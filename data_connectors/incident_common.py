@@ -26,6 +26,7 @@ from portrait.categories import CategoryMapping
 from portrait.crs import METRIC_CRS
 from portrait.layers import INCIDENTS, conform
 from portrait.plausible_dates import implausible
+from portrait.service_words import in_use
 
 #: The values of ``incidents.location_precision``: how far the point may be from the event.
 #: Analyses and maps read these; a reader must use one of them.
@@ -231,15 +232,23 @@ def warn_midnight(times: pd.Series, report: ImportReport, writer: str = "many so
 
 
 def shifts_from(values: pd.Series, report: ImportReport, column: str) -> pd.Series:
-    """SPVM shift names (jour, soir, nuit) from French or English words; others missing."""
+    """Shift codes (jour, soir, nuit) from French or English words, or from the names the
+    workspace gives its shifts ("Afternoon", see ``portrait.service_words``); others
+    missing."""
+    named = {name: shift.code for shift in in_use().shifts
+             for name in (shift.name_fr, shift.name_en)}
+    words = {**SHIFT_WORDS, **{fold(name): code for name, code in named.items()}}
     shifts = by_value(values, lambda distinct: distinct.map(
-        lambda v: SHIFT_WORDS.get(fold(v)) if isinstance(v, str) else None)).astype("string")
+        lambda v: words.get(fold(v)) if isinstance(v, str) else None)).astype("string")
     unknown = shifts.isna() & values.notna()
     if unknown.any():
         sample = ", ".join(repr(v) for v in values[unknown].astype(str).unique()[:5])
+        spelled = {**{name.lower(): code for name, code in named.items()}, **SHIFT_WORDS}
+        known = ", ".join("/".join(word for word, code in spelled.items() if code == shift)
+                          for shift in dict.fromkeys(SHIFT_WORDS.values()))
         report.warnings.append(
             f"{int(unknown.sum()):,} value(s) of column {column!r} are not a shift "
-            f"(jour/day, soir/evening, nuit/night) and were left empty: {sample}.")
+            f"({known}) and were left empty: {sample}.")
     return shifts
 
 

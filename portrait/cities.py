@@ -11,11 +11,11 @@ elsewhere the UTM zone of its centre is proposed (``portrait.crs.utm_crs``).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from portrait.crs import utm_crs
 from portrait.errors import PortraitError
+from portrait.services import fold
 
 
 @dataclass(frozen=True)
@@ -107,15 +107,9 @@ def proposed_crs(city: City) -> str:
     return city.crs or utm_crs(city.longitude, city.latitude)
 
 
-def fold(text: str) -> str:
-    """Lower case without accents: "montreal" finds Montréal."""
-    return "".join(c for c in unicodedata.normalize("NFD", text.casefold())
-                   if not unicodedata.combining(c))
-
-
 def matching(query: str) -> list[City]:
     """The cities whose name (either language) or region holds ``query``, accents aside."""
-    wanted = fold(query.strip())
+    wanted = fold(query)  # "montreal" finds Montréal
     return [city for city in CITIES if wanted in fold(
         f"{city.name} {city.name_en} {city.region}")]
 
@@ -123,7 +117,7 @@ def matching(query: str) -> list[City]:
 def city_named(name: str) -> City:
     """The city called ``name`` (accents and case aside), or a clear error listing how to
     give another place."""
-    wanted = fold(name.strip())
+    wanted = fold(name)
     for city in CITIES:
         if wanted in (fold(city.name), fold(city.name_en)) or \
                 wanted == fold(city.label("fr")) or wanted == fold(city.label("en")):

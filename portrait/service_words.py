@@ -133,7 +133,7 @@ def words_for_city(name: str, station_term: str = "", service: str = "",
         return MONTREAL
     term = station_term.strip() or ("Poste" if language == "fr" else "Station")
     return ServiceWords(station_term=term, stations_term=plural(term), service=service.strip(),
-                        city=name.strip() or "?", shifts=OTHER_SHIFTS)
+                        city=name.strip(), shifts=OTHER_SHIFTS)
 
 
 def plural(term: str) -> str:

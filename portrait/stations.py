@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import re
 
+from portrait.service_words import in_use
+
 _NUMBER = re.compile(r"(\d+(?:[.,]0+)?)\s*$")
 
 
@@ -45,6 +47,4 @@ def station_sort_key(station_id: str) -> tuple[int, str]:
 
 def station_label(station_id: str) -> str:
     """"PDQ 38", in the words of the service (``portrait.service_words``)."""
-    from portrait.service_words import in_use  # it reads workspaces, which read stations
-
     return in_use().station_label(station_id)

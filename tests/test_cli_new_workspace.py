@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import geopandas as gpd
+import shapely
+
 from cli.main import main
 from portrait.service_words import MONTREAL, words_of
 from portrait.workspace import Workspace
@@ -52,3 +55,18 @@ def test_import_creates_the_workspace_of_the_city(tmp_path: Path, demo_files,
     assert words_of(workspace).station_term == "Division"
     assert main(["approve", str(target), "--station", "1", "--by", "A. Officer"]) == 0
     assert "(portrait, Division 1, " in capsys.readouterr().out
+
+
+def test_stations_without_names_are_named_in_the_workspaces_words(tmp_path: Path,
+                                                                  capsys) -> None:
+    stations = gpd.GeoDataFrame(
+        {"STATION": ["1", "2"]},
+        geometry=[shapely.box(-94.60, 39.08, -94.58, 39.10),
+                  shapely.box(-94.58, 39.08, -94.56, 39.10)], crs="EPSG:4326")
+    boundaries = tmp_path / "divisions.geojson"
+    stations.to_file(boundaries, driver="GeoJSON")
+    target = tmp_path / "kc.gpkg"
+    assert main(["import", str(target), str(boundaries), "--city", "Kansas City", "--json"]) \
+        == 0, capsys.readouterr().err
+    stored = Workspace.open(target).layer("stations")
+    assert sorted(stored["name"]) == ["Division 1", "Division 2"]

@@ -13,8 +13,15 @@ from PySide6.QtCore import QEvent, QSettings, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QListWidget  # noqa: E402
 
-from portrait.service_words import MONTREAL, in_use, words_of  # noqa: E402
+from portrait.service_words import (  # noqa: E402
+    MONTREAL,
+    in_use,
+    words_for_city,
+    words_of,
+    write_words,
+)
 from portrait.workspace import Workspace  # noqa: E402
+from tests.conftest import build_small_workspace  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.new_workspace_dialog import OTHER, NewWorkspaceDialog  # noqa: E402
 
@@ -167,3 +174,30 @@ def test_preferences_write_the_words_into_the_open_workspace(qtbot, window, tmp_
     assert in_use().station_label("3") == "Division 3"
     assert window.save_workspace()
     assert words_of(Workspace.open(tmp_path / "w.gpkg")) == stored
+
+
+def test_the_window_names_stations_in_the_workspaces_words(qtbot, tmp_path: Path) -> None:
+    workspace = build_small_workspace(tmp_path / "w.gpkg")
+    write_words(workspace, words_for_city("Vancouver", "District", "VPD"))
+    workspace.save()
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    main_window = MainWindow(Workspace.open(tmp_path / "w.gpkg"), language="en",
+                             settings=settings)
+    try:
+        with qtbot.waitSignal(main_window.map_panel.loadFinished, timeout=60_000):
+            main_window.show()
+        combo = main_window.station_combo
+        assert [combo.itemText(i) for i in range(combo.count())] == ["District 4",
+                                                                     "District 38"]
+        main_window.open_preferences()
+        dialog = main_window.preferences_dialog
+        qtbot.waitExposed(dialog)
+        _type(qtbot, dialog.words_widget.station_edit, "Division")
+        _click(dialog.ok_button)
+        assert [combo.itemText(i) for i in range(combo.count())] == ["Division 4",
+                                                                     "Division 38"]
+        qtbot.waitUntil(lambda: main_window.current_portrait is not None, timeout=60_000)
+    finally:
+        main_window.close()
+        main_window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -7,12 +7,18 @@ French brief keeps the SPVM's words.
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from quarterly_data import build_quarterly_workspace
 
+from cli.main import main
+from data_connectors.base import ImportReport
+from data_connectors.incident_common import shifts_from
 from exports.brief_model import build_brief
 from exports.briefs import brief_options, write_quarterly_briefs, write_station_briefs
 from portrait.engine import build_portrait, prepare
@@ -123,6 +129,21 @@ def test_station_labels_and_plurals_follow_the_service() -> None:
         ("District", "Chicago", "Day")
 
 
+def test_an_import_reads_the_services_own_shift_names() -> None:
+    words = replace(VANCOUVER, shifts=(Shift("jour", "Jour", "Day shift", 7, 15),
+                                       Shift("soir", "Après-midi", "Afternoon", 15, 23),
+                                       Shift("nuit", "Nuit", "Night", 23, 7)))
+    values = pd.Series(["Afternoon", "après-midi", "DAY SHIFT", "evening", "Graveyard"])
+    report = ImportReport("mapped-points", "incidents.csv", "incidents")
+    with using(words):
+        shifts = shifts_from(values, report, "Shift")
+    assert shifts.tolist()[:4] == ["soir", "soir", "jour", "soir"]
+    assert pd.isna(shifts.iloc[4])
+    assert report.warnings == [
+        "1 value(s) of column 'Shift' are not a shift (jour/day shift/day, après-midi/"
+        "afternoon/soir/evening, nuit/night) and were left empty: 'Graveyard'."]
+
+
 def test_words_in_use_are_scoped_to_the_writing() -> None:
     with using(VANCOUVER):
         assert in_use().station_label("2") == "District 2"
@@ -183,6 +204,18 @@ def test_the_json_report_names_the_shifts_beside_their_codes(vancouver) -> None:
     assert (first["shift"], first["shift_fr"], first["shift_en"]) == ("jour", "Jour", "Day")
     assert "Shifts: Day 7 h-15 h" in grid.note
     assert "SPVM" not in grid.title_en and "SPVM" not in grid.note
+
+
+def test_the_report_command_writes_the_shifts_in_the_services_words(vancouver,
+                                                                     tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    assert main(["report", str(vancouver.path), "--station", "38", "--json", str(out)]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    trends = next(s for s in report["sections"] if s["id"] == "crime_trends")
+    grid = next(t for t in trends["tables"] if t["id"] == "time_grid")
+    assert grid["note"].startswith("Shifts: Day 7 h-15 h, Evening 15 h-23 h, Night 23 h-7 h")
+    assert {r["shift_en"] for r in grid["records"]} == {"Day", "Evening", "Night"}
+    assert grid["title_en"] == "Incidents by shift and weekday"
 
 
 def test_the_french_brief_of_a_montreal_workspace_keeps_the_spvms_words(

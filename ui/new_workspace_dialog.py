@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from portrait.cities import CITIES, City, matching, proposed_crs
 from portrait.crs import crs_in_words, utm_crs
-from portrait.service_words import ServiceWords, words_for_city
+from portrait.service_words import MONTREAL, ServiceWords, words_for_city
 from ui.preferences import metric_crs_problem
 from ui.service_words_widget import ERROR_STYLE, ServiceWordsWidget
 from ui.strings import UiText
@@ -106,8 +106,7 @@ class NewWorkspaceDialog(QDialog):
         self.message.setObjectName("new_workspace_message")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
-        self.words_widget = ServiceWordsWidget(words_for_city(
-            "?", language=text.language), text, self)
+        self.words_widget = ServiceWordsWidget(MONTREAL, text, self)
 
         place = QFormLayout()
         place.addRow(text("nw_file"), path_row)

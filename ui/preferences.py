@@ -61,7 +61,8 @@ class Preferences:
     """What the officer can set once for every workspace."""
 
     language: str = "fr"
-    #: The projected CRS (metres) in which distances and areas are measured.
+    #: The projected CRS (metres) New workspace starts from before a city is picked; each
+    #: workspace keeps its own, in which its distances and areas are measured.
     metric_crs: str = METRIC_CRS
     #: Walking distances (m) around community services used for coverage.
     coverage_distances: tuple[int, ...] = (500, 1_000)
