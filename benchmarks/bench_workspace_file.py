@@ -13,8 +13,9 @@ the opener after a kill rolls back the killed save's journal.
 and the layer counts) on the large demo workspace; the target is at most one second.
 
 ``saves``: on a copy of the workspace, the time to save a record edit (the record store's
-update and ``Workspace.save``; target 100 ms), to autosave it (the app's recovery copy;
-target one second) and to save the incidents layer replaced whole, as an import does. With
+update and save, then ``Workspace.save``, whose own share is given too; target 100 ms),
+to autosave it (the app's recovery copy; target one second) and to save the incidents layer
+replaced whole, as an import does. With
 ``--incidents-times N`` the copy's incidents are first repeated N times in SQL (10 gives 10 M
 rows from the large demo), to show that the first two do not grow with the file.
 """
@@ -179,30 +180,41 @@ def saves(workspace: Path, runs: int, incidents_times: int = 1) -> dict:
                 for i in range(100)]
             store.save(opened)
             opened.save()
-            edits, autosaves = [], []
+            edits, file_saves, autosaves = [], [], []
             for run in range(runs):
                 started = time.perf_counter()
                 store.update(ids[run], status=("monitoring", "open")[run % 2])
                 store.save(opened)
+                saving = time.perf_counter()
                 opened.save()
                 edits.append(time.perf_counter() - started)
+                file_saves.append(time.perf_counter() - saving)
                 store.update(ids[run], title=f"Problème {run}, revu")
                 store.save(opened)
                 started = time.perf_counter()
                 write_autosave(opened)
                 autosaves.append(time.perf_counter() - started)
                 opened.save()
-            incidents = opened.layer("incidents")
-            opened.set_layer("incidents", incidents.iloc[::-1].reset_index(drop=True))
-            started = time.perf_counter()
-            opened.save()
-            replaced = time.perf_counter() - started
-        return {"incidents": len(incidents), "workspace_mb": round(copy.stat().st_size / 1e6),
-                "record_edit_save_seconds_median": round(statistics.median(edits), 3),
-                "record_edit_save_seconds_max": round(max(edits), 3),
-                "autosave_seconds_median": round(statistics.median(autosaves), 3),
-                "incidents_replaced_save_seconds": round(replaced, 2), "runs": runs,
-                "targets_seconds": {"record_edit_save": 0.1, "autosave": 1.0}}
+            results = {"workspace_mb": round(copy.stat().st_size / 1e6),
+                       "record_edit_save_seconds_median": round(statistics.median(edits), 3),
+                       "record_edit_save_seconds_max": round(max(edits), 3),
+                       "of_which_workspace_save_seconds_median": round(
+                           statistics.median(file_saves), 3),
+                       "autosave_seconds_median": round(statistics.median(autosaves), 3),
+                       "runs": runs,
+                       "targets_seconds": {"record_edit_save": 0.1, "autosave": 1.0}}
+            if incidents_times == 1:  # ten million rows in pandas would take ~6 GB
+                incidents = opened.layer("incidents")
+                opened.set_layer("incidents", incidents.iloc[::-1].reset_index(drop=True))
+                started = time.perf_counter()
+                opened.save()
+                results["incidents_replaced_save_seconds"] = round(
+                    time.perf_counter() - started, 2)
+        with sqlite3.connect(copy) as connection:
+            results["incidents"] = connection.execute(
+                "SELECT COUNT(*) FROM incidents").fetchone()[0]
+        connection.close()
+        return results
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

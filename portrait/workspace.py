@@ -275,7 +275,7 @@ class Workspace:
         try:
             with geopackage.transaction(temp) as connection:
                 geopackage.create_skeleton(connection)
-                self._write(connection, to_write)
+                layers = self._write(connection, to_write)
             _fsync(temp)
             os.replace(temp, target)
             _fsync_directory(target.parent)
@@ -283,7 +283,7 @@ class Workspace:
             temp.unlink(missing_ok=True)
             Path(f"{temp}-journal").unlink(missing_ok=True)
             raise
-        return self._saved(target, to_write)
+        return self._saved(target, to_write, layers)
 
     def _save_in_place(self, target: Path) -> Path:
         """One SQLite transaction on the file: the layers changed since the last save, then
@@ -292,21 +292,23 @@ class Workspace:
         to_write = set(self._modified)
         with geopackage.transaction(target) as connection:
             self._check_unchanged(target)
-            self._write(connection, to_write)
-        return self._saved(target, to_write)
+            layers = self._write(connection, to_write)
+        return self._saved(target, to_write, layers)
 
-    def _write(self, connection: sqlite3.Connection, names: set[str]) -> None:
-        """The layers ``names`` and the metadata, in the transaction of ``connection``."""
+    def _write(self, connection: sqlite3.Connection, names: set[str]) -> set[str]:
+        """The layers ``names`` and the metadata, in the transaction of ``connection``;
+        returns the layers the file then holds."""
         srs = geopackage.srs_id(connection, self.crs)
         for name in sorted(names):
             _write_layer(connection, spec_for(name), self._frames[name], srs)
         self.metadata["saved_at"] = _now()
         self.metadata["saved_with"] = f"Portrait de quartier {__version__}"
         _write_metadata(connection, self.metadata)
-        self._file_layers = geopackage.table_names(connection)
+        return geopackage.table_names(connection)
 
-    def _saved(self, target: Path, written: set[str]) -> Path:
+    def _saved(self, target: Path, written: set[str], layers: set[str]) -> Path:
         self.path = target
+        self._file_layers = layers
         self._stamp = (target, _stamp(target))
         self._modified.clear()
         self._metadata_modified = False

@@ -18,6 +18,7 @@ import pyogrio
 import pytest
 import shapely
 
+from portrait import geopackage
 from portrait.errors import NewerSchemaError, NotAWorkspaceError, WorkspaceError
 from portrait.layers import ALL_LAYERS
 from portrait.workspace import METADATA_TABLE, SCHEMA_VERSION, Workspace
@@ -79,8 +80,11 @@ def test_layers_round_trip_with_types_and_missing_geometries(tmp_path: Path) -> 
     assert reopened.layer("stations").geom_type.eq("MultiPolygon").all()
 
 
-def test_layers_replaced_in_place_read_back_whole_and_in_order(tmp_path: Path) -> None:
-    """A layer saved in place over a larger one (a new table swapped in) keeps no old row."""
+def test_layers_replaced_in_place_read_back_whole_and_in_order(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    """A layer saved in place over a larger one (a new table swapped in) keeps no old row;
+    rows are encoded a slice at a time."""
+    monkeypatch.setattr(geopackage, "ENCODE_ROWS", 7)
     path = tmp_path / "w.gpkg"
     workspace = Workspace.create(path)
     workspace.set_layer("incidents", _incidents(300))
