@@ -293,33 +293,40 @@ def _station_incidents(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
     """The station's located incidents, and those of its incidents with no location.
 
     An incident belongs to the station its source assigned it to; one with no station but
-    with a location belongs to the station it lies in. Rows are taken by position from the
-    layer's station index: a batch of 35 stations no longer scans a million rows 35 times.
+    with a location belongs to the station it lies in. Rows come from the layer sorted by
+    station once (``_StationRows``), in the layer's order: a batch of 35 stations no longer
+    scans a million rows for each.
     """
     rows = _StationRows.of(incidents)
-    assigned = rows.by_station.get(station_id, _NO_ROWS)
-    unassigned = rows.unassigned_located
-    inside = unassigned[incidents.geometry.iloc[unassigned].within(station).to_numpy()] \
-        if len(unassigned) else _NO_ROWS
-    located = np.union1d(assigned[rows.has_point[assigned]], inside)
-    return incidents.iloc[located], incidents.iloc[assigned[~rows.has_point[assigned]]]
-
-
-_NO_ROWS = np.zeros(0, dtype=np.int64)
+    every = np.arange(len(rows.frame))
+    own = every[rows.slices.get(station_id, slice(0, 0))]
+    unassigned = every[rows.unassigned]
+    unassigned = unassigned[rows.has_point[unassigned]]
+    inside = unassigned[rows.frame.geometry.iloc[unassigned].within(station).to_numpy()]
+    located = np.concatenate([own[rows.has_point[own]], inside])
+    located = located[np.argsort(rows.positions[located], kind="stable")]
+    return rows.frame.iloc[located], rows.frame.iloc[own[~rows.has_point[own]]]
 
 
 @dataclass(frozen=True)
 class _StationRows:
-    """Row positions of an incidents layer by station id, in the layer's order, computed
-    once per layer (the layer read from the workspace is kept and reused by every map)."""
+    """The incidents layer's columns the map uses, sorted by station id (each station's rows
+    one slice, in the layer's order). Built once per layer: the layer read from the workspace
+    is kept and reused by every map, and sorting also joins the columns' pieces as read, which
+    makes taking a station's rows several times cheaper."""
 
-    by_station: dict[str, np.ndarray]
+    frame: gpd.GeoDataFrame
+    #: Each row's position in the layer.
+    positions: np.ndarray
     has_point: np.ndarray
-    #: Rows with no station id but with a location: placed by the boundary they lie in.
-    unassigned_located: np.ndarray
+    slices: dict[str, slice]
+    #: Rows with no station id: placed by the boundary they lie in.
+    unassigned: slice
 
-    #: The index of the last layer seen, with a weak reference to it: a layer replaced by an
-    #: import is a new frame and gets a new index.
+    #: The columns the map draws and filters incidents by (with the geometry).
+    COLUMNS: ClassVar[tuple[str, ...]] = ("date", "category", "source_category", "tags")
+    #: The last layer seen (a weak reference, its length, its rows): a layer replaced by an
+    #: import is a new frame and gets new rows.
     _last: ClassVar[tuple[weakref.ref, int, _StationRows] | None] = None
 
     @classmethod
@@ -327,14 +334,15 @@ class _StationRows:
         last = cls._last
         if last is not None and last[0]() is incidents and last[1] == len(incidents):
             return last[2]
-        geometry = incidents.geometry
-        has_point = (geometry.notna() & ~geometry.is_empty).to_numpy()
         codes, ids = pd.factorize(incidents["station_id"])
-        order = np.argsort(codes, kind="stable")  # each station's rows stay in layer order
+        order = np.argsort(codes, kind="stable")  # no station (-1) first, then each station
+        columns = [c for c in cls.COLUMNS if c in incidents.columns]
+        frame = incidents[[*columns, incidents.geometry.name]].take(order)
         bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1))
-        rows = cls({station_id: order[bounds[i]:bounds[i + 1]]
-                    for i, station_id in enumerate(ids)}, has_point,
-                   np.flatnonzero((codes < 0) & has_point))
+        geometry = frame.geometry
+        rows = cls(frame, order, (geometry.notna() & ~geometry.is_empty).to_numpy(),
+                   {station_id: slice(bounds[i], bounds[i + 1])
+                    for i, station_id in enumerate(ids)}, slice(0, bounds[0]))
         cls._last = (weakref.ref(incidents), len(incidents), rows)
         return rows
 
