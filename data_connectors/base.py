@@ -33,6 +33,7 @@ class ReaderError(PortraitError):
     def __init__(self, path: Path | str, problem: str, *, row: int | None = None,
                  column: str | None = None, expected: str | None = None):
         self.path, self.row, self.column, self.expected = Path(path), row, column, expected
+        self.problem = problem
         where = [Path(path).name]
         if row is not None:
             where.append(f"row {row}")

@@ -131,7 +131,7 @@ def resolve(path: Path, fields: Sequence[Field], header: Sequence[str],
     missing = [f for f in fields if f.required and not f.setting and f.name not in columns]
     if missing:
         named = "; ".join(f"{f.name} ({f.meaning_en})" for f in missing)
-        usual = f"a column named like {', '.join(missing[0].guesses[:6])}, or " \
+        usual = f"a column named like {', '.join(map(repr, missing[0].guesses[:6]))}, or " \
             if missing[0].guesses else ""
         raise ReaderError(
             path, f"no column was found for {named}.",

@@ -21,11 +21,13 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from data_connectors.error_messages import ERRORS
+
 if TYPE_CHECKING:
-    from data_connectors.base import ImportReport
+    from data_connectors.base import ImportReport, ReaderError
 
 #: English sentence (``{}`` for each value) -> French sentence.
-CATALOGUE: dict[str, str] = {
+REPORTS: dict[str, str] = {
     # rows dropped
     "no date": "aucune date",
     "unreadable date": "date illisible",
@@ -268,11 +270,13 @@ CATALOGUE: dict[str, str] = {
         "{} poste(s) avaient plusieurs polygones ; ils ont été fusionnés.",
     "{} suppressed score(s) (x, F, ..) left out.": "{} score(s) supprimés (x, F, ..) laissés "
                                                    "de côté.",
-    "{} value(s) of column {} are not a shift (jour/day, soir/evening, nuit/night) and were "
-    "left empty: {}.": "{} valeur(s) de la colonne {} ne sont pas un quart (jour, soir, nuit) "
-                       "et ont été laissées vides : {}.",
+    "{} value(s) of column {} are not a shift ({}) and were left empty: {}.":
+        "{} valeur(s) de la colonne {} ne sont pas un quart ({}) et ont été laissées vides : "
+        "{}.",
 }
 
+#: Every sentence of an import, the reports' and the readers' errors (``error_messages``).
+CATALOGUE: dict[str, str] = {**REPORTS, **ERRORS}
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+")
 _ROWS = re.compile(r"\(([\d,]+) rows\)")
 _PERCENT = re.compile(r"(\d)%")
@@ -318,16 +322,60 @@ def _french(message: str) -> str | None:
     for pattern, french in _patterns():
         match = pattern.fullmatch(message)
         if match is not None:
-            return french.format(*(_value(part) for part in match.groups()))
+            return _fill(french, [_value(part) for part in match.groups()])
     return None
+
+
+def _fill(french: str, values: list[str]) -> str:
+    """``french`` with its ``{}`` replaced by ``values`` in order (other braces, as in a JSON
+    example, are text)."""
+    pieces = french.split("{}")
+    return pieces[0] + "".join(value + piece for value, piece in zip(values, pieces[1:],
+                                                                     strict=True))
+
+
+def reader_error_text(error: ReaderError, language: str) -> str:
+    """A reader's error as read in ``language``: "file, ligne 3, colonne « DATE » : problem
+    Attendu : what was expected." (in English, the error's own message)."""
+    if language != "fr":
+        return str(error)
+    where = [error.path.name]
+    if error.row is not None:
+        where.append(f"ligne {error.row}")
+    if error.column is not None:
+        where.append(f"colonne « {error.column} »")
+    text = f"{', '.join(where)} : {in_language(error.problem, language)}"
+    if error.expected:
+        text += f" Attendu : {in_language(error.expected, language)}."
+    return text
 
 
 def _value(part: str) -> str:
     known = _french(part)
     if known is not None:
         return known
+    pieces = part.split("; ")
+    if len(pieces) > 1:  # a list of sentences ("category (…); date")
+        return "; ".join(_value(piece) for piece in pieces)
+    field = _field_words().get(part)
+    if field is not None:
+        return field
     part = _PERCENT.sub("\\1\u00a0%", _ROWS.sub(r"(\1 lignes)", part))
     return _NUMBER.sub(lambda m: m.group().replace(",", _FRENCH_THOUSANDS), part)
+
+
+@lru_cache(maxsize=1)
+def _field_words() -> dict[str, str]:
+    """"name (meaning)" of every reader's declared fields, in French, as the errors about a
+    missing column name them."""
+    from data_connectors.registry import READERS
+
+    words = {}
+    for reader in READERS:
+        for field in getattr(reader, "fields", ()) or ():
+            if hasattr(field, "meaning_en"):
+                words[f"{field.name} ({field.meaning_en})"] = f"{field.name} ({field.meaning_fr})"
+    return words
 
 
 @lru_cache(maxsize=1)
@@ -336,5 +384,5 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     so a sentence is never read by a shorter pattern that also fits it."""
     variable = [(english, french) for english, french in CATALOGUE.items() if "{}" in english]
     variable.sort(key=lambda item: -len(item[0].replace("{}", "")))
-    return tuple((re.compile("(.+?)".join(map(re.escape, english.split("{}"))), re.DOTALL),
+    return tuple((re.compile("(.*?)".join(map(re.escape, english.split("{}"))), re.DOTALL),
                   french) for english, french in variable)

@@ -112,8 +112,9 @@ class SurveyExportReader:
         survey = interpret(read_cells(path), path, context.options)
         report.columns = dict(survey.roles)
         if "respondent_id" not in survey.roles:
+            names = ", ".join(map(repr, ROLE_ALIASES["respondent_id"]))
             raise ReaderError(path, "no column identifies the respondents.",
-                              expected=f"one of {', '.join(ROLE_ALIASES['respondent_id'])}")
+                              expected=f"one of {names}")
         if not survey.questions:
             raise ReaderError(
                 path, f"no question columns found (read as a {survey.tool} export).",

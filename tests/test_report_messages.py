@@ -15,9 +15,15 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
-from data_connectors.base import ImportReport
+from data_connectors.base import ImportReport, ReaderError
 from data_connectors.importer import import_files
-from data_connectors.report_messages import CATALOGUE, in_language, is_known, report_in_language
+from data_connectors.report_messages import (
+    CATALOGUE,
+    in_language,
+    is_known,
+    reader_error_text,
+    report_in_language,
+)
 from demo_city.build import demo_import_paths
 from portrait.workspace import Workspace
 
@@ -49,9 +55,20 @@ def _templates(node: ast.expr, constants: dict[str, ast.expr]) -> list[str] | No
     return None
 
 
+def _messages(call: ast.Call) -> list[ast.expr]:
+    """The sentence arguments of ``report.drop/flag``, ``report.example``, ``examples``,
+    ``report.warnings.append``, of a ``ReaderError`` (its problem and what it expected) and
+    of a ``MappingError``."""
+    f = call.func
+    if isinstance(f, ast.Name) and f.id == "ReaderError":
+        return call.args[1:2] + [k.value for k in call.keywords if k.arg == "expected"]
+    if isinstance(f, ast.Name) and f.id == "MappingError":  # read again as a ReaderError's
+        return call.args[:1]
+    found = _message(call)
+    return [] if found is None else [found]
+
+
 def _message(call: ast.Call) -> ast.expr | None:
-    """The sentence argument of ``report.drop/flag``, ``report.example``, ``examples`` and
-    ``report.warnings.append``."""
     f = call.func
     if isinstance(f, ast.Attribute):
         if f.attr in ("drop", "flag") and isinstance(f.value, ast.Name) \
@@ -75,14 +92,12 @@ def _written_sentences() -> tuple[dict[str, str], list[str]]:
         constants = {n.targets[0].id: n.value for n in tree.body if isinstance(n, ast.Assign)
                      and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)}
         for node in ast.walk(tree):
-            argument = _message(node) if isinstance(node, ast.Call) else None
-            if argument is None:
-                continue
-            found = _templates(argument, constants)
-            if found is None:
-                at_run_time.append(f"{path.name}:{node.lineno}")
-            for sentence in found or ():
-                sentences.setdefault(sentence, f"{path.name}:{node.lineno}")
+            for argument in _messages(node) if isinstance(node, ast.Call) else ():
+                found = _templates(argument, constants)
+                if found is None:
+                    at_run_time.append(f"{path.name}:{node.lineno}")
+                for sentence in found or ():
+                    sentences.setdefault(sentence, f"{path.name}:{node.lineno}")
     return sentences, at_run_time
 
 
@@ -92,9 +107,11 @@ def test_every_sentence_a_reader_writes_has_its_french() -> None:
     missing = {s: where for s, where in sentences.items() if s != "{}" and s not in CATALOGUE}
     assert not missing
     # sentences chosen at run time: the problem an ``examples`` caller passes (scanned at
-    # the call), and mapped_points' coordinate problems (tested below)
+    # the call), mapped_points' coordinate problems (tested below), a MappingError read
+    # again as a ReaderError (scanned above), and lists of file types
     assert sorted(place.split(":")[0] for place in at_run_time) == [
-        "incident_common.py", "mapped_points.py", "mapped_points.py"]
+        "cad_calls.py", "column_mapping.py", "incident_common.py", "mapped_points.py",
+        "mapped_points.py", "mapped_points.py", "mapped_points.py", "mbtiles.py"]
 
 
 @pytest.mark.parametrize("english,french", [
@@ -174,3 +191,45 @@ def test_a_file_with_many_problems_reads_in_french(small_workspace, tmp_path: Pa
                             options={"mapping": mapping}, check_complete=False)
     assert report.dropped and report.flagged and report.examples
     _assert_french(report)
+
+
+def _refused_cases():
+    from tests.test_malformed_inputs import CASES
+
+    return [case for case in CASES if case.outcome == "refused"]
+
+
+@pytest.mark.parametrize("case", _refused_cases(), ids=lambda case: case.id)
+def test_a_reader_error_reads_in_french(case, demo_files, small_workspace,
+                                        tmp_path: Path) -> None:
+    """Every refusal of the malformed-input corpus, as the French import wizard shows it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bad = case.make(folder, demo_files)
+    try:
+        import_files(small_workspace, [bad], reader_id=case.reader, check_complete=False)
+    except ReaderError as error:
+        french, named = reader_error_text(error, "fr"), error.path.name
+    except Exception as other:  # noqa: BLE001 - refusals of other kinds: their own way
+        pytest.skip(f"refused by a {type(other).__name__}, not a reader")
+    else:
+        pytest.skip("accepted when imported without the command line's options")
+    assert french.startswith(named)
+    # quoted names, file names, columns and a library's own message in parentheses are data
+    shown = re.sub(r"\(.*\)|(?<![^\s(])'[^']*'|\"[^\"]*\"|«[^»]*»|colonnes du fichier : .*|"
+                   r"\b[\w.-]+\.(?:csv|shp|shx|dbf|prj|json|geojson|gpkg|zip|gz|xlsx|txt)\b",
+                   "", french)
+    assert not ENGLISH.findall(shown), french
+
+
+def test_the_window_shows_a_reader_error_in_its_language() -> None:
+    pytest.importorskip("PySide6.QtWidgets")
+    from ui.error_dialog import error_message
+    from ui.strings import UiText
+
+    error = ReaderError(Path("/x/actes.csv"), "the file has a header but no rows.", row=2,
+                        column="DATE", expected="a header row and data rows")
+    assert error_message(error, UiText("fr")) == (
+        "actes.csv, ligne 2, colonne « DATE » : le fichier a un en-tête mais aucune ligne. "
+        "Attendu : une ligne d'en-tête et des lignes de données.")
+    assert error_message(error, UiText("en")) == str(error)

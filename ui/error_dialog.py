@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from data_connectors.base import ReaderError
+from data_connectors.report_messages import reader_error_text
 from portrait import __version__
 from portrait.errors import PortraitError
 from ui.strings import UiText
@@ -33,7 +35,10 @@ log = logging.getLogger(__name__)
 
 
 def error_message(error: BaseException, text: UiText) -> str:
-    """The sentence to show: the error's own message when it is a known problem."""
+    """The sentence to show: the error's own message when it is a known problem (a reader's,
+    in the window's language)."""
+    if isinstance(error, ReaderError):
+        return reader_error_text(error, text.language)
     if isinstance(error, PortraitError):
         return str(error)
     return text("unexpected_error", kind=type(error).__name__)
