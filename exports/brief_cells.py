@@ -114,10 +114,11 @@ def key_figure(indicator, language: str, reason: str | None = None) -> KeyFigure
     name = label_of(indicator, language)
     if reason:
         return KeyFigure(name, SUPPRESSED, indicator.unit, text("suppressed_marker", language),
-                         text(f"reason_{public_reason(reason)}", language))
+                         text(f"reason_{public_reason(reason)}", language), indicator.id)
     details = [d for d in (test_text(indicator, language), city_text(indicator, language)) if d]
     return KeyFigure(name, indicator.value, indicator.unit, indicator_text(indicator, language),
-                     " ; ".join(details) if language == "fr" else "; ".join(details))
+                     " ; ".join(details) if language == "fr" else "; ".join(details),
+                     indicator.id)
 
 
 def indicator_columns(language: str) -> list[Column]:
@@ -152,8 +153,8 @@ def cell_text(value: Any, column: Column, row_unit: str, language: str) -> str:
     if value is None or (isinstance(value, float) and is_missing(value)):
         return "–"
     kind = column.kind
-    if column.id == "unit" and isinstance(value, str):
-        return unit_text(value, language)
+    if column.id == "unit" and isinstance(value, str):  # "%" and "$" follow the value
+        return "" if value in ("%", "$") else unit_text(value, language)
     if kind == "text" or isinstance(value, str):
         return str(value)
     if kind == "int":

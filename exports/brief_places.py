@@ -12,7 +12,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from exports.brief_cells import indicator_columns, indicator_row, interval_cell, masked
+from exports.brief_cells import (
+    indicator_columns,
+    indicator_row,
+    interval_cell,
+    key_figure,
+    masked,
+)
 from exports.brief_model import BriefSection, BriefTable, Column, Figure
 from exports.brief_plain import plain, type_list
 from exports.brief_sections import indicators_table
@@ -37,6 +43,9 @@ from portrait.wording import in_language
 NEIGHBOUR_MARGIN_M = 1500.0
 SERVICE_MARGIN_M = 500.0
 PDF_HOT_CELLS = 15
+#: Small areas without a neighbourhood's name, counted: (one, several) in French, English.
+AREA_COUNT = (("aire de diffusion", "aires de diffusion"),
+              ("dissemination area", "dissemination areas"))
 
 
 def _base_map(data, station_id: str) -> dict:
@@ -53,7 +62,15 @@ def socio_economic(out: BriefSection, section, portrait, data, options, protecti
     language = options.language
     out.tables.append(indicators_table(section, language))
     suppressed = next((t for t in section.tables if t.id == "suppressed_areas"), None)
-    for row in suppressed.records if suppressed else []:
+    if suppressed is not None and protection.partner:
+        by_rule: dict[str, list[str]] = {}
+        for row in suppressed.records:
+            by_rule.setdefault(in_language(row.get("rule", ""), language), []).append(
+                str(row["area_id"]))
+        for rule, area_ids in by_rule.items():
+            _log_small_areas(area_ids, label_of(suppressed, language, "title"), data,
+                             protection, language, rule)
+    for row in suppressed.records if suppressed and not protection.partner else []:
         protection.log.add(label_of(suppressed, language, "title"), str(row["area_id"]),
                            SMALL_AREA, in_language(row.get("rule", ""), language))
     layer = next((m for m in section.map_layers
@@ -87,8 +104,9 @@ def _census_figure(layer, data, portrait, options, protection) -> Figure:
             if "income" in layer.parameters.get("indicator", "") \
             else data.apportion_parameters.min_population
         small = small_area_mask(population.reindex(ids).to_numpy(dtype=float), limit)
-        for area_id in np.array(ids, dtype=object)[small & np.isfinite(values)]:
-            protection.log.add(label_of(layer, language, "title"), str(area_id), SMALL_AREA)
+        _log_small_areas([str(a) for a in np.array(ids, dtype=object)[small &
+                                                                      np.isfinite(values)]],
+                         label_of(layer, language, "title"), data, protection, language)
         values = np.where(small, np.nan, values)
     return Figure("census_map", "map_census",
                   text("map_census", language, indicator=label_of(layer, language, "title")),
@@ -98,10 +116,25 @@ def _census_figure(layer, data, portrait, options, protection) -> Figure:
                    "legend": label_of(layer, language, "title")})
 
 
+def _log_small_areas(area_ids: list[str], where: str, data, protection, language: str,
+                     detail: str = "") -> None:
+    """Small areas left blank for partners, in the disclosure appendix by the name of the
+    neighbourhood they lie in, else as a count: a partner never reads an area's code."""
+    if not area_ids:
+        return
+    census = getattr(data, "census", None)
+    names = area_names(getattr(census, "areas_frame", None), area_ids)
+    for name in sorted(set(names.values())):
+        protection.log.add(where, name, SMALL_AREA, detail)
+    unnamed = sum(area_id not in names for area_id in area_ids)
+    if unnamed:
+        words = AREA_COUNT[0 if language == "fr" else 1][unnamed > 1]
+        protection.log.add(where, f"{format_number(unnamed, language)} {words}", SMALL_AREA,
+                           detail)
+
+
 # --- places -----------------------------------------------------------------------------------
 def crime_places(out: BriefSection, section, portrait, data, options, protection) -> None:
-    from exports.brief_cells import key_figure
-
     language = options.language
     hidden = protection.places
     for indicator_id in ("share_without_location", "top_5pct_cells", "gini_cells",

@@ -60,7 +60,7 @@ def build_workbook(brief: Brief) -> Workbook:
         _key_figures_sheet(book, brief)
     for section in brief.sections:
         sheet = book.sheet(section.title)
-        for paragraph in section.paragraphs + section.notes:
+        for paragraph in section.sentences + section.paragraphs + section.notes:
             book.note(sheet, paragraph)
         for table in section.tables:
             book.table(sheet, table)

@@ -28,7 +28,8 @@ from pypdf import PdfReader
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from exports.brief_appendix import disclosure_text
-from exports.brief_model import SUPPRESSED, BriefOptions, build_brief
+from exports.brief_build import build_brief
+from exports.brief_model import SUPPRESSED, BriefOptions
 from exports.briefs import write_station_briefs
 from exports.disclosure import SMALL_COUNT_HIGH
 from portrait.categories import CATEGORIES as COMMON_CATEGORIES
