@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from exports.brief_model import BriefTable, Column
+from exports.brief_words import Words
 from portrait.errors import PortraitError
 from portrait.quarters import quarter_of
 from portrait.records.action_plan import STATUS_LABELS as PROGRESS_LABELS
@@ -31,7 +32,7 @@ PDF_PARTNERS = 10
 CARD_ACTIONS = 3
 
 #: This module's words, French and English.
-WORDS: dict[str, tuple[str, str]] = {
+WORDS = Words({
     "documented_sides": ("Analyse (triangle du problème)", "Analysis (problem triangle)"),
     "sides": ("documenté : {sides}", "documented: {sides}"),
     "no_side": ("pas encore documentée", "not documented yet"),
@@ -63,12 +64,9 @@ WORDS: dict[str, tuple[str, str]] = {
                            "And {count} earlier consultations: see the workbook."),
     "more_partners": ("Et {count} autres partenaires : voir le classeur Excel.",
                       "And {count} more partners: see the workbook."),
-}
+})
 
-
-def word(key: str, language: str, **values: object) -> str:
-    texts = WORDS[key][0 if language == "fr" else 1]
-    return texts.format(**values) if values else texts
+word = WORDS.text
 
 
 def priority_score(data: Mapping[str, Any]) -> int | None:

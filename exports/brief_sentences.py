@@ -24,6 +24,7 @@ from exports.brief_model import SUPPRESSED, BriefSection, BriefTable, KeyFigure
 from exports.brief_protection import change_rows
 from exports.brief_text import format_number, format_percent, format_value, text
 from exports.brief_text import label as label_of
+from exports.brief_words import Words
 
 _ELLIPSIS_END = re.compile(r"(\.\.\.|…)\.$")
 #: How many items a sentence names before "and N more".
@@ -35,7 +36,7 @@ MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "Au
              "September", "October", "November", "December")
 
 #: This module's words, French and English.
-WORDS: dict[str, tuple[str, str]] = {
+WORDS = Words({
     "population": ("Le poste compte {value} résidents.", "The station has {value} residents."),
     "vs_city": ("{what} : {value}, contre {city} pour l'ensemble de la ville.",
                 "{what}: {value}, against {city} for the whole city."),
@@ -125,12 +126,9 @@ WORDS: dict[str, tuple[str, str]] = {
                "{count} calls from the public (the demand) were received over the period."),
     "diverted": ("{what} : {value}.", "{what}: {value}."),
     "and_more": ("{items} et {count} autres", "{items} and {count} more"),
-}
+})
 
-
-def word(key: str, language: str, **values: object) -> str:
-    texts = WORDS[key][0 if language == "fr" else 1]
-    return texts.format(**values) if values else texts
+word = WORDS.text
 
 
 def section_sentences(out: BriefSection, section, portrait, options) -> list[str]:
