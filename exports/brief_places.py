@@ -27,15 +27,18 @@ from exports.brief_text import format_level, format_number, text
 from exports.brief_text import label as label_of
 from exports.disclosure import (
     AGGREGATED,
+    PRIMARY,
     SMALL_AREA,
     SURVEY_MIN_N,
     WITHHELD,
     cells_with_at_least,
+    protect_table,
     small_area_mask,
     survey_suppressed,
 )
 from exports.map_streets import street_records, streets_near
 from portrait.sections.comparison import INTEGER_COLUMNS
+from portrait.sections.crime_trends import windows
 from portrait.services import BY_ID as SERVICE_TYPES
 from portrait.services import service_type_label
 from portrait.wording import in_language
@@ -418,6 +421,8 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
             reason = protection.comparison.get((station_id, key))
             if station_id == portrait.station_id and cid.startswith("rate_"):
                 reason = protection.categories.get(key)
+            if cid == "change_12_months":  # current minus previous: either could be hidden
+                reason = reason or protection.comparison.get((station_id, cid))
             if cid in _FROM_TOTAL and station_id == portrait.station_id:
                 reason = protection.station_total
                 if cid == "change_12_months":
@@ -425,6 +430,14 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
             cells.append(masked(record.get(cid), reason))
         return cells
 
+    if protection.partner:
+        names = {str(r["station_id"]): str(r.get("name") or r["station_id"])
+                 for r in stations.records}
+        for station_id in _hidden_changes(data, portrait, protection):
+            if station_id != portrait.station_id and station_id in names:
+                protection.comparison.setdefault((station_id, "change_12_months"), PRIMARY)
+                protection.log.add(label_of(stations, language, "title"), names[station_id],
+                                   PRIMARY, text("masked_change", language))
     pdf_ids = ["name"] + [c for c in PDF_COMPARISON if c in ids]
     for chosen, in_pdf, table_id in ((pdf_ids, True, "stations_summary"),
                                      (ids, False, "stations")):
@@ -437,6 +450,34 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
                                  [[label_of(c, language),
                                    plain(definition_of(c, language), language)]
                                   for c in section.tables[1].records], in_pdf=False))
+
+
+def _hidden_changes(data, portrait, protection) -> list[str]:
+    """The stations whose own partner brief hides its last 12 months' or previous 12 months'
+    total: the comparison's change (one minus the other) beside the total it shows would
+    give the hidden one back. Each station's categories over the two windows are protected
+    as its own "change over time" table protects them (small counts and their complements,
+    the totals as margins)."""
+    if not portrait.period:
+        return []
+    current_start, current_end, previous_start, previous_end = \
+        windows(pd.Timestamp(portrait.period[1]))["last_12_months"]
+    current = data.period_counts(current_start, current_end).by_category
+    previous = data.period_counts(previous_start, previous_end).by_category
+    categories = sorted(set(current.columns) | set(previous.columns))
+    current = current.reindex(columns=categories, fill_value=0)
+    previous = previous.reindex(index=current.index.union(previous.index),
+                                columns=categories, fill_value=0)
+    current = current.reindex(index=previous.index, fill_value=0)
+    hidden = []
+    for station_id in previous.index:
+        values = np.column_stack([current.loc[station_id].to_numpy(dtype=float),
+                                  previous.loc[station_id].to_numpy(dtype=float)])
+        protected = protect_table(values, row_totals=False, column_totals=True,
+                                  grand_total=False, **protection.limits)
+        if protected.primary[-1, :2].any() or protected.complementary[-1, :2].any():
+            hidden.append(str(station_id))
+    return hidden
 
 
 __all__ = ["socio_economic", "crime_places", "services", "surveys", "station_comparison",
