@@ -460,6 +460,11 @@ def _hidden_changes(data, portrait, protection) -> list[str]:
     the totals as margins)."""
     if not portrait.period:
         return []
+    # the same for every station's brief of the period: worked out once per prepared data
+    cache = getattr(data, "cache", None)
+    key = ("brief_hidden_changes", portrait.period[1], tuple(sorted(protection.limits.items())))
+    if isinstance(cache, dict) and key in cache:
+        return cache[key]
     current_start, current_end, previous_start, previous_end = \
         windows(pd.Timestamp(portrait.period[1]))["last_12_months"]
     current = data.period_counts(current_start, current_end).by_category
@@ -477,6 +482,8 @@ def _hidden_changes(data, portrait, protection) -> list[str]:
                                   grand_total=False, **protection.limits)
         if protected.primary[-1, :2].any() or protected.complementary[-1, :2].any():
             hidden.append(str(station_id))
+    if isinstance(cache, dict):
+        cache[key] = hidden
     return hidden
 
 
