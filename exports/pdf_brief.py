@@ -63,6 +63,8 @@ PARTNER_TABLE_ROWS = 8
 #: Columns a partner's compact tables leave to the workbook (the test's method in words).
 PARTNER_LEFT_OUT = ("method",)
 PARTNER_SECTION_ROOM = 200
+#: Room (points) the methods need at the foot of a page to start there.
+METHODS_ROOM = 320
 CARD_EDGE = colors.HexColor("#5b6f82")
 #: Relative widths of column kinds when a table is laid out.
 _WEIGHTS = {"text": 2.3, "measure": 1.2, "int": 1.15, "number": 1.0, "percent": 1.0,
@@ -120,7 +122,7 @@ def _partner_story(brief: Brief, style) -> list:
     for number, section in enumerate(brief.sections):
         story += _section(section, number, brief, style, skip=first_map)[:-1]
         story.append(CondPageBreak(PARTNER_SECTION_ROOM))
-    story.append(PageBreak())
+    story.append(CondPageBreak(METHODS_ROOM))  # the methods go on under the records
     story.append(_heading(text("methods", brief.language), style, key="m"))
     for paragraph in methods(brief):
         story += [Paragraph(pdf_text(paragraph), style["body"]), Spacer(1, 4)]
@@ -320,7 +322,7 @@ def _cards(table: BriefTable, language: str, style) -> list:
         card = Table(rows, colWidths=[0.26 * TEXT_WIDTH, 0.74 * TEXT_WIDTH], splitInRow=1)
         card.setStyle(table_style(header_rows=1, zebra=False, rows=len(rows)))
         card.setStyle([("SPAN", (0, 0), (1, 0)), ("BOX", (0, 0), (-1, -1), 0.8, CARD_EDGE)])
-        story += [card, Spacer(1, 6)]
+        story += [KeepTogether([card, Spacer(1, 6)])]  # a card is read whole, on one page
     return story + _more(table, table.pdf_max_rows, language, style)
 
 
