@@ -6,9 +6,11 @@ Kept apart from the section writers so each of those stays about one part of the
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from exports.brief_model import SUPPRESSED, Column, Interval, KeyFigure
+from exports.brief_cards import WORDS as CARD_WORDS
+from exports.brief_model import SUPPRESSED, BriefTable, Column, Interval, KeyFigure
 from exports.brief_text import (
     format_interval,
     format_level,
@@ -21,6 +23,7 @@ from exports.brief_text import (
 )
 from exports.brief_text import label as label_of
 from exports.disclosure import public_reason
+from portrait.records.audience import FIELDS
 from portrait.wording import in_language
 
 UNITS_FR = {
@@ -176,3 +179,36 @@ def row_unit(columns: list[Column], row: list[Any]) -> str:
         if column.id == "unit" and isinstance(value, str):
             return value
     return ""
+
+
+def is_card_table(table: BriefTable) -> bool:
+    """Whether ``table`` holds records as cards: a name, then "label : value" lines."""
+    return [c.id for c in table.columns] == ["name", "details"]
+
+
+def card_fields(details: str, language: str) -> list[tuple[str, str]]:
+    """A card's (label, value) fields from its details lines; a line that does not start
+    with a field's label goes on the field above it (a text typed over several lines)."""
+    separator = " : " if language == "fr" else ": "
+    index = 0 if language == "fr" else 1
+    known = {labels[1 + index] for fields in FIELDS.values() for labels in fields.values()}
+    known |= {words[index] for words in CARD_WORDS.values()}
+    fields: list[tuple[str, str]] = []
+    for line in str(details or "").split("\n"):
+        label, _, value = line.partition(separator)
+        if label in known or not fields:
+            fields.append((label, value))
+        elif fields:
+            fields[-1] = (fields[-1][0], f"{fields[-1][1]}\n{line}")
+    return fields
+
+
+def cards_as_columns(table: BriefTable, language: str) -> BriefTable:
+    """A card table as a sheet reads it: one row per record, one column per field (the
+    fields' labels as headings, in the order the cards give them)."""
+    rows = [(name, dict(card_fields(details, language))) for name, details in table.rows]
+    labels = list(dict.fromkeys(label for _, fields in rows for label in fields))
+    columns = [table.columns[0]] + [Column(f"field_{k}", label) for k, label in
+                                    enumerate(labels)]
+    return dataclasses.replace(table, columns=columns, rows=[
+        [name, *(fields.get(label, "") for label in labels)] for name, fields in rows])

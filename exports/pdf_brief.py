@@ -30,7 +30,7 @@ from reportlab.platypus import (
 
 from exports.atomic_file import write_atomically
 from exports.brief_appendix import disclosure_text, methods
-from exports.brief_cells import cell_text, row_unit
+from exports.brief_cells import card_fields, cell_text, is_card_table, row_unit
 from exports.brief_model import Brief, BriefSection, BriefTable, Figure
 from exports.brief_text import format_level, format_number, text
 from exports.charts import CHARTS, draw_chart
@@ -249,7 +249,7 @@ def _section(section: BriefSection, number: int, brief: Brief, style,
     if partner and section.id != "records":
         tables = tables[:PARTNER_TABLES]
     for table in tables:
-        if section.id == "records" and _is_cards(table):  # problems and consultations
+        if section.id == "records" and is_card_table(table):  # problems and consultations
             story += _cards(table, language, style)
         else:
             story += _table(table, language, style, max_rows=PARTNER_TABLE_ROWS if partner
@@ -304,21 +304,14 @@ def _partner_figure(heading: Paragraph, figure: Figure | None, sentences: list[P
     return [KeepTogether([heading, *parts, *sentences])]
 
 
-def _is_cards(table: BriefTable) -> bool:
-    return [c.id for c in table.columns] == ["name", "details"]
-
-
 def _cards(table: BriefTable, language: str, style) -> list:
     """One card per record: its name across the top, then each field under its label."""
-    separator = " : " if language == "fr" else ": "
     story: list = [CondPageBreak(130), Paragraph(pdf_text(table.title), style["h2"])]
     for name, details in table.rows[:table.pdf_max_rows]:
         rows = [[Paragraph(pdf_text(str(name)), style["cell_head"]), ""]]
-        for line in str(details or "").split("\n"):
-            label, _, value = line.partition(separator)
-            if value:
-                rows.append([Paragraph(pdf_text(label), style["cell"]),
-                             Paragraph(pdf_text(value), style["cell"])])
+        rows += [[Paragraph(pdf_text(label), style["cell"]),
+                  Paragraph(pdf_text(value), style["cell"])]
+                 for label, value in card_fields(details, language)]
         card = Table(rows, colWidths=[0.26 * TEXT_WIDTH, 0.74 * TEXT_WIDTH], splitInRow=1)
         card.setStyle(table_style(header_rows=1, zebra=False, rows=len(rows)))
         card.setStyle([("SPAN", (0, 0), (1, 0)), ("BOX", (0, 0), (-1, -1), 0.8, CARD_EDGE)])

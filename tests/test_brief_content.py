@@ -251,6 +251,20 @@ def test_many_records_fit_twelve_pages_and_the_workbook_has_them_all(many, langu
         assert f"Action {n} : patrouille et rencontre n° {n}" in values, n
     assert len({v for v in values if v.startswith("Rencontre de quartier n°")}) == 25
     assert not any("Jean-Marc Tremblay" in v for v in values)
+    # the cards are a column per field in the workbook, never "label : value" lines
+    summary = "Résumé pour les partenaires" if fr else "Summary for partners"
+    assert summary in values and ("Analyse (triangle du problème)" if fr else
+                                  "Analysis (problem triangle)") in values
+    assert not any(re.match(r"(Lieu|Place|Priorité|Priority) ?: ", v) for v in values)
+
+
+def test_a_card_field_typed_over_several_lines_stays_one_field() -> None:
+    from exports.brief_cells import card_fields
+
+    assert card_fields("Lieu : parc\nDescription : le soir\nsurtout : le vendredi\n"
+                       "Priorité : score de 60 sur 100", "fr") == [
+        ("Lieu", "parc"), ("Description", "le soir\nsurtout : le vendredi"),
+        ("Priorité", "score de 60 sur 100")]
 
 
 # --- the disclosure appendix ------------------------------------------------------------------
