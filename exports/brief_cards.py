@@ -53,6 +53,7 @@ WORDS = Words({
     "status_stage": ("{status} (étape SARA : {stage})", "{status} (SARA stage: {stage})"),
     "more_card_actions": ("et {count} autres, au plan d'action",
                           "and {count} more, in the action plan"),
+    "in_part": (" (en partie)", " (in part)"),
     "no_priority": ("(hors priorité)", "(no priority)"),
     "priorities": ("Priorités du plan d'action", "Action plan priorities"),
     "more_problems": ("Et {count} autres problèmes, de priorité moindre : voir le classeur "

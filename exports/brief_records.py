@@ -30,6 +30,7 @@ from portrait.categories import BY_ID as CATEGORIES
 from portrait.records.action_plan import STATUS_LABELS as PROGRESS_LABELS
 from portrait.records.audience import (
     GENERALISED,
+    SHAREABLE_FORMS,
     audience_of,
     field_label,
     kind_of,
@@ -176,14 +177,16 @@ def _partner_problem(view: dict, data: Mapping, actions: list[dict], priorities:
     (``portrait.records.audience.SHAREABLE_FORMS``), in the order a partner reads them."""
     score = cards.priority_score(data)
     names = view.get("_names", {})
+    forms = SHAREABLE_FORMS["problem"]  # the one declaration says what may be told
     derived = {
-        "documented_sides": cards.documented_sides(data.get("triangle"), language),
-        "priority_score": "" if score is None else text("priority_score", language,
-                                                        score=score),
+        "documented_sides": cards.documented_sides(data.get("triangle"), language)
+        if "triangle" in forms else "",
+        "priority_score": "" if score is None or "priority_inputs" not in forms else
+        text("priority_score", language, score=score),
         "actions": cards.action_lines(cards.problem_actions(data, actions, priorities),
-                                      language),
+                                      language) if "action_ids" in forms else "",
         "partners": ", ".join(names[str(i)] for i in data.get("partner_ids") or ()
-                              if str(i) in names),
+                              if str(i) in names) if "partner_ids" in forms else "",
     }
     order = ("location", "partner_summary", "documented_sides", "priority_score", "status",
              "category", "actions", "partners", "evidence", "period_start", "period_end",
@@ -259,7 +262,10 @@ def _view(record: Any, partner: bool, log: DisclosureLog, options, areas,
     view["display_name"] = name
     for key, value in data.items():
         if key not in view and key not in META and not _empty(value):
-            noted["fields"][field_label(kind, key, language) or "—"] = True
+            label = field_label(kind, key, language) or "—"
+            if key in SHAREABLE_FORMS.get(kind, {}):  # told in a form that names no one
+                label += cards.word("in_part", language)
+            noted["fields"][label] = True
     for key in list(view):
         if audience_of(kind, key) == GENERALISED:
             view[key] = _generalised(kind, key, view[key], name, options, areas, log)

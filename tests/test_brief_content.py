@@ -187,9 +187,9 @@ def _plan(today: dt.date):
 def test_a_partner_problem_card_says_what_is_known_without_naming_anyone(today,
                                                                           language) -> None:
     partner, problem, priority, bikes, lights = _plan(today)
+    log = DisclosureLog()
     section = records_section([partner, problem, priority, bikes, lights],
-                              BriefOptions(audience="partner", language=language),
-                              DisclosureLog())
+                              BriefOptions(audience="partner", language=language), log)
     [table] = [t for t in section.tables if t.id == "problems"]
     [[title, details]] = table.rows
     fr = language == "fr"
@@ -207,6 +207,11 @@ def test_a_partner_problem_card_says_what_is_known_without_naming_anyone(today,
     assert title == "Vols dans les véhicules"
     for secret in ("Jean", "gérant", "296000", "5041000", problem.record_id, "Trois sorties"):
         assert secret not in details, secret
+    # the appendix says what was left out, and what is told only in a shareable form
+    withheld = next(e.item for e in log.entries if e.item.startswith(
+        "Problèmes prioritaires :" if fr else "Priority problems:"))
+    assert ("Triangle du problème (en partie)" if fr else "Problem triangle (in part)") \
+        in withheld and ("Priorité (en partie)" if fr else "Priority (in part)") in withheld
     internal = records_section([partner, problem, priority, bikes, lights],
                                BriefOptions(audience="internal", language=language),
                                DisclosureLog())
