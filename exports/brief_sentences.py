@@ -83,10 +83,11 @@ WORDS = Words({
                       "ne puisse attribuer au hasard.",
                       "No published issue changed over the last 12 months by more than "
                       "chance would explain."),
-    "hot_spots": ("{count} carrés de {size} m forment des points chauds : plus d'incidents "
-                  "qu'autour d'eux, ce qu'on ne peut attribuer au hasard.",
-                  "{count} squares of {size} m are hot spots: more incidents than around "
-                  "them, which is unlikely to be chance."),
+    "hot_spots": ("{count} carrés de {size} m forment des points chauds (carte des points "
+                  "chauds) : plus d'incidents qu'autour d'eux, ce qu'on ne peut attribuer au "
+                  "hasard.",
+                  "{count} squares of {size} m are hot spots (hot-spot map): more incidents "
+                  "than around them, which is unlikely to be chance."),
     "no_hot_spot": ("Aucun carré ne forme un point chaud qu'on ne puisse attribuer au hasard.",
                     "No square is a hot spot beyond what chance would explain."),
     "concentration": ("Les 5 % de carrés les plus touchés regroupent {share} des incidents.",
