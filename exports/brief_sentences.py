@@ -160,7 +160,10 @@ def _table(out: BriefSection, table_id: str) -> BriefTable | None:
 
 
 def _column(table: BriefTable, column_id: str) -> int:
-    return next(j for j, c in enumerate(table.columns) if c.id == column_id)
+    for j, column in enumerate(table.columns):
+        if column.id == column_id:
+            return j
+    raise KeyError(f"Brief table {table.id!r} has no column {column_id!r}.")
 
 
 def _indicator(section, indicator_id: str):
@@ -430,7 +433,7 @@ def _comparison(out: BriefSection, section, portrait, options, q: float) -> list
     for column_id in ("incidents_rate", "low_income_rate"):
         try:
             j = _column(table, column_id)
-        except StopIteration:
+        except KeyError:  # a column the comparison does not have (no census, no incidents)
             continue
         mine = next((r[j] for r, is_own in zip(table.rows, own, strict=False) if is_own), None)
         values = [r[j] for r in table.rows if shown(r[j])]
