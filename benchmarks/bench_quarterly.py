@@ -21,7 +21,8 @@ ISSUES = ("property", "vehicles", "violence", "incivilities")
 
 
 def run(workspace_path: Path) -> None:
-    from exports.brief_model import BriefOptions, workspace_records
+    from exports.brief_build import workspace_records
+    from exports.brief_model import BriefOptions
     from exports.brief_signoff import portrait_digest
     from exports.briefs import write_quarterly_briefs
     from portrait.engine import build_portrait, prepare

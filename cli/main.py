@@ -507,7 +507,7 @@ def _quarterly(args: argparse.Namespace, workspace, data, options, formats):
 
 
 def _approve(args: argparse.Namespace) -> int:
-    from exports.brief_model import workspace_records
+    from exports.brief_build import workspace_records
     from exports.brief_signoff import approve, quarterly_content
     from portrait.engine import build_portrait, prepare, resolve_station
     from portrait.quarters import parse_quarter

@@ -18,6 +18,7 @@ from exports.brief_cells import key_figure, masked
 from exports.brief_model import BriefOptions, BriefSection, BriefTable, Column
 from exports.brief_text import label as label_of
 from exports.brief_text import text
+from exports.brief_words import Words
 from exports.disclosure import (
     COMPLEMENTARY,
     CONFIDENTIAL,
@@ -38,7 +39,7 @@ from portrait.wording import in_language
 PRACTICE_IDS = tuple(PRACTICES.values())
 
 #: This section's words, French and English.
-WORDS: dict[str, tuple[str, str]] = {
+WORDS = Words({
     "pathway": ("Réponse", "Pathway"),
     "calls": ("Appels", "Calls"),
     "share": ("Part de la demande (%)", "Share of demand (%)"),
@@ -82,12 +83,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "deferrable": ("Police, différable", "Police, deferrable"),
     "crisis": ("Équipe de crise", "Crisis team"),
     "other_service": ("Autre service", "Another service"),
-}
+})
 
-
-def word(key: str, language: str, **values: object) -> str:
-    texts = WORDS[key][0 if language == "fr" else 1]
-    return texts.format(**values) if values else texts
+word = WORDS.text
 
 
 def call_demand(out: BriefSection, section, portrait, data, options, protection) -> None:

@@ -6,9 +6,11 @@ Kept apart from the section writers so each of those stays about one part of the
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from exports.brief_model import SUPPRESSED, Column, Interval, KeyFigure
+from exports.brief_cards import WORDS as CARD_WORDS
+from exports.brief_model import SUPPRESSED, BriefTable, Column, Interval, KeyFigure
 from exports.brief_text import (
     format_interval,
     format_level,
@@ -21,6 +23,7 @@ from exports.brief_text import (
 )
 from exports.brief_text import label as label_of
 from exports.disclosure import public_reason
+from portrait.records.audience import FIELDS
 from portrait.wording import in_language
 
 UNITS_FR = {
@@ -114,10 +117,11 @@ def key_figure(indicator, language: str, reason: str | None = None) -> KeyFigure
     name = label_of(indicator, language)
     if reason:
         return KeyFigure(name, SUPPRESSED, indicator.unit, text("suppressed_marker", language),
-                         text(f"reason_{public_reason(reason)}", language))
+                         text(f"reason_{public_reason(reason)}", language), indicator.id)
     details = [d for d in (test_text(indicator, language), city_text(indicator, language)) if d]
     return KeyFigure(name, indicator.value, indicator.unit, indicator_text(indicator, language),
-                     " ; ".join(details) if language == "fr" else "; ".join(details))
+                     " ; ".join(details) if language == "fr" else "; ".join(details),
+                     indicator.id)
 
 
 def indicator_columns(language: str) -> list[Column]:
@@ -152,8 +156,8 @@ def cell_text(value: Any, column: Column, row_unit: str, language: str) -> str:
     if value is None or (isinstance(value, float) and is_missing(value)):
         return "–"
     kind = column.kind
-    if column.id == "unit" and isinstance(value, str):
-        return unit_text(value, language)
+    if column.id == "unit" and isinstance(value, str):  # "%" and "$" follow the value
+        return "" if value in ("%", "$") else unit_text(value, language)
     if kind == "text" or isinstance(value, str):
         return str(value)
     if kind == "int":
@@ -175,3 +179,36 @@ def row_unit(columns: list[Column], row: list[Any]) -> str:
         if column.id == "unit" and isinstance(value, str):
             return value
     return ""
+
+
+def is_card_table(table: BriefTable) -> bool:
+    """Whether ``table`` holds records as cards: a name, then "label : value" lines."""
+    return [c.id for c in table.columns] == ["name", "details"]
+
+
+def card_fields(details: str, language: str) -> list[tuple[str, str]]:
+    """A card's (label, value) fields from its details lines; a line that does not start
+    with a field's label goes on the field above it (a text typed over several lines)."""
+    separator = " : " if language == "fr" else ": "
+    index = 0 if language == "fr" else 1
+    known = {labels[1 + index] for fields in FIELDS.values() for labels in fields.values()}
+    known |= {words[index] for words in CARD_WORDS.values()}
+    fields: list[tuple[str, str]] = []
+    for line in str(details or "").split("\n"):
+        label, _, value = line.partition(separator)
+        if label in known or not fields:
+            fields.append((label, value))
+        elif fields:
+            fields[-1] = (fields[-1][0], f"{fields[-1][1]}\n{line}")
+    return fields
+
+
+def cards_as_columns(table: BriefTable, language: str) -> BriefTable:
+    """A card table as a sheet reads it: one row per record, one column per field (the
+    fields' labels as headings, in the order the cards give them)."""
+    rows = [(name, dict(card_fields(details, language))) for name, details in table.rows]
+    labels = list(dict.fromkeys(label for _, fields in rows for label in fields))
+    columns = [table.columns[0]] + [Column(f"field_{k}", label) for k, label in
+                                    enumerate(labels)]
+    return dataclasses.replace(table, columns=columns, rows=[
+        [name, *(fields.get(label, "") for label in labels)] for name, fields in rows])

@@ -10,12 +10,11 @@ read back from the highlights.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from exports.brief_model import SUPPRESSED
 from exports.brief_sections import masked_key_figure
-from exports.brief_text import format_number, text
+from exports.brief_sentences import change_sentence, date_in_words
 from exports.brief_text import label as label_of
+from exports.brief_text import text
 
 #: Categories whose change is named, the largest significant changes first.
 MAX_CHANGES = 3
@@ -24,25 +23,6 @@ MAX_SENTENCES = 8
 FIGURES = (("socio_economic", "population"), ("services", "services_in_station"),
            ("crime_places", "hot_spot_cells"))
 WINDOW = "last_12_months"
-
-_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-              "septembre", "octobre", "novembre", "décembre")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
-
-
-def date_in_words(day: str, language: str) -> str:
-    """An ISO date as a reader writes it: "1 décembre 2025", "1 December 2025".
-
-    >>> date_in_words("2025-12-01", "fr")
-    '1er décembre 2025'
-    """
-    value = dt.date.fromisoformat(str(day)[:10])
-    if language == "fr":
-        first = "1er" if value.day == 1 else str(value.day)
-        return f"{first} {_MONTHS_FR[value.month - 1]} {value.year}"
-    return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
-
 
 def highlights(portrait, options, protection) -> list[str]:
     """The sentences of the highlights page, in ``options.language``."""
@@ -91,10 +71,5 @@ def _changes(portrait, options, protection) -> list[str]:
 
 
 def _sentence(row: dict, significant: bool, language: str) -> str:
-    current, previous = row["current"], row["previous"]
-    key = "highlights_stable"
-    if significant:
-        key = "highlights_rose" if current > previous else "highlights_fell"
-    return text(key, language, what=label_of(row, language),
-                current=format_number(current, language),
-                previous=format_number(previous, language))
+    return change_sentence(label_of(row, language), row["current"], row["previous"],
+                           significant, language)

@@ -14,17 +14,10 @@ them, and ``brief_text`` formats them per language.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from exports.disclosure import MIN_CELL_COUNT, SMALL_COUNT_HIGH, DisclosureLog
-from portrait import clock
-from portrait.records import Record, RecordStore
-from portrait.records.station_scope import records_for_station
-from portrait.wording import in_language
-from portrait.workspace import Workspace
 
 Audience = Literal["internal", "partner"]
 AUDIENCES: tuple[str, ...] = ("internal", "partner")
@@ -93,6 +86,9 @@ class BriefTable:
     #: Shown in the PDF (wide or long tables go to the workbook only).
     in_pdf: bool = True
     pdf_max_rows: int = 40
+    #: What the PDF says under the rows it shows when it leaves some out ("And {count} more
+    #: problems: see the workbook"); the workbook always has every row.
+    more: str = ""
 
     @property
     def has_suppressed(self) -> bool:
@@ -108,6 +104,8 @@ class KeyFigure:
     unit: str
     text: str
     detail: str = ""
+    #: The indicator's id, so a section's sentences find the figure as masked for the reader.
+    id: str = ""
 
 
 @dataclass
@@ -124,9 +122,14 @@ class Figure:
 
 @dataclass
 class BriefSection:
+    """One part of the portrait as the reader gets it: ``sentences`` are the two or three
+    plain sentences of a partner's page (``brief_sentences``), from tested results only;
+    ``paragraphs`` and ``notes`` the engine's reasons and caveats."""
+
     id: str
     title: str
     paragraphs: list[str] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
     key_figures: list[KeyFigure] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     tables: list[BriefTable] = field(default_factory=list)
@@ -213,78 +216,3 @@ class Brief:
             if section.id == section_id:
                 return section
         raise KeyError(section_id)
-
-
-def build_brief(portrait, data, options: BriefOptions = BriefOptions(),
-                records: Sequence[Any] | None = None,
-                today: dt.date | None = None) -> Brief:
-    """The brief of ``portrait`` for ``options.audience``.
-
-    ``data`` is the engine's prepared data (``portrait.engine.prepare``) the maps are drawn
-    from; ``records`` the station's records (problems, partners, consultations, actions),
-    or None when the workspace has none.
-    """
-    from exports.brief_appendix import definitions, disclosure_parameters, parameters
-    from exports.brief_highlights import highlights
-    from exports.brief_protection import Protection
-    from exports.brief_records import records_section
-    from exports.brief_sections import (
-        SECTION_WRITERS,
-        key_figures,
-        section_base,
-        station_area_km2,
-    )
-
-    log = DisclosureLog()
-    protection = Protection.build(portrait, options, log)
-    sections = []
-    for section in portrait.sections:
-        writer = SECTION_WRITERS.get(section.id)
-        if writer is None:
-            continue
-        out = section_base(section, options.language)  # an empty section says why
-        if not section.is_empty:
-            writer(out, section, portrait, data, options, protection)
-        sections.append(out)
-    if records:
-        from exports.brief_calls import plan_links
-
-        plan_links(sections, records, options)
-        census = getattr(data, "census", None)
-        sections.append(records_section(records, options, log,
-                                        getattr(census, "areas_frame", None)))
-    for out in sections:
-        _in_plain_words(out, options.language)
-    return Brief(
-        station_id=portrait.station_id, station_name=portrait.station_name,
-        area_km2=station_area_km2(data, portrait.station_id), period=portrait.period,
-        options=options, generated_on=(today or clock.today()).isoformat(),
-        key_figures=key_figures(portrait, options, protection), sections=sections,
-        definitions=definitions(portrait, options.language, options.audience == "partner"),
-        parameters=parameters(portrait, options.language) + disclosure_parameters(options),
-        disclosure=log,
-        warnings=[in_language(warning, options.language) for warning in portrait.warnings],
-        workspace_title=getattr(data, "title", ""),
-        highlights=highlights(portrait, options, protection))
-
-
-def _in_plain_words(section: BriefSection, language: str) -> None:
-    """The section's notes with the engine's column and indicator ids named as the reader
-    sees them (``brief_plain``)."""
-    from exports.brief_plain import plain
-
-    section.paragraphs = [plain(p, language) for p in section.paragraphs]
-    section.notes = [plain(n, language) for n in section.notes]
-    for table in section.tables:
-        table.note = plain(table.note, language) if table.note else table.note
-
-
-def workspace_records(workspace: Workspace, station_id: str) -> list[Record] | None:
-    """The station's records (``portrait.records.station_scope``), None when it has none
-    (briefs work without records)."""
-    stations = workspace.layer("stations")
-    area = stations.loc[stations["station_id"].astype(str) == str(station_id), "geometry"]
-    if area.empty:
-        return None
-    records = records_for_station(RecordStore.load(workspace).records(), area.union_all())
-    return records or None

@@ -12,7 +12,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from exports.brief_cells import indicator_columns, indicator_row, interval_cell, masked
+from exports.brief_cells import (
+    indicator_columns,
+    indicator_row,
+    interval_cell,
+    key_figure,
+    masked,
+)
 from exports.brief_model import BriefSection, BriefTable, Column, Figure
 from exports.brief_plain import plain, type_list
 from exports.brief_sections import indicators_table
@@ -21,15 +27,18 @@ from exports.brief_text import format_level, format_number, text
 from exports.brief_text import label as label_of
 from exports.disclosure import (
     AGGREGATED,
+    PRIMARY,
     SMALL_AREA,
     SURVEY_MIN_N,
     WITHHELD,
     cells_with_at_least,
+    protect_table,
     small_area_mask,
     survey_suppressed,
 )
 from exports.map_streets import street_records, streets_near
 from portrait.sections.comparison import INTEGER_COLUMNS
+from portrait.sections.crime_trends import windows
 from portrait.sections.survey_scores import ID_PREFIX as PUBLISHED_PREFIX
 from portrait.services import BY_ID as SERVICE_TYPES
 from portrait.services import service_type_label
@@ -38,6 +47,9 @@ from portrait.wording import in_language
 NEIGHBOUR_MARGIN_M = 1500.0
 SERVICE_MARGIN_M = 500.0
 PDF_HOT_CELLS = 15
+#: Small areas without a neighbourhood's name, counted: (one, several) in French, English.
+AREA_COUNT = (("aire de diffusion", "aires de diffusion"),
+              ("dissemination area", "dissemination areas"))
 
 
 def _base_map(data, station_id: str) -> dict:
@@ -54,7 +66,15 @@ def socio_economic(out: BriefSection, section, portrait, data, options, protecti
     language = options.language
     out.tables.append(indicators_table(section, language))
     suppressed = next((t for t in section.tables if t.id == "suppressed_areas"), None)
-    for row in suppressed.records if suppressed else []:
+    if suppressed is not None and protection.partner:
+        by_rule: dict[str, list[str]] = {}
+        for row in suppressed.records:
+            by_rule.setdefault(in_language(row.get("rule", ""), language), []).append(
+                str(row["area_id"]))
+        for rule, area_ids in by_rule.items():
+            _log_small_areas(area_ids, label_of(suppressed, language, "title"), data,
+                             protection, language, rule)
+    for row in suppressed.records if suppressed and not protection.partner else []:
         protection.log.add(label_of(suppressed, language, "title"), str(row["area_id"]),
                            SMALL_AREA, in_language(row.get("rule", ""), language))
     layer = next((m for m in section.map_layers
@@ -88,8 +108,9 @@ def _census_figure(layer, data, portrait, options, protection) -> Figure:
             if "income" in layer.parameters.get("indicator", "") \
             else data.apportion_parameters.min_population
         small = small_area_mask(population.reindex(ids).to_numpy(dtype=float), limit)
-        for area_id in np.array(ids, dtype=object)[small & np.isfinite(values)]:
-            protection.log.add(label_of(layer, language, "title"), str(area_id), SMALL_AREA)
+        _log_small_areas([str(a) for a in np.array(ids, dtype=object)[small &
+                                                                      np.isfinite(values)]],
+                         label_of(layer, language, "title"), data, protection, language)
         values = np.where(small, np.nan, values)
     return Figure("census_map", "map_census",
                   text("map_census", language, indicator=label_of(layer, language, "title")),
@@ -99,10 +120,25 @@ def _census_figure(layer, data, portrait, options, protection) -> Figure:
                    "legend": label_of(layer, language, "title")})
 
 
+def _log_small_areas(area_ids: list[str], where: str, data, protection, language: str,
+                     detail: str = "") -> None:
+    """Small areas left blank for partners, in the disclosure appendix by the name of the
+    neighbourhood they lie in, else as a count: a partner never reads an area's code."""
+    if not area_ids:
+        return
+    census = getattr(data, "census", None)
+    names = area_names(getattr(census, "areas_frame", None), area_ids)
+    for name in sorted(set(names.values())):
+        protection.log.add(where, name, SMALL_AREA, detail)
+    unnamed = sum(area_id not in names for area_id in area_ids)
+    if unnamed:
+        words = AREA_COUNT[0 if language == "fr" else 1][unnamed > 1]
+        protection.log.add(where, f"{format_number(unnamed, language)} {words}", SMALL_AREA,
+                           detail)
+
+
 # --- places -----------------------------------------------------------------------------------
 def crime_places(out: BriefSection, section, portrait, data, options, protection) -> None:
-    from exports.brief_cells import key_figure
-
     language = options.language
     hidden = protection.places
     for indicator_id in ("share_without_location", "top_5pct_cells", "gini_cells",
@@ -421,6 +457,8 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
             reason = protection.comparison.get((station_id, key))
             if station_id == portrait.station_id and cid.startswith("rate_"):
                 reason = protection.categories.get(key)
+            if cid == "change_12_months":  # current minus previous: either could be hidden
+                reason = reason or protection.comparison.get((station_id, cid))
             if cid in _FROM_TOTAL and station_id == portrait.station_id:
                 reason = protection.station_total
                 if cid == "change_12_months":
@@ -428,6 +466,14 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
             cells.append(masked(record.get(cid), reason))
         return cells
 
+    if protection.partner:
+        names = {str(r["station_id"]): str(r.get("name") or r["station_id"])
+                 for r in stations.records}
+        for station_id in _hidden_changes(data, portrait, protection):
+            if station_id != portrait.station_id and station_id in names:
+                protection.comparison.setdefault((station_id, "change_12_months"), PRIMARY)
+                protection.log.add(label_of(stations, language, "title"), names[station_id],
+                                   PRIMARY, text("masked_change", language))
     pdf_ids = ["name"] + [c for c in PDF_COMPARISON if c in ids]
     for chosen, in_pdf, table_id in ((pdf_ids, True, "stations_summary"),
                                      (ids, False, "stations")):
@@ -440,6 +486,41 @@ def station_comparison(out: BriefSection, section, portrait, data, options, prot
                                  [[label_of(c, language),
                                    plain(definition_of(c, language), language)]
                                   for c in section.tables[1].records], in_pdf=False))
+
+
+def _hidden_changes(data, portrait, protection) -> list[str]:
+    """The stations whose own partner brief hides its last 12 months' or previous 12 months'
+    total: the comparison's change (one minus the other) beside the total it shows would
+    give the hidden one back. Each station's categories over the two windows are protected
+    as its own "change over time" table protects them (small counts and their complements,
+    the totals as margins)."""
+    if not portrait.period:
+        return []
+    # the same for every station's brief of the period: worked out once per prepared data
+    cache = getattr(data, "cache", None)
+    key = ("brief_hidden_changes", portrait.period[1], tuple(sorted(protection.limits.items())))
+    if isinstance(cache, dict) and key in cache:
+        return cache[key]
+    current_start, current_end, previous_start, previous_end = \
+        windows(pd.Timestamp(portrait.period[1]))["last_12_months"]
+    current = data.period_counts(current_start, current_end).by_category
+    previous = data.period_counts(previous_start, previous_end).by_category
+    categories = sorted(set(current.columns) | set(previous.columns))
+    current = current.reindex(columns=categories, fill_value=0)
+    previous = previous.reindex(index=current.index.union(previous.index),
+                                columns=categories, fill_value=0)
+    current = current.reindex(index=previous.index, fill_value=0)
+    hidden = []
+    for station_id in previous.index:
+        values = np.column_stack([current.loc[station_id].to_numpy(dtype=float),
+                                  previous.loc[station_id].to_numpy(dtype=float)])
+        protected = protect_table(values, row_totals=False, column_totals=True,
+                                  grand_total=False, **protection.limits)
+        if protected.primary[-1, :2].any() or protected.complementary[-1, :2].any():
+            hidden.append(str(station_id))
+    if isinstance(cache, dict):
+        cache[key] = hidden
+    return hidden
 
 
 __all__ = ["socio_economic", "crime_places", "services", "surveys", "station_comparison",

@@ -20,16 +20,17 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
+from exports import brief_cards as cards
 from exports.brief_cells import COUNT_UNITS
 from exports.brief_model import BriefOptions, BriefSection, BriefTable, Column
 from exports.brief_text import format_number, text
 from exports.disclosure import CONFIDENTIAL, PRIMARY, SMALL_COUNT_LOW, DisclosureLog
 from portrait.calls.repeat_evidence import is_repeat_calls, repeat_calls_text
 from portrait.categories import BY_ID as CATEGORIES
-from portrait.errors import PortraitError
 from portrait.records.action_plan import STATUS_LABELS as PROGRESS_LABELS
 from portrait.records.audience import (
     GENERALISED,
+    SHAREABLE_FORMS,
     audience_of,
     field_label,
     kind_of,
@@ -37,7 +38,7 @@ from portrait.records.audience import (
 )
 from portrait.records.consultations import FORM_LABELS
 from portrait.records.partners import SECTOR_LABELS
-from portrait.records.priority import CONCERN_LABELS, PriorityInputs, score_priority
+from portrait.records.priority import CONCERN_LABELS
 from portrait.records.problems import SARA_LABELS, SIDE_LABELS
 from portrait.records.problems import STATUS_LABELS as PROBLEM_LABELS
 
@@ -65,15 +66,20 @@ def records_section(records: Sequence[Any], options: BriefOptions, log: Disclosu
     partner = options.audience == "partner"
     out = BriefSection("records", text("records", language))
     grouped: dict[str, list[dict]] = {}
+    withheld: dict[str, dict[str, Any]] = {}
     names = _names(records, partner)
     for record in records:
         kind = _kind(record)
-        view = _view(record, partner, log, options, areas)
+        view = _view(record, partner, log, options, areas, withheld)
         if view is not None:
-            view["_names"] = names
+            view["_names"], view["_record"] = names, _data(record)
             grouped.setdefault(kind, []).append(view)
+    _log_withheld(withheld, log, language)
     if not grouped:
         out.paragraphs.append(text("no_records", language))
+        return out
+    if partner:
+        out.tables += _partner_tables(grouped, [_data(r) for r in records], language)
         return out
     fr = language == "fr"
     for _, key in _KINDS + (("other", "records"),):
@@ -87,13 +93,123 @@ def records_section(records: Sequence[Any], options: BriefOptions, log: Disclosu
              Column("details", "Détails" if fr else "Details")], rows))
         progress = [row for v in views for row in _progress_rows(v, language)]
         if progress:
-            out.tables.append(BriefTable(
-                f"{key}_progress", text("progress", language),
-                [Column("action", "Action"), Column("quarter", "Trimestre" if fr else
-                                                    "Quarter"),
-                 Column("status", "État" if fr else "Status"),
-                 Column("note", "Note")], progress))
+            out.tables.append(_progress_table(key, progress, language))
     return out
+
+
+def _log_withheld(withheld: dict[str, dict[str, Any]], log: DisclosureLog,
+                  language: str) -> None:
+    """One line per kind of record in the disclosure appendix: the records kept in the
+    station, the fields left out of the others (one line per record ran to pages)."""
+    where = text("records", language)
+    separator = " : " if language == "fr" else ": "
+    for key, noted in withheld.items():
+        if noted["internal"]:
+            log.add(where, f"{text(key, language)} ({noted['internal']})", CONFIDENTIAL,
+                    text("internal_record", language))
+        if noted["fields"]:
+            log.add(where, f"{text(key, language)}{separator}{', '.join(noted['fields'])}",
+                    CONFIDENTIAL)
+
+
+def _progress_table(key: str, rows: list[list[str]], language: str,
+                    in_pdf: bool = True) -> BriefTable:
+    fr = language == "fr"
+    return BriefTable(f"{key}_progress", text("progress", language),
+                      [Column("action", "Action"),
+                       Column("quarter", "Trimestre" if fr else "Quarter"),
+                       Column("status", "État" if fr else "Status"), Column("note", "Note")],
+                      rows, in_pdf=in_pdf)
+
+
+def _partner_tables(grouped: dict[str, list[dict]], everything: list[dict],
+                    language: str) -> list[BriefTable]:
+    """The records as a partner reads them in ten minutes: problem cards with the highest
+    priority first, the action plan as one line per action, the latest consultations and
+    the partner organisations; the PDF shows the first few of each and says how many more
+    the workbook holds."""
+    fr = language == "fr"
+    actions = [d for d in everything if kind_of(d) == "action"]
+    priorities = [d for d in everything if kind_of(d) == "action_priority"]
+    columns = [Column("name", "Nom" if fr else "Name"),
+               Column("details", "Détails" if fr else "Details")]
+    tables = []
+    problems = [_partner_problem(v, v["_record"], actions, priorities, language)
+                for v in grouped.get("problems", [])]
+    problems.sort(key=lambda v: -(v.get("_score") if v.get("_score") is not None else -1))
+    if problems:
+        tables.append(BriefTable("problems", text("problems", language), columns,
+                                 [[_title(v), _details(v, language)] for v in problems],
+                                 pdf_max_rows=cards.PDF_PROBLEMS,
+                                 more=cards.word("more_problems", language, count="{count}")))
+    plan = [v for v in grouped.get("action_plan", []) if v.get("_kind") == "action"]
+    tables += cards.action_plan_tables(priorities, [v["_record"] for v in plan], language)
+    progress = [row for v in plan for row in _progress_rows(v, language)]
+    if progress:  # the quarters' narratives: in the workbook
+        tables.append(_progress_table("action_plan", progress, language, in_pdf=False))
+    consultations = sorted(grouped.get("consultations", []),
+                           key=lambda v: str(v.get("date") or ""), reverse=True)
+    if consultations:
+        tables.append(BriefTable(
+            "consultations", text("consultations", language), columns,
+            [[_title(v), _details(v, language)] for v in consultations],
+            pdf_max_rows=cards.PDF_CONSULTATIONS,
+            more=cards.word("more_consultations", language, count="{count}")))
+    partners = grouped.get("partners", [])
+    if partners:
+        index = 0 if fr else 1
+        tables.append(BriefTable(
+            "partners", text("partners", language),
+            [Column("name", cards.word("name", language)),
+             Column("sector", cards.word("sector", language)),
+             Column("website", cards.word("website", language))],
+            sorted([[_title(v), SECTOR_LABELS.get(v.get("sector"), ("", ""))[index],
+                     str(v.get("website") or "")] for v in partners],
+                   key=lambda row: row[0].casefold()),
+            pdf_max_rows=cards.PDF_PARTNERS,
+            more=cards.word("more_partners", language, count="{count}")))
+    return tables
+
+
+def _partner_problem(view: dict, data: Mapping, actions: list[dict], priorities: list[dict],
+                     language: str) -> dict:
+    """A problem's shareable view with the shareable forms of its internal fields
+    (``portrait.records.audience.SHAREABLE_FORMS``), in the order a partner reads them."""
+    score = cards.priority_score(data)
+    names = view.get("_names", {})
+    forms = SHAREABLE_FORMS["problem"]  # the one declaration says what may be told
+    derived = {
+        "documented_sides": cards.documented_sides(data.get("triangle"), language)
+        if "triangle" in forms else "",
+        "priority_score": "" if score is None or "priority_inputs" not in forms else
+        text("priority_score", language, score=score),
+        "actions": cards.action_lines(cards.problem_actions(data, actions, priorities),
+                                      language) if "action_ids" in forms else "",
+        "partners": ", ".join(names[str(i)] for i in data.get("partner_ids") or ()
+                              if str(i) in names) if "partner_ids" in forms else "",
+    }
+    order = ("location", "partner_summary", "documented_sides", "priority_score", "status",
+             "category", "actions", "partners", "evidence", "period_start", "period_end",
+             "response_start")
+    shown = {**view, **derived}
+    stage = _CHOICES[("problem", "sara_stage")].get(view.get("sara_stage"))
+    status = _CHOICES[("problem", "status")].get(view.get("status"))
+    if stage and status:  # one line: "Open (SARA stage: Response)"
+        shown["status"] = cards.word("status_stage", language,
+                                     status=status[0 if language == "fr" else 1],
+                                     stage=stage[0 if language == "fr" else 1])
+    return {"_kind": "problem", "_names": names, "_score": score,
+            "display_name": view.get("display_name", ""),
+            **{key: shown[key] for key in order if key in shown}}
+
+
+def _data(record: Any) -> dict:
+    """A record as encoded data (objects through ``to_dict``), with its kind."""
+    if isinstance(record, Mapping):
+        return dict(record)
+    data = dict(record.to_dict())
+    data.setdefault("kind", kind_of(record))
+    return data
 
 
 def _names(records: Sequence[Any], partner: bool) -> dict[str, str]:
@@ -121,12 +237,12 @@ def _kind(record: Any) -> str:
     return "records"
 
 
-def _view(record: Any, partner: bool, log: DisclosureLog, options,
-          areas) -> dict | None:
+def _view(record: Any, partner: bool, log: DisclosureLog, options, areas,
+          withheld: dict[str, dict[str, Any]]) -> dict | None:
     """The fields the audience may see (labelled, values as printed), or None when the
-    record stays in the station."""
+    record stays in the station; what a partner does not get is noted in ``withheld``
+    (per kind of record: how many records stay inside, which fields are left out)."""
     language = options.language
-    where = text("records", language)
     if isinstance(record, Mapping):
         data = dict(record)
         shareable = _is_shareable(data)
@@ -138,19 +254,18 @@ def _view(record: Any, partner: bool, log: DisclosureLog, options,
     name = _title(data)
     if not partner:
         return {"_kind": kind, **data}
+    noted = withheld.setdefault(_kind(record), {"internal": 0, "fields": {}})
     if not shareable:  # not even its title leaves the station
-        log.add(where, text(_kind(record), language), CONFIDENTIAL,
-                text("internal_record", language))
+        noted["internal"] += 1
         return None
     view = shareable_fields(kind, data)
     view["display_name"] = name
-    left_out = [key for key, value in data.items()
-                if key not in view and key not in META and not _empty(value)]
-    if left_out:
-        labels = [field_label(kind, key, language) for key in left_out]
-        shown = ", ".join(dict.fromkeys(label for label in labels if label))
-        log.add(where, f"{name} : {shown or '—'}" if language == "fr" else
-                f"{name}: {shown or '—'}", CONFIDENTIAL)
+    for key, value in data.items():
+        if key not in view and key not in META and not _empty(value):
+            label = field_label(kind, key, language) or "—"
+            if key in SHAREABLE_FORMS.get(kind, {}):  # told in a form that names no one
+                label += cards.word("in_part", language)
+            noted["fields"][label] = True
     for key in list(view):
         if audience_of(kind, key) == GENERALISED:
             view[key] = _generalised(kind, key, view[key], name, options, areas, log)
@@ -179,13 +294,15 @@ def _place(location: Mapping, options, areas) -> str:
     if geometry is None or geometry.is_empty:
         return "–"
     centre = geometry.representative_point()
-    if areas is not None and len(areas):
-        inside = areas[areas.geometry.contains(centre)]
+    if areas is not None and len(areas) and "name" in areas:
+        # an area is named by its name, never its code: a partner cannot read a code
+        names = areas["name"].astype(object)
+        inside = areas[areas.geometry.contains(centre) & names.map(
+            lambda n: isinstance(n, str) and bool(n.strip())) &
+            (names.astype(str) != areas["area_id"].astype(str))]
         if len(inside):
-            row = inside.iloc[0]
-            named = row.get("name") if isinstance(row.get("name"), str) and row.get("name") \
-                else row["area_id"]
-            return text("place_area", language, name=named)
+            smallest = inside.loc[inside.geometry.area.idxmin()]
+            return text("place_area", language, name=smallest["name"])
     size = max(float(options.cell_size_m), 1.0)
     return text("place_cell", language, size=format_number(size, language, 0),
                 column=math.floor(centre.x / size), row=math.floor(centre.y / size))
@@ -252,7 +369,7 @@ def _details(view: dict, language: str) -> str:
     separator = " : " if language == "fr" else ": "
     names = view.get("_names", {})
     for key, value in view.items():
-        if key in META or key in _TITLE_KEYS or key in ("_kind", "_names") or \
+        if key in META or key in _TITLE_KEYS or key.startswith("_") or \
                 "progress" in key or _empty(value):
             continue
         if key == "evidence" and isinstance(value, (list, tuple)):
@@ -265,7 +382,8 @@ def _details(view: dict, language: str) -> str:
             _readable(key, value, names, language)
         if not shown:
             continue
-        label = field_label(kind, key, language) or key.replace("_", " ")
+        label = field_label(kind, key, language) or \
+            (cards.word(key, language) if key in cards.WORDS else key.replace("_", " "))
         lines.append(f"{label}{separator}{shown}")
     return "\n".join(lines)
 
@@ -287,15 +405,8 @@ def _internal_evidence(item: Mapping, language: str) -> str:
 
 def _priority(view: Mapping, language: str) -> str:
     """A problem's priority as its score out of 100 (the inputs are the station's working)."""
-    inputs = view.get("priority_inputs")
-    concern = view.get("concern")
-    level = concern.get("level", "unknown") if isinstance(concern, Mapping) else "unknown"
-    try:
-        score = score_priority(PriorityInputs(**dict(inputs)), level,
-                               str(view.get("category") or ""))
-    except (TypeError, ValueError, PortraitError):
-        return ""
-    return text("priority_score", language, score=score.out_of_100)
+    score = cards.priority_score(view)
+    return "" if score is None else text("priority_score", language, score=score)
 
 
 def _readable(key: str, value: Any, names: Mapping[str, str], language: str) -> str:

@@ -277,26 +277,3 @@ def station_area_km2(data, station_id: str) -> float | None:
         return float(data.polygon(station_id).area) / 1e6
     except (IndexError, KeyError, AttributeError):
         return None
-
-
-def _writers():
-    from exports import brief_calls, brief_places
-
-    return {"socio_economic": brief_places.socio_economic, "crime": crime,
-            "crime_trends": crime_trends, "issues": issues,
-            "crime_places": brief_places.crime_places, "services": brief_places.services,
-            "surveys": brief_places.surveys,
-            "station_comparison": brief_places.station_comparison,
-            "call_demand": brief_calls.call_demand}
-
-
-class _Registry(dict):
-    """Section id -> writer, filled on first use (brief_places imports this module)."""
-
-    def get(self, key, default=None):
-        if not self:
-            self.update(_writers())
-        return super().get(key, default)
-
-
-SECTION_WRITERS = _Registry()

@@ -12,7 +12,8 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from exports.brief_model import Brief, BriefSection, BriefTable, Column, workspace_records
+from exports.brief_build import workspace_records
+from exports.brief_model import Brief, BriefSection, BriefTable, Column
 from exports.brief_text import text
 from portrait.layers import RECORDS
 from portrait.quarterly_report import build_quarterly_report

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from exports.brief_model import Brief, BriefOptions, build_brief, workspace_records
+from exports.brief_build import build_brief, workspace_records
+from exports.brief_model import Brief, BriefOptions
 from exports.brief_signoff import apply_signoff, quarterly_content, review_section
 from exports.map_text import station_label
 from portrait.disclosure_settings import read_settings

@@ -27,7 +27,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from exports.atomic_file import write_atomically
 from exports.brief_appendix import disclosure_text, methods
-from exports.brief_cells import row_unit, unit_text
+from exports.brief_cells import cards_as_columns, is_card_table, row_unit, unit_text
 from exports.brief_model import SUPPRESSED, Brief, BriefTable, Column, Interval
 from exports.brief_text import format_number, text
 from exports.map_text import station_label
@@ -60,10 +60,11 @@ def build_workbook(brief: Brief) -> Workbook:
         _key_figures_sheet(book, brief)
     for section in brief.sections:
         sheet = book.sheet(section.title)
-        for paragraph in section.paragraphs + section.notes:
+        for paragraph in section.sentences + section.paragraphs + section.notes:
             book.note(sheet, paragraph)
-        for table in section.tables:
-            book.table(sheet, table)
+        for table in section.tables:  # records' cards: a column per field
+            book.table(sheet, cards_as_columns(table, language) if is_card_table(table)
+                       else table)
     if brief.audience == "partner" and brief.kind == "portrait":
         # partners read the methods in plain words; the parameters stay with the station
         sheet = book.sheet(text("methods", language))

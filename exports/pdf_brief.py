@@ -30,7 +30,7 @@ from reportlab.platypus import (
 
 from exports.atomic_file import write_atomically
 from exports.brief_appendix import disclosure_text, methods
-from exports.brief_cells import cell_text, row_unit
+from exports.brief_cells import card_fields, cell_text, is_card_table, row_unit
 from exports.brief_model import Brief, BriefSection, BriefTable, Figure
 from exports.brief_text import format_level, format_number, text
 from exports.charts import CHARTS, draw_chart
@@ -53,12 +53,18 @@ from portrait.wording import in_language
 SHORT_CELL = 14
 #: Partner brief: figures per section, rows per table, and the room (points) a section
 #: needs at the foot of a page to start there rather than on the next.
-PARTNER_FIGURES = 1
-PARTNER_FIGURE_HEIGHT = 80 * mm
-HIGHLIGHTS_MAP_HEIGHT = 125 * mm
+PARTNER_FIGURE_HEIGHT = 62 * mm
+PARTNER_MAP_HEIGHT = 85 * mm
+#: Share of the text width a partner section's map takes, its sentences the rest.
+MAP_SHARE = 0.6
+HIGHLIGHTS_MAP_HEIGHT = 95 * mm
 PARTNER_TABLES = 1
-PARTNER_TABLE_ROWS = 12
+PARTNER_TABLE_ROWS = 8
+#: Columns a partner's compact tables leave to the workbook (the test's method in words).
+PARTNER_LEFT_OUT = ("method",)
 PARTNER_SECTION_ROOM = 200
+#: Room (points) the methods need at the foot of a page to start there.
+METHODS_ROOM = 320
 CARD_EDGE = colors.HexColor("#5b6f82")
 #: Relative widths of column kinds when a table is laid out.
 _WEIGHTS = {"text": 2.3, "measure": 1.2, "int": 1.15, "number": 1.0, "percent": 1.0,
@@ -111,12 +117,12 @@ def _partner_story(brief: Brief, style) -> list:
     compact tables one after the other, the methods in plain words and the disclosure rules.
     Detailed tables, definitions and parameters stay in the workbook and the internal brief."""
     first_map = _first_map(brief)
-    story = _highlights(brief, first_map, style)
-    story += _key_figures(brief, style)
+    story = _highlights(brief, first_map, style)[:-1]  # the key figures follow on page 1
+    story += [Spacer(1, 6)] + _key_figures(brief, style)
     for number, section in enumerate(brief.sections):
         story += _section(section, number, brief, style, skip=first_map)[:-1]
         story.append(CondPageBreak(PARTNER_SECTION_ROOM))
-    story.append(PageBreak())
+    story.append(CondPageBreak(METHODS_ROOM))  # the methods go on under the records
     story.append(_heading(text("methods", brief.language), style, key="m"))
     for paragraph in methods(brief):
         story += [Paragraph(pdf_text(paragraph), style["body"]), Spacer(1, 4)]
@@ -158,6 +164,7 @@ def _heading(title: str, style, level: int = 0, key: str | None = None) -> Parag
     paragraph = Paragraph(pdf_text(title), style["h1" if level == 0 else "h2"])
     paragraph.toc_level = level
     paragraph.toc_key = key
+    paragraph.keepWithNext = 1  # never alone at the foot of a page
     return paragraph
 
 
@@ -219,34 +226,49 @@ def _key_figures(brief: Brief, style) -> list:
 def _section(section: BriefSection, number: int, brief: Brief, style,
              skip: Figure | None = None) -> list:
     language = brief.language
-    story: list = [_heading(section.title, style, key=f"s{number}")]
-    story += [Paragraph(pdf_text(p), style["body"]) for p in section.paragraphs]
-    if section.key_figures:
+    partner = brief.audience == "partner"
+    heading = _heading(section.title, style, key=f"s{number}")
+    paragraphs = [Paragraph(pdf_text(p), style["body"]) for p in section.paragraphs]
+    sentences = [Paragraph(pdf_text(s), style["body"]) for s in section.sentences]
+    figures = [f for f in section.figures if f is not skip]
+    if partner:  # a chart or map, the sentences, a compact table
+        story: list = _partner_figure(heading, figures[0] if figures else None,
+                                      sentences, brief, style) + paragraphs
+    else:  # the station's brief: its sentences, then every figure and table
+        story = [heading, *paragraphs, *sentences]
+    if section.key_figures and not partner:  # a partner reads them in the sentences
         rows = [[Paragraph(pdf_text(f.label), style["cell"]),
                  Paragraph(pdf_text(f.text), style["cell_head"]),
                  Paragraph(pdf_text(f.detail), style["cell"])] for f in section.key_figures]
         table = Table(rows, colWidths=[0.4 * TEXT_WIDTH, 0.32 * TEXT_WIDTH, 0.28 * TEXT_WIDTH])
         table.setStyle(table_style(header_rows=0, rows=len(rows)))
         story += [table, Spacer(1, 6)]
-    partner = brief.audience == "partner"
-    figures = [f for f in section.figures if f is not skip]
-    for figure in figures[:PARTNER_FIGURES] if partner else figures:
-        story += _figure(figure, brief, style,
-                         max_height=PARTNER_FIGURE_HEIGHT if partner else None)
+    for figure in [] if partner else figures:
+        story += _figure(figure, brief, style)
     tables = [t for t in section.tables if t.in_pdf]
-    if section.id == "records":  # problems, partners and actions read as cards
-        tables, cards = [t for t in tables if not _is_cards(t)], \
-            [t for t in tables if _is_cards(t)]
-        for table in cards:
+    if partner and section.id != "records":
+        tables = tables[:PARTNER_TABLES]
+    for table in tables:
+        if section.id == "records" and is_card_table(table):  # problems and consultations
             story += _cards(table, language, style)
-    for table in tables[:PARTNER_TABLES] if partner and section.id != "records" else tables:
-        story += _table(table, language, style,
-                        max_rows=PARTNER_TABLE_ROWS if partner else None)
-    story += [Paragraph(pdf_text(note), style["small"]) for note in section.notes]
+        else:
+            story += _table(table, language, style, max_rows=PARTNER_TABLE_ROWS if partner
+                            and section.id != "records" else None,
+                            left_out=PARTNER_LEFT_OUT if partner else ())
+    if not partner:  # a partner's caveats are in the workbook, beside the tables
+        story += [Paragraph(pdf_text(note), style["small"]) for note in section.notes]
     return story + [PageBreak()]
 
 
-def _figure(figure: Figure, brief: Brief, style, max_height: float | None = None) -> list:
+def _figure(figure: Figure, brief: Brief, style, max_height: float | None = None,
+            max_width: float = TEXT_WIDTH) -> list:
+    flowables = _figure_parts(figure, brief, style, max_height, max_width)
+    return [KeepTogether(flowables)] if flowables else []
+
+
+def _figure_parts(figure: Figure, brief: Brief, style, max_height: float | None,
+                  max_width: float) -> list:
+    """The figure's title, image and caption (nothing for a kind no writer draws)."""
     if figure.kind in MAPS:
         png = draw_map(figure, brief.language, brief.options.dpi, "jpeg")
     elif figure.kind in CHARTS:
@@ -254,41 +276,66 @@ def _figure(figure: Figure, brief: Brief, style, max_height: float | None = None
     else:
         return []
     width, height = ImageReader(io.BytesIO(png)).getSize()
-    shown_width = TEXT_WIDTH
+    shown_width = max_width
     if max_height is not None:
         shown_width = min(shown_width, max_height * width / height)
     image = FastImage(io.BytesIO(png), width=shown_width, height=shown_width * height / width)
-    caption = figure.title + (f" — {figure.caption}" if figure.caption else "")
-    return [KeepTogether([Paragraph(pdf_text(figure.title), style["h2"]), image,
-                          Paragraph(pdf_text(caption), style["caption"])])]
+    captions = [Paragraph(pdf_text(figure.caption), style["caption"])] * bool(figure.caption)
+    return [Paragraph(pdf_text(figure.title), style["h2"]), image, *captions]
 
 
-def _is_cards(table: BriefTable) -> bool:
-    return [c.id for c in table.columns] == ["name", "details"]
+def _partner_figure(heading: Paragraph, figure: Figure | None, sentences: list[Paragraph],
+                    brief: Brief, style) -> list:
+    """A partner section's head: its title, then its map with the sentences beside it (a
+    map is about square: the sentences use the width it leaves), or its chart across the
+    page with the sentences under it; kept on one page."""
+    if figure is None:
+        return [heading, *sentences]
+    if figure.kind in MAPS:
+        parts = _figure_parts(figure, brief, style, PARTNER_MAP_HEIGHT, MAP_SHARE * TEXT_WIDTH)
+        if parts:
+            beside = Table([[parts, sentences]], colWidths=[MAP_SHARE * TEXT_WIDTH,
+                                                            (1 - MAP_SHARE) * TEXT_WIDTH])
+            beside.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                             ("LEFTPADDING", (0, 0), (0, 0), 0),
+                             ("TOPPADDING", (1, 0), (1, 0), 24)])
+            return [KeepTogether([heading, beside])]
+    parts = _figure_parts(figure, brief, style, PARTNER_FIGURE_HEIGHT, TEXT_WIDTH)
+    return [KeepTogether([heading, *parts, *sentences])]
 
 
 def _cards(table: BriefTable, language: str, style) -> list:
     """One card per record: its name across the top, then each field under its label."""
-    separator = " : " if language == "fr" else ": "
     story: list = [CondPageBreak(130), Paragraph(pdf_text(table.title), style["h2"])]
-    for name, details in table.rows:
+    for name, details in table.rows[:table.pdf_max_rows]:
         rows = [[Paragraph(pdf_text(str(name)), style["cell_head"]), ""]]
-        for line in str(details or "").split("\n"):
-            label, _, value = line.partition(separator)
-            if value:
-                rows.append([Paragraph(pdf_text(label), style["cell"]),
-                             Paragraph(pdf_text(value), style["cell"])])
+        rows += [[Paragraph(pdf_text(label), style["cell"]),
+                  Paragraph(pdf_text(value), style["cell"])]
+                 for label, value in card_fields(details, language)]
         card = Table(rows, colWidths=[0.26 * TEXT_WIDTH, 0.74 * TEXT_WIDTH], splitInRow=1)
         card.setStyle(table_style(header_rows=1, zebra=False, rows=len(rows)))
         card.setStyle([("SPAN", (0, 0), (1, 0)), ("BOX", (0, 0), (-1, -1), 0.8, CARD_EDGE)])
-        story += [card, Spacer(1, 6)]
-    return story
+        story += [KeepTogether([card, Spacer(1, 6)])]  # a card is read whole, on one page
+    return story + _more(table, table.pdf_max_rows, language, style)
+
+
+def _more(table: BriefTable, shown: int, language: str, style) -> list:
+    """What the PDF left out of ``table`` and where to find it (the workbook)."""
+    left = len(table.rows) - shown
+    if left <= 0:
+        return []
+    if table.more:
+        return [Paragraph(pdf_text(table.more.format(count=left)), style["caption"])]
+    return [Paragraph(pdf_text(
+        f"{shown} premières lignes sur {len(table.rows)} (toutes dans le classeur Excel)."
+        if language == "fr" else f"First {shown} rows of {len(table.rows)} (all in the "
+        "workbook)."), style["caption"])]
 
 
 def _table(table: BriefTable, language: str, style, title: bool = True,
-           max_rows: int | None = None) -> list:
-    keep = [j for j in range(len(table.columns))
-            if any(row[j] not in (None, "") for row in table.rows)]
+           max_rows: int | None = None, left_out: tuple[str, ...] = ()) -> list:
+    keep = [j for j in range(len(table.columns)) if table.columns[j].id not in left_out
+            and any(row[j] not in (None, "") for row in table.rows)]
     if not keep:
         return []
     columns = [table.columns[j] for j in keep]
@@ -311,11 +358,8 @@ def _table(table: BriefTable, language: str, style, title: bool = True,
     if title:
         story.append(Paragraph(pdf_text(table.title), style["h2"]))
     story.append(grid)
+    story += _more(table, len(shown), language, style)
     notes = []
-    if len(table.rows) > len(shown):
-        notes.append((f"{len(shown)} premières lignes sur {len(table.rows)} (toutes dans le "
-                       "classeur Excel).") if language == "fr" else
-                     f"First {len(shown)} rows of {len(table.rows)} (all in the workbook).")
     if table.note:
         notes.append(in_language(table.note, language))
     if table.has_suppressed:

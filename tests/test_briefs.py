@@ -24,7 +24,8 @@ import pytest
 import shapely
 from pypdf import PdfReader
 
-from exports.brief_model import SUPPRESSED, BriefOptions, build_brief
+from exports.brief_build import build_brief
+from exports.brief_model import SUPPRESSED, BriefOptions
 from exports.briefs import parse_formats, write_station_briefs
 from exports.disclosure import COMPLEMENTARY, PRIMARY
 from exports.web_map import MapOptions, build_station_map

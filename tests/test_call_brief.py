@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exports.brief_model import SUPPRESSED, BriefOptions, build_brief
+from exports.brief_build import build_brief
+from exports.brief_model import SUPPRESSED, BriefOptions
 from exports.disclosure import CONFIDENTIAL, DERIVED, PRIMARY, WITHHELD
 from portrait.engine import build_portrait, prepare
 from portrait.records import ActionPriority

@@ -24,7 +24,8 @@ from data_connectors.area_boundaries import AreaBoundaryReader
 from data_connectors.base import ReadContext
 from data_connectors.importer import import_files
 from data_connectors.registry import find_reader, get_reader
-from exports.brief_model import SUPPRESSED, BriefOptions, build_brief
+from exports.brief_build import build_brief
+from exports.brief_model import SUPPRESSED, BriefOptions
 from portrait.crs import METRIC_CRS
 from portrait.engine import build_portrait, compare_stations, prepare
 from portrait.stations import normalise_station_id

@@ -28,7 +28,8 @@ from pypdf import PdfReader
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from exports.brief_appendix import disclosure_text
-from exports.brief_model import SUPPRESSED, BriefOptions, build_brief
+from exports.brief_build import build_brief
+from exports.brief_model import SUPPRESSED, BriefOptions
 from exports.briefs import write_station_briefs
 from exports.disclosure import SMALL_COUNT_HIGH
 from portrait.categories import CATEGORIES as COMMON_CATEGORIES
@@ -305,6 +306,58 @@ def test_each_suppressed_count_keeps_a_wide_interval(tmp_path, small) -> None:
             assert low == 0 or high > SMALL_COUNT_HIGH, (cells, true, low, high)
             checked += 1
     assert checked >= 3  # station 4's counts and total are hidden, and complements
+
+
+def test_a_comparison_change_never_gives_back_a_hidden_12_month_total(tmp_path) -> None:
+    """Station 4: 7 incidents over the last 12 months, 2 over the 12 before. Its own brief
+    hides the 2 and shows the 7; station 38's comparison gave 4's change (+5), so 7 - 5 = 2.
+    Every brief's 12-month totals and changes (own table and comparison) become equations
+    over each station's two totals; each hidden total must stay unpinned."""
+    small = [CATEGORIES[i % 3] for i in range(10)]
+    dates = ["2022-12-01 10:00", "2023-02-10 10:00", "2023-06-11 10:00"] + \
+        [f"2024-{month:02d}-15 10:00" for month in range(2, 9)]
+    data = prepare(tiny_station_workspace(tmp_path / "w.gpkg", small, dates=dates))
+    index = {(s, w): k for k, (s, w) in enumerate((s, w) for s in STATIONS
+                                                  for w in ("current", "previous"))}
+    rows, values, hidden, truth = [], [], [], {}
+
+    def equation(cells: dict[tuple[str, str], float], value: float) -> None:
+        row = np.zeros(len(index))
+        for cell, sign in cells.items():
+            row[index[cell]] = sign
+        rows.append(row)
+        values.append(round(float(value)))
+
+    for station in STATIONS:
+        portrait = build_portrait(data, station)
+        brief = build_brief(portrait, data, BriefOptions(audience="partner"))
+        source = next(t for t in portrait.section("crime_trends").tables
+                      if t.id == "changes_last_12_months").records[0]
+        truth[(station, "current")], truth[(station, "previous")] = \
+            source["current"], source["previous"]
+        shown = next(t for t in brief.section("crime_trends").tables
+                     if t.id == "changes_last_12_months").rows[0]
+        for column, window in ((1, "current"), (2, "previous")):
+            if shown[column] is SUPPRESSED:
+                hidden.append((station, window))
+            else:
+                equation({(station, window): 1.0}, shown[column])
+        if shown[3] is not SUPPRESSED:
+            equation({(station, "current"): 1.0, (station, "previous"): -1.0}, shown[3])
+        table = next(t for t in brief.section("station_comparison").tables
+                     if t.id == "stations")
+        change = [c.id for c in table.columns].index("change_12_months")
+        records = portrait.section("station_comparison").tables[0].records
+        for row, record in zip(table.rows, records, strict=True):
+            other = str(record["station_id"])
+            if row[change] is not SUPPRESSED and row[change] is not None:
+                equation({(other, "current"): 1.0, (other, "previous"): -1.0}, row[change])
+    assert (("4", "previous")) in hidden, "the edge case: station 4's 2 is hidden"
+    for cell in hidden:
+        low, high = bounds_of(index, np.array(rows), np.array(values, dtype=float), [cell])
+        assert low <= truth[cell] <= high
+        assert high > low, f"{cell} pinned at {low}"
+        assert low == 0 or high > SMALL_COUNT_HIGH, (cell, truth[cell], low, high)
 
 
 # --- cells, not rows --------------------------------------------------------------------------

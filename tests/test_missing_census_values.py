@@ -138,7 +138,8 @@ def test_real_stations_areas_and_services_with_missing_census_values(tmp_path: P
 
     from data_connectors.base import ReadContext
     from data_connectors.registry import get_reader
-    from exports.brief_model import BriefOptions, build_brief
+    from exports.brief_build import build_brief
+    from exports.brief_model import BriefOptions
     from portrait.crs import METRIC_CRS
     from portrait.engine import prepare
 

@@ -17,8 +17,9 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from exports.brief_build import build_brief
 from exports.brief_highlights import date_in_words, highlights
-from exports.brief_model import SUPPRESSED, BriefOptions, build_brief
+from exports.brief_model import SUPPRESSED, BriefOptions
 from exports.brief_plain import plain
 from exports.brief_protection import Protection
 from exports.briefs import write_station_briefs

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from quarterly_data import COUNTS, TYPED_VALUE, build_quarterly_workspace
 
 from cli.main import main
-from exports.brief_model import SUPPRESSED, BriefOptions, workspace_records
+from exports.brief_build import workspace_records
+from exports.brief_model import SUPPRESSED, BriefOptions
 from exports.briefs import write_quarterly_briefs
 from exports.disclosure import DERIVED, PRIMARY, DisclosureLog
 from exports.quarterly_brief import build_quarterly_brief, protect_indicators

@@ -15,7 +15,8 @@ import re
 import pytest
 import shapely
 
-from exports.brief_model import BriefOptions, build_brief
+from exports.brief_build import build_brief
+from exports.brief_model import BriefOptions
 from portrait.engine import build_portrait, prepare
 from portrait.records.action_plan import Action, ActionPriority
 from portrait.records.audience import FIELDS, GENERALISED, INTERNAL, SHAREABLE, audience_of

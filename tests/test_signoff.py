@@ -16,7 +16,8 @@ from pypdf import PdfReader
 from quarterly_data import build_quarterly_workspace
 
 from cli.main import main
-from exports.brief_model import BriefOptions, workspace_records
+from exports.brief_build import workspace_records
+from exports.brief_model import BriefOptions
 from exports.brief_signoff import approve
 from exports.briefs import write_quarterly_briefs, write_station_briefs
 from portrait.engine import build_portrait, prepare

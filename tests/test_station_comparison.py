@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 
+from exports.brief_build import build_brief
 from exports.brief_cells import cell_text
-from exports.brief_model import BriefOptions, build_brief
+from exports.brief_model import BriefOptions
 from portrait.engine import build_portrait, compare_stations, prepare
 from portrait.sections.comparison import INTEGER_COLUMNS
 from portrait.workspace import Workspace

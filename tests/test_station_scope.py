@@ -6,7 +6,7 @@ import datetime as dt
 
 import shapely
 
-from exports.brief_model import workspace_records
+from exports.brief_build import workspace_records
 from portrait.records import (
     Action,
     ActionPriority,

@@ -816,7 +816,7 @@ class MainWindow(QMainWindow):
         """File › Export, for the station and period on screen; a running export's dialog is
         brought back rather than replaced."""
         # The brief writers (and what they import) load on first use, not at start-up.
-        from exports.brief_model import workspace_records
+        from exports.brief_build import workspace_records
         from ui.export_dialog import ExportDialog, on_screen_period
 
         workspace = self.workspace

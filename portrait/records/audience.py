@@ -103,6 +103,17 @@ FIELDS: dict[str, dict[str, tuple[str, str, str]]] = {
 for _fields in FIELDS.values():
     _fields.update(_META)
 
+#: Internal fields partners read only in a form that names no one and gives no small count,
+#: derived by the brief's writer: kind -> field -> what of it is told.
+SHAREABLE_FORMS: dict[str, dict[str, str]] = {
+    "problem": {
+        "triangle": "which sides are documented, never what is written there",
+        "priority_inputs": "the priority score out of 100",
+        "action_ids": "the actions by title, with their status, due quarter and lead",
+        "partner_ids": "the partner organisations by name",
+    },
+}
+
 #: Fields of records nested in a shareable field that partners may read.
 NESTED_SHAREABLE: dict[str, tuple[str, ...]] = {
     "progress": ("quarter", "status", "narrative"),
