@@ -28,6 +28,7 @@ from data_connectors.base import ImportReport, ReadContext, ReaderError
 from portrait.errors import PortraitError
 from portrait.services import fold
 
+_WORD = re.compile(r"[^0-9a-z']+")
 #: The import option that carries a user's mapping (``--mapping``, the wizard, a recipe).
 OPTION = "mapping"
 
@@ -199,7 +200,7 @@ def guess_columns(fields: Sequence[Field], header: Sequence[str], *,
                        if h not in used and keys[h] == guess), None)
         if column is None:
             column = next((h for word in item.words for h in header
-                           if h not in used and word in keys[h].split()), None)
+                           if h not in used and word in _WORD.split(keys[h])), None)
         if column is not None:
             found[item.name] = column
             used.add(column)
