@@ -251,11 +251,13 @@ def _source(path: Path, index: int, item: object) -> RecipeSource:
     options = item.get("options") or {}
     if not isinstance(options, dict):
         raise RecipeError(f"{where}: 'options' must be a table, e.g. {{ survey_id = \"2024\" }}.")
+    if not isinstance(item.get("optional", False), bool):
+        raise RecipeError(f"{where}: 'optional' must be true or false.")
     categories = path.parent / str(item["categories"]) if item.get("categories") else None
     if categories is not None and not categories.is_file():
         raise RecipeError(f"{where}: the categories file {categories} does not exist.")
     return RecipeSource(name, tuple(f.strip() for f in files), reader.id, mapping, categories,
-                        dict(options), bool(item.get("optional", False)))
+                        dict(options), item.get("optional", False))
 
 
 def _check_keys(path: Path, data: object, known: tuple[str, ...], what: str) -> None:
