@@ -116,6 +116,15 @@ def read_mapping_file(path: Path) -> dict[str, Any]:
     return data
 
 
+def file_family(path: Path) -> str:
+    """A file's name without its digits (``districts_2025.geojson`` and
+    ``districts_2026.geojson`` are one family): next year's file of a source is known by it,
+    so its confirmed mapping is proposed again."""
+    path = Path(path)
+    stem = re.sub(r"[\W_]+", "_", re.sub(r"\d+", "", path.stem.lower())).strip("_")
+    return f"{stem or 'file'}{path.suffix.lower()}"
+
+
 def user_mapping(context: ReadContext) -> Mapping[str, Any] | None:
     """The mapping the user gave for this file, if any."""
     return context.options.get(OPTION) or None

@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +31,13 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
-from data_connectors.column_mapping import Field, MappingError, check_mapping_keys, guess_columns
+from data_connectors.column_mapping import (
+    Field,
+    MappingError,
+    check_mapping_keys,
+    file_family,
+    guess_columns,
+)
 from data_connectors.incident_common import (
     LOCATION_PRECISIONS,
     DuplicateRows,
@@ -386,9 +391,8 @@ def source_key(path: Path, header: tuple[str, ...]) -> str:
     """Identifies a kind of file, so that its confirmed mapping is reused: the file name
     without digits (``incidents_2024.csv`` and ``incidents_2025.csv`` are the same source)
     and a digest of its columns (a file whose columns changed needs a new mapping)."""
-    stem = re.sub(r"[\W_]+", "_", re.sub(r"\d+", "", path.stem.lower())).strip("_")
     digest = hashlib.sha1("\x1f".join(header).encode("utf-8")).hexdigest()[:12]
-    return f"mapped:{stem or 'file'}{path.suffix.lower()}:{digest}"
+    return f"mapped:{file_family(path)}:{digest}"
 
 
 def source_name(path: Path) -> str:

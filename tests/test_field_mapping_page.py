@@ -66,6 +66,16 @@ def test_stations_keyed_by_any_column_through_the_column_page(qtbot, tmp_path: P
     stations = Workspace.open(workspace.path).layer("stations")
     assert sorted(stations["station_id"]) == ["20", "24"]
 
+    (tmp_path / "2027").mkdir()  # next year's file of the same name: its mapping is proposed
+    newer = districts(tmp_path / "2027").rename(tmp_path / "2027" / "police_districts_2027.geojson")
+    again = _wizard(qtbot, workspace, newer, "fr")
+    again.file_page.choose_reader("station-boundaries")
+    go_next(qtbot, again, "preview")
+    go_next(qtbot, again, None)
+    assert again.field_page.values() == {"station_id": "dist_num", "name": "dist_label"}
+    assert again.field_page.origin.text().startswith("Correspondance reprise de la dernière")
+    assert again.next_button.isEnabled()
+
 
 def test_the_column_page_proposes_the_readers_own_guesses_in_english(
         qtbot, tmp_path: Path) -> None:
