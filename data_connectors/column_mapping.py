@@ -28,6 +28,7 @@ from data_connectors.base import ImportReport, ReadContext, ReaderError
 from portrait.errors import PortraitError
 from portrait.services import fold
 
+#: What separates the words of a folded header ("date/heure" holds the word "date").
 _WORD = re.compile(r"[^0-9a-z']+")
 #: The import option that carries a user's mapping (``--mapping``, the wizard, a recipe).
 OPTION = "mapping"
