@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from data_connectors.column_mapping import Field, MappingError, check_mapping_keys
-from data_connectors.incident_common import fold
+from data_connectors.column_mapping import Field, MappingError, check_mapping_keys, guess_columns
 
 #: Folded column names that hold each field (exact names only: a wrong guess costs more
 #: than a question in the wizard).
@@ -197,11 +196,7 @@ def propose_call_mapping(header: tuple[str, ...]) -> CallMapping:
         wanted = set(layout.columns().values()) | set(layout.address)
         if wanted <= columns:
             return layout
-    folded = {fold(c): c for c in header}
-    chosen: dict[str, Any] = {}
-    for field_name, names in ALIASES.items():
-        found = next((folded[n] for n in names if n in folded
-                      and folded[n] not in chosen.values()), None)
-        if found is not None:
-            chosen[field_name] = (found,) if field_name == "address" else found
+    chosen: dict[str, Any] = guess_columns(FIELDS, list(header))
+    if "address" in chosen:
+        chosen["address"] = (chosen["address"],)
     return CallMapping(**chosen)

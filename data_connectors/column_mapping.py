@@ -28,6 +28,8 @@ from data_connectors.base import ImportReport, ReadContext, ReaderError
 from portrait.errors import PortraitError
 from portrait.services import fold
 
+#: What separates the words of a folded header ("date/heure" holds the word "date").
+_WORD = re.compile(r"[^0-9a-z']+")
 #: The import option that carries a user's mapping (``--mapping``, the wizard, a recipe).
 OPTION = "mapping"
 
@@ -115,6 +117,15 @@ def read_mapping_file(path: Path) -> dict[str, Any]:
     return data
 
 
+def file_family(path: Path) -> str:
+    """A file's name without its digits (``districts_2025.geojson`` and
+    ``districts_2026.geojson`` are one family): next year's file of a source is known by it,
+    so its confirmed mapping is proposed again."""
+    path = Path(path)
+    stem = re.sub(r"[\W_]+", "_", re.sub(r"\d+", "", path.stem.lower())).strip("_")
+    return f"{stem or 'file'}{path.suffix.lower()}"
+
+
 def user_mapping(context: ReadContext) -> Mapping[str, Any] | None:
     """The mapping the user gave for this file, if any."""
     return context.options.get(OPTION) or None
@@ -199,7 +210,7 @@ def guess_columns(fields: Sequence[Field], header: Sequence[str], *,
                        if h not in used and keys[h] == guess), None)
         if column is None:
             column = next((h for word in item.words for h in header
-                           if h not in used and word in keys[h].split()), None)
+                           if h not in used and word in _WORD.split(keys[h])), None)
         if column is not None:
             found[item.name] = column
             used.add(column)

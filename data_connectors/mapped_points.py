@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +31,13 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
-from data_connectors.column_mapping import Field, MappingError, check_mapping_keys
+from data_connectors.column_mapping import (
+    Field,
+    MappingError,
+    check_mapping_keys,
+    file_family,
+    guess_columns,
+)
 from data_connectors.incident_common import (
     LOCATION_PRECISIONS,
     DuplicateRows,
@@ -41,7 +46,6 @@ from data_connectors.incident_common import (
     concat_chunks,
     examples,
     excel_serial_dates,
-    fold,
     incident_layer,
     metric_points,
     numbers,
@@ -360,12 +364,7 @@ def propose_mapping(path: Path) -> ColumnMapping:
     """
     path = Path(path)
     table = load_table(path, None, None, nrows=_PREVIEW_ROWS_FOR_GUESS)
-    folded = {column: fold(column) for column in table.columns}
-    chosen: dict[str, str] = {}
-    for field_name, (exact, words) in ALIASES.items():
-        column = _find_column(folded, exact, words, used=set(chosen.values()))
-        if column is not None:
-            chosen[field_name] = column
+    chosen = guess_columns(FIELDS, list(table.columns))
     if "id" in chosen:
         ids = table.frame[chosen["id"]]
         if ids.isna().any() or ids.duplicated().any():
@@ -392,9 +391,8 @@ def source_key(path: Path, header: tuple[str, ...]) -> str:
     """Identifies a kind of file, so that its confirmed mapping is reused: the file name
     without digits (``incidents_2024.csv`` and ``incidents_2025.csv`` are the same source)
     and a digest of its columns (a file whose columns changed needs a new mapping)."""
-    stem = re.sub(r"[\W_]+", "_", re.sub(r"\d+", "", path.stem.lower())).strip("_")
     digest = hashlib.sha1("\x1f".join(header).encode("utf-8")).hexdigest()[:12]
-    return f"mapped:{stem or 'file'}{path.suffix.lower()}:{digest}"
+    return f"mapped:{file_family(path)}:{digest}"
 
 
 def source_name(path: Path) -> str:
@@ -565,20 +563,6 @@ def _text_column(values: pd.Series) -> pd.Series:
     if values.dtype == object:
         return values.map(_cell_text).astype("string")
     return values.astype("string")
-
-
-def _find_column(folded: dict[str, str], exact: tuple[str, ...], words: tuple[str, ...],
-                 used: set[str]) -> str | None:
-    free = {column: name for column, name in folded.items() if column not in used}
-    for alias in exact:
-        for column, name in free.items():
-            if name == alias:
-                return column
-    for word in words:
-        for column, name in free.items():
-            if word in name.split("_"):
-                return column
-    return None
 
 
 def _chosen_mapping(path: Path, key: str, context: ReadContext) -> tuple[ColumnMapping, str]:

@@ -38,6 +38,7 @@ from data_connectors.column_mapping import OPTION as MAPPING_OPTION
 from data_connectors.column_mapping import (
     MappingError,
     check_mapping_keys,
+    file_family,
     read_mapping_file,
     refuse_mapping,
 )
@@ -165,8 +166,7 @@ def recipe_of(workspace: Workspace, categories_file: str | None = None) -> str:
     sources: dict[tuple[str, str], dict[str, Any]] = {}
     for row in reports.itertuples(index=False):
         name = Path(str(row.source_path)).name
-        details = json.loads(row.details) if isinstance(row.details, str) else {}
-        options = dict(details.get("options") or {})
+        options = _options(row)
         source: dict[str, Any] = {"name": Path(name).stem, "files": name,
                                   "reader": str(row.reader)}
         mapping = options.pop(MAPPING_OPTION, None)
@@ -192,6 +192,19 @@ def recipe_of(workspace: Workspace, categories_file: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def earlier_mapping(workspace: Workspace, reader_id: str, path: Path) -> dict[str, Any] | None:
+    """The mapping the newest import of a file of ``path``'s family (``file_family``) was
+    given with this reader, to propose it again for next year's file; None if none was."""
+    reports = workspace.layer(IMPORT_REPORTS.name).sort_values("imported_at", kind="stable")
+    family = file_family(path)
+    for row in reversed(list(reports.itertuples(index=False))):
+        if str(row.reader) == reader_id and file_family(Path(str(row.source_path))) == family:
+            mapping = _options(row).get(MAPPING_OPTION)
+            if mapping:
+                return dict(mapping)
+    return None
+
+
 def write_recipe(workspace: Workspace, path: Path) -> list[Path]:
     """Write the recipe of ``workspace``'s imports to ``path``, and its category edits
     beside it (``<name>_categories.csv``, named by the incident sources) when it has some."""
@@ -210,6 +223,12 @@ def category_table(workspace: Workspace) -> pd.DataFrame:
     edits = workspace.layer(CATEGORY_MAPPINGS.name)
     return pd.DataFrame({"source_category": edits["source_category"],
                          "category": edits["category"], "tags": edits["tags"]})
+
+
+def _options(report: Any) -> dict[str, Any]:
+    """The options an import report (a row of the reports layer) recorded."""
+    details = json.loads(report.details) if isinstance(report.details, str) else {}
+    return dict(details.get("options") or {})
 
 
 def _source(path: Path, index: int, item: object) -> RecipeSource:
@@ -251,11 +270,13 @@ def _source(path: Path, index: int, item: object) -> RecipeSource:
     options = item.get("options") or {}
     if not isinstance(options, dict):
         raise RecipeError(f"{where}: 'options' must be a table, e.g. {{ survey_id = \"2024\" }}.")
+    if not isinstance(item.get("optional", False), bool):
+        raise RecipeError(f"{where}: 'optional' must be true or false.")
     categories = path.parent / str(item["categories"]) if item.get("categories") else None
     if categories is not None and not categories.is_file():
         raise RecipeError(f"{where}: the categories file {categories} does not exist.")
     return RecipeSource(name, tuple(f.strip() for f in files), reader.id, mapping, categories,
-                        dict(options), bool(item.get("optional", False)))
+                        dict(options), item.get("optional", False))
 
 
 def _check_keys(path: Path, data: object, known: tuple[str, ...], what: str) -> None:

@@ -23,9 +23,10 @@ Both the English and the French files are read: the French columns (``CODE_GÉO_
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ import pyarrow.csv as pacsv
 
 from data_connectors.area_names import fold
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
-from data_connectors.column_mapping import Field
+from data_connectors.column_mapping import Field, guess_columns, resolve, user_mapping
 from data_connectors.statcan_characteristics import BY_ID, mapped_ids
 from data_connectors.text_files import (
     closest_column,
@@ -46,20 +47,28 @@ from data_connectors.text_files import (
 )
 from portrait.layers import CENSUS_VALUES, conform
 
-#: Logical column -> its names in the English and French files (accents folded, upper case).
-#: The French names of the geography code, characteristic id, C1 and SYMBOLE columns were
-#: checked against public code that reads the French files; the year column's is a guess.
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "ALT_GEO_CODE": ("ALT_GEO_CODE", "CODE_GEO_ALT"),
-    "CHARACTERISTIC_ID": ("CHARACTERISTIC_ID", "ID_CARACTERISTIQUE"),
-    "C1_COUNT_TOTAL": ("C1_COUNT_TOTAL", "C1_CHIFFRE_TOTAL"),
-    "CENSUS_YEAR": ("CENSUS_YEAR", "ANNEE_RECENSEMENT", "RECENSEMENT_ANNEE",
-                    "ANNEE_DU_RECENSEMENT"),
-    "GEO_LEVEL": ("GEO_LEVEL", "NIVEAU_GEO"),
-}
-REQUIRED = ("ALT_GEO_CODE", "CHARACTERISTIC_ID", "C1_COUNT_TOTAL")
+#: The columns read, with their names in the English and French files (folded as
+#: ``column_mapping.header_key`` folds them). The French names of the geography code,
+#: characteristic id, C1 and SYMBOLE columns were checked against public code that reads the
+#: French files; the year column's is a guess. Positions are kept by the field name in upper
+#: case (``ALT_GEO_CODE``...).
+FIELDS = (
+    Field("alt_geo_code", "Code de la géographie (aire de diffusion)",
+          "Geography code (dissemination area)", required=True,
+          guesses=("alt geo code", "code geo alt")),
+    Field("characteristic_id", "Numéro de la caractéristique du profil",
+          "Profile characteristic number", required=True,
+          guesses=("characteristic id", "id caracteristique")),
+    Field("c1_count_total", "Chiffre total (C1)", "Total count (C1)", required=True,
+          guesses=("c1 count total", "c1 chiffre total")),
+    Field("census_year", "Année du recensement", "Census year",
+          guesses=("census year", "annee recensement", "recensement annee",
+                   "annee du recensement")),
+    Field("geo_level", "Niveau géographique", "Geographic level",
+          guesses=("geo level", "niveau geo")),
+)
 #: The product's census year, when the file has no year column (the French file's first
-#: column name is not confirmed: see COLUMNS).
+#: column name is not confirmed: see FIELDS).
 CENSUS_YEAR = 2021
 SYMBOL_NAMES = ("SYMBOL", "SYMBOLE")
 SUPPRESSION_SYMBOLS = {"x": "suppressed (confidentiality)", "..": "not available",
@@ -112,8 +121,7 @@ class StatCanProfileReader:
     kind = "census-values"
     patterns = ("*.csv", "*.CSV")
     priority = 60
-    #: A fixed layout: a column mapping is refused (``column_mapping.refuse_mapping``).
-    fields: tuple[Field, ...] = ()
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         header = csv_header(path)
@@ -127,7 +135,9 @@ class StatCanProfileReader:
         return ImportResult({CENSUS_VALUES.name: frame}, report, ("source", _source(path)))
 
     def _read_frame(self, path: Path, context: ReadContext, report: ImportReport):
-        layout = read_layout(path)
+        layout = read_layout(path, user_mapping(context))
+        report.columns = {name.lower(): layout.header[position]
+                          for name, position in layout.positions.items() if name != "SYMBOL"}
         wanted = context.known_area_ids
         prefix = context.options.get("area_prefix")
         if not wanted and not prefix:
@@ -185,14 +195,15 @@ class StatCanProfileReader:
         return conform(result, CENSUS_VALUES)
 
 
-def read_layout(path: Path) -> ProfileLayout:
-    """The file's encoding, delimiter and header, with the positions of the columns we use.
+def read_layout(path: Path, mapping: Mapping[str, Any] | None = None) -> ProfileLayout:
+    """The file's encoding, delimiter and header, with the positions of the columns we use
+    (found by their names, or given by a column mapping).
 
     Raises a ReaderError naming the missing columns and the closest ones found.
     """
     text_format = sniff(path)
     header = text_format.header
-    missing = _missing_columns(header)
+    missing = [] if mapping else _missing_columns(header)
     if missing:
         hints = []
         for name in missing:
@@ -202,24 +213,21 @@ def read_layout(path: Path) -> ProfileLayout:
             path, f"missing required column(s): {', '.join(hints)}.", row=1,
             expected="the 98-401-X2021006 columns ALT_GEO_CODE, CHARACTERISTIC_ID, "
                      "C1_COUNT_TOTAL (French: CODE_GÉO_ALT, ID_CARACTÉRISTIQUE, C1_CHIFFRE_TOTAL)")
-    return ProfileLayout(text_format.encoding, text_format.delimiter, header, _positions(header))
+    columns = resolve(path, FIELDS, header, mapping).columns
+    return ProfileLayout(text_format.encoding, text_format.delimiter, header,
+                         _positions(header, columns))
 
 
 def _missing_columns(header: Iterable[str]) -> list[str]:
-    found = {header_key(h) for h in header}
-    return [name for name in REQUIRED if not found & set(COLUMNS[name])]
+    found = guess_columns(FIELDS, list(header))
+    return [f.name.upper() for f in FIELDS if f.required and f.name not in found]
 
 
-def _positions(header: tuple[str, ...]) -> dict[str, int]:
+def _positions(header: tuple[str, ...], columns: dict[str, str]) -> dict[str, int]:
     """Column positions; the file repeats the name SYMBOL, the one we want follows C1."""
-    keys = [header_key(h) for h in header]
-    positions = {}
-    for name, spellings in COLUMNS.items():
-        found = next((keys.index(s) for s in spellings if s in keys), None)
-        if found is not None:
-            positions[name] = found
+    positions = {name.upper(): header.index(column) for name, column in columns.items()}
     symbol = positions["C1_COUNT_TOTAL"] + 1
-    if symbol < len(keys) and keys[symbol] in SYMBOL_NAMES:
+    if symbol < len(header) and header_key(header[symbol]) in SYMBOL_NAMES:
         positions["SYMBOL"] = symbol
     return positions
 

@@ -25,7 +25,7 @@ from data_connectors.column_mapping import (
     header_key,
 )
 from data_connectors.importer import import_files
-from data_connectors.registry import READERS
+from data_connectors.registry import READERS, get_reader
 from data_connectors.vpd_incidents import VpdIncidentReader
 from portrait.workspace import Workspace
 from tests.other_city import community_areas, districts, schools, sentiment
@@ -263,3 +263,22 @@ def test_respondent_columns_named_by_a_mapping_in_a_survey_export(tmp_path: Path
                        r"mapping: 'district'. Known keys: respondent_id, date, station_id"):
         import_files(workspace, [path], "survey-export",
                      {"mapping": {"respondent_id": "RespNo", "district": "Police District"}})
+
+
+def test_a_census_profile_with_renamed_columns_reads_through_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "profile_extract.csv"
+    path.write_text("DA,CHAR_NO,TOTAL,SYMBOL\n24660001,1,651,\n24660001,4,300,\n"
+                    "24660002,1,x,x\n", encoding="utf-8")
+    context = ReadContext(known_area_ids=frozenset({"24660001", "24660002"}),
+                          options={"mapping": {"alt_geo_code": "DA",
+                                               "characteristic_id": "CHAR_NO",
+                                               "c1_count_total": "TOTAL"}})
+    result = get_reader("statcan-profile").read(path, context)
+    values = result.layers["census_values"]
+    assert sorted(zip(values["area_id"], values["value"].fillna(-1), strict=True)) == [
+        ("24660001", 651.0), ("24660002", -1)]
+    assert result.report.columns == {"alt_geo_code": "DA", "characteristic_id": "CHAR_NO",
+                                     "c1_count_total": "TOTAL"}
+    with pytest.raises(ReaderError, match=r"profile_extract.csv, row 1: missing required "
+                       r"column\(s\): 'ALT_GEO_CODE'"):
+        get_reader("statcan-profile").read(path, ReadContext(known_area_ids=frozenset({"1"})))

@@ -16,9 +16,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog  # noqa: E402
 from data_connectors.category_files import read_category_file  # noqa: E402
 from data_connectors.importer import import_files  # noqa: E402
 from data_connectors.recipes import load_recipe  # noqa: E402
+from portrait.imports import list_imports  # noqa: E402
 from portrait.workspace import Workspace  # noqa: E402
 from tests.other_city import MAPPINGS, categories, crimes, districts, schools  # noqa: E402
 from tests.test_import_wizard import go_next  # noqa: E402
+from ui.data_sources_panel import DataSourcesDialog  # noqa: E402
 from ui.import_wizard import MAPPING, REPORT, ImportWizard  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.strings import UiText  # noqa: E402
@@ -63,6 +65,16 @@ def test_stations_keyed_by_any_column_through_the_column_page(qtbot, tmp_path: P
         wizard.report_page.summary.text()
     stations = Workspace.open(workspace.path).layer("stations")
     assert sorted(stations["station_id"]) == ["20", "24"]
+
+    (tmp_path / "2027").mkdir()  # next year's file of the same name: its mapping is proposed
+    newer = districts(tmp_path / "2027").rename(tmp_path / "2027" / "police_districts_2027.geojson")
+    again = _wizard(qtbot, workspace, newer, "fr")
+    again.file_page.choose_reader("station-boundaries")
+    go_next(qtbot, again, "preview")
+    go_next(qtbot, again, None)
+    assert again.field_page.values() == {"station_id": "dist_num", "name": "dist_label"}
+    assert again.field_page.origin.text().startswith("Correspondance reprise de la dernière")
+    assert again.next_button.isEnabled()
 
 
 def test_the_column_page_proposes_the_readers_own_guesses_in_english(
@@ -117,3 +129,21 @@ def test_file_save_import_recipe_writes_the_recipe_of_hand_imports(
         window.close()
         window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_a_newer_file_of_a_mapped_source_replaces_it_through_the_same_mapping(
+        qtbot, tmp_path: Path) -> None:
+    workspace = Workspace.create(tmp_path / "city.gpkg")
+    import_files(workspace, [districts(tmp_path)], "station-boundaries",
+                 {"mapping": MAPPINGS["police_districts.geojson"]})
+    (tmp_path / "2027").mkdir()
+    newer = districts(tmp_path / "2027")
+    dialog = DataSourcesDialog(Workspace.open(workspace.path), UiText("fr"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.workFinished, timeout=TIMEOUT_MS):
+        dialog.replace_with(dialog.entries[0], newer)
+    assert "remplacé par « police_districts.geojson »" in dialog.message.text()
+    [entry] = list_imports(Workspace.open(workspace.path))
+    assert entry.details["columns"] == {"station_id": "dist_num", "name": "dist_label"}
+    dialog.done(0)

@@ -154,6 +154,9 @@ MALFORMED_RECIPES = [
      "'maping' (did you mean 'mapping'?)"),
     ("no source", '[workspace]\ncrs = "EPSG:32188"', "the recipe names no source"),
     ("no files", '[[source]]\nreader = "survey-scores"', "'files' is missing"),
+    ("optional not a boolean", '[[source]]\nname = "scores"\nfiles = "a.csv"\n'
+     'reader = "survey-scores"\noptional = "yes"',
+     "source 'scores': 'optional' must be true or false"),
     ("unknown reader", '[[source]]\nfiles = "a.csv"\nreader = "chicago"',
      "no reader is registered under this id"),
     ("mapping for a fixed layout", '[[source]]\nfiles = "a.csv"\nreader = "vpd-incidents"\n'

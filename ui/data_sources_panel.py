@@ -238,11 +238,12 @@ class DataSourcesDialog(QDialog):
 
     def replace_with(self, entry: ImportEntry, path: str | Path,
                      confirmed: dict[str, bool] | None = None) -> None:
-        """Import ``path`` with the reader of ``entry`` in place of ``entry``'s rows."""
+        """Import ``path`` with the reader and options (its column mapping…) of ``entry``
+        in place of ``entry``'s rows."""
         self._entry, self._path, self._confirmed = entry, Path(path), confirmed or {}
         job = functools.partial(import_files, self.workspace, [self._path],
                                 reader_id=entry.reader, replaces=entry.import_id,
-                                **self._confirmed)
+                                options=entry.details.get("options"), **self._confirmed)
         self._start(job, self._replaced, self._replace_failed)
 
     @Slot(object)

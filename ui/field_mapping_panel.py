@@ -9,7 +9,7 @@ level of the areas) is typed. What it returns is the reader's JSON mapping, the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -35,28 +35,37 @@ class FieldMappingPanel(ColumnChoices, QWidget):
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.message = _label("", self, ERROR_STYLE, name="field_mapping_message")
+        self.origin = _label("", self, NOTE_STYLE, name="field_mapping_origin")
         layout = QVBoxLayout(self)
         layout.addWidget(_heading(text("import_step_mapping"), self))
         layout.addWidget(_label(text("field_mapping_intro"), self, NOTE_STYLE))
+        layout.addWidget(self.origin)
         layout.addSpacing(8)
         layout.addLayout(self.form)
         layout.addWidget(self.message)
         layout.addStretch(1)
 
     def set_fields(self, fields: Sequence[Field], columns: Sequence[str],
-                   sample: pd.DataFrame | None = None) -> None:
-        """One row per field of the reader, offering ``columns``, the reader's own guess
-        selected; the first values of ``sample`` are shown in each choice's tooltip."""
+                   sample: pd.DataFrame | None = None,
+                   earlier: Mapping[str, Any] | None = None) -> None:
+        """One row per field of the reader, offering ``columns``: the choices of the
+        ``earlier`` mapping (of the last file of the same name) where the file has their
+        columns, else the reader's own guess; the first values of ``sample`` are shown in
+        each choice's tooltip."""
         while self.form.rowCount():
             self.form.removeRow(0)
         self.fields, self.combos, self.settings = tuple(fields), {}, {}
-        guessed = guess_columns(self.fields, [str(c) for c in columns])
+        names = [str(c) for c in columns]
+        earlier = {k: str(v) for k, v in (earlier or {}).items() if isinstance(v, str | int)}
+        kept = {k: v for k, v in earlier.items() if v in names}
+        proposed = guess_columns(self.fields, names) | kept
+        self.origin.setText(self.text("mapping_from_earlier" if kept else "mapping_from_guess"))
         language = self.text.language
         for item in self.fields:
             label = self.text("field_required" if item.required else "field_optional",
                               field=item.meaning(language))
             if item.setting:
-                edit = QLineEdit(self)
+                edit = QLineEdit(earlier.get(item.name, ""), self)
                 edit.setObjectName(f"setting_{item.name}")
                 edit.textChanged.connect(self._update)
                 self.settings[item.name] = edit
@@ -71,7 +80,7 @@ class FieldMappingPanel(ColumnChoices, QWidget):
                     values = [str(v) for v in sample[column].dropna().head(3)]
                     combo.setItemData(combo.count() - 1, " · ".join(values),
                                       Qt.ItemDataRole.ToolTipRole)
-            combo.setCurrentIndex(max(combo.findData(guessed.get(item.name)), 0))
+            combo.setCurrentIndex(max(combo.findData(proposed.get(item.name)), 0))
             combo.currentIndexChanged.connect(self._update)
             self.combos[item.name] = combo
             self.form.addRow(label, combo)

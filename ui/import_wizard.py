@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from data_connectors.import_safety import ImportRefused
 from data_connectors.importer import import_files
+from data_connectors.recipes import earlier_mapping
 from data_connectors.registry import candidates
 from portrait.errors import CancelledError, PortraitError
 from portrait.layers import CATEGORY_MAPPINGS, COLUMN_MAPPINGS
@@ -258,8 +259,10 @@ class ImportWizard(QDialog):
                                           saved=preview.mapping_saved)
             self.mapping_step.setCurrentWidget(self.mapping_page)
         elif self._uses_fields():
-            self.field_page.set_fields(self.file_page.reader().fields,
-                                       list(preview.frame.columns), preview.frame)
+            reader = self.file_page.reader()
+            self.field_page.set_fields(reader.fields, list(preview.frame.columns),
+                                       preview.frame,
+                                       earlier_mapping(self.workspace, reader.id, path))
             self.mapping_step.setCurrentWidget(self.field_page)
         self._update_buttons()
         self.stepFinished.emit("preview")

@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
                        submenu_before="menu_recent"),
             ActionSpec("data_sources", "menu_file", "Ctrl+Shift+I", self.open_data_sources,
                        needs_workspace=True, changes_data=True),
-            ActionSpec("save_recipe", "menu_file", None, self.save_import_recipe,
+            ActionSpec("save_recipe", "menu_file", "Ctrl+Alt+I", self.save_import_recipe,
                        needs_workspace=True),
             ActionSpec("save", "menu_file", "Ctrl+S", self.save_workspace,
                        needs_workspace=True, changes_data=True),

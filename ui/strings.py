@@ -202,6 +202,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "mapping_from_saved": "Correspondance reprise de la dernière importation d'un fichier "
                               "semblable (mêmes colonnes) : vérifiez-la.",
         "mapping_from_guess": "Correspondance devinée d'après les noms des colonnes.",
+        "mapping_from_earlier": "Correspondance reprise de la dernière importation d'un "
+                                "fichier du même nom : vérifiez-la.",
         "import_reader_forced": "Ce format n'a pas reconnu le fichier : l'importation "
                                 "signalera ce qui ne correspond pas.",
         "preview_loading": "Lecture des premières lignes de « {name} »…",
@@ -497,6 +499,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "mapping_from_saved": "Mapping taken from the last import of a similar file (same "
                               "columns): check it.",
         "mapping_from_guess": "Mapping guessed from the column names.",
+        "mapping_from_earlier": "Mapping taken from the last import of a file of the same "
+                                "name: check it.",
         "import_reader_forced": "This format did not recognise the file: the import will "
                                 "report what does not match.",
         "preview_loading": "Reading the first rows of \u201c{name}\u201d…",
