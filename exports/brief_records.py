@@ -13,12 +13,10 @@ Every removal is logged for the disclosure appendix.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
-import shapely
 
 from exports.brief_cells import COUNT_UNITS
 from exports.brief_model import BriefOptions, BriefSection, BriefTable, Column
@@ -36,6 +34,7 @@ from portrait.records.audience import (
     shareable_fields,
 )
 from portrait.records.consultations import FORM_LABELS
+from portrait.records.location_words import location_words
 from portrait.records.partners import SECTOR_LABELS
 from portrait.records.priority import CONCERN_LABELS, PriorityInputs, score_priority
 from portrait.records.problems import SARA_LABELS, SIDE_LABELS
@@ -137,6 +136,8 @@ def _view(record: Any, partner: bool, log: DisclosureLog, options,
     kind = kind_of(record) or _kind(record)
     name = _title(data)
     if not partner:
+        if isinstance(data.get("location"), Mapping):  # in words, not a shape
+            data["location"] = _place(data["location"], options, areas)
         return {"_kind": kind, **data}
     if not shareable:  # not even its title leaves the station
         log.add(where, text(_kind(record), language), CONFIDENTIAL,
@@ -174,21 +175,8 @@ def _generalised(kind: str, key: str, value: Any, name: str, options, areas,
 
 
 def _place(location: Mapping, options, areas) -> str:
-    language = options.language
-    geometry = _geometry(location.get("geometry"))
-    if geometry is None or geometry.is_empty:
-        return "–"
-    centre = geometry.representative_point()
-    if areas is not None and len(areas):
-        inside = areas[areas.geometry.contains(centre)]
-        if len(inside):
-            row = inside.iloc[0]
-            named = row.get("name") if isinstance(row.get("name"), str) and row.get("name") \
-                else row["area_id"]
-            return text("place_area", language, name=named)
-    size = max(float(options.cell_size_m), 1.0)
-    return text("place_cell", language, size=format_number(size, language, 0),
-                column=math.floor(centre.x / size), row=math.floor(centre.y / size))
+    return location_words(location, options.language, areas, options.audience,
+                          options.cell_size_m)
 
 
 def _count(value: Any, unit: str, name: str, options, log: DisclosureLog) -> Any:
@@ -219,12 +207,6 @@ def _evidence(item: Mapping, name: str, options, log: DisclosureLog) -> str:
         parts.append(f"({item['period']})")
     separator = " : " if language == "fr" else ": "
     return parts[0] + (separator + " ".join(parts[1:]) if len(parts) > 1 else "")
-
-
-def _geometry(value: Any):
-    if isinstance(value, Mapping) and value.get("wkb"):
-        return shapely.from_wkb(bytes.fromhex(value["wkb"]))
-    return value if isinstance(value, shapely.Geometry) else None
 
 
 def _empty(value: Any) -> bool:

@@ -217,7 +217,10 @@ class MainWindow(QMainWindow):
         self.map_side_dock.problemRequested.connect(self._problem_requested)
         self.record_pages.records_changed.connect(self._records_changed)
         self.record_pages.page_requested.connect(self.sections_panel.select_section)
-        self.record_pages.location_requested.connect(self._location_requested)
+        self.record_pages.location_requested.connect(self.map_panel.start_pick)
+        self.record_pages.location_changed.connect(self.map_panel.show_location)
+        self.map_panel.locationChosen.connect(self.record_pages.set_location)
+        self.map_panel.pickCancelled.connect(self.record_pages.location_pick_cancelled)
         self.record_pages.area_requested.connect(self._area_requested)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.review_dock.visibilityChanged.connect(self._review_dock_shown)
@@ -937,11 +940,6 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             return
         self.record_pages.new_problem_at(location)
-
-    @Slot()
-    def _location_requested(self) -> None:
-        self._area_wanted = None
-        self.statusBar().showMessage(self.text("map_pick_location"))
 
     @Slot(str)
     def _area_requested(self, which: str) -> None:

@@ -6,8 +6,13 @@ practices, and the assessment of the response. Required fields and the order of 
 checked here, with the message under the field, in the officer's language; the card's own
 validation runs last and any remaining problem is shown at the bottom of the form.
 
-The dialog is not modal, so the officer can click the map after "Choisir sur la carte"
-(``location_requested``; the window then calls ``set_location``).
+The location is chosen on the map in one of four ways, a button each: a point with the
+radius its incidents are counted in, a census area, a hot spot cell, or an area drawn corner
+by corner. The dialog is not modal: a button asks the window for a pick
+(``location_requested(mode)``, a mode of ``ui.map_pick.PICK_MODES``) and steps aside while
+the officer clicks the map; the window answers with ``set_location`` (or
+``pick_cancelled``). The location reads as words (``portrait.records.location_words``) and
+is drawn on the map while the form is open (``location_changed``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -48,8 +54,9 @@ from portrait.records import (
     pin_assessment,
     suggestions,
 )
-from portrait.records.problems import STATUSES
+from portrait.records.problems import MAX_POINT_RADIUS_M, POINT_RADIUS_M, STATUSES
 from portrait.workspace import Workspace
+from ui.map_pick import PICK_MODES
 from ui.records.problem_assessment import AssessmentWidget
 from ui.records.problem_tabs import (
     EvidenceWidget,
@@ -78,7 +85,8 @@ log = logging.getLogger(__name__)
 class ProblemDialog(QDialog):
     """Create or edit a problem card. ``record()`` is the checked card once accepted."""
 
-    location_requested = Signal()
+    location_requested = Signal(str)
+    location_changed = Signal(object)
     area_requested = Signal(str)
 
     def __init__(self, text: RecordText, store: RecordStore, workspace: Workspace | None,
@@ -129,7 +137,9 @@ class ProblemDialog(QDialog):
             self.end_date.set_date(default_period[1])
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
-        self.map_button.clicked.connect(self._map_clicked)
+        for mode, button in self.pick_buttons.items():
+            button.clicked.connect(lambda _checked=False, m=mode: self._pick(m))
+        self.radius_spin.valueChanged.connect(self._radius_changed)
         self.clear_location_button.clicked.connect(lambda: self.set_location(None))
         self.category_combo.currentTextChanged.connect(self._category_changed)
         self.triangle.changed.connect(self._refresh_suggestions)
@@ -168,15 +178,33 @@ class ProblemDialog(QDialog):
         self.location_label = QLabel(tab)
         self.location_label.setObjectName("location_summary")
         self.location_label.setWordWrap(True)
-        self.map_button = QPushButton(t("button_choose_on_map"), tab)
-        self.map_button.setObjectName("choose_on_map")
-        self.map_button.setToolTip(t("choose_on_map_tip"))
+        self.pick_buttons: dict[str, QPushButton] = {}
+        pick_row = QHBoxLayout()
+        pick_row.addWidget(QLabel(t("pick_on_map"), tab))
+        for mode in PICK_MODES:
+            button = QPushButton(t(f"button_pick_{mode}"), tab)
+            button.setObjectName(f"pick_{mode}")
+            button.setToolTip(t(f"pick_{mode}_tip"))
+            self.pick_buttons[mode] = button
+            pick_row.addWidget(button)
+        pick_row.addStretch(1)
+        self.radius_spin = QSpinBox(tab)
+        self.radius_spin.setObjectName("radius")
+        self.radius_spin.setRange(10, int(MAX_POINT_RADIUS_M))
+        self.radius_spin.setSingleStep(10)
+        self.radius_spin.setValue(int(POINT_RADIUS_M))
+        self.radius_spin.setSuffix(" m")
+        self.radius_spin.setToolTip(t("radius_tip"))
         self.clear_location_button = QPushButton(t("button_clear_location"), tab)
         self.clear_location_button.setObjectName("clear_location")
-        location_row = QHBoxLayout()
-        location_row.addWidget(self.location_label, 1)
-        location_row.addWidget(self.map_button)
-        location_row.addWidget(self.clear_location_button)
+        words_row = QHBoxLayout()
+        words_row.addWidget(self.location_label, 1)
+        words_row.addWidget(QLabel(t("field_radius"), tab))
+        words_row.addWidget(self.radius_spin)
+        words_row.addWidget(self.clear_location_button)
+        location_row = QVBoxLayout()
+        location_row.addLayout(words_row)
+        location_row.addLayout(pick_row)
         self.start_date = OptionalDateWidget(t, tab)
         self.start_date.setObjectName("period_start")
         self.end_date = OptionalDateWidget(t, tab)
@@ -231,9 +259,21 @@ class ProblemDialog(QDialog):
 
     # --- location and areas -----------------------------------------------------------------
     def set_location(self, location: Location | None) -> None:
-        """Where the problem is (from a map click, a hot-spot cell or a census area)."""
+        """Where the problem is (picked or drawn on the map); a point takes the radius
+        the form shows."""
+        if location is not None and location.kind == "point" and \
+                location.radius_m != self.radius_spin.value():
+            location = dataclasses.replace(location, radius_m=float(self.radius_spin.value()))
         self.location = location
         self._show_location()
+        self._come_back()
+
+    def pick_cancelled(self) -> None:
+        """The officer cancelled the pick on the map: the form comes back as it was."""
+        self._come_back()
+
+    def _come_back(self) -> None:
+        self.show()
         self.raise_()
         self.activateWindow()
 
@@ -243,14 +283,28 @@ class ProblemDialog(QDialog):
         self.raise_()
 
     def _show_location(self) -> None:
-        self.location_label.setText(self.text.location_summary(self.location))
-        self.clear_location_button.setEnabled(self.location is not None and not self.read_only)
-        self.assessment.set_location(self.location)
+        location = self.location
+        if location is not None and location.kind == "point":
+            self.radius_spin.blockSignals(True)
+            self.radius_spin.setValue(round(location.radius_m))
+            self.radius_spin.blockSignals(False)
+        areas = self.workspace.layer("census_areas") if self.workspace is not None else None
+        self.location_label.setText(self.text.location_summary(location, areas))
+        self.clear_location_button.setEnabled(location is not None and not self.read_only)
+        self.assessment.set_location(location)
+        self.location_changed.emit(location)
 
-    @Slot()
-    def _map_clicked(self) -> None:
+    def _pick(self, mode: str) -> None:
+        """Ask the map for a location; the form steps aside so the map can be clicked."""
         self.form_error.setVisible(False)
-        self.location_requested.emit()
+        self.location_requested.emit(mode)
+        self.hide()
+
+    @Slot(int)
+    def _radius_changed(self, radius: int) -> None:
+        if self.location is not None and self.location.kind == "point":
+            self.location = dataclasses.replace(self.location, radius_m=float(radius))
+            self._show_location()
 
     # --- values and checks --------------------------------------------------------------------
     def category(self) -> str:
@@ -399,5 +453,6 @@ class ProblemDialog(QDialog):
 
     def done(self, result: int) -> None:
         self._jobs.shut_down()
+        self.location_changed.emit(None)  # the map stops drawing it
         super().done(result)
 

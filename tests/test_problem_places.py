@@ -1,0 +1,345 @@
+"""A problem's location chosen with the mouse, the four ways: a point with its radius, a
+census area, a hot spot cell, an area drawn corner by corner.
+
+Real mouse clicks on the form's buttons, the bar above the map and the map itself (through
+the page, hit-tested by Leaflet as in the app); the location comes back to the form in
+words, is drawn on the map, counts the incidents inside it and is saved with the card.
+Screenshots of the form with each kind go to ``artifacts/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+pytest.importorskip("PySide6.QtWebEngineWidgets")
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QStandardPaths, Qt  # noqa: E402
+from PySide6.QtGui import QMouseEvent  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from portrait.crs import MAP_CRS  # noqa: E402
+from portrait.records import RecordStore  # noqa: E402
+from portrait.workspace import Workspace  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+from ui.records.problem_form import ProblemDialog  # noqa: E402
+
+LOAD_TIMEOUT_MS = 30_000
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+#: Where 120 extra incidents are packed (station 4): the portrait finds hot spots there.
+CLUSTER = (299_500, 5_041_500)
+#: The corners drawn, well inside station 4 (metres).
+CORNERS = [(298_600, 5_040_600), (299_100, 5_040_600), (299_100, 5_041_000),
+           (298_600, 5_041_000)]
+#: How far a click may land from the point aimed at: two pixels of the map at 1366 × 768.
+PIXELS_M = 15
+
+
+@pytest.fixture
+def workspace(small_workspace: Workspace) -> Workspace:
+    incidents = small_workspace.layer("incidents")
+    extra = incidents.iloc[:120].copy()
+    offsets = np.random.default_rng(1).uniform(0, 150, (120, 2))
+    extra["geometry"] = [shapely.Point(CLUSTER[0] + dx, CLUSTER[1] + dy) for dx, dy in offsets]
+    extra["station_id"] = "4"
+    extra["source_id"] = [f"cluster-{i}" for i in range(120)]
+    small_workspace.set_layer("incidents", pd.concat([incidents, extra], ignore_index=True))
+    small_workspace.save()
+    return small_workspace
+
+
+@pytest.fixture
+def window(qtbot, workspace: Workspace):
+    QStandardPaths.setTestModeEnabled(True)
+    main_window = MainWindow(workspace, language="fr")
+    main_window.resize(1366, 768)
+    panel = main_window.map_panel
+    with qtbot.waitSignals([panel.loadFinished, panel.mapConnected], timeout=LOAD_TIMEOUT_MS):
+        main_window.show()
+    combo = main_window.station_combo
+    if combo.currentData() != "4":
+        with qtbot.waitSignals([panel.loadFinished, panel.mapConnected],
+                               timeout=LOAD_TIMEOUT_MS):
+            combo.setCurrentIndex(combo.findData("4"))
+    qtbot.waitUntil(lambda: main_window.current_portrait is not None
+                    and main_window.current_portrait.station_id == "4"
+                    and not panel.is_building(), timeout=LOAD_TIMEOUT_MS)
+    main_window.sections_panel.select_section("problems")
+    qtbot.wait(500)  # the fitting animation ends
+    yield main_window
+    main_window.close()
+    main_window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def run_js(qtbot, main_window: MainWindow, script: str) -> object:
+    results: list[object] = []
+    main_window.map_panel.page().runJavaScript(script, 0, results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=5_000)
+    return results[0]
+
+
+def degrees(workspace: Workspace, x: float, y: float) -> shapely.Point:
+    return gpd.GeoSeries([shapely.Point(x, y)], crs=workspace.crs).to_crs(MAP_CRS).iloc[0]
+
+
+def screen_point(qtbot, main_window: MainWindow, workspace: Workspace, x: float,
+                 y: float) -> QPoint:
+    """Where the map draws the metric point (x, y), in the web view's pixels."""
+    point = degrees(workspace, x, y)
+    where = json.loads(run_js(qtbot, main_window, f"""(function () {{
+        var map = window.portraitMap;
+        map.stop();
+        var p = map.latLngToContainerPoint(L.latLng({point.y}, {point.x}));
+        var box = map.getContainer().getBoundingClientRect();
+        return JSON.stringify([p.x + box.left, p.y + box.top]); }})()"""))
+    return QPoint(round(where[0]), round(where[1]))
+
+
+def map_widget(main_window: MainWindow):
+    view = main_window.map_panel.view
+    return view.focusProxy() or view  # Chromium's widget takes the input
+
+
+def click_map(qtbot, main_window: MainWindow, workspace: Workspace, x: float, y: float) -> None:
+    QTest.mouseClick(map_widget(main_window), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier,
+                     screen_point(qtbot, main_window, workspace, x, y))
+    qtbot.wait(350)  # apart from the next click: not a double click
+
+
+def double_click_map(qtbot, main_window: MainWindow, workspace: Workspace, x: float,
+                     y: float) -> None:
+    """Two presses 40 ms apart, as a hand makes them (``QTest`` spaces its clicks so that
+    they never make a double click, and Chromium counts clicks by their time)."""
+    where = QPointF(screen_point(qtbot, main_window, workspace, x, y))
+    target = map_widget(main_window)
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    for step, (kind, buttons) in enumerate([(QEvent.Type.MouseButtonPress, left),
+                                            (QEvent.Type.MouseButtonRelease, none)] * 2):
+        event = QMouseEvent(kind, where, target.mapToGlobal(where), left, buttons,
+                            Qt.KeyboardModifier.NoModifier)
+        event.setTimestamp(10**9 + 40 * step)
+        QApplication.sendEvent(target, event)
+
+
+def click(widget) -> None:
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def new_form(qtbot, main_window: MainWindow) -> ProblemDialog:
+    problems = main_window.record_pages.problems
+    click(problems.new_button)
+    dialog = problems.dialog
+    assert isinstance(dialog, ProblemDialog) and dialog.isVisible()
+    return dialog
+
+
+def start_pick(qtbot, main_window: MainWindow, dialog: ProblemDialog, mode: str) -> None:
+    click(dialog.pick_buttons[mode])
+    bar = main_window.map_panel.pick_bar
+    assert not dialog.isVisible() and bar.isVisible() and bar.mode == mode
+    assert bar.instruction.text() == main_window.text(f"map_pick_{mode}")
+    qtbot.waitUntil(lambda: run_js(qtbot, main_window, "window.portraitPick.mode()") == mode,
+                    timeout=5_000)
+    qtbot.wait(800)  # the bar narrows the map, which fits the station again
+
+
+def wait_for_location(qtbot, main_window: MainWindow, dialog: ProblemDialog) -> None:
+    qtbot.waitUntil(lambda: dialog.isVisible() and dialog.location is not None,
+                    timeout=5_000)
+    assert not main_window.map_panel.pick_bar.isVisible()
+    assert run_js(qtbot, main_window, "window.portraitPick.mode()") == ""
+
+
+def shown_on_map(qtbot, main_window: MainWindow, workspace: Workspace) -> shapely.Polygon:
+    """The chosen location's outline on the map, back in metres (its bounding box)."""
+    qtbot.waitUntil(lambda: run_js(qtbot, main_window, "window.portraitPick.shown()") != "",
+                    timeout=5_000)
+    south, west, north, east = json.loads(run_js(qtbot, main_window,
+                                                 "window.portraitPick.shown()"))
+    box = gpd.GeoSeries([shapely.box(west, south, east, north)], crs=MAP_CRS)
+    return box.to_crs(workspace.crs).iloc[0]
+
+
+def screenshot(dialog: ProblemDialog, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(ARTIFACTS / f"problem_place_{name}.png"))
+
+
+def test_a_point_with_its_radius(qtbot, window, workspace: Workspace) -> None:
+    dialog = new_form(qtbot, window)
+    dialog.radius_spin.selectAll()
+    QTest.keyClicks(dialog.radius_spin, "150")
+    start_pick(qtbot, window, dialog, "point")
+    click_map(qtbot, window, workspace, 299_000, 5_042_000)
+    wait_for_location(qtbot, window, dialog)
+    location = dialog.location
+    assert location.kind == "point" and location.radius_m == 150
+    assert location.geometry.distance(shapely.Point(299_000, 5_042_000)) < PIXELS_M
+    assert dialog.location_label.text().startswith(
+        "Dans un rayon de 150 m autour d'un point dans AD ")
+    shown = shown_on_map(qtbot, window, workspace)
+    assert shown.bounds[2] - shown.bounds[0] == pytest.approx(300, abs=5)  # the circle
+    screenshot(dialog, "point")
+
+    dialog.radius_spin.selectAll()  # a wider circle: the same point, counted wider
+    QTest.keyClicks(dialog.radius_spin, "300")
+    assert dialog.location.radius_m == 300 and dialog.location.geometry == location.geometry
+    assert "rayon de 300 m" in dialog.location_label.text()
+
+
+def test_a_census_area_even_under_an_incident_dot(qtbot, window, workspace: Workspace) -> None:
+    areas = workspace.layer("census_areas")
+    station = workspace.layer("stations").set_index("station_id").geometry["4"]
+    area = areas[areas.geometry.intersects(station.buffer(-10))].iloc[1]
+    inside = area.geometry.intersection(station).buffer(-150).representative_point()
+    dialog = new_form(qtbot, window)
+    start_pick(qtbot, window, dialog, "census_area")
+    click_map(qtbot, window, workspace, inside.x, inside.y)
+    wait_for_location(qtbot, window, dialog)
+    assert (dialog.location.kind, dialog.location.reference_id) == (
+        "census_area", str(area["area_id"]))
+    assert dialog.location_label.text() == f"Aire de recensement {area['name']}"
+    assert shown_on_map(qtbot, window, workspace).buffer(5).contains(
+        area.geometry.intersection(station).buffer(-5))
+    assert window.map_side_dock.click is None  # a pick, not an identify click
+    screenshot(dialog, "census_area")
+
+
+def test_a_hot_spot_cell(qtbot, window, workspace: Workspace) -> None:
+    from exports.map_portrait_layers import hot_spot_cells
+
+    cells, size = hot_spot_cells(window.current_portrait)
+    cell = cells.to_crs(workspace.crs).iloc[0] if cells.crs else cells.iloc[0]
+    qtbot.waitUntil(lambda: run_js(qtbot, window, "!!window.portraitLayers.hot_spots"),
+                    timeout=LOAD_TIMEOUT_MS)
+    dialog = new_form(qtbot, window)
+    start_pick(qtbot, window, dialog, "census_area")  # changed their mind: Cancel, then cell
+    click(window.map_panel.pick_bar.cancel_button)
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.location is None and not window.map_panel.pick_bar.isVisible()
+    start_pick(qtbot, window, dialog, "hot_spot")
+    centre = cell.geometry.centroid
+    click_map(qtbot, window, workspace, centre.x, centre.y)
+    wait_for_location(qtbot, window, dialog)
+    assert (dialog.location.kind, dialog.location.reference_id) == (
+        "hot_spot_cell", str(int(cell["cell"])))
+    assert dialog.location.geometry.equals(cell.geometry)
+    assert dialog.location_label.text().startswith(
+        f"Cellule de point chaud de {size:.0f} m dans AD ")
+    screenshot(dialog, "hot_spot_cell")
+
+
+def test_a_click_outside_every_hot_spot_says_so_and_waits(qtbot, window,
+                                                          workspace: Workspace) -> None:
+    dialog = new_form(qtbot, window)
+    start_pick(qtbot, window, dialog, "hot_spot")
+    click_map(qtbot, window, workspace, 298_300, 5_040_300)
+    bar = window.map_panel.pick_bar
+    qtbot.waitUntil(lambda: bar.error.text() != "", timeout=5_000)
+    assert bar.error.text() == window.text("map_pick_failed_hot_spot")
+    assert bar.isVisible() and not dialog.isVisible() and dialog.location is None
+    QTest.keyClick(map_widget(window), Qt.Key.Key_Escape)  # Escape gives the form back
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    assert dialog.location is None and not bar.isVisible()
+
+
+def test_an_area_drawn_corner_by_corner_counts_the_incidents_inside_and_is_saved(
+        qtbot, window, workspace: Workspace) -> None:
+    dialog = new_form(qtbot, window)
+    QTest.keyClicks(dialog.title_edit, "Loitering near the school")
+    start_pick(qtbot, window, dialog, "polygon")
+    bar = window.map_panel.pick_bar
+    assert not bar.finish_button.isEnabled()
+    for x, y in CORNERS[:3]:
+        click_map(qtbot, window, workspace, x, y)
+    click_map(qtbot, window, workspace, 299_400, 5_041_400)  # a wrong corner...
+    qtbot.waitUntil(lambda: bar.count == 4, timeout=5_000)
+    click(bar.undo_button)  # ...taken back
+    qtbot.waitUntil(lambda: bar.count == 3, timeout=5_000)
+    click_map(qtbot, window, workspace, *CORNERS[3])
+    qtbot.waitUntil(lambda: bar.count == 4 and bar.finish_button.isEnabled(), timeout=5_000)
+    assert bar.corners.text() == "4 sommet(s)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    window.grab().save(str(ARTIFACTS / "problem_place_drawing.png"))
+    click(bar.finish_button)
+    wait_for_location(qtbot, window, dialog)
+
+    drawn = dialog.location
+    expected = shapely.Polygon(CORNERS)
+    assert drawn.kind == "area"
+    assert drawn.geometry.hausdorff_distance(expected) < PIXELS_M
+    hectares = f"{drawn.geometry.area / 10_000:.1f}".replace(".", ",")
+    assert re.fullmatch(rf"Secteur tracé sur la carte, {hectares} ha, dans AD \d+",
+                        dialog.location_label.text())
+    assert shown_on_map(qtbot, window, workspace).buffer(10).contains(drawn.geometry)
+    screenshot(dialog, "area")
+
+    dialog.start_date.set_date(dt.date(2024, 1, 1))
+    dialog.end_date.set_date(dt.date(2024, 12, 31))
+    dialog.tabs.setCurrentWidget(dialog.priority)
+    click(dialog.priority.count_button)
+    qtbot.waitUntil(lambda: dialog.priority.inputs().incident_count is not None,
+                    timeout=10_000)
+    incidents = workspace.layer("incidents")
+    inside = incidents[incidents.geometry.notna()
+                       & incidents.geometry.within(drawn.geometry)]
+    assert 0 < len(inside) < len(incidents)
+    assert dialog.priority.inputs().incident_count == len(inside)
+    assert dialog.priority.inputs().radius_m is None
+
+    with qtbot.waitSignal(window.record_pages.records_changed):
+        click(dialog.ok_button)
+    workspace.save()
+    [saved] = RecordStore.load(Workspace.open(workspace.path)).problems()
+    assert saved.title == "Loitering near the school" and saved.location == drawn
+    assert saved.priority_inputs.incident_count == len(inside)
+
+
+def test_a_double_click_closes_the_area_and_escape_cancels_one(qtbot, window,
+                                                              workspace: Workspace) -> None:
+    dialog = new_form(qtbot, window)
+    start_pick(qtbot, window, dialog, "polygon")
+    bar = window.map_panel.pick_bar
+    for x, y in CORNERS[:2]:
+        click_map(qtbot, window, workspace, x, y)
+    qtbot.waitUntil(lambda: bar.count == 2, timeout=5_000)
+    QTest.keyClick(map_widget(window), Qt.Key.Key_Escape)
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    assert dialog.location is None and bar.mode is None
+    assert run_js(qtbot, window, "window.portraitPick.mode()") == ""
+    zoom = run_js(qtbot, window, "window.portraitMap.getZoom()")
+
+    start_pick(qtbot, window, dialog, "polygon")
+    assert bar.count == 0  # a new outline
+    for x, y in CORNERS[:2]:
+        click_map(qtbot, window, workspace, x, y)
+    double_click_map(qtbot, window, workspace, *CORNERS[2])
+    wait_for_location(qtbot, window, dialog)
+    expected = shapely.Polygon(CORNERS[:3])
+    assert dialog.location.kind == "area"
+    assert dialog.location.geometry.hausdorff_distance(expected) < PIXELS_M
+    assert run_js(qtbot, window, "window.portraitMap.getZoom()") == zoom  # no zoom on it
+    assert run_js(qtbot, window, "window.portraitMap.doubleClickZoom.enabled()")
+
+
+def test_the_form_stops_drawing_its_location_once_closed(qtbot, window,
+                                                         workspace: Workspace) -> None:
+    dialog = new_form(qtbot, window)
+    start_pick(qtbot, window, dialog, "point")
+    click_map(qtbot, window, workspace, 299_000, 5_042_000)
+    wait_for_location(qtbot, window, dialog)
+    shown_on_map(qtbot, window, workspace)
+    click(dialog.cancel_button)
+    qtbot.waitUntil(lambda: run_js(qtbot, window, "window.portraitPick.shown()") == "",
+                    timeout=5_000)
