@@ -171,6 +171,11 @@ def shown_on_map(qtbot, main_window: MainWindow, workspace: Workspace) -> shapel
     return box.to_crs(workspace.crs).iloc[0]
 
 
+def shown_width(qtbot, main_window: MainWindow, workspace: Workspace) -> float:
+    west, _, east, _ = shown_on_map(qtbot, main_window, workspace).bounds
+    return east - west
+
+
 def screenshot(dialog: ProblemDialog, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     dialog.grab().save(str(ARTIFACTS / f"problem_place_{name}.png"))
@@ -178,24 +183,25 @@ def screenshot(dialog: ProblemDialog, name: str) -> None:
 
 def test_a_point_with_its_radius(qtbot, window, workspace: Workspace) -> None:
     dialog = new_form(qtbot, window)
-    dialog.radius_spin.selectAll()
-    QTest.keyClicks(dialog.radius_spin, "150")
+    assert not dialog.radius_spin.isVisible()  # no point yet
     start_pick(qtbot, window, dialog, "point")
     click_map(qtbot, window, workspace, 299_000, 5_042_000)
     wait_for_location(qtbot, window, dialog)
     location = dialog.location
-    assert location.kind == "point" and location.radius_m == 150
+    assert location.kind == "point" and location.radius_m == 100
     assert location.geometry.distance(shapely.Point(299_000, 5_042_000)) < PIXELS_M
-    assert dialog.location_label.text().startswith(
-        "Dans un rayon de 150 m autour d'un point dans AD ")
-    shown = shown_on_map(qtbot, window, workspace)
-    assert shown.bounds[2] - shown.bounds[0] == pytest.approx(300, abs=5)  # the circle
-    screenshot(dialog, "point")
+    assert dialog.radius_spin.isVisible() and dialog.radius_spin.value() == 100
+    assert window.map_side_dock.click is None  # a pick, not an identify click
 
     dialog.radius_spin.selectAll()  # a wider circle: the same point, counted wider
-    QTest.keyClicks(dialog.radius_spin, "300")
-    assert dialog.location.radius_m == 300 and dialog.location.geometry == location.geometry
-    assert "rayon de 300 m" in dialog.location_label.text()
+    QTest.keyClicks(dialog.radius_spin, "150")
+    QTest.keyClick(dialog.radius_spin, Qt.Key.Key_Return)
+    assert dialog.location.radius_m == 150 and dialog.location.geometry == location.geometry
+    assert dialog.location_label.text().startswith(
+        "Dans un rayon de 150 m autour d'un point dans AD ")
+    qtbot.waitUntil(lambda: abs(shown_width(qtbot, window, workspace) - 300) < 5,
+                    timeout=5_000)  # the circle on the map follows
+    screenshot(dialog, "point")
 
 
 def test_a_census_area_even_under_an_incident_dot(qtbot, window, workspace: Workspace) -> None:
@@ -212,7 +218,7 @@ def test_a_census_area_even_under_an_incident_dot(qtbot, window, workspace: Work
     assert dialog.location_label.text() == f"Aire de recensement {area['name']}"
     assert shown_on_map(qtbot, window, workspace).buffer(5).contains(
         area.geometry.intersection(station).buffer(-5))
-    assert window.map_side_dock.click is None  # a pick, not an identify click
+    assert not dialog.radius_spin.isVisible()  # an area counts what is inside it
     screenshot(dialog, "census_area")
 
 

@@ -195,11 +195,13 @@ class ProblemDialog(QDialog):
         self.radius_spin.setValue(int(POINT_RADIUS_M))
         self.radius_spin.setSuffix(" m")
         self.radius_spin.setToolTip(t("radius_tip"))
+        self.radius_spin.setKeyboardTracking(False)  # "150" is not 1, then 15, then 150 m
+        self.radius_label = QLabel(t("field_radius"), tab)
         self.clear_location_button = QPushButton(t("button_clear_location"), tab)
         self.clear_location_button.setObjectName("clear_location")
         words_row = QHBoxLayout()
         words_row.addWidget(self.location_label, 1)
-        words_row.addWidget(QLabel(t("field_radius"), tab))
+        words_row.addWidget(self.radius_label)
         words_row.addWidget(self.radius_spin)
         words_row.addWidget(self.clear_location_button)
         location_row = QVBoxLayout()
@@ -284,10 +286,13 @@ class ProblemDialog(QDialog):
 
     def _show_location(self) -> None:
         location = self.location
-        if location is not None and location.kind == "point":
+        point = location is not None and location.kind == "point"
+        if point:
             self.radius_spin.blockSignals(True)
             self.radius_spin.setValue(round(location.radius_m))
             self.radius_spin.blockSignals(False)
+        self.radius_label.setVisible(point)  # an area counts what is inside it
+        self.radius_spin.setVisible(point)
         areas = self.workspace.layer("census_areas") if self.workspace is not None else None
         self.location_label.setText(self.text.location_summary(location, areas))
         self.clear_location_button.setEnabled(location is not None and not self.read_only)
