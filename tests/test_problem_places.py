@@ -22,7 +22,7 @@ import shapely
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QStandardPaths, Qt  # noqa: E402
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QMouseEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -30,6 +30,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from portrait.crs import MAP_CRS  # noqa: E402
 from portrait.records import RecordStore  # noqa: E402
 from portrait.workspace import Workspace  # noqa: E402
+from tests import test_map_click  # noqa: E402
+from tests.test_map_click import run_js  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.records.problem_form import ProblemDialog  # noqa: E402
 
@@ -45,7 +47,8 @@ PIXELS_M = 15
 
 
 @pytest.fixture
-def workspace(small_workspace: Workspace) -> Workspace:
+def small_workspace(small_workspace: Workspace) -> Workspace:
+    """The small workspace with 120 more incidents packed in station 4: hot spots there."""
     incidents = small_workspace.layer("incidents")
     extra = incidents.iloc[:120].copy()
     offsets = np.random.default_rng(1).uniform(0, 150, (120, 2))
@@ -58,34 +61,27 @@ def workspace(small_workspace: Workspace) -> Workspace:
 
 
 @pytest.fixture
-def window(qtbot, workspace: Workspace):
-    QStandardPaths.setTestModeEnabled(True)
-    main_window = MainWindow(workspace, language="fr")
-    main_window.resize(1366, 768)
-    panel = main_window.map_panel
-    with qtbot.waitSignals([panel.loadFinished, panel.mapConnected], timeout=LOAD_TIMEOUT_MS):
-        main_window.show()
-    combo = main_window.station_combo
+def workspace(small_workspace: Workspace) -> Workspace:
+    return small_workspace
+
+
+#: The window of ``test_map_click``: the small workspace (the one above) at 1366 × 768.
+window = test_map_click.window
+
+
+@pytest.fixture(autouse=True)
+def on_station_4(qtbot, window: MainWindow) -> None:
+    """The window on station 4, where the hot spots are, and on its problems."""
+    panel, combo = window.map_panel, window.station_combo
     if combo.currentData() != "4":
         with qtbot.waitSignals([panel.loadFinished, panel.mapConnected],
                                timeout=LOAD_TIMEOUT_MS):
             combo.setCurrentIndex(combo.findData("4"))
-    qtbot.waitUntil(lambda: main_window.current_portrait is not None
-                    and main_window.current_portrait.station_id == "4"
+    qtbot.waitUntil(lambda: window.current_portrait is not None
+                    and window.current_portrait.station_id == "4"
                     and not panel.is_building(), timeout=LOAD_TIMEOUT_MS)
-    main_window.sections_panel.select_section("problems")
+    window.sections_panel.select_section("problems")
     qtbot.wait(500)  # the fitting animation ends
-    yield main_window
-    main_window.close()
-    main_window.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-def run_js(qtbot, main_window: MainWindow, script: str) -> object:
-    results: list[object] = []
-    main_window.map_panel.page().runJavaScript(script, 0, results.append)
-    qtbot.waitUntil(lambda: bool(results), timeout=5_000)
-    return results[0]
 
 
 def degrees(workspace: Workspace, x: float, y: float) -> shapely.Point:
@@ -304,8 +300,11 @@ def test_an_area_drawn_corner_by_corner_counts_the_incidents_inside_and_is_saved
     assert dialog.priority.inputs().incident_count == len(inside)
     assert dialog.priority.inputs().radius_m is None
 
+    words = dialog.location_label.text()
     with qtbot.waitSignal(window.record_pages.records_changed):
         click(dialog.ok_button)
+    assert f"Lieu{words}" in window.record_pages.problems.detail_summary.text() \
+        .replace("</td><td>", "")  # the detail pane's row: the same words
     workspace.save()
     [saved] = RecordStore.load(Workspace.open(workspace.path)).problems()
     assert saved.title == "Loitering near the school" and saved.location == drawn
@@ -324,18 +323,18 @@ def test_a_double_click_closes_the_area_and_escape_cancels_one(qtbot, window,
     qtbot.waitUntil(dialog.isVisible, timeout=5_000)
     assert dialog.location is None and bar.mode is None
     assert run_js(qtbot, window, "window.portraitPick.mode()") == ""
-    zoom = run_js(qtbot, window, "window.portraitMap.getZoom()")
 
     start_pick(qtbot, window, dialog, "polygon")
     assert bar.count == 0  # a new outline
     for x, y in CORNERS[:2]:
         click_map(qtbot, window, workspace, x, y)
+    # the double click closes the area; it does not zoom in, as it does otherwise
+    assert not run_js(qtbot, window, "window.portraitMap.doubleClickZoom.enabled()")
     double_click_map(qtbot, window, workspace, *CORNERS[2])
     wait_for_location(qtbot, window, dialog)
     expected = shapely.Polygon(CORNERS[:3])
     assert dialog.location.kind == "area"
     assert dialog.location.geometry.hausdorff_distance(expected) < PIXELS_M
-    assert run_js(qtbot, window, "window.portraitMap.getZoom()") == zoom  # no zoom on it
     assert run_js(qtbot, window, "window.portraitMap.doubleClickZoom.enabled()")
 
 
