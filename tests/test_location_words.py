@@ -44,12 +44,12 @@ LOCATIONS = {
 
 
 @pytest.mark.parametrize(("kind", "french", "english"), [
-    ("point", "dans un rayon de 120 m autour d'un point dans Plateau-Mont-Royal",
-     "within 120 m of a point in Plateau-Mont-Royal"),
-    ("area", "secteur tracé sur la carte, 4,2 ha, dans Plateau-Mont-Royal",
-     "area drawn on the map, 4.2 ha, in Plateau-Mont-Royal"),
-    ("hot_spot_cell", "cellule de point chaud de 250 m dans Plateau-Mont-Royal",
-     "hot spot cell of 250 m in Plateau-Mont-Royal"),
+    ("point", "dans un rayon de 120\u00a0m autour d'un point dans Plateau-Mont-Royal",
+     "within 120\u00a0m of a point in Plateau-Mont-Royal"),
+    ("area", "secteur tracé sur la carte, 4,2\u00a0ha, dans Plateau-Mont-Royal",
+     "area drawn on the map, 4.2\u00a0ha, in Plateau-Mont-Royal"),
+    ("hot_spot_cell", "cellule de point chaud de 250\u00a0m dans Plateau-Mont-Royal",
+     "hot spot cell of 250\u00a0m in Plateau-Mont-Royal"),
     ("census_area", "aire de recensement 24661234 dans Plateau-Mont-Royal",
      "census area 24661234 in Plateau-Mont-Royal"),
 ])
@@ -71,7 +71,7 @@ def test_partners_read_the_named_area_only(kind) -> None:
 def test_outside_every_named_area_the_place_is_a_map_square_never_coordinates() -> None:
     far = Location.point(shapely.Point(250_130, 5_000_260))
     assert location_words(far, "en", AREAS) == (
-        "within 100 m of a point in the 250 m square of the map grid (column 1000, row 20001)")
+        "within 100\u00a0m of a point in the 250 m square of the map grid (column 1000, row 20001)")
     partner = location_words(far, "fr", AREAS, audience="partner", cell_size_m=500)
     assert partner == "carré de 500 m de la grille de la carte (colonne 500, rangée 10000)"
     assert "250130" not in partner and "5000260" not in partner
@@ -84,7 +84,7 @@ def test_a_location_is_never_empty_words() -> None:
 
 def test_a_brief_prints_the_location_in_words_for_each_audience() -> None:
     card = ProblemCard(title="Vols autour du parc", location=LOCATIONS["area"])
-    for audience, expected in (("internal", "Lieu : secteur tracé sur la carte, 4,2 ha, "
+    for audience, expected in (("internal", "Lieu : secteur tracé sur la carte, 4,2\u00a0ha, "
                                             "dans Plateau-Mont-Royal"),
                                ("partner", "Lieu : aire Plateau-Mont-Royal")):
         section = records_section([card], BriefOptions(audience=audience), DisclosureLog(),

@@ -194,7 +194,7 @@ def test_a_point_with_its_radius(qtbot, window, workspace: Workspace) -> None:
     QTest.keyClick(dialog.radius_spin, Qt.Key.Key_Return)
     assert dialog.location.radius_m == 150 and dialog.location.geometry == location.geometry
     assert dialog.location_label.text().startswith(
-        "Dans un rayon de 150 m autour d'un point dans AD ")
+        "Dans un rayon de 150\u00a0m autour d'un point dans AD ")
     qtbot.waitUntil(lambda: abs(shown_width(qtbot, window, workspace) - 300) < 5,
                     timeout=5_000)  # the circle on the map follows
     screenshot(dialog, "point")
@@ -238,7 +238,7 @@ def test_a_hot_spot_cell(qtbot, window, workspace: Workspace) -> None:
         "hot_spot_cell", str(int(cell["cell"])))
     assert dialog.location.geometry.equals(cell.geometry)
     assert dialog.location_label.text().startswith(
-        f"Cellule de point chaud de {size:.0f} m dans AD ")
+        f"Cellule de point chaud de {size:.0f}\u00a0m dans AD ")
     screenshot(dialog, "hot_spot_cell")
 
 
@@ -282,7 +282,7 @@ def test_an_area_drawn_corner_by_corner_counts_the_incidents_inside_and_is_saved
     assert drawn.kind == "area"
     assert drawn.geometry.hausdorff_distance(expected) < PIXELS_M
     hectares = f"{drawn.geometry.area / 10_000:.1f}".replace(".", ",")
-    assert re.fullmatch(rf"Secteur tracé sur la carte, {hectares} ha, dans AD \d+",
+    assert re.fullmatch(rf"Secteur tracé sur la carte, {hectares}\u00a0ha, dans AD \d+",
                         dialog.location_label.text())
     assert shown_on_map(qtbot, window, workspace).buffer(10).contains(drawn.geometry)
     screenshot(dialog, "area")
@@ -305,6 +305,8 @@ def test_an_area_drawn_corner_by_corner_counts_the_incidents_inside_and_is_saved
         click(dialog.ok_button)
     assert f"Lieu{words}" in window.record_pages.problems.detail_summary.text() \
         .replace("</td><td>", "")  # the detail pane's row: the same words
+    qtbot.wait(300)
+    window.grab().save(str(ARTIFACTS / "problem_place_saved.png"))
     workspace.save()
     [saved] = RecordStore.load(Workspace.open(workspace.path)).problems()
     assert saved.title == "Loitering near the school" and saved.location == drawn

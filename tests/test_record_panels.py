@@ -150,7 +150,7 @@ def test_a_form_waiting_for_a_place_receives_the_map_choice(qtbot, host,
     cell = Location.hot_spot_cell("c-12", shapely.box(296_000, 5_041_000, 296_250, 5_041_250))
     assert pages.new_problem_at(cell) is dialog
     assert dialog.location is cell and dialog.isVisible()
-    assert dialog.location_label.text() == "Hot spot cell of 250 m in AD 24660001"
+    assert dialog.location_label.text() == "Hot spot cell of 250\u00a0m in AD 24660001"
     assert pages.problems.dialog is dialog
 
     dialog.title_edit.setText("Drug sales near the school")  # not waiting for a place now:

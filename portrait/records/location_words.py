@@ -13,7 +13,7 @@ Named areas are the rows of the ``census_areas`` layer whose name is not their c
 >>> import shapely
 >>> from portrait.records.problems import Location
 >>> location_words(Location.point(shapely.Point(300_010, 5_040_020)), "en")
-'within 100 m of a point in the 250 m square of the map grid (column 1200, row 20160)'
+'within 100\xa0m of a point in the 250 m square of the map grid (column 1200, row 20160)'
 """
 
 from __future__ import annotations
@@ -31,12 +31,12 @@ from portrait.records.problems import Location
 
 INTERNAL_AUDIENCE = "internal"
 
-#: language -> key -> sentence.
+#: language -> key -> sentence (a number and its unit never part at the end of a line).
 _WORDS: dict[str, dict[str, str]] = {
     "fr": {
-        "point": "dans un rayon de {radius} m autour d'un point {place}",
-        "area": "secteur tracé sur la carte, {hectares} ha, {place}",
-        "hot_spot_cell": "cellule de point chaud de {size} m {place}",
+        "point": "dans un rayon de {radius}\u00a0m autour d'un point {place}",
+        "area": "secteur tracé sur la carte, {hectares}\u00a0ha, {place}",
+        "hot_spot_cell": "cellule de point chaud de {size}\u00a0m {place}",
         "census_area": "aire de recensement {name} {place}",
         "in_named": "dans {name}",
         "in_cell": "dans le carré de {size} m de la grille de la carte (colonne {column}, "
@@ -47,9 +47,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "none": "lieu non précisé",
     },
     "en": {
-        "point": "within {radius} m of a point {place}",
-        "area": "area drawn on the map, {hectares} ha, {place}",
-        "hot_spot_cell": "hot spot cell of {size} m {place}",
+        "point": "within {radius}\u00a0m of a point {place}",
+        "area": "area drawn on the map, {hectares}\u00a0ha, {place}",
+        "hot_spot_cell": "hot spot cell of {size}\u00a0m {place}",
         "census_area": "census area {name} {place}",
         "in_named": "in {name}",
         "in_cell": "in the {size} m square of the map grid (column {column}, row {row})",
