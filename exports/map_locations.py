@@ -38,25 +38,29 @@ def metric_point(workspace: Workspace, latitude: float, longitude: float) -> sha
 #: What the officer may pick on the map for a problem's location, and the clicked kinds
 #: that are that thing itself.
 PICK_MODES = {"point": ("point",), "census_area": ("census_area", "survey_area"),
-              "hot_spot": ("hot_spot",), "polygon": ()}
+              "named_area": (), "hot_spot": ("hot_spot",), "polygon": ()}
 
 
 def picked_location(workspace: Workspace, portrait: Portrait | None, mode: str, kind: str,
                     feature_id: str, latitude: float, longitude: float) -> Location:
-    """The location the officer picked in ``mode`` ("point", "census_area", "hot_spot")
-    with a click on ``kind``/``feature_id`` at ``latitude``, ``longitude``."""
+    """The location the officer picked in ``mode`` ("point", "census_area", "named_area",
+    "hot_spot") with a click on ``kind``/``feature_id`` at ``latitude``, ``longitude``."""
     if mode == "point" or kind in PICK_MODES.get(mode, ()):
         return clicked_location(workspace, portrait, mode if mode == "point" else kind,
                                 feature_id, latitude, longitude)
+    from portrait.records.location_words import named_areas  # SciPy behind it
+
     point = metric_point(workspace, latitude, longitude)
-    if mode == "census_area":
+    if mode in ("census_area", "named_area"):
         areas = workspace.layer("census_areas")
-        holding = areas[areas.geometry.contains(point)]
+        if mode == "named_area":  # the neighbourhood, not the census area drawn on the map
+            areas = named_areas(areas)
+        holding = areas[areas.geometry.contains(point)] if len(areas) else areas
         if len(holding):  # the finest area: a dissemination area rather than its borough
             area_id = str(holding.loc[holding.geometry.area.idxmin(), "area_id"])
             return clicked_location(workspace, portrait, "census_area", area_id, latitude,
                                     longitude)
-        raise PortraitError("No census area here; click inside a census area of the station.")
+        raise PortraitError(f"No {mode.replace('_', ' ')} here; click inside one.")
     if mode == "hot_spot":
         found = hot_spot_cells(portrait) if portrait is not None else None
         if found is not None:

@@ -178,3 +178,26 @@ def test_a_changed_radius_is_a_new_location() -> None:
     wider = dataclasses.replace(LOCATIONS["point"], radius_m=300)
     assert wider != LOCATIONS["point"]
     assert wider.counting_area().area > LOCATIONS["point"].counting_area().area
+
+
+def test_a_neighbourhood_is_picked_around_the_census_area_clicked(
+        small_workspace: Workspace) -> None:
+    areas = small_workspace.layer("census_areas").assign(name=lambda f: f["area_id"])
+    [da] = areas.iloc[[4]].itertuples()
+    quarter = gpd.GeoDataFrame(
+        {"area_id": ["parc-extension"], "name": ["Parc-Extension"],
+         "level": ["local area"]}, geometry=[da.geometry.buffer(500)], crs=areas.crs)
+    small_workspace.set_layer("census_areas", pd.concat([areas, quarter], ignore_index=True))
+    [(lat, lng)] = _degrees([da.geometry.representative_point()])
+    location = picked_location(small_workspace, None, "named_area", "census_area", da.area_id,
+                               lat, lng)
+    assert (location.reference_id, location.label) == ("parc-extension", "Parc-Extension")
+    assert location_words(location, "fr", small_workspace.layer("census_areas")) == \
+        "quartier Parc-Extension"
+    finest = picked_location(small_workspace, None, "census_area", "point", "", lat, lng)
+    assert finest.reference_id == da.area_id
+    assert location_words(finest, "en", small_workspace.layer("census_areas")) == \
+        f"census area {da.area_id} in Parc-Extension"
+    small_workspace.set_layer("census_areas", areas)  # codes only: no neighbourhood to pick
+    with pytest.raises(PortraitError, match="No named area here"):
+        picked_location(small_workspace, None, "named_area", "point", "", lat, lng)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -42,6 +41,7 @@ CLUSTER = (299_500, 5_041_500)
 #: The corners drawn, well inside station 4 (metres).
 CORNERS = [(298_600, 5_040_600), (299_100, 5_040_600), (299_100, 5_041_000),
            (298_600, 5_041_000)]
+NEIGHBOURHOOD = "Parc-Extension"
 #: How far a click may land from the point aimed at: two pixels of the map at 1366 × 768.
 PIXELS_M = 15
 
@@ -56,6 +56,14 @@ def small_workspace(small_workspace: Workspace) -> Workspace:
     extra["station_id"] = "4"
     extra["source_id"] = [f"cluster-{i}" for i in range(120)]
     small_workspace.set_layer("incidents", pd.concat([incidents, extra], ignore_index=True))
+    # as Statistics Canada's boundaries: dissemination areas named by their code, and a
+    # neighbourhood over station 4's southern two thirds
+    areas = small_workspace.layer("census_areas").assign(name=lambda f: f["area_id"])
+    park = gpd.GeoDataFrame({"area_id": ["parc-extension"], "name": [NEIGHBOURHOOD],
+                             "level": ["local area"]},
+                            geometry=[shapely.box(298_000, 5_040_000, 301_000, 5_042_000)],
+                            crs=areas.crs)
+    small_workspace.set_layer("census_areas", pd.concat([areas, park], ignore_index=True))
     small_workspace.save()
     return small_workspace
 
@@ -181,11 +189,11 @@ def test_a_point_with_its_radius(qtbot, window, workspace: Workspace) -> None:
     dialog = new_form(qtbot, window)
     assert not dialog.radius_spin.isVisible()  # no point yet
     start_pick(qtbot, window, dialog, "point")
-    click_map(qtbot, window, workspace, 299_000, 5_042_000)
+    click_map(qtbot, window, workspace, 299_000, 5_042_600)
     wait_for_location(qtbot, window, dialog)
     location = dialog.location
     assert location.kind == "point" and location.radius_m == 100
-    assert location.geometry.distance(shapely.Point(299_000, 5_042_000)) < PIXELS_M
+    assert location.geometry.distance(shapely.Point(299_000, 5_042_600)) < PIXELS_M
     assert dialog.radius_spin.isVisible() and dialog.radius_spin.value() == 100
     assert window.map_side_dock.click is None  # a pick, not an identify click
 
@@ -194,7 +202,7 @@ def test_a_point_with_its_radius(qtbot, window, workspace: Workspace) -> None:
     QTest.keyClick(dialog.radius_spin, Qt.Key.Key_Return)
     assert dialog.location.radius_m == 150 and dialog.location.geometry == location.geometry
     assert dialog.location_label.text().startswith(
-        "Dans un rayon de 150\u00a0m autour d'un point dans AD ")
+        "Dans un rayon de 150\u00a0m autour d'un point dans le carré de 250 m")
     qtbot.waitUntil(lambda: abs(shown_width(qtbot, window, workspace) - 300) < 5,
                     timeout=5_000)  # the circle on the map follows
     screenshot(dialog, "point")
@@ -203,15 +211,17 @@ def test_a_point_with_its_radius(qtbot, window, workspace: Workspace) -> None:
 def test_a_census_area_even_under_an_incident_dot(qtbot, window, workspace: Workspace) -> None:
     areas = workspace.layer("census_areas")
     station = workspace.layer("stations").set_index("station_id").geometry["4"]
-    area = areas[areas.geometry.intersects(station.buffer(-10))].iloc[1]
-    inside = area.geometry.intersection(station).buffer(-150).representative_point()
+    area = areas[areas.geometry.intersects(station.buffer(-10))
+                 & areas["level"].eq("DA")].iloc[1]
+    inside = shapely.Point(area.geometry.centroid.x, 5_040_700)  # in the neighbourhood
     dialog = new_form(qtbot, window)
     start_pick(qtbot, window, dialog, "census_area")
     click_map(qtbot, window, workspace, inside.x, inside.y)
     wait_for_location(qtbot, window, dialog)
     assert (dialog.location.kind, dialog.location.reference_id) == (
         "census_area", str(area["area_id"]))
-    assert dialog.location_label.text() == f"Aire de recensement {area['name']}"
+    assert dialog.location_label.text() == \
+        f"Aire de recensement {area['area_id']} dans {NEIGHBOURHOOD}"
     assert shown_on_map(qtbot, window, workspace).buffer(5).contains(
         area.geometry.intersection(station).buffer(-5))
     assert not dialog.radius_spin.isVisible()  # an area counts what is inside it
@@ -238,7 +248,7 @@ def test_a_hot_spot_cell(qtbot, window, workspace: Workspace) -> None:
         "hot_spot_cell", str(int(cell["cell"])))
     assert dialog.location.geometry.equals(cell.geometry)
     assert dialog.location_label.text().startswith(
-        f"Cellule de point chaud de {size:.0f}\u00a0m dans AD ")
+        f"Cellule de point chaud de {size:.0f}\u00a0m dans {NEIGHBOURHOOD}")
     screenshot(dialog, "hot_spot_cell")
 
 
@@ -282,8 +292,8 @@ def test_an_area_drawn_corner_by_corner_counts_the_incidents_inside_and_is_saved
     assert drawn.kind == "area"
     assert drawn.geometry.hausdorff_distance(expected) < PIXELS_M
     hectares = f"{drawn.geometry.area / 10_000:.1f}".replace(".", ",")
-    assert re.fullmatch(rf"Secteur tracé sur la carte, {hectares}\u00a0ha, dans AD \d+",
-                        dialog.location_label.text())
+    assert dialog.location_label.text() == \
+        f"Secteur tracé sur la carte, {hectares}\u00a0ha, dans {NEIGHBOURHOOD}"
     assert shown_on_map(qtbot, window, workspace).buffer(10).contains(drawn.geometry)
     screenshot(dialog, "area")
 
@@ -344,9 +354,23 @@ def test_the_form_stops_drawing_its_location_once_closed(qtbot, window,
                                                          workspace: Workspace) -> None:
     dialog = new_form(qtbot, window)
     start_pick(qtbot, window, dialog, "point")
-    click_map(qtbot, window, workspace, 299_000, 5_042_000)
+    click_map(qtbot, window, workspace, 299_000, 5_042_600)
     wait_for_location(qtbot, window, dialog)
     shown_on_map(qtbot, window, workspace)
     click(dialog.cancel_button)
     qtbot.waitUntil(lambda: run_js(qtbot, window, "window.portraitPick.shown()") == "",
                     timeout=5_000)
+
+
+def test_a_neighbourhood_around_the_click(qtbot, window, workspace: Workspace) -> None:
+    dialog = new_form(qtbot, window)
+    assert dialog.pick_buttons["named_area"].isVisible()  # the workspace has one
+    start_pick(qtbot, window, dialog, "named_area")
+    click_map(qtbot, window, workspace, 298_300, 5_040_300)
+    wait_for_location(qtbot, window, dialog)
+    assert (dialog.location.kind, dialog.location.reference_id) == (
+        "census_area", "parc-extension")
+    assert dialog.location_label.text() == f"Quartier {NEIGHBOURHOOD}"
+    assert shown_on_map(qtbot, window, workspace).equals_exact(
+        shapely.box(298_000, 5_040_000, 301_000, 5_042_000), PIXELS_M)
+    screenshot(dialog, "named_area")

@@ -1,7 +1,8 @@
 """Picking a problem's location on the map: the bar above the map and the page's drawing.
 
-The problem form asks for one of four ways (``PICK_MODES``): a point (its radius is the
-form's), a census area, a hot spot cell, or an area drawn corner by corner. While the officer
+The problem form asks for one of the ways in ``PICK_MODES``: a point (its radius is the
+form's), a census area or the named area (neighbourhood) holding the click, a hot spot cell,
+or an area drawn corner by corner. While the officer
 picks, a bar above the map says what to click, with Cancel (and Escape); for a drawn area it
 also has "Finish the area" (or a double click) and "Remove the last corner".
 
@@ -19,9 +20,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from ui.strings import UiText
 
-#: The ways the form may ask for a location; "point", "census_area" and "hot_spot" end with
-#: one click, "polygon" with its outline closed.
-PICK_MODES = ("point", "census_area", "hot_spot", "polygon")
+#: The ways the form may ask for a location; "point", "census_area", "named_area" (the
+#: neighbourhood holding the click) and "hot_spot" end with one click, "polygon" with its
+#: outline closed.
+PICK_MODES = ("point", "census_area", "named_area", "hot_spot", "polygon")
 
 #: Runs after the page's own script (``window.portraitMap``), before the web channel connects.
 PICK_JS = r"""

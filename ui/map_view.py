@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal, Slot
@@ -54,7 +55,6 @@ from exports.web_map import MapOptions, write_station_map
 from portrait.crs import MAP_CRS
 from portrait.errors import PortraitError
 from portrait.portrait_model import Portrait
-from portrait.records.problems import Location
 from portrait.workspace import Workspace
 from ui.map_bridge import QtMapBridge
 from ui.map_filters import MapFilters
@@ -62,6 +62,9 @@ from ui.map_pick import PICK_MODES, MapPickBar
 from ui.strings import UiText, default_language
 from ui.tile_source import SCHEME, QtMBTilesHandler, TileSource
 from ui.worker import QtJobRunner
+
+if TYPE_CHECKING:
+    from portrait.records.problems import Location
 
 log = logging.getLogger(__name__)
 

@@ -38,6 +38,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "area": "secteur tracé sur la carte, {hectares}\u00a0ha, {place}",
         "hot_spot_cell": "cellule de point chaud de {size}\u00a0m {place}",
         "census_area": "aire de recensement {name} {place}",
+        "named_area": "quartier {name} {place}",
         "in_named": "dans {name}",
         "in_cell": "dans le carré de {size} m de la grille de la carte (colonne {column}, "
                    "rangée {row})",
@@ -51,6 +52,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "area": "area drawn on the map, {hectares}\u00a0ha, {place}",
         "hot_spot_cell": "hot spot cell of {size}\u00a0m {place}",
         "census_area": "census area {name} {place}",
+        "named_area": "neighbourhood {name} {place}",
         "in_named": "in {name}",
         "in_cell": "in the {size} m square of the map grid (column {column}, row {row})",
         "partner_named": "area {name}",
@@ -101,26 +103,34 @@ def location_words(location: Location | Mapping[str, Any] | None, language: str,
     if location.kind == "hot_spot_cell":
         side = math.sqrt(location.geometry.area)
         return words["hot_spot_cell"].format(size=_number(side, language), place=place)
+    # a census area named by a name, not its code, is a neighbourhood (a local area)
+    key = "named_area" if location.label not in ("", location.reference_id) else "census_area"
     name = location.label or location.reference_id
-    return words["census_area"].format(name=name, place=place) if named else \
-        words["census_area"].format(name=name, place="").strip()
+    return words[key].format(name=name, place=place if named else "").strip()
 
 
 def named_area(areas: pd.DataFrame | None, geometry: BaseGeometry, own_id: str = "") -> str:
     """The name of the smallest named area holding ``geometry``'s centre ("" for none);
     ``own_id`` (a census area location's own area) is not its own neighbourhood."""
-    if areas is None or not len(areas) or "name" not in areas or "area_id" not in areas:
-        return ""
-    names = areas["name"].astype(object)
-    ids = areas["area_id"].astype(str)
-    named = areas[names.notna() & (names.astype(str).str.strip() != "")
-                  & (names.astype(str) != ids) & (ids != str(own_id))]
+    named = named_areas(areas)
+    named = named[named["area_id"].astype(str) != str(own_id)]
     if named.empty:
         return ""
     holding = named[named.geometry.contains(geometry.representative_point())]
     if holding.empty:
         return ""
     return str(holding.loc[holding.geometry.area.idxmin(), "name"])
+
+
+def named_areas(areas: pd.DataFrame | None) -> pd.DataFrame:
+    """The rows of ``areas`` named by a name rather than their code (neighbourhoods, local
+    areas, boroughs); empty when there are none."""
+    if areas is None or not len(areas) or "name" not in areas or "area_id" not in areas:
+        return pd.DataFrame({"area_id": [], "name": []})
+    names = areas["name"].astype(object)
+    ids = areas["area_id"].astype(str)
+    return areas[names.notna() & (names.astype(str).str.strip() != "")
+                 & (names.astype(str) != ids)]
 
 
 def _as_location(value: Location | Mapping[str, Any] | None) -> Location | None:

@@ -22,6 +22,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+import pandas as pd
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
@@ -54,9 +55,11 @@ from portrait.records import (
     pin_assessment,
     suggestions,
 )
+from portrait.records.location_words import named_areas
 from portrait.records.problems import MAX_POINT_RADIUS_M, POINT_RADIUS_M, STATUSES
 from portrait.workspace import Workspace
 from ui.map_pick import PICK_MODES
+from ui.records.flow_layout import button_row
 from ui.records.problem_assessment import AssessmentWidget
 from ui.records.problem_tabs import (
     EvidenceWidget,
@@ -179,15 +182,14 @@ class ProblemDialog(QDialog):
         self.location_label.setObjectName("location_summary")
         self.location_label.setWordWrap(True)
         self.pick_buttons: dict[str, QPushButton] = {}
-        pick_row = QHBoxLayout()
-        pick_row.addWidget(QLabel(t("pick_on_map"), tab))
         for mode in PICK_MODES:
             button = QPushButton(t(f"button_pick_{mode}"), tab)
             button.setObjectName(f"pick_{mode}")
             button.setToolTip(t(f"pick_{mode}_tip"))
             self.pick_buttons[mode] = button
-            pick_row.addWidget(button)
-        pick_row.addStretch(1)
+        areas = self._census_areas()
+        self.pick_buttons["named_area"].setVisible(not named_areas(areas).empty)
+        pick_row = button_row(QLabel(t("pick_on_map"), tab), *self.pick_buttons.values())
         self.radius_spin = QSpinBox(tab)
         self.radius_spin.setObjectName("radius")
         self.radius_spin.setRange(10, int(MAX_POINT_RADIUS_M))
@@ -206,7 +208,7 @@ class ProblemDialog(QDialog):
         words_row.addWidget(self.clear_location_button)
         location_row = QVBoxLayout()
         location_row.addLayout(words_row)
-        location_row.addLayout(pick_row)
+        location_row.addWidget(pick_row)
         self.start_date = OptionalDateWidget(t, tab)
         self.start_date.setObjectName("period_start")
         self.end_date = OptionalDateWidget(t, tab)
@@ -293,11 +295,15 @@ class ProblemDialog(QDialog):
             self.radius_spin.blockSignals(False)
         self.radius_label.setVisible(point)  # an area counts what is inside it
         self.radius_spin.setVisible(point)
-        areas = self.workspace.layer("census_areas") if self.workspace is not None else None
-        self.location_label.setText(self.text.location_summary(location, areas))
+        self.location_label.setText(self.text.location_summary(location,
+                                                               self._census_areas()))
         self.clear_location_button.setEnabled(location is not None and not self.read_only)
         self.assessment.set_location(location)
         self.location_changed.emit(location)
+
+    def _census_areas(self) -> pd.DataFrame | None:
+        """The census areas, which name the place (None without a workspace)."""
+        return self.workspace.layer("census_areas") if self.workspace is not None else None
 
     def _pick(self, mode: str) -> None:
         """Ask the map for a location; the form steps aside so the map can be clicked."""

@@ -91,11 +91,14 @@ RECORD_STRINGS: dict[str, dict[str, str]] = {
         "pick_on_map": "Choisir sur la carte :",
         "button_pick_point": "Point et rayon",
         "button_pick_census_area": "Aire de recensement",
+        "button_pick_named_area": "Quartier",
         "button_pick_hot_spot": "Cellule de point chaud",
         "button_pick_polygon": "Tracer un secteur",
         "pick_point_tip": "Cliquez ensuite sur la carte à l'endroit du problème ; les incidents "
                           "sont comptés dans le rayon choisi.",
         "pick_census_area_tip": "Cliquez ensuite dans une aire de recensement de la carte.",
+        "pick_named_area_tip": "Cliquez ensuite sur la carte : le quartier (secteur nommé) qui "
+                               "contient ce point devient le lieu.",
         "pick_hot_spot_tip": "Cliquez ensuite sur une cellule de la couche des points chauds.",
         "pick_polygon_tip": "Cliquez ensuite les sommets du secteur sur la carte ; "
                             "double-cliquez pour le fermer.",
@@ -470,11 +473,14 @@ RECORD_STRINGS: dict[str, dict[str, str]] = {
         "pick_on_map": "Choose on the map:",
         "button_pick_point": "Point and radius",
         "button_pick_census_area": "Census area",
+        "button_pick_named_area": "Neighbourhood",
         "button_pick_hot_spot": "Hot spot cell",
         "button_pick_polygon": "Draw an area",
         "pick_point_tip": "Then click the problem's place on the map; incidents are counted "
                           "within the radius chosen.",
         "pick_census_area_tip": "Then click inside a census area of the map.",
+        "pick_named_area_tip": "Then click the map: the neighbourhood (named area) holding "
+                               "that point becomes the location.",
         "pick_hot_spot_tip": "Then click a cell of the hot spot layer.",
         "pick_polygon_tip": "Then click the area's corners on the map; double-click to close "
                             "it.",

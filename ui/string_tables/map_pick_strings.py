@@ -4,6 +4,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "fr": {
         "map_pick_point": "Cliquez sur la carte à l'endroit du problème.",
         "map_pick_census_area": "Cliquez dans l'aire de recensement du problème.",
+        "map_pick_named_area": "Cliquez dans le quartier (secteur nommé) du problème.",
         "map_pick_hot_spot": "Cliquez sur la cellule de point chaud du problème (carrés de la "
                              "couche « Points chauds »).",
         "map_pick_polygon": "Cliquez les sommets du secteur, puis double-cliquez ou « Terminer "
@@ -15,6 +16,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_pick_failed_point": "Ce point ne peut pas servir de lieu ; cliquez ailleurs.",
         "map_pick_failed_census_area": "Aucune aire de recensement à cet endroit ; cliquez "
                                        "dans une aire du poste.",
+        "map_pick_failed_named_area": "Aucun secteur nommé à cet endroit ; cliquez dans un "
+                                      "quartier du poste.",
         "map_pick_failed_hot_spot": "Aucune cellule de point chaud à cet endroit (ou le "
                                     "portrait du poste n'est pas encore prêt) ; cliquez sur "
                                     "un carré de la couche « Points chauds ».",
@@ -26,6 +29,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "map_pick_point": "Click the problem's place on the map.",
         "map_pick_census_area": "Click inside the problem's census area.",
+        "map_pick_named_area": "Click inside the problem's neighbourhood (named area).",
         "map_pick_hot_spot": "Click the problem's hot spot cell (a square of the \"Hot "
                              "spots\" layer).",
         "map_pick_polygon": "Click the corners of the area, then double-click or \"Finish "
@@ -37,6 +41,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_pick_failed_point": "This point cannot be a location; click elsewhere.",
         "map_pick_failed_census_area": "No census area here; click inside one of the "
                                        "station's areas.",
+        "map_pick_failed_named_area": "No named area here; click inside one of the station's "
+                                      "neighbourhoods.",
         "map_pick_failed_hot_spot": "No hot spot cell here (or the station's portrait is not "
                                     "ready yet); click a square of the \"Hot spots\" layer.",
         "map_pick_failed_polygon": "An area needs at least 3 distinct corners; keep clicking "
