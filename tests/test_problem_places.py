@@ -374,3 +374,20 @@ def test_a_neighbourhood_around_the_click(qtbot, window, workspace: Workspace) -
     assert shown_on_map(qtbot, window, workspace).equals_exact(
         shapely.box(298_000, 5_040_000, 301_000, 5_042_000), PIXELS_M)
     screenshot(dialog, "named_area")
+
+
+def test_an_edited_card_shows_its_place_and_escape_works_outside_the_map(
+        qtbot, window, workspace: Workspace) -> None:
+    from portrait.records import Location, ProblemCard
+
+    drawn = shapely.Polygon(CORNERS)
+    with qtbot.waitSignal(window.map_panel.loadFinished, timeout=LOAD_TIMEOUT_MS):
+        card = window.record_pages.session.add(ProblemCard(title="Graffitis",
+                                                           location=Location.area(drawn)))
+    dialog = window.record_pages.problems.edit_problem(card.record_id)
+    assert shown_on_map(qtbot, window, workspace).buffer(PIXELS_M).contains(drawn)
+    start_pick(qtbot, window, dialog, "polygon")
+    window.station_combo.setFocus()  # the officer left the map
+    QTest.keyClick(window.station_combo, Qt.Key.Key_Escape)
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    assert dialog.location.geometry.equals(drawn)  # unchanged

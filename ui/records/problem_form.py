@@ -310,6 +310,8 @@ class ProblemDialog(QDialog):
         self.form_error.setVisible(False)
         self.location_requested.emit(mode)
         self.hide()
+        if self.parentWidget() is not None:  # keys (Escape) go to the window with the map
+            self.parentWidget().window().activateWindow()
 
     @Slot(int)
     def _radius_changed(self, radius: int) -> None:

@@ -209,6 +209,7 @@ class ProblemsPanel(RecordsBasePanel):
         self.dialog = dialog
         dialog.setModal(False)
         dialog.show()
+        self.location_changed.emit(dialog.location)  # drawn from the start, not only once changed
         return dialog
 
     def _dialog_closed(self, dialog: ProblemDialog) -> None:
