@@ -145,7 +145,8 @@ class MapPanel(QWidget):
         self.bridge.pickCancelled.connect(self.cancel_pick)
         self.filters = MapFilters(text or UiText(default_language()), self)
         self.filters.changed.connect(self._filters_changed)
-        #: The location picked for (``pick_bar.mode``), and the one drawn (WGS84 GeoJSON).
+        # what is being picked is the bar's ``mode``; the form's location drawn on the map is
+        # kept as WGS84 GeoJSON for the next pages
         self.pick_bar = MapPickBar(text or UiText(default_language()), self)
         self.bridge.cornersChanged.connect(self.pick_bar.set_corners)
         self.pick_bar.cancelClicked.connect(self.cancel_pick)
@@ -257,10 +258,6 @@ class MapPanel(QWidget):
         self.pick_bar.start(mode)
         self._escape.setEnabled(True)
         self._run_pick(f"window.portraitPick.start({json.dumps(mode)})")
-
-    def picking(self) -> str | None:
-        """The way a location is being picked, or None."""
-        return self.pick_bar.mode
 
     @Slot()
     def cancel_pick(self) -> None:

@@ -6,11 +6,11 @@ practices, and the assessment of the response. Required fields and the order of 
 checked here, with the message under the field, in the officer's language; the card's own
 validation runs last and any remaining problem is shown at the bottom of the form.
 
-The location is chosen on the map in one of four ways, a button each: a point with the
-radius its incidents are counted in, a census area, a hot spot cell, or an area drawn corner
-by corner. The dialog is not modal: a button asks the window for a pick
-(``location_requested(mode)``, a mode of ``ui.map_pick.PICK_MODES``) and steps aside while
-the officer clicks the map; the window answers with ``set_location`` (or
+The location is chosen on the map, a button for each way: a point with the radius its
+incidents are counted in, a census area, the neighbourhood (named area) around a click, a hot
+spot cell, or an area drawn corner by corner. The dialog is not modal: a button asks the
+window for a pick (``location_requested(mode)``, a mode of ``ui.map_pick.PICK_MODES``) and
+steps aside while the officer clicks the map; the window answers with ``set_location`` (or
 ``pick_cancelled``). The location reads as words (``portrait.records.location_words``) and
 is drawn on the map while the form is open (``location_changed``).
 """
