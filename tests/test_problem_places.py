@@ -391,3 +391,25 @@ def test_an_edited_card_shows_its_place_and_escape_works_outside_the_map(
     QTest.keyClick(window.station_combo, Qt.Key.Key_Escape)
     qtbot.waitUntil(dialog.isVisible, timeout=5_000)
     assert dialog.location.geometry.equals(drawn)  # unchanged
+
+
+def test_the_assessments_target_area_is_drawn_the_same_way(qtbot, window,
+                                                           workspace: Workspace) -> None:
+    dialog = new_form(qtbot, window)
+    tabs = dialog.tabs
+    QTest.mouseClick(tabs.tabBar(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     tabs.tabBar().tabRect(tabs.indexOf(dialog.assessment)).center())
+    assert tabs.currentWidget() is dialog.assessment
+    click(dialog.assessment.target_button)
+    bar = window.map_panel.pick_bar
+    assert not dialog.isVisible() and bar.mode == "polygon"
+    qtbot.waitUntil(lambda: run_js(qtbot, window, "window.portraitPick.mode()") == "polygon",
+                    timeout=5_000)
+    qtbot.wait(800)  # the bar narrows the map, which fits the station again
+    for x, y in CORNERS:
+        click_map(qtbot, window, workspace, x, y)
+    qtbot.waitUntil(lambda: bar.count == 4, timeout=5_000)
+    click(bar.finish_button)
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    assert dialog.assessment.target_area.hausdorff_distance(shapely.Polygon(CORNERS)) < PIXELS_M
+    assert dialog.location is None  # the problem's own place is untouched

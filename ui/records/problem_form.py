@@ -147,7 +147,7 @@ class ProblemDialog(QDialog):
         self.category_combo.currentTextChanged.connect(self._category_changed)
         self.triangle.changed.connect(self._refresh_suggestions)
         self.priority.count_requested.connect(self._count_incidents)
-        self.assessment.area_requested.connect(self.area_requested)
+        self.assessment.area_requested.connect(self._area_pick)
         self.assessment.assess_requested.connect(self._assess)
         self.assessment.pin_requested.connect(self._pin_result)
         if read_only:
@@ -284,7 +284,7 @@ class ProblemDialog(QDialog):
     def set_area(self, which: str, geometry: Any) -> None:
         """The target ("target") or control ("control") area drawn on the map."""
         self.assessment.set_area(which, geometry)
-        self.raise_()
+        self._come_back()
 
     def _show_location(self) -> None:
         location = self.location
@@ -309,6 +309,15 @@ class ProblemDialog(QDialog):
         """Ask the map for a location; the form steps aside so the map can be clicked."""
         self.form_error.setVisible(False)
         self.location_requested.emit(mode)
+        self._step_aside()
+
+    @Slot(str)
+    def _area_pick(self, which: str) -> None:
+        """Ask the map for the assessment's "target" or "control" area, drawn on it."""
+        self.area_requested.emit(which)
+        self._step_aside()
+
+    def _step_aside(self) -> None:
         self.hide()
         if self.parentWidget() is not None:  # keys (Escape) go to the window with the map
             self.parentWidget().window().activateWindow()
