@@ -149,7 +149,7 @@ def new_form(qtbot, main_window: MainWindow) -> ProblemDialog:
 
 
 def start_pick(qtbot, main_window: MainWindow, dialog: ProblemDialog, mode: str) -> None:
-    click(dialog.pick_buttons[mode])
+    click(dialog.place.pick_buttons[mode])
     bar = main_window.map_panel.pick_bar
     assert not dialog.isVisible() and bar.isVisible() and bar.mode == mode
     assert bar.instruction.text() == main_window.text(f"map_pick_{mode}")
@@ -187,21 +187,21 @@ def screenshot(dialog: ProblemDialog, name: str) -> None:
 
 def test_a_point_with_its_radius(qtbot, window, workspace: Workspace) -> None:
     dialog = new_form(qtbot, window)
-    assert not dialog.radius_spin.isVisible()  # no point yet
+    assert not dialog.place.radius_spin.isVisible()  # no point yet
     start_pick(qtbot, window, dialog, "point")
     click_map(qtbot, window, workspace, 299_000, 5_042_600)
     wait_for_location(qtbot, window, dialog)
     location = dialog.location
     assert location.kind == "point" and location.radius_m == 100
     assert location.geometry.distance(shapely.Point(299_000, 5_042_600)) < PIXELS_M
-    assert dialog.radius_spin.isVisible() and dialog.radius_spin.value() == 100
+    assert dialog.place.radius_spin.isVisible() and dialog.place.radius_spin.value() == 100
     assert window.map_side_dock.click is None  # a pick, not an identify click
 
-    dialog.radius_spin.selectAll()  # a wider circle: the same point, counted wider
-    QTest.keyClicks(dialog.radius_spin, "150")
-    QTest.keyClick(dialog.radius_spin, Qt.Key.Key_Return)
+    dialog.place.radius_spin.selectAll()  # a wider circle: the same point, counted wider
+    QTest.keyClicks(dialog.place.radius_spin, "150")
+    QTest.keyClick(dialog.place.radius_spin, Qt.Key.Key_Return)
     assert dialog.location.radius_m == 150 and dialog.location.geometry == location.geometry
-    assert dialog.location_label.text().startswith(
+    assert dialog.place.words.text().startswith(
         "Dans un rayon de 150\u00a0m autour d'un point dans le carré de 250 m")
     qtbot.waitUntil(lambda: abs(shown_width(qtbot, window, workspace) - 300) < 5,
                     timeout=5_000)  # the circle on the map follows
@@ -220,11 +220,11 @@ def test_a_census_area_even_under_an_incident_dot(qtbot, window, workspace: Work
     wait_for_location(qtbot, window, dialog)
     assert (dialog.location.kind, dialog.location.reference_id) == (
         "census_area", str(area["area_id"]))
-    assert dialog.location_label.text() == \
+    assert dialog.place.words.text() == \
         f"Aire de recensement {area['area_id']} dans {NEIGHBOURHOOD}"
     assert shown_on_map(qtbot, window, workspace).buffer(5).contains(
         area.geometry.intersection(station).buffer(-5))
-    assert not dialog.radius_spin.isVisible()  # an area counts what is inside it
+    assert not dialog.place.radius_spin.isVisible()  # an area counts what is inside it
     screenshot(dialog, "census_area")
 
 
@@ -247,7 +247,7 @@ def test_a_hot_spot_cell(qtbot, window, workspace: Workspace) -> None:
     assert (dialog.location.kind, dialog.location.reference_id) == (
         "hot_spot_cell", str(int(cell["cell"])))
     assert dialog.location.geometry.equals(cell.geometry)
-    assert dialog.location_label.text().startswith(
+    assert dialog.place.words.text().startswith(
         f"Cellule de point chaud de {size:.0f}\u00a0m dans {NEIGHBOURHOOD}")
     screenshot(dialog, "hot_spot_cell")
 
@@ -292,7 +292,7 @@ def test_an_area_drawn_corner_by_corner_counts_the_incidents_inside_and_is_saved
     assert drawn.kind == "area"
     assert drawn.geometry.hausdorff_distance(expected) < PIXELS_M
     hectares = f"{drawn.geometry.area / 10_000:.1f}".replace(".", ",")
-    assert dialog.location_label.text() == \
+    assert dialog.place.words.text() == \
         f"Secteur tracé sur la carte, {hectares}\u00a0ha, dans {NEIGHBOURHOOD}"
     assert shown_on_map(qtbot, window, workspace).buffer(10).contains(drawn.geometry)
     screenshot(dialog, "area")
@@ -310,7 +310,7 @@ def test_an_area_drawn_corner_by_corner_counts_the_incidents_inside_and_is_saved
     assert dialog.priority.inputs().incident_count == len(inside)
     assert dialog.priority.inputs().radius_m is None
 
-    words = dialog.location_label.text()
+    words = dialog.place.words.text()
     with qtbot.waitSignal(window.record_pages.records_changed):
         click(dialog.ok_button)
     assert f"Lieu{words}" in window.record_pages.problems.detail_summary.text() \
@@ -364,13 +364,13 @@ def test_the_form_stops_drawing_its_location_once_closed(qtbot, window,
 
 def test_a_neighbourhood_around_the_click(qtbot, window, workspace: Workspace) -> None:
     dialog = new_form(qtbot, window)
-    assert dialog.pick_buttons["named_area"].isVisible()  # the workspace has one
+    assert dialog.place.pick_buttons["named_area"].isVisible()  # the workspace has one
     start_pick(qtbot, window, dialog, "named_area")
     click_map(qtbot, window, workspace, 298_300, 5_040_300)
     wait_for_location(qtbot, window, dialog)
     assert (dialog.location.kind, dialog.location.reference_id) == (
         "census_area", "parc-extension")
-    assert dialog.location_label.text() == f"Quartier {NEIGHBOURHOOD}"
+    assert dialog.place.words.text() == f"Quartier {NEIGHBOURHOOD}"
     assert shown_on_map(qtbot, window, workspace).equals_exact(
         shapely.box(298_000, 5_040_000, 301_000, 5_042_000), PIXELS_M)
     screenshot(dialog, "named_area")

@@ -22,18 +22,13 @@ import datetime as dt
 import logging
 from typing import Any
 
-import pandas as pd
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -55,12 +50,10 @@ from portrait.records import (
     pin_assessment,
     suggestions,
 )
-from portrait.records.location_words import named_areas
-from portrait.records.problems import MAX_POINT_RADIUS_M, POINT_RADIUS_M, STATUSES
+from portrait.records.problems import STATUSES
 from portrait.workspace import Workspace
-from ui.map_pick import PICK_MODES
-from ui.records.flow_layout import button_row
 from ui.records.problem_assessment import AssessmentWidget
+from ui.records.problem_location import LocationWidget
 from ui.records.problem_tabs import (
     EvidenceWidget,
     PriorityWidget,
@@ -101,7 +94,7 @@ class ProblemDialog(QDialog):
         self.text, self.store, self.workspace = text, store, workspace
         self.original = card
         self.read_only = read_only
-        self.location: Location | None = location or (card.location if card else None)
+        start = location or (card.location if card else None)
         self.evidence = tuple(card.evidence) if card else ()
         self._record: ProblemCard | None = None
         self._jobs = QtJobRunner(self)
@@ -111,6 +104,7 @@ class ProblemDialog(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("problem_tabs")
         self.tabs.addTab(self._general_tab(), text("tab_general"))
+        self.place.set_location(start, take_radius=False)
         self.triangle = TriangleWidget(text, self)
         self.tabs.addTab(self.triangle, text("tab_triangle"))
         self.priority = PriorityWidget(text, self)
@@ -140,10 +134,8 @@ class ProblemDialog(QDialog):
             self.end_date.set_date(default_period[1])
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
-        for mode, button in self.pick_buttons.items():
-            button.clicked.connect(lambda _checked=False, m=mode: self._pick(m))
-        self.radius_spin.valueChanged.connect(self._radius_changed)
-        self.clear_location_button.clicked.connect(lambda: self.set_location(None))
+        self.place.pick_requested.connect(self._pick)
+        self.place.changed.connect(lambda _location: self._show_location())
         self.category_combo.currentTextChanged.connect(self._category_changed)
         self.triangle.changed.connect(self._refresh_suggestions)
         self.priority.count_requested.connect(self._count_incidents)
@@ -178,37 +170,9 @@ class ProblemDialog(QDialog):
         for category in CATEGORIES:
             self.category_combo.addItem(category.label(t.language), category.id)
         self.category_combo.lineEdit().setPlaceholderText(t("category_placeholder"))
-        self.location_label = QLabel(tab)
-        self.location_label.setObjectName("location_summary")
-        self.location_label.setWordWrap(True)
-        self.pick_buttons: dict[str, QPushButton] = {}
-        for mode in PICK_MODES:
-            button = QPushButton(t(f"button_pick_{mode}"), tab)
-            button.setObjectName(f"pick_{mode}")
-            button.setToolTip(t(f"pick_{mode}_tip"))
-            self.pick_buttons[mode] = button
-        areas = self._census_areas()
-        self.pick_buttons["named_area"].setVisible(not named_areas(areas).empty)
-        pick_row = button_row(QLabel(t("pick_on_map"), tab), *self.pick_buttons.values())
-        self.radius_spin = QSpinBox(tab)
-        self.radius_spin.setObjectName("radius")
-        self.radius_spin.setRange(10, int(MAX_POINT_RADIUS_M))
-        self.radius_spin.setSingleStep(10)
-        self.radius_spin.setValue(int(POINT_RADIUS_M))
-        self.radius_spin.setSuffix(" m")
-        self.radius_spin.setToolTip(t("radius_tip"))
-        self.radius_spin.setKeyboardTracking(False)  # "150" is not 1, then 15, then 150 m
-        self.radius_label = QLabel(t("field_radius"), tab)
-        self.clear_location_button = QPushButton(t("button_clear_location"), tab)
-        self.clear_location_button.setObjectName("clear_location")
-        words_row = QHBoxLayout()
-        words_row.addWidget(self.location_label, 1)
-        words_row.addWidget(self.radius_label)
-        words_row.addWidget(self.radius_spin)
-        words_row.addWidget(self.clear_location_button)
-        location_row = QVBoxLayout()
-        location_row.addLayout(words_row)
-        location_row.addWidget(pick_row)
+        areas = self.workspace.layer("census_areas") if self.workspace is not None else None
+        self.place = LocationWidget(t, areas, tab)
+        self.place.read_only = self.read_only
         self.start_date = OptionalDateWidget(t, tab)
         self.start_date.setObjectName("period_start")
         self.end_date = OptionalDateWidget(t, tab)
@@ -225,7 +189,7 @@ class ProblemDialog(QDialog):
         form.addRow(t("field_description"), self.description_edit)
         form.addRow(t("field_partner_summary"), self.partner_summary_edit)
         form.addRow(t("field_category"), self.category_combo)
-        form.addRow(t("field_location"), location_row)
+        form.addRow(t("field_location"), self.place)
         form.addRow(t("field_period"), with_error(period_box, self.end_error))
         form.addRow(t("field_sara"), self.sara_combo)
         form.addRow(t("field_status"), self.status_combo)
@@ -262,13 +226,15 @@ class ProblemDialog(QDialog):
         self._refresh_suggestions()
 
     # --- location and areas -----------------------------------------------------------------
+    @property
+    def location(self) -> Location | None:
+        """Where the problem is, as the form shows it."""
+        return self.place.location
+
     def set_location(self, location: Location | None) -> None:
         """Where the problem is (picked or drawn on the map); a point takes the radius
         the form shows."""
-        if location is not None and location.kind == "point" and \
-                location.radius_m != self.radius_spin.value():
-            location = dataclasses.replace(location, radius_m=float(self.radius_spin.value()))
-        self.location = location
+        self.place.set_location(location)
         self._show_location()
         self._come_back()
 
@@ -287,23 +253,8 @@ class ProblemDialog(QDialog):
         self._come_back()
 
     def _show_location(self) -> None:
-        location = self.location
-        point = location is not None and location.kind == "point"
-        if point:
-            self.radius_spin.blockSignals(True)
-            self.radius_spin.setValue(round(location.radius_m))
-            self.radius_spin.blockSignals(False)
-        self.radius_label.setVisible(point)  # an area counts what is inside it
-        self.radius_spin.setVisible(point)
-        self.location_label.setText(self.text.location_summary(location,
-                                                               self._census_areas()))
-        self.clear_location_button.setEnabled(location is not None and not self.read_only)
-        self.assessment.set_location(location)
-        self.location_changed.emit(location)
-
-    def _census_areas(self) -> pd.DataFrame | None:
-        """The census areas, which name the place (None without a workspace)."""
-        return self.workspace.layer("census_areas") if self.workspace is not None else None
+        self.assessment.set_location(self.location)
+        self.location_changed.emit(self.location)
 
     def _pick(self, mode: str) -> None:
         """Ask the map for a location; the form steps aside so the map can be clicked."""
@@ -321,12 +272,6 @@ class ProblemDialog(QDialog):
         self.hide()
         if self.parentWidget() is not None:  # keys (Escape) go to the window with the map
             self.parentWidget().window().activateWindow()
-
-    @Slot(int)
-    def _radius_changed(self, radius: int) -> None:
-        if self.location is not None and self.location.kind == "point":
-            self.location = dataclasses.replace(self.location, radius_m=float(radius))
-            self._show_location()
 
     # --- values and checks --------------------------------------------------------------------
     def category(self) -> str:
