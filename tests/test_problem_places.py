@@ -29,8 +29,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from portrait.crs import MAP_CRS  # noqa: E402
 from portrait.records import RecordStore  # noqa: E402
 from portrait.workspace import Workspace  # noqa: E402
-from tests import test_map_click  # noqa: E402
-from tests.test_map_click import run_js  # noqa: E402
+from tests import test_map_click as map_click  # noqa: E402
+from tests.test_map_click import map_widget, run_js  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.records.problem_form import ProblemDialog  # noqa: E402
 
@@ -74,7 +74,7 @@ def workspace(small_workspace: Workspace) -> Workspace:
 
 
 #: The window of ``test_map_click``: the small workspace (the one above) at 1366 × 768.
-window = test_map_click.window
+window = map_click.window
 
 
 @pytest.fixture(autouse=True)
@@ -99,19 +99,7 @@ def degrees(workspace: Workspace, x: float, y: float) -> shapely.Point:
 def screen_point(qtbot, main_window: MainWindow, workspace: Workspace, x: float,
                  y: float) -> QPoint:
     """Where the map draws the metric point (x, y), in the web view's pixels."""
-    point = degrees(workspace, x, y)
-    where = json.loads(run_js(qtbot, main_window, f"""(function () {{
-        var map = window.portraitMap;
-        map.stop();
-        var p = map.latLngToContainerPoint(L.latLng({point.y}, {point.x}));
-        var box = map.getContainer().getBoundingClientRect();
-        return JSON.stringify([p.x + box.left, p.y + box.top]); }})()"""))
-    return QPoint(round(where[0]), round(where[1]))
-
-
-def map_widget(main_window: MainWindow):
-    view = main_window.map_panel.view
-    return view.focusProxy() or view  # Chromium's widget takes the input
+    return map_click.screen_point(qtbot, main_window, degrees(workspace, x, y))
 
 
 def click_map(qtbot, main_window: MainWindow, workspace: Workspace, x: float, y: float) -> None:
