@@ -77,6 +77,14 @@ def test_outside_every_named_area_the_place_is_a_map_square_never_coordinates() 
     assert "250130" not in partner and "5000260" not in partner
 
 
+def test_the_officers_name_for_the_place_stays_in_the_station() -> None:
+    named = Location.point(SPOT, label="devant l'école Saint-Jean")
+    assert location_words(named, "fr", AREAS) == (
+        "devant l'école Saint-Jean — dans un rayon de 100\u00a0m autour d'un point dans "
+        "Plateau-Mont-Royal")
+    assert location_words(named, "fr", AREAS, audience="partner") == "aire Plateau-Mont-Royal"
+
+
 def test_a_location_is_never_empty_words() -> None:
     assert location_words(None, "fr") == "lieu non précisé"
     assert location_words({"kind": "point", "geometry": None}, "en") == "place not given"

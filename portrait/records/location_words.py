@@ -71,7 +71,7 @@ def location_words(location: Location | Mapping[str, Any] | None, language: str,
     ``areas`` the workspace's census areas (``area_id``, ``name``, geometry, in the
     location's metric CRS), which name the place; ``audience`` "partner" gives only the
     generalised place, ``cell_size_m`` the map-grid square used when no named area holds
-    it.
+    it. The station's words start with the officer's own name for the place, if any.
 
     Examples
     --------
@@ -93,6 +93,15 @@ def location_words(location: Location | Mapping[str, Any] | None, language: str,
     if audience != INTERNAL_AUDIENCE:
         return words["partner_named"].format(name=named) if named else \
             words["partner_cell"].format(**cell)
+    described = _described(location, language, words, named, cell)
+    # the officer's own name for the place ("devant l'école") stays in the station
+    labelled = location.label and location.kind != "census_area"
+    return f"{location.label} — {described}" if labelled else described
+
+
+def _described(location: Location, language: str, words: dict[str, str], named: str,
+               cell: dict[str, Any]) -> str:
+    """The kind of place, its size and where it lies, for the station."""
     place = words["in_named"].format(name=named) if named else words["in_cell"].format(**cell)
     if location.kind == "point":
         return words["point"].format(radius=_number(location.radius_m, language), place=place)

@@ -108,13 +108,11 @@ class RecordText(UiText):
     def location_summary(self, location: Location | None,
                          areas: pd.DataFrame | None = None) -> str:
         """Where a problem is, in the station's words (``areas``, the census areas, name
-        the neighbourhood); the officer's own name for the place first."""
+        the neighbourhood)."""
         if location is None:
             return self("location_none")
         words = location_words(location, self.language, areas)
-        words = words[:1].upper() + words[1:]
-        own = location.label and location.kind != "census_area"
-        return f"{location.label} — {words}" if own else words
+        return words[:1].upper() + words[1:]
 
     def name_of(self, record: Record) -> str:
         """A record's name in this language (a consultation without title: date and form)."""
