@@ -13,12 +13,10 @@ Every removal is logged for the disclosure appendix.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
-import shapely
 
 from exports import brief_cards as cards
 from exports.brief_cells import COUNT_UNITS
@@ -37,6 +35,7 @@ from portrait.records.audience import (
     shareable_fields,
 )
 from portrait.records.consultations import FORM_LABELS
+from portrait.records.location_words import location_words
 from portrait.records.partners import SECTOR_LABELS
 from portrait.records.priority import CONCERN_LABELS
 from portrait.records.problems import SARA_LABELS, SIDE_LABELS
@@ -253,6 +252,8 @@ def _view(record: Any, partner: bool, log: DisclosureLog, options, areas,
     kind = kind_of(record) or _kind(record)
     name = _title(data)
     if not partner:
+        if isinstance(data.get("location"), Mapping):  # in words, not a shape
+            data["location"] = _place(data["location"], options, areas)
         return {"_kind": kind, **data}
     noted = withheld.setdefault(_kind(record), {"internal": 0, "fields": {}})
     if not shareable:  # not even its title leaves the station
@@ -289,23 +290,8 @@ def _generalised(kind: str, key: str, value: Any, name: str, options, areas,
 
 
 def _place(location: Mapping, options, areas) -> str:
-    language = options.language
-    geometry = _geometry(location.get("geometry"))
-    if geometry is None or geometry.is_empty:
-        return "–"
-    centre = geometry.representative_point()
-    if areas is not None and len(areas) and "name" in areas:
-        # an area is named by its name, never its code: a partner cannot read a code
-        names = areas["name"].astype(object)
-        inside = areas[areas.geometry.contains(centre) & names.map(
-            lambda n: isinstance(n, str) and bool(n.strip())) &
-            (names.astype(str) != areas["area_id"].astype(str))]
-        if len(inside):
-            smallest = inside.loc[inside.geometry.area.idxmin()]
-            return text("place_area", language, name=smallest["name"])
-    size = max(float(options.cell_size_m), 1.0)
-    return text("place_cell", language, size=format_number(size, language, 0),
-                column=math.floor(centre.x / size), row=math.floor(centre.y / size))
+    return location_words(location, options.language, areas, options.audience,
+                          options.cell_size_m)
 
 
 def _count(value: Any, unit: str, name: str, options, log: DisclosureLog) -> Any:
@@ -336,12 +322,6 @@ def _evidence(item: Mapping, name: str, options, log: DisclosureLog) -> str:
         parts.append(f"({item['period']})")
     separator = " : " if language == "fr" else ": "
     return parts[0] + (separator + " ".join(parts[1:]) if len(parts) > 1 else "")
-
-
-def _geometry(value: Any):
-    if isinstance(value, Mapping) and value.get("wkb"):
-        return shapely.from_wkb(bytes.fromhex(value["wkb"]))
-    return value if isinstance(value, shapely.Geometry) else None
 
 
 def _empty(value: Any) -> bool:

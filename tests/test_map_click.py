@@ -16,7 +16,7 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 
 from PySide6.QtCore import QEvent, QPoint, QStandardPaths, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from portrait.crs import MAP_CRS  # noqa: E402
 from portrait.workspace import Workspace  # noqa: E402
@@ -58,18 +58,27 @@ def inside_point(workspace: Workspace, area_id: str, station_id: str) -> shapely
     return gpd.GeoSeries([point], crs=workspace.crs).to_crs(MAP_CRS).iloc[0]
 
 
-def click_at(qtbot, main_window: MainWindow, point: shapely.Point) -> None:
-    """A left click of the mouse where ``point`` is drawn (the map is first set still)."""
+def screen_point(qtbot, main_window: MainWindow, point: shapely.Point) -> QPoint:
+    """Where the map draws ``point`` (degrees), in the web view's pixels (the map is first
+    set still)."""
     where = json.loads(run_js(qtbot, main_window, f"""(function () {{
         var map = window.portraitMap;
         map.stop();
         var p = map.latLngToContainerPoint(L.latLng({point.y}, {point.x}));
         var box = map.getContainer().getBoundingClientRect();
         return JSON.stringify([p.x + box.left, p.y + box.top]); }})()"""))
+    return QPoint(round(where[0]), round(where[1]))
+
+
+def map_widget(main_window: MainWindow) -> QWidget:
     view = main_window.map_panel.view
-    target = view.focusProxy() or view  # Chromium's widget takes the input
-    QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     QPoint(round(where[0]), round(where[1])))
+    return view.focusProxy() or view  # Chromium's widget takes the input
+
+
+def click_at(qtbot, main_window: MainWindow, point: shapely.Point) -> None:
+    """A left click of the mouse where ``point`` (degrees) is drawn."""
+    QTest.mouseClick(map_widget(main_window), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, screen_point(qtbot, main_window, point))
 
 
 def test_a_click_inside_the_station_outline_shows_the_census_area(qtbot, window,

@@ -314,7 +314,7 @@ def test_a_card_started_on_the_map_opens_on_the_problems_page_and_is_drawn(
     dock.problem_button.click()
     assert window.sections_panel.current_section() == "problems"
     dialog = window.record_pages.problems.dialog
-    assert dialog is not None and area_id in dialog.location_label.text()
+    assert dialog is not None and area_id in dialog.place.words.text()
     dialog.title_edit.setText("Attroupements au parc")
     panel = window.map_panel
     with qtbot.waitSignals([window.record_pages.records_changed, panel.loadFinished],

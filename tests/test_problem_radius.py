@@ -46,8 +46,9 @@ def test_a_point_counts_the_incidents_within_100_m_and_says_so() -> None:
         if c.factor == "frequency")
     assert frequency.detail_en.startswith("4 incident(s) within 100 m of the point in 90 days")
     assert frequency.detail_fr.startswith("4 incident(s) à moins de 100 m du point en 90 jours")
-    narrower = card.measure_priority_inputs(_incidents([0.0, 30.0, 80.0]), radius_m=50.0)
-    assert (narrower.incident_count, narrower.radius_m) == (2, 50.0)
+    narrower = _card(Location.point(shapely.Point(*CENTRE), radius_m=50.0))
+    inputs = narrower.measure_priority_inputs(_incidents([0.0, 30.0, 80.0]))
+    assert (inputs.incident_count, inputs.radius_m) == (2, 50.0)
 
 
 def test_an_area_states_no_radius() -> None:

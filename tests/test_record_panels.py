@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import shapely
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -86,7 +87,7 @@ def test_problem_created_from_a_census_area_is_stored_and_saved(qtbot, host,
     with qtbot.waitSignal(pages.page_requested) as shown:
         dialog = pages.new_problem_at(Location.census_area(areas, area_id))
     assert shown.args == ["problems"] and isinstance(dialog, ProblemDialog)
-    assert area_id in dialog.location_label.text()
+    assert area_id in dialog.place.words.text()
     dialog.title_edit.setText("Thefts from vehicles, Ontario Street")
     dialog.category_combo.setCurrentIndex(dialog.category_combo.findData("theft_from_vehicle"))
     dialog.start_date.set_date(dt.date(2026, 1, 1))
@@ -142,12 +143,14 @@ def test_a_form_waiting_for_a_place_receives_the_map_choice(qtbot, host,
                                                             small_workspace) -> None:
     pages = open_pages(host, small_workspace)
     dialog = pages.problems.new_problem()
-    with qtbot.waitSignal(pages.location_requested):
-        dialog.map_button.click()
+    with qtbot.waitSignal(pages.location_requested) as asked:
+        qtbot.mouseClick(dialog.place.pick_buttons["hot_spot"], Qt.MouseButton.LeftButton)
+    assert asked.args == ["hot_spot"]
+    assert not dialog.isVisible()  # out of the map's way while the officer clicks it
     cell = Location.hot_spot_cell("c-12", shapely.box(296_000, 5_041_000, 296_250, 5_041_250))
     assert pages.new_problem_at(cell) is dialog
-    assert dialog.location is cell
-    assert dialog.location_label.text() == "Hot spot cell c-12 (6.3 ha)"
+    assert dialog.location is cell and dialog.isVisible()
+    assert dialog.place.words.text() == "Hot spot cell of 250\u00a0m in AD 24660001"
     assert pages.problems.dialog is dialog
 
     dialog.title_edit.setText("Drug sales near the school")  # not waiting for a place now:

@@ -472,9 +472,10 @@ def test_priority_inputs_are_counted_from_the_incidents_layer() -> None:
     inputs = card.measure_priority_inputs(incidents)
     assert (inputs.incident_count, inputs.previous_count, inputs.period_days,
             inputs.severity) == (2, 1, 31, 2)
-    point_card = update(card, location=Location.point(shapely.Point(X0 + 2000, Y0)))
-    assert point_card.measure_priority_inputs(incidents, radius_m=50).incident_count == 1
-    assert point_card.measure_priority_inputs(incidents, radius_m=40).incident_count == 0
+    for radius, found in ((50, 1), (40, 0)):
+        point_card = update(card, location=Location.point(shapely.Point(X0 + 2000, Y0),
+                                                          radius_m=radius))
+        assert point_card.measure_priority_inputs(incidents).incident_count == found
     with pytest.raises(PortraitError, match="location and a period"):
         ProblemCard(title="x").measure_priority_inputs(incidents)
 

@@ -230,6 +230,9 @@ class MainWindow(QMainWindow):
         self.record_pages.records_changed.connect(self._records_changed)
         self.record_pages.page_requested.connect(self.sections_panel.select_section)
         self.record_pages.location_requested.connect(self._location_requested)
+        self.record_pages.location_changed.connect(self.map_panel.show_location)
+        self.map_panel.locationChosen.connect(self._location_chosen)
+        self.map_panel.pickCancelled.connect(self._pick_cancelled)
         self.record_pages.area_requested.connect(self._area_requested)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.review_dock.visibilityChanged.connect(self._review_dock_shown)
@@ -1015,26 +1018,36 @@ class MainWindow(QMainWindow):
     # --- records and the map ------------------------------------------------------------------
     @Slot(object)
     def _problem_requested(self, location: Location) -> None:
-        """A place chosen on the map: the area the assessment asked for, or a problem card."""
+        """A problem card started from the side panel of the map."""
         if self.in_review_mode():
             self.statusBar().showMessage(self.text("review_read_only"), 8000)
             return
-        if self._area_wanted is not None:
-            self.record_pages.set_area(self._area_wanted, location.geometry)
-            self._area_wanted = None
-            self.statusBar().clearMessage()
-            return
         self.record_pages.new_problem_at(location)
 
-    @Slot()
-    def _location_requested(self) -> None:
+    @Slot(str)
+    def _location_requested(self, mode: str) -> None:
+        """The problem form asks for its location, picked on the map as ``mode`` says."""
         self._area_wanted = None
-        self.statusBar().showMessage(self.text("map_pick_location"))
+        self.map_panel.start_pick(mode)
 
     @Slot(str)
     def _area_requested(self, which: str) -> None:
+        """The assessment asks for its "target" or "control" area, drawn on the map."""
         self._area_wanted = which
-        self.statusBar().showMessage(self.text(f"map_pick_area_{which}"))
+        self.map_panel.start_pick("polygon")
+
+    @Slot(object)
+    def _location_chosen(self, location: Location) -> None:
+        if self._area_wanted is not None:
+            self.record_pages.set_area(self._area_wanted, location.geometry)
+            self._area_wanted = None
+        else:
+            self.record_pages.set_location(location)
+
+    @Slot()
+    def _pick_cancelled(self) -> None:
+        self._area_wanted = None
+        self.record_pages.location_pick_cancelled()
 
     @Slot()
     def _records_changed(self) -> None:

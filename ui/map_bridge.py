@@ -4,7 +4,8 @@ The page is written to be opened in any browser too, so it never mentions Qt: it
 ``window.portraitOnFeature(kind, id, lat, lng)`` only if something defined it. Here Qt injects
 its own ``qwebchannel.js`` (from QtWebChannel's resources, never from the network) and a few
 lines that define that function and report the view and the unticked layers whenever they
-change, so the window always knows them without asking the page.
+change, so the window always knows them without asking the page; and the drawing of a
+problem's location (``ui.map_pick``), whose corners, outline and Escape come back here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import logging
 from PySide6.QtCore import QFile, QIODevice, QObject, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
+
+from ui.map_pick import PICK_JS
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,7 @@ _CONNECT_JS = """
         window.portraitBridge = bridge;
         function report() { bridge.stateChanged(window.portraitState()); }
         window.portraitOnFeature = function (kind, id, lat, lng) {
+            if (window.portraitPick && window.portraitPick.click(lat, lng)) { return; }
             bridge.reportClick(String(kind), String(id), Number(lat), Number(lng));
         };
         map.on("moveend overlayadd overlayremove", report);
@@ -45,6 +49,10 @@ class QtMapBridge(QObject):
 
     featureClicked = Signal(str, str, float, float)
     connected = Signal()
+    #: A drawn area's corners as JSON [[lat, lng], ...] ("" when too few to close it).
+    polygonDrawn = Signal(str)
+    cornersChanged = Signal(int)
+    pickCancelled = Signal()
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -58,7 +66,8 @@ class QtMapBridge(QObject):
         page.setWebChannel(self._channel)
         script = QWebEngineScript()
         script.setName("portrait-bridge")
-        script.setSourceCode(_qwebchannel_source() + _CONNECT_JS % {"name": BRIDGE_NAME})
+        script.setSourceCode(_qwebchannel_source() + PICK_JS
+                             + _CONNECT_JS % {"name": BRIDGE_NAME})
         script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentReady)
         script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
         script.setRunsOnSubFrames(False)
@@ -71,6 +80,18 @@ class QtMapBridge(QObject):
     @Slot(str, str, float, float)
     def reportClick(self, kind: str, feature_id: str, lat: float, lng: float) -> None:
         self.featureClicked.emit(kind, feature_id, lat, lng)
+
+    @Slot(str)
+    def reportPolygon(self, corners: str) -> None:
+        self.polygonDrawn.emit(corners)
+
+    @Slot(int)
+    def reportCorners(self, count: int) -> None:
+        self.cornersChanged.emit(count)
+
+    @Slot()
+    def cancelPick(self) -> None:
+        self.pickCancelled.emit()
 
     @Slot(str)
     def stateChanged(self, state: str) -> None:

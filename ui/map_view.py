@@ -16,21 +16,29 @@ Above the map, the incident filters (``ui.map_filters``); changing them redraws 
 the officer left it: the page reports its view and unticked layers through the web channel
 (``ui.map_bridge``), and the next page of the same station opens with them. Clicks on the map
 come out as ``featureClicked(kind, id, lat, lng)``.
+
+While the problem form asks for a location (``start_pick``), clicks are the officer's pick
+instead: the bar above the map (``ui.map_pick``) says what to click, and the location comes
+out as ``locationChosen(Location)`` in the workspace's metric CRS (or ``pickCancelled``).
+The form's location is drawn over the map (``show_location``), also on the next pages.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import logging
 import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+import geopandas as gpd
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
     QWebEngineProfile,
@@ -41,15 +49,22 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
+from exports.map_locations import drawn_location, picked_location
 from exports.map_portrait_layers import hot_spot_script
 from exports.web_map import MapOptions, write_station_map
+from portrait.crs import MAP_CRS
+from portrait.errors import PortraitError
 from portrait.portrait_model import Portrait
 from portrait.workspace import Workspace
 from ui.map_bridge import QtMapBridge
 from ui.map_filters import MapFilters
+from ui.map_pick import PICK_MODES, MapPickBar
 from ui.strings import UiText, default_language
 from ui.tile_source import SCHEME, QtMBTilesHandler, TileSource
 from ui.worker import QtJobRunner
+
+if TYPE_CHECKING:
+    from portrait.records.problems import Location
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +108,8 @@ class MapPanel(QWidget):
     mapFailed = Signal(object)
     featureClicked = Signal(str, str, float, float)
     mapConnected = Signal()
+    locationChosen = Signal(object)
+    pickCancelled = Signal()
 
     def __init__(self, parent: QWidget | None = None, online: bool = False,
                  text: UiText | None = None, executor: ThreadPoolExecutor | None = None):
@@ -122,10 +139,25 @@ class MapPanel(QWidget):
         self.view.loadFinished.connect(self._page_loaded)
         self.bridge = QtMapBridge(self)
         self.bridge.install(page)
-        self.bridge.featureClicked.connect(self.featureClicked)
-        self.bridge.connected.connect(self.mapConnected)
+        self.bridge.featureClicked.connect(self._clicked)
+        self.bridge.connected.connect(self._connected)
+        self.bridge.polygonDrawn.connect(self._polygon_drawn)
+        self.bridge.pickCancelled.connect(self.cancel_pick)
         self.filters = MapFilters(text or UiText(default_language()), self)
         self.filters.changed.connect(self._filters_changed)
+        # what is being picked is the bar's ``mode``; the form's location drawn on the map is
+        # kept as WGS84 GeoJSON for the next pages
+        self.pick_bar = MapPickBar(text or UiText(default_language()), self)
+        self.bridge.cornersChanged.connect(self.pick_bar.set_corners)
+        self.pick_bar.cancelClicked.connect(self.cancel_pick)
+        self.pick_bar.undoClicked.connect(lambda: self._run_pick("window.portraitPick.undo()"))
+        self.pick_bar.finishClicked.connect(
+            lambda: self._run_pick("window.portraitPick.finish()"))
+        self._shown_location: str | None = None
+        self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self._escape.setContext(Qt.ShortcutContext.WindowShortcut)
+        self._escape.setEnabled(False)
+        self._escape.activated.connect(self.cancel_pick)
 
         self._message = QLabel(self)
         self._message.setWordWrap(True)
@@ -137,6 +169,7 @@ class MapPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(2)
         outer.addWidget(self.filters)
+        outer.addWidget(self.pick_bar)
         outer.addLayout(self._layout, 1)
 
     def page(self) -> QWebEnginePage:
@@ -214,6 +247,84 @@ class MapPanel(QWidget):
 
     def retranslate(self, text: UiText) -> None:
         self.filters.retranslate(text)
+        self.pick_bar.retranslate(text)
+
+    # --- picking a problem's location -------------------------------------------------------
+    def start_pick(self, mode: str) -> None:
+        """Take the next click (or drawn outline) as a problem's location, as ``mode`` says
+        (one of ``ui.map_pick.PICK_MODES``); a map still coming takes it once loaded."""
+        if mode not in PICK_MODES:
+            raise ValueError(f"unknown pick mode {mode!r}")
+        self.pick_bar.start(mode)
+        self._escape.setEnabled(True)
+        self._run_pick(f"window.portraitPick.start({json.dumps(mode)})")
+
+    @Slot()
+    def cancel_pick(self) -> None:
+        """Stop picking, the form's location unchanged."""
+        if self.pick_bar.mode is not None:
+            self._stop_pick()
+            self.pickCancelled.emit()
+
+    def show_location(self, location: Location | None) -> None:
+        """Draw ``location`` (a point with its radius's circle) over the map, until another
+        or None; drawn again on every new page of the map."""
+        self._shown_location = None
+        if location is not None and self._workspace is not None:
+            self._shown_location = gpd.GeoSeries(
+                [location.counting_area()], crs=self._workspace.crs).to_crs(MAP_CRS).to_json()
+        self._run_pick(f"window.portraitPick.show({json.dumps(self._shown_location or '')})")
+
+    def _stop_pick(self) -> None:
+        self.pick_bar.stop()
+        self._escape.setEnabled(False)
+        self._run_pick("window.portraitPick.stop()")
+
+    def _run_pick(self, script: str) -> None:
+        """Run a line of the page's pick script, when the page has it (else the next page
+        is told on connecting)."""
+        if self._loaded_page is not None and self._layout.currentWidget() is self.view:
+            self.page().runJavaScript(f"window.portraitPick && {script}", 0)
+
+    @Slot()
+    def _connected(self) -> None:
+        if self.pick_bar.mode is not None:
+            self._run_pick(f"window.portraitPick.start({json.dumps(self.pick_bar.mode)})")
+        if self._shown_location is not None:
+            self._run_pick(f"window.portraitPick.show({json.dumps(self._shown_location)})")
+        self.mapConnected.emit()
+
+    @Slot(str, str, float, float)
+    def _clicked(self, kind: str, feature_id: str, lat: float, lng: float) -> None:
+        """A click picks the location when one is asked for; otherwise it identifies."""
+        mode = self.pick_bar.mode
+        if mode is None or mode == "polygon" or self._workspace is None:
+            self.featureClicked.emit(kind, feature_id, lat, lng)
+            return
+        try:
+            location = picked_location(self._workspace, self._portrait, mode, kind,
+                                       feature_id, lat, lng)
+        except PortraitError as error:
+            log.info("No location picked: %s", error)
+            self.pick_bar.show_error(self.pick_bar.text(f"map_pick_failed_{mode}"))
+            return
+        self._chosen(location)
+
+    @Slot(str)
+    def _polygon_drawn(self, corners: str) -> None:
+        if self.pick_bar.mode != "polygon" or self._workspace is None:
+            return
+        try:
+            location = drawn_location(self._workspace, json.loads(corners) if corners else [])
+        except PortraitError as error:
+            log.info("No area drawn: %s", error)
+            self.pick_bar.show_error(self.pick_bar.text("map_pick_failed_polygon"))
+            return
+        self._chosen(location)
+
+    def _chosen(self, location: Location) -> None:
+        self._stop_pick()
+        self.locationChosen.emit(location)
 
     def show_message(self, text: str) -> None:
         """Replace the map with a sentence (no workspace, no station...); the filters wait

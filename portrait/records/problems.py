@@ -58,6 +58,8 @@ AREA_TYPES = ("Polygon", "MultiPolygon")
 #: Incidents within this distance of a point location count as at the location (SPVM points
 #: are snapped to the nearest intersection: a block's incidents can sit 100 m away).
 POINT_RADIUS_M = 100.0
+#: A wider circle is a neighbourhood, not a place: draw an area or pick a census area then.
+MAX_POINT_RADIUS_M = 2_000.0
 
 #: The triangle's sides and the controller of each (Eck's "controllers").
 SIDES = ("offender", "target", "place")
@@ -75,9 +77,11 @@ CONCERN_SOURCE_KINDS = ("survey", "consultation", "other")
 
 @dataclass(frozen=True, kw_only=True)
 class Location:
-    """Where the problem is: a point or an area drawn on the map, or a copy of a hot-spot
-    cell or census area (``reference_id`` is the cell or area id, ``geometry`` its shape as
-    it was, copied so that the card stays true if the grid or the census areas change)."""
+    """Where the problem is: a point with the radius its incidents are counted in, an area
+    drawn on the map, or a copy of a hot-spot cell or census area (``reference_id`` is the
+    cell or area id, ``geometry`` its shape as it was, copied so that the card stays true if
+    the grid or the census areas change). Cards saved before points had their own radius
+    read back with ``POINT_RADIUS_M``, the radius they were counted with."""
 
     LABEL_FR: ClassVar[str] = "Lieu du problème"
     LABEL_EN: ClassVar[str] = "Problem location"
@@ -86,10 +90,13 @@ class Location:
     geometry: BaseGeometry
     reference_id: str = ""
     label: str = ""
+    #: Points only (None for areas, which count what is inside them).
+    radius_m: float | None = None
 
     def __post_init__(self) -> None:
         cls = type(self)
         require_choice(cls, "kind", self.kind, LOCATION_KINDS)
+        object.__setattr__(self, "radius_m", _radius(self.kind, self.radius_m))
         kinds = ("Point",) if self.kind == "point" else AREA_TYPES
         if self.geometry is None:
             raise PortraitError("Problem location / Lieu du problème: field 'geometry' is "
@@ -103,8 +110,9 @@ class Location:
                                 f"empty; a {self.kind.replace('_', ' ')} location needs its id.")
 
     @classmethod
-    def point(cls, geometry: BaseGeometry, label: str = "") -> Location:
-        return cls(kind="point", geometry=geometry, label=label)
+    def point(cls, geometry: BaseGeometry, label: str = "",
+              radius_m: float = POINT_RADIUS_M) -> Location:
+        return cls(kind="point", geometry=geometry, label=label, radius_m=radius_m)
 
     @classmethod
     def area(cls, geometry: BaseGeometry, label: str = "") -> Location:
@@ -126,9 +134,22 @@ class Location:
         return cls(kind="census_area", geometry=row.geometry, reference_id=str(area_id),
                    label=name)
 
-    def counting_area(self, radius_m: float = POINT_RADIUS_M) -> BaseGeometry:
-        """The area incidents are counted in: the shape, or a disc around a point."""
-        return self.geometry.buffer(radius_m) if self.kind == "point" else self.geometry
+    def counting_area(self) -> BaseGeometry:
+        """The area incidents are counted in: the shape, or the disc of the point's radius."""
+        return self.geometry.buffer(self.radius_m) if self.kind == "point" else self.geometry
+
+
+def _radius(kind: str, value: object) -> float | None:
+    """A point's radius in metres (``POINT_RADIUS_M`` when not given); None for an area."""
+    if kind != "point":
+        return None
+    radius = as_optional_number(Location, "radius_m", value)
+    if radius is None:
+        return POINT_RADIUS_M
+    if not 0 < radius <= MAX_POINT_RADIUS_M:
+        raise PortraitError(f"Problem location / Lieu du problème: field 'radius_m' must be a "
+                            f"distance from 1 to {MAX_POINT_RADIUS_M:.0f} m, not {value!r}.")
+    return radius
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -355,11 +376,11 @@ class ProblemCard(Record):
         return self.triangle.weakest_sides()
 
     def measure_priority_inputs(self, incidents: pd.DataFrame, crs: object | None = None,
-                                radius_m: float = POINT_RADIUS_M, counted_at: str = "",
+                                counted_at: str = "",
                                 default_period: tuple[dt.date, dt.date] | None = None
                                 ) -> PriorityInputs:
         """Priority inputs counted from the incidents layer: the card's location (a point
-        is widened to ``radius_m``, recorded with the count), period (the portrait's,
+        is widened to its radius, recorded with the count), period (the portrait's,
         ``default_period``, when the card has none) and category (all categories when it is
         free), keeping the officer's severity rating. Store them with ``update(card,
         priority_inputs=...)``."""
@@ -370,11 +391,10 @@ class ProblemCard(Record):
             raise PortraitError(f"Problem {self.title!r}: give a location and a period (start "
                                 "and end) before counting incidents.")
         categories = (self.category,) if self.category_is_common else ()
-        point = self.location.kind == "point"
         return inputs_from_incidents(
-            incidents, self.location.counting_area(radius_m), start, end, categories,
+            incidents, self.location.counting_area(), start, end, categories,
             self.priority_inputs.severity, self.priority_inputs.severity_note, crs, counted_at,
-            radius_m if point else None)
+            self.location.radius_m)
 
 
 def pin(card: ProblemCard, evidence: PinnedEvidence, by: str | None = None) -> ProblemCard:

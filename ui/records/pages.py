@@ -41,15 +41,17 @@ class RecordPages(QObject):
 
     Signals: ``records_changed()`` after any change to the records (the workspace is then
     modified: the window updates its title and redraws the problems layer);
-    ``page_requested(section_id)`` when a page should be shown; ``location_requested()`` when
-    the problem form asks for a place on the map (answer with ``set_location``, or with
-    ``new_problem_at``); ``area_requested(which)`` for the assessment's "target" or "control"
-    area (answer with ``set_area``).
+    ``page_requested(section_id)`` when a page should be shown; ``location_requested(mode)``
+    when the problem form asks for a place on the map (answer with ``set_location`` or
+    ``location_pick_cancelled``, or with ``new_problem_at``); ``location_changed(location)``
+    when the open form's place changes (None once closed); ``area_requested(which)`` for the
+    assessment's "target" or "control" area (answer with ``set_area``).
     """
 
     records_changed = Signal()
     page_requested = Signal(str)
-    location_requested = Signal()
+    location_requested = Signal(str)
+    location_changed = Signal(object)
     area_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, language: str = "fr"):
@@ -68,6 +70,7 @@ class RecordPages(QObject):
         for panel in self.panels():
             panel.navigate.connect(self.show_record)
         self.problems.location_requested.connect(self.location_requested)
+        self.problems.location_changed.connect(self.location_changed)
         self.problems.area_requested.connect(self.area_requested)
         self.problems.consultation_requested.connect(self.log_consultation)
         self._retranslate_tabs()
@@ -158,6 +161,10 @@ class RecordPages(QObject):
     def set_location(self, location: Location | None) -> None:
         """The place chosen on the map for the open problem form."""
         self.problems.set_location(location)
+
+    def location_pick_cancelled(self) -> None:
+        """The pick on the map was cancelled: the open problem form comes back unchanged."""
+        self.problems.location_pick_cancelled()
 
     def set_area(self, which: str, geometry: BaseGeometry | None) -> None:
         """The target ("target") or control ("control") area drawn on the map."""

@@ -6,8 +6,13 @@ practices, and the assessment of the response. Required fields and the order of 
 checked here, with the message under the field, in the officer's language; the card's own
 validation runs last and any remaining problem is shown at the bottom of the form.
 
-The dialog is not modal, so the officer can click the map after "Choisir sur la carte"
-(``location_requested``; the window then calls ``set_location``).
+The location is chosen on the map, a button for each way: a point with the radius its
+incidents are counted in, a census area, the neighbourhood (named area) around a click, a hot
+spot cell, or an area drawn corner by corner. The dialog is not modal: a button asks the
+window for a pick (``location_requested(mode)``, a mode of ``ui.map_pick.PICK_MODES``) and
+steps aside while the officer clicks the map; the window answers with ``set_location`` (or
+``pick_cancelled``). The location reads as words (``portrait.records.location_words``) and
+is drawn on the map while the form is open (``location_changed``).
 """
 
 from __future__ import annotations
@@ -22,11 +27,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -51,6 +53,7 @@ from portrait.records import (
 from portrait.records.problems import STATUSES
 from portrait.workspace import Workspace
 from ui.records.problem_assessment import AssessmentWidget
+from ui.records.problem_location import LocationWidget
 from ui.records.problem_tabs import (
     EvidenceWidget,
     PriorityWidget,
@@ -78,7 +81,8 @@ log = logging.getLogger(__name__)
 class ProblemDialog(QDialog):
     """Create or edit a problem card. ``record()`` is the checked card once accepted."""
 
-    location_requested = Signal()
+    location_requested = Signal(str)
+    location_changed = Signal(object)
     area_requested = Signal(str)
 
     def __init__(self, text: RecordText, store: RecordStore, workspace: Workspace | None,
@@ -90,7 +94,7 @@ class ProblemDialog(QDialog):
         self.text, self.store, self.workspace = text, store, workspace
         self.original = card
         self.read_only = read_only
-        self.location: Location | None = location or (card.location if card else None)
+        start = location or (card.location if card else None)
         self.evidence = tuple(card.evidence) if card else ()
         self._record: ProblemCard | None = None
         self._jobs = QtJobRunner(self)
@@ -100,6 +104,7 @@ class ProblemDialog(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("problem_tabs")
         self.tabs.addTab(self._general_tab(), text("tab_general"))
+        self.place.set_location(start, take_radius=False)
         self.triangle = TriangleWidget(text, self)
         self.tabs.addTab(self.triangle, text("tab_triangle"))
         self.priority = PriorityWidget(text, self)
@@ -129,12 +134,12 @@ class ProblemDialog(QDialog):
             self.end_date.set_date(default_period[1])
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
-        self.map_button.clicked.connect(self._map_clicked)
-        self.clear_location_button.clicked.connect(lambda: self.set_location(None))
+        self.place.pick_requested.connect(self._pick)
+        self.place.changed.connect(lambda _location: self._show_location())
         self.category_combo.currentTextChanged.connect(self._category_changed)
         self.triangle.changed.connect(self._refresh_suggestions)
         self.priority.count_requested.connect(self._count_incidents)
-        self.assessment.area_requested.connect(self.area_requested)
+        self.assessment.area_requested.connect(self._area_pick)
         self.assessment.assess_requested.connect(self._assess)
         self.assessment.pin_requested.connect(self._pin_result)
         if read_only:
@@ -165,18 +170,9 @@ class ProblemDialog(QDialog):
         for category in CATEGORIES:
             self.category_combo.addItem(category.label(t.language), category.id)
         self.category_combo.lineEdit().setPlaceholderText(t("category_placeholder"))
-        self.location_label = QLabel(tab)
-        self.location_label.setObjectName("location_summary")
-        self.location_label.setWordWrap(True)
-        self.map_button = QPushButton(t("button_choose_on_map"), tab)
-        self.map_button.setObjectName("choose_on_map")
-        self.map_button.setToolTip(t("choose_on_map_tip"))
-        self.clear_location_button = QPushButton(t("button_clear_location"), tab)
-        self.clear_location_button.setObjectName("clear_location")
-        location_row = QHBoxLayout()
-        location_row.addWidget(self.location_label, 1)
-        location_row.addWidget(self.map_button)
-        location_row.addWidget(self.clear_location_button)
+        areas = self.workspace.layer("census_areas") if self.workspace is not None else None
+        self.place = LocationWidget(t, areas, tab)
+        self.place.read_only = self.read_only
         self.start_date = OptionalDateWidget(t, tab)
         self.start_date.setObjectName("period_start")
         self.end_date = OptionalDateWidget(t, tab)
@@ -193,7 +189,7 @@ class ProblemDialog(QDialog):
         form.addRow(t("field_description"), self.description_edit)
         form.addRow(t("field_partner_summary"), self.partner_summary_edit)
         form.addRow(t("field_category"), self.category_combo)
-        form.addRow(t("field_location"), location_row)
+        form.addRow(t("field_location"), self.place)
         form.addRow(t("field_period"), with_error(period_box, self.end_error))
         form.addRow(t("field_sara"), self.sara_combo)
         form.addRow(t("field_status"), self.status_combo)
@@ -230,27 +226,52 @@ class ProblemDialog(QDialog):
         self._refresh_suggestions()
 
     # --- location and areas -----------------------------------------------------------------
+    @property
+    def location(self) -> Location | None:
+        """Where the problem is, as the form shows it."""
+        return self.place.location
+
     def set_location(self, location: Location | None) -> None:
-        """Where the problem is (from a map click, a hot-spot cell or a census area)."""
-        self.location = location
+        """Where the problem is (picked or drawn on the map); a point takes the radius
+        the form shows."""
+        self.place.set_location(location)
         self._show_location()
+        self._come_back()
+
+    def pick_cancelled(self) -> None:
+        """The officer cancelled the pick on the map: the form comes back as it was."""
+        self._come_back()
+
+    def _come_back(self) -> None:
+        self.show()
         self.raise_()
         self.activateWindow()
 
     def set_area(self, which: str, geometry: Any) -> None:
         """The target ("target") or control ("control") area drawn on the map."""
         self.assessment.set_area(which, geometry)
-        self.raise_()
+        self._come_back()
 
     def _show_location(self) -> None:
-        self.location_label.setText(self.text.location_summary(self.location))
-        self.clear_location_button.setEnabled(self.location is not None and not self.read_only)
         self.assessment.set_location(self.location)
+        self.location_changed.emit(self.location)
 
-    @Slot()
-    def _map_clicked(self) -> None:
+    def _pick(self, mode: str) -> None:
+        """Ask the map for a location; the form steps aside so the map can be clicked."""
         self.form_error.setVisible(False)
-        self.location_requested.emit()
+        self.location_requested.emit(mode)
+        self._step_aside()
+
+    @Slot(str)
+    def _area_pick(self, which: str) -> None:
+        """Ask the map for the assessment's "target" or "control" area, drawn on it."""
+        self.area_requested.emit(which)
+        self._step_aside()
+
+    def _step_aside(self) -> None:
+        self.hide()
+        if self.parentWidget() is not None:  # keys (Escape) go to the window with the map
+            self.parentWidget().window().activateWindow()
 
     # --- values and checks --------------------------------------------------------------------
     def category(self) -> str:
@@ -399,5 +420,6 @@ class ProblemDialog(QDialog):
 
     def done(self, result: int) -> None:
         self._jobs.shut_down()
+        self.location_changed.emit(None)  # the map stops drawing it
         super().done(result)
 

@@ -4,8 +4,9 @@ The list filters by words, status, SARA stage and category; the selected card sh
 summary, its priority and, both ways, the consultations, plan priorities, actions, partners
 and practice trials tied to it — a click on one follows the link (``navigate``). The form
 (``ProblemDialog``) opens beside the window, not modal, so the map stays clickable for
-"Choisir sur la carte": the panel relays ``location_requested`` / ``area_requested`` and the
-window answers with ``set_location`` / ``set_area``.
+its location buttons: the panel relays ``location_requested(mode)`` / ``area_requested`` and
+the form's ``location_changed`` (drawn on the map), and the window answers with
+``set_location`` (or ``location_pick_cancelled``) / ``set_area``.
 """
 
 from __future__ import annotations
@@ -31,13 +32,15 @@ FREE_CATEGORY = "__free__"
 class ProblemsPanel(RecordsBasePanel):
     """Problem cards: list, summary and links, new / edit / delete / history.
 
-    Extra signals: ``location_requested()`` when the open form asks for a place on the map,
+    Extra signals: ``location_requested(mode)`` when the open form asks for a place on the
+    map, ``location_changed(location)`` when the open form's place changes (None: closed),
     ``area_requested(which)`` ("target" or "control") for the assessment areas,
     ``consultation_requested(problem_id)`` to log a consultation raising the selected problem.
     """
 
     KINDS = ("problem",)
-    location_requested = Signal()
+    location_requested = Signal(str)
+    location_changed = Signal(object)
     area_requested = Signal(str)
     consultation_requested = Signal(str)
     #: Practices suggested in the details of the selected card.
@@ -123,8 +126,9 @@ class ProblemsPanel(RecordsBasePanel):
         self.detail_title.setText(card.title)
         period = t.period(card.period_start, card.period_end)
         score = card.priority()
+        areas = self.workspace.layer("census_areas") if self.workspace is not None else None
         rows = [(t("field_category"), t.category_label(card.category) or "—"),
-                (t("field_location"), t.location_summary(card.location)),
+                (t("field_location"), t.location_summary(card.location, areas)),
                 (t("field_period"), period),
                 (t("field_sara"), t.choice("sara", card.sara_stage)),
                 (t("field_status"), t.choice("status", card.status)),
@@ -198,12 +202,14 @@ class ProblemsPanel(RecordsBasePanel):
                                read_only=not self.can_edit, parent=self,
                                default_period=self.default_period)
         dialog.location_requested.connect(self._location_requested)
+        dialog.location_changed.connect(self.location_changed)
         dialog.area_requested.connect(self.area_requested)
         dialog.accepted.connect(lambda: self._dialog_accepted(dialog))
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         self.dialog = dialog
         dialog.setModal(False)
         dialog.show()
+        self.location_changed.emit(dialog.location)  # drawn from the start, not only once changed
         return dialog
 
     def _dialog_closed(self, dialog: ProblemDialog) -> None:
@@ -211,10 +217,10 @@ class ProblemsPanel(RecordsBasePanel):
             self._awaiting_location = False
         self._forget_dialog(dialog)
 
-    @Slot()
-    def _location_requested(self) -> None:
+    @Slot(str)
+    def _location_requested(self, mode: str) -> None:
         self._awaiting_location = True
-        self.location_requested.emit()
+        self.location_requested.emit(mode)
 
     def awaiting_location(self) -> bool:
         """Whether the open form asked for a place on the map ("Choisir sur la carte")."""
@@ -224,6 +230,12 @@ class ProblemsPanel(RecordsBasePanel):
         """The place chosen on the map, for the open form."""
         if isinstance(self.dialog, ProblemDialog):
             self.dialog.set_location(location)
+            self._awaiting_location = False
+
+    def location_pick_cancelled(self) -> None:
+        """The officer cancelled the pick on the map: the open form comes back unchanged."""
+        if isinstance(self.dialog, ProblemDialog):
+            self.dialog.pick_cancelled()
             self._awaiting_location = False
 
     def set_area(self, which: str, geometry: BaseGeometry | None) -> None:

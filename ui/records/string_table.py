@@ -88,9 +88,23 @@ RECORD_STRINGS: dict[str, dict[str, str]] = {
         "button_add_follow_up": "Ajouter un suivi",
         "button_add_indicator": "Ajouter un indicateur",
         "button_remove_row": "Retirer la ligne choisie",
-        "button_choose_on_map": "Choisir sur la carte",
-        "choose_on_map_tip": "Cliquez ensuite sur la carte, une cellule de point chaud ou une "
-                             "aire de recensement.",
+        "pick_on_map": "Choisir sur la carte :",
+        "button_pick_point": "Point et rayon",
+        "button_pick_census_area": "Aire de recensement",
+        "button_pick_named_area": "Quartier",
+        "button_pick_hot_spot": "Cellule de point chaud",
+        "button_pick_polygon": "Tracer un secteur",
+        "pick_point_tip": "Cliquez ensuite sur la carte à l'endroit du problème ; les incidents "
+                          "sont comptés dans le rayon choisi.",
+        "pick_census_area_tip": "Cliquez ensuite dans une aire de recensement de la carte.",
+        "pick_named_area_tip": "Cliquez ensuite sur la carte : le quartier (secteur nommé) qui "
+                               "contient ce point devient le lieu.",
+        "pick_hot_spot_tip": "Cliquez ensuite sur une cellule de la couche des points chauds.",
+        "pick_polygon_tip": "Cliquez ensuite les sommets du secteur sur la carte ; "
+                            "double-cliquez pour le fermer.",
+        "field_radius": "Rayon",
+        "radius_tip": "Les incidents à cette distance du point comptent comme au lieu du "
+                      "problème.",
         "button_clear_location": "Effacer le lieu",
         "button_count_incidents": "Compter les incidents",
         "count_incidents_tip": "Compte les incidents du lieu et de la période du problème "
@@ -198,10 +212,6 @@ RECORD_STRINGS: dict[str, dict[str, str]] = {
         "period_from": "du",
         "period_to": "au",
         "location_none": "Aucun lieu : choisissez-le sur la carte.",
-        "location_point": "Point (X {x} / Y {y})",
-        "location_area": "Secteur tracé ({area})",
-        "location_hot_spot_cell": "Cellule de point chaud {ref} ({area})",
-        "location_census_area": "Aire de recensement {ref} ({area})",
         "period_none": "—",
         "period_open_end": "depuis le {start}",
         "period_open_start": "jusqu'au {end}",
@@ -460,8 +470,23 @@ RECORD_STRINGS: dict[str, dict[str, str]] = {
         "button_add_follow_up": "Add a follow-up",
         "button_add_indicator": "Add an indicator",
         "button_remove_row": "Remove the chosen row",
-        "button_choose_on_map": "Choose on the map",
-        "choose_on_map_tip": "Then click the map, a hot spot cell or a census area.",
+        "pick_on_map": "Choose on the map:",
+        "button_pick_point": "Point and radius",
+        "button_pick_census_area": "Census area",
+        "button_pick_named_area": "Neighbourhood",
+        "button_pick_hot_spot": "Hot spot cell",
+        "button_pick_polygon": "Draw an area",
+        "pick_point_tip": "Then click the problem's place on the map; incidents are counted "
+                          "within the radius chosen.",
+        "pick_census_area_tip": "Then click inside a census area of the map.",
+        "pick_named_area_tip": "Then click the map: the neighbourhood (named area) holding "
+                               "that point becomes the location.",
+        "pick_hot_spot_tip": "Then click a cell of the hot spot layer.",
+        "pick_polygon_tip": "Then click the area's corners on the map; double-click to close "
+                            "it.",
+        "field_radius": "Radius",
+        "radius_tip": "Incidents within this distance of the point count as at the problem's "
+                      "place.",
         "button_clear_location": "Clear the location",
         "button_count_incidents": "Count incidents",
         "count_incidents_tip": "Counts the incidents at the problem's location and period "
@@ -562,10 +587,6 @@ RECORD_STRINGS: dict[str, dict[str, str]] = {
         "period_from": "from",
         "period_to": "to",
         "location_none": "No location: choose it on the map.",
-        "location_point": "Point (X {x} / Y {y})",
-        "location_area": "Drawn area ({area})",
-        "location_hot_spot_cell": "Hot spot cell {ref} ({area})",
-        "location_census_area": "Census area {ref} ({area})",
         "period_none": "—",
         "period_open_end": "since {start}",
         "period_open_start": "until {end}",

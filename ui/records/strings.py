@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from portrait.categories import BY_ID, ISSUE_TAGS
@@ -18,6 +19,7 @@ from portrait.records import Consultation, Location, Record, Suggestion
 from portrait.records.action_plan import STATUS_LABELS
 from portrait.records.best_practices import EXACT_CATEGORY, TAG_MATCH, TRIAL_RESULT_LABELS
 from portrait.records.consultations import FORM_LABELS
+from portrait.records.location_words import location_words
 from portrait.records.partners import SECTOR_LABELS
 from portrait.records.priority import CONCERN_LABELS
 from portrait.records.problems import CONTROLLERS, SARA_LABELS, SIDE_LABELS
@@ -103,17 +105,14 @@ class RecordText(UiText):
         area = 0.0 if geometry is None else geometry.area / 10_000
         return self("hectares", value=self.decimal(area, 1 if area >= 1 else 2))
 
-    def location_summary(self, location: Location | None) -> str:
-        """Where a problem is, in one line (kind, label or reference, size)."""
+    def location_summary(self, location: Location | None,
+                         areas: pd.DataFrame | None = None) -> str:
+        """Where a problem is, in the station's words (``areas``, the census areas, name
+        the neighbourhood)."""
         if location is None:
             return self("location_none")
-        if location.kind == "point":
-            text = self("location_point", x=self.number(round(location.geometry.x)),
-                        y=self.number(round(location.geometry.y)))
-        else:
-            text = self(f"location_{location.kind}", ref=location.reference_id,
-                        area=self.hectares(location.geometry))
-        return f"{location.label} — {text}" if location.label else text
+        words = location_words(location, self.language, areas)
+        return words[:1].upper() + words[1:]
 
     def name_of(self, record: Record) -> str:
         """A record's name in this language (a consultation without title: date and form)."""

@@ -12,6 +12,7 @@ from ui.string_tables import (
     error_strings,
     export_strings,
     import_strings,
+    map_pick_strings,
     map_strings,
     officer_strings,
     section_strings,
@@ -20,7 +21,7 @@ from ui.string_tables import (
 
 TABLES = (section_strings.STRINGS, map_strings.STRINGS, import_strings.STRINGS,
           export_strings.STRINGS, error_strings.STRINGS, officer_strings.STRINGS,
-          call_demand_strings.STRINGS, workspace_strings.STRINGS)
+          call_demand_strings.STRINGS, workspace_strings.STRINGS, map_pick_strings.STRINGS)
 
 
 def merged_into(base: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:

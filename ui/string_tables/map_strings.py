@@ -22,12 +22,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_side_new_problem": "Nouvelle fiche problème ici",
         "map_side_new_problem_point": "Nouvelle fiche problème à ce point précis",
         "map_side_problem_failed": "Impossible de créer la fiche problème ici",
-        "map_pick_location": "Cliquez sur la carte à l'endroit du problème, puis sur « Nouvelle "
-                             "fiche problème ici ».",
-        "map_pick_area_target": "Cliquez sur la zone visée (aire de recensement ou cellule), puis "
-                                "sur « Nouvelle fiche problème ici ».",
-        "map_pick_area_control": "Cliquez sur la zone témoin (aire de recensement ou cellule), "
-                                 "puis sur « Nouvelle fiche problème ici ».",
     },
     "en": {
         "map_filter_categories": "Categories: {shown}",
@@ -50,11 +44,5 @@ STRINGS: dict[str, dict[str, str]] = {
         "map_side_new_problem": "New problem card here",
         "map_side_new_problem_point": "New problem card at this exact point",
         "map_side_problem_failed": "Could not start a problem card here",
-        "map_pick_location": "Click the problem's place on the map, then \"New problem card "
-                             "here\".",
-        "map_pick_area_target": "Click the target area (census area or cell), then \"New "
-                                "problem card here\".",
-        "map_pick_area_control": "Click the control area (census area or cell), then \"New "
-                                 "problem card here\".",
     },
 }
