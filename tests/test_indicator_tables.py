@@ -1,0 +1,285 @@
+"""Indicator tables of any census, read through an indicator catalogue (issue 17).
+
+A US ACS-like table (tract GEOID, total population, median household income, people below
+poverty and the poverty universe) is generated here, with tract polygons split between two
+stations, and imported by the documented route: tract boundaries, then the table with a
+catalogue that says what each ACS column means.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from cli.main import main
+from data_connectors.base import ReaderError
+from data_connectors.importer import import_files
+from portrait.engine import build_portrait
+from portrait.portrait_data import PortraitData
+from portrait.wording import in_language, is_known
+from portrait.workspace import Workspace
+
+STATIONS = {"A": (295_000, 5_040_000, 297_000, 5_042_000),
+            "B": (297_000, 5_040_000, 299_000, 5_042_000)}
+#: Tract GEOID -> (box, population, median household income, below poverty, poverty universe,
+#: evictions, area deprivation rank). Two tracts per station, each wholly inside it.
+TRACTS = {
+    "17031010100": ((295_000, 5_040_000, 296_000, 5_042_000), 1000, 50_000, 100, 1000, 4, 70),
+    "17031010200": ((296_000, 5_040_000, 297_000, 5_042_000), 3000, 80_000, 600, 2900, 9, 40),
+    "17031010300": ((297_000, 5_040_000, 298_000, 5_042_000), 2000, 42_000, 7, 1900, 12, 90),
+    "17031010400": ((298_000, 5_040_000, 299_000, 5_042_000), 500, 61_000, 75, 480, 1, 55),
+}
+ACS_CATALOGUE = """
+# What the ACS 5-year columns of the table mean.
+[[indicator]]
+id = "population"
+kind = "count"
+label_fr = "Population"
+label_en = "Population"
+definition_fr = "Population totale (ACS 2022, 5 ans)."
+definition_en = "Total population (ACS 2022 5-year)."
+direction = "neutral"
+aliases = ["B01003_001E"]
+
+[[indicator]]
+id = "median_household_income"
+kind = "median"
+label_fr = "Revenu médian des ménages"
+label_en = "Median household income"
+unit = "$"
+direction = "higher-is-better"
+estimate = "sample"
+small_areas = "income"
+aliases = ["B19013_001E"]
+
+[[indicator]]
+id = "poverty_universe"
+kind = "count"
+label_fr = "Population visée par le seuil de pauvreté"
+label_en = "Population for whom poverty status is determined"
+aliases = ["B17001_001E"]
+
+[[indicator]]
+id = "below_poverty"
+kind = "count"
+label_fr = "Personnes sous le seuil de pauvreté"
+label_en = "Persons below the poverty level"
+estimate = "sample"
+suppress_below = 10
+aliases = ["B17001_002E"]
+
+[[indicator]]
+id = "poverty_share"
+kind = "share"
+label_fr = "Part sous le seuil de pauvreté"
+label_en = "Share below the poverty level"
+numerator = "below_poverty"
+denominator = "poverty_universe"
+direction = "higher-is-worse"
+
+[[indicator]]
+id = "evictions"
+kind = "count"
+label_fr = "Expulsions"
+label_en = "Evictions"
+aliases = ["evictions_2023"]
+
+[[indicator]]
+id = "eviction_rate"
+kind = "rate"
+per = 1000
+label_fr = "Expulsions pour 1 000 résidents"
+label_en = "Evictions per 1,000 residents"
+numerator = "evictions"
+denominator = "population"
+direction = "higher-is-worse"
+
+[[indicator]]
+id = "renters_burdened"
+kind = "count"
+label_fr = "Ménages locataires surchargés"
+label_en = "Cost-burdened renter households"
+aliases = ["B25070_010E"]
+"""
+
+
+def _box(bounds: tuple[float, ...]) -> shapely.MultiPolygon:
+    return shapely.MultiPolygon([shapely.box(*bounds)])
+
+
+def _acs_rows() -> list[dict]:
+    return [{"GEOID": geoid, "NAME": f"Census Tract {geoid[-4:]}; Cook County; Illinois",
+             "B01003_001E": pop, "B19013_001E": income, "B17001_002E": below,
+             "B17001_001E": universe, "evictions_2023": evictions, "state": "Illinois"}
+            for geoid, (_, pop, income, below, universe, evictions, _) in TRACTS.items()]
+
+
+@pytest.fixture
+def tract_workspace(tmp_path: Path) -> tuple[Workspace, Path]:
+    """Two stations and the tracts imported as census areas; the catalogue file beside."""
+    workspace = Workspace.create(tmp_path / "city.gpkg", title="Cook County test")
+    workspace.set_layer("stations", gpd.GeoDataFrame(
+        {"station_id": list(STATIONS), "name": [f"District {s}" for s in STATIONS]},
+        geometry=[_box(b) for b in STATIONS.values()], crs="EPSG:32188"))
+    workspace.save()
+    tracts = gpd.GeoDataFrame({"GEOID": list(TRACTS)},
+                              geometry=[_box(t[0]) for t in TRACTS.values()], crs="EPSG:32188")
+    tracts.to_file(tmp_path / "tracts.gpkg", driver="GPKG")
+    import_files(workspace, [tmp_path / "tracts.gpkg"], reader_id="area-boundaries",
+                 options={"name_column": "GEOID", "level": "tract"})
+    catalogue = tmp_path / "acs.toml"
+    catalogue.write_text(ACS_CATALOGUE, encoding="utf-8")
+    return workspace, catalogue
+
+
+def _socio(workspace: Workspace | PortraitData, station: str) -> dict:
+    section = build_portrait(workspace, station).section("socio_economic")
+    return {item.id: item for item in section.indicators}
+
+
+def test_an_acs_table_imports_with_its_catalogue_and_combines_by_kind(
+        tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
+    workspace, catalogue = tract_workspace
+    table = tmp_path / "acs_tracts.csv"
+    pd.DataFrame(_acs_rows()).to_csv(table, index=False)
+    reports = import_files(workspace, [table], reader_id="indicator-table",
+                           options={"catalogue": str(catalogue)})
+    assert reports[0].rows_kept == 4
+    assert "text columns not read as indicators: state" in reports[0].warnings
+
+    figures = _socio(workspace, "A")
+    assert figures["population"].value == pytest.approx(4000)
+    # a share is the ratio of the summed counts, not the mean of the tracts' shares
+    assert figures["poverty_share"].value == pytest.approx(100 * 700 / 3900)
+    assert figures["poverty_share"].unit == "%"
+    assert figures["poverty_share"].context["direction"] == "higher-is-worse"
+    assert figures["eviction_rate"].value == pytest.approx(1000 * 13 / 4000)
+    median = figures["median_household_income"]
+    assert median.value == 80_000  # the population-weighted median of the tracts' medians
+    assert median.context["areas_median_range"] == [50_000, 80_000]
+    assert median.context["aggregation"] == "median of areas"
+    assert any("range from 50,000 to 80,000" in c for c in median.caveats)
+    assert any("sample" in c for c in median.caveats)
+    assert all(is_known(c) for c in median.caveats if "apportioned" not in c)
+    # the catalogue's own labels, in both languages
+    assert figures["poverty_share"].label_fr == "Part sous le seuil de pauvreté"
+
+
+def test_the_small_number_rule_of_an_indicator_hides_small_area_values(
+        tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
+    """Tract ...0300 has 7 persons below poverty, under the catalogue's 10: it is hidden, the
+    share of station B is computed from the other tract and says so."""
+    workspace, catalogue = tract_workspace
+    table = tmp_path / "acs_tracts.csv"
+    pd.DataFrame(_acs_rows()).to_csv(table, index=False)
+    import_files(workspace, [table], reader_id="indicator-table",
+                 options={"catalogue": str(catalogue)})
+    portrait = build_portrait(workspace, "B")
+    section = portrait.section("socio_economic")
+    share = {i.id: i for i in section.indicators}["poverty_share"]
+    assert share.value == pytest.approx(100 * 75 / 480)
+    assert any("without this value" in c for c in share.caveats)
+    suppressed = {t.id: t for t in section.tables}["suppressed_areas"].records
+    assert [(r["area_id"], r["indicators"]) for r in suppressed] == [
+        ("17031010300", "below_poverty")]
+    rule = suppressed[0]["rule"]
+    assert is_known(rule) and "petits nombres" in in_language(rule, "fr")
+
+
+def test_a_long_table_gives_the_same_values_as_the_wide_one(
+        tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
+    workspace, catalogue = tract_workspace
+    long = pd.DataFrame(_acs_rows()).drop(columns=["NAME", "state"]).melt(
+        id_vars="GEOID", var_name="variable", value_name="estimate")
+    long.to_excel(tmp_path / "acs_long.xlsx", index=False)
+    import_files(workspace, [tmp_path / "acs_long.xlsx"], reader_id="indicator-table",
+                 options={"catalogue": str(catalogue)})
+    figures = _socio(workspace, "A")
+    assert figures["poverty_share"].value == pytest.approx(100 * 700 / 3900)
+    assert figures["population"].value == pytest.approx(4000)
+
+
+def test_unknown_indicators_are_refused_with_the_known_ones_or_made_indices(
+        tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
+    workspace, catalogue = tract_workspace
+    rows = pd.DataFrame(_acs_rows())
+    rows["ADI_NATRANK"] = [t[6] for t in TRACTS.values()]
+    table = tmp_path / "acs_adi.csv"
+    rows.to_csv(table, index=False)
+    with pytest.raises(ReaderError, match=r"acs_adi\.csv: 1 indicator\(s\) are not in the "
+                       r"catalogue: 'ADI_NATRANK'.*poverty_share.*--unknown-indicators"):
+        import_files(workspace, [table], reader_id="indicator-table",
+                     options={"catalogue": str(catalogue)})
+    assert workspace.layer("census_values").empty  # all or nothing
+
+    import_files(workspace, [table], reader_id="indicator-table",
+                 options={"catalogue": str(catalogue), "unknown_indicators": "index"})
+    stored = workspace.layer("indicator_catalogue").set_index("id")
+    assert stored.at["adi_natrank", "kind"] == "index"
+    assert stored.at["adi_natrank", "direction"] == "unknown"
+    adi = _socio(workspace, "A")["adi_natrank"]
+    assert adi.value == pytest.approx((70 * 1000 + 40 * 3000) / 4000)  # population-weighted
+    assert adi.label_en == "ADI_NATRANK"
+
+
+def test_the_catalogue_is_kept_in_the_workspace_and_leaves_with_its_import(
+        tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
+    workspace, catalogue = tract_workspace
+    table = tmp_path / "acs_tracts.csv"
+    pd.DataFrame(_acs_rows()).to_csv(table, index=False)
+    import_files(workspace, [table], reader_id="indicator-table",
+                 options={"catalogue": str(catalogue)})
+    reopened = Workspace.open(workspace.path)
+    data = PortraitData.from_workspace(reopened)
+    assert data.census.catalogue.get("poverty_share").denominator == "poverty_universe"
+    assert data.census.catalogue.get("population").aliases == ("B01003_001E",)
+    assert len(reopened.layer("indicator_catalogue")) == 8
+    assert main(["imports", str(workspace.path), "--remove",
+                 reopened.layer("import_reports")["report_id"].iloc[-1]]) == 0
+    assert Workspace.open(workspace.path).layer("indicator_catalogue").empty
+
+
+def test_indicators_of_the_catalogue_without_values_say_so(
+        tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
+    """The table lacks the renter column the catalogue describes: the section lists it with
+    a reason in both languages, and the portrait, the report and the briefs are written."""
+    workspace, catalogue = tract_workspace
+    table = tmp_path / "acs_tracts.csv"
+    pd.DataFrame(_acs_rows()).drop(columns=["B17001_002E"]).to_csv(table, index=False)
+    import_files(workspace, [table], reader_id="indicator-table",
+                 options={"catalogue": str(catalogue)})
+    figures = _socio(workspace, "A")
+    for missing in ("renters_burdened", "below_poverty"):
+        assert figures[missing].value is None
+        assert is_known(figures[missing].reason)
+    assert figures["poverty_share"].value is None
+    out = tmp_path / "report.json"
+    assert main(["report", str(workspace.path), "--station", "A", "--json", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["station_id"] == "A"
+    assert main(["brief", str(workspace.path), "--station", "A", "--out", str(tmp_path / "b"),
+                 "--format", "pdf,xlsx,html"]) == 0
+
+
+def test_the_command_line_imports_with_a_catalogue(
+        tract_workspace: tuple[Workspace, Path], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    workspace, catalogue = tract_workspace
+    table = tmp_path / "acs_tracts.csv"
+    pd.DataFrame(_acs_rows()).to_csv(table, index=False)
+    assert main(["import", str(workspace.path), str(table), "--reader", "indicator-table",
+                 "--catalogue", str(catalogue)]) == 0
+    assert _socio(Workspace.open(workspace.path), "B")["population"].value == 2500
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[indicator]]\nid = "x"\nkind = "ratio"\nlabel_fr = "X"\nlabel_en = "X"\n',
+                   encoding="utf-8")
+    assert main(["import", str(workspace.path), str(table), "--reader", "indicator-table",
+                 "--catalogue", str(bad)]) != 0
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and "Traceback" not in error
+    assert "bad.toml, indicator 1 ('x'), field 'kind': 'ratio' is not a kind" in error
