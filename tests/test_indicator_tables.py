@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 import pytest
-import shapely
+from acs_data import TRACTS, acs_rows, build_tract_workspace
 
 from cli.main import main
 from data_connectors.base import ReaderError
@@ -24,117 +23,10 @@ from portrait.portrait_data import PortraitData
 from portrait.wording import in_language, is_known
 from portrait.workspace import Workspace
 
-STATIONS = {"A": (295_000, 5_040_000, 297_000, 5_042_000),
-            "B": (297_000, 5_040_000, 299_000, 5_042_000)}
-#: Tract GEOID -> (box, population, median household income, below poverty, poverty universe,
-#: evictions, area deprivation rank). Two tracts per station, each wholly inside it.
-TRACTS = {
-    "17031010100": ((295_000, 5_040_000, 296_000, 5_042_000), 1000, 50_000, 100, 1000, 4, 70),
-    "17031010200": ((296_000, 5_040_000, 297_000, 5_042_000), 3000, 80_000, 600, 2900, 9, 40),
-    "17031010300": ((297_000, 5_040_000, 298_000, 5_042_000), 2000, 42_000, 7, 1900, 12, 90),
-    "17031010400": ((298_000, 5_040_000, 299_000, 5_042_000), 500, 61_000, 75, 480, 1, 55),
-}
-ACS_CATALOGUE = """
-# What the ACS 5-year columns of the table mean.
-[[indicator]]
-id = "population"
-kind = "count"
-label_fr = "Population"
-label_en = "Population"
-definition_fr = "Population totale (ACS 2022, 5 ans)."
-definition_en = "Total population (ACS 2022 5-year)."
-direction = "neutral"
-aliases = ["B01003_001E"]
-
-[[indicator]]
-id = "median_household_income"
-kind = "median"
-label_fr = "Revenu médian des ménages"
-label_en = "Median household income"
-unit = "$"
-direction = "higher-is-better"
-estimate = "sample"
-small_areas = "income"
-aliases = ["B19013_001E"]
-
-[[indicator]]
-id = "poverty_universe"
-kind = "count"
-label_fr = "Population visée par le seuil de pauvreté"
-label_en = "Population for whom poverty status is determined"
-aliases = ["B17001_001E"]
-
-[[indicator]]
-id = "below_poverty"
-kind = "count"
-label_fr = "Personnes sous le seuil de pauvreté"
-label_en = "Persons below the poverty level"
-estimate = "sample"
-suppress_below = 10
-aliases = ["B17001_002E"]
-
-[[indicator]]
-id = "poverty_share"
-kind = "share"
-label_fr = "Part sous le seuil de pauvreté"
-label_en = "Share below the poverty level"
-numerator = "below_poverty"
-denominator = "poverty_universe"
-direction = "higher-is-worse"
-
-[[indicator]]
-id = "evictions"
-kind = "count"
-label_fr = "Expulsions"
-label_en = "Evictions"
-aliases = ["evictions_2023"]
-
-[[indicator]]
-id = "eviction_rate"
-kind = "rate"
-per = 1000
-label_fr = "Expulsions pour 1 000 résidents"
-label_en = "Evictions per 1,000 residents"
-numerator = "evictions"
-denominator = "population"
-direction = "higher-is-worse"
-
-[[indicator]]
-id = "renters_burdened"
-kind = "count"
-label_fr = "Ménages locataires surchargés"
-label_en = "Cost-burdened renter households"
-aliases = ["B25070_010E"]
-"""
-
-
-def _box(bounds: tuple[float, ...]) -> shapely.MultiPolygon:
-    return shapely.MultiPolygon([shapely.box(*bounds)])
-
-
-def _acs_rows() -> list[dict]:
-    return [{"GEOID": geoid, "NAME": f"Census Tract {geoid[-4:]}; Cook County; Illinois",
-             "B01003_001E": pop, "B19013_001E": income, "B17001_002E": below,
-             "B17001_001E": universe, "evictions_2023": evictions, "state": "Illinois"}
-            for geoid, (_, pop, income, below, universe, evictions, _) in TRACTS.items()]
-
 
 @pytest.fixture
 def tract_workspace(tmp_path: Path) -> tuple[Workspace, Path]:
-    """Two stations and the tracts imported as census areas; the catalogue file beside."""
-    workspace = Workspace.create(tmp_path / "city.gpkg", title="Cook County test")
-    workspace.set_layer("stations", gpd.GeoDataFrame(
-        {"station_id": list(STATIONS), "name": [f"District {s}" for s in STATIONS]},
-        geometry=[_box(b) for b in STATIONS.values()], crs="EPSG:32188"))
-    workspace.save()
-    tracts = gpd.GeoDataFrame({"GEOID": list(TRACTS)},
-                              geometry=[_box(t[0]) for t in TRACTS.values()], crs="EPSG:32188")
-    tracts.to_file(tmp_path / "tracts.gpkg", driver="GPKG")
-    import_files(workspace, [tmp_path / "tracts.gpkg"], reader_id="area-boundaries",
-                 options={"name_column": "GEOID", "level": "tract"})
-    catalogue = tmp_path / "acs.toml"
-    catalogue.write_text(ACS_CATALOGUE, encoding="utf-8")
-    return workspace, catalogue
+    return build_tract_workspace(tmp_path)
 
 
 def _socio(workspace: Workspace | PortraitData, station: str) -> dict:
@@ -146,7 +38,7 @@ def test_an_acs_table_imports_with_its_catalogue_and_combines_by_kind(
         tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
     workspace, catalogue = tract_workspace
     table = tmp_path / "acs_tracts.csv"
-    pd.DataFrame(_acs_rows()).to_csv(table, index=False)
+    pd.DataFrame(acs_rows()).to_csv(table, index=False)
     reports = import_files(workspace, [table], reader_id="indicator-table",
                            options={"catalogue": str(catalogue)})
     assert reports[0].rows_kept == 4
@@ -176,7 +68,7 @@ def test_the_small_number_rule_of_an_indicator_hides_small_area_values(
     share of station B is computed from the other tract and says so."""
     workspace, catalogue = tract_workspace
     table = tmp_path / "acs_tracts.csv"
-    pd.DataFrame(_acs_rows()).to_csv(table, index=False)
+    pd.DataFrame(acs_rows()).to_csv(table, index=False)
     import_files(workspace, [table], reader_id="indicator-table",
                  options={"catalogue": str(catalogue)})
     portrait = build_portrait(workspace, "B")
@@ -194,7 +86,7 @@ def test_the_small_number_rule_of_an_indicator_hides_small_area_values(
 def test_a_long_table_gives_the_same_values_as_the_wide_one(
         tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
     workspace, catalogue = tract_workspace
-    long = pd.DataFrame(_acs_rows()).drop(columns=["NAME", "state"]).melt(
+    long = pd.DataFrame(acs_rows()).drop(columns=["NAME", "state"]).melt(
         id_vars="GEOID", var_name="variable", value_name="estimate")
     long.to_excel(tmp_path / "acs_long.xlsx", index=False)
     import_files(workspace, [tmp_path / "acs_long.xlsx"], reader_id="indicator-table",
@@ -207,7 +99,7 @@ def test_a_long_table_gives_the_same_values_as_the_wide_one(
 def test_unknown_indicators_are_refused_with_the_known_ones_or_made_indices(
         tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
     workspace, catalogue = tract_workspace
-    rows = pd.DataFrame(_acs_rows())
+    rows = pd.DataFrame(acs_rows())
     rows["ADI_NATRANK"] = [t[6] for t in TRACTS.values()]
     table = tmp_path / "acs_adi.csv"
     rows.to_csv(table, index=False)
@@ -231,7 +123,7 @@ def test_the_catalogue_is_kept_in_the_workspace_and_leaves_with_its_import(
         tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
     workspace, catalogue = tract_workspace
     table = tmp_path / "acs_tracts.csv"
-    pd.DataFrame(_acs_rows()).to_csv(table, index=False)
+    pd.DataFrame(acs_rows()).to_csv(table, index=False)
     import_files(workspace, [table], reader_id="indicator-table",
                  options={"catalogue": str(catalogue)})
     reopened = Workspace.open(workspace.path)
@@ -250,7 +142,7 @@ def test_indicators_of_the_catalogue_without_values_say_so(
     a reason in both languages, and the portrait, the report and the briefs are written."""
     workspace, catalogue = tract_workspace
     table = tmp_path / "acs_tracts.csv"
-    pd.DataFrame(_acs_rows()).drop(columns=["B17001_002E"]).to_csv(table, index=False)
+    pd.DataFrame(acs_rows()).drop(columns=["B17001_002E"]).to_csv(table, index=False)
     import_files(workspace, [table], reader_id="indicator-table",
                  options={"catalogue": str(catalogue)})
     figures = _socio(workspace, "A")
@@ -270,7 +162,7 @@ def test_the_command_line_imports_with_a_catalogue(
         capsys: pytest.CaptureFixture[str]) -> None:
     workspace, catalogue = tract_workspace
     table = tmp_path / "acs_tracts.csv"
-    pd.DataFrame(_acs_rows()).to_csv(table, index=False)
+    pd.DataFrame(acs_rows()).to_csv(table, index=False)
     assert main(["import", str(workspace.path), str(table), "--reader", "indicator-table",
                  "--catalogue", str(catalogue)]) == 0
     assert _socio(Workspace.open(workspace.path), "B")["population"].value == 2500

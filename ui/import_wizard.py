@@ -257,8 +257,10 @@ class ImportWizard(QDialog):
 
     # --- importing --------------------------------------------------------------------------
     def import_options(self) -> dict[str, Any]:
-        """What the reader is told beyond the file: the confirmed column mapping."""
-        return {"mapping": self.mapping_page.values()} if self._uses_mapping() else {}
+        """What the reader is told beyond the file: the confirmed column mapping, and the
+        indicator catalogue of census and indicator tables."""
+        options = {"mapping": self.mapping_page.values()} if self._uses_mapping() else {}
+        return {**options, **self.file_page.catalogue.options()}
 
     @Slot()
     def start_import(self) -> None:
