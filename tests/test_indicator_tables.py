@@ -175,3 +175,29 @@ def test_the_command_line_imports_with_a_catalogue(
     error = capsys.readouterr().err.strip()
     assert error.count("\n") == 0 and "Traceback" not in error
     assert "bad.toml, indicator 1 ('x'), field 'kind': 'ratio' is not a kind" in error
+
+
+@pytest.mark.parametrize("audience", ["partner", "internal"])
+def test_a_french_brief_of_catalogue_indicators_shows_no_identifier(
+        tract_workspace: tuple[Workspace, Path], tmp_path: Path, audience: str) -> None:
+    """Indicators of the user's catalogue, one without values and one made an index of an
+    unknown column, reach the French brief by their labels, never by their ids."""
+    from test_partner_brief import SNAKE_ID, texts
+
+    from exports.brief_model import BriefOptions
+    from exports.briefs import write_station_briefs
+
+    workspace, catalogue = tract_workspace
+    rows = pd.DataFrame(acs_rows()).drop(columns=["B17001_002E"])
+    rows["ADI_NATRANK"] = [t[6] for t in TRACTS.values()]
+    rows.to_csv(tmp_path / "acs.csv", index=False)
+    import_files(workspace, [tmp_path / "acs.csv"], reader_id="indicator-table",
+                 options={"catalogue": str(catalogue), "unknown_indicators": "index"})
+    data = PortraitData.from_workspace(Workspace.open(workspace.path))
+    paths = write_station_briefs(workspace, data, "A", BriefOptions(audience=audience,
+                                                                    language="fr"),
+                                 ["pdf", "xlsx", "html"], tmp_path / "briefs").paths
+    found = [(where, SNAKE_ID.findall(text)) for where, text in texts(paths, audience)]
+    assert [(where, ids) for where, ids in found if ids] == []
+    shown = " ".join(text for _, text in texts(paths, audience))
+    assert "Expulsions pour 1 000 résidents" in shown
