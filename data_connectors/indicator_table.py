@@ -41,6 +41,7 @@ from portrait.indicators import (
     Indicator,
     fold_name,
     load_catalogue,
+    source_year,
     to_frame,
 )
 from portrait.indicators import workspace_catalogue as stored_catalogue
@@ -108,7 +109,7 @@ class IndicatorTableReader:
 
     def _read_frames(self, path: Path, context: ReadContext,
                      report: ImportReport) -> tuple[pd.DataFrame, pd.DataFrame]:
-        catalogue = _catalogue(path, context)
+        catalogue, catalogue_year = _catalogue(path, context)
         context.report_progress(0.1, "reading the table")
         cells = read_cells(path)
         if len(cells) < 2:
@@ -130,7 +131,8 @@ class IndicatorTableReader:
         by_name.update({item.label_en: item for item in added})
         frame = _values(table, areas, records, by_name, found, path, report)
         frame = _keep_known_areas(frame, context.known_area_ids, report)
-        year = context.options.get("census_year")
+        year = context.options.get("census_year") or (
+            None if "census_year" in frame else catalogue_year)
         if year:
             frame["census_year"] = int(year)
         report.rows_kept = int(frame["area_id"].nunique()) if len(frame) else 0
@@ -143,14 +145,15 @@ _AREA_NAMES = frozenset(FIELDS["area_id"].names + FIELDS["area_name"].names
                         + FIELDS["year"].names)
 
 
-def _catalogue(path: Path, context: ReadContext) -> Catalogue:
-    """The workspace's catalogue, extended by the ``catalogue`` option's file."""
+def _catalogue(path: Path, context: ReadContext) -> tuple[Catalogue, int | None]:
+    """The workspace's catalogue, extended by the ``catalogue`` option's file, and the year
+    of the values that file's ``[source]`` table gives, if any."""
     base = stored_catalogue(context.indicator_catalogue)
     given = context.options.get(OPTION)
     if not given:
-        return base
+        return base, None
     try:
-        return load_catalogue(Path(given), base)
+        return load_catalogue(Path(given), base), source_year(Path(given))
     except PortraitError as error:
         raise ReaderError(path, f"its catalogue cannot be used: {error}") from error
 

@@ -286,6 +286,18 @@ def _indicator(entry: Mapping[str, Any], origin: str, number: int) -> Indicator:
         aliases=tuple(str(a).strip() for a in aliases if str(a).strip()), origin=origin)
 
 
+def source_year(path: Path) -> int | None:
+    """The year of the values a catalogue file describes (``[source] year``), if it says."""
+    source = read_catalogue_file(path).get("source", {})
+    year = source.get("year") if isinstance(source, dict) else None
+    if year is None:
+        return None
+    if not str(year).isdigit():
+        raise PortraitError(f"{path.name}, [source], field 'year': {year!r} is not a year. "
+                            "Expected: a year such as 2022.")
+    return int(year)
+
+
 @cache
 def builtin_tables(name: str) -> dict[str, Any]:
     """The tables of the built-in catalogue file ``name`` (``statcan-2021``...)."""

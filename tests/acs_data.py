@@ -23,6 +23,9 @@ TRACTS = {
 }
 ACS_CATALOGUE = """
 # What the ACS 5-year columns of the table mean.
+[source]
+year = 2022
+
 [[indicator]]
 id = "population"
 kind = "count"

@@ -19,6 +19,7 @@ from portrait.indicators import (
     SHARE,
     Catalogue,
     load_catalogue,
+    source_year,
     to_frame,
     workspace_catalogue,
 )
@@ -26,21 +27,21 @@ from portrait.statistics.apportion import ApportionParameters, suppress_small_ar
 
 RATE_FILE = """
 [[indicator]]
-id = "evictions"
+id = "shelter_beds"
 kind = "count"
-label_fr = "Expulsions"
-label_en = "Evictions"
+label_fr = "Lits d'hébergement"
+label_en = "Shelter beds"
+unit = "beds"
 
 [[indicator]]
-id = "eviction_rate"
-kind = "rate"
-per = 1000
-label_fr = "Expulsions pour 1 000 résidents"
-label_en = "Evictions per 1,000 residents"
-numerator = "evictions"
+label_fr = "Lits d'hébergement pour 10 000 résidents"
+label_en = "Shelter beds per 10,000 residents"
+id = "shelter_bed_rate"
 denominator = "population"
-direction = "higher-is-worse"
-aliases = ["evict_rate", "Taux d'expulsion"]
+numerator = "shelter_beds"
+kind = "rate"
+per = 10000
+aliases = ["beds_rate", "Taux de lits"]
 """
 
 
@@ -63,15 +64,15 @@ def test_every_built_in_source_layout_feeds_indicators_of_the_built_in_catalogue
 
 def test_a_user_file_adds_a_rate_and_csv_says_the_same_as_toml(tmp_path: Path) -> None:
     from_toml = load_catalogue(_write(tmp_path, "rates.toml", RATE_FILE))
-    rate = from_toml.get("eviction_rate")
-    assert (rate.kind, rate.per, rate.unit, rate.origin) == (RATE, 1000.0, "per 1,000",
+    rate = from_toml.get("shelter_bed_rate")
+    assert (rate.kind, rate.per, rate.unit, rate.origin) == (RATE, 10000.0, "per 10,000",
                                                              "rates.toml")
     assert rate.aggregation == "ratio of sums"
-    assert from_toml.column_ids()["tauxdexpulsion"] == "eviction_rate"
-    csv = _write(tmp_path, "rates.csv", to_frame([from_toml.get("evictions"), rate])
+    assert from_toml.column_ids()["tauxdelits"] == "shelter_bed_rate"
+    csv = _write(tmp_path, "rates.csv", to_frame([from_toml.get("shelter_beds"), rate])
                  .drop(columns="origin").to_csv(index=False))
     from_csv = load_catalogue(csv)
-    assert from_csv.get("eviction_rate") == replace(rate, origin="rates.csv")
+    assert from_csv.get("shelter_bed_rate") == replace(rate, origin="rates.csv")
 
 
 def test_a_user_entry_replaces_the_built_in_one_in_place(tmp_path: Path) -> None:
@@ -86,9 +87,9 @@ def test_a_user_entry_replaces_the_built_in_one_in_place(tmp_path: Path) -> None
 
 def test_the_workspace_keeps_what_the_file_said(tmp_path: Path) -> None:
     catalogue = load_catalogue(_write(tmp_path, "rates.toml", RATE_FILE))
-    stored = to_frame([catalogue.get("evictions"), catalogue.get("eviction_rate")])
+    stored = to_frame([catalogue.get("shelter_beds"), catalogue.get("shelter_bed_rate")])
     again = workspace_catalogue(stored)
-    assert again.get("eviction_rate") == catalogue.get("eviction_rate")
+    assert again.get("shelter_bed_rate") == catalogue.get("shelter_bed_rate")
     assert workspace_catalogue(stored.iloc[0:0]) is BUILTIN
 
 
@@ -161,3 +162,11 @@ def test_the_built_in_catalogue_keeps_its_order_and_long_form_marks() -> None:
     assert [i.id for i in BUILTIN][:3] == ["population", "households", "age_0_14"]
     assert BUILTIN.estimate_of(BUILTIN.get("unemployment_rate")) == "long-form"
     assert BUILTIN.estimate_of(BUILTIN.get("share_65_plus")) == ""
+
+
+def test_the_year_of_a_catalogue_source_is_a_year(tmp_path: Path) -> None:
+    assert source_year(_write(tmp_path, "ok.toml", "[source]\nyear = 2022\n")) == 2022
+    assert source_year(_write(tmp_path, "none.toml", RATE_FILE)) is None
+    with pytest.raises(PortraitError, match=r"late\.toml, \[source\], field 'year': 'last "
+                       r"year' is not a year"):
+        source_year(_write(tmp_path, "late.toml", '[source]\nyear = "last year"\n'))

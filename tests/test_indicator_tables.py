@@ -60,6 +60,8 @@ def test_an_acs_table_imports_with_its_catalogue_and_combines_by_kind(
     assert all(is_known(c) for c in median.caveats if "apportioned" not in c)
     # the catalogue's own labels, in both languages
     assert figures["poverty_share"].label_fr == "Part sous le seuil de pauvreté"
+    notes = build_portrait(workspace, "A").section("socio_economic").notes
+    assert notes[0] == "Source: indicator-table:acs_tracts.csv (Census 2022)."
 
 
 def test_the_small_number_rule_of_an_indicator_hides_small_area_values(

@@ -94,7 +94,8 @@ def build(context: StationContext) -> Section:
         "min_population_income": context.data.apportion_parameters.min_population_income,
         "suppressed_areas": int(len(suppressed)),
     }
-    notes = [f"Source: {census.source} ({census.vintage})."]
+    notes = [f"Source: {census.source} ({census.vintage})." if census.vintage else
+             f"Source: {census.source}."]
     if absent:
         notes.append("Not in the workspace's census data: " + ", ".join(absent) + ".")
     return Section(ID, TITLE_FR, TITLE_EN, indicators, tables, layers, notes=notes)
