@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
@@ -194,6 +195,7 @@ def fold_name(name: str) -> str:
 _TEXT_FIELDS = ("id", "kind", "label_fr", "label_en", "definition_fr", "definition_en",
                 "unit", "numerator", "denominator", "direction", "small_areas", "estimate")
 _FIELDS = frozenset(f.name for f in fields(Indicator)) - {"origin"}
+_ID = re.compile(r"[A-Za-z0-9_]+")
 
 
 def read_catalogue_file(path: Path) -> dict[str, Any]:
@@ -242,6 +244,9 @@ def _indicator(entry: Mapping[str, Any], origin: str, number: int) -> Indicator:
     for name in ("id", "kind", "label_fr", "label_en"):
         if not str(entry.get(name, "")).strip():
             raise fail(name, "is missing.", "a value (see docs/indicators.md)")
+    if not _ID.fullmatch(ident):
+        raise fail("id", f"{ident!r} has characters other than letters, digits and '_'.",
+                   "an id such as poverty_share")
     values = {name: str(entry[name]).strip() for name in _TEXT_FIELDS
               if name in entry and str(entry[name]).strip()}
     kind = KINDS.get(values["kind"].lower())

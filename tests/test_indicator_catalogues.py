@@ -96,6 +96,8 @@ def test_the_workspace_keeps_what_the_file_said(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "message"), [
     ('id = "a"\nkind = "ratio"\nlabel_fr = "A"\nlabel_en = "A"',
      r"bad\.toml, indicator 1 \('a'\), field 'kind': 'ratio' is not a kind\. Expected: count"),
+    ('id = "poverty share"\nkind = "count"\nlabel_fr = "A"\nlabel_en = "A"',
+     r"field 'id': 'poverty share' has characters other than letters, digits and '_'"),
     ('id = "a"\nkind = "count"\nlabel_fr = "A"',
      r"indicator 1 \('a'\), field 'label_en': is missing"),
     ('id = "a"\nkind = "count"\nlabel_fr = "A"\nlabel_en = "A"\ncolour = "red"',
