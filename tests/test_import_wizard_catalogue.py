@@ -57,3 +57,36 @@ def test_the_wizard_imports_an_indicator_table_with_its_catalogue(
     stored = Workspace.open(workspace.path).layer("indicator_catalogue")
     assert {"poverty_share", "adi_natrank"} <= set(stored["id"])
     assert stored.set_index("id").at["adi_natrank", "direction"] == "unknown"
+
+
+def test_the_window_maps_an_indicator_of_the_workspace_catalogue(
+        qtbot, tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
+    from PySide6.QtCore import QEvent, QStandardPaths
+    from PySide6.QtWidgets import QApplication
+
+    from data_connectors.importer import import_files
+    from ui.main_window import MainWindow
+
+    QStandardPaths.setTestModeEnabled(True)
+    workspace, catalogue = tract_workspace
+    table = tmp_path / "acs_tracts.csv"
+    pd.DataFrame(acs_rows()).to_csv(table, index=False)
+    import_files(workspace, [table], reader_id="indicator-table",
+                 options={"catalogue": str(catalogue)})
+    window = MainWindow(workspace, language="fr")
+    try:
+        with qtbot.waitSignal(window.map_panel.loadFinished, timeout=60_000):
+            window.show()
+        combo = window.indicator_combo
+        labels = [combo.itemText(i) for i in range(combo.count())]
+        assert "Part sous le seuil de pauvreté" in labels
+        with qtbot.waitSignal(window.map_panel.loadFinished, timeout=60_000) as load:
+            combo.setCurrentIndex(combo.findData("poverty_share"))
+        assert load.args == [True]
+        qtbot.waitUntil(lambda: window.current_portrait is not None, timeout=60_000)
+        share = window.current_portrait.section("socio_economic").indicator("poverty_share")
+        assert share.value is not None
+    finally:
+        window.close()
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -9,6 +9,7 @@ catalogue that says what each ACS column means.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -203,3 +204,23 @@ def test_a_french_brief_of_catalogue_indicators_shows_no_identifier(
     assert [(where, ids) for where, ids in found if ids] == []
     shown = " ".join(text for _, text in texts(paths, audience))
     assert "Expulsions pour 1 000 résidents" in shown
+
+
+def test_the_map_shades_areas_by_an_indicator_of_the_catalogue(
+        tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
+    from exports.map_choices import indicator_choices
+    from exports.web_map import MapOptions, station_map_html
+
+    workspace, catalogue = tract_workspace
+    table = tmp_path / "acs_tracts.csv"
+    pd.DataFrame(acs_rows()).to_csv(table, index=False)
+    import_files(workspace, [table], reader_id="indicator-table",
+                 options={"catalogue": str(catalogue)})
+    choices = {c.id: c.label for c in indicator_choices("fr", workspace)}
+    assert choices["poverty_share"] == "Part sous le seuil de pauvreté"
+    assert choices["eviction_rate"] == "Expulsions pour 1 000 résidents"
+    assert "poverty_share" not in {c.id for c in indicator_choices("fr")}  # built-in only
+    page = station_map_html(workspace, MapOptions(station_id="A", indicator_id="poverty_share"))
+    assert '"Recensement : Part sous le seuil de pauvret\\u00e9"' in page  # JSON-escaped
+    tips = re.findall(r'"tip": "(\d+)\\u003cbr\\u003e([^"]+)"', page)
+    assert tips == [("17031010100", "10,0\\u00a0%"), ("17031010200", "20,7\\u00a0%")]
