@@ -23,11 +23,16 @@ def indicator_table(census_values: pd.DataFrame,
 
     Shares are in percent (rates per their ``per``), computed from the area's own numerator
     and denominator counts; an area whose denominator is missing or zero gets no share rather
-    than a division by zero.
+    than a division by zero. A count under its indicator's ``suppress_below`` is hidden, with
+    the shares and rates made from it.
     """
     grouped = census_values.groupby(["area_id", "indicator_id"], observed=True)["value"]
     wide = grouped.sum(min_count=1).unstack("indicator_id")  # suppressed values stay missing
     wide.columns.name = None
+    catalogue = tuple(catalogue)
+    for item in catalogue:  # the indicator's own small-number rule, as the portrait applies it
+        if item.suppress_below is not None and item.id in wide:
+            wide[item.id] = wide[item.id].where(~(wide[item.id] < item.suppress_below))
     for item in catalogue:
         if not item.is_ratio:
             continue

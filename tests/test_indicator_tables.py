@@ -224,3 +224,10 @@ def test_the_map_shades_areas_by_an_indicator_of_the_catalogue(
     assert '"Recensement : Part sous le seuil de pauvret\\u00e9"' in page  # JSON-escaped
     tips = re.findall(r'"tip": "(\d+)\\u003cbr\\u003e([^"]+)"', page)
     assert tips == [("17031010100", "10,0\\u00a0%"), ("17031010200", "20,7\\u00a0%")]
+    # tract ...0300 has 7 persons below poverty, under the catalogue's 10: no share on the map
+    page = station_map_html(workspace, MapOptions(station_id="B", indicator_id="poverty_share",
+                                                  audience="partner"))
+    tips = dict(re.findall(r'"tip": "(\d+)\\u003cbr\\u003e([^"]+)"', page))
+    assert tips == {"17031010300": "Donn\\u00e9e non disponible",
+                    "17031010400": "15,6\\u00a0%"}
+
