@@ -231,3 +231,52 @@ def test_the_map_shades_areas_by_an_indicator_of_the_catalogue(
     assert tips == {"17031010300": "Donn\\u00e9e non disponible",
                     "17031010400": "15,6\\u00a0%"}
 
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+DA_CATALOGUE = """
+# Statistics Canada's DA table as republished with the CIMD: the population column's name.
+[source]
+year = 2021
+
+[[indicator]]
+id = "population"
+kind = "count"
+label_fr = "Population"
+label_en = "Population"
+definition_fr = "Population totale recensée en 2021."
+definition_en = "Total population counted in 2021."
+direction = "neutral"
+aliases = ["population_2021"]
+"""
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not present")
+def test_the_real_montreal_da_table_read_as_any_indicator_table_gives_the_same_portrait(
+        tmp_path: Path) -> None:
+    """``ad_2021_population_cimd.csv`` through the generic reader and a one-entry catalogue
+    (its LANDAREA and density columns as indices) gives the station populations and CIMD
+    scores of the dedicated DA-table reader."""
+    import shutil
+
+    montreal = SHARED / "montreal"
+    base = tmp_path / "base.gpkg"
+    assert main(["import", str(base), str(montreal / "limites_pdq_wgs84.geojson"),
+                 str(montreal / "ad_2021_ile_de_montreal.geojson")]) == 0
+    dedicated, generic = tmp_path / "dedicated.gpkg", tmp_path / "generic.gpkg"
+    shutil.copyfile(base, dedicated)
+    shutil.copyfile(base, generic)
+    table = montreal / "ad_2021_population_cimd.csv"
+    assert main(["import", str(dedicated), str(table), "--reader", "statcan-da-table"]) == 0
+    catalogue = tmp_path / "da.toml"
+    catalogue.write_text(DA_CATALOGUE, encoding="utf-8")
+    assert main(["import", str(generic), str(table), "--reader", "indicator-table",
+                 "--catalogue", str(catalogue), "--unknown-indicators", "index"]) == 0
+    one = PortraitData.from_workspace(Workspace.open(dedicated)).census
+    other = PortraitData.from_workspace(Workspace.open(generic)).census
+    assert other.city.values.loc["city", "population"] == 2_004_265
+    columns = ["population", "cimd_residential_instability", "cimd_economic_dependency"]
+    pd.testing.assert_frame_equal(one.stations.values[columns], other.stations.values[columns])
+    assert {"landarea", "pop_density_km2"} <= set(other.catalogue.by_id)
+    assert other.vintage == "Census 2021"
