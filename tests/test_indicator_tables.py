@@ -62,7 +62,8 @@ def test_an_acs_table_imports_with_its_catalogue_and_combines_by_kind(
     # the catalogue's own labels, in both languages
     assert figures["poverty_share"].label_fr == "Part sous le seuil de pauvreté"
     notes = build_portrait(workspace, "A").section("socio_economic").notes
-    assert notes[0] == "Source: indicator-table:acs_tracts.csv (Census 2022)."
+    assert notes == ["Source: indicator-table:acs_tracts.csv (Census 2022)."]  # no Canadian
+    # indicator listed as missing: only the catalogue's were expected
 
 
 def test_the_small_number_rule_of_an_indicator_hides_small_area_values(

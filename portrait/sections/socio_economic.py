@@ -47,9 +47,12 @@ def build(context: StationContext) -> Section:
     present = [item for item in catalogue if item.id in values.columns
                and bool(published.get(item.id, False))]
     # A built-in id is named in a note (briefs replace it by its label); an indicator of the
-    # user's catalogue is listed with its own labels, as a figure that has no value.
-    absent = [item.id for item in catalogue
-              if item not in present and item.origin == "built-in"]
+    # user's catalogue is listed with its own labels, as a figure that has no value. When
+    # only the user's indicators have values (another country's census), the built-in ones
+    # were never expected and are not listed.
+    own_only = bool(present) and all(item.origin != "built-in" for item in present)
+    absent = [] if own_only else [item.id for item in catalogue
+                                  if item not in present and item.origin == "built-in"]
     unpublished = [item for item in catalogue
                    if item not in present and item.origin != "built-in"]
     basis = city_basis(census, city.get("population", np.nan))
