@@ -24,17 +24,19 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from portrait.errors import PortraitError
+
+if TYPE_CHECKING:  # pandas only for the workspace layer: the catalogue loads without it
+    import pandas as pd
 
 COUNT = "count"
 SHARE = "share"
@@ -332,6 +334,8 @@ STORED_COLUMNS = ("id", "kind", "label_fr", "label_en", "definition_fr", "defini
 
 def to_frame(indicators: Iterable[Indicator]) -> pd.DataFrame:
     """Indicators as rows of the workspace layer ``indicator_catalogue``."""
+    import pandas as pd
+
     rows = []
     for item in indicators:
         row = {name: getattr(item, name) for name in STORED_COLUMNS}
@@ -354,7 +358,8 @@ def workspace_catalogue(stored: pd.DataFrame | None) -> Catalogue:
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value)) or value == ""
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value)) \
+        or type(value).__name__ in ("NAType", "NaTType")
 
 
 BUILTIN = Catalogue(parse_indicators(builtin_tables("indicators"), "built-in"))
