@@ -15,8 +15,9 @@ refused, with the known ids, unless the user asks to import it as an index of un
 direction (``unknown_indicators = "index"``); text columns (names, states) are left out and
 listed in the report.
 
-Options: ``columns`` ({field: header}, fields in ``FIELDS``), ``catalogue`` (a path),
-``unknown_indicators`` ("refuse" or "index"), ``census_year``.
+Options: ``mapping`` or ``columns`` ({field: header}, fields in ``FIELDS``; ``--mapping``
+gives it), ``catalogue`` (a path), ``unknown_indicators`` ("refuse" or "index"),
+``census_year``.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class Field:
 #: table is long when it has both ``indicator`` and ``value``.
 FIELDS: dict[str, Field] = {
     "area_id": Field(False, "the area's code, as in the workspace's census areas (GEOID, "
-                     "DAUID, area id)", ("geoid", "geo id", "geo_id", "area id", "area code",
+                     "DAUID, area id)", ("geoid", "geo id", "area id", "area code",
                                          "code", "dauid", "tract", "fips", "id")),
     "area_name": Field(False, "the area's name, when the table has no code (joined by the "
                        "normalised name)", ("area name", "area", "name", "nom", "secteur",
@@ -118,7 +119,8 @@ class IndicatorTableReader:
         table = cells.iloc[1:].reset_index(drop=True)
         table.columns = headers
         report.rows_read = len(table)
-        found = _columns(path, headers, context.options.get("columns") or {})
+        found = _columns(path, headers, context.options.get("mapping")
+                         or context.options.get("columns") or {})
         area_column = found.get("area_id") or found["area_name"]
         areas = _area_ids(table[area_column], found.get("area_id") is not None,
                           context.known_area_ids)

@@ -12,9 +12,11 @@ import json
 import re
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
-from acs_data import TRACTS, acs_rows, build_tract_workspace
+import shapely
+from acs_data import STATIONS, TRACTS, acs_rows, build_tract_workspace
 
 from cli.main import main
 from data_connectors.base import ReaderError
@@ -281,3 +283,32 @@ def test_the_real_montreal_da_table_read_as_any_indicator_table_gives_the_same_p
     pd.testing.assert_frame_equal(one.stations.values[columns], other.stations.values[columns])
     assert {"landarea", "pop_density_km2"} <= set(other.catalogue.by_id)
     assert other.vintage == "Census 2021"
+
+
+def test_a_table_keyed_by_area_names_joins_through_a_mapping(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Community areas named in capitals in the table, in title case on the polygons: one
+    normalised name joins them; the name column is given by ``--mapping``."""
+    workspace = tmp_path / "chicago.gpkg"
+    names = ["Rogers Park", "West Ridge", "Uptown", "Lincoln Square"]
+    bounds = [t[0] for t in TRACTS.values()]
+    gpd.GeoDataFrame({"station_id": list(STATIONS)}, crs="EPSG:32188",
+                     geometry=[shapely.box(*b) for b in STATIONS.values()]
+                     ).to_file(tmp_path / "districts.gpkg")
+    gpd.GeoDataFrame({"NAME": names}, geometry=[shapely.box(*b) for b in bounds],
+                     crs="EPSG:32188").to_file(tmp_path / "areas.gpkg")
+    assert main(["import", str(workspace), str(tmp_path / "districts.gpkg"),
+                 "--reader", "station-boundaries"]) == 0
+    assert main(["import", str(workspace), str(tmp_path / "areas.gpkg"),
+                 "--reader", "area-boundaries"]) == 0
+    table = tmp_path / "community.csv"
+    pd.DataFrame({"Community": [n.upper() for n in names],
+                  "population": [1000, 3000, 2000, 500]}).to_csv(table, index=False)
+    assert main(["import", str(workspace), str(table), "--reader", "indicator-table"]) != 0
+    assert "community.csv, row 1: no column names the areas." in capsys.readouterr().err
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"area_name": "Community"}), encoding="utf-8")
+    assert main(["import", str(workspace), str(table), "--reader", "indicator-table",
+                 "--mapping", str(mapping)]) == 0
+    figures = _socio(Workspace.open(workspace), "A")
+    assert figures["population"].value == pytest.approx(4000)
