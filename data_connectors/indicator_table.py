@@ -39,10 +39,11 @@ from portrait.indicators import (
     BUILTIN,
     SCORE,
     Catalogue,
+    CatalogueSource,
     Indicator,
+    catalogue_source,
     fold_name,
     load_catalogue,
-    source_year,
     to_frame,
 )
 from portrait.indicators import workspace_catalogue as stored_catalogue
@@ -102,15 +103,20 @@ class IndicatorTableReader:
 
     def read(self, path: Path, context: ReadContext) -> ImportResult:
         report = ImportReport(self.id, str(path), CENSUS_VALUES.name)
+        catalogue, source = _catalogue(path, context)
+        # The publisher's name, when the catalogue gives it, is what briefs print as the
+        # figures' source, and a newer file of that source replaces these values.
+        name = source.label or _source(path)
         with Timer() as timer:
-            values, added = self._read_frames(path, context, report)
+            values, added = self._read_frames(path, context, report, catalogue, source.year)
         report.seconds = timer.seconds
-        return ImportResult({CENSUS_VALUES.name: values, INDICATOR_CATALOGUE.name: added},
-                            report, ("source", _source(path)))
+        return ImportResult({CENSUS_VALUES.name: values.assign(source=name),
+                             INDICATOR_CATALOGUE.name: added.assign(source=name)},
+                            report, ("source", name))
 
-    def _read_frames(self, path: Path, context: ReadContext,
-                     report: ImportReport) -> tuple[pd.DataFrame, pd.DataFrame]:
-        catalogue, catalogue_year = _catalogue(path, context)
+    def _read_frames(self, path: Path, context: ReadContext, report: ImportReport,
+                     catalogue: Catalogue, catalogue_year: int | None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         context.report_progress(0.1, "reading the table")
         cells = read_cells(path)
         if len(cells) < 2:
@@ -139,23 +145,22 @@ class IndicatorTableReader:
             frame["census_year"] = int(year)
         report.rows_kept = int(frame["area_id"].nunique()) if len(frame) else 0
         context.report_progress(1.0, f"{report.rows_kept:,} areas")
-        return (conform(frame.assign(source=_source(path)), CENSUS_VALUES),
-                conform(to_frame(added).assign(source=_source(path)), INDICATOR_CATALOGUE))
+        return conform(frame, CENSUS_VALUES), conform(to_frame(added), INDICATOR_CATALOGUE)
 
 
 _AREA_NAMES = frozenset(FIELDS["area_id"].names + FIELDS["area_name"].names
                         + FIELDS["year"].names)
 
 
-def _catalogue(path: Path, context: ReadContext) -> tuple[Catalogue, int | None]:
-    """The workspace's catalogue, extended by the ``catalogue`` option's file, and the year
-    of the values that file's ``[source]`` table gives, if any."""
+def _catalogue(path: Path, context: ReadContext) -> tuple[Catalogue, CatalogueSource]:
+    """The workspace's catalogue, extended by the ``catalogue`` option's file, and what that
+    file's ``[source]`` table says of the values."""
     base = stored_catalogue(context.indicator_catalogue)
     given = context.options.get(OPTION)
     if not given:
-        return base, None
+        return base, CatalogueSource()
     try:
-        return load_catalogue(Path(given), base), source_year(Path(given))
+        return load_catalogue(Path(given), base), catalogue_source(Path(given))
     except PortraitError as error:
         raise ReaderError(path, f"its catalogue cannot be used: {error}") from error
 
@@ -266,10 +271,10 @@ def _unknown_indicators(names: list[str], path: Path, context: ReadContext,
         ident = _slug(name, taken)
         taken.add(ident)
         added.append(Indicator(
-            ident, SCORE, name, name, f"Valeur de la colonne « {name} » de {path.name}, "
-            "sans entrée au catalogue (sens inconnu).", f"Value of the column '{name}' of "
-            f"{path.name}, with no catalogue entry (direction unknown).", unit="",
-            direction="unknown", origin=path.name))
+            ident, SCORE, name, name, f"Valeur « {name} » du tableau importé, sans entrée "
+            "au catalogue d'indicateurs : son sens est inconnu.", f"The imported table's "
+            f"'{name}', with no entry in the indicator catalogue: its direction is unknown.",
+            unit="", direction="unknown", origin=path.name))
     return added
 
 

@@ -293,16 +293,27 @@ def _indicator(entry: Mapping[str, Any], origin: str, number: int) -> Indicator:
         aliases=tuple(str(a).strip() for a in aliases if str(a).strip()), origin=origin)
 
 
-def source_year(path: Path) -> int | None:
-    """The year of the values a catalogue file describes (``[source] year``), if it says."""
+@dataclass(frozen=True)
+class CatalogueSource:
+    """What a catalogue file's ``[source]`` table says of the values it describes: their year
+    and the publisher's name, printed as the figures' source and naming the source whose
+    newer file replaces them."""
+
+    year: int | None = None
+    label: str = ""
+
+
+def catalogue_source(path: Path) -> CatalogueSource:
+    """The ``[source]`` table of the catalogue file at ``path`` (empty when it has none)."""
     source = read_catalogue_file(path).get("source", {})
-    year = source.get("year") if isinstance(source, dict) else None
-    if year is None:
-        return None
-    if not str(year).isdigit():
+    if not isinstance(source, dict):
+        raise PortraitError(f"{path.name}: 'source' must be a table ([source]).")
+    year = source.get("year")
+    if year is not None and not str(year).isdigit():
         raise PortraitError(f"{path.name}, [source], field 'year': {year!r} is not a year. "
                             "Expected: a year such as 2022.")
-    return int(year)
+    return CatalogueSource(None if year is None else int(year),
+                           str(source.get("label", "")).strip())
 
 
 @cache

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from data_connectors.importer import import_files
@@ -25,6 +26,7 @@ ACS_CATALOGUE = """
 # What the ACS 5-year columns of the table mean.
 [source]
 year = 2022
+label = "US Census Bureau, ACS 2018-2022 5-year"
 
 [[indicator]]
 id = "population"
@@ -124,3 +126,13 @@ def build_tract_workspace(tmp_path: Path) -> tuple[Workspace, Path]:
     catalogue = tmp_path / "acs.toml"
     catalogue.write_text(ACS_CATALOGUE, encoding="utf-8")
     return workspace, catalogue
+
+
+def import_acs(workspace: Workspace, catalogue: Path, folder: Path,
+               rows: pd.DataFrame | None = None, **options: str) -> list:
+    """Write the ACS table (``rows``, by default every tract) and import it with the
+    catalogue through the indicator-table reader; the import reports."""
+    table = folder / "acs_tracts.csv"
+    (pd.DataFrame(acs_rows()) if rows is None else rows).to_csv(table, index=False)
+    return import_files(workspace, [table], reader_id="indicator-table",
+                        options={"catalogue": str(catalogue), **options})

@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 
-from acs_data import TRACTS, acs_rows, build_tract_workspace  # noqa: E402
+from acs_data import TRACTS, acs_rows, build_tract_workspace, import_acs  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
@@ -64,15 +64,11 @@ def test_the_window_maps_an_indicator_of_the_workspace_catalogue(
     from PySide6.QtCore import QEvent, QStandardPaths
     from PySide6.QtWidgets import QApplication
 
-    from data_connectors.importer import import_files
     from ui.main_window import MainWindow
 
     QStandardPaths.setTestModeEnabled(True)
     workspace, catalogue = tract_workspace
-    table = tmp_path / "acs_tracts.csv"
-    pd.DataFrame(acs_rows()).to_csv(table, index=False)
-    import_files(workspace, [table], reader_id="indicator-table",
-                 options={"catalogue": str(catalogue)})
+    import_acs(workspace, catalogue, tmp_path)
     window = MainWindow(workspace, language="fr")
     try:
         with qtbot.waitSignal(window.map_panel.loadFinished, timeout=60_000):

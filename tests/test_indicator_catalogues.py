@@ -18,8 +18,8 @@ from portrait.indicators import (
     SCORE,
     SHARE,
     Catalogue,
+    catalogue_source,
     load_catalogue,
-    source_year,
     to_frame,
     workspace_catalogue,
 )
@@ -166,9 +166,11 @@ def test_the_built_in_catalogue_keeps_its_order_and_long_form_marks() -> None:
     assert BUILTIN.estimate_of(BUILTIN.get("share_65_plus")) == ""
 
 
-def test_the_year_of_a_catalogue_source_is_a_year(tmp_path: Path) -> None:
-    assert source_year(_write(tmp_path, "ok.toml", "[source]\nyear = 2022\n")) == 2022
-    assert source_year(_write(tmp_path, "none.toml", RATE_FILE)) is None
+def test_the_source_of_a_catalogue_gives_a_year_and_a_name(tmp_path: Path) -> None:
+    source = catalogue_source(_write(tmp_path, "ok.toml", '[source]\nyear = 2022\n'
+                                     'label = "US Census Bureau, ACS 5-year"\n'))
+    assert (source.year, source.label) == (2022, "US Census Bureau, ACS 5-year")
+    assert catalogue_source(_write(tmp_path, "none.toml", RATE_FILE)).year is None
     with pytest.raises(PortraitError, match=r"late\.toml, \[source\], field 'year': 'last "
                        r"year' is not a year"):
-        source_year(_write(tmp_path, "late.toml", '[source]\nyear = "last year"\n'))
+        catalogue_source(_write(tmp_path, "late.toml", '[source]\nyear = "last year"\n'))

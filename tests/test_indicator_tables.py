@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from acs_data import STATIONS, TRACTS, acs_rows, build_tract_workspace
+from acs_data import STATIONS, TRACTS, acs_rows, build_tract_workspace, import_acs
 
 from cli.main import main
 from data_connectors.base import ReaderError
@@ -40,10 +40,7 @@ def _socio(workspace: Workspace | PortraitData, station: str) -> dict:
 def test_an_acs_table_imports_with_its_catalogue_and_combines_by_kind(
         tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
     workspace, catalogue = tract_workspace
-    table = tmp_path / "acs_tracts.csv"
-    pd.DataFrame(acs_rows()).to_csv(table, index=False)
-    reports = import_files(workspace, [table], reader_id="indicator-table",
-                           options={"catalogue": str(catalogue)})
+    reports = import_acs(workspace, catalogue, tmp_path)
     assert reports[0].rows_kept == 4
     assert "text columns not read as indicators: state" in reports[0].warnings
 
@@ -64,8 +61,8 @@ def test_an_acs_table_imports_with_its_catalogue_and_combines_by_kind(
     # the catalogue's own labels, in both languages
     assert figures["poverty_share"].label_fr == "Part sous le seuil de pauvreté"
     notes = build_portrait(workspace, "A").section("socio_economic").notes
-    assert notes == ["Source: indicator-table:acs_tracts.csv (Census 2022)."]  # no Canadian
-    # indicator listed as missing: only the catalogue's were expected
+    assert notes == ["Source: US Census Bureau, ACS 2018-2022 5-year (Census 2022)."]  # no
+    # Canadian indicator listed as missing: only the catalogue's were expected
 
 
 def test_the_small_number_rule_of_an_indicator_hides_small_area_values(
@@ -73,10 +70,7 @@ def test_the_small_number_rule_of_an_indicator_hides_small_area_values(
     """Tract ...0300 has 7 persons below poverty, under the catalogue's 10: it is hidden, the
     share of station B is computed from the other tract and says so."""
     workspace, catalogue = tract_workspace
-    table = tmp_path / "acs_tracts.csv"
-    pd.DataFrame(acs_rows()).to_csv(table, index=False)
-    import_files(workspace, [table], reader_id="indicator-table",
-                 options={"catalogue": str(catalogue)})
+    import_acs(workspace, catalogue, tmp_path)
     portrait = build_portrait(workspace, "B")
     section = portrait.section("socio_economic")
     share = {i.id: i for i in section.indicators}["poverty_share"]
@@ -115,8 +109,7 @@ def test_unknown_indicators_are_refused_with_the_known_ones_or_made_indices(
                      options={"catalogue": str(catalogue)})
     assert workspace.layer("census_values").empty  # all or nothing
 
-    import_files(workspace, [table], reader_id="indicator-table",
-                 options={"catalogue": str(catalogue), "unknown_indicators": "index"})
+    import_acs(workspace, catalogue, tmp_path, rows, unknown_indicators="index")
     stored = workspace.layer("indicator_catalogue").set_index("id")
     assert stored.at["adi_natrank", "kind"] == "index"
     assert stored.at["adi_natrank", "direction"] == "unknown"
@@ -128,10 +121,7 @@ def test_unknown_indicators_are_refused_with_the_known_ones_or_made_indices(
 def test_the_catalogue_is_kept_in_the_workspace_and_leaves_with_its_import(
         tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
     workspace, catalogue = tract_workspace
-    table = tmp_path / "acs_tracts.csv"
-    pd.DataFrame(acs_rows()).to_csv(table, index=False)
-    import_files(workspace, [table], reader_id="indicator-table",
-                 options={"catalogue": str(catalogue)})
+    import_acs(workspace, catalogue, tmp_path)
     reopened = Workspace.open(workspace.path)
     data = PortraitData.from_workspace(reopened)
     assert data.census.catalogue.get("poverty_share").denominator == "poverty_universe"
@@ -147,10 +137,8 @@ def test_indicators_of_the_catalogue_without_values_say_so(
     """The table lacks the renter column the catalogue describes: the section lists it with
     a reason in both languages, and the portrait, the report and the briefs are written."""
     workspace, catalogue = tract_workspace
-    table = tmp_path / "acs_tracts.csv"
-    pd.DataFrame(acs_rows()).drop(columns=["B17001_002E"]).to_csv(table, index=False)
-    import_files(workspace, [table], reader_id="indicator-table",
-                 options={"catalogue": str(catalogue)})
+    import_acs(workspace, catalogue, tmp_path,
+               pd.DataFrame(acs_rows()).drop(columns=["B17001_002E"]))
     figures = _socio(workspace, "A")
     for missing in ("renters_burdened", "below_poverty"):
         assert figures[missing].value is None
@@ -196,9 +184,7 @@ def test_a_french_brief_of_catalogue_indicators_shows_no_identifier(
     workspace, catalogue = tract_workspace
     rows = pd.DataFrame(acs_rows()).drop(columns=["B17001_002E"])
     rows["ADI_NATRANK"] = [t[6] for t in TRACTS.values()]
-    rows.to_csv(tmp_path / "acs.csv", index=False)
-    import_files(workspace, [tmp_path / "acs.csv"], reader_id="indicator-table",
-                 options={"catalogue": str(catalogue), "unknown_indicators": "index"})
+    import_acs(workspace, catalogue, tmp_path, rows, unknown_indicators="index")
     data = PortraitData.from_workspace(Workspace.open(workspace.path))
     paths = write_station_briefs(workspace, data, "A", BriefOptions(audience=audience,
                                                                     language="fr"),
@@ -215,10 +201,7 @@ def test_the_map_shades_areas_by_an_indicator_of_the_catalogue(
     from exports.web_map import MapOptions, station_map_html
 
     workspace, catalogue = tract_workspace
-    table = tmp_path / "acs_tracts.csv"
-    pd.DataFrame(acs_rows()).to_csv(table, index=False)
-    import_files(workspace, [table], reader_id="indicator-table",
-                 options={"catalogue": str(catalogue)})
+    import_acs(workspace, catalogue, tmp_path)
     choices = {c.id: c.label for c in indicator_choices("fr", workspace)}
     assert choices["poverty_share"] == "Part sous le seuil de pauvreté"
     assert choices["eviction_rate"] == "Expulsions pour 1 000 résidents"
