@@ -122,6 +122,9 @@ def test_the_catalogue_is_kept_in_the_workspace_and_leaves_with_its_import(
         tract_workspace: tuple[Workspace, Path], tmp_path: Path) -> None:
     workspace, catalogue = tract_workspace
     import_acs(workspace, catalogue, tmp_path)
+    values = len(workspace.layer("census_values"))
+    import_acs(workspace, catalogue, tmp_path)  # a newer file of the same source replaces it
+    assert len(workspace.layer("census_values")) == values
     reopened = Workspace.open(workspace.path)
     data = PortraitData.from_workspace(reopened)
     assert data.census.catalogue.get("poverty_share").denominator == "poverty_universe"
