@@ -39,8 +39,11 @@ them so that a reader can warn rather than fail if a real file disagrees.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from portrait.errors import PortraitError
 from portrait.indicators import builtin_tables
 
 #: Kinds of value a characteristic holds in ``C1_COUNT_TOTAL``.
@@ -97,6 +100,20 @@ del _item
 def for_indicator(indicator_id: str) -> tuple[Characteristic, ...]:
     """The characteristics summed to give ``indicator_id`` (empty when none feeds it)."""
     return tuple(BY_ID[i] for i in BY_INDICATOR.get(indicator_id, ()))
+
+
+def indicator_of(extra: Iterable[Mapping[str, Any]] = (), origin: str = "") -> dict[int, str]:
+    """Characteristic id -> the indicator it feeds: the built-in ones, and ``extra``
+    ``[[characteristic]]`` entries of a user's catalogue (which win for the same id), so a
+    user can take another characteristic of the profile (median age, id 40) without code."""
+    found = {c.id: c.indicator_id for c in CHARACTERISTICS if c.indicator_id is not None}
+    for number, entry in enumerate(extra, start=1):
+        ident, indicator = entry.get("id"), str(entry.get("indicator", "")).strip()
+        if not isinstance(ident, int) or not indicator:
+            raise PortraitError(f"{origin}, characteristic {number}: needs an 'id' (a number of "
+                                "the profile's CHARACTERISTIC_ID) and the 'indicator' it feeds.")
+        found[ident] = indicator
+    return found
 
 
 def mapped_ids() -> frozenset[int]:

@@ -298,3 +298,45 @@ def test_a_table_keyed_by_area_names_joins_through_a_mapping(
                  "--mapping", str(mapping)]) == 0
     figures = _socio(Workspace.open(workspace), "A")
     assert figures["population"].value == pytest.approx(4000)
+
+
+MEDIAN_AGE = """
+[[indicator]]
+id = "median_age"
+kind = "median"
+label_fr = "Âge médian"
+label_en = "Median age"
+unit = "years"
+direction = "neutral"
+
+[[characteristic]]
+id = 40
+indicator = "median_age"
+"""
+
+
+def test_a_user_catalogue_takes_another_characteristic_of_the_statcan_profile(
+        demo_files, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Median age (characteristic 40) feeds no built-in indicator; a two-entry catalogue
+    brings it into the portrait, beside the built-in ones, with no code."""
+    workspace = tmp_path / "demo.gpkg"
+    assert main(["import", str(workspace), str(demo_files.stations),
+                 str(demo_files.da_boundaries)]) == 0
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text('[[characteristic]]\nid = 40\nindicator = "age"\n', encoding="utf-8")
+    assert main(["import", str(workspace), str(demo_files.census_profile),
+                 "--catalogue", str(wrong)]) != 0
+    assert "maps characteristics to 'age', which is no indicator of the catalogue" in \
+        capsys.readouterr().err
+    catalogue = tmp_path / "age.toml"
+    catalogue.write_text(MEDIAN_AGE, encoding="utf-8")
+    assert main(["import", str(workspace), str(demo_files.census_profile),
+                 "--catalogue", str(catalogue)]) == 0
+    opened = Workspace.open(workspace)
+    station = str(opened.layer("stations")["station_id"].iloc[0])
+    figures = _socio(opened, station)
+    age = figures["median_age"]
+    assert 20 < age.value < 70 and age.unit == "years"
+    assert age.context["areas_median_range"][0] <= age.value <= age.context[
+        "areas_median_range"][1]
+    assert figures["low_income_rate"].value is not None  # the built-in ones still come
