@@ -9,14 +9,23 @@ file is read, so a wrong catalogue costs no reading time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from data_connectors.base import Connector, ImportResult, ReaderError
+from data_connectors.base import Connector, ImportResult, ReadContext, ReaderError
 from portrait.errors import PortraitError
-from portrait.indicators import Indicator, catalogue_entries, to_frame, workspace_catalogue
+from portrait.indicators import (
+    Catalogue,
+    Indicator,
+    catalogue_entries,
+    load_catalogue,
+    read_catalogue_file,
+    to_frame,
+    workspace_catalogue,
+)
 from portrait.layers import INDICATOR_CATALOGUE
 
 OPTION = "catalogue"
@@ -54,3 +63,33 @@ def attach(result: ImportResult, entries: tuple[Indicator, ...]) -> None:
     if result.replace_key is not None and result.replace_key[0] == "source":
         frame["source"] = result.replace_key[1]
     result.layers[INDICATOR_CATALOGUE.name] = frame
+
+
+def layout_entries(path: Path, context: ReadContext, section: str
+                   ) -> tuple[list[dict[str, Any]], str, Catalogue]:
+    """The ``[[section]]`` tables of the catalogue the import names (how more rows of a known
+    source feed indicators: ``characteristic`` for Statistics Canada's profile, ``entry`` for
+    a wide profile), the file's name, and the catalogue they may map to."""
+    known = workspace_catalogue(context.indicator_catalogue)
+    given = context.options.get(OPTION)
+    if not given:
+        return [], "", known
+    try:
+        tables = read_catalogue_file(Path(given))
+        known = load_catalogue(Path(given), known)
+    except PortraitError as error:
+        raise ReaderError(path, f"its catalogue cannot be used: {error}") from error
+    entries = tables.get(section, [])
+    if not isinstance(entries, list):
+        raise ReaderError(path, f"its catalogue's {section!r} must be a list of tables "
+                          f"([[{section}]]).")
+    return entries, Path(given).name, known
+
+
+def check_mapped(path: Path, indicator_ids: Iterable[str], known: Catalogue) -> None:
+    """Refuse a mapping to an indicator the catalogue does not define."""
+    strays = sorted(set(indicator_ids) - set(known.by_id))
+    if strays:
+        raise ReaderError(path, f"its catalogue maps rows to {strays[0]!r}, which is no "
+                          "indicator of the catalogue.",
+                          expected="an [[indicator]] entry with that id in the same file")

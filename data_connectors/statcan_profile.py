@@ -35,7 +35,7 @@ import pyarrow.csv as pacsv
 
 from data_connectors.area_names import fold
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
-from data_connectors.catalogue_import import OPTION as CATALOGUE
+from data_connectors.catalogue_import import check_mapped, layout_entries
 from data_connectors.statcan_characteristics import indicator_of
 from data_connectors.text_files import (
     closest_column,
@@ -45,7 +45,6 @@ from data_connectors.text_files import (
     sniff,
 )
 from portrait.errors import PortraitError
-from portrait.indicators import load_catalogue, read_catalogue_file, workspace_catalogue
 from portrait.layers import CENSUS_VALUES, conform
 
 #: Logical column -> its names in the English and French files (accents folded, upper case).
@@ -245,20 +244,12 @@ class AreaFilter:
 def _characteristics(path: Path, context: ReadContext) -> dict[int, str]:
     """Characteristic id -> indicator: the built-in catalogue's, with the ``[[characteristic]]``
     entries of the catalogue the import names."""
-    given = context.options.get(CATALOGUE)
-    if not given:
-        return indicator_of()
+    extra, origin, known = layout_entries(path, context, "characteristic")
     try:
-        extra = read_catalogue_file(Path(given)).get("characteristic", [])
-        feeds = indicator_of(extra, Path(given).name)
-        known = load_catalogue(Path(given), workspace_catalogue(context.indicator_catalogue))
+        feeds = indicator_of(extra, origin)
     except PortraitError as error:
         raise ReaderError(path, f"its catalogue cannot be used: {error}") from error
-    strays = sorted({feeds[e["id"]] for e in extra} - set(known.by_id))
-    if strays:
-        raise ReaderError(path, f"its catalogue maps characteristics to {strays[0]!r}, which "
-                          "is no indicator of the catalogue.",
-                          expected="an [[indicator]] entry with that id in the same file")
+    check_mapped(path, (feeds[e["id"]] for e in extra), known)
     return feeds
 
 

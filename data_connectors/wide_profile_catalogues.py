@@ -21,10 +21,12 @@ are then only counted in the import report.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from data_connectors.area_names import fold
+from portrait.errors import PortraitError
 from portrait.indicators import builtin_tables
 
 
@@ -88,6 +90,23 @@ def load_source(tables: dict) -> ProfileSource:
         entries=tuple(Entry(tuple(entry["path"]), entry["indicator"], entry.get("note", ""))
                       for entry in tables["entry"]),
         city=layout.get("city", ""), notes=tuple(layout.get("notes", ())))
+
+
+def with_entries(source: ProfileSource, extra: Sequence[Mapping[str, Any]],
+                 origin: str) -> ProfileSource:
+    """``source`` with the ``[[entry]]`` tables of a user's catalogue added (those naming
+    another ``layout`` id left out), so a user can map more rows of a known profile."""
+    added = []
+    for number, entry in enumerate(extra, start=1):
+        if entry.get("layout", source.id) != source.id:
+            continue
+        path, indicator = entry.get("path"), str(entry.get("indicator", "")).strip()
+        if not isinstance(path, list) or not path or not indicator:
+            raise PortraitError(f"{origin}, entry {number}: needs a 'path' (the row's name "
+                                "after the names of the rows it is nested under) and the "
+                                "'indicator' it feeds.")
+        added.append(Entry(tuple(str(p) for p in path), indicator, str(entry.get("note", ""))))
+    return replace(source, entries=source.entries + tuple(added))
 
 
 #: Ville de Montréal, "Profils sociodémographiques 2021" (Statistics Canada 2021 counts),

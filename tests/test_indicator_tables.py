@@ -326,7 +326,7 @@ def test_a_user_catalogue_takes_another_characteristic_of_the_statcan_profile(
     wrong.write_text('[[characteristic]]\nid = 40\nindicator = "age"\n', encoding="utf-8")
     assert main(["import", str(workspace), str(demo_files.census_profile),
                  "--catalogue", str(wrong)]) != 0
-    assert "maps characteristics to 'age', which is no indicator of the catalogue" in \
+    assert "maps rows to 'age', which is no indicator of the catalogue" in \
         capsys.readouterr().err
     catalogue = tmp_path / "age.toml"
     catalogue.write_text(MEDIAN_AGE, encoding="utf-8")
@@ -340,3 +340,33 @@ def test_a_user_catalogue_takes_another_characteristic_of_the_statcan_profile(
     assert age.context["areas_median_range"][0] <= age.value <= age.context[
         "areas_median_range"][1]
     assert figures["low_income_rate"].value is not None  # the built-in ones still come
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not present")
+def test_a_user_catalogue_maps_another_row_of_the_real_vancouver_profile(
+        tmp_path: Path) -> None:
+    """The Vancouver layout maps no age median; an [[entry]] naming the row brings it in,
+    and the built-in figures stay as they were (the CSD's 631,485 residents)."""
+    vancouver = SHARED / "vancouver"
+    workspace = Workspace.create(tmp_path / "van.gpkg", crs="EPSG:26910")
+    local_areas = gpd.read_file(vancouver / "local_area_boundary.geojson")
+    workspace.set_layer("stations", gpd.GeoDataFrame(
+        {"station_id": local_areas["name"], "name": local_areas["name"]},
+        geometry=local_areas.geometry.values, crs=local_areas.crs))
+    workspace.save()
+    import_files(workspace, [vancouver / "local_area_boundary.geojson"])
+    catalogue = tmp_path / "age.toml"
+    catalogue.write_text(MEDIAN_AGE.split("[[characteristic]]")[0] + """
+[[entry]]
+layout = "vancouver-2016"
+path = ["Median age of the population"]
+indicator = "median_age"
+""", encoding="utf-8")
+    import_files(workspace, [vancouver / "census_local_area_profiles_2016.csv"],
+                 options={"catalogue": str(catalogue)})
+    data = PortraitData.from_workspace(workspace)
+    assert data.census.city.values.loc["city", "population"] == 631_485
+    assert data.census.areas.values.loc["arbutus-ridge", "median_age"] == 46.2
+    assert data.census.stations.values.loc["Fairview", "median_age"] == 40.2
+    assert data.census.city.values.loc["city", "median_age"] == 39.9  # the CSD row, not the CMA
