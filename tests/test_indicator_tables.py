@@ -350,11 +350,6 @@ def test_a_user_catalogue_maps_another_row_of_the_real_vancouver_profile(
     and the built-in figures stay as they were (the CSD's 631,485 residents)."""
     vancouver = SHARED / "vancouver"
     workspace = Workspace.create(tmp_path / "van.gpkg", crs="EPSG:26910")
-    local_areas = gpd.read_file(vancouver / "local_area_boundary.geojson")
-    workspace.set_layer("stations", gpd.GeoDataFrame(
-        {"station_id": local_areas["name"], "name": local_areas["name"]},
-        geometry=local_areas.geometry.values, crs=local_areas.crs))
-    workspace.save()
     import_files(workspace, [vancouver / "local_area_boundary.geojson"])
     catalogue = tmp_path / "age.toml"
     catalogue.write_text(MEDIAN_AGE.split("[[characteristic]]")[0] + """
@@ -368,5 +363,4 @@ indicator = "median_age"
     data = PortraitData.from_workspace(workspace)
     assert data.census.city.values.loc["city", "population"] == 631_485
     assert data.census.areas.values.loc["arbutus-ridge", "median_age"] == 46.2
-    assert data.census.stations.values.loc["Fairview", "median_age"] == 40.2
     assert data.census.city.values.loc["city", "median_age"] == 39.9  # the CSD row, not the CMA
