@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
                          help="with --recipe: the folder the recipe's file patterns are in "
                          "(default: the current folder)")
     import_.add_argument("--area-prefix", help="census: keep areas whose code starts with this")
+    import_.add_argument("--catalogue", type=Path, metavar="FILE",
+                         help="census or indicator values: an indicator catalogue (TOML or "
+                              "CSV, see docs/indicators.md) stored with them")
+    import_.add_argument("--unknown-indicators", choices=("refuse", "index"),
+                         help="indicator tables: refuse columns the catalogue does not know "
+                              "(default), or import them as indices of unknown direction")
     import_.add_argument("--attribution",
                          help="streets: the credit the maps print for a road network that is "
                          "not OpenStreetMap (e.g. \"Ville de Montréal, CC BY 4.0\")")
@@ -304,6 +310,10 @@ def _import(args: argparse.Namespace) -> int:
         options["mapping"] = _read_mapping(args.mapping)
     if args.attribution:
         options["attribution"] = args.attribution
+    if args.catalogue is not None:
+        options["catalogue"] = str(args.catalogue)
+    if args.unknown_indicators:
+        options["unknown_indicators"] = args.unknown_indicators
     limits = {"max_expansion": args.max_expansion, "max_expanded_mb": args.max_expanded_mb,
               "max_field_chars": args.max_field_chars, "max_columns": args.max_columns}
     options[LIMITS] = limits

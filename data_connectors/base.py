@@ -68,6 +68,8 @@ class ReadContext:
     column_mappings: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: The user confirmed rows far from where they should be (``import_safety``).
     allow_outside: bool = False
+    #: The workspace's own indicator catalogue entries (layer ``indicator_catalogue``).
+    indicator_catalogue: pd.DataFrame | None = None
 
     def report_progress(self, fraction: float, message: str) -> None:
         if self.is_cancelled():

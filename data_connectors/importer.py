@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from data_connectors import catalogue_import
 from data_connectors.base import Connector, ImportReport, Progress, ReadContext
 from data_connectors.category_files import merged_category_rows
 from data_connectors.column_mapping import OPTION as MAPPING_OPTION
@@ -39,6 +40,7 @@ from portrait.layers import (
     IMPORT_ID,
     IMPORT_REPORTS,
     IMPORTED_LAYERS,
+    INDICATOR_CATALOGUE,
     SERVICE_TYPE_MAPPINGS,
     STATIONS,
     conform,
@@ -98,7 +100,10 @@ def import_files(
             service_type_mapping=_service_type_mapping(workspace),
             column_mappings=_column_mappings(_current(workspace, staged, COLUMN_MAPPINGS.name)),
             allow_outside=allow_outside,
+            indicator_catalogue=_current(workspace, staged, INDICATOR_CATALOGUE.name),
         )
+        entries = catalogue_import.given_entries(path, reader, context.options,
+                                                 context.indicator_catalogue)
         log.info("Importing %s with %s", path, reader.id)
         if context.options.get(MAPPING_OPTION) and not reader.fields:
             raise refuse_mapping(path, reader.id, reader.label)
@@ -107,6 +112,7 @@ def import_files(
         check_input_limits(path, InputLimits.from_options(options))
         with read_errors(path):
             result = reader.read(path, context)
+        catalogue_import.attach(result, entries)
         result.report.imported_at = _now()
         result.report.options = _recorded(context.options)
         result.report.import_id = _new_id()

@@ -8,6 +8,7 @@ from data_connectors.area_boundaries import AreaBoundaryReader
 from data_connectors.base import Connector, ReaderError
 from data_connectors.cad_calls import CadCallReader
 from data_connectors.hsds import HsdsReader
+from data_connectors.indicator_table import IndicatorTableReader
 from data_connectors.lieux_interet import LieuxInteretReader
 from data_connectors.mapped_points import MappedPointReader
 from data_connectors.osm_amenities import OsmAmenityReader
@@ -45,6 +46,7 @@ READERS: tuple[Connector, ...] = tuple(sorted(
         CadCallReader(),
         PathwayTableReader(),
         StreetNetworkReader(),
+        IndicatorTableReader(),
     ),
     key=lambda reader: -reader.priority,
 ))

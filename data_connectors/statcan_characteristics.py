@@ -1,5 +1,8 @@
 """Statistics Canada 2021 Census Profile characteristics that feed our indicators.
 
+The mapping itself is data: ``portrait/indicator_catalogues/statcan-2021.toml``, in the
+catalogue format of ``docs/indicators.md``; this module reads it and says why it is so.
+
 The 2021 Census Profile comprehensive download for dissemination areas (catalogue
 98-401-X2021006) is a long table: one row per geography and characteristic, identified by
 ``CHARACTERISTIC_ID`` (1 to 2631). ``CHARACTERISTIC_NAME`` carries leading spaces that show the
@@ -36,7 +39,12 @@ them so that a reader can warn rather than fail if a real file disagrees.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from portrait.errors import PortraitError
+from portrait.indicators import builtin_tables
 
 #: Kinds of value a characteristic holds in ``C1_COUNT_TOTAL``.
 COUNT = "count"
@@ -68,74 +76,16 @@ class Characteristic:
         return (len(self.name) - len(self.name.lstrip(" "))) // 2
 
 
-def _c(id_: int, name: str, indicator_id: str | None = None, note: int | None = None,
-       kind: str = COUNT, verified: bool = True) -> Characteristic:
-    return Characteristic(id_, name, indicator_id, note, kind, verified)
+def _characteristic(entry: dict) -> Characteristic:
+    return Characteristic(int(entry["id"]), entry["name"], entry.get("indicator"),
+                          entry.get("note"), entry.get("value_kind", COUNT),
+                          bool(entry.get("verified", True)))
 
 
-#: In the real file's order (by id). Names are exactly as in the 2021 English CSV.
-CHARACTERISTICS: tuple[Characteristic, ...] = (
-    _c(1, "Population, 2021", "population", note=1),
-    _c(2, "Population, 2016", note=1),
-    _c(4, "Total private dwellings", note=2),
-    _c(5, "Private dwellings occupied by usual residents", note=3),
-    _c(6, "Population density per square kilometre", kind=AVERAGE),
-    _c(7, "Land area in square kilometres", kind=AREA),
-    _c(8, "Total - Age groups of the population - 100% data", "age_total"),
-    _c(9, "  0 to 14 years", "age_0_14"),
-    _c(10, "    0 to 4 years"),
-    _c(11, "    5 to 9 years"),
-    _c(12, "    10 to 14 years"),
-    _c(13, "  15 to 64 years"),
-    _c(14, "    15 to 19 years", "age_15_24"),
-    _c(15, "    20 to 24 years", "age_15_24"),
-    _c(24, "  65 years and over", "age_65_plus"),
-    _c(39, "Average age of the population", kind=AVERAGE),
-    _c(40, "Median age of the population", note=6, kind=MEDIAN),
-    _c(50, "Total - Private households by household size - 100% data", "households"),
-    _c(51, "  1 person"),
-    _c(57, "Average household size", kind=AVERAGE),
-    _c(78, "Total number of census families in private households - 100% data",
-       "census_families"),
-    _c(86, "  Total one-parent families", "single_parent_families"),
-    _c(243, "  Median total income of household in 2020 ($)", "median_household_income",
-       kind=MEDIAN),
-    _c(335, "Total - LIM low-income status in 2020 for the population in private households "
-            "- 100% data", "low_income_base", note=33),
-    _c(340, "In low income based on the Low-income measure, after tax (LIM-AT)", "low_income"),
-    _c(345, "Prevalence of low income based on the Low-income measure, after tax (LIM-AT) (%)",
-       kind=PERCENT),
-    _c(1414, "Total - Private households by tenure - 25% sample data", "tenure_base", note=50),
-    _c(1415, "  Owner"),
-    _c(1416, "  Renter", "renter_households"),
-    _c(1527, "Total - Immigrant status and period of immigration for the population in private "
-             "households - 25% sample data", "immigration_base", note=79),
-    _c(1528, "  Non-immigrants"),
-    _c(1529, "  Immigrants", "immigrants"),
-    _c(1536, "    2016 to 2021"),
-    _c(1537, "  Non-permanent residents"),
-    _c(1683, "Total - Visible minority for the population in private households - 25% sample "
-             "data", "visible_minority_base", note=117),
-    _c(1684, "  Total visible minority population", "visible_minority", note=118),
-    _c(1697, "  Not a visible minority"),
-    _c(1974, "Total - Mobility status 1 year ago - 25% sample data", "mobility_base", note=163,
-       verified=False),
-    _c(1975, "  Non-movers", verified=False),
-    _c(1976, "  Movers", "movers_1yr"),
-    _c(2014, "Total - Highest certificate, diploma or degree for the population aged 25 to 64 "
-             "years in private households - 25% sample data", "education_base", note=165),
-    _c(2015, "  No certificate, diploma or degree", "no_diploma"),
-    _c(2016, "  High (secondary) school diploma or equivalency certificate"),
-    _c(2017, "  Postsecondary certificate, diploma or degree"),
-    _c(2223, "Total - Population aged 15 years and over by labour force status - 25% sample data",
-       note=184, verified=False),
-    _c(2224, "  In the labour force", "labour_force", verified=False),
-    _c(2225, "    Employed", verified=False),
-    _c(2226, "    Unemployed", "unemployed"),
-    _c(2227, "  Not in the labour force"),
-    _c(2229, "Employment rate", kind=PERCENT),
-    _c(2230, "Unemployment rate", kind=PERCENT),
-)
+#: In the real file's order (by id), from the built-in catalogue
+#: ``portrait/indicator_catalogues/statcan-2021.toml``; names exactly as in the English CSV.
+CHARACTERISTICS: tuple[Characteristic, ...] = tuple(
+    _characteristic(entry) for entry in builtin_tables("statcan-2021")["characteristic"])
 
 BY_ID: dict[int, Characteristic] = {c.id: c for c in CHARACTERISTICS}
 
@@ -150,6 +100,20 @@ del _item
 def for_indicator(indicator_id: str) -> tuple[Characteristic, ...]:
     """The characteristics summed to give ``indicator_id`` (empty when none feeds it)."""
     return tuple(BY_ID[i] for i in BY_INDICATOR.get(indicator_id, ()))
+
+
+def indicator_of(extra: Iterable[Mapping[str, Any]] = (), origin: str = "") -> dict[int, str]:
+    """Characteristic id -> the indicator it feeds: the built-in ones, and ``extra``
+    ``[[characteristic]]`` entries of a user's catalogue (which win for the same id), so a
+    user can take another characteristic of the profile (median age, id 40) without code."""
+    found = {c.id: c.indicator_id for c in CHARACTERISTICS if c.indicator_id is not None}
+    for number, entry in enumerate(extra, start=1):
+        ident, indicator = entry.get("id"), str(entry.get("indicator", "")).strip()
+        if not isinstance(ident, int) or not indicator:
+            raise PortraitError(f"{origin}, characteristic {number}: needs an 'id' (a number of "
+                                "the profile's CHARACTERISTIC_ID) and the 'indicator' it feeds.")
+        found[ident] = indicator
+    return found
 
 
 def mapped_ids() -> frozenset[int]:

@@ -36,8 +36,9 @@ import pyarrow.csv as pacsv
 
 from data_connectors.area_names import fold
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.catalogue_import import check_mapped, layout_entries
 from data_connectors.column_mapping import Field, guess_columns, resolve, user_mapping
-from data_connectors.statcan_characteristics import BY_ID, mapped_ids
+from data_connectors.statcan_characteristics import indicator_of
 from data_connectors.text_files import (
     closest_column,
     csv_header,
@@ -45,6 +46,7 @@ from data_connectors.text_files import (
     mean_line_bytes,
     sniff,
 )
+from portrait.errors import PortraitError
 from portrait.layers import CENSUS_VALUES, conform
 
 #: The columns read, with their names in the English and French files (folded as
@@ -145,28 +147,30 @@ class StatCanProfileReader:
                 path, "no census areas to keep: import the dissemination-area boundaries first, "
                 "or give an area code prefix (for example 2466 for Montréal).")
         areas = AreaFilter(wanted, prefix)
+        feeds = _characteristics(path, context)
         kept: list[pd.DataFrame] | None = None
         index_path = find_geo_index(path) if context.options.get("use_index", True) else None
         if index_path is not None:
             try:
-                kept = _read_indexed(path, index_path, layout, areas, context, report)
+                kept = _read_indexed(path, index_path, layout, areas, feeds, context, report)
             except _IndexMismatch as problem:
                 report.warnings.append(
                     f"the geography index {index_path.name} does not match this file "
                     f"({problem}); the whole file was read instead.")
                 report.rows_read, report.dropped, report.examples = 0, {}, []
         if kept is None:
-            kept = _read_streamed(path, layout, areas, context, report)
+            kept = _read_streamed(path, layout, areas, feeds, context, report)
         if not kept:
             raise ReaderError(path, "no row of this profile matches the workspace's census areas.",
                               expected="dissemination areas whose codes are in the workspace")
-        frame = self._values(pd.concat(kept, ignore_index=True), path, report)
+        frame = self._values(pd.concat(kept, ignore_index=True), path, report, feeds)
         report.rows_kept = len(frame)
         context.report_progress(1.0, f"{frame['area_id'].nunique():,} areas")
         return frame
 
     @staticmethod
-    def _values(rows: pd.DataFrame, path: Path, report: ImportReport) -> pd.DataFrame:
+    def _values(rows: pd.DataFrame, path: Path, report: ImportReport,
+                feeds: dict[int, str]) -> pd.DataFrame:
         values = pd.to_numeric(rows["C1_COUNT_TOTAL"].str.replace(",", ""), errors="coerce")
         symbols = rows["SYMBOL"].str.strip() if "SYMBOL" in rows else pd.Series(pd.NA,
                                                                                 index=rows.index)
@@ -178,7 +182,7 @@ class StatCanProfileReader:
                            "not a number")
         frame = pd.DataFrame({
             "area_id": rows["ALT_GEO_CODE"],
-            "indicator_id": rows["CHARACTERISTIC_ID"].map(lambda i: BY_ID[int(i)].indicator_id),
+            "indicator_id": rows["CHARACTERISTIC_ID"].map(lambda i: feeds[int(i)]),
             "value": values,
             "symbol": symbols,
             "census_year": (pd.to_numeric(rows["CENSUS_YEAR"], errors="coerce")
@@ -248,7 +252,16 @@ class AreaFilter:
         return pc.fill_null(found, False)
 
 
-_MAPPED_IDS = pa.array(sorted(str(i) for i in mapped_ids()), type=pa.string())
+def _characteristics(path: Path, context: ReadContext) -> dict[int, str]:
+    """Characteristic id -> indicator: the built-in catalogue's, with the ``[[characteristic]]``
+    entries of the catalogue the import names."""
+    extra, origin, known = layout_entries(path, context, "characteristic")
+    try:
+        feeds = indicator_of(extra, origin)
+    except PortraitError as error:
+        raise ReaderError(path, f"its catalogue cannot be used: {error}") from error
+    check_mapped(path, (feeds[e["id"]] for e in extra), known)
+    return feeds
 
 
 def _arrow_options(layout: ProfileLayout, skip_header: bool, report: ImportReport,
@@ -278,13 +291,14 @@ def _arrow_options(layout: ProfileLayout, skip_header: bool, report: ImportRepor
 
 
 def _filtered(table: pa.Table | pa.RecordBatch, layout: ProfileLayout, areas: AreaFilter,
-              report: ImportReport) -> pd.DataFrame | None:
+              feeds: dict[int, str], report: ImportReport) -> pd.DataFrame | None:
     """The rows of wanted areas and mapped characteristics, with clean codes, or None."""
     column = {name: f"c{i}" for name, i in layout.positions.items()}
     codes = pc.utf8_trim_whitespace(table[column["ALT_GEO_CODE"]])
     ids = pc.utf8_trim_whitespace(table[column["CHARACTERISTIC_ID"]])
     in_area = areas.mask(codes)
-    mapped = pc.fill_null(pc.is_in(ids, value_set=_MAPPED_IDS), False)
+    wanted = pa.array(sorted(str(i) for i in feeds), type=pa.string())
+    mapped = pc.fill_null(pc.is_in(ids, value_set=wanted), False)
     selected = pc.and_(in_area, mapped)
     other = len(codes) - pc.sum(in_area).as_py()
     report.drop("other geography", other)
@@ -302,8 +316,8 @@ def _filtered(table: pa.Table | pa.RecordBatch, layout: ProfileLayout, areas: Ar
     return frame
 
 
-def _read_streamed(path: Path, layout: ProfileLayout, areas: AreaFilter, context: ReadContext,
-                   report: ImportReport) -> list[pd.DataFrame]:
+def _read_streamed(path: Path, layout: ProfileLayout, areas: AreaFilter, feeds: dict[int, str],
+                   context: ReadContext, report: ImportReport) -> list[pd.DataFrame]:
     """Every row parsed, block by block; only wanted rows are kept."""
     total_bytes = max(path.stat().st_size, 1)
     line_bytes = mean_line_bytes(path)
@@ -311,7 +325,7 @@ def _read_streamed(path: Path, layout: ProfileLayout, areas: AreaFilter, context
     reader = pacsv.open_csv(path, **_arrow_options(layout, True, report))
     for batch in reader:
         report.rows_read += batch.num_rows
-        rows = _filtered(batch, layout, areas, report)
+        rows = _filtered(batch, layout, areas, feeds, report)
         if rows is not None:
             kept.append(rows)
         context.report_progress(0.95 * min(report.rows_read * line_bytes / total_bytes, 1.0),
@@ -465,7 +479,8 @@ def _range_chunks(pieces: Iterable[tuple[int, bytes]],
 
 
 def _read_indexed(path: Path, index_path: Path, layout: ProfileLayout, areas: AreaFilter,
-                  context: ReadContext, report: ImportReport) -> list[pd.DataFrame]:
+                  feeds: dict[int, str], context: ReadContext,
+                  report: ImportReport) -> list[pd.DataFrame]:
     """Only the wanted geographies' lines, located through the index and checked against it:
     each wanted geography must come with exactly the number of lines the index gives it."""
     index = read_geo_index(index_path)
@@ -487,7 +502,7 @@ def _read_indexed(path: Path, index_path: Path, layout: ProfileLayout, areas: Ar
         counts = pc.value_counts(pc.utf8_trim_whitespace(table[code_column])).to_pylist()
         for item in counts:
             found[item["values"]] = found.get(item["values"], 0) + item["counts"]
-        rows = _filtered(table, layout, areas, report)
+        rows = _filtered(table, layout, areas, feeds, report)
         if rows is not None:
             kept.append(rows)
     malformed = report.dropped.get("malformed line (wrong number of fields)", 0)

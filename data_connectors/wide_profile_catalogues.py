@@ -1,5 +1,9 @@
 """Which rows of a municipal wide census profile feed which of our indicators.
 
+The layouts are data, in the catalogue format of ``docs/indicators.md``
+(``portrait/indicator_catalogues/montreal-2021.toml``, ``vancouver-2016.toml``); this module
+reads them.
+
 A wide profile (one row per characteristic, one column per area) identifies a
 characteristic only by its printed name, and names repeat: "0 to 14 years" is printed
 under the total population, then again under males and under females. So each entry names
@@ -17,10 +21,13 @@ are then only counted in the import report.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from data_connectors.area_names import fold
+from portrait.errors import PortraitError
+from portrait.indicators import builtin_tables
 
 
 def characteristic_key(name: str) -> str:
@@ -74,105 +81,42 @@ class ProfileSource:
         return table
 
 
-def _e(*path: str, to: str, note: str = "") -> Entry:
-    return Entry(tuple(path), to, note)
+def load_source(tables: dict) -> ProfileSource:
+    """A layout from a catalogue file's ``[layout]`` and ``[[entry]]`` tables."""
+    layout = tables["layout"]
+    return ProfileSource(
+        id=layout["id"], label=layout["label"], census_year=int(layout["census_year"]),
+        label_columns=tuple(layout["label_columns"]), aggregates=dict(layout["aggregates"]),
+        entries=tuple(Entry(tuple(entry["path"]), entry["indicator"], entry.get("note", ""))
+                      for entry in tables["entry"]),
+        city=layout.get("city", ""), notes=tuple(layout.get("notes", ())))
 
 
-_MTL_VISIBLE = ("Total - Minorités visibles pour la population dans les ménages privés - "
-                "Données-échantillon (25 %)")
+def with_entries(source: ProfileSource, extra: Sequence[Mapping[str, Any]],
+                 origin: str) -> ProfileSource:
+    """``source`` with the ``[[entry]]`` tables of a user's catalogue added (those naming
+    another ``layout`` id left out), so a user can map more rows of a known profile."""
+    added = []
+    for number, entry in enumerate(extra, start=1):
+        if entry.get("layout", source.id) != source.id:
+            continue
+        path, indicator = entry.get("path"), str(entry.get("indicator", "")).strip()
+        if not isinstance(path, list) or not path or not indicator:
+            raise PortraitError(f"{origin}, entry {number}: needs a 'path' (the row's name "
+                                "after the names of the rows it is nested under) and the "
+                                "'indicator' it feeds.")
+        added.append(Entry(tuple(str(p) for p in path), indicator, str(entry.get("note", ""))))
+    return replace(source, entries=source.entries + tuple(added))
+
 
 #: Ville de Montréal, "Profils sociodémographiques 2021" (Statistics Canada 2021 counts),
-#: one file per theme, French names, CATEGORIE / CATÉGORIE first.
-MONTREAL_2021 = ProfileSource(
-    id="montreal-2021",
-    label="Ville de Montréal — profils sociodémographiques 2021 (arrondissements et villes liées)",
-    census_year=2021,
-    label_columns=("categorie",),
-    aggregates={"agglomeration-de-montreal": "Agglomération de Montréal",
-                "montreal": "Ville de Montréal"},
-    city="agglomeration-de-montreal",  # the SPVM serves the whole island, not only the Ville
-    entries=(
-        _e("Population totale en 2021", to="population"),
-        _e("Population totale selon le groupe d'âges", to="age_total"),
-        _e("0 à 14 ans", to="age_0_14"),
-        _e("15 à 19 ans", to="age_15_24", note="15-19 + 20-24: the profile has no 15-24 row"),
-        _e("20 à 24 ans", to="age_15_24"),
-        _e("65 ans et plus", to="age_65_plus"),
-        _e(_MTL_VISIBLE, to="visible_minority_base"),
-        _e(_MTL_VISIBLE, "Total de la population des minorités visibles", to="visible_minority"),
-        _e("Total des familles monoparentales(nb)", to="single_parent_families",
-           note="density file; its census-family total is not published, only a %"),
-        _e("Aucun certificat diplôme ou grade(nb)", to="no_diploma",
-           note="density file; 25 to 64 years (102,815 = 9.4 % of the agglomeration's "
-                "25-64 population, where the 15+ figure of the degree file is 247,460)"),
-    ),
-    notes=(
-        "The degree file covers the population aged 15 and over; our no-diploma indicator is "
-        "for ages 25 to 64, so none of its rows is mapped.",
-        "The income file gives individual income brackets and a median among recipients; our "
-        "income indicator is the median household income, so none of its rows is mapped.",
-        "Rates (unemployment, % one-parent families) are not mapped: shares are recomputed "
-        "from counts.",
-    ),
-)
-
-_VAN_AGE = "Total - Age groups and average age of the population - 100% data"
-_VAN_FAMILIES = "Total number of census families in private households - 100% data"
-_VAN_LOW_INCOME = ("Total - Low-income status in 2015 for the population in private households "
-                   "to whom low-income concepts are applicable - 25% sample data")
-_VAN_LABOUR = "Total - Population aged 15 years and over by Labour force status - 25% sample data"
-_VAN_MOBILITY = "Total - Mobility status 1 year ago - 25% sample data"
-_VAN_EDUCATION = ("Total - Highest certificate, diploma or degree for the population aged 25 to "
-                  "64 years in private households - 25% sample data")
-_VAN_IMMIGRATION = ("Total - Immigrant status and period of immigration for the population in "
-                    "private households - 25% sample data")
-_VAN_VISIBLE = "Total - Visible minority for the population in private households - 25% sample data"
-_VAN_TENURE = "Total - Private households by tenure - 25% sample data"
-_VAN_INCOME = ("Total - Income statistics in 2015 for private households by household size - "
-               "25% sample data")
-
+#: one file per theme, French names, CATEGORIE / CATÉGORIE first. The SPVM serves the whole
+#: island, so the city row is the agglomeration's, not the Ville's.
+MONTREAL_2021 = load_source(builtin_tables("montreal-2021"))
 #: City of Vancouver, "Census local area profiles 2016" (Statistics Canada 2016 custom
-#: tabulation): ID, Variable, then the 22 local areas, Vancouver CSD and Vancouver CMA.
-VANCOUVER_2016 = ProfileSource(
-    id="vancouver-2016",
-    label="City of Vancouver — census local area profiles 2016",
-    census_year=2016,
-    label_columns=("id", "variable"),
-    aggregates={"vancouver-csd": "City of Vancouver (census subdivision)",
-                "vancouver-cma": "Vancouver census metropolitan area"},
-    city="vancouver-csd",  # the VPD serves the City of Vancouver, not the metropolitan area
-    entries=(
-        _e(_VAN_AGE, to="population",
-           note="the file has no 'Population, 2016' row: the age-distribution total is used "
-                "(randomly rounded: 631,485 for the CSD, published population 631,486)"),
-        _e(_VAN_AGE, to="age_total"),
-        _e(_VAN_AGE, "0 to 14 years", to="age_0_14"),
-        _e(_VAN_AGE, "15 to 64 years", "15 to 19 years", to="age_15_24"),
-        _e(_VAN_AGE, "15 to 64 years", "20 to 24 years", to="age_15_24"),
-        _e(_VAN_AGE, "65 years and over", to="age_65_plus"),
-        _e("Total - Private households by household size - 100% data", to="households"),
-        _e(_VAN_FAMILIES, to="census_families"),
-        _e(_VAN_FAMILIES, "Total lone-parent families by sex of parent",
-           to="single_parent_families"),
-        _e(_VAN_LOW_INCOME, to="low_income_base"),
-        _e("In low income based on the Low-income measure, after-tax (LIM-AT)", to="low_income",
-           note="ID 2454, the un-nested LIM-AT count (2079 and 2104 are males and females)"),
-        _e(_VAN_LABOUR, "In the labour force", to="labour_force"),
-        _e(_VAN_LABOUR, "In the labour force", "Unemployed", to="unemployed"),
-        _e(_VAN_MOBILITY, to="mobility_base"),
-        _e(_VAN_MOBILITY, "Movers", to="movers_1yr"),
-        _e(_VAN_EDUCATION, to="education_base"),
-        _e(_VAN_EDUCATION, "No certificate, diploma or degree", to="no_diploma"),
-        _e(_VAN_IMMIGRATION, to="immigration_base"),
-        _e(_VAN_IMMIGRATION, "Immigrants", to="immigrants"),
-        _e(_VAN_VISIBLE, to="visible_minority_base"),
-        _e(_VAN_VISIBLE, "Total visible minority population", to="visible_minority"),
-        _e(_VAN_TENURE, to="tenure_base"),
-        _e(_VAN_TENURE, "Renter", to="renter_households"),
-        _e(_VAN_INCOME, "Median total income of households in 2015 ($)",
-           to="median_household_income", note="2015 incomes (the 2016 census)"),
-    ),
-)
+#: tabulation): ID, Variable, then the 22 local areas, Vancouver CSD and Vancouver CMA. The
+#: VPD serves the City of Vancouver (the CSD), not the metropolitan area.
+VANCOUVER_2016 = load_source(builtin_tables("vancouver-2016"))
 
 SOURCES: tuple[ProfileSource, ...] = (MONTREAL_2021, VANCOUVER_2016)
 

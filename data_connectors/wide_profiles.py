@@ -30,14 +30,17 @@ import pandas as pd
 
 from data_connectors.area_names import area_key, closest
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
+from data_connectors.catalogue_import import check_mapped, layout_entries
 from data_connectors.column_mapping import Field
 from data_connectors.text_files import csv_header, sniff
 from data_connectors.wide_profile_catalogues import (
     ProfileSource,
     characteristic_key,
     detect_source,
+    with_entries,
 )
 from portrait.census_levels import AGGREGATE_LEVEL, CITY_LEVEL
+from portrait.errors import PortraitError
 from portrait.layers import CENSUS_VALUES, conform
 
 #: Texts that stand for a value that is not there (Statistics Canada flags and the like).
@@ -151,6 +154,7 @@ class WideProfileReader:
             raise ReaderError(path, "this wide census profile is of no known layout.",
                               row=1, expected="a first column CATEGORIE (Ville de Montréal) "
                               "or ID, Variable (City of Vancouver)")
+        source = _with_user_entries(source, path, context)
         table = read_wide_table(path, len(source.label_columns), report)
         context.report_progress(0.6, f"{len(table.rows):,} characteristics")
         year = int(context.options.get("census_year") or source.census_year)
@@ -162,6 +166,18 @@ class WideProfileReader:
                 + " ".join(source.notes))
         context.report_progress(1.0, f"{frame['area_id'].nunique():,} areas")
         return frame
+
+
+def _with_user_entries(source: ProfileSource, path: Path, context: ReadContext) -> ProfileSource:
+    """The layout with the ``[[entry]]`` tables of the catalogue the import names."""
+    extra, origin, known = layout_entries(path, context, "entry")
+    try:
+        source = with_entries(source, extra, origin)
+    except PortraitError as error:
+        raise ReaderError(path, f"its catalogue cannot be used: {error}") from error
+    check_mapped(path, (str(e.get("indicator", "")).strip() for e in extra
+                        if e.get("layout", source.id) == source.id), known)
+    return source
 
 
 def read_wide_table(path: Path, label_count: int, report: ImportReport) -> WideTable:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from exports.map_text import station_label
-from portrait.indicators import mappable
+from portrait.indicators import BUILTIN, workspace_catalogue
 from portrait.workspace import Workspace
 
 
@@ -28,9 +28,12 @@ def station_choices(workspace: Workspace) -> list[Choice]:
             sorted(ids, key=_numeric_key)]
 
 
-def indicator_choices(language: str) -> list[Choice]:
-    """The indicators worth shading census areas by, labelled in ``language``."""
-    return [Choice(item.id, item.label(language)) for item in mappable()]
+def indicator_choices(language: str, workspace: Workspace | None = None) -> list[Choice]:
+    """The indicators worth shading census areas by, labelled in ``language``: the built-in
+    ones and those of the workspace's own indicator catalogue."""
+    catalogue = BUILTIN if workspace is None else workspace_catalogue(
+        workspace.layer("indicator_catalogue"))
+    return [Choice(item.id, item.label(language)) for item in catalogue.mappable()]
 
 
 def _numeric_key(station_id: str) -> tuple[int, str]:

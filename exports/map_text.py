@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from portrait.indicators import MEDIAN, SCORE, SHARE, Indicator
+from portrait.indicators import MEDIAN, RATE, SCORE, SHARE, Indicator
 from portrait.service_words import in_use
 
 MAP_TEXT: dict[str, dict[str, str]] = {
@@ -85,6 +85,9 @@ def format_value(value: float, item: Indicator, language: str) -> str:
     if item.kind == SHARE:
         number = f"{value:.1f}"
         return f"{number.replace('.', ',')}\u00a0%" if language == "fr" else f"{number}%"
+    if item.kind == RATE:  # per 1,000 residents and the like
+        number = f"{value:,.1f}"
+        return number.replace(",", "\u202f").replace(".", ",") if language == "fr" else number
     if item.kind == SCORE:  # standardised deprivation scores, around 0
         number = f"{value:.2f}"
         return number.replace(".", ",") if language == "fr" else number

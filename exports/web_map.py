@@ -76,7 +76,7 @@ from exports.service_palette import SERVICE_COLOURS, legend_order, service_type_
 from portrait.census import indicator_table
 from portrait.crs import MAP_CRS
 from portrait.errors import PortraitError
-from portrait.indicators import indicator
+from portrait.indicators import workspace_catalogue
 from portrait.portrait_model import Portrait
 from portrait.services import service_type_label
 from portrait.workspace import Workspace
@@ -217,9 +217,10 @@ def _lat_lon_bounds(geometry: shapely.Geometry, crs: object) -> list[list[float]
 def _census_layer(workspace: Workspace, station: shapely.Geometry,
                   options: MapOptions, opacity: float = CENSUS_OPACITY) -> _DrawnLayer:
     language = options.language
-    item = indicator(options.indicator_id)
+    catalogue = workspace_catalogue(workspace.layer("indicator_catalogue"))
+    item = catalogue.get(options.indicator_id)
     areas = _areas_over(workspace.layer("census_areas"), station)
-    table = indicator_table(workspace.layer("census_values"))
+    table = indicator_table(workspace.layer("census_values"), catalogue)
     by_area = table[item.id] if item.id in table.columns else pd.Series(dtype=float)
     values = areas["area_id"].astype(object).map(by_area).astype(float).to_numpy()
     if options.audience == "partner" and "population" in table.columns:

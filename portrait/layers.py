@@ -102,6 +102,20 @@ CENSUS_VALUES = LayerSpec(
     required=("area_id", "indicator_id"),
 )
 
+INDICATOR_CATALOGUE = LayerSpec(
+    "indicator_catalogue",
+    None,
+    {"id": STRING, "kind": STRING, "label_fr": STRING, "label_en": STRING,
+     "definition_fr": STRING, "definition_en": STRING, "unit": STRING, "numerator": STRING,
+     "denominator": STRING, "per": FLOAT, "direction": STRING, "small_areas": STRING,
+     "suppress_below": FLOAT, "rounding": INT, "estimate": STRING, "aliases": STRING,
+     "origin": STRING, "source": STRING, IMPORT_ID: STRING},
+    "Indicators of imported catalogue files (docs/indicators.md), added to the built-in ones "
+    "or replacing them by id (a later row wins); aliases are separated by '|'; origin is the "
+    "catalogue file, source the census values imported with it.",
+    required=("id", "kind", "label_fr", "label_en"),
+)
+
 SERVICES = LayerSpec(
     "services",
     "Point",
@@ -327,6 +341,7 @@ ALL_LAYERS: tuple[LayerSpec, ...] = (
     INCIDENTS,
     CENSUS_AREAS,
     CENSUS_VALUES,
+    INDICATOR_CATALOGUE,
     SERVICES,
     SURVEY_RESPONDENTS,
     SURVEY_ANSWERS,

@@ -25,6 +25,7 @@ from portrait.categories import BY_ID as CATEGORY_BY_ID
 from portrait.categories import ISSUE_TAGS, CategoryMapping
 from portrait.census_levels import area_levels, column_levels, split_city_rows
 from portrait.crs import METRIC_CRS, require_metric
+from portrait.indicators import BUILTIN, Catalogue, workspace_catalogue
 from portrait.plausible_dates import implausible
 from portrait.stations import station_label, station_sort_key
 from portrait.statistics.apportion import (
@@ -39,7 +40,8 @@ from portrait.workspace import Workspace
 UNMAPPED = "unmapped"
 STATION_ASSIGNMENT_RULE = ("the source's station id; incidents, services and respondents "
                            "without one are placed in the station whose boundary holds them")
-_LAYERS = ("stations", "incidents", "census_areas", "census_values", "services",
+_LAYERS = ("stations", "incidents", "census_areas", "census_values", "indicator_catalogue",
+           "services",
            "survey_respondents", "survey_answers", "survey_questions", "category_mappings",
            "calls", "call_pathways", "streets", "survey_scores")
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -95,6 +97,8 @@ class Census:
     #: areas that cover the city once), and how many areas the city's population adds up.
     city_from_row: bool = False
     city_areas: int = 0
+    #: The indicators' meanings: the built-in catalogue and the workspace's own entries.
+    catalogue: Catalogue = BUILTIN
 
     @property
     def available(self) -> bool:
@@ -173,7 +177,8 @@ class PortraitData:
             stations=stations,
             incidents=_incidents(workspace.layer("incidents"), stations, mapping),
             census=_census(workspace.layer("census_areas"), workspace.layer("census_values"),
-                           stations, parameters),
+                           stations, parameters,
+                           workspace_catalogue(workspace.layer("indicator_catalogue"))),
             services=_services(workspace.layer("services"), stations),
             respondents=_respondents(workspace.layer("survey_respondents"), stations),
             answers=workspace.layer("survey_answers"),
@@ -356,7 +361,7 @@ def _hour(text: str) -> int:
 
 
 def _census(areas: gpd.GeoDataFrame, values: pd.DataFrame, stations: gpd.GeoDataFrame,
-            parameters: ApportionParameters) -> Census:
+            parameters: ApportionParameters, catalogue: Catalogue = BUILTIN) -> Census:
     area_values, city_rows = split_city_rows(values)
     wide = census_counts(area_values) if len(area_values) else pd.DataFrame(
         index=pd.Index([], name="area_id"))
@@ -370,17 +375,19 @@ def _census(areas: gpd.GeoDataFrame, values: pd.DataFrame, stations: gpd.GeoData
     population = wide["population"] if "population" in wide else pd.Series(dtype=float)
     plan = dasymetric_shares(areas if len(stations) else areas.iloc[0:0], stations,
                              population, level, order)
-    station_result = apportion_by_level(wide, plan.weights, level, columns, parameters)
+    station_result = apportion_by_level(wide, plan.weights, level, columns, parameters,
+                                        catalogue)
     city_shares = pd.DataFrame({"target_id": "city", "area_id": wide.index, "share": 1.0})
-    city = apportion_by_level(wide, city_shares, level, columns, parameters)
+    city = apportion_by_level(wide, city_shares, level, columns, parameters, catalogue)
     if len(city_rows):
-        city = _with_city_row(city, census_counts(city_rows), parameters)
+        city = _with_city_row(city, census_counts(city_rows), parameters, catalogue)
     own_shares = pd.DataFrame({"target_id": wide.index, "area_id": wide.index, "share": 1.0})
     source = ", ".join(sorted(values["source"].dropna().astype(str).unique())) \
         if len(values) else ""
     years = sorted(values["census_year"].dropna().astype(int).unique()) if len(values) else []
     population_level = columns.get("population")
-    return Census(plan.pieces, station_result, city, apportion(wide, own_shares, parameters),
+    return Census(plan.pieces, station_result, city,
+                  apportion(wide, own_shares, parameters, catalogue),
                   areas, source, ", ".join(f"Census {y}" for y in years),
                   weights=plan.weights, column_level=columns, area_level=level,
                   split_share=plan.split_share, weighted_levels=plan.weighted_levels,
@@ -388,17 +395,18 @@ def _census(areas: gpd.GeoDataFrame, values: pd.DataFrame, stations: gpd.GeoData
                   city_from_row=bool(len(city_rows)) and "population" in city_rows[
                       "indicator_id"].to_numpy(),
                   city_areas=int((level.reindex(wide.index) == population_level).sum())
-                  if population_level else 0)
+                  if population_level else 0, catalogue=catalogue)
 
 
 def _with_city_row(tiled: ApportionResult, rows: pd.DataFrame,
-                   parameters: ApportionParameters) -> ApportionResult:
+                   parameters: ApportionParameters,
+                   catalogue: Catalogue = BUILTIN) -> ApportionResult:
     """The city's figures from the source's own whole-city row, the areas' sum where the row
     has no value (an indicator only the finer areas publish)."""
     row = rows.max(axis=0, skipna=True).to_frame("city_row").T
     row.index.name = "area_id"
     own = apportion(row, pd.DataFrame({"target_id": ["city"], "area_id": ["city_row"],
-                                       "share": [1.0]}), parameters)
+                                       "share": [1.0]}), parameters, catalogue)
     values = own.values.combine_first(tiled.values)
     approximate = tuple(a for a in tiled.approximate if pd.isna(own.values[a].iloc[0]))
     return ApportionResult(values, tiled.value_coverage, tiled.suppressed, approximate,

@@ -78,6 +78,10 @@ _FIXED: dict[str, str] = {
         "moyenne des scores des aires de recensement, pondérée par la population",
     "approximate: household-weighted median of the census areas' medians":
         "approximatif : médiane des médianes des aires de recensement, pondérée par les ménages",
+    "survey estimate from a sample: the interval is not computed here":
+        "estimation d'enquête par échantillon : l'intervalle n'est pas calculé ici",
+    "no census area of the workspace has a value for it":
+        "aucune aire de recensement de l'espace de travail n'a de valeur pour cet indicateur",
     "census estimate (long-form sample, randomly rounded counts): Statistics Canada publishes "
     "no interval for it": "estimation du recensement (questionnaire détaillé, comptes arrondis "
                           "au hasard) : Statistique Canada ne publie pas d'intervalle",
@@ -249,7 +253,8 @@ def _number(text: str) -> str:
 
 
 #: Sentences with variable parts: (pattern, French template). In a template, ``{name}`` is the
-#: part as written, ``{name:n}`` a decimal number in French, ``{name:t}`` the part translated.
+#: part as written, ``{name:n}`` a decimal number in French, ``{name:t}`` the part translated,
+#: ``{name:c}`` a whole number with thousands commas.
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) for
                                                 pattern, template in (
     (r"(?P<share>[\d.]+)% of the station's residents live in areas without this value "
@@ -339,6 +344,14 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
      "moins de {n:n} résidents : aucune caractéristique (règle de Statistique Canada)"),
     (r"fewer than (?P<n>[\d.]+) residents: no income data \(Statistics Canada rule\)",
      "moins de {n:n} résidents : aucune donnée de revenu (règle de Statistique Canada)"),
+    # rules and caveats of the indicator catalogue (docs/indicators.md)
+    (r"values under (?P<n>[\d.]+) suppressed \(the indicator's small-number rule\)",
+     "valeurs inférieures à {n:n} supprimées (règle de l'indicateur pour les petits nombres)"),
+    (r"counts randomly rounded to a multiple of (?P<n>\d+) by the source",
+     "comptes arrondis au hasard à un multiple de {n} par la source"),
+    (r"the medians of the station's census areas range from (?P<low>[\d,]+) to "
+     r"(?P<high>[\d,]+)",
+     "les médianes des aires de recensement du poste vont de {low:c} à {high:c}"),
     (r"Census (?P<year>\d{4})", "Recensement {year}"),
     (r"data from (?P<first>\d{4}-\d{2}-\d{2}) to (?P<last>\d{4}-\d{2}-\d{2})",
      "données du {first} au {last}"),
@@ -382,7 +395,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), template) 
      "limites des PDQ."),
 )]
 
-_FIELD = re.compile(r"\{(?P<name>\w+)(?::(?P<how>[nts]))?\}")
+_FIELD = re.compile(r"\{(?P<name>\w+)(?::(?P<how>[ntsc]))?\}")
 
 
 def in_language(text: str, language: str) -> str:
@@ -425,4 +438,6 @@ def _fill(part: str, how: str | None) -> str:
         for shift in in_use().shifts:
             part = part.replace(f"{shift.name_en} {shift.hours()}",
                                 f"{shift.name_fr} {shift.hours()}")
+    if how == "c":  # a whole number with thousands commas: narrow spaces in French
+        return part.replace(",", "\u202f")
     return part

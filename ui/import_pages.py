@@ -43,6 +43,7 @@ from data_connectors.registry import READERS
 from data_connectors.report_messages import report_in_language
 from data_connectors.text_files import sniff
 from portrait.categories import CATEGORIES
+from ui.import_catalogue import CatalogueChoiceWidget
 from ui.strings import UiText
 
 try:  # the column-mapping reader arrived later than the wizard; work without it
@@ -224,6 +225,7 @@ class ImportFilePanel(QWidget):
         self.reader_combo.setMinimumContentsLength(40)
         self.reader_message = _label("", self, name="reader_message")
         self.destination = _label("", self, NOTE_STYLE, name="reader_destination")
+        self.catalogue = CatalogueChoiceWidget(text, self)
         self._detecting = False
         self._proposed: list[str] = []
         self._examined: Path | None = None
@@ -236,6 +238,8 @@ class ImportFilePanel(QWidget):
         form.addRow(text("import_reader"), self.reader_combo)
         form.addRow("", self.reader_message)
         form.addRow(text("import_destination"), self.destination)
+        form.addRow(text("import_catalogue"), self.catalogue)
+        self._catalogue_label = form.labelForField(self.catalogue)
         layout = QVBoxLayout(self)
         layout.addWidget(_heading(text("import_step_file"), self))
         layout.addWidget(_label(text("import_file_intro"), self))
@@ -310,6 +314,7 @@ class ImportFilePanel(QWidget):
         reader = self.reader()
         self.destination.setText(self.text(f"kind_{reader.kind}") if reader is not None and
                                  f"kind_{reader.kind}" in self.text.keys() else "")
+        self._catalogue_label.setVisible(self.catalogue.show_for(reader))
 
     def _browse(self) -> None:
         start = str(self.path().parent) if self.path() else ""

@@ -282,10 +282,13 @@ class ImportWizard(QDialog):
 
     # --- importing --------------------------------------------------------------------------
     def import_options(self) -> dict[str, Any]:
-        """What the reader is told beyond the file: the confirmed column mapping."""
+        """What the reader is told beyond the file: the confirmed column mapping, and the
+        indicator catalogue of census and indicator tables."""
         if self._uses_mapping():
-            return {"mapping": self.mapping_page.values()}
-        return {"mapping": self.field_page.values()} if self._uses_fields() else {}
+            options = {"mapping": self.mapping_page.values()}
+        else:
+            options = {"mapping": self.field_page.values()} if self._uses_fields() else {}
+        return {**options, **self.file_page.catalogue.options()}
 
     @Slot()
     def start_import(self) -> None:

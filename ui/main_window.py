@@ -431,6 +431,9 @@ class MainWindow(QMainWindow):
             self.review_dock.setVisible(True)
         stations = station_choices(workspace) if has_workspace else []
         self._fill_combo(self.station_combo, stations, self.station_combo.currentData())
+        self._fill_combo(self.indicator_combo, indicator_choices(
+            self.text.language, workspace if has_workspace else None),
+            self.indicator_combo.currentData() or DEFAULT_INDICATOR)
         if not has_workspace:
             self.map_panel.show_message(self.text("no_workspace"))
             self._forget_portrait(self.text("sections_no_workspace"))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from portrait.indicators import CATALOGUE, MEDIAN, SCORE, SHARE, census_definitions
+from portrait.indicators import MEDIAN, SCORE, census_definitions
 from portrait.portrait_data import PortraitData, category_label
 from portrait.portrait_model import Section, Table, clean
 from portrait.portrait_options import PortraitOptions
@@ -62,12 +62,11 @@ def _compare(data: PortraitData, start, end, options: PortraitOptions) -> Statio
     values = data.census.stations.values.reindex(stations)
     city_population = _city_population(data)
     basis = city_basis(data.census, city_population)
-    for item in CATALOGUE:
-        if item.id == "population" or item.kind in (SHARE, MEDIAN, SCORE):
+    for item in data.census.catalogue:
+        if item.id == "population" or item.is_ratio or item.kind in (MEDIAN, SCORE):
             table[item.id] = values[item.id] if item.id in values else np.nan
             definition_en, definition_fr = census_definitions(item, data.census.vintage)
-            columns.append(_column(item.id, item.label_fr, item.label_en,
-                                   "%" if item.kind == SHARE else item.unit,
+            columns.append(_column(item.id, item.label_fr, item.label_en, item.display_unit,
                                    f"{definition_en} {basis[0]}",
                                    f"{definition_fr} {basis[1]}"))
     population = table["population"].to_numpy(dtype=float)

@@ -13,16 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from portrait.indicators import (
-    CATALOGUE,
-    MEDIAN,
-    SCORE,
-    SHARE,
-    Indicator,
-    census_definitions,
-    is_long_form,
-    mappable,
-)
+from portrait.indicators import MEDIAN, SCORE, Indicator, census_definitions
 from portrait.portrait_data import Census
 from portrait.portrait_model import IndicatorValue, MapLayer, Section, Table
 from portrait.sections.common import StationContext, rank_of
@@ -52,9 +43,18 @@ def build(context: StationContext) -> Section:
         if len(weights) else np.array([])
     city = census.city.values.iloc[0] if len(census.city.values) else pd.Series(dtype=float)
     published = census.areas.values.notna().any()
-    present = [item for item in CATALOGUE if item.id in values.columns
+    catalogue = census.catalogue
+    present = [item for item in catalogue if item.id in values.columns
                and bool(published.get(item.id, False))]
-    absent = [item.id for item in CATALOGUE if item not in present]
+    # A built-in id is named in a note (briefs replace it by its label); an indicator of the
+    # user's catalogue is listed with its own labels, as a figure that has no value. When
+    # only the user's indicators have values (another country's census), the built-in ones
+    # were never expected and are not listed.
+    own_only = bool(present) and all(item.origin != "built-in" for item in present)
+    absent = [] if own_only else [item.id for item in catalogue
+                                  if item not in present and item.origin == "built-in"]
+    unpublished = [item for item in catalogue
+                   if item not in present and item.origin != "built-in"]
     basis = city_basis(census, city.get("population", np.nan))
     indicators = []
     area_ids_of: dict[str, list[str]] = {}
@@ -65,7 +65,8 @@ def build(context: StationContext) -> Section:
         area_ids_of[item.id] = area_ids
         caveat = apportion_caveat(census, station_id, level,
                                   weights[weights_level == level] if level else pieces)
-        indicators.append(_indicator(item, context, values, city, [caveat], basis))
+        indicators.append(_indicator(item, context, values, city, [caveat], basis, area_ids))
+    indicators += [_unpublished(item, census) for item in unpublished]
     suppressed = census.stations.suppressed
     in_station = set(pieces["area_id"]).union(*area_ids_of.values())
     suppressed = suppressed[suppressed["area_id"].isin(in_station)]
@@ -76,7 +77,7 @@ def build(context: StationContext) -> Section:
                     suppressed.to_dict(orient="records"),
                     "Statistics Canada rules applied to every source.")]
     layers = []
-    for item in mappable():
+    for item in catalogue.mappable():
         if item in present:
             layers.append(_choropleth(item, census.areas.values, area_ids_of[item.id],
                                       context.options.map_classes))
@@ -96,7 +97,8 @@ def build(context: StationContext) -> Section:
         "min_population_income": context.data.apportion_parameters.min_population_income,
         "suppressed_areas": int(len(suppressed)),
     }
-    notes = [f"Source: {census.source} ({census.vintage})."]
+    notes = [f"Source: {census.source} ({census.vintage})." if census.vintage else
+             f"Source: {census.source}."]
     if absent:
         notes.append("Not in the workspace's census data: " + ", ".join(absent) + ".")
     return Section(ID, TITLE_FR, TITLE_EN, indicators, tables, layers, notes=notes)
@@ -104,7 +106,7 @@ def build(context: StationContext) -> Section:
 
 def _source_column(item: Indicator) -> str:
     """The column whose level an indicator comes from (a share: its numerator's)."""
-    return item.numerator if item.kind == SHARE and item.numerator else item.id
+    return item.numerator if item.is_ratio and item.numerator else item.id
 
 
 def apportion_caveat(census: Census, station_id: str, level: str | None,
@@ -153,7 +155,7 @@ def _french_count(value: float) -> str:
 
 def _indicator(item: Indicator, context: StationContext, values: pd.DataFrame,
                city: pd.Series, common: list[str],
-               basis: tuple[str, str]) -> IndicatorValue:
+               basis: tuple[str, str], area_ids: list[str]) -> IndicatorValue:
     census = context.data.census
     value = values.at[context.station_id, item.id]
     caveats = list(common)
@@ -162,25 +164,26 @@ def _indicator(item: Indicator, context: StationContext, values: pd.DataFrame,
         caveats.append(f"{100 * (1 - coverage):.1f}% of the station's residents live in areas "
                        "without this value (suppressed or not published); it is computed "
                        "from the other areas")
-    if item.kind == MEDIAN:
-        caveats.append("approximate: household-weighted median of the census areas' medians")
-    if item.kind == SCORE:
-        caveats.append("population-weighted mean of the census areas' scores")
-    if is_long_form(item):
-        caveats.append("census estimate (long-form sample, randomly rounded counts): "
-                       "Statistics Canada publishes no interval for it")
-    unit = "%" if item.kind == SHARE else item.unit
+    caveats += _kind_caveats(item, census.catalogue.estimate_of(item))
     city_value = city.get(item.id, np.nan)
     context_values = {"city": None if pd.isna(city_value) else float(city_value),
                       "city_includes_station": True,
-                      **rank_of(values[item.id], context.station_id)}
-    if item.kind == SHARE:
+                      **rank_of(values[item.id], context.station_id),
+                      "direction": item.direction, "aggregation": item.aggregation}
+    if item.is_ratio:
         context_values["numerator"] = item.numerator
         context_values["denominator"] = item.denominator
+    if item.kind == MEDIAN:
+        spread = _median_range(census.areas.values[item.id].reindex(area_ids))
+        if spread is not None:
+            context_values["areas_median_range"] = list(spread)
+            caveats.append(f"the medians of the station's census areas range from "
+                           f"{spread[0]:,.0f} to {spread[1]:,.0f}")
     missing = pd.isna(value)
     definition_en, definition_fr = census_definitions(item, census.vintage)
     return IndicatorValue(
-        item.id, item.label_fr, item.label_en, None if missing else float(value), unit,
+        item.id, item.label_fr, item.label_en, None if missing else float(value),
+        item.display_unit,
         definition=f"{definition_en} {basis[0]}",
         definition_fr=f"{definition_fr} {basis[1]}",
         source=census.source, vintage=census.vintage, period=census.vintage,
@@ -189,8 +192,42 @@ def _indicator(item: Indicator, context: StationContext, values: pd.DataFrame,
         if missing else None)
 
 
+def _kind_caveats(item: Indicator, estimate: str) -> list[str]:
+    """What the indicator's kind and estimation make approximate, said beside its value."""
+    caveats = []
+    if item.kind == MEDIAN:
+        caveats.append("approximate: household-weighted median of the census areas' medians")
+    if item.kind == SCORE:
+        caveats.append("population-weighted mean of the census areas' scores")
+    if estimate == "long-form":
+        caveats.append("census estimate (long-form sample, randomly rounded counts): "
+                       "Statistics Canada publishes no interval for it")
+    elif estimate == "sample":
+        caveats.append("survey estimate from a sample: the interval is not computed here")
+    if item.rounding:
+        caveats.append(f"counts randomly rounded to a multiple of {item.rounding} by the source")
+    return caveats
+
+
+def _median_range(medians: pd.Series) -> tuple[float, float] | None:
+    """The lowest and highest of the areas' own medians (None without two areas): a median
+    of areas hides how different they are."""
+    known = medians.dropna()
+    return (float(known.min()), float(known.max())) if len(known) >= 2 else None
+
+
+def _unpublished(item: Indicator, census: Census) -> IndicatorValue:
+    """An indicator of the user's catalogue that no area of the workspace has a value for."""
+    return IndicatorValue(
+        item.id, item.label_fr, item.label_en, None, item.display_unit,
+        definition=item.definition_en, definition_fr=item.definition_fr,
+        source=census.source, vintage=census.vintage, period=census.vintage,
+        context={"direction": item.direction, "aggregation": item.aggregation},
+        reason="no census area of the workspace has a value for it")
+
+
 def _coverage(item: Indicator, coverage: pd.DataFrame, station_id: str) -> float | None:
-    columns = [item.numerator, item.denominator] if item.kind == SHARE else [item.id]
+    columns = [item.numerator, item.denominator] if item.is_ratio else [item.id]
     found = [coverage.at[station_id, c] for c in columns
              if c in coverage.columns and station_id in coverage.index]
     found = [f for f in found if not pd.isna(f)]
@@ -242,5 +279,5 @@ def _choropleth(item: Indicator, area_values: pd.DataFrame, area_ids: list[str],
                 row[f"class_{name}"] = int(np.searchsorted(classes[name]["breaks"], value))
         rows.append(row)
     return MapLayer(f"census_{item.id}", item.label_fr, item.label_en, "choropleth",
-                    "census_areas", {"indicator": item.id, "unit": "%" if item.kind == SHARE
-                                     else item.unit, **classes}, rows)
+                    "census_areas", {"indicator": item.id, "unit": item.display_unit, **classes},
+                    rows)

@@ -24,6 +24,7 @@ they are residents, and rates need them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -33,11 +34,12 @@ import shapely
 from scipy import sparse
 
 from portrait.crs import require_metric
-from portrait.indicators import CATALOGUE, COUNT, MEDIAN, SCORE, SHARE, Indicator
+from portrait.indicators import CATALOGUE, COUNT, MEDIAN, SCORE, Indicator
 
 INCOME_INDICATORS = ("median_household_income", "low_income", "low_income_base")
 SMALL_AREA_RULE = "fewer than {n:g} residents: no characteristics (Statistics Canada rule)"
 INCOME_RULE = "fewer than {n:g} residents: no income data (Statistics Canada rule)"
+BELOW_RULE = "values under {n:g} suppressed (the indicator's small-number rule)"
 
 
 @dataclass(frozen=True)
@@ -128,22 +130,44 @@ def census_counts(census_values: pd.DataFrame) -> pd.DataFrame:
     return wide.astype(float)
 
 
-def suppress_small_areas(wide: pd.DataFrame, parameters: ApportionParameters
+def suppress_small_areas(wide: pd.DataFrame, parameters: ApportionParameters,
+                         catalogue: Iterable[Indicator] = CATALOGUE
                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Apply the small-area rules; return the cleaned table and the list of what was hidden."""
+    """Apply the small-area rules and each indicator's own small-number rule; return the
+    cleaned table and the list of what was hidden.
+
+    An indicator whose catalogue entry says ``small_areas = "none"`` (a publisher's index,
+    already protected) is left out of the small-area rules; one with ``small_areas =
+    "income"`` follows the income rule too; ``suppress_below`` hides an area's value under it.
+    """
     wide = wide.copy()
     records = []
+    entries = {item.id: item for item in catalogue}
+    for column in wide.columns:
+        item = entries.get(column)
+        if item is None or item.suppress_below is None:
+            continue
+        below = wide[column] < item.suppress_below
+        for area_id in wide.index[below]:
+            records.append((area_id, np.nan, column, BELOW_RULE.format(n=item.suppress_below)))
+        wide.loc[below, column] = np.nan
     population_column = parameters.population_indicator
     if population_column not in wide:
         return wide, _suppressed_frame(records)
     population = wide[population_column]
+    if records:
+        found = population.reindex([r[0] for r in records]).to_numpy(dtype=float)
+        records = [(r[0], p, *r[2:]) for r, p in zip(records, found, strict=True)]
     small = population < parameters.min_population
-    others = [c for c in wide.columns if c != population_column]
+    others = [c for c in wide.columns if c != population_column
+              and (c not in entries or entries[c].small_areas != "none")]
     for area_id in wide.index[small & wide[others].notna().any(axis=1)]:
         records.append((area_id, float(population[area_id]), "all characteristics",
                         SMALL_AREA_RULE.format(n=parameters.min_population)))
     wide.loc[small, others] = np.nan
-    income = [c for c in parameters.income_indicators if c in wide]
+    income_ids = dict.fromkeys((*parameters.income_indicators,
+                                *(i.id for i in entries.values() if i.small_areas == "income")))
+    income = [c for c in income_ids if c in wide]
     low = (population < parameters.min_population_income) & ~small
     for area_id in wide.index[low & wide[income].notna().any(axis=1)] if income else []:
         records.append((area_id, float(population[area_id]), ", ".join(income),
@@ -155,16 +179,17 @@ def suppress_small_areas(wide: pd.DataFrame, parameters: ApportionParameters
 
 def apportion(wide: pd.DataFrame, shares: pd.DataFrame,
               parameters: ApportionParameters = ApportionParameters(),
-              catalogue: tuple[Indicator, ...] = CATALOGUE) -> ApportionResult:
+              catalogue: Iterable[Indicator] = CATALOGUE) -> ApportionResult:
     """Apportion census counts (``census_counts`` output) to targets by area share.
 
-    Counts: ``sum_a share(t, a) * value(a)`` over areas with a value. Shares: ``100 *
-    sum num / sum den`` over areas where both are present (an area missing its numerator
+    Counts: ``sum_a share(t, a) * value(a)`` over areas with a value. Shares and rates:
+    ``per * sum num / sum den`` over areas where both are present (an area missing its numerator
     would otherwise pull the share down), no share when the denominator sums to zero.
     Medians: household-weighted median of the area medians (approximate). Scores:
     population-weighted mean of the area scores.
     """
-    cleaned, suppressed = suppress_small_areas(wide, parameters)
+    catalogue = tuple(catalogue)
+    cleaned, suppressed = suppress_small_areas(wide, parameters, catalogue)
     targets = pd.Index(pd.unique(shares["target_id"]), name="target_id")
     area_ids = cleaned.index
     area_position = pd.Series(np.arange(len(area_ids)), index=area_ids)
@@ -189,7 +214,7 @@ def apportion(wide: pd.DataFrame, shares: pd.DataFrame,
     for item in catalogue:
         if item.kind == COUNT and item.id not in out:
             out[item.id] = np.nan
-        elif item.kind == SHARE:
+        elif item.is_ratio:
             out[item.id] = _apportioned_share(item, cleaned, matrix, targets)
         elif item.kind == MEDIAN:
             out[item.id] = _approximate_median(item.id, cleaned, matrix, parameters)
@@ -212,7 +237,8 @@ def _apportioned_share(item: Indicator, cleaned: pd.DataFrame, matrix: sparse.cs
     top = matrix @ np.where(both, numerator, 0.0)
     bottom = matrix @ np.where(both, denominator, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(bottom > 0, 100.0 * top / np.where(bottom > 0, bottom, 1.0), np.nan)
+        return np.where(bottom > 0, item.per * top / np.where(bottom > 0, bottom, 1.0),
+                        np.nan)
 
 
 def _approximate_median(column: str, cleaned: pd.DataFrame, matrix: sparse.csr_matrix,

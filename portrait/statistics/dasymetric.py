@@ -24,6 +24,7 @@ who live in them says how much the even-spread assumption still matters.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -32,7 +33,7 @@ import pandas as pd
 import shapely
 
 from portrait.census_levels import UNPLACED, first_point_in
-from portrait.indicators import CATALOGUE, SHARE, Indicator
+from portrait.indicators import CATALOGUE, Indicator
 from portrait.statistics.apportion import (
     ApportionParameters,
     ApportionResult,
@@ -150,19 +151,20 @@ def is_cut(share: pd.Series) -> pd.Series:
 def apportion_by_level(wide: pd.DataFrame, weights: pd.DataFrame, level: pd.Series,
                        column_level: dict[str, str],
                        parameters: ApportionParameters,
-                       catalogue: tuple[Indicator, ...] = CATALOGUE) -> ApportionResult:
+                       catalogue: Iterable[Indicator] = CATALOGUE) -> ApportionResult:
     """``apportion`` with each indicator taken from one level only (``column_level``), so
     that areas of several levels covering the same ground are never added together.
 
     A share is computed at its numerator's level, with that level's denominator. Each
     level's own population drives its small-area rules and value coverage.
     """
+    catalogue = tuple(catalogue)
     area_level = level.reindex(wide.index)
     results, owners = [], {}
     for name in dict.fromkeys(column_level.values()):
         own = [c for c, lv in column_level.items() if lv == name]
         extra = [item.denominator for item in catalogue
-                 if item.kind == SHARE and item.numerator in own and item.denominator in wide]
+                 if item.is_ratio and item.numerator in own and item.denominator in wide]
         extra += [c for c in (parameters.population_indicator, parameters.median_weight)
                   if c in wide]
         columns = list(dict.fromkeys(own + extra))
@@ -173,7 +175,7 @@ def apportion_by_level(wide: pd.DataFrame, weights: pd.DataFrame, level: pd.Seri
         for column in own:
             owners[column] = result
         for item in catalogue:
-            if item.kind == SHARE and item.numerator in own:
+            if item.is_ratio and item.numerator in own:
                 owners[item.id] = result
     if not results:
         return apportion(wide, weights, parameters, catalogue)

@@ -76,6 +76,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources_replaced": "« {old} » remplacé par « {new} » : {rows} lignes conservées.",
         "sources_failed_title": "Opération impossible",
         "sources_report_title": "Rapport d'importation de « {name} »",
+        "import_catalogue": "Catalogue d'indicateurs :",
+        "import_catalogue_placeholder": "Facultatif : fichier TOML ou CSV qui dit ce que "
+                                        "chaque indicateur signifie",
+        "import_catalogue_title": "Choisir un catalogue d'indicateurs",
+        "import_catalogue_filter": "Catalogues d'indicateurs (*.toml *.csv);;Tous les "
+                                   "fichiers (*)",
+        "import_unknown_as_index": "Importer les indicateurs absents du catalogue comme "
+                                   "indices de sens inconnu",
     },
     "en": {
         "action_data_sources": "&Data sources…",
@@ -143,5 +151,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources_replaced": "\u201c{old}\u201d replaced by \u201c{new}\u201d: {rows} rows kept.",
         "sources_failed_title": "Cannot do this",
         "sources_report_title": "Import report of \u201c{name}\u201d",
+        "import_catalogue": "Indicator catalogue:",
+        "import_catalogue_placeholder": "Optional: a TOML or CSV file saying what each "
+                                        "indicator means",
+        "import_catalogue_title": "Choose an indicator catalogue",
+        "import_catalogue_filter": "Indicator catalogues (*.toml *.csv);;All files (*)",
+        "import_unknown_as_index": "Import indicators the catalogue does not know as indices "
+                                   "of unknown direction",
     },
 }
