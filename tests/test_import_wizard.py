@@ -275,19 +275,19 @@ def test_a_binary_csv_shows_a_message_naming_the_file(qtbot, make_wizard, small_
     assert "n'a pas reconnu" in page.reader_message.text()
     go_next(qtbot, wizard, "preview")
     assert "export_abime.csv" in wizard.preview_page.message.text()
-    assert "binary" in wizard.preview_page.message.text()
+    assert "fichier binaire" in wizard.preview_page.message.text()  # in the window's French
     with qtbot.waitSignal(wizard.stepFinished, timeout=TIMEOUT_MS):
         qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     dialog = wizard.error_dialog
     assert isinstance(dialog, ErrorDialog) and dialog.isVisible()
     assert dialog.windowTitle() == "Importation impossible"
-    assert dialog.message().startswith("export_abime.csv: ")
+    assert dialog.message().startswith("export_abime.csv : ")
     assert "ReaderError" in dialog.details() and not dialog.details_edit.isVisible()
     screenshot(dialog, "import_error_dialog.png")
     qtbot.mouseClick(dialog.details_button, Qt.MouseButton.LeftButton)
     assert dialog.details_edit.isVisible()
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
-    assert QApplication.clipboard().text().startswith("export_abime.csv: ")
+    assert QApplication.clipboard().text().startswith("export_abime.csv : ")
     assert "l'espace de travail n'a pas été modifié" in wizard.progress_page.outcome.text()
     dialog.accept()
     qtbot.mouseClick(wizard.back_button, Qt.MouseButton.LeftButton)

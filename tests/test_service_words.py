@@ -19,7 +19,7 @@ from quarterly_data import build_quarterly_workspace
 from cli.main import main
 from data_connectors.base import ImportReport
 from data_connectors.incident_common import shifts_from
-from exports.brief_model import build_brief
+from exports.brief_build import build_brief
 from exports.briefs import brief_options, write_quarterly_briefs, write_station_briefs
 from portrait.engine import build_portrait, prepare
 from portrait.errors import PortraitError

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from data_connectors.importer import import_files
-from exports.brief_model import SUPPRESSED, BriefOptions, build_brief
+from exports.brief_build import build_brief
+from exports.brief_model import SUPPRESSED, BriefOptions
 from portrait.engine import build_portrait
 from portrait.portrait_data import PortraitData
 from portrait.statistics.proportions import wilson_bounds
