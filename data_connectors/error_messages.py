@@ -198,6 +198,42 @@ ERRORS: dict[str, str] = {
     "x, y and crs together (e.g. EPSG:32188 for MTM zone 8)":
         "x, y et crs ensemble (p. ex. EPSG:32188 pour la zone MTM 8)",
     "lat and lon together": "lat et lon ensemble",
+    # indicator tables and catalogues
+    "an indicator catalogue describes census or indicator values, and this file is read as {} "
+    "({}).": "un catalogue d'indicateurs décrit des valeurs de recensement ou des indicateurs, "
+             "et ce fichier est lu comme {} ({}).",
+    "a census or indicator table with --catalogue, or no --catalogue":
+        "un tableau de recensement ou d'indicateurs avec --catalogue, ou pas de --catalogue",
+    "its catalogue's {} must be a list of tables ([[{}]]).":
+        "le {} de son catalogue doit être une liste de tables ([[{}]]).",
+    "its catalogue maps rows to {}, which is no indicator of the catalogue.":
+        "son catalogue associe des lignes à {}, qui n'est pas un indicateur du catalogue.",
+    "an [[indicator]] entry with that id in the same file":
+        "une entrée [[indicator]] de cet identifiant dans le même fichier",
+    "its catalogue cannot be used: {}": "son catalogue ne peut être utilisé : {}",
+    "no column names the areas.": "aucune colonne ne nomme les aires.",
+    "an area code column ({}) or an area name column ({}), or a mapping naming it":
+        "une colonne de codes d'aire ({}) ou de noms d'aire ({}), ou une correspondance qui la "
+        "nomme",
+    "no column holds indicator values.": "aucune colonne ne contient de valeurs d'indicateurs.",
+    "one numeric column per indicator beside the area column":
+        "une colonne numérique par indicateur à côté de la colonne des aires",
+    "the indicator column is empty.": "la colonne des indicateurs est vide.",
+    "an indicator id or alias on each row": "un identifiant ou un alias d'indicateur sur chaque "
+                                            "ligne",
+    "unknown_indicators is {}.": "unknown_indicators vaut {}.",
+    "{} indicator(s) are not in the catalogue: {} ….":
+        "{} indicateur(s) ne sont pas dans le catalogue : {} …",
+    "{} indicator(s) are not in the catalogue: {}.":
+        "{} indicateur(s) ne sont pas dans le catalogue : {}.",
+    "indicators of the catalogue ({}); describe the others in a catalogue file (--catalogue, "
+    "see docs/indicators.md) or import them as indices of unknown direction "
+    "(--unknown-indicators index)":
+        "des indicateurs du catalogue ({}) ; décrivez les autres dans un fichier de catalogue "
+        "(--catalogue, voir docs/indicators.md) ou importez-les comme indices de sens inconnu "
+        "(--unknown-indicators index)",
+    "the table has a header but no row of values.":
+        "le tableau a un en-tête mais aucune ligne de valeurs.",
     # values
     "{} of {} dates cannot be read ({}).": "{} des {} dates ne peuvent être lues ({}).",
     "{} of {} times received cannot be read.":

@@ -15,7 +15,7 @@ refused, with the known ids, unless the user asks to import it as an index of un
 direction (``unknown_indicators = "index"``); text columns (names, states) are left out and
 listed in the report.
 
-Options: ``mapping`` or ``columns`` ({field: header}, fields in ``FIELDS``; ``--mapping``
+Options: ``mapping`` ({field: header}, fields in ``FIELDS``; ``--mapping``
 gives it), ``catalogue`` (a path), ``unknown_indicators`` ("refuse" or "index"),
 ``census_year``.
 """
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +31,7 @@ import pandas as pd
 from data_connectors.area_names import area_key, closest
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
 from data_connectors.catalogue_import import OPTION
+from data_connectors.column_mapping import Field, resolve, user_mapping
 from data_connectors.survey_formats import first_rows, key, read_cells
 from data_connectors.wide_profiles import PLACEHOLDERS, parse_number
 from portrait.errors import PortraitError
@@ -49,35 +49,29 @@ from portrait.indicators import (
 from portrait.indicators import workspace_catalogue as stored_catalogue
 from portrait.layers import CENSUS_VALUES, INDICATOR_CATALOGUE, conform
 
-
-@dataclass(frozen=True)
-class Field:
-    """A column the reader looks for: whether it is required, what it means, and the header
-    names (folded by ``survey_formats.key``) it is found under without a mapping."""
-
-    required: bool
-    meaning: str
-    names: tuple[str, ...]
-
-
 #: The columns of an indicator table. One of ``area_id`` and ``area_name`` is required; the
 #: table is long when it has both ``indicator`` and ``value``.
-FIELDS: dict[str, Field] = {
-    "area_id": Field(False, "the area's code, as in the workspace's census areas (GEOID, "
-                     "DAUID, area id)", ("geoid", "geo id", "area id", "area code",
-                                         "code", "dauid", "tract", "fips", "id")),
-    "area_name": Field(False, "the area's name, when the table has no code (joined by the "
-                       "normalised name)", ("area name", "area", "name", "nom", "secteur",
-                                           "quartier", "neighbourhood", "neighborhood",
-                                           "community area", "local area")),
-    "indicator": Field(False, "long layout: the indicator of each row (an id or alias of the "
-                       "catalogue)", ("indicator", "indicator id", "indicateur", "variable",
-                                      "measure", "characteristic")),
-    "value": Field(False, "long layout: the value of each row", ("value", "valeur",
-                                                                  "estimate", "count")),
-    "year": Field(False, "the census or survey year of the values", ("year", "annee",
-                                                                     "census year", "vintage")),
-}
+FIELDS = (
+    Field("area_id", "Code de l'aire, comme dans les aires de recensement de l'espace de "
+          "travail (GEOID, IDAD, code)", "The area's code, as in the workspace's census areas "
+          "(GEOID, DAUID, area id)", guesses=("geoid", "geo id", "area id", "area code",
+                                              "code", "dauid", "tract", "fips", "id")),
+    Field("area_name", "Nom de l'aire, quand le tableau n'a pas de code (joint par le nom "
+          "normalisé)", "The area's name, when the table has no code (joined by the "
+          "normalised name)", guesses=("area name", "area", "name", "nom", "secteur",
+                                       "quartier", "neighbourhood", "neighborhood",
+                                       "community area", "local area")),
+    Field("indicator", "Format long : l'indicateur de chaque ligne (un id ou un alias du "
+          "catalogue)", "Long layout: the indicator of each row (an id or alias of the "
+          "catalogue)", guesses=("indicator", "indicator id", "indicateur", "variable",
+                                 "measure", "characteristic")),
+    Field("value", "Format long : la valeur de chaque ligne", "Long layout: the value of each "
+          "row", guesses=("value", "valeur", "estimate", "count")),
+    Field("year", "L'année du recensement ou du sondage des valeurs",
+          "The census or survey year of the values",
+          guesses=("year", "annee", "census year", "vintage")),
+)
+_GUESSES = {item.name: item.guesses for item in FIELDS}
 UNKNOWN_CHOICES = ("refuse", "index")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -89,6 +83,7 @@ class IndicatorTableReader:
     kind = "census-values"
     patterns = ("*.csv", "*.xlsx")
     priority = 20
+    fields = FIELDS
 
     def can_read(self, path: Path) -> bool:
         """A table with an area column and at least one column the built-in catalogue knows
@@ -125,8 +120,7 @@ class IndicatorTableReader:
         table = cells.iloc[1:].reset_index(drop=True)
         table.columns = headers
         report.rows_read = len(table)
-        found = _columns(path, headers, context.options.get("mapping")
-                         or context.options.get("columns") or {})
+        found = _columns(path, headers, user_mapping(context) or {})
         area_column = found.get("area_id") or found["area_name"]
         areas = _area_ids(table[area_column], found.get("area_id") is not None,
                           context.known_area_ids)
@@ -148,8 +142,7 @@ class IndicatorTableReader:
         return conform(frame, CENSUS_VALUES), conform(to_frame(added), INDICATOR_CATALOGUE)
 
 
-_AREA_NAMES = frozenset(FIELDS["area_id"].names + FIELDS["area_name"].names
-                        + FIELDS["year"].names)
+_AREA_NAMES = frozenset(_GUESSES["area_id"] + _GUESSES["area_name"] + _GUESSES["year"])
 
 
 def _catalogue(path: Path, context: ReadContext) -> tuple[Catalogue, CatalogueSource]:
@@ -167,29 +160,17 @@ def _catalogue(path: Path, context: ReadContext) -> tuple[Catalogue, CatalogueSo
 
 def _find(headers: list[str], field: str) -> str | None:
     keys = {key(h): h for h in reversed(headers) if h}
-    return next((keys[name] for name in FIELDS[field].names if name in keys), None)
+    return next((keys[name] for name in _GUESSES[field] if name in keys), None)
 
 
 def _columns(path: Path, headers: list[str], chosen: dict[str, str]) -> dict[str, str]:
-    """Field -> header: the ones the mapping names (checked), else the first alias found."""
-    unknown = sorted(set(chosen) - set(FIELDS))
-    if unknown:
-        raise ReaderError(path, f"the mapping names the field {unknown[0]!r}, which this reader "
-                          "does not have.", expected="fields " + ", ".join(FIELDS))
-    found: dict[str, str] = {}
-    for field in FIELDS:
-        header = chosen.get(field) or _find(headers, field)
-        if header is not None and header not in headers:
-            raise ReaderError(path, f"the mapping names the column {header!r} for {field}, "
-                              "which the header does not have.", row=1,
-                              expected="one of " + ", ".join(h for h in headers if h))
-        if header is not None:
-            found[field] = header
+    """Field -> header: the ones the mapping names (checked), else the accepted names."""
+    found = resolve(path, FIELDS, [h for h in headers if h], chosen).columns
     if "area_id" not in found and "area_name" not in found:
         raise ReaderError(path, "no column names the areas.", row=1,
                           expected="an area code column (" + ", ".join(
-                              FIELDS["area_id"].names[:6]) + ") or an area name column ("
-                          + ", ".join(FIELDS["area_name"].names[:4]) + "), or a mapping "
+                              _GUESSES["area_id"][:6]) + ") or an area name column ("
+                          + ", ".join(_GUESSES["area_name"][:4]) + "), or a mapping "
                           "naming it")
     return found
 

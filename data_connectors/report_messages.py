@@ -177,6 +177,18 @@ REPORTS: dict[str, str] = {
     "station found from the respondent's coordinates":
         "poste trouvé d'après les coordonnées du répondant",
     "unreadable submission date (kept, no date)": "date de réponse illisible (gardé, sans date)",
+    "row without an area": "ligne sans aire",
+    "area not among the workspace's census areas":
+        "aire absente des aires de recensement de l'espace de travail",
+    "value suppressed by the source in {}": "valeur supprimée par la source dans {}",
+    "text columns not read as indicators: {}": "colonnes de texte non lues comme indicateurs : {}",
+    "{} repeated area value(s): the first row of each area is kept.":
+        "{} valeur(s) d'aire répétées : la première ligne de chaque aire est gardée.",
+    "area {} is not among the workspace's census areas; closest: {}.":
+        "l'aire {} n'est pas parmi les aires de recensement de l'espace de travail ; la plus "
+        "proche : {}.",
+    "area {} is not among the workspace's census areas.":
+        "l'aire {} n'est pas parmi les aires de recensement de l'espace de travail.",
     # warnings
     "Dates in column {} come in {} forms: {}; check that day and month are not swapped.":
         "Les dates de la colonne {} ont {} formes : {} ; vérifiez que le jour et le mois ne "

@@ -122,7 +122,7 @@ def build_tract_workspace(tmp_path: Path) -> tuple[Workspace, Path]:
                               geometry=[box(t[0]) for t in TRACTS.values()], crs="EPSG:32188")
     tracts.to_file(tmp_path / "tracts.gpkg", driver="GPKG")
     import_files(workspace, [tmp_path / "tracts.gpkg"], reader_id="area-boundaries",
-                 options={"name_column": "GEOID", "level": "tract"})
+                 options={"mapping": {"name": "GEOID", "area_id": "GEOID", "level": "tract"}})
     catalogue = tmp_path / "acs.toml"
     catalogue.write_text(ACS_CATALOGUE, encoding="utf-8")
     return workspace, catalogue

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
 from portrait.workspace import Workspace  # noqa: E402
-from ui.import_wizard import FILE, PREVIEW, REPORT, ImportWizard  # noqa: E402
+from ui.import_wizard import FILE, MAPPING, PREVIEW, REPORT, ImportWizard  # noqa: E402
 from ui.strings import UiText  # noqa: E402
 
 TIMEOUT_MS = 30_000
@@ -50,6 +50,9 @@ def test_the_wizard_imports_an_indicator_table_with_its_catalogue(
     with qtbot.waitSignal(wizard.stepFinished, timeout=TIMEOUT_MS):
         qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     assert wizard.current_step() == PREVIEW
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.current_step() == MAPPING  # the table's columns, as the reader found them
+    assert wizard.field_page.combos["area_id"].currentData() == "GEOID"
     with qtbot.waitSignal(wizard.imported, timeout=TIMEOUT_MS) as done:
         qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     assert wizard.current_step() == REPORT

@@ -110,8 +110,9 @@ def test_every_sentence_a_reader_writes_has_its_french() -> None:
     # the call), mapped_points' coordinate problems (tested below), a MappingError read
     # again as a ReaderError (scanned above), and lists of file types
     assert sorted(place.split(":")[0] for place in at_run_time) == [
-        "cad_calls.py", "column_mapping.py", "incident_common.py", "mapped_points.py",
-        "mapped_points.py", "mapped_points.py", "mapped_points.py", "mbtiles.py"]
+        "cad_calls.py", "column_mapping.py", "incident_common.py", "indicator_table.py",
+        "mapped_points.py", "mapped_points.py", "mapped_points.py", "mapped_points.py",
+        "mbtiles.py"]
 
 
 @pytest.mark.parametrize("english,french", [
