@@ -9,7 +9,8 @@ changed since the last save (only the changed rows of the records) and the metad
 together or not at all. SQLite's atomic commit is the guarantee: a process killed mid-save
 leaves a ``-journal`` file holding the pages as they were, and the next opener rolls the file
 back to the previous save before reading it. A record edit costs milliseconds whatever the
-size of the incidents layer; an import rewrites only its layers. A new file (a new
+size of the incidents layer; an import rewrites only its layers (large ones written first by
+GDAL into a staging file, ``portrait.geopackage_staging``). A new file (a new
 workspace, "save as", the app's recovery copy) is written beside the target and renamed over
 it, as a whole.
 
