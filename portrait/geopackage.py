@@ -21,7 +21,9 @@ renaming the new one, inside the transaction: new pages are appended to the file
 no journal copy, where deleting and reinserting a million rows in place would copy every
 old page into the journal first. Indexes and triggers of the old table (another program's
 spatial index, a reader's index) are created again on the new one, and an R-tree is filled
-again. A layer with a row key (the records) is instead changed row by row: only the rows
+again. The new table's rows come from Python (``encode_columns``), or, for a large layer,
+from a staging file GDAL wrote beforehand (``portrait.geopackage_staging``), copied by SQLite
+itself. A layer with a row key (the records) is instead changed row by row: only the rows
 that differ from the file are updated, deleted or inserted.
 """
 
