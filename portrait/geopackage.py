@@ -21,7 +21,9 @@ renaming the new one, inside the transaction: new pages are appended to the file
 no journal copy, where deleting and reinserting a million rows in place would copy every
 old page into the journal first. Indexes and triggers of the old table (another program's
 spatial index, a reader's index) are created again on the new one, and an R-tree is filled
-again. A layer with a row key (the records) is instead changed row by row: only the rows
+again. The new table's rows come from Python (``encode_columns``), or, for a large layer,
+from a staging file GDAL wrote beforehand (``portrait.geopackage_staging``), copied by SQLite
+itself. A layer with a row key (the records) is instead changed row by row: only the rows
 that differ from the file are updated, deleted or inserted.
 """
 
@@ -93,14 +95,17 @@ _NEW_SUFFIX = "__being_saved"
 
 
 @contextmanager
-def transaction(path: Path) -> Iterator[sqlite3.Connection]:
+def transaction(path: Path, staging: Path | None = None) -> Iterator[sqlite3.Connection]:
     """One write transaction on the GeoPackage at ``path``: committed when the block ends,
     rolled back when it raises. Takes SQLite's write lock at once (``BEGIN IMMEDIATE``), so
-    what the block reads stays true until the commit."""
+    what the block reads stays true until the commit. ``staging`` (``geopackage_staging``)
+    is attached as ``staged`` for ``write_layer(..., staged=True)``."""
     connection = connect(path)
     try:
         connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         connection.execute("PRAGMA legacy_alter_table = ON")  # a rename rewrites no view
+        if staging is not None:  # SQLite attaches only outside a transaction
+            connection.execute("ATTACH DATABASE ? AS staged", (str(staging),))
         connection.execute("BEGIN IMMEDIATE")
         try:
             yield connection
@@ -165,21 +170,22 @@ def table_names(connection: sqlite3.Connection) -> set[str]:
 
 
 def write_layer(connection: sqlite3.Connection, spec: LayerSpec, frame: pd.DataFrame,
-                srs: int, key: Sequence[str] = ()) -> int:
+                srs: int, key: Sequence[str] = (), staged: bool = False) -> int:
     """Make table ``spec.name`` hold exactly ``frame``'s rows, in order; return how many
     rows were written. With a ``key`` (columns naming a row), only rows that differ from
-    the file's are written when the file's rows are in the same order."""
+    the file's are written when the file's rows are in the same order. ``staged``: the
+    rows are copied from the attached staging file's layer of that name."""
     existing = _columns(connection, spec.name)
     geometry = _geometry_column(connection, spec.name) if existing else None
     if existing and (spec.is_spatial != (geometry is not None)):
         _drop_layer(connection, spec.name)  # a table by that name, of another kind
         existing, geometry = [], None
-    if existing and key and set(spec.columns) <= set(existing):
+    if existing and key and not staged and set(spec.columns) <= set(existing):
         changed = _write_changed_rows(connection, spec, frame, srs, geometry, key)
         if changed is not None:
             _describe(connection, spec, frame, len(frame))
             return changed
-    _replace_table(connection, spec, frame, srs, existing, geometry)
+    _replace_table(connection, spec, frame, srs, existing, geometry, staged)
     _describe(connection, spec, frame, len(frame))
     return len(frame)
 
@@ -215,13 +221,15 @@ def _write_changed_rows(connection: sqlite3.Connection, spec: LayerSpec, frame: 
 
 
 def _replace_table(connection: sqlite3.Connection, spec: LayerSpec, frame: pd.DataFrame,
-                   srs: int, existing: list[str], geometry: str | None) -> None:
+                   srs: int, existing: list[str], geometry: str | None, staged: bool) -> None:
     geometry = geometry or ("geom" if spec.is_spatial else None)
     new = spec.name + _NEW_SUFFIX
     connection.execute(f'DROP TABLE IF EXISTS "{new}"')
     connection.execute(_create_table_sql(new, spec, geometry))
     names = _column_names(spec, geometry)
-    for start in range(0, len(frame), ENCODE_ROWS):
+    if staged:
+        _copy_staged(connection, spec, new, names)
+    for start in range(0, 0 if staged else len(frame), ENCODE_ROWS):
         part = frame.iloc[start:start + ENCODE_ROWS]
         _insert(connection, new, names, zip(*encode_columns(spec, part, srs), strict=True))
     kept_sql = [row[0] for row in connection.execute(
@@ -245,6 +253,23 @@ def _drop_layer(connection: sqlite3.Connection, table: str) -> None:
     connection.execute(f'DROP TABLE "{table}"')
     for system in ("gpkg_geometry_columns", "gpkg_ogr_contents", "gpkg_contents"):
         connection.execute(f"DELETE FROM {system} WHERE table_name = ?", (table,))
+
+
+def _copy_staged(connection: sqlite3.Connection, spec: LayerSpec, table: str,
+                 names: Sequence[str]) -> None:
+    """The staged layer's rows, in order, into ``table`` (GDAL wrote them as it writes any
+    GeoPackage; only the geometry column may be named otherwise)."""
+    found = connection.execute("SELECT column_name FROM staged.gpkg_geometry_columns WHERE "
+                               "table_name = ?", (spec.name,)).fetchone()
+    source = ([found[0]] if found else []) + list(spec.columns)
+    staged = [row[1] for row in connection.execute(f'PRAGMA staged.table_info("{spec.name}")')]
+    if staged == ["fid", *source] and source == list(names):  # same columns: SQLite copies
+        connection.execute(f'INSERT INTO "{table}" SELECT * FROM staged."{spec.name}"')
+        return  # records as they are (its "transfer optimisation"), fids and order kept
+    quoted = ", ".join(f'"{n}"' for n in names)
+    selected = ", ".join(f'"{n}"' for n in source)
+    connection.execute(f'INSERT INTO "{table}" ({quoted}) SELECT {selected} FROM '
+                       f'staged."{spec.name}" ORDER BY fid')
 
 
 def _create_table_sql(name: str, spec: LayerSpec, geometry: str | None) -> str:
@@ -361,9 +386,11 @@ def geometry_blobs(geometries: Any, srs: int) -> list[bytes | None]:
     wkb = shapely.to_wkb(values, byte_order=1, output_dimension=2)
     kinds = shapely.get_type_id(values)
     empty = shapely.is_empty(values)
-    bounds = shapely.bounds(values)
     srs_bytes = struct.pack("<i", srs)
     point, empty_head = b"GP\x00\x01" + srs_bytes, b"GP\x00\x11" + srs_bytes
+    if not empty.any() and np.isin(kinds, (-1, 0)).all():  # points (a layer of incidents)
+        return [None if blob is None else point + blob for blob in wkb]
+    bounds = shapely.bounds(values)
     blobs: list[bytes | None] = []
     for blob, kind, is_empty, box in zip(wkb, kinds, empty, bounds, strict=True):
         if blob is None:

@@ -174,9 +174,9 @@ def save_review(path: str | os.PathLike[str], items: Sequence[AppendedRow]) -> p
     """Append ``items`` to the ``records`` layer of the file at ``path``, atomically; return
     the records now in the file.
 
-    The file is opened afresh, so only its records layer is rewritten (``Workspace.save``
-    copies the file and writes the modified layers): whatever happened in memory since, no
-    other layer can change.
+    The file is opened afresh, so only its records layer is written (``Workspace.save``
+    writes the modified layers, here the appended rows): whatever happened in memory since,
+    no other layer can change.
     """
     fresh = Workspace.open(path)
     records = with_items(fresh.layer(RECORDS.name), items)

@@ -9,7 +9,8 @@ changed since the last save (only the changed rows of the records) and the metad
 together or not at all. SQLite's atomic commit is the guarantee: a process killed mid-save
 leaves a ``-journal`` file holding the pages as they were, and the next opener rolls the file
 back to the previous save before reading it. A record edit costs milliseconds whatever the
-size of the incidents layer; an import rewrites only its layers. A new file (a new
+size of the incidents layer; an import rewrites only its layers (large ones written first by
+GDAL into a staging file, ``portrait.geopackage_staging``). A new file (a new
 workspace, "save as", the app's recovery copy) is written beside the target and renamed over
 it, as a whole.
 
@@ -35,13 +36,14 @@ import os
 import sqlite3
 import threading
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pyogrio
 
-from portrait import __version__, clock, geopackage
+from portrait import __version__, clock, geopackage, geopackage_staging
 from portrait.crs import METRIC_CRS, require_metric
 from portrait.errors import NewerSchemaError, NotAWorkspaceError, WorkspaceError
 from portrait.layers import (
@@ -273,9 +275,10 @@ class Workspace:
         temp = target.with_name(f".{target.name}{_TEMP_MARK}{os.getpid()}.gpkg")
         _remove_stale_temporaries(target)
         try:
-            with geopackage.transaction(temp) as connection:
+            with self._staging(target, to_write) as (staging, staged), \
+                    geopackage.transaction(temp, staging) as connection:
                 geopackage.create_skeleton(connection)
-                layers = self._write(connection, to_write)
+                layers = self._write(connection, to_write, staged)
             _fsync(temp)
             os.replace(temp, target)
             _fsync_directory(target.parent)
@@ -290,17 +293,40 @@ class Workspace:
         the metadata. The stamp is checked under SQLite's write lock, which no other program
         can take before the commit."""
         to_write = set(self._modified)
-        with geopackage.transaction(target) as connection:
+        _remove_stale_temporaries(target)
+        with self._staging(target, to_write) as (staging, staged), \
+                geopackage.transaction(target, staging) as connection:
             self._check_unchanged(target)
-            layers = self._write(connection, to_write)
+            layers = self._write(connection, to_write, staged)
         return self._saved(target, to_write, layers)
 
-    def _write(self, connection: sqlite3.Connection, names: set[str]) -> set[str]:
-        """The layers ``names`` and the metadata, in the transaction of ``connection``;
-        returns the layers the file then holds."""
+    @contextmanager
+    def _staging(self, target: Path, names: set[str]
+                 ) -> Iterator[tuple[Path | None, set[str]]]:
+        """The staging file of the large layers saved whole (``geopackage_staging``), removed
+        when the save is over, and their names."""
+        staged = {name for name in names if name not in ROW_KEYS
+                  and len(self._frames[name]) >= geopackage_staging.STAGE_ROWS}
+        if not staged:
+            yield None, staged
+            return
+        path = target.with_name(f".{target.name}{_TEMP_MARK}{os.getpid()}.staging.gpkg")
+        try:
+            geopackage_staging.stage(path, [(spec_for(name), _prepared(
+                spec_for(name), self._frames[name])) for name in sorted(staged)], self.crs)
+            yield path, staged
+        finally:
+            path.unlink(missing_ok=True)
+            Path(f"{path}-journal").unlink(missing_ok=True)
+
+    def _write(self, connection: sqlite3.Connection, names: set[str],
+               staged: set[str]) -> set[str]:
+        """The layers ``names`` (``staged`` ones from the staging file) and the metadata, in
+        the transaction of ``connection``; returns the layers the file then holds."""
         srs = geopackage.srs_id(connection, self.crs)
         for name in sorted(names):
-            _write_layer(connection, spec_for(name), self._frames[name], srs)
+            _write_layer(connection, spec_for(name), self._frames[name], srs,
+                         staged=name in staged)
         self.metadata["saved_at"] = _now()
         self.metadata["saved_with"] = f"Portrait de quartier {__version__}"
         _write_metadata(connection, self.metadata)
@@ -366,11 +392,15 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
 
 
 def _write_layer(connection: sqlite3.Connection, spec: LayerSpec, frame: pd.DataFrame,
-                 srs: int) -> None:
+                 srs: int, staged: bool = False) -> None:
     """Write one layer (conformed when set or read) in the save's transaction."""
-    if spec.geometry_type == "MultiPolygon":
-        frame = _promote_polygons(frame)
-    geopackage.write_layer(connection, spec, frame, srs, ROW_KEYS.get(spec.name, ()))
+    geopackage.write_layer(connection, spec, _prepared(spec, frame), srs,
+                           ROW_KEYS.get(spec.name, ()), staged)
+
+
+def _prepared(spec: LayerSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    """Polygons of a multipolygon layer as multipolygons, as its table declares."""
+    return _promote_polygons(frame) if spec.geometry_type == "MultiPolygon" else frame
 
 
 def _promote_polygons(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,8 +4,8 @@ Two imports into one workspace at once each read the file, add their rows and sa
 second save silently drops the first one's rows. A writer (an import, the app editing a
 workspace) therefore holds ``.<name>.lock`` from before it reads the file until it is done;
 another writer is told who holds it, and since when, and is refused (or waits). Readers
-(``report``, ``brief``, review mode) never need it: saves are atomic renames, so a reader
-always sees a whole file.
+(``report``, ``brief``, review mode) never need it: saves are SQLite transactions, so a
+reader sees the file as it was before a save or after it (waiting while one commits).
 
 The lock is an operating-system lock (``flock``) on that file, which the system releases when
 the holding process dies, however it dies: a lock left by a killed process is stale and is

@@ -10,11 +10,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
 
-from portrait import geopackage
+from portrait import geopackage, geopackage_staging
 from portrait.errors import WorkspaceError
 from portrait.layers import ALL_LAYERS
 from portrait.records.action_plan import Action, ActionPriority
@@ -200,13 +201,12 @@ def test_autosave_writes_only_the_changed_layers_and_recovers_onto_the_file(
     store.save(workspace)
     sidecar = write_autosave(workspace)
     assert sidecar == autosave_path(workspace.path)
-    assert set(_tables(sidecar)) == {"records", "problem_places", "action_places",
-                                     "consultation_places"}
+    changed = {"records", "problem_places", "consultation_places"}  # the park's action: none
+    assert set(_tables(sidecar)) == changed
     assert newest_good_copy(workspace.path) is None  # not a whole workspace
 
     recovered = recover(workspace.path, sidecar)
-    assert recovered.modified_layers == {"records", "problem_places", "action_places",
-                                         "consultation_places"}
+    assert recovered.modified_layers == changed
     assert len(recovered.layer("incidents")) == len(workspace.layer("incidents"))
     recovered.save()
     titles = {p.title for p in RecordStore.load(Workspace.open(workspace.path)).problems()}
@@ -271,3 +271,25 @@ def test_a_spatial_index_added_in_qgis_stays_true_when_a_layer_is_replaced(
     expected = located.loc[located.intersects(box)]
     found = pyogrio.read_dataframe(path, layer="incidents", bbox=box.bounds)
     assert 0 < len(found) == len(expected)
+
+
+def test_large_layers_staged_by_gdal_read_back_as_when_written_row_by_row(
+        small_workspace: Workspace, tmp_path: Path, monkeypatch) -> None:
+    """Layers of many rows are written by GDAL into a staging file, then copied in the
+    save's transaction; what is read back is what the row-by-row writer gives."""
+    layers = ("incidents", "stations", "services", "census_values")
+    frames = {name: small_workspace.layer(name) for name in layers}
+    written = {}
+    for stage_rows in (10**9, 10):
+        monkeypatch.setattr(geopackage_staging, "STAGE_ROWS", stage_rows)
+        path = tmp_path / f"staged-{stage_rows}.gpkg"
+        workspace = Workspace.create(path)
+        for name, frame in frames.items():
+            workspace.set_layer(name, frame)
+        workspace.save()  # in place, over the empty layers
+        written[stage_rows] = {name: Workspace.open(path).layer(name) for name in layers}
+        assert not list(tmp_path.glob(f".{path.name}.saving-*"))
+    for name in layers:
+        pd.testing.assert_frame_equal(written[10][name], written[10**9][name])
+        assert len(written[10][name]) == len(frames[name])
+    assert written[10]["stations"].geom_type.eq("MultiPolygon").all()

@@ -12,6 +12,7 @@ the payloads they come from; the payload stays the source and nothing reads thes
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -28,8 +29,8 @@ from portrait.records.action_plan import Action, ActionPriority
 from portrait.records.consultations import Consultation
 from portrait.records.problems import ProblemCard
 
-#: Rows already built, by layer and ids, with the record objects they were built from.
-RowCache = dict[tuple[str, ...], tuple[tuple[object, ...], dict]]
+#: Rows (and layers) already built, by key, with the objects they were built from.
+RowCache = dict[tuple[str, ...], tuple[tuple[object, ...], Any]]
 
 
 def place_layers(problems: list[ProblemCard], actions: list[Action],
@@ -37,9 +38,9 @@ def place_layers(problems: list[ProblemCard], actions: list[Action],
                  crs: object, cache: RowCache | None = None) -> dict[str, gpd.GeoDataFrame]:
     """The three layers, by name, for records given oldest first.
 
-    ``cache`` (kept by the caller between saves) holds the rows built last time: records are
-    immutable, so a row whose records are the same objects is reused, and an edit costs
-    the rows of the records it replaced.
+    ``cache`` (kept by the caller between saves) holds the rows and layers built last time:
+    records are immutable, so a row whose records are the same objects is reused, and a
+    layer whose rows are all reused is the same frame as last time.
     """
     cache = {} if cache is None else cache
     placed = [p for p in problems if p.map_geometry() is not None]
@@ -59,11 +60,9 @@ def place_layers(problems: list[ProblemCard], actions: list[Action],
                 consultation_rows.append(_cached(cache, _consultation_row, consultation,
                                                  problem))
     problem_rows = [_cached(cache, _problem_row, p) for p in placed]
-    return {
-        PROBLEM_PLACES.name: _frame(PROBLEM_PLACES, problem_rows, crs),
-        ACTION_PLACES.name: _frame(ACTION_PLACES, action_rows, crs),
-        CONSULTATION_PLACES.name: _frame(CONSULTATION_PLACES, consultation_rows, crs),
-    }
+    return {spec.name: _cached_frame(cache, spec, rows, crs) for spec, rows in (
+        (PROBLEM_PLACES, problem_rows), (ACTION_PLACES, action_rows),
+        (CONSULTATION_PLACES, consultation_rows))}
 
 
 def _cached(cache: RowCache, build, *sources) -> dict:
@@ -71,6 +70,16 @@ def _cached(cache: RowCache, build, *sources) -> dict:
     found = cache.get(key)
     if found is None or any(a is not b for a, b in zip(found[0], sources, strict=True)):
         found = cache[key] = (sources, build(*sources))
+    return found[1]
+
+
+def _cached_frame(cache: RowCache, spec: LayerSpec, rows: list[dict],
+                  crs: object) -> gpd.GeoDataFrame:
+    key = ("layer", spec.name)
+    found = cache.get(key)
+    if found is None or len(found[0]) != len(rows) or any(
+            a is not b for a, b in zip(found[0], rows, strict=True)):
+        found = cache[key] = (tuple(rows), _frame(spec, rows, crs))
     return found[1]
 
 

@@ -135,7 +135,8 @@ class RecordStore:
         for name, frame in place_layers(self.problems(), self.actions(), self.priorities(),
                                         self.consultations(), workspace.crs,
                                         self._place_rows).items():
-            workspace.set_layer(name, frame)
+            if workspace.layer(name) is not frame:  # the same frame: none of its rows changed
+                workspace.set_layer(name, frame)
 
     def to_frame(self, existing: pd.DataFrame, crs: object) -> gpd.GeoDataFrame:
         """``existing`` rows not owned by this store, followed by this store's records."""
