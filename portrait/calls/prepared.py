@@ -46,6 +46,13 @@ class PreparedCalls:
     def last(self) -> pd.Timestamp | None:
         return None if self.frame.empty else self.frame["received"].max()
 
+    def unplaced(self, start: pd.Timestamp, end: pd.Timestamp) -> int:
+        """Calls of the whole city received from ``start`` to the end of day ``end`` that no
+        station holds (they sort first)."""
+        received = self.frame["received"].iloc[:self.without_station].to_numpy()
+        return int(np.sum((received >= np.datetime64(start))
+                          & (received < np.datetime64(end + pd.Timedelta(days=1)))))
+
     def of(self, station_id: str) -> tuple[pd.DataFrame, Classified]:
         """A station's calls and their classification (empty when it has none)."""
         part = self.slices.get(station_id, slice(0, 0))
