@@ -284,7 +284,35 @@ def _coordinates(geometry) -> tuple[np.ndarray, np.ndarray]:
 
 
 def prepare_incidents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
-               mapping: CategoryMapping) -> Incidents:
+                      mapping: CategoryMapping) -> Incidents:
+    slim, tags, placed, without = incident_rows(frame, stations, mapping)
+    tag_ids = tuple(ISSUE_TAGS)
+    station_codes = slim["station"].cat.codes.to_numpy()
+    order = np.argsort(station_codes, kind="stable")
+    slim = slim.iloc[order].reset_index(drop=True)
+    tags = tags[order]
+    slices = {}
+    sorted_codes = station_codes[order]
+    for code, name in enumerate(slim["station"].cat.categories):
+        start, end = np.searchsorted(sorted_codes, [code, code + 1])
+        slices[str(name)] = slice(int(start), int(end))
+    dates = slim["date"]
+    return Incidents(slim, tags, tag_ids, slices,
+                     dates.min() if len(dates) else None, dates.max() if len(dates) else None,
+                     placed, without, incident_sources(frame))
+
+
+def incident_sources(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The sources an incidents layer's rows come from, sorted."""
+    return tuple(sorted(str(v) for v in frame["source"].dropna().unique()))
+
+
+def incident_rows(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
+                  mapping: CategoryMapping) -> tuple[pd.DataFrame, np.ndarray, int, int]:
+    """Each incident as the portrait reads it, in the layer's order: the slim frame (see
+    ``Incidents``), its tag matrix (``ISSUE_TAGS`` columns), and how many rows were placed
+    by their location and how many have no station. Row by row, so a layer may be prepared
+    a part at a time."""
     x, y = _coordinates(frame.geometry) if len(frame) else (np.zeros(0), np.zeros(0))
     station, placed, without = _station_codes(frame["station_id"], x, y, stations)
     category = frame["category"]
@@ -311,22 +339,8 @@ def prepare_incidents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
     })
     slim["category"] = slim["category"].cat.remove_unused_categories()
     slim["located"] = np.isfinite(x) & np.isfinite(y)
-    tag_ids = tuple(ISSUE_TAGS)
-    tags = _tag_matrix(frame["tags"], frame["source_category"], mapping, tag_ids)
-    station_codes = slim["station"].cat.codes.to_numpy()
-    order = np.argsort(station_codes, kind="stable")
-    slim = slim.iloc[order].reset_index(drop=True)
-    tags = tags[order]
-    slices = {}
-    sorted_codes = station_codes[order]
-    for code, name in enumerate(slim["station"].cat.categories):
-        start, end = np.searchsorted(sorted_codes, [code, code + 1])
-        slices[str(name)] = slice(int(start), int(end))
-    dates = slim["date"]
-    sources = tuple(sorted(str(v) for v in frame["source"].dropna().unique()))
-    return Incidents(slim, tags, tag_ids, slices,
-                     dates.min() if len(dates) else None, dates.max() if len(dates) else None,
-                     placed, without, sources)
+    tags = _tag_matrix(frame["tags"], frame["source_category"], mapping, tuple(ISSUE_TAGS))
+    return slim, tags, placed, without
 
 
 def _station_codes(station_ids: pd.Series, x: np.ndarray, y: np.ndarray,

@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import sqlite3
+import warnings
 import weakref
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -34,16 +35,25 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyogrio
 
 from portrait.calls.pathways import Classified, PathwayTable
-from portrait.calls.prepared import PreparedCalls, prepare_calls
-from portrait.categories import CategoryMapping
+from portrait.calls.prepared import (
+    CLASSIFIED,
+    PreparedCalls,
+    call_rows,
+    call_sources,
+)
+from portrait.categories import ISSUE_TAGS, CategoryMapping
 from portrait.errors import WorkspaceError
+from portrait.layers import conform, spec_for
 from portrait.portrait_data import (
+    UNMAPPED,
     Incidents,
     PeriodCounts,
     PortraitData,
-    prepare_incidents,
+    incident_rows,
+    incident_sources,
     prepare_stations,
 )
 from portrait.statistics.apportion import ApportionParameters
@@ -61,12 +71,13 @@ WHOLE_LAYERS = ("stations", "census_areas", "census_values", "services",
                 "streets")
 #: Rows turned into Python values at a time when the file is written.
 INSERT_BATCH_ROWS = 100_000
+#: Rows of a layer read from the GeoPackage at a time when the file is built.
+BUILD_BATCH_ROWS = 500_000
 _NAT = np.iinfo(np.int64).min  # how datetime64 stores NaT
 _INCIDENT_COLUMNS = ("station", "date", "category", "shift", "hour", "x", "y", "located",
                      "tags")
 _CALL_COLUMNS = ("station", "received", "call_type", "call_type_label", "priority", "address",
                  "x", "y", "unit_hours")
-_CLASSIFIED = ("pathway", "alternative", "rule", "self_initiated")
 _PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -155,31 +166,54 @@ def _meta(path: Path) -> dict:
 # --- building the file ---------------------------------------------------------------------
 def _build(workspace: Workspace, current: str) -> None:
     """Write the file under a temporary name and rename it over the old one: a reader never
-    sees half a file, and two processes building at once each write a whole one."""
+    sees half a file, and two processes building at once each write a whole one. The layers
+    are read from the GeoPackage ``BUILD_BATCH_ROWS`` rows at a time (ten million incidents
+    would not fit in memory at once); rows are staged in the layer's order, then copied
+    sorted by station."""
     target = cache_path(workspace.path)
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     stations = prepare_stations(workspace.layer("stations"))
     mapping = CategoryMapping.from_frame(workspace.layer("category_mappings"))
-    incidents = prepare_incidents(workspace.layer("incidents"), stations, mapping)
-    calls_layer = workspace.layer("calls")
-    calls = None if calls_layer.empty else prepare_calls(
-        calls_layer, PathwayTable.of_workspace(workspace.layer("call_pathways")))
+    table = PathwayTable.of_workspace(workspace.layer("call_pathways"))
     try:
         with closing(sqlite3.connect(temporary)) as connection, connection:
             connection.execute("PRAGMA journal_mode = OFF")
             connection.execute("PRAGMA synchronous = OFF")
-            meta = {"fingerprint": current, **_write_incidents(connection, incidents)}
+            connection.execute("PRAGMA cache_size = -65536")  # 64 MiB for the sorts
+            meta = {"fingerprint": current,
+                    "incidents": _write_incidents(connection, _batches(workspace, "incidents"),
+                                                  stations, mapping)}
+            calls = _write_calls(connection, _batches(workspace, "calls"), table)
             if calls is not None:
-                meta["calls"] = _write_calls(connection, calls)
+                meta["calls"] = calls
             connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             connection.execute("INSERT INTO meta VALUES ('meta', ?)", (json.dumps(meta),))
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    log.info("Station cache of %s rebuilt (%d incidents)", workspace.path,
-             len(incidents.frame))
+    log.info("Station cache of %s rebuilt", workspace.path)
+
+
+def _batches(workspace: Workspace, name: str) -> Iterator[pd.DataFrame]:
+    """Layer ``name`` as stored, a range of feature ids at a time, in the order a whole read
+    gives (the feature ids')."""
+    spec = spec_for(name)
+    with closing(sqlite3.connect(f"file:{workspace.path}?mode=ro", uri=True)) as connection:
+        try:
+            low, high = connection.execute(f'SELECT MIN(fid), MAX(fid) FROM "{name}"').fetchone()
+        except sqlite3.OperationalError:  # no such layer yet
+            return
+    if low is None:
+        return
+    for start in range(low, high + 1, BUILD_BATCH_ROWS):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            frame = pyogrio.read_dataframe(
+                workspace.path, layer=name, use_arrow=True, read_geometry=spec.is_spatial,
+                where=f"fid >= {start} AND fid < {start + BUILD_BATCH_ROWS}")
+        yield conform(frame, spec, workspace.crs)
 
 
 def _ns(values) -> np.ndarray:
@@ -191,57 +225,129 @@ def _timestamp(value) -> int | None:
     return None if value is None or pd.isna(value) else int(pd.Timestamp(value).value)
 
 
-def _write_incidents(connection: sqlite3.Connection, incidents: Incidents) -> dict:
-    frame = incidents.frame
-    station = frame["station"].cat.codes.to_numpy(dtype=np.int64)
-    date = _ns(frame["date"])
-    category = frame["category"].cat.codes.to_numpy(dtype=np.int64)
-    tags = incidents.tags.astype(np.int64) @ (1 << np.arange(len(incidents.tag_ids),
-                                                             dtype=np.int64))
-    columns = [station, date, category, frame["shift"].cat.codes.to_numpy(dtype=np.int64),
-               frame["hour"].to_numpy(dtype=np.int64), frame["x"].to_numpy(dtype=float),
-               frame["y"].to_numpy(dtype=float), frame["located"].to_numpy(dtype=np.int64),
-               tags]
+class _Names:
+    """Category names in order of first appearance over every batch, as one whole read
+    would find them; codes of a batch translated to theirs."""
+
+    def __init__(self, first: list[str] | None = None) -> None:
+        self.names: list[str] = list(first or [])
+        self._position = {name: i for i, name in enumerate(self.names)}
+
+    def codes(self, categorical: pd.Series, skip: str | None = None) -> np.ndarray:
+        """Global codes of a categorical's rows (-1 missing, -2 the ``skip`` category)."""
+        lookup = []
+        for name in (str(n) for n in categorical.cat.categories):
+            if name == skip:
+                lookup.append(-2)
+                continue
+            if name not in self._position:
+                self._position[name] = len(self.names)
+                self.names.append(name)
+            lookup.append(self._position[name])
+        return np.append(np.array(lookup, dtype=np.int64), -1)[categorical.cat.codes]
+
+
+def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFrame],
+                     stations: pd.DataFrame, mapping: CategoryMapping) -> dict:
+    station_names = _Names(stations["station_id"].tolist())
+    category_names, shift_names = _Names(), _Names()
+    placed = without = rows = 0
+    unmapped = False
+    sources: set[str] = set()
+    first = last = None
+    tag_count = len(ISSUE_TAGS)
+    counts: list[pd.Series] = []
+    tag_counts: list[pd.Series] = []
+    connection.execute(f"CREATE TEMP TABLE staged (seq INTEGER PRIMARY KEY, "
+                       f"{', '.join(_INCIDENT_COLUMNS)})")
+    for layer in batches:
+        slim, tags, batch_placed, batch_without = incident_rows(layer, stations, mapping)
+        placed, without = placed + batch_placed, without + batch_without
+        sources.update(incident_sources(layer))
+        station = station_names.codes(slim["station"])
+        category = category_names.codes(slim["category"], skip=UNMAPPED)
+        unmapped = unmapped or bool((category == -2).any())
+        date = _ns(slim["date"])
+        dated = slim["date"].dropna()
+        if len(dated):
+            first = dated.min() if first is None else min(first, dated.min())
+            last = dated.max() if last is None else max(last, dated.max())
+        bits = tags.astype(np.int64) @ (1 << np.arange(tag_count, dtype=np.int64))
+        _insert(connection, "staged", [
+            np.arange(rows, rows + len(slim)), station, date, category,
+            shift_names.codes(slim["shift"]), slim["hour"].to_numpy(dtype=np.int64),
+            slim["x"].to_numpy(dtype=float), slim["y"].to_numpy(dtype=float),
+            slim["located"].to_numpy(dtype=np.int64), bits])
+        rows += len(slim)
+        counted = (station >= 0) & (date != _NAT)
+        counts.append(pd.DataFrame({"date": date[counted], "station": station[counted],
+                                    "code": category[counted]}).value_counts())
+        tag_rows, tag_columns = np.nonzero(tags[counted])
+        tag_counts.append(pd.DataFrame({"date": date[counted][tag_rows],
+                                        "station": station[counted][tag_rows],
+                                        "code": tag_columns}).value_counts())
+    categories = category_names.names + ([UNMAPPED] if unmapped else [])
     connection.execute(f"CREATE TABLE incidents (id INTEGER PRIMARY KEY, "
                        f"{', '.join(_INCIDENT_COLUMNS)})")
-    _insert(connection, "incidents", [np.arange(len(frame)), *columns])
+    columns = ", ".join(_INCIDENT_COLUMNS).replace(
+        "category", f"CASE WHEN category = -2 THEN {len(categories) - 1} ELSE category END")
+    connection.execute(f"INSERT INTO incidents SELECT ROW_NUMBER() OVER (ORDER BY station, seq)"
+                       f" - 1, {columns} FROM staged ORDER BY station, seq")
+    connection.execute("DROP TABLE staged")
     connection.execute("CREATE INDEX incidents_x ON incidents (x) WHERE located")
-    _write_cumulative(connection, incidents, station, date, category)
-    dates = frame["date"]
-    return {"incidents": {
-        "stations": [str(s) for s in frame["station"].cat.categories],
-        "categories": [str(c) for c in frame["category"].cat.categories],
-        "shifts": [str(s) for s in frame["shift"].cat.categories],
-        "tag_ids": list(incidents.tag_ids),
-        "slices": {k: [v.start, v.stop] for k, v in incidents.slices.items()},
-        "first_date": _timestamp(incidents.first_date),
-        "last_date": _timestamp(incidents.last_date),
-        "dated": bool(len(dates)),
-        "placed_by_location": incidents.placed_by_location,
-        "without_station": incidents.without_station,
-        "sources": list(incidents.sources)}}
+    per_station = dict(connection.execute(
+        "SELECT station, COUNT(*) FROM incidents GROUP BY station"))
+    slices, start = {}, per_station.get(-1, 0)
+    for code, name in enumerate(station_names.names):
+        slices[name] = [start, start + per_station.get(code, 0)]
+        start += per_station.get(code, 0)
+    _write_cumulative(connection, _summed(counts), _summed(tag_counts),
+                      (len(station_names.names), len(categories), tag_count), len(categories))
+    return {"stations": station_names.names, "categories": categories,
+            "shifts": shift_names.names, "tag_ids": list(ISSUE_TAGS), "slices": slices,
+            "first_date": _timestamp(first), "last_date": _timestamp(last),
+            "dated": bool(rows), "placed_by_location": placed, "without_station": without,
+            "sources": sorted(sources)}
 
 
-def _write_cumulative(connection: sqlite3.Connection, incidents: Incidents,
-                      station: np.ndarray, date: np.ndarray, category: np.ndarray) -> None:
+def _summed(parts: list[pd.Series]) -> pd.Series:
+    """Counts per (date, station, code) added up over the batches."""
+    if not parts:
+        return pd.Series([], dtype=np.int64)
+    return pd.concat(parts).groupby(level=[0, 1, 2]).sum()
+
+
+def _write_cumulative(connection: sqlite3.Connection, counts: pd.Series, tag_counts: pd.Series,
+                      shape: tuple[int, int, int], categories: int) -> None:
     """The city's counts per station and category, and per station and tag, of the incidents
     dated up to each date: any period's counts are two rows read and one subtraction,
     whatever the number of incidents, stations or days."""
-    stations = len(incidents.frame["station"].cat.categories)
-    categories = len(incidents.frame["category"].cat.categories)
-    tags = len(incidents.tag_ids)
-    counted = (station >= 0) & (date != _NAT)
-    days, day = np.unique(date[counted], return_inverse=True)
-    by_category = np.zeros((len(days), stations * categories), dtype=np.int64)
-    np.add.at(by_category, (day, station[counted] * categories + category[counted]), 1)
-    by_tag = np.zeros((len(days), stations * tags), dtype=np.int64)
-    tag_rows, tag_columns = np.nonzero(incidents.tags[counted])
-    np.add.at(by_tag, (day[tag_rows], station[counted][tag_rows] * tags + tag_columns), 1)
+    stations, _, tags = shape
+    unmapped_code = categories - 1
+
+    def matrix(found: pd.Series, width: int, days: np.ndarray, unmapped: bool) -> np.ndarray:
+        out = np.zeros((len(days), stations * width), dtype=np.int64)
+        if len(found):
+            date, station, code = (found.index.get_level_values(i).to_numpy(dtype=np.int64)
+                                   for i in range(3))
+            if unmapped:
+                code = np.where(code == -2, unmapped_code, code)
+            np.add.at(out, (np.searchsorted(days, date), station * width + code),
+                      found.to_numpy(dtype=np.int64))
+        return np.cumsum(out, axis=0)
+
+    days = np.unique(np.concatenate([
+        counts.index.get_level_values(0).to_numpy(dtype=np.int64) if len(counts) else
+        np.zeros(0, dtype=np.int64),
+        tag_counts.index.get_level_values(0).to_numpy(dtype=np.int64) if len(tag_counts)
+        else np.zeros(0, dtype=np.int64)]))
+    by_category = matrix(counts, categories, days, True)
+    by_tag = matrix(tag_counts, tags, days, False)
     connection.execute("CREATE TABLE cumulative (date INTEGER PRIMARY KEY, by_category BLOB, "
                        "by_tag BLOB)")
     connection.executemany("INSERT INTO cumulative VALUES (?, ?, ?)", zip(
-        days.tolist(), (row.tobytes() for row in np.cumsum(by_category, axis=0)),
-        (row.tobytes() for row in np.cumsum(by_tag, axis=0)), strict=True))
+        days.tolist(), (row.tobytes() for row in by_category),
+        (row.tobytes() for row in by_tag), strict=True))
 
 
 def _insert(connection: sqlite3.Connection, table: str, columns: list[np.ndarray]) -> None:
@@ -253,21 +359,48 @@ def _insert(connection: sqlite3.Connection, table: str, columns: list[np.ndarray
         connection.executemany(f"INSERT INTO {table} VALUES ({marks})", zip(*part, strict=True))
 
 
-def _write_calls(connection: sqlite3.Connection, calls: PreparedCalls) -> dict:
-    frame = calls.frame
-    columns = [frame[c].to_numpy(dtype=float) if c in ("x", "y", "unit_hours") else
-               _ns(frame[c]) if c == "received" else
-               frame[c].astype(object).where(frame[c].notna(), None).to_numpy(dtype=object)
-               for c in _CALL_COLUMNS]
-    connection.execute(f"CREATE TABLE calls (id INTEGER PRIMARY KEY, "
-                       f"{', '.join(_CALL_COLUMNS + _CLASSIFIED)})")
-    _insert(connection, "calls", [np.arange(len(frame)), *columns,
-                                  *(getattr(calls.classified, n) for n in _CLASSIFIED)])
-    return {"dtypes": {c: str(frame[c].dtype) for c in _CALL_COLUMNS},
-            "slices": {k: [v.start, v.stop] for k, v in calls.slices.items()},
-            "without_station": calls.without_station, "sources": list(calls.sources),
-            "first": _timestamp(calls.first), "last": _timestamp(calls.last),
-            "has_unit_times": calls.has_unit_times}
+def _write_calls(connection: sqlite3.Connection, batches: Iterator[pd.DataFrame],
+                 table: PathwayTable) -> dict | None:
+    rows, dtypes, sources = 0, None, set()
+    first = last = None
+    unit_times = False
+    connection.execute(f"CREATE TEMP TABLE staged (seq INTEGER PRIMARY KEY, "
+                       f"{', '.join(_CALL_COLUMNS + CLASSIFIED)})")
+    for layer in batches:
+        frame, classified = call_rows(layer, table)
+        dtypes = dtypes or {c: str(frame[c].dtype) for c in _CALL_COLUMNS}
+        sources.update(call_sources(layer))
+        received = frame["received"].dropna()
+        if len(received):
+            first = received.min() if first is None else min(first, received.min())
+            last = received.max() if last is None else max(last, received.max())
+        unit_times = unit_times or bool(np.isfinite(frame["unit_hours"].to_numpy()).any())
+        columns = [frame[c].to_numpy(dtype=float) if c in ("x", "y", "unit_hours") else
+                   _ns(frame[c]) if c == "received" else
+                   frame[c].astype(object).where(frame[c].notna(), None).to_numpy(dtype=object)
+                   for c in _CALL_COLUMNS]
+        _insert(connection, "staged", [np.arange(rows, rows + len(frame)), *columns,
+                                       *(getattr(classified, n) for n in CLASSIFIED)])
+        rows += len(frame)
+    if dtypes is None:
+        connection.execute("DROP TABLE staged")
+        return None
+    names = ", ".join(_CALL_COLUMNS + CLASSIFIED)
+    connection.execute(f"CREATE TABLE calls (id INTEGER PRIMARY KEY, {names})")
+    connection.execute(f"INSERT INTO calls SELECT ROW_NUMBER() OVER (ORDER BY station, seq) - 1,"
+                       f" {names} FROM staged ORDER BY station, seq")
+    connection.execute("DROP TABLE staged")
+    slices, start, without = {}, 0, 0
+    for label, count in connection.execute(
+            "SELECT station, COUNT(*) FROM calls GROUP BY station ORDER BY station"):
+        if label:
+            slices[label] = [start, start + count]
+        else:
+            without = count
+        start += count
+    return {"dtypes": dtypes, "slices": slices, "without_station": without,
+            "sources": sorted(sources), "first": _timestamp(first), "last": _timestamp(last),
+            "has_unit_times": unit_times}
 
 
 # --- reading it ----------------------------------------------------------------------------
@@ -436,7 +569,7 @@ class ScopedCalls(PreparedCalls):
         return self.memo["rows"]
 
     def _read(self, part: slice) -> tuple[pd.DataFrame, Classified]:
-        names = _CALL_COLUMNS + _CLASSIFIED
+        names = _CALL_COLUMNS + CLASSIFIED
         with self.store.connect() as connection:
             rows = connection.execute(
                 f"SELECT {', '.join(names)} FROM calls WHERE id >= ? AND id < ? ORDER BY id",
