@@ -189,6 +189,8 @@ def _build(workspace: Workspace, current: str) -> None:
                 meta["calls"] = calls
             connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             connection.execute("INSERT INTO meta VALUES ('meta', ?)", (json.dumps(meta),))
+        if fingerprint(workspace.path) != current:  # saved over while read: rows may mix
+            raise sqlite3.OperationalError("the workspace changed while it was read")
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)

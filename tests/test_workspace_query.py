@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -170,3 +172,21 @@ def test_a_folder_that_refuses_the_file_means_reading_layers_whole(default_demo:
     assert not isinstance(data.incidents, ScopedIncidents)
     assert not cache_path(path).exists()
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_workspace_saved_over_while_the_file_is_built_is_read_whole(
+        default_demo: Path, tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "copy.gpkg"
+    shutil.copyfile(default_demo, path)
+    write_calls = workspace_query._write_calls
+
+    def saved_meanwhile(*args, **kwargs):  # another program saves between two layers
+        with closing(sqlite3.connect(path)) as connection, connection:
+            connection.execute("UPDATE gpkg_contents SET last_change = '2099-01-01T00:00:00Z' "
+                               "WHERE table_name = 'incidents'")
+        return write_calls(*args, **kwargs)
+
+    monkeypatch.setattr(workspace_query, "_write_calls", saved_meanwhile)
+    data = prepare(Workspace.open(path))
+    assert not isinstance(data.incidents, ScopedIncidents)
+    assert not cache_path(path).exists() and not list(tmp_path.glob("*.tmp"))
