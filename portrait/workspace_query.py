@@ -76,8 +76,16 @@ BUILD_BATCH_ROWS = 500_000
 _NAT = np.iinfo(np.int64).min  # how datetime64 stores NaT
 _INCIDENT_COLUMNS = ("station", "date", "category", "shift", "hour", "x", "y", "located",
                      "tags")
+#: How each column is held in memory between the staged rows and a station's block.
+_INCIDENT_TYPES = {"date": np.int64, "category": np.int64, "shift": np.int64,
+                   "hour": np.int64, "x": float, "y": float, "located": np.int64,
+                   "tags": np.int64}
 _CALL_COLUMNS = ("station", "received", "call_type", "call_type_label", "priority", "address",
                  "x", "y", "unit_hours")
+_CALL_TYPES = {"station": object, "received": np.int64, "call_type": object,
+               "call_type_label": object, "priority": object, "address": object, "x": float,
+               "y": float, "unit_hours": float, "pathway": object, "alternative": object,
+               "rule": np.int64, "self_initiated": bool}
 _PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -289,20 +297,18 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFr
                                         "station": station[counted][tag_rows],
                                         "code": tag_columns}).value_counts())
     categories = category_names.names + ([UNMAPPED] if unmapped else [])
-    connection.execute(f"CREATE TABLE incidents (id INTEGER PRIMARY KEY, "
-                       f"{', '.join(_INCIDENT_COLUMNS)})")
-    columns = ", ".join(_INCIDENT_COLUMNS).replace(
-        "category", f"CASE WHEN category = -2 THEN {len(categories) - 1} ELSE category END")
-    connection.execute(f"INSERT INTO incidents SELECT ROW_NUMBER() OVER (ORDER BY station, seq)"
-                       f" - 1, {columns} FROM staged ORDER BY station, seq")
-    connection.execute("DROP TABLE staged")
-    connection.execute("CREATE INDEX incidents_x ON incidents (x) WHERE located")
-    per_station = dict(connection.execute(
-        "SELECT station, COUNT(*) FROM incidents GROUP BY station"))
-    slices, start = {}, per_station.get(-1, 0)
+    connection.execute("UPDATE staged SET category = ? WHERE category = -2",
+                       (len(categories) - 1,))
+    sizes = {}
+    for station, block in _blocks(connection, _INCIDENT_TYPES):
+        block["tags"] = (block["tags"][:, None] >> np.arange(tag_count, dtype=np.int64)) & 1 == 1
+        block["located"] = block["located"].astype(bool)
+        _write_block(connection, "incidents", str(station), block, ("x", "y", "located"))
+        sizes[station] = len(block["x"])
+    slices, start = {}, sizes.get(-1, 0)
     for code, name in enumerate(station_names.names):
-        slices[name] = [start, start + per_station.get(code, 0)]
-        start += per_station.get(code, 0)
+        slices[name] = [start, start + sizes.get(code, 0)]
+        start += sizes.get(code, 0)
     _write_cumulative(connection, _summed(counts), _summed(tag_counts),
                       (len(station_names.names), len(categories), tag_count), len(categories))
     return {"stations": station_names.names, "categories": categories,
@@ -310,6 +316,74 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFr
             "first_date": _timestamp(first), "last_date": _timestamp(last),
             "dated": bool(rows), "placed_by_location": placed, "without_station": without,
             "sources": sorted(sources)}
+
+
+def _blocks(connection: sqlite3.Connection, types: dict[str, type]
+            ) -> Iterator[tuple[object, dict[str, np.ndarray]]]:
+    """The staged rows one station at a time, in station order then the layer's order:
+    memory holds the largest station, never the city. The staged table is dropped after."""
+    connection.execute("CREATE INDEX staged_station ON staged (station, seq)")
+    stations = [row[0] for row in connection.execute(
+        "SELECT DISTINCT station FROM staged ORDER BY station")]
+    for station in stations:
+        rows = connection.execute(f"SELECT {', '.join(types)} FROM staged WHERE station = ? "
+                                  "ORDER BY seq", (station,)).fetchall()
+        yield station, {name: np.array(values, dtype=types[name]) for name, values in
+                        zip(types, zip(*rows, strict=True), strict=True)}
+    connection.execute("DROP TABLE staged")
+
+
+def _write_block(connection: sqlite3.Connection, layer: str, key: str,
+                 block: dict[str, np.ndarray], located: tuple[str, str, str] | None) -> int:
+    """One station's rows as one array per column (text as codes into its own labels);
+    the position of its first row in the station order, as ``slices`` give it."""
+    connection.execute("CREATE TABLE IF NOT EXISTS blocks (layer TEXT, station TEXT, "
+                       "first INTEGER, rows INTEGER, minx REAL, miny REAL, maxx REAL, "
+                       "maxy REAL, PRIMARY KEY (layer, station))")
+    connection.execute("CREATE TABLE IF NOT EXISTS columns (layer TEXT, station TEXT, "
+                       "name TEXT, dtype TEXT, shape TEXT, data BLOB, labels TEXT, "
+                       "PRIMARY KEY (layer, station, name))")
+    (first,), = connection.execute("SELECT COALESCE(SUM(rows), 0) FROM blocks WHERE layer = ?",
+                                   (layer,))
+    box = [None] * 4
+    if located is not None:
+        x, y, inside = (block[name] for name in located)
+        if inside.any():
+            box = [float(x[inside].min()), float(y[inside].min()), float(x[inside].max()),
+                   float(y[inside].max())]
+    rows = len(next(iter(block.values())))
+    connection.execute("INSERT INTO blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (layer, key, first, rows, *box))
+    for name, values in block.items():
+        labels = None
+        if values.dtype.kind in "OU":  # text, with None for missing
+            codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+            values = codes.astype(np.int32)
+            labels = json.dumps([None if pd.isna(u) else str(u) for u in uniques])
+        connection.execute("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           (layer, key, name, values.dtype.str, json.dumps(values.shape),
+                            np.ascontiguousarray(values).tobytes(), labels))
+    return int(first)
+
+
+def _block_rows(connection: sqlite3.Connection, key: str) -> int:
+    found = connection.execute("SELECT rows FROM blocks WHERE layer = 'incidents' AND "
+                               "station = ?", (key,)).fetchone()
+    return 0 if found is None else int(found[0])
+
+
+def _read_block(connection: sqlite3.Connection, layer: str, key: str,
+                names: tuple[str, ...]) -> dict[str, np.ndarray] | None:
+    """A station's columns (text as object arrays), or None when it has no rows."""
+    out = {}
+    for name, dtype, shape, data, labels in connection.execute(
+            f"SELECT name, dtype, shape, data, labels FROM columns WHERE layer = ? AND "
+            f"station = ? AND name IN ({', '.join('?' * len(names))})", (layer, key, *names)):
+        values = np.frombuffer(data, dtype=np.dtype(dtype)).reshape(json.loads(shape))
+        if labels is not None:
+            values = np.array(json.loads(labels), dtype=object)[values]
+        out[name] = values.copy()
+    return out or None
 
 
 def _summed(parts: list[pd.Series]) -> pd.Series:
@@ -387,19 +461,13 @@ def _write_calls(connection: sqlite3.Connection, batches: Iterator[pd.DataFrame]
     if dtypes is None:
         connection.execute("DROP TABLE staged")
         return None
-    names = ", ".join(_CALL_COLUMNS + CLASSIFIED)
-    connection.execute(f"CREATE TABLE calls (id INTEGER PRIMARY KEY, {names})")
-    connection.execute(f"INSERT INTO calls SELECT ROW_NUMBER() OVER (ORDER BY station, seq) - 1,"
-                       f" {names} FROM staged ORDER BY station, seq")
-    connection.execute("DROP TABLE staged")
-    slices, start, without = {}, 0, 0
-    for label, count in connection.execute(
-            "SELECT station, COUNT(*) FROM calls GROUP BY station ORDER BY station"):
+    slices, without = {}, 0
+    for label, block in _blocks(connection, _CALL_TYPES):
+        start = _write_block(connection, "calls", label, block, None)
         if label:
-            slices[label] = [start, start + count]
+            slices[label] = [start, start + len(block["x"])]
         else:
-            without = count
-        start += count
+            without = len(block["x"])
     return {"dtypes": dtypes, "slices": slices, "without_station": without,
             "sources": sorted(sources), "first": _timestamp(first), "last": _timestamp(last),
             "has_unit_times": unit_times}
@@ -468,32 +536,34 @@ class ScopedIncidents(Incidents):
     def of(self, station_id: str) -> tuple[pd.DataFrame, np.ndarray]:
         if self.memo.get("station") != station_id:
             self.memo["station"] = station_id
-            self.memo["rows"] = self._read(self.slices.get(station_id, slice(0, 0)))
+            self.memo["rows"] = self._read(station_id)
         return self.memo["rows"]
 
-    def _read(self, part: slice) -> tuple[pd.DataFrame, np.ndarray]:
-        with self.store.connect() as connection:
-            rows = connection.execute(
-                f"SELECT {', '.join(_INCIDENT_COLUMNS)} FROM incidents "
-                "WHERE id >= ? AND id < ? ORDER BY id", (part.start, part.stop)).fetchall()
-        values = dict(zip(_INCIDENT_COLUMNS, zip(*rows, strict=True), strict=True)) if rows \
-            else {c: () for c in _INCIDENT_COLUMNS}
+    def _read(self, station_id: str) -> tuple[pd.DataFrame, np.ndarray]:
+        stations = [str(s) for s in self.frame["station"].cat.categories]
+        part = self.slices.get(station_id, slice(0, 0))
+        block = None
+        if station_id in stations:
+            with self.store.connect() as connection:
+                block = _read_block(connection, "incidents", str(stations.index(station_id)),
+                                    tuple(_INCIDENT_TYPES))
+        if block is None:
+            return self.frame.iloc[0:0].set_axis(pd.RangeIndex(part.start, part.start)), \
+                np.zeros((0, len(self.tag_ids)), dtype=bool)
         template = self.frame
+        rows = len(block["x"])
 
         def codes(name: str) -> pd.Categorical:
-            return pd.Categorical.from_codes(np.array(values[name], dtype=np.int64),
-                                             dtype=template[name].dtype)
+            return pd.Categorical.from_codes(block[name], dtype=template[name].dtype)
 
         frame = pd.DataFrame({
-            "station": codes("station"), "category": codes("category"),
-            "date": np.array(values["date"], dtype=np.int64).view("datetime64[ns]"),
-            "shift": codes("shift"), "hour": np.array(values["hour"], dtype=np.int64),
-            "x": np.array(values["x"], dtype=float), "y": np.array(values["y"], dtype=float),
-            "located": np.array(values["located"], dtype=bool),
-        }, index=pd.RangeIndex(part.start, part.start + len(rows)))
-        bits = np.array(values["tags"], dtype=np.int64)
-        tags = (bits[:, None] >> np.arange(len(self.tag_ids), dtype=np.int64)) & 1 == 1
-        return frame, tags.reshape(len(rows), len(self.tag_ids))
+            "station": pd.Categorical.from_codes(np.full(rows, stations.index(station_id)),
+                                                 dtype=template["station"].dtype),
+            "category": codes("category"), "date": block["date"].view("datetime64[ns]"),
+            "shift": codes("shift"), "hour": block["hour"], "x": block["x"], "y": block["y"],
+            "located": block["located"],
+        }, index=pd.RangeIndex(part.start, part.start + rows))
+        return frame, block["tags"]
 
     def period_counts(self, start: pd.Timestamp, end: pd.Timestamp) -> PeriodCounts:
         stations = [str(s) for s in self.frame["station"].cat.categories]
@@ -521,18 +591,26 @@ class ScopedIncidents(Incidents):
                       box: tuple[float, float, float, float], station_id: str
                       ) -> tuple[np.ndarray, np.ndarray]:
         stations = [str(s) for s in self.frame["station"].cat.categories]
-        own = stations.index(station_id) if station_id in stations else -2
+        own = str(stations.index(station_id)) if station_id in stations else None
         minx, miny, maxx, maxy = box
-        query = ("SELECT x, y FROM incidents WHERE located AND x >= ? AND x < ? AND y >= ? "
-                 "AND y < ? AND station != ?")
-        values: list = [minx, maxx, miny, maxy, own]
-        if start is not None and end is not None:
-            query += " AND date >= ? AND date <= ?"
-            values += [pd.Timestamp(start).value, pd.Timestamp(end).value]
+        xs, ys = [np.zeros(0)], [np.zeros(0)]
         with self.store.connect() as connection:
-            rows = connection.execute(query + " ORDER BY x, id", values).fetchall()
-        points = np.array(rows, dtype=float).reshape(len(rows), 2)
-        return points[:, 0], points[:, 1]
+            near = [row[0] for row in connection.execute(
+                "SELECT station FROM blocks WHERE layer = 'incidents' AND station IS NOT ? "
+                "AND minx < ? AND maxx >= ? AND miny < ? AND maxy >= ? ORDER BY first",
+                (own, maxx, minx, maxy, miny))]
+            for key in near:  # in station order, as the rows of a whole read
+                block = _read_block(connection, "incidents", key, ("x", "y", "date", "located"))
+                x, y = block["x"], block["y"]
+                keep = block["located"] & (x >= minx) & (x < maxx) & (y >= miny) & (y < maxy)
+                if start is not None and end is not None:
+                    keep &= (block["date"] >= pd.Timestamp(start).value) & \
+                        (block["date"] <= pd.Timestamp(end).value)
+                xs.append(x[keep])
+                ys.append(y[keep])
+        x, y = np.concatenate(xs), np.concatenate(ys)
+        order = np.argsort(x, kind="stable")
+        return x[order], y[order]
 
 
 @dataclass
@@ -558,33 +636,30 @@ class ScopedCalls(PreparedCalls):
 
     def unplaced(self, start: pd.Timestamp, end: pd.Timestamp) -> int:
         with self.store.connect() as connection:
-            (count,), = connection.execute(
-                "SELECT COUNT(*) FROM calls WHERE id < ? AND received >= ? AND received < ?",
-                (self.without_station, pd.Timestamp(start).value,
-                 (pd.Timestamp(end) + pd.Timedelta(days=1)).value))
-        return int(count)
+            block = _read_block(connection, "calls", "", ("received",))
+        if block is None:
+            return 0
+        received = block["received"]
+        return int(np.sum((received >= pd.Timestamp(start).value)
+                          & (received < (pd.Timestamp(end) + pd.Timedelta(days=1)).value)))
 
     def of(self, station_id: str) -> tuple[pd.DataFrame, Classified]:
         if self.memo.get("station") != station_id:
             self.memo["station"] = station_id
-            self.memo["rows"] = self._read(self.slices.get(station_id, slice(0, 0)))
+            self.memo["rows"] = self._read(station_id)
         return self.memo["rows"]
 
-    def _read(self, part: slice) -> tuple[pd.DataFrame, Classified]:
-        names = _CALL_COLUMNS + CLASSIFIED
-        with self.store.connect() as connection:
-            rows = connection.execute(
-                f"SELECT {', '.join(names)} FROM calls WHERE id >= ? AND id < ? ORDER BY id",
-                (part.start, part.stop)).fetchall()
-        values = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows \
-            else {c: () for c in names}
-        columns = {name: np.array(values[name], dtype=object) for name in _CALL_COLUMNS}
-        columns["received"] = np.array(values["received"], dtype=np.int64).view(
-            "datetime64[ns]")
-        frame = pd.DataFrame(columns, index=pd.RangeIndex(part.start, part.start + len(rows)))
+    def _read(self, station_id: str) -> tuple[pd.DataFrame, Classified]:
+        part = self.slices.get(station_id, slice(0, 0))
+        block = None
+        if station_id in self.slices:
+            with self.store.connect() as connection:
+                block = _read_block(connection, "calls", station_id, tuple(_CALL_TYPES))
+        if block is None:
+            return self.frame.copy(), self.classified
+        block["received"] = block["received"].view("datetime64[ns]")
+        frame = pd.DataFrame({c: block[c] for c in _CALL_COLUMNS},
+                             index=pd.RangeIndex(part.start, part.stop))
         frame = frame.astype({c: self.frame[c].dtype for c in _CALL_COLUMNS})
-        classified = Classified(np.array(values["pathway"], dtype=str),
-                                np.array(values["alternative"], dtype=str),
-                                np.array(values["rule"], dtype=np.int64),
-                                np.array(values["self_initiated"], dtype=bool))
-        return frame, classified
+        return frame, Classified(block["pathway"].astype(str), block["alternative"].astype(str),
+                                 block["rule"], block["self_initiated"])
