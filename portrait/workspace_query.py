@@ -6,11 +6,13 @@ and 1 GB at a million incidents). The GeoPackage stays the user's file and the o
 (``.NAME.gpkg.portrait-cache.sqlite``) holds:
 
 - the incidents and calls as the portrait reads them (station resolved, category mapped,
-  calls classified by the pathway table), sorted by station, so one station is one range of
-  row ids; an index on x answers "the points just beyond this boundary" for hot spots;
-- the city's counts per station, date and category, and per station, date and tag, computed
-  once: city rates, the station comparison and location quotients sum them over a period
-  instead of scanning every row.
+  calls classified by the pathway table), one block per station holding one array per
+  column (text as codes into the block's own labels): a station is one query and no Python
+  object per value; each block's box of located points says which stations can have points
+  "just beyond this boundary" for hot spots;
+- the city's counts per station and category, and per station and tag, of the incidents
+  dated up to each date, computed once: city rates, the station comparison and location
+  quotients of any period are two rows read and a subtraction, not a scan of every row.
 
 The file is derived by the same code as the full read (``portrait.portrait_data``,
 ``portrait.calls.prepared``), so results are identical. It is rebuilt whenever a layer it
@@ -310,7 +312,7 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFr
         slices[name] = [start, start + sizes.get(code, 0)]
         start += sizes.get(code, 0)
     _write_cumulative(connection, _summed(counts), _summed(tag_counts),
-                      (len(station_names.names), len(categories), tag_count), len(categories))
+                      len(station_names.names), len(categories), tag_count)
     return {"stations": station_names.names, "categories": categories,
             "shifts": shift_names.names, "tag_ids": list(ISSUE_TAGS), "slices": slices,
             "first_date": _timestamp(first), "last_date": _timestamp(last),
@@ -394,11 +396,10 @@ def _summed(parts: list[pd.Series]) -> pd.Series:
 
 
 def _write_cumulative(connection: sqlite3.Connection, counts: pd.Series, tag_counts: pd.Series,
-                      shape: tuple[int, int, int], categories: int) -> None:
+                      stations: int, categories: int, tags: int) -> None:
     """The city's counts per station and category, and per station and tag, of the incidents
     dated up to each date: any period's counts are two rows read and one subtraction,
     whatever the number of incidents, stations or days."""
-    stations, _, tags = shape
     unmapped_code = categories - 1
 
     def matrix(found: pd.Series, width: int, days: np.ndarray, unmapped: bool) -> np.ndarray:
