@@ -71,23 +71,15 @@ SOURCE_LAYERS = ("stations", "incidents", "category_mappings", "calls", "call_pa
 WHOLE_LAYERS = ("stations", "census_areas", "census_values", "services",
                 "survey_respondents", "survey_answers", "survey_questions", "call_pathways",
                 "streets")
-#: Rows turned into Python values at a time when the file is written.
-INSERT_BATCH_ROWS = 100_000
 #: Rows of a layer read from the GeoPackage at a time when the file is built.
 BUILD_BATCH_ROWS = 500_000
 _NAT = np.iinfo(np.int64).min  # how datetime64 stores NaT
-_INCIDENT_COLUMNS = ("station", "date", "category", "shift", "hour", "x", "y", "located",
-                     "tags")
-#: How each column is held in memory between the staged rows and a station's block.
-_INCIDENT_TYPES = {"date": np.int64, "category": np.int64, "shift": np.int64,
-                   "hour": np.int64, "x": float, "y": float, "located": np.int64,
-                   "tags": np.int64}
+#: The columns of a station's block of incidents.
+_INCIDENT_COLUMNS = ("date", "category", "shift", "hour", "x", "y", "located", "tags")
 _CALL_COLUMNS = ("station", "received", "call_type", "call_type_label", "priority", "address",
                  "x", "y", "unit_hours")
-_CALL_TYPES = {"station": object, "received": np.int64, "call_type": object,
-               "call_type_label": object, "priority": object, "address": object, "x": float,
-               "y": float, "unit_hours": float, "pathway": object, "alternative": object,
-               "rule": np.int64, "self_initiated": bool}
+_STAGED = ("CREATE TEMP TABLE IF NOT EXISTS staged (station, batch INTEGER, name TEXT, "
+           "dtype TEXT, shape TEXT, data BLOB)")
 _PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -270,8 +262,6 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFr
     tag_count = len(ISSUE_TAGS)
     counts: list[pd.Series] = []
     tag_counts: list[pd.Series] = []
-    connection.execute(f"CREATE TEMP TABLE staged (seq INTEGER PRIMARY KEY, "
-                       f"{', '.join(_INCIDENT_COLUMNS)})")
     for layer in batches:
         slim, tags, batch_placed, batch_without = incident_rows(layer, stations, mapping)
         placed, without = placed + batch_placed, without + batch_without
@@ -284,12 +274,11 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFr
         if len(dated):
             first = dated.min() if first is None else min(first, dated.min())
             last = dated.max() if last is None else max(last, dated.max())
-        bits = tags.astype(np.int64) @ (1 << np.arange(tag_count, dtype=np.int64))
-        _insert(connection, "staged", [
-            np.arange(rows, rows + len(slim)), station, date, category,
-            shift_names.codes(slim["shift"]), slim["hour"].to_numpy(dtype=np.int64),
-            slim["x"].to_numpy(dtype=float), slim["y"].to_numpy(dtype=float),
-            slim["located"].to_numpy(dtype=np.int64), bits])
+        _stage(connection, station, {
+            "date": date, "category": category, "shift": shift_names.codes(slim["shift"]),
+            "hour": slim["hour"].to_numpy(dtype=np.int64), "x": slim["x"].to_numpy(dtype=float),
+            "y": slim["y"].to_numpy(dtype=float),
+            "located": slim["located"].to_numpy(dtype=bool), "tags": tags})
         rows += len(slim)
         counted = (station >= 0) & (date != _NAT)
         counts.append(pd.DataFrame({"date": date[counted], "station": station[counted],
@@ -299,12 +288,10 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFr
                                         "station": station[counted][tag_rows],
                                         "code": tag_columns}).value_counts())
     categories = category_names.names + ([UNMAPPED] if unmapped else [])
-    connection.execute("UPDATE staged SET category = ? WHERE category = -2",
-                       (len(categories) - 1,))
     sizes = {}
-    for station, block in _blocks(connection, _INCIDENT_TYPES):
-        block["tags"] = (block["tags"][:, None] >> np.arange(tag_count, dtype=np.int64)) & 1 == 1
-        block["located"] = block["located"].astype(bool)
+    for station, block in _blocks(connection):
+        block["category"] = np.where(block["category"] == -2, len(categories) - 1,
+                                     block["category"])
         _write_block(connection, "incidents", str(station), block, ("x", "y", "located"))
         sizes[station] = len(block["x"])
     slices, start = {}, sizes.get(-1, 0)
@@ -320,18 +307,44 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFr
             "sources": sorted(sources)}
 
 
-def _blocks(connection: sqlite3.Connection, types: dict[str, type]
-            ) -> Iterator[tuple[object, dict[str, np.ndarray]]]:
+def _stage(connection: sqlite3.Connection, station: np.ndarray,
+           columns: dict[str, np.ndarray]) -> None:
+    """One batch's rows split by station, each station's part kept as one array per column
+    (text as JSON) in a temporary table: no Python object per value, and memory holds one
+    batch."""
+    connection.execute(_STAGED)
+    (batch,), = connection.execute("SELECT COALESCE(MAX(batch) + 1, 0) FROM staged")
+    order = np.argsort(station, kind="stable")
+    keys, starts = np.unique(station[order], return_index=True)
+    bounds = [*starts.tolist(), len(order)]
+    for number, key in enumerate(keys.tolist()):
+        rows = order[bounds[number]:bounds[number + 1]]
+        for name, values in columns.items():
+            part = values[rows]
+            data = json.dumps(part.tolist()).encode() if part.dtype == object else \
+                np.ascontiguousarray(part).tobytes()
+            connection.execute("INSERT INTO staged VALUES (?, ?, ?, ?, ?, ?)",
+                               (key, batch, name, part.dtype.str, json.dumps(part.shape), data))
+
+
+def _blocks(connection: sqlite3.Connection) -> Iterator[tuple[object, dict[str, np.ndarray]]]:
     """The staged rows one station at a time, in station order then the layer's order:
     memory holds the largest station, never the city. The staged table is dropped after."""
-    connection.execute("CREATE INDEX staged_station ON staged (station, seq)")
+    connection.execute(_STAGED)  # a layer without rows stages nothing
+    connection.execute("CREATE INDEX staged_station ON staged (station, batch)")
     stations = [row[0] for row in connection.execute(
         "SELECT DISTINCT station FROM staged ORDER BY station")]
     for station in stations:
-        rows = connection.execute(f"SELECT {', '.join(types)} FROM staged WHERE station = ? "
-                                  "ORDER BY seq", (station,)).fetchall()
-        yield station, {name: np.array(values, dtype=types[name]) for name, values in
-                        zip(types, zip(*rows, strict=True), strict=True)}
+        parts: dict[str, list[np.ndarray]] = {}
+        for name, dtype, shape, data in connection.execute(
+                "SELECT name, dtype, shape, data FROM staged WHERE station = ? "
+                "ORDER BY batch, rowid", (station,)):
+            if dtype == "|O":
+                values = np.array(json.loads(data), dtype=object)
+            else:
+                values = np.frombuffer(data, dtype=np.dtype(dtype)).reshape(json.loads(shape))
+            parts.setdefault(name, []).append(values)
+        yield station, {name: np.concatenate(found) for name, found in parts.items()}
     connection.execute("DROP TABLE staged")
 
 
@@ -427,22 +440,11 @@ def _write_cumulative(connection: sqlite3.Connection, counts: pd.Series, tag_cou
         (row.tobytes() for row in by_tag), strict=True))
 
 
-def _insert(connection: sqlite3.Connection, table: str, columns: list[np.ndarray]) -> None:
-    """Rows turned into Python values a batch at a time: ten million rows at once would
-    take gigabytes of Python objects."""
-    marks = ", ".join("?" * len(columns))
-    for start in range(0, len(columns[0]), INSERT_BATCH_ROWS):
-        part = [c[start:start + INSERT_BATCH_ROWS].tolist() for c in columns]
-        connection.executemany(f"INSERT INTO {table} VALUES ({marks})", zip(*part, strict=True))
-
-
 def _write_calls(connection: sqlite3.Connection, batches: Iterator[pd.DataFrame],
                  table: PathwayTable) -> dict | None:
-    rows, dtypes, sources = 0, None, set()
+    dtypes, sources = None, set()
     first = last = None
     unit_times = False
-    connection.execute(f"CREATE TEMP TABLE staged (seq INTEGER PRIMARY KEY, "
-                       f"{', '.join(_CALL_COLUMNS + CLASSIFIED)})")
     for layer in batches:
         frame, classified = call_rows(layer, table)
         dtypes = dtypes or {c: str(frame[c].dtype) for c in _CALL_COLUMNS}
@@ -452,18 +454,17 @@ def _write_calls(connection: sqlite3.Connection, batches: Iterator[pd.DataFrame]
             first = received.min() if first is None else min(first, received.min())
             last = received.max() if last is None else max(last, received.max())
         unit_times = unit_times or bool(np.isfinite(frame["unit_hours"].to_numpy()).any())
-        columns = [frame[c].to_numpy(dtype=float) if c in ("x", "y", "unit_hours") else
+        columns = {c: frame[c].to_numpy(dtype=float) if c in ("x", "y", "unit_hours") else
                    _ns(frame[c]) if c == "received" else
                    frame[c].astype(object).where(frame[c].notna(), None).to_numpy(dtype=object)
-                   for c in _CALL_COLUMNS]
-        _insert(connection, "staged", [np.arange(rows, rows + len(frame)), *columns,
-                                       *(getattr(classified, n) for n in CLASSIFIED)])
-        rows += len(frame)
+                   for c in _CALL_COLUMNS}
+        for name in CLASSIFIED:
+            columns[name] = getattr(classified, name)
+        _stage(connection, frame["station"].to_numpy(dtype=object), columns)
     if dtypes is None:
-        connection.execute("DROP TABLE staged")
         return None
     slices, without = {}, 0
-    for label, block in _blocks(connection, _CALL_TYPES):
+    for label, block in _blocks(connection):
         start = _write_block(connection, "calls", label, block, None)
         if label:
             slices[label] = [start, start + len(block["x"])]
@@ -547,7 +548,7 @@ class ScopedIncidents(Incidents):
         if station_id in stations:
             with self.store.connect() as connection:
                 block = _read_block(connection, "incidents", str(stations.index(station_id)),
-                                    tuple(_INCIDENT_TYPES))
+                                    _INCIDENT_COLUMNS)
         if block is None:
             return self.frame.iloc[0:0].set_axis(pd.RangeIndex(part.start, part.start)), \
                 np.zeros((0, len(self.tag_ids)), dtype=bool)
@@ -655,7 +656,7 @@ class ScopedCalls(PreparedCalls):
         block = None
         if station_id in self.slices:
             with self.store.connect() as connection:
-                block = _read_block(connection, "calls", station_id, tuple(_CALL_TYPES))
+                block = _read_block(connection, "calls", station_id, _CALL_COLUMNS + CLASSIFIED)
         if block is None:
             return self.frame.copy(), self.classified
         block["received"] = block["received"].view("datetime64[ns]")
