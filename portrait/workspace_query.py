@@ -91,7 +91,9 @@ def cache_path(workspace_path: Path) -> Path:
 
 def fingerprint(workspace_path: Path) -> str:
     """What the source layers look like in the GeoPackage: each one's last change and row
-    count as GDAL records them, read in a millisecond whatever the size of the layers."""
+    count as GDAL records them, and its highest feature id (rows deleted and as many added
+    move it, even by a writer that leaves the last change as it was); read in a millisecond
+    whatever the size of the layers."""
     with closing(sqlite3.connect(f"file:{workspace_path}?mode=ro", uri=True)) as connection:
         changes = dict(connection.execute(
             "SELECT table_name, last_change FROM gpkg_contents"))
@@ -100,9 +102,18 @@ def fingerprint(workspace_path: Path) -> str:
                 "SELECT table_name, feature_count FROM gpkg_ogr_contents"))
         except sqlite3.OperationalError:  # written without GDAL's count table
             counts = {}
+        highest = {name: _highest_fid(connection, name) for name in SOURCE_LAYERS
+                   if name in changes}
     return json.dumps({"version": CACHE_VERSION,
-                       "layers": {name: [changes.get(name), counts.get(name)]
-                                  for name in SOURCE_LAYERS}})
+                       "layers": {name: [changes.get(name), counts.get(name),
+                                         highest.get(name)] for name in SOURCE_LAYERS}})
+
+
+def _highest_fid(connection: sqlite3.Connection, name: str) -> int | None:
+    try:
+        return connection.execute(f'SELECT MAX(fid) FROM "{name}"').fetchone()[0]
+    except sqlite3.OperationalError:  # listed but without a fid column: the count says enough
+        return None
 
 
 def prepared(workspace: Workspace | PortraitData, parameters: ApportionParameters

@@ -23,6 +23,7 @@ from portrait import workspace_query
 from portrait.calls.pathways import PathwayTable
 from portrait.calls.prepared import prepare_calls
 from portrait.engine import build_portrait, prepare
+from portrait.errors import WorkspaceError
 from portrait.imports import list_imports, remove_import
 from portrait.portrait_data import PortraitData
 from portrait.statistics.apportion import ApportionParameters
@@ -190,3 +191,27 @@ def test_a_workspace_saved_over_while_the_file_is_built_is_read_whole(
     data = prepare(Workspace.open(path))
     assert not isinstance(data.incidents, ScopedIncidents)
     assert not cache_path(path).exists() and not list(tmp_path.glob("*.tmp"))
+
+
+def test_rows_replaced_by_as_many_are_seen_even_without_a_new_last_change(
+        default_demo: Path, tmp_path: Path) -> None:
+    path = tmp_path / "copy.gpkg"
+    shutil.copyfile(default_demo, path)
+    shutil.copyfile(cache_path(default_demo), cache_path(path))  # current for the copy
+    before = prepare(Workspace.open(path))
+    assert isinstance(before.incidents, ScopedIncidents)
+    span = (before.incidents.first_date, before.incidents.last_date)
+    homicides = int(before.period_counts(*span).by_category["homicide"].sum())
+    with closing(sqlite3.connect(path)) as connection, connection:  # a bare SQLite writer
+        connection.execute("DELETE FROM incidents WHERE fid IN (SELECT fid FROM incidents "
+                           "WHERE category != 'homicide' LIMIT 300)")
+        connection.execute("INSERT INTO incidents (geom, source, category, date, station_id) "
+                           "SELECT geom, source, 'homicide', date, station_id FROM incidents "
+                           "ORDER BY fid LIMIT 300")
+    data = prepare(Workspace.open(path))
+    full = PortraitData.from_workspace(Workspace.open(path), ApportionParameters())
+    got, expected = data.period_counts(*span), full.period_counts(*span)
+    pd.testing.assert_frame_equal(got.by_category, expected.by_category)
+    assert int(got.by_category["homicide"].sum()) > homicides
+    with pytest.raises(WorkspaceError, match="changed while the portrait was read"):
+        before.incidents.of(before.station_ids[0])  # its file was rebuilt meanwhile
