@@ -540,6 +540,17 @@ class Store:
                            meta["without_station"], tuple(meta["sources"]), store=self)
 
 
+def _last_read(memo: dict, station_id: str, read):
+    """The station's rows, read again unless they were the last read: one assignment of the
+    pair, so a portrait and an export reading two stations in two threads never get each
+    other's rows."""
+    last = memo.get("last")
+    if last is None or last[0] != station_id:
+        last = (station_id, read(station_id))
+        memo["last"] = last
+    return last[1]
+
+
 @dataclass
 class ScopedIncidents(Incidents):
     """Incidents read from the derived file one station at a time (the last one kept)."""
@@ -547,10 +558,7 @@ class ScopedIncidents(Incidents):
     store: Store | None = field(default=None, repr=False, compare=False)
 
     def of(self, station_id: str) -> tuple[pd.DataFrame, np.ndarray]:
-        if self.memo.get("station") != station_id:
-            self.memo["station"] = station_id
-            self.memo["rows"] = self._read(station_id)
-        return self.memo["rows"]
+        return _last_read(self.memo, station_id, self._read)
 
     def _read(self, station_id: str) -> tuple[pd.DataFrame, np.ndarray]:
         stations = [str(s) for s in self.frame["station"].cat.categories]
@@ -657,10 +665,7 @@ class ScopedCalls(PreparedCalls):
                           & (received < (pd.Timestamp(end) + pd.Timedelta(days=1)).value)))
 
     def of(self, station_id: str) -> tuple[pd.DataFrame, Classified]:
-        if self.memo.get("station") != station_id:
-            self.memo["station"] = station_id
-            self.memo["rows"] = self._read(station_id)
-        return self.memo["rows"]
+        return _last_read(self.memo, station_id, self._read)
 
     def _read(self, station_id: str) -> tuple[pd.DataFrame, Classified]:
         part = self.slices.get(station_id, slice(0, 0))

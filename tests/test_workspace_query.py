@@ -215,3 +215,20 @@ def test_rows_replaced_by_as_many_are_seen_even_without_a_new_last_change(
     assert int(got.by_category["homicide"].sum()) > homicides
     with pytest.raises(WorkspaceError, match="changed while the portrait was read"):
         before.incidents.of(before.station_ids[0])  # its file was rebuilt meanwhile
+
+
+def test_two_stations_read_at_once_never_get_each_others_rows(both, monkeypatch) -> None:
+    _, scoped = both
+    incidents = scoped.incidents
+    first, second = scoped.station_ids[:2]
+    read = incidents._read
+
+    def interleaved(station_id: str):  # another thread reads the second station meanwhile
+        if station_id == first:
+            incidents.of(second)
+        return read(station_id)
+
+    incidents.memo.clear()
+    monkeypatch.setattr(incidents, "_read", interleaved)
+    assert set(incidents.of(first)[0]["station"]) == {first}
+    assert set(incidents.of(second)[0]["station"]) == {second}
