@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import sqlite3
+import threading
 import warnings
 import weakref
 from collections.abc import Iterator
@@ -179,12 +180,13 @@ def _meta(path: Path) -> dict:
 # --- building the file ---------------------------------------------------------------------
 def _build(workspace: Workspace, current: str) -> None:
     """Write the file under a temporary name and rename it over the old one: a reader never
-    sees half a file, and two processes building at once each write a whole one. The layers
-    are read from the GeoPackage ``BUILD_BATCH_ROWS`` rows at a time (ten million incidents
-    would not fit in memory at once); rows are staged in the layer's order, then copied
-    sorted by station."""
+    sees half a file, and two processes or threads building at once each write a whole one.
+    The layers are read from the GeoPackage ``BUILD_BATCH_ROWS`` rows at a time (ten million
+    incidents would not fit in memory at once); each batch's rows are staged by station,
+    then each station's parts joined into its block."""
     target = cache_path(workspace.path)
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    temporary = target.with_name(  # one per thread: a portrait and an export may both build
+        f"{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     temporary.unlink(missing_ok=True)
     stations = prepare_stations(workspace.layer("stations"))
     mapping = CategoryMapping.from_frame(workspace.layer("category_mappings"))
