@@ -70,6 +70,11 @@ class Incidents:
         part = self.slices.get(station_id, slice(0, 0))
         return self.frame.iloc[part], self.tags[part]
 
+    def busiest(self) -> str | None:
+        """The station with the most incidents: benchmarks measure the largest station."""
+        sizes = {station: part.stop - part.start for station, part in self.slices.items()}
+        return max(sizes, key=sizes.__getitem__) if sizes else None
+
     def period_counts(self, start: pd.Timestamp, end: pd.Timestamp) -> PeriodCounts:
         """Incidents per station and category, and per station and tag, in [start, end]."""
         return _period_counts(self, start, end)

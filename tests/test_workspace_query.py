@@ -87,6 +87,8 @@ def test_scoped_reads_return_the_rows_of_the_full_read_filtered(both) -> None:
     span = (last - first).days
     table = PathwayTable.of_workspace(full.call_pathways)
     calls = prepare_calls(full.calls, table)
+    assert scoped.incidents.busiest() == full.incidents.busiest() == \
+        full.incidents.frame["station"].value_counts().index[0]
     stations = list(rng.choice(full.station_ids, size=4, replace=False)) + ["absent"]
     for station_id in stations:
         rows, tags = full.incidents.of(station_id)
