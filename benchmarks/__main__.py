@@ -28,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     portrait = commands.add_parser("portrait", help="portraits of the large demo city's stations")
     portrait.add_argument("--workspace", type=Path,
                           default=Path("/tmp/portrait-bench-demo/demo.gpkg"))
+    portrait.add_argument("--work", type=Path, default=Path("/tmp/portrait-bench-scoped"),
+                          help="folder the workspace is copied into (the station file is "
+                               "written beside it)")
+    portrait.add_argument("--millions", type=int, default=1,
+                          help="grow the copy's incidents to this many millions (3, 10)")
+    portrait.add_argument("--runs", type=int, default=3)
     briefs = commands.add_parser("briefs", help="PDF, Excel and map briefs of the large demo")
     briefs.add_argument("--workspace", type=Path,
                         default=Path("/tmp/portrait-bench-demo/demo.gpkg"))
@@ -81,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.name == "portrait":
         from benchmarks.bench_portrait import run
 
-        run(args.workspace)
+        run(args.workspace, args.work, args.millions, args.runs)
     elif args.name == "briefs":
         from benchmarks.bench_briefs import run
 

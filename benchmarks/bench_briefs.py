@@ -32,7 +32,7 @@ def run(workspace_path: Path, jobs: int | None = None) -> None:
     with timed(results, "open_and_prepare_s"):
         workspace = Workspace.open(workspace_path)
         data = prepare(workspace)
-    busiest = str(data.incidents.frame["station"].value_counts().index[0])
+    busiest = str(data.incidents.busiest())
     results["one_station_id"] = busiest
     with tempfile.TemporaryDirectory(prefix="portrait-briefs-") as folder:
         out = Path(folder)

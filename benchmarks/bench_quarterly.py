@@ -41,7 +41,7 @@ def run(workspace_path: Path) -> None:
         shutil.copy(workspace_path, copy)
         workspace = Workspace.open(copy)
         data = prepare(workspace)
-        station = str(data.incidents.frame["station"].value_counts().index[0])
+        station = str(data.incidents.busiest())
         last = data.incidents.last_date.date()
         quarter = quarter_of(last - dt.timedelta(days=92))
         _add_plan(workspace, quarter)

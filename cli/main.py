@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, required=True, help="folder to write into")
     demo.add_argument("--size", choices=("small", "default", "large"), default="default")
     demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--stations", type=int, help="stations instead of the size's (up to 150)")
+    demo.add_argument("--incidents", type=int,
+                      help="incidents instead of the size's (up to 10,000,000)")
 
     import_ = commands.add_parser("import", help="import files into a workspace (created if "
                                   "missing) and print the import report")
@@ -232,7 +235,7 @@ def _one_line(error: BaseException) -> str:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
-        return _demo(args.out, args.size, args.seed)
+        return _demo(args.out, args.size, args.seed, args.stations, args.incidents)
     if args.command == "new":
         return _new(args)
     if args.command == "import":
@@ -283,11 +286,17 @@ def _ensure_demo_workspace() -> Path:
     return path
 
 
-def _demo(out: Path, size: str, seed: int) -> int:
+def _demo(out: Path, size: str, seed: int, stations: int | None = None,
+          incidents: int | None = None) -> int:
     from demo_city.build import build_demo
+    from demo_city.generate import sized
 
     started = time.perf_counter()
-    path = build_demo(out, size=size, seed=seed, progress=_progress_printer())
+    try:
+        city = sized(size, stations, incidents)
+    except ValueError as error:
+        raise PortraitError(str(error)) from None
+    path = build_demo(out, size=city, seed=seed, progress=_progress_printer())
     print(f"\nDemo city ({size}, seed {seed}) written to {out} in "
           f"{time.perf_counter() - started:.1f} s; workspace: {path}")
     return 0

@@ -30,7 +30,7 @@ from data_connectors.import_safety import check_inside_stations, check_rows_kept
 from data_connectors.input_limits import OPTION as LIMITS_OPTION
 from data_connectors.input_limits import InputLimits, check_input_limits
 from data_connectors.registry import KIND_ORDER, find_reader, get_reader
-from portrait import clock, services
+from portrait import clock, services, workspace_query
 from portrait.categories import CategoryMapping
 from portrait.crs import METRIC_CRS
 from portrait.layers import (
@@ -142,6 +142,7 @@ def import_files(
         workspace.set_layer(name, frame)
     if save:
         workspace.save()
+        workspace_query.refresh(workspace)  # one station's portrait then reads its own rows
     return reports
 
 

@@ -14,6 +14,7 @@ from data_connectors.base import Progress
 from data_connectors.importer import import_files
 from demo_city.generate import CitySize, DemoFiles, generate_city
 from portrait.workspace import Workspace
+from portrait.workspace_query import cache_path
 
 log = logging.getLogger(__name__)
 WORKSPACE_NAME = "demo.gpkg"
@@ -43,6 +44,9 @@ def build_demo(out_dir: Path, size: str | CitySize = "default", seed: int = 42,
     workspace = Workspace.create(temporary, title=f"Ville démo (graine {seed})")
     import_files(workspace, demo_import_paths(files), progress=importing, check_complete=False)
     temporary.replace(target)
+    built = cache_path(temporary)  # derived from the file's contents: still current
+    if built.is_file():
+        built.replace(cache_path(target))
     log.info("Demo workspace written to %s", target)
     return target
 

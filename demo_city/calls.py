@@ -25,13 +25,13 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 from numpy.random import Generator
 from pyproj import Transformer
 
 from demo_city.addresses import Addresses
 from demo_city.geography import Streets
 from demo_city.population import Surfaces
+from demo_city.writers import write_csv_batches
 
 #: Calls for each incident of the same days (a few calls per reported crime).
 CALLS_PER_INCIDENT = 2.5
@@ -161,27 +161,33 @@ def write_calls(path: Path, calls: Calls, streets: Streets, station_of: np.ndarr
                        zip(station_of, streets.v_index, strict=True)], dtype=object)
     codes = np.array([t[0] for t in TYPES], dtype=object)
     labels = np.array([t[1] for t in TYPES], dtype=object)
-    where = calls.intersection
-    table = pa.table({
-        "no_appel": np.char.add("D", np.arange(1, len(calls) + 1).astype(str)).astype(object),
-        "date_heure_reception": _stamps(calls.received),
-        "code_appel": codes[calls.call_type], "description_appel": labels[calls.call_type],
-        "priorite": calls.priority.astype(str).astype(object),
-        "code_disposition": np.array(DISPOSITIONS, dtype=object)[calls.disposition],
-        "pdq": pdq[calls.station].astype(str).astype(object),
-        "secteur": sector[where], "adresse": block[where],
-        "latitude": np.char.mod("%.6f", lat).astype(object)[where],
-        "longitude": np.char.mod("%.6f", lon).astype(object)[where],
-        "affectation": _stamps(calls.dispatched), "arrivee": _stamps(calls.arrived),
-        "fin_intervention": _stamps(calls.cleared),
-        "nb_unites": np.where(calls.units > 0, calls.units.astype(str), "").astype(object),
-        "initiative_policiere": np.where(calls.kind_of_type == SELF, "oui", "non")
-        .astype(object),
-    })
-    with open(path, "wb") as handle:
-        handle.write((",".join(HEADER) + "\n").encode("utf-8"))
-        pacsv.write_csv(table, handle, write_options=pacsv.WriteOptions(
-            include_header=False, quoting_style="needed"))
+    latitude = np.char.mod("%.6f", lat).astype(object)
+    longitude = np.char.mod("%.6f", lon).astype(object)
+    units = np.array(["", *(str(n) for n in range(1, int(calls.units.max(initial=0)) + 1))],
+                     dtype=object)
+
+    def rows(part: slice) -> pa.Table:
+        where = calls.intersection[part]
+        return pa.table({
+            "no_appel": np.char.add("D", np.arange(part.start + 1, part.start + 1 + len(where))
+                                    .astype(str)).astype(object),
+            "date_heure_reception": _stamps(calls.received[part]),
+            "code_appel": codes[calls.call_type[part]],
+            "description_appel": labels[calls.call_type[part]],
+            "priorite": calls.priority[part].astype(str).astype(object),
+            "code_disposition": np.array(DISPOSITIONS, dtype=object)[calls.disposition[part]],
+            "pdq": pdq[calls.station[part]].astype(str).astype(object),
+            "secteur": sector[where], "adresse": block[where],
+            "latitude": latitude[where], "longitude": longitude[where],
+            "affectation": _stamps(calls.dispatched[part]),
+            "arrivee": _stamps(calls.arrived[part]),
+            "fin_intervention": _stamps(calls.cleared[part]),
+            "nb_unites": units[np.maximum(calls.units[part], 0)],
+            "initiative_policiere": np.where(calls.kind_of_type[part] == SELF, "oui", "non")
+            .astype(object),
+        })
+
+    write_csv_batches(path, HEADER, len(calls), rows, "needed")
 
 
 def _hundred_block(address: str) -> str:

@@ -48,6 +48,27 @@ SIZES: dict[str, CitySize] = {
 }
 
 
+#: Most stations and incidents a demo city is generated with (a province's benchmark).
+MAX_STATIONS = 150
+MAX_INCIDENTS = 10_000_000
+
+
+def sized(size: str, stations: int | None = None, incidents: int | None = None) -> CitySize:
+    """A named size with another number of stations (census areas, services and
+    respondents scaled with them, as many per station) or of incidents."""
+    base = SIZES[size]
+    stations = base.stations if stations is None else stations
+    incidents = base.incidents if incidents is None else incidents
+    if not 1 <= stations <= MAX_STATIONS:
+        raise ValueError(f"--stations takes 1 to {MAX_STATIONS} stations, not {stations}.")
+    if not 1 <= incidents <= MAX_INCIDENTS:
+        raise ValueError(f"--incidents takes 1 to {MAX_INCIDENTS:,} incidents, not "
+                         f"{incidents:,}.")
+    scale = stations / base.stations
+    return CitySize(stations, max(base.areas, round(base.areas * scale)), incidents,
+                    base.years, round(base.services * scale), round(base.respondents * scale))
+
+
 @dataclass(frozen=True)
 class DemoFiles:
     """Paths of the files written (the shapefile's .shx, .dbf and .prj sit beside it)."""

@@ -178,11 +178,13 @@ def voronoi_cells(seeds: np.ndarray, outline: shapely.Polygon) -> np.ndarray:
 
 
 def pdq_numbers(count: int) -> list[int]:
-    """Real-looking PDQ numbers, spread over the real list so west-to-east order is kept."""
+    """Real-looking PDQ numbers, spread over the real list so west-to-east order is kept;
+    a city larger than Montréal's 49 numbers goes on from 50 (a province's benchmark)."""
     if count <= len(REAL_PDQ):
         picks = np.round(np.linspace(0, len(REAL_PDQ) - 1, count)).astype(int)
         return [REAL_PDQ[i] for i in picks]
-    return sorted(REAL_PDQ + EXTRA_PDQ[: count - len(REAL_PDQ)])
+    known = sorted(REAL_PDQ + EXTRA_PDQ[: count - len(REAL_PDQ)])
+    return known + list(range(known[-1] + 1, known[-1] + 1 + count - len(known)))
 
 
 @dataclass(frozen=True)

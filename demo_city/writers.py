@@ -19,7 +19,7 @@ Formats (checked against the real files or against public code that reads them):
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,20 +154,34 @@ def write_incidents(path: Path, incidents: Incidents, streets: Streets,
     lon, lat = to_wgs84.transform(x, y)
     slot = np.where(incidents.intersection < 0, len(x) - 1, incidents.intersection)
     days = np.datetime64(incidents.start.isoformat()) + np.arange(incidents.day.max() + 1)
-    table = pa.table({
-        "CATEGORIE": np.array(CATEGORIES, dtype=object)[incidents.category],
-        "DATE": np.datetime_as_string(days, unit="D").astype(object)[incidents.day],
-        "QUART": np.array(SHIFTS, dtype=object)[incidents.shift],
-        "PDQ": np.array([f"{p:.1f}" for p in pdq], dtype=object)[incidents.station],
-        "X": _coordinate_text(x)[slot],
-        "Y": _coordinate_text(y)[slot],
-        "LONGITUDE": _coordinate_text(lon)[slot],
-        "LATITUDE": _coordinate_text(lat)[slot],
-    })
-    with open(path, "wb") as handle:  # pyarrow would quote the header
-        handle.write((",".join(INCIDENT_HEADER) + "\n").encode("utf-8"))
-        options = pacsv.WriteOptions(include_header=False, quoting_style="none")
-        pacsv.write_csv(table, handle, write_options=options)
+    texts = {"CATEGORIE": (np.array(CATEGORIES, dtype=object), incidents.category),
+             "DATE": (np.datetime_as_string(days, unit="D").astype(object), incidents.day),
+             "QUART": (np.array(SHIFTS, dtype=object), incidents.shift),
+             "PDQ": (np.array([f"{p:.1f}" for p in pdq], dtype=object), incidents.station),
+             "X": (_coordinate_text(x), slot), "Y": (_coordinate_text(y), slot),
+             "LONGITUDE": (_coordinate_text(lon), slot), "LATITUDE": (_coordinate_text(lat), slot)}
+
+    def rows(part: slice) -> pa.Table:
+        return pa.table({name: values[codes[part]] for name, (values, codes) in texts.items()})
+
+    write_csv_batches(path, INCIDENT_HEADER, len(incidents), rows, "none")
+
+
+#: Rows formatted at a time when a demo CSV is written: ten million rows at once would take
+#: gigabytes of text.
+CSV_BATCH_ROWS = 500_000
+
+
+def write_csv_batches(path: Path, header: Sequence[str], count: int,
+                      rows: Callable[[slice], pa.Table], quoting: str) -> None:
+    """A CSV written ``CSV_BATCH_ROWS`` rows at a time, its header as given (pyarrow would
+    quote it)."""
+    with open(path, "wb") as handle:
+        handle.write((",".join(header) + "\n").encode("utf-8"))
+        options = pacsv.WriteOptions(include_header=False, quoting_style=quoting)
+        for start in range(0, count, CSV_BATCH_ROWS):
+            pacsv.write_csv(rows(slice(start, start + CSV_BATCH_ROWS)), handle,
+                            write_options=options)
 
 
 def write_services(path: Path, frame: pd.DataFrame) -> None:

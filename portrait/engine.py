@@ -15,7 +15,7 @@ from importlib import metadata
 
 import pandas as pd
 
-from portrait import __version__, clock
+from portrait import __version__, clock, workspace_query
 from portrait.errors import PortraitError
 from portrait.portrait_data import STATION_ASSIGNMENT_RULE, PortraitData
 from portrait.portrait_model import Portrait, Section
@@ -53,9 +53,10 @@ LIBRARIES = ("numpy", "pandas", "geopandas", "shapely", "scipy", "pyproj", "mapc
 
 def prepare(workspace: Workspace | PortraitData,
             options: PortraitOptions = DEFAULT_OPTIONS) -> PortraitData:
-    """The workspace's layers read and prepared once (cached for the workspace)."""
-    return PortraitData.of(workspace, ApportionParameters(options.min_population,
-                                                          options.min_population_income))
+    """The workspace's layers prepared once (cached for the workspace); incidents and calls
+    read station by station from storage when the workspace's file can serve them."""
+    return workspace_query.prepared(workspace, ApportionParameters(
+        options.min_population, options.min_population_income))
 
 
 def build_portrait(workspace: Workspace | PortraitData, station_id: str,

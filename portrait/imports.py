@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import shapely
 
+from portrait import workspace_query
 from portrait.errors import PortraitError
 from portrait.layers import (
     CENSUS_AREAS,
@@ -149,6 +150,7 @@ def remove_import(workspace: Workspace, import_id: str, save: bool = True) -> Re
     workspace.set_layer(IMPORT_REPORTS.name, kept_reports.reset_index(drop=True))
     if save:
         workspace.save()
+        workspace_query.refresh(workspace)  # the city's counts without the removed rows
     return Removal(tuple(group), {name: int(mask.sum()) for name, mask in masks.items()},
                    dependents)
 

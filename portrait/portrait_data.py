@@ -64,11 +64,46 @@ class Incidents:
     placed_by_location: int
     without_station: int
     sources: tuple[str, ...]
+    #: Arrays derived once and reused by every station (the period's points sorted by x).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def of(self, station_id: str) -> tuple[pd.DataFrame, np.ndarray]:
         """A station's incidents and tag rows (empty when it has none)."""
         part = self.slices.get(station_id, slice(0, 0))
         return self.frame.iloc[part], self.tags[part]
+
+    def busiest(self) -> str | None:
+        """The station with the most incidents: benchmarks measure the largest station."""
+        sizes = {station: part.stop - part.start for station, part in self.slices.items()}
+        return max(sizes, key=sizes.__getitem__) if sizes else None
+
+    def period_counts(self, start: pd.Timestamp, end: pd.Timestamp) -> PeriodCounts:
+        """Incidents per station and category, and per station and tag, in [start, end]."""
+        return _period_counts(self, start, end)
+
+    def others_in_box(self, start: pd.Timestamp | None, end: pd.Timestamp | None,
+                      box: tuple[float, float, float, float], station_id: str
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """x and y of the period's located incidents not filed under ``station_id`` with
+        minx <= x < maxx and miny <= y < maxy, sorted by x: the points just beyond a
+        station's boundary that its hot-spot cells count."""
+        key = (start, end)
+        if key not in self.memo:  # every station's located points of the period, by x
+            keep = self.frame["located"].to_numpy()
+            if start is not None and end is not None:
+                dates = self.frame["date"].to_numpy()
+                keep = keep & (dates >= np.datetime64(start)) & (dates <= np.datetime64(end))
+            x = self.frame["x"].to_numpy()[keep]
+            order = np.argsort(x, kind="stable")
+            self.memo[key] = (x[order], self.frame["y"].to_numpy()[keep][order],
+                              self.frame["station"].astype(object).to_numpy()[keep][order])
+        x, y, station = self.memo[key]
+        minx, miny, maxx, maxy = box
+        first, last = np.searchsorted(x, [minx, maxx])
+        part = slice(int(first), int(last))
+        near = first + np.flatnonzero((y[part] >= miny) & (y[part] < maxy)
+                                      & (station[part] != station_id))
+        return x[near], y[near]
 
 
 @dataclass
@@ -166,16 +201,23 @@ class PortraitData:
 
     @classmethod
     def from_workspace(cls, workspace: Workspace,
-                       parameters: ApportionParameters | None = None) -> PortraitData:
+                       parameters: ApportionParameters | None = None,
+                       incidents: Incidents | None = None,
+                       read_calls: bool = True) -> PortraitData:
+        """Every layer read whole, except ``incidents`` when given (read station by station
+        from storage, see ``portrait.workspace_query``) and the calls when not ``read_calls``
+        (the caller then puts its prepared calls in ``cache["calls"]``)."""
         parameters = parameters or ApportionParameters()
         crs = str(getattr(workspace, "crs", METRIC_CRS))  # the workspace's own metric CRS
         require_metric(crs, "The workspace")
-        stations = _stations(workspace.layer("stations"))
-        mapping = CategoryMapping.from_frame(workspace.layer("category_mappings"))
+        stations = prepare_stations(workspace.layer("stations"))
+        if incidents is None:
+            mapping = CategoryMapping.from_frame(workspace.layer("category_mappings"))
+            incidents = prepare_incidents(workspace.layer("incidents"), stations, mapping)
         return cls(
             title=workspace.title,
             stations=stations,
-            incidents=_incidents(workspace.layer("incidents"), stations, mapping),
+            incidents=incidents,
             census=_census(workspace.layer("census_areas"), workspace.layer("census_values"),
                            stations, parameters,
                            workspace_catalogue(workspace.layer("indicator_catalogue"))),
@@ -185,7 +227,7 @@ class PortraitData:
             questions=workspace.layer("survey_questions"),
             apportion_parameters=parameters,
             crs=crs,
-            calls=workspace.layer("calls"),
+            calls=workspace.layer("calls") if read_calls else None,
             call_pathways=workspace.layer("call_pathways"),
             streets=workspace.layer("streets"),
             survey_scores=workspace.layer("survey_scores"),
@@ -195,7 +237,7 @@ class PortraitData:
         """Incidents per station and category, and per station and tag, in [start, end]."""
         key = (start, end)
         if key not in self.cache:
-            self.cache[key] = _period_counts(self.incidents, start, end)
+            self.cache[key] = self.incidents.period_counts(start, end)
         return self.cache[key]
 
 
@@ -241,7 +283,7 @@ def assign_points(x, y, polygons, ids) -> np.ndarray:
     return lookup[index]
 
 
-def _stations(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def prepare_stations(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if len(frame):
         require_metric(frame.crs, "The station boundaries", frame)
     frame = frame[frame["station_id"].notna()].copy()
@@ -255,8 +297,36 @@ def _coordinates(geometry) -> tuple[np.ndarray, np.ndarray]:
     return shapely.get_x(values), shapely.get_y(values)
 
 
-def _incidents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
-               mapping: CategoryMapping) -> Incidents:
+def prepare_incidents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
+                      mapping: CategoryMapping) -> Incidents:
+    slim, tags, placed, without = incident_rows(frame, stations, mapping)
+    tag_ids = tuple(ISSUE_TAGS)
+    station_codes = slim["station"].cat.codes.to_numpy()
+    order = np.argsort(station_codes, kind="stable")
+    slim = slim.iloc[order].reset_index(drop=True)
+    tags = tags[order]
+    slices = {}
+    sorted_codes = station_codes[order]
+    for code, name in enumerate(slim["station"].cat.categories):
+        start, end = np.searchsorted(sorted_codes, [code, code + 1])
+        slices[str(name)] = slice(int(start), int(end))
+    dates = slim["date"]
+    return Incidents(slim, tags, tag_ids, slices,
+                     dates.min() if len(dates) else None, dates.max() if len(dates) else None,
+                     placed, without, incident_sources(frame))
+
+
+def incident_sources(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The sources an incidents layer's rows come from, sorted."""
+    return tuple(sorted(str(v) for v in frame["source"].dropna().unique()))
+
+
+def incident_rows(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
+                  mapping: CategoryMapping) -> tuple[pd.DataFrame, np.ndarray, int, int]:
+    """Each incident as the portrait reads it, in the layer's order: the slim frame (see
+    ``Incidents``), its tag matrix (``ISSUE_TAGS`` columns), and how many rows were placed
+    by their location and how many have no station. Row by row, so a layer may be prepared
+    a part at a time."""
     x, y = _coordinates(frame.geometry) if len(frame) else (np.zeros(0), np.zeros(0))
     station, placed, without = _station_codes(frame["station_id"], x, y, stations)
     category = frame["category"]
@@ -283,22 +353,8 @@ def _incidents(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
     })
     slim["category"] = slim["category"].cat.remove_unused_categories()
     slim["located"] = np.isfinite(x) & np.isfinite(y)
-    tag_ids = tuple(ISSUE_TAGS)
-    tags = _tag_matrix(frame["tags"], frame["source_category"], mapping, tag_ids)
-    station_codes = slim["station"].cat.codes.to_numpy()
-    order = np.argsort(station_codes, kind="stable")
-    slim = slim.iloc[order].reset_index(drop=True)
-    tags = tags[order]
-    slices = {}
-    sorted_codes = station_codes[order]
-    for code, name in enumerate(slim["station"].cat.categories):
-        start, end = np.searchsorted(sorted_codes, [code, code + 1])
-        slices[str(name)] = slice(int(start), int(end))
-    dates = slim["date"]
-    sources = tuple(sorted(str(v) for v in frame["source"].dropna().unique()))
-    return Incidents(slim, tags, tag_ids, slices,
-                     dates.min() if len(dates) else None, dates.max() if len(dates) else None,
-                     placed, without, sources)
+    tags = _tag_matrix(frame["tags"], frame["source_category"], mapping, tuple(ISSUE_TAGS))
+    return slim, tags, placed, without
 
 
 def _station_codes(station_ids: pd.Series, x: np.ndarray, y: np.ndarray,

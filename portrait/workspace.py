@@ -187,6 +187,11 @@ class Workspace:
         self._frames[name] = conform(frame, spec, self.crs)
         self._modified.add(name)
 
+    def unsaved(self, name: str) -> bool:
+        """Whether layer ``name`` was changed here since the last save: the file does not
+        hold it yet, so nothing derived from the file may stand for it."""
+        return name in self._modified
+
     def has_data(self, name: str) -> bool:
         """Whether layer ``name`` holds at least one row."""
         return len(self.layer(name)) > 0

@@ -46,6 +46,13 @@ class PreparedCalls:
     def last(self) -> pd.Timestamp | None:
         return None if self.frame.empty else self.frame["received"].max()
 
+    def unplaced(self, start: pd.Timestamp, end: pd.Timestamp) -> int:
+        """Calls of the whole city received from ``start`` to the end of day ``end`` that no
+        station holds (they sort first)."""
+        received = self.frame["received"].iloc[:self.without_station].to_numpy()
+        return int(np.sum((received >= np.datetime64(start))
+                          & (received < np.datetime64(end + pd.Timedelta(days=1)))))
+
     def of(self, station_id: str) -> tuple[pd.DataFrame, Classified]:
         """A station's calls and their classification (empty when it has none)."""
         part = self.slices.get(station_id, slice(0, 0))
@@ -56,15 +63,36 @@ class PreparedCalls:
 
 def prepare_calls(layer: pd.DataFrame, table: PathwayTable) -> PreparedCalls:
     """Classify the workspace's calls under ``table`` and sort them by station."""
-    codes, distinct = pd.factorize(layer["station_id"].reset_index(drop=True))
-    names = [normalise_station_id(v) or "" for v in distinct] + [""]
-    labels = sorted(set(names))
-    rank = np.array([labels.index(name) for name in names], dtype=np.int64)
-    key = rank[np.where(codes < 0, len(distinct), codes)]
-    order = np.argsort(key, kind="stable")  # integers: a million calls sort in milliseconds
-    key = key[order]
-    layer = layer.iloc[order].reset_index(drop=True)
-    bounds = np.searchsorted(key, np.arange(len(labels) + 1))
+    frame, classified = call_rows(layer, table)
+    labels = sorted(set(frame["station"]))
+    rank = np.searchsorted(np.array(labels, dtype=object), frame["station"].to_numpy(
+        dtype=object))
+    order = np.argsort(rank, kind="stable")  # integers: a million calls sort in milliseconds
+    bounds = np.searchsorted(rank[order], np.arange(len(labels) + 1))
+    frame = frame.iloc[order].reset_index(drop=True)
+    classified = Classified(*(getattr(classified, name)[order] for name in CLASSIFIED))
+    slices = {label: slice(int(bounds[i]), int(bounds[i + 1]))
+              for i, label in enumerate(labels) if label and bounds[i + 1] > bounds[i]}
+    without = int(bounds[1] - bounds[0]) if labels and labels[0] == "" else 0
+    return PreparedCalls(frame, classified, slices, table, without, call_sources(layer))
+
+
+#: The arrays of a ``Classified``, in its order.
+CLASSIFIED = ("pathway", "alternative", "rule", "self_initiated")
+
+
+def call_sources(layer: pd.DataFrame) -> tuple[str, ...]:
+    """The sources a calls layer's rows come from, sorted."""
+    return tuple(sorted(layer["source"].dropna().astype(str).unique()))
+
+
+def call_rows(layer: pd.DataFrame, table: PathwayTable) -> tuple[pd.DataFrame, Classified]:
+    """Each call as the portrait reads it, in the layer's order (station "" when it has
+    none), with its classification. Row by row, so a layer may be prepared a part at a time.
+    """
+    layer = layer.reset_index(drop=True)
+    codes, distinct = pd.factorize(layer["station_id"])
+    names = np.array([normalise_station_id(v) or "" for v in distinct] + [""], dtype=object)
     geometry = layer.geometry.to_numpy() if hasattr(layer, "geometry") else \
         np.full(len(layer), None)
     located = pd.notna(geometry)
@@ -74,16 +102,12 @@ def prepare_calls(layer: pd.DataFrame, table: PathwayTable) -> PreparedCalls:
         x[located] = shapely.get_x(geometry[located])
         y[located] = shapely.get_y(geometry[located])
     frame = pd.DataFrame({
-        "station": np.array(labels, dtype=object)[key], "received": layer["received"],
-        "call_type": layer["call_type"], "call_type_label": layer["call_type_label"],
-        "priority": layer["priority"], "address": layer["address"], "x": x, "y": y,
-        "unit_hours": _unit_hours(layer),
+        "station": names[np.where(codes < 0, len(distinct), codes)], "received":
+        layer["received"], "call_type": layer["call_type"],
+        "call_type_label": layer["call_type_label"], "priority": layer["priority"],
+        "address": layer["address"], "x": x, "y": y, "unit_hours": _unit_hours(layer),
     })
-    slices = {label: slice(int(bounds[i]), int(bounds[i + 1]))
-              for i, label in enumerate(labels) if label and bounds[i + 1] > bounds[i]}
-    without = int(bounds[1] - bounds[0]) if labels[0] == "" else 0
-    sources = tuple(sorted(layer["source"].dropna().astype(str).unique()))
-    return PreparedCalls(frame, classify_calls(layer, table), slices, table, without, sources)
+    return frame, classify_calls(layer, table)
 
 
 def _unit_hours(layer: pd.DataFrame) -> np.ndarray:

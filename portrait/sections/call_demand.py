@@ -61,9 +61,9 @@ RANGE_CAVEAT = ("the range sets each uncertain rule of the pathway table (e.g. w
 def prepared(context: StationContext) -> PreparedCalls | None:
     """The workspace's calls, classified once and kept in the data's cache."""
     data = context.data
-    if data.calls is None or data.calls.empty:
-        return None
-    if "calls" not in data.cache:
+    if "calls" not in data.cache:  # read from storage station by station: set beforehand
+        if data.calls is None or data.calls.empty:
+            return None
         table = PathwayTable.of_workspace(data.call_pathways)
         data.cache["calls"] = prepare_calls(data.calls, table)
     return data.cache["calls"]
@@ -88,8 +88,7 @@ def build(context: StationContext) -> Section:
                   vintage=f"calls from {calls.first.date().isoformat()} to "
                           f"{calls.last.date().isoformat()}")
     indicators = _indicators(demand, common, level)
-    unplaced = int(_between(calls.frame["received"].iloc[:calls.without_station], start,
-                            end).sum())  # calls without a station sort first
+    unplaced = calls.unplaced(start, end)
     indicators.append(IndicatorValue(
         "calls_not_placed", "Appels qui n'ont pu être rattachés à un poste (ville)",
         "Calls that could not be placed in a station (city)", float(unplaced), CALLS_UNIT,

@@ -128,36 +128,14 @@ def _beyond_boundary(context: StationContext, polygon, grid: Grid
     polygons = np.asarray(data.stations.geometry.values, dtype=object)
     others = polygons[data.stations["station_id"].to_numpy(dtype=object) != context.station_id]
     covered = covered_fraction(grid, others)
-    x, y, station = _located_in_period(context)
-    minx, miny = grid.x0, grid.y0
-    maxx, maxy = minx + grid.ncols * grid.cell_size, miny + grid.nrows * grid.cell_size
-    first, last = np.searchsorted(x, [minx, maxx])  # sorted by x: only the grid's columns
-    part = slice(int(first), int(last))
-    near = first + np.flatnonzero((y[part] >= miny) & (y[part] < maxy)
-                                  & (station[part] != context.station_id))
-    cells = grid.cell_of(x[near], y[near])
-    near = near[(cells >= 0) & (grid.inside_fraction[np.maximum(cells, 0)] < 1.0 - 1e-9)]
-    outside = near[~shapely.contains_xy(polygon, x[near], y[near])]
+    box = (grid.x0, grid.y0, grid.x0 + grid.ncols * grid.cell_size,
+           grid.y0 + grid.nrows * grid.cell_size)
+    x, y = data.incidents.others_in_box(context.start, context.end, box, context.station_id)
+    cells = grid.cell_of(x, y)
+    edge = (cells >= 0) & (grid.inside_fraction[np.maximum(cells, 0)] < 1.0 - 1e-9)
+    x, y = x[edge], y[edge]
+    outside = ~shapely.contains_xy(polygon, x, y)
     return (x[outside], y[outside]), covered
-
-
-def _located_in_period(context: StationContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every station's located incidents of the period (x, y, station), sorted by x, read
-    once for all stations."""
-    key = ("located", context.start, context.end)
-    cache = context.data.cache
-    if key not in cache:
-        frame = context.data.incidents.frame
-        keep = frame["located"].to_numpy()
-        if context.start is not None and context.end is not None:
-            dates = frame["date"].to_numpy()
-            keep = keep & (dates >= np.datetime64(context.start)) & \
-                (dates <= np.datetime64(context.end))
-        x = frame["x"].to_numpy()[keep]
-        order = np.argsort(x, kind="stable")
-        cache[key] = (x[order], frame["y"].to_numpy()[keep][order],
-                      frame["station"].astype(object).to_numpy()[keep][order])
-    return cache[key]
 
 
 def _concentration_indicators(by_cells, by_locations, repeats, common) -> list[IndicatorValue]:
