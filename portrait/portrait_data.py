@@ -47,6 +47,11 @@ _LAYERS = ("stations", "incidents", "census_areas", "census_values", "indicator_
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def forget_whole(workspace: Workspace) -> None:
+    """Drop the workspace's data read whole (``PortraitData.of``), once it is read otherwise."""
+    _CACHE.pop(workspace, None)
+
+
 @dataclass
 class Incidents:
     """Incidents sorted by station; ``slices[station_id]`` selects a station's rows.

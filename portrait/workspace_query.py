@@ -55,6 +55,7 @@ from portrait.portrait_data import (
     Incidents,
     PeriodCounts,
     PortraitData,
+    forget_whole,
     incident_rows,
     incident_sources,
     prepare_stations,
@@ -125,8 +126,10 @@ def prepared(workspace: Workspace | PortraitData, parameters: ApportionParameter
     if isinstance(workspace, PortraitData):
         return workspace
     store = _store(workspace)
-    if store is None:
+    if store is None:  # layers read whole: the station-by-station data is stale
+        _PREPARED.pop(workspace, None)
         return PortraitData.of(workspace, parameters)
+    forget_whole(workspace)  # and the other way round, so that replaced data is freed
     key = (store.fingerprint, tuple(id(workspace.layer(n)) for n in WHOLE_LAYERS), parameters)
     cached = _PREPARED.get(workspace)
     if cached is not None and cached[0] == key:
@@ -196,6 +199,7 @@ def _build(workspace: Workspace, current: str) -> None:
             connection.execute("PRAGMA journal_mode = OFF")
             connection.execute("PRAGMA synchronous = OFF")
             connection.execute("PRAGMA cache_size = -65536")  # 64 MiB for the sorts
+            _create_block_tables(connection)  # a workspace without incidents has none
             meta = {"fingerprint": current,
                     "incidents": _write_incidents(connection, _batches(workspace, "incidents"),
                                                   stations, mapping)}
@@ -361,16 +365,19 @@ def _blocks(connection: sqlite3.Connection) -> Iterator[tuple[object, dict[str, 
     connection.execute("DROP TABLE staged")
 
 
+def _create_block_tables(connection: sqlite3.Connection) -> None:
+    connection.execute("CREATE TABLE blocks (layer TEXT, station TEXT, first INTEGER, "
+                       "rows INTEGER, minx REAL, miny REAL, maxx REAL, maxy REAL, "
+                       "PRIMARY KEY (layer, station))")
+    connection.execute("CREATE TABLE columns (layer TEXT, station TEXT, name TEXT, "
+                       "dtype TEXT, shape TEXT, data BLOB, labels TEXT, "
+                       "PRIMARY KEY (layer, station, name))")
+
+
 def _write_block(connection: sqlite3.Connection, layer: str, key: str,
                  block: dict[str, np.ndarray], located: tuple[str, str, str] | None) -> int:
     """One station's rows as one array per column (text as codes into its own labels);
     the position of its first row in the station order, as ``slices`` give it."""
-    connection.execute("CREATE TABLE IF NOT EXISTS blocks (layer TEXT, station TEXT, "
-                       "first INTEGER, rows INTEGER, minx REAL, miny REAL, maxx REAL, "
-                       "maxy REAL, PRIMARY KEY (layer, station))")
-    connection.execute("CREATE TABLE IF NOT EXISTS columns (layer TEXT, station TEXT, "
-                       "name TEXT, dtype TEXT, shape TEXT, data BLOB, labels TEXT, "
-                       "PRIMARY KEY (layer, station, name))")
     (first,), = connection.execute("SELECT COALESCE(SUM(rows), 0) FROM blocks WHERE layer = ?",
                                    (layer,))
     box = [None] * 4
