@@ -168,6 +168,12 @@ def write_station_map(workspace: Workspace, options: MapOptions, path: str | os.
     return path
 
 
+def prepare_station_maps(workspace: Workspace) -> None:
+    """Sort the workspace's incidents by station for the maps to come: a batch does it once
+    before forking its workers, which then share it."""
+    _StationRows.of(workspace.layer("incidents"))
+
+
 # --- the map itself ---------------------------------------------------------------------------
 def _station_geometry(stations: gpd.GeoDataFrame, station_id: str) -> shapely.Geometry:
     rows = stations[stations["station_id"].eq(station_id).fillna(False)]
