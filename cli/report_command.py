@@ -75,10 +75,16 @@ def write_all_reports(data, period, out: Path, jobs: int | None = None,
 
     ids = busiest_first(data)
     done: dict[str, tuple] = {}
-    for result in per_station(ids, one, jobs):
+
+    def finished(result: tuple) -> None:
         done[result[0]] = result
         if progress is not None:
             progress(len(done) / len(ids), f"PDQ {result[0]}")
+
+    if ids:  # the first here: it fills the data's caches (calls, surveys) the workers inherit
+        finished(one(ids[0]))
+    for result in per_station(ids[1:], one, jobs):
+        finished(result)
     ordered = [done[s] for s in data.station_ids if s in done]
     if one_file:
         write_text(out, all_stations_text([text for _, _, text in ordered], comparison))
