@@ -318,7 +318,7 @@ class _StationRows:
     #: The columns the map draws and filters incidents by (with the geometry).
     COLUMNS: ClassVar[tuple[str, ...]] = ("date", "category", "source_category", "tags")
     #: The last layer seen (a weak reference, its length, its rows): a layer replaced by an
-    #: import is a new frame and gets new rows.
+    #: import is a new frame and gets new rows, and the rows go when their layer does.
     _last: ClassVar[tuple[weakref.ref, int, _StationRows] | None] = None
 
     @classmethod
@@ -335,7 +335,11 @@ class _StationRows:
         rows = cls(frame, order, (geometry.notna() & ~geometry.is_empty).to_numpy(),
                    {station_id: slice(bounds[i], bounds[i + 1])
                     for i, station_id in enumerate(ids)}, slice(0, bounds[0]))
-        cls._last = (weakref.ref(incidents), len(incidents), rows)
+        def forget(layer: weakref.ref) -> None:  # the layer is gone: so are its rows
+            if cls._last is not None and cls._last[0] is layer:
+                cls._last = None
+
+        cls._last = (weakref.ref(incidents, forget), len(incidents), rows)
         return rows
 
 
