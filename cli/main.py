@@ -122,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "incident)")
     report.add_argument("--json", dest="out", type=Path, required=True,
                         help="where to write (\"-\" for standard output)")
+    report.add_argument("--jobs", type=int, default=None,
+                        help="processes for --all-stations (default: one per core)")
 
     brief = commands.add_parser("brief", help="write a station's briefs (PDF, Excel, "
                                 "interactive map) for the station or for partners")
@@ -424,8 +426,8 @@ def _readers(as_json: bool = False) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from cli.paths import file_in
-    from portrait.engine import build_all_portraits, build_portrait, compare_stations, prepare
+    from cli.report_command import write_all_reports
+    from portrait.engine import build_portrait, prepare
     from portrait.workspace import Workspace
 
     period = (_date(args.date_from, "--from"), _date(args.date_to, "--to"))
@@ -439,23 +441,13 @@ def _report(args: argparse.Namespace) -> int:
     if args.station is not None:
         portrait = build_portrait(data, args.station, period, progress=progress)
         _write_json(args.out, portrait.to_dict())
-        written = [portrait]
+        periods = [portrait.period]
     else:
-        portraits = build_all_portraits(data, period, progress=progress)
-        written = portraits
-        if str(args.out) == "-" or args.out.suffix.lower() == ".json":
-            _write_json(args.out, {"stations": [p.to_dict() for p in portraits],
-                                   "comparison": compare_stations(data, period).to_dict()})
-        else:
-            args.out.mkdir(parents=True, exist_ok=True)
-            for portrait in portraits:
-                _write_json(file_in(args.out, f"portrait-{portrait.station_id}", ".json"),
-                            portrait.to_dict())
-            _write_json(args.out / "comparison.json", compare_stations(data, period).to_dict())
+        periods = [p for _, p in write_all_reports(data, period, args.out, args.jobs,
+                                                   progress)]
     if str(args.out) != "-":
-        period_text = " to ".join(written[0].period) if written and written[0].period \
-            else "no incidents"
-        print(f"\n{len(written)} portrait(s) ({period_text}) written to {args.out} in "
+        period_text = " to ".join(periods[0]) if periods and periods[0] else "no incidents"
+        print(f"\n{len(periods)} portrait(s) ({period_text}) written to {args.out} in "
               f"{time.perf_counter() - started:.1f} s")
     return 0
 
@@ -580,15 +572,9 @@ def _date(text: str | None, option: str):
 
 
 def _write_json(path: Path, data: dict) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
-    if str(path) == "-":
-        print(text)
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise PortraitError(f"Cannot write {path}: {error.strerror}.") from error
+    from cli.report_command import json_text, write_text
+
+    write_text(path, json_text(data))
 
 
 def _progress_printer():

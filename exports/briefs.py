@@ -7,6 +7,7 @@ the workbook and the map always agree on what was suppressed.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -169,7 +170,9 @@ WRITERS: dict[str, Callable[[object, Brief, Path], None]] = {
 
 
 BatchProgress = Callable[[int, int, str], None]
-_BATCH: tuple | None = None
+#: The writer modules of each format, imported once before a batch's workers are forked.
+_WRITER_MODULES = {"pdf": ("exports.pdf_brief",), "xlsx": ("exports.excel_brief",),
+                   "html": ("exports.html_brief",)}
 
 
 def write_all_station_briefs(workspace, data, options: BriefOptions, formats: Sequence[str],
@@ -178,39 +181,36 @@ def write_all_station_briefs(workspace, data, options: BriefOptions, formats: Se
                              progress: BatchProgress | None = None) -> list[WrittenBrief]:
     """Every station's briefs, on ``jobs`` processes (default: one per core).
 
-    Workers are forked after the workspace is prepared, so they share the prepared data
-    instead of reading it again; where fork is not available the stations are done in turn.
-    ``progress(done, total, station_id)`` is called after each station.
+    What every station needs is done once before the workers are forked, and inherited by
+    them: the station comparison, the busiest station's portrait (which fills the data's
+    caches: calls, surveys, period counts), the writers' imports and the maps' incidents by
+    station. Stations go busiest first. ``progress(done, total, station_id)`` is called after
+    each station.
     """
-    import multiprocessing
+    from portrait.engine import build_portrait, compare_stations
+    from portrait.station_batch import busiest_first, per_station
 
-    from portrait.engine import compare_stations
+    ids = busiest_first(data)
+    if not ids:
+        return []
+    compare_stations(data, period)
+    first = build_portrait(data, ids[0], period)
+    for extension in formats:
+        for module in _WRITER_MODULES.get(extension, ()):
+            importlib.import_module(module)
+    if "html" in formats:
+        from exports.web_map import prepare_station_maps
 
-    global _BATCH
-    ids = list(data.station_ids)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(ids)))
-    compare_stations(data, period)  # computed once, inherited by the workers
-    _BATCH = (workspace, data, options, list(formats), out_dir, period)
+        prepare_station_maps(workspace)
+
+    def one(station_id: str) -> WrittenBrief:
+        return write_station_briefs(workspace, data, station_id, options, formats, out_dir,
+                                    period, portrait=first if station_id == ids[0] else None)
+
     written: list[WrittenBrief] = []
-    try:
-        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for result in pool.imap_unordered(_batch_one, ids):
-                    written.append(result)
-                    if progress is not None:
-                        progress(len(written), len(ids), result.station_id)
-        else:
-            for station_id in ids:
-                written.append(_batch_one(station_id))
-                if progress is not None:
-                    progress(len(written), len(ids), station_id)
-    finally:
-        _BATCH = None
-    order = {s: i for i, s in enumerate(ids)}
+    for result in per_station(ids, one, jobs):
+        written.append(result)
+        if progress is not None:
+            progress(len(written), len(ids), result.station_id)
+    order = {s: i for i, s in enumerate(data.station_ids)}
     return sorted(written, key=lambda w: order.get(w.station_id, 0))
-
-
-def _batch_one(station_id: str) -> WrittenBrief:
-    workspace, data, options, formats, out_dir, period = _BATCH
-    return write_station_briefs(workspace, data, station_id, options, formats, out_dir,
-                                period)

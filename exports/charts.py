@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from exports.brief_model import SUPPRESSED, Figure
@@ -39,7 +40,10 @@ def draw_chart(figure: Figure, language: str, dpi: int = 150, image_format: str 
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     drawer(ax, figure.data, language)
-    fig.tight_layout(pad=0.4)
+    # Laid out once, without making it the figure's layout engine: ``fig.tight_layout``
+    # leaves a placeholder engine behind, for which ``savefig`` lays the figure out again in
+    # a whole extra (hidden) drawing pass.
+    TightLayoutEngine(pad=0.4, rect=None).execute(fig)
     from exports.static_maps import save_image
 
     return save_image(fig, dpi, image_format)

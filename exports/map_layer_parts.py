@@ -31,7 +31,7 @@ SERVICE_MARGIN_M = 250.0
 MIN_AREA_OVERLAP = 0.05
 
 #: Binds the pre-escaped ``tip`` and ``popup`` properties of each feature.
-_BIND_TEXT = JsCode("""function (feature, layer) {
+BIND_TEXT = JsCode("""function (feature, layer) {
     var p = feature.properties || {};
     if (p.tip) { layer.bindTooltip(p.tip, {sticky: true}); }
     if (p.popup) { layer.bindPopup(p.popup); }
@@ -86,13 +86,13 @@ class MapOptions:
 
 
 @dataclass(frozen=True)
-class _DrawnLayer:
+class DrawnLayer:
     layer: folium.GeoJson
     legend: str
     count: int | None = None
 
 
-def _areas_over(areas: gpd.GeoDataFrame, station: shapely.Geometry) -> gpd.GeoDataFrame:
+def areas_over(areas: gpd.GeoDataFrame, station: shapely.Geometry) -> gpd.GeoDataFrame:
     """Census areas mostly or partly in the station, at the finest level present there."""
     located = areas[areas.geometry.notna() & ~areas.geometry.is_empty]
     hits = located.iloc[located.sindex.query(station, predicate="intersects")]
@@ -105,12 +105,12 @@ def _areas_over(areas: gpd.GeoDataFrame, station: shapely.Geometry) -> gpd.GeoDa
     return hits
 
 
-def _simplified(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
+def simplified(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
     """Polygons simplified in metres, where the tolerance means something."""
     return geometry.simplify(SIMPLIFY_TOLERANCE_M, preserve_topology=True)
 
 
-def _feature_collection(geometry: gpd.GeoSeries, properties: list[dict]) -> dict:
+def feature_collection(geometry: gpd.GeoSeries, properties: list[dict]) -> dict:
     """GeoJSON in longitude/latitude rounded to about 10 cm, with the given properties."""
     drawn = geometry.to_crs(MAP_CRS).to_numpy()
     rounded = shapely.transform(drawn, lambda xy: np.round(xy, COORDINATE_DECIMALS))
@@ -122,7 +122,7 @@ def _feature_collection(geometry: gpd.GeoSeries, properties: list[dict]) -> dict
 
 
 # --- legend -----------------------------------------------------------------------------------
-def _classes_legend(title: str, classes: Classes, formatter: Callable[[float], str], *,
+def classes_legend(title: str, classes: Classes, formatter: Callable[[float], str], *,
                     has_missing: bool, language: str, whole_numbers: bool = False,
                     note: str | None = None, opacity: float) -> str:
     rows = []
@@ -133,44 +133,44 @@ def _classes_legend(title: str, classes: Classes, formatter: Callable[[float], s
             low = np.floor(low) + 1  # classes are upper-inclusive: (4, 8] holds 5 to 8
         single = classes.single_values or low == high
         text = formatter(high) if single else f"{formatter(low)} – {formatter(high)}"
-        rows.append(_legend_row(_swatch(colour, opacity), text))
+        rows.append(legend_row(swatch(colour, opacity), text))
     if has_missing or not rows:
-        rows.append(_legend_row(_swatch(NO_DATA_COLOUR, opacity), map_text("no_data", language)))
-    return _legend_section(title, rows, note)
+        rows.append(legend_row(swatch(NO_DATA_COLOUR, opacity), map_text("no_data", language)))
+    return legend_section(title, rows, note)
 
 
-def _legend_section(title: str | None, rows: list[str], note: str | None = None) -> str:
-    heading = f'<div class="pq-legend-title">{_escape(title)}</div>' if title else ""
-    footer = f'<div class="pq-note">{_escape(note)}</div>' if note else ""
+def legend_section(title: str | None, rows: list[str], note: str | None = None) -> str:
+    heading = f'<div class="pq-legend-title">{escape(title)}</div>' if title else ""
+    footer = f'<div class="pq-note">{escape(note)}</div>' if note else ""
     return f"<section>{heading}{''.join(rows)}{footer}</section>"
 
 
-def _keyed_legend(key: str, legend: str) -> str:
+def keyed_legend(key: str, legend: str) -> str:
     """The layer's legend section marked with its key, so a layer added later to the page
     (``window.portraitAddLayer``) can take its place among them."""
-    return legend.replace("<section>", f'<section data-layer="{_escape(key)}">', 1)
+    return legend.replace("<section>", f'<section data-layer="{escape(key)}">', 1)
 
 
-def _legend_row(symbol: str, text: str) -> str:
-    return f'<div class="pq-legend-row">{symbol}<span>{_escape(text)}</span></div>'
+def legend_row(symbol: str, text: str) -> str:
+    return f'<div class="pq-legend-row">{symbol}<span>{escape(text)}</span></div>'
 
 
-def _swatch(colour: str, opacity: float) -> str:
+def swatch(colour: str, opacity: float) -> str:
     """A legend square that looks like the map's fill (same colour, same transparency)."""
     return f'<span class="pq-swatch" style="background:{colour};opacity:{opacity}"></span>'
 
 
-def _line(colour: str, dashed: bool) -> str:
+def line(colour: str, dashed: bool) -> str:
     style = "dashed" if dashed else "solid"
     width = 1 if dashed else 3
     return f'<span class="pq-line" style="border-top:{width}px {style} {colour}"></span>'
 
 
-def _dot(colour: str) -> str:
+def dot(colour: str) -> str:
     return f'<span class="pq-dot" style="background:{colour}"></span>'
 
 
-def _escape(text: object) -> str:
+def escape(text: object) -> str:
     """User and imported text, safe to put in the page's HTML."""
     return html.escape(str(text), quote=True)
 

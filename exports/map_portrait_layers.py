@@ -27,20 +27,20 @@ import shapely
 
 from exports.map_classes import YLGNBU, quantile_classes
 from exports.map_layer_parts import (
-    _BIND_TEXT,
+    BIND_TEXT,
     SERVICE_MARGIN_M,
+    DrawnLayer,
     MapOptions,
-    _areas_over,
-    _classes_legend,
-    _dot,
-    _DrawnLayer,
-    _escape,
-    _feature_collection,
-    _keyed_legend,
-    _legend_row,
-    _legend_section,
-    _simplified,
-    _swatch,
+    areas_over,
+    classes_legend,
+    dot,
+    escape,
+    feature_collection,
+    keyed_legend,
+    legend_row,
+    legend_section,
+    simplified,
+    swatch,
 )
 from exports.map_text import format_count
 from portrait.categories import BY_ID, CATEGORIES, ISSUE_TAGS
@@ -199,10 +199,10 @@ def filter_note(options: MapOptions) -> str | None:
 
 # --- layers ----------------------------------------------------------------------------------
 def portrait_layers(workspace: Workspace, station: shapely.Geometry, options: MapOptions,
-                    portrait: Portrait | None) -> dict[str, _DrawnLayer]:
+                    portrait: Portrait | None) -> dict[str, DrawnLayer]:
     """The extra layers by key (``hot_spots``, ``survey_areas``, ``problems``), only those
     with something to draw, so an empty layer never clutters the layer control."""
-    layers: dict[str, _DrawnLayer] = {}
+    layers: dict[str, DrawnLayer] = {}
     if portrait is not None and portrait.station_id == options.station_id:
         hot = _hot_spot_layer(portrait, options)
         if hot is not None:
@@ -238,12 +238,12 @@ def hot_spot_cells(portrait: Portrait) -> tuple[gpd.GeoDataFrame, float] | None:
     return gpd.GeoDataFrame(frame, geometry=boxes, crs=layer.parameters.get("crs")), size
 
 
-def _hot_spot_layer(portrait: Portrait, options: MapOptions) -> _DrawnLayer | None:
+def _hot_spot_layer(portrait: Portrait, options: MapOptions) -> DrawnLayer | None:
     parts = _hot_spot_parts(portrait, options)
     if parts is None:
         return None
     name, collection, legend = parts
-    return _DrawnLayer(folium.GeoJson(collection, name=name, on_each_feature=_BIND_TEXT),
+    return DrawnLayer(folium.GeoJson(collection, name=name, on_each_feature=BIND_TEXT),
                        legend)
 
 
@@ -258,7 +258,7 @@ def hot_spot_script(portrait: Portrait, options: MapOptions) -> str | None:
         return None
     name, collection, legend = parts
     arguments = ", ".join(json.dumps(value) for value in (
-        "hot_spots", name, collection, _keyed_legend("hot_spots", legend),
+        "hot_spots", name, collection, keyed_legend("hot_spots", legend),
         "hot_spots" not in options.hidden_layers))
     return f"window.portraitAddLayer({arguments});"
 
@@ -277,7 +277,7 @@ def _hot_spot_parts(portrait: Portrait, options: MapOptions) -> tuple[str, dict,
             "id": str(int(cell)), "kind": "hot_spot",
             # a partner's map gives no cell's count: a cell under the map's minimum would
             # be a small count (the PDF's hot-spot map has no counts either)
-            "tip": _escape(label if options.audience == "partner" else
+            "tip": escape(label if options.audience == "partner" else
                            words("cell_tip", language, bin=label,
                                  count=format_count(count, language))),
             "style": {"fillColor": HOT_SPOT_COLOURS[int(spot)],
@@ -285,15 +285,15 @@ def _hot_spot_parts(portrait: Portrait, options: MapOptions) -> tuple[str, dict,
                       else "#08306b", "weight": 0.8},
         })
     present = sorted({int(b) for b in cells["bin"]}, reverse=True)
-    rows = [_legend_row(_swatch(HOT_SPOT_COLOURS[b], HOT_SPOT_OPACITY),
+    rows = [legend_row(swatch(HOT_SPOT_COLOURS[b], HOT_SPOT_OPACITY),
                         words(f"bin_{b}", language)) for b in present]
     title = words("hot_spots_legend", language, size=format_count(size, language))
-    return (words("hot_spots_layer", language), _feature_collection(cells.geometry, properties),
-            _legend_section(title, rows))
+    return (words("hot_spots_layer", language), feature_collection(cells.geometry, properties),
+            legend_section(title, rows))
 
 
 def _survey_layer(workspace: Workspace, station: shapely.Geometry,
-                  options: MapOptions) -> _DrawnLayer | None:
+                  options: MapOptions) -> DrawnLayer | None:
     scores = _station_scores(workspace, station)
     if scores is None:
         return None
@@ -309,24 +309,24 @@ def _survey_layer(workspace: Workspace, station: shapely.Geometry,
     by_area = rows[rows["theme"] == theme].groupby("area_id")["score"].mean()
     values = areas["area_id"].astype(str).map(by_area).astype(float).to_numpy()
     classes = quantile_classes(values, YLGNBU)
-    tips = {area: "<br>".join(_escape(_survey_tip(r, language)) for r in group.itertuples())
+    tips = {area: "<br>".join(escape(_survey_tip(r, language)) for r in group.itertuples())
             for area, group in rows.groupby("area_id")}
     names = areas["name"].fillna(areas["area_id"]).astype(str)
     properties = [
         {"id": str(area), "kind": "survey_area",
-         "tip": f"{_escape(name)}<br>{tips.get(str(area), '')}",
+         "tip": f"{escape(name)}<br>{tips.get(str(area), '')}",
          "style": {"fillColor": colour, "fillOpacity": SURVEY_OPACITY, "color": "#35577a",
                    "weight": 1.0}}
         for area, name, colour in zip(areas["area_id"], names, classes.colour_of(values),
                                       strict=True)]
-    layer = folium.GeoJson(_feature_collection(_simplified(areas.geometry), properties),
+    layer = folium.GeoJson(feature_collection(simplified(areas.geometry), properties),
                            name=words("survey_layer", language, theme=theme),
-                           on_each_feature=_BIND_TEXT)
-    legend = _classes_legend(words("survey_layer", language, theme=theme), classes,
+                           on_each_feature=BIND_TEXT)
+    legend = classes_legend(words("survey_layer", language, theme=theme), classes,
                              lambda v: _number(v, language),
                              has_missing=bool(np.isnan(values).any()), language=language,
                              opacity=SURVEY_OPACITY)
-    return _DrawnLayer(layer, legend)
+    return DrawnLayer(layer, legend)
 
 
 def _survey_tip(row, language: str) -> str:
@@ -339,7 +339,7 @@ def _survey_tip(row, language: str) -> str:
 
 
 def _problems_layer(workspace: Workspace, station: shapely.Geometry,
-                    options: MapOptions) -> _DrawnLayer | None:
+                    options: MapOptions) -> DrawnLayer | None:
     """The located problem cards in or near the station: points as dots, areas outlined."""
     cards = _station_problems(workspace, station)
     if not cards:
@@ -348,7 +348,7 @@ def _problems_layer(workspace: Workspace, station: shapely.Geometry,
     index = 0 if language == "fr" else 1
     properties = [
         {"kind": "problem", "id": card.record_id,
-         "tip": f"{_escape(card.title)}<br>" + _escape(
+         "tip": f"{escape(card.title)}<br>" + escape(
             words("problem_stage", language, stage=SARA_LABELS[card.sara_stage][index])),
          "style": {"color": PROBLEM_COLOUR, "weight": 2.5, "fillColor": PROBLEM_COLOUR,
                    "fillOpacity": PROBLEM_OPACITY}}
@@ -356,12 +356,12 @@ def _problems_layer(workspace: Workspace, station: shapely.Geometry,
     geometry = gpd.GeoSeries([card.location.geometry for card in cards], crs=workspace.crs)
     marker = folium.CircleMarker(radius=8, weight=2.5, color=PROBLEM_COLOUR, fill=True,
                                  fill_color=PROBLEM_COLOUR, fill_opacity=0.5)
-    layer = folium.GeoJson(_feature_collection(geometry, properties),
+    layer = folium.GeoJson(feature_collection(geometry, properties),
                            name=words("problems_layer", language), marker=marker,
-                           on_each_feature=_BIND_TEXT)
+                           on_each_feature=BIND_TEXT)
     count = format_count(len(cards), language)
-    rows = [_legend_row(_dot(PROBLEM_COLOUR), words("problems_legend", language, count=count))]
-    return _DrawnLayer(layer, _legend_section(None, rows))
+    rows = [legend_row(dot(PROBLEM_COLOUR), words("problems_legend", language, count=count))]
+    return DrawnLayer(layer, legend_section(None, rows))
 
 
 def _station_problems(workspace: Workspace, station: shapely.Geometry) -> list[ProblemCard]:
@@ -378,7 +378,7 @@ def _station_scores(workspace: Workspace, station: shapely.Geometry
     scores = workspace.layer("survey_scores")
     if scores.empty:
         return None
-    areas = _areas_over(workspace.layer("census_areas"), station)
+    areas = areas_over(workspace.layer("census_areas"), station)
     rows = scores[scores["area_id"].astype(str).isin(set(areas["area_id"].astype(str)))]
     rows = rows[rows["score"].notna()]
     subgroup = rows["subgroup"].fillna("").astype(str).str.strip().str.lower()

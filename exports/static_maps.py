@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch, Rectangle
@@ -99,9 +99,8 @@ def census(ax, data: dict, language: str) -> list:
     values = np.asarray(data["values"], dtype=float)
     classes = quantile_classes(values, YLGNBU)
     colours = classes.colour_of(values)
-    patches = [PathPatch(_path(g)) for g in data["areas"]]
-    ax.add_collection(PatchCollection(patches, facecolors=colours, edgecolors="white",
-                                      linewidths=0.4, alpha=0.85, zorder=1))
+    ax.add_collection(PathCollection([_path(g) for g in data["areas"]], facecolors=colours,
+                                     edgecolors="white", linewidths=0.4, alpha=0.85, zorder=1))
     unit = data.get("unit", "")
     handles = []
     edges = classes.edges
@@ -217,22 +216,32 @@ def _path(geometry) -> Path:
 
 
 def _boxes(ax, boxes, colours) -> None:
-    boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
-    patches = [Rectangle((b[0], b[1]), b[2] - b[0], b[3] - b[1]) for b in boxes]
-    ax.add_collection(PatchCollection(patches, facecolors=colours, edgecolors="#444444",
-                                      linewidths=0.3, alpha=0.9, zorder=2))
+    """Square cells as one collection of closed paths, made at once rather than through a
+    ``Rectangle`` artist per cell (hundreds per map); the corners are computed as the
+    rectangle's own transform would, so the image is the same to the pixel."""
+    west, south, east, north = np.asarray(boxes, dtype=float).reshape(-1, 4).T
+    right = ((west + (east - west)) - west) + west
+    top = ((south + (north - south)) - south) + south
+    corners = np.stack([np.stack([west, south], axis=1), np.stack([right, south], axis=1),
+                        np.stack([right, top], axis=1), np.stack([west, top], axis=1),
+                        np.stack([west, south], axis=1)], axis=1)
+    codes = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY]
+    ax.add_collection(PathCollection([Path(c, codes) for c in corners], facecolors=colours,
+                                     edgecolors="#444444", linewidths=0.3, alpha=0.9, zorder=2))
 
 
 def _outlines(ax, data: dict) -> None:
+    # add_artist, not add_patch: the view is set by ``_frame``, and updating the data limits
+    # with every outline's vertices took as long as drawing them.
     for station_id, geometry in data.get("neighbours", []):
-        ax.add_patch(PathPatch(_path(geometry), facecolor="none", edgecolor="#6b6b6b",
-                               linewidth=0.8, linestyle="--", zorder=4))
+        ax.add_artist(PathPatch(_path(geometry), facecolor="none", edgecolor="#6b6b6b",
+                                linewidth=0.8, linestyle="--", zorder=4))
         point = geometry.representative_point()
         if _inside_view(ax, point):
             ax.annotate(station_label(station_id), (point.x, point.y), fontsize=FONT_SIZE,
                         color="#555555", ha="center", zorder=5)
-    ax.add_patch(PathPatch(_path(data["station"]), facecolor="none", edgecolor="#111111",
-                           linewidth=1.8, zorder=5))
+    ax.add_artist(PathPatch(_path(data["station"]), facecolor="none", edgecolor="#111111",
+                            linewidth=1.8, zorder=5))
 
 
 def _frame(ax, station) -> None:

@@ -46,6 +46,7 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
+from exports import map_layer_parts as parts
 from exports.atomic_file import write_atomically
 from exports.leaflet_assets import leaflet_head_html
 from exports.map_classes import (
@@ -53,22 +54,7 @@ from exports.map_classes import (
     YLORBR,
     quantile_classes,
 )
-from exports.map_layer_parts import (
-    _BIND_TEXT,
-    SERVICE_MARGIN_M,
-    MapOptions,
-    _areas_over,
-    _classes_legend,
-    _dot,
-    _DrawnLayer,
-    _escape,
-    _feature_collection,
-    _keyed_legend,
-    _legend_row,
-    _legend_section,
-    _line,
-    _simplified,
-)
+from exports.map_layer_parts import SERVICE_MARGIN_M, MapOptions
 from exports.map_portrait_layers import filter_incidents, filter_note, portrait_layers
 from exports.map_streets import StreetBase, streets_near
 from exports.map_text import format_count, format_value, map_text, station_label
@@ -145,7 +131,7 @@ def build_station_map(workspace: Workspace, options: MapOptions,
         item.layer.show = key not in options.hidden_layers
         item.layer.add_to(fmap)
     control = folium.LayerControl(collapsed=False).add_to(fmap)
-    _LegendControl("".join(_keyed_legend(key, item.legend) for key, item in drawn.items()),
+    _LegendControl("".join(parts.keyed_legend(key, item.legend) for key, item in drawn.items()),
                    options.language).add_to(fmap)
     _PortraitHooks({key: item.layer for key, item in drawn.items()}, options.station_id,
                    {key: item.count for key, item in drawn.items() if item.count is not None},
@@ -166,6 +152,12 @@ def write_station_map(workspace: Workspace, options: MapOptions, path: str | os.
     path = write_atomically(path, lambda temp: temp.write_text(page, encoding="utf-8"))
     log.info("Wrote station map %s (%d kB)", path, len(page.encode("utf-8")) // 1024)
     return path
+
+
+def prepare_station_maps(workspace: Workspace) -> None:
+    """Sort the workspace's incidents by station for the maps to come: a batch does it once
+    before forking its workers, which then share it."""
+    _StationRows.of(workspace.layer("incidents"))
 
 
 # --- the map itself ---------------------------------------------------------------------------
@@ -215,11 +207,11 @@ def _lat_lon_bounds(geometry: shapely.Geometry, crs: object) -> list[list[float]
 
 # --- layers -----------------------------------------------------------------------------------
 def _census_layer(workspace: Workspace, station: shapely.Geometry,
-                  options: MapOptions, opacity: float = CENSUS_OPACITY) -> _DrawnLayer:
+                  options: MapOptions, opacity: float = CENSUS_OPACITY) -> parts.DrawnLayer:
     language = options.language
     catalogue = workspace_catalogue(workspace.layer("indicator_catalogue"))
     item = catalogue.get(options.indicator_id)
-    areas = _areas_over(workspace.layer("census_areas"), station)
+    areas = parts.areas_over(workspace.layer("census_areas"), station)
     table = indicator_table(workspace.layer("census_values"), catalogue)
     by_area = table[item.id] if item.id in table.columns else pd.Series(dtype=float)
     values = areas["area_id"].astype(object).map(by_area).astype(float).to_numpy()
@@ -233,7 +225,7 @@ def _census_layer(workspace: Workspace, station: shapely.Geometry,
     properties = [
         {
             "id": str(area_id), "kind": "census_area",
-            "tip": f"{_escape(name)}<br>{_escape(format_value(value, item, language))}",
+            "tip": f"{parts.escape(name)}<br>{parts.escape(format_value(value, item, language))}",
             "style": {"fillColor": colour, "fillOpacity": opacity, "color": "#ffffff",
                       "weight": 0.6},
         }
@@ -241,19 +233,19 @@ def _census_layer(workspace: Workspace, station: shapely.Geometry,
             areas["area_id"], names, values, classes.colour_of(values), strict=True)
     ]
     layer = folium.GeoJson(
-        _feature_collection(_simplified(areas.geometry), properties),
+        parts.feature_collection(parts.simplified(areas.geometry), properties),
         name=map_text("census_layer", language, indicator=item.label(language)),
-        on_each_feature=_BIND_TEXT,
+        on_each_feature=parts.BIND_TEXT,
     )
-    legend = _classes_legend(item.label(language), classes,
+    legend = parts.classes_legend(item.label(language), classes,
                              lambda v: format_value(v, item, language),
                              has_missing=bool(np.isnan(values).any()), language=language,
                              opacity=opacity)
-    return _DrawnLayer(layer, legend)
+    return parts.DrawnLayer(layer, legend)
 
 
 def _incidents_layer(incidents: gpd.GeoDataFrame, station: shapely.Geometry,
-                     options: MapOptions) -> _DrawnLayer:
+                     options: MapOptions) -> parts.DrawnLayer:
     # The unlocated incidents are counted over the same period and filters as the drawn
     # ones: the legend's two numbers add up to the period's count shown beside the map.
     located, unlocated = (filter_incidents(_in_period(frame, options.period), options)
@@ -327,7 +319,7 @@ class _StationRows:
     #: The columns the map draws and filters incidents by (with the geometry).
     COLUMNS: ClassVar[tuple[str, ...]] = ("date", "category", "source_category", "tags")
     #: The last layer seen (a weak reference, its length, its rows): a layer replaced by an
-    #: import is a new frame and gets new rows.
+    #: import is a new frame and gets new rows, and the rows go when their layer does.
     _last: ClassVar[tuple[weakref.ref, int, _StationRows] | None] = None
 
     @classmethod
@@ -344,32 +336,36 @@ class _StationRows:
         rows = cls(frame, order, (geometry.notna() & ~geometry.is_empty).to_numpy(),
                    {station_id: slice(bounds[i], bounds[i + 1])
                     for i, station_id in enumerate(ids)}, slice(0, bounds[0]))
-        cls._last = (weakref.ref(incidents), len(incidents), rows)
+        def forget(layer: weakref.ref) -> None:  # the layer is gone: so are its rows
+            if cls._last is not None and cls._last[0] is layer:
+                cls._last = None
+
+        cls._last = (weakref.ref(incidents, forget), len(incidents), rows)
         return rows
 
 
 def _incident_points_layer(located: gpd.GeoDataFrame, options: MapOptions,
-                           note: str | None) -> _DrawnLayer:
+                           note: str | None) -> parts.DrawnLayer:
     language = options.language
     kinds = located["category"].fillna(located["source_category"]).fillna("").astype(str)
     dates = located["date"].dt.strftime("%Y-%m-%d").fillna("")
-    properties = [{"tip": f"{_escape(kind)}<br>{date}"} for kind, date in zip(kinds, dates,
+    properties = [{"tip": f"{parts.escape(kind)}<br>{date}"} for kind, date in zip(kinds, dates,
                                                                               strict=True)]
     marker = folium.CircleMarker(radius=3, weight=0.8, color=INCIDENT_STROKE, fill=True,
                                  fill_color=INCIDENT_FILL, fill_opacity=0.85)
     layer = folium.GeoJson(
-        _feature_collection(located.geometry, properties),
+        parts.feature_collection(located.geometry, properties),
         name=map_text("incidents_layer", language),
         marker=marker,
-        on_each_feature=_BIND_TEXT,
+        on_each_feature=parts.BIND_TEXT,
     )
     label = map_text("incidents_legend", language, count=format_count(len(located), language))
-    legend = _legend_section(None, [_legend_row(_dot(INCIDENT_FILL), label)], note)
-    return _DrawnLayer(layer, legend)
+    legend = parts.legend_section(None, [parts.legend_row(parts.dot(INCIDENT_FILL), label)], note)
+    return parts.DrawnLayer(layer, legend)
 
 
 def _incident_cells_layer(located: gpd.GeoDataFrame, options: MapOptions,
-                          note: str | None, min_count: int = 1) -> _DrawnLayer:
+                          note: str | None, min_count: int = 1) -> parts.DrawnLayer:
     """Incidents counted in square cells, drawn as circles at the cells' centres.
 
     Thousands of dots say less and weigh megabytes; circles (area growing with the count)
@@ -391,7 +387,7 @@ def _incident_cells_layer(located: gpd.GeoDataFrame, options: MapOptions,
         counts / max(counts.max(initial=0.0), 1.0))
     properties = [
         {
-            "tip": _escape(map_text("cell_tooltip", language,
+            "tip": parts.escape(map_text("cell_tooltip", language,
                                     count=format_count(count, language))),
             "radius": round(float(radius), 1),
             "style": {"fillColor": colour, "fillOpacity": CELL_OPACITY, "color": INCIDENT_STROKE,
@@ -400,15 +396,15 @@ def _incident_cells_layer(located: gpd.GeoDataFrame, options: MapOptions,
         for count, colour, radius in zip(counts, classes.colour_of(counts), radii, strict=True)
     ]
     layer = folium.GeoJson(
-        _feature_collection(cells.geometry.centroid, properties),
+        parts.feature_collection(cells.geometry.centroid, properties),
         name=map_text("incident_cells_layer", language, size=size),
         marker=folium.CircleMarker(radius=CELL_MIN_RADIUS_PX, fill=True),
-        on_each_feature=_BIND_TEXT,
+        on_each_feature=parts.BIND_TEXT,
     )
-    legend = _classes_legend(title, classes, lambda v: format_count(v, language),
+    legend = parts.classes_legend(title, classes, lambda v: format_count(v, language),
                              has_missing=False, language=language, whole_numbers=True,
                              note=note, opacity=CELL_OPACITY)
-    return _DrawnLayer(layer, legend, count=int(counts.sum()))
+    return parts.DrawnLayer(layer, legend, count=int(counts.sum()))
 
 
 def _count_in_cells(points: gpd.GeoSeries, size: float) -> gpd.GeoDataFrame:
@@ -424,7 +420,7 @@ def _count_in_cells(points: gpd.GeoSeries, size: float) -> gpd.GeoDataFrame:
 
 
 def _stations_layer(stations: gpd.GeoDataFrame, station: shapely.Geometry,
-                    options: MapOptions) -> _DrawnLayer:
+                    options: MapOptions) -> parts.DrawnLayer:
     """The selected station outlined in black, its neighbours in faint dashes."""
     located = stations[stations.geometry.notna() & ~stations.geometry.is_empty]
     near = located[located.intersects(station.buffer(NEIGHBOUR_MARGIN_M))]
@@ -438,22 +434,22 @@ def _stations_layer(stations: gpd.GeoDataFrame, station: shapely.Geometry,
         label = station_label(str(station_id))
         tip = label if pd.isna(name) or str(name) == label else f"{label} — {name}"
         style = SELECTED_OUTLINE if is_selected else NEIGHBOUR_OUTLINE
-        properties.append({"id": str(station_id), "tip": _escape(tip), "style": style})
+        properties.append({"id": str(station_id), "tip": parts.escape(tip), "style": style})
     layer = folium.GeoJson(
-        _feature_collection(_simplified(near.geometry), properties),
+        parts.feature_collection(parts.simplified(near.geometry), properties),
         name=map_text("stations_layer", options.language),
-        on_each_feature=_BIND_TEXT,
+        on_each_feature=parts.BIND_TEXT,
     )
-    rows = [_legend_row(_line(SELECTED_OUTLINE["color"], dashed=False),
+    rows = [parts.legend_row(parts.line(SELECTED_OUTLINE["color"], dashed=False),
                         station_label(options.station_id))]
     if not selected.all():
-        rows.append(_legend_row(_line(NEIGHBOUR_OUTLINE["color"], dashed=True),
+        rows.append(parts.legend_row(parts.line(NEIGHBOUR_OUTLINE["color"], dashed=True),
                                 map_text("neighbour_stations", options.language)))
-    return _DrawnLayer(layer, _legend_section(None, rows))
+    return parts.DrawnLayer(layer, parts.legend_section(None, rows))
 
 
 def _services_layer(services: gpd.GeoDataFrame, station: shapely.Geometry,
-                    options: MapOptions) -> _DrawnLayer:
+                    options: MapOptions) -> parts.DrawnLayer:
     """Each service a dot in its type's colour, the same in every station and every export
     (``exports.service_palette``)."""
     language = options.language
@@ -469,26 +465,26 @@ def _services_layer(services: gpd.GeoDataFrame, station: shapely.Geometry,
     for service_id, name, kind, type_id, address in zip(
             near["service_id"].astype(str), near["name"].fillna(""), types, ids,
             near["address"], strict=True):
-        lines = [f"<strong>{_escape(name)}</strong>", _escape(kind)]
+        lines = [f"<strong>{parts.escape(name)}</strong>", parts.escape(kind)]
         if not pd.isna(address) and str(address).strip():
-            lines.append(_escape(address))
-        properties.append({"kind": "service", "id": service_id, "tip": _escape(name),
+            lines.append(parts.escape(address))
+        properties.append({"kind": "service", "id": service_id, "tip": parts.escape(name),
                            "popup": "<br>".join(lines),
                            "style": {"fillColor": SERVICE_COLOURS[type_id]}})
     marker = folium.CircleMarker(radius=6, weight=1.2, color="#222222", fill=True,
                                  fill_opacity=0.95)
     layer = folium.GeoJson(
-        _feature_collection(near.geometry, properties),
+        parts.feature_collection(near.geometry, properties),
         name=map_text("services_layer", language),
         marker=marker,
-        on_each_feature=_BIND_TEXT,
+        on_each_feature=parts.BIND_TEXT,
     )
-    rows = [_legend_row(_dot(SERVICE_COLOURS[type_id]),
+    rows = [parts.legend_row(parts.dot(SERVICE_COLOURS[type_id]),
                         map_text("other_types", language) if type_id == "other"
                         else service_type_label(type_id, language))
             for type_id in legend_order(ids)]
-    legend = _legend_section(map_text("services_legend", language), rows) if rows else ""
-    return _DrawnLayer(layer, legend)
+    legend = parts.legend_section(map_text("services_legend", language), rows) if rows else ""
+    return parts.DrawnLayer(layer, legend)
 
 
 # --- page elements ----------------------------------------------------------------------------
@@ -722,4 +718,4 @@ class _PortraitHooks(MacroElement):
         self.station_id = station_id
         self.counts = counts or {}
         self.control = control
-        self.bind_text = _BIND_TEXT.js_code
+        self.bind_text = parts.BIND_TEXT.js_code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
+from cli.report_command import all_stations_text, json_text
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +82,27 @@ def test_report_needs_a_station_choice(workspace_file: Path) -> None:
     with pytest.raises(SystemExit) as error:
         main(["report", str(workspace_file), "--json", "x.json"])
     assert error.value.code == 2
+
+
+@pytest.mark.parametrize("stations", [[], [{}], [{"a": [1, 2.5, None], "b": {"c": "l1\nl2 é"}},
+                                              {"empty": [], "nested": [{"x": []}]}]])
+@pytest.mark.parametrize("comparison", [{}, {"records": [{"station": "38", "n": 3}]}])
+def test_the_all_stations_file_is_the_document_json_would_write(stations, comparison) -> None:
+    """The file is put together from the stations' own texts (encoded in the workers): it
+    must be byte for byte what encoding the whole document at once gives."""
+    whole = json_text({"stations": stations, "comparison": comparison})
+    parts = all_stations_text([json_text(s) for s in stations], json_text(comparison))
+    assert parts == whole
+
+
+def test_report_of_all_stations_is_the_same_on_one_or_two_processes(
+        workspace_file: Path, tmp_path: Path) -> None:
+    texts = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"all-{jobs}.json"
+        assert main(["report", str(workspace_file), "--all-stations", "--jobs", jobs,
+                     "--json", str(out)]) == 0
+        texts.append(re.sub(r'"generated_at": "[^"]*"', '"generated_at": ""',
+                            out.read_text(encoding="utf-8")))
+    assert texts[0] == texts[1]
+    assert [p["station_id"] for p in json.loads(texts[1])["stations"]] == ["4", "38"]
