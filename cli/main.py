@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  "stations) and write it as JSON")
     report.add_argument("workspace", type=Path)
     which = report.add_mutually_exclusive_group(required=True)
-    which.add_argument("--station", help="station id (e.g. 38 or \"PDQ 38\")")
+    which.add_argument("--station", help="station id or name (e.g. 38, \"PDQ 38\", Kitsilano)")
     which.add_argument("--all-stations", action="store_true",
                        help="every station: OUT is a folder (one file per station) or one "
                        ".json file holding them all")
@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "interactive map) for the station or for partners")
     brief.add_argument("workspace", type=Path)
     which = brief.add_mutually_exclusive_group(required=True)
-    which.add_argument("--station", help="station id (e.g. 38 or \"PDQ 38\")")
+    which.add_argument("--station", help="station id or name (e.g. 38, \"PDQ 38\", Kitsilano)")
     which.add_argument("--all-stations", action="store_true", help="every station")
     brief.add_argument("--audience", choices=("internal", "partner"), default="partner",
                        help="partner: suppressed small counts, no incident points, no "
