@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from cli.main import main
 from data_connectors.column_mapping import read_mapping_file
@@ -45,21 +46,16 @@ def _stations(workspace: Path) -> list:
     return calls["station_id"].tolist()
 
 
-def test_a_table_beside_the_mapping_file_places_the_calls(tmp_path: Path) -> None:
-    calls, mapping = _layout(tmp_path, table_beside="mapping")
+@pytest.mark.parametrize("table_beside", ["mapping", "data"])
+def test_the_table_beside_the_mapping_or_the_data_places_the_calls(
+        tmp_path: Path, table_beside: str) -> None:
+    calls, mapping = _layout(tmp_path, table_beside=table_beside)
     workspace = tmp_path / "city.gpkg"
     assert main(["import", str(workspace), str(calls), "--reader", "cad-calls",
                  "--mapping", str(mapping)]) == 0
-    assert _stations(workspace)[:3] == ["1", "2", "2"]
-    assert pd.isna(_stations(workspace)[3])  # beat 999 is not in the table
-
-
-def test_a_table_beside_the_data_file_is_still_found(tmp_path: Path) -> None:
-    calls, mapping = _layout(tmp_path, table_beside="data")
-    workspace = tmp_path / "city.gpkg"
-    assert main(["import", str(workspace), str(calls), "--reader", "cad-calls",
-                 "--mapping", str(mapping)]) == 0
-    assert _stations(workspace)[:3] == ["1", "2", "2"]
+    stations = _stations(workspace)
+    assert stations[:3] == ["1", "2", "2"]
+    assert pd.isna(stations[3])  # beat 999 is not in the table
 
 
 def test_only_file_settings_found_beside_the_mapping_are_anchored(tmp_path: Path) -> None:
