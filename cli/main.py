@@ -8,6 +8,7 @@ there is no traceback unless ``--debug`` is given.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -40,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("workspace", type=Path)
     _place_options(new)
     new.add_argument("--title", default="", help="the workspace's title (default: file name)")
+    new.add_argument("--station-term", default="",
+                     help="what a station is called, when not the city's usual term "
+                          "(\"District\" for stations made of council districts)")
 
     demo = commands.add_parser("demo", help="write the demo city's files and a ready workspace")
     demo.add_argument("--out", type=Path, required=True, help="folder to write into")
@@ -112,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  "stations) and write it as JSON")
     report.add_argument("workspace", type=Path)
     which = report.add_mutually_exclusive_group(required=True)
-    which.add_argument("--station", help="station id (e.g. 38 or \"PDQ 38\")")
+    which.add_argument("--station", help="station id or name (e.g. 38, \"PDQ 38\", Kitsilano)")
     which.add_argument("--all-stations", action="store_true",
                        help="every station: OUT is a folder (one file per station) or one "
                        ".json file holding them all")
@@ -129,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "interactive map) for the station or for partners")
     brief.add_argument("workspace", type=Path)
     which = brief.add_mutually_exclusive_group(required=True)
-    which.add_argument("--station", help="station id (e.g. 38 or \"PDQ 38\")")
+    which.add_argument("--station", help="station id or name (e.g. 38, \"PDQ 38\", Kitsilano)")
     which.add_argument("--all-stations", action="store_true", help="every station")
     brief.add_argument("--audience", choices=("internal", "partner"), default="partner",
                        help="partner: suppressed small counts, no incident points, no "
@@ -170,17 +174,22 @@ def _place_options(command: argparse.ArgumentParser, which: str = "") -> None:
                          "Vancouver)")
 
 
-def _create_workspace(path: Path, city_name: str | None, crs: str | None, title: str = ""):
-    """A new workspace measured in ``crs`` (else the city's), speaking the city's words."""
+def _create_workspace(path: Path, city_name: str | None, crs: str | None, title: str = "",
+                      station_term: str = ""):
+    """A new workspace measured in ``crs`` (else the city's), speaking the city's words (its
+    station term replaced by ``station_term`` when given)."""
     from portrait.cities import city_named, proposed_crs
     from portrait.crs import METRIC_CRS
-    from portrait.service_words import MONTREAL, words_for_city, write_words
+    from portrait.service_words import MONTREAL, plural, words_for_city, write_words
     from portrait.workspace import Workspace
 
     city = city_named(city_name) if city_name else None
     workspace = Workspace.create(path, title, crs or (proposed_crs(city) if city else
                                                       METRIC_CRS))
     words = words_for_city(city.name, city.station_term, city.service) if city else MONTREAL
+    if station_term.strip():
+        words = dataclasses.replace(words, station_term=station_term.strip(),
+                        stations_term=plural(station_term.strip()))
     if write_words(workspace, words):
         workspace.save()
     return workspace
@@ -371,7 +380,8 @@ def _new(args: argparse.Namespace) -> int:
     from portrait.crs import crs_in_words
     from portrait.service_words import words_of
 
-    workspace = _create_workspace(args.workspace, args.city, args.crs, args.title)
+    workspace = _create_workspace(args.workspace, args.city, args.crs, args.title,
+                                  args.station_term)
     words = words_of(workspace)
     print(f"Created {workspace.path}: distances in {crs_in_words(workspace.crs)}; stations "
           f"named like \"{words.station_label('1')}\", city {words.city}.")

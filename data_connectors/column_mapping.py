@@ -114,7 +114,26 @@ def read_mapping_file(path: Path) -> dict[str, Any]:
                            f"({error.msg}).") from error
     if not isinstance(data, dict):
         raise MappingError(f"{Path(path).name}: a column mapping must be a JSON object.")
-    return data
+    return anchor_files(data, Path(path).parent)
+
+
+#: Settings whose value names a file (a lookup table, question labels).
+FILE_SETTINGS = ("area_stations", "question_labels", "call_type_lookup", "disposition_lookup")
+
+
+def anchor_files(mapping: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """The mapping with the files it names found beside it (the mapping file, the recipe).
+
+    The officer writes the lookup tables next to the mapping, as the data folder of an
+    export is often read-only; a name with no such file there stays as written, to be found
+    beside the data file."""
+    anchored = dict(mapping)
+    for key in FILE_SETTINGS:
+        value = anchored.get(key)
+        if isinstance(value, str) and value.strip() and not Path(value).is_absolute() \
+                and (folder / value).is_file():
+            anchored[key] = str((folder / value).resolve())
+    return anchored
 
 
 def file_family(path: Path) -> str:

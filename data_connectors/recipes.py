@@ -37,6 +37,7 @@ from data_connectors.category_files import read_category_file
 from data_connectors.column_mapping import OPTION as MAPPING_OPTION
 from data_connectors.column_mapping import (
     MappingError,
+    anchor_files,
     check_mapping_keys,
     file_family,
     read_mapping_file,
@@ -259,6 +260,8 @@ def _source(path: Path, index: int, item: object) -> RecipeSource:
             mapping = read_mapping_file(path.parent / str(item["mapping_file"]))
         except MappingError as error:
             raise RecipeError(f"{where}: {error}") from error
+    elif isinstance(mapping, dict):
+        mapping = anchor_files(mapping, path.parent)
     if mapping:
         if not reader.fields:
             raise RecipeError(f"{where}: {refuse_mapping(path, reader.id, reader.label)}")

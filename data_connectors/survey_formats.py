@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import fnmatch
 import io
 import re
 from dataclasses import dataclass, field
@@ -102,6 +103,10 @@ _MEANINGS: dict[str, tuple[str, str]] = {
 SETTINGS = (*SCALE_SETTINGS,
             Field("area_stations", "Table secteur -> poste (CSV : code du secteur, poste)",
                   "Area -> station table (CSV: area code, station id)", setting=True),
+            Field("not_questions",
+                  "Colonnes qui ne sont pas des questions, noms ou motifs (« zip, city, state »)",
+                  "Columns that are not questions, names or patterns ('zip, city, state')",
+                  setting=True),
             Field("question_labels",
                   "Libellés des questions : CSV (question_id, text, theme) ou texte "
                   "(« q2_06_how_safe_you_feel » par ligne)",
@@ -314,7 +319,8 @@ def interpret(cells: pd.DataFrame, path: Path, options: dict[str, Any] | None = 
     chosen = options.get(MAPPING_OPTION) or {}
     given = given_columns(path, FIELDS, names, chosen)
     roles = _roles(names, tool, dict(given.columns), chosen)
-    skipped = _system_columns(names, tool) | set(roles.values()) | _dummies(names)
+    others = _not_questions(names, chosen.get("not_questions"))
+    skipped = _system_columns(names, tool) | set(roles.values()) | _dummies(names) | others
     candidates = [n for n, h in zip(names, headers, strict=True)
                   if n not in skipped and (h or table[n].notna().any())]
     questions = _questions(candidates, tool, dict(zip(names, parents, strict=True)))
@@ -322,9 +328,16 @@ def interpret(cells: pd.DataFrame, path: Path, options: dict[str, Any] | None = 
     if dayfirst is None:
         dayfirst = tool in TEXT_HEADED and any(
             fold(h) in {"heure de fin", "date de fin", "id du repondant"} for h in first)
-    ignored = sorted(_system_columns(names, tool) - set(roles.values()))
+    ignored = sorted((_system_columns(names, tool) | others) - set(roles.values()))
     return SurveyTable(tool, table, header_rows, roles, questions, bool(dayfirst), ignored,
                        dict(given.settings))
+
+
+def _not_questions(names: list[str], setting: object) -> set[str]:
+    """The columns the mapping's ``not_questions`` names (names or ``*`` patterns): the
+    respondent's ZIP code, city or survey mode, which are no question to report on."""
+    patterns = [p.strip().lower() for p in str(setting or "").split(",") if p.strip()]
+    return {n for n in names if any(fnmatch.fnmatch(n.lower(), p) for p in patterns)}
 
 
 def _is_subheader(first: list[str], second: list[str]) -> bool:

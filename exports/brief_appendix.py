@@ -9,6 +9,7 @@ thresholds and library versions behind it.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from exports.brief_model import Brief, BriefOptions, Definition
@@ -101,6 +102,37 @@ def disclosure_text(brief: Brief) -> tuple[str, list[tuple[str, str, str, str]]]
     return intro, rows
 
 
+#: The sections whose figures come from a source of their own, in the order the methods name
+#: them.
+SOURCE_SECTIONS = ("crime", "socio_economic", "services", "surveys", "call_demand")
+_CENSUS_YEAR = re.compile(r"(?:census|recensement)\D{0,3}((?:18|19|20)\d\d)", re.IGNORECASE)
+
+
+def _sources(brief: Brief) -> str:
+    """The sources this brief's figures come from, in words: only the sections with figures
+    (a survey-only workspace names no census), and the census by its own year (Vancouver's
+    local-area profile is the 2016 census, not 2021's)."""
+    language = brief.language
+    parts = []
+    for section in brief.sections:
+        if section.id not in SOURCE_SECTIONS or not (section.tables or section.key_figures
+                                                     or section.figures):
+            continue
+        year = ""
+        if section.id == "socio_economic":
+            found = {m.group(1) for d in brief.definitions
+                     for m in [_CENSUS_YEAR.search(f"{d.vintage} {d.definition}")] if m}
+            if len(found) == 1:
+                year = brief_text("methods_source_census_year", language, year=found.pop())
+        parts.append((SOURCE_SECTIONS.index(section.id),
+                      brief_text(f"methods_source_{section.id}", language, year=year)))
+    names = [name for _, name in sorted(parts)] or [brief_text("methods_source_none",
+                                                                language)]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + brief_text("list_and", language) + names[-1]
+
+
 def methods(brief: Brief) -> list[str]:
     """The partner brief's methods page: what a partner needs to read the figures, in plain
     words with the thresholds this brief applied; the full parameter list stays in the
@@ -111,7 +143,7 @@ def methods(brief: Brief) -> list[str]:
         fdr_q = float(recorded)
     except ValueError:
         fdr_q = 0.05
-    return [brief_text("methods_sources", language),
+    return [brief_text("methods_sources", language, sources=_sources(brief)),
             brief_text("methods_rates", language, level=format_level(0.95, language)),
             brief_text("methods_changes", language,
                        q=format_percent(100 * fdr_q, language, 0)),

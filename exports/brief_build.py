@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from exports import brief_calls, brief_places, brief_sections
+from exports import brief_calls, brief_places, brief_sections, brief_surveys
 from exports.brief_appendix import definitions, disclosure_parameters, parameters
 from exports.brief_highlights import highlights
 from exports.brief_model import Brief, BriefOptions, BriefSection
@@ -35,7 +35,7 @@ SECTION_WRITERS = {
     "socio_economic": brief_places.socio_economic, "crime": brief_sections.crime,
     "crime_trends": brief_sections.crime_trends, "issues": brief_sections.issues,
     "crime_places": brief_places.crime_places, "services": brief_places.services,
-    "surveys": brief_places.surveys, "station_comparison": brief_places.station_comparison,
+    "surveys": brief_surveys.surveys, "station_comparison": brief_places.station_comparison,
     "call_demand": brief_calls.call_demand,
 }
 

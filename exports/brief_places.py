@@ -1,5 +1,5 @@
 """The brief's sections on places and people: census profile, hot spots and incident maps,
-services, the resident survey, and the station comparison.
+services and the station comparison (the resident survey: ``brief_surveys``).
 
 Maps are described as plain geometry and values in the workspace's metric CRS (drawn by
 ``static_maps``). Partner briefs never carry incident points: the incident map is built
@@ -15,7 +15,6 @@ import shapely
 from exports.brief_cells import (
     indicator_columns,
     indicator_row,
-    interval_cell,
     key_figure,
     masked,
 )
@@ -23,23 +22,20 @@ from exports.brief_model import BriefSection, BriefTable, Column, Figure
 from exports.brief_plain import plain, type_list
 from exports.brief_sections import indicators_table
 from exports.brief_text import definition as definition_of
-from exports.brief_text import format_level, format_number, text
+from exports.brief_text import format_number, text
 from exports.brief_text import label as label_of
 from exports.disclosure import (
     AGGREGATED,
     PRIMARY,
     SMALL_AREA,
-    SURVEY_MIN_N,
     WITHHELD,
     cells_with_at_least,
     protect_table,
     small_area_mask,
-    survey_suppressed,
 )
 from exports.map_streets import street_records, streets_near
 from portrait.sections.comparison import INTEGER_COLUMNS
 from portrait.sections.crime_trends import windows
-from portrait.sections.survey_scores import ID_PREFIX as PUBLISHED_PREFIX
 from portrait.services import BY_ID as SERVICE_TYPES
 from portrait.services import service_type_label
 from portrait.wording import in_language
@@ -323,110 +319,6 @@ def area_names(areas, area_ids: list[str]) -> dict[str, str]:
     return out
 
 
-# --- survey -----------------------------------------------------------------------------------
-def surveys(out: BriefSection, section, portrait, data, options, protection) -> None:
-    language = options.language
-    fr = language == "fr"
-    min_n = max(int(portrait.parameters.get("options", {}).get("survey_min_n", 30)),
-                int(options.survey_min_n))
-    rows, bars = [], []
-    published = [i for i in section.indicators if i.id.startswith(PUBLISHED_PREFIX)]
-    for indicator in section.indicators:
-        if indicator.id.startswith(PUBLISHED_PREFIX):
-            continue
-        n = (indicator.context or {}).get("n")
-        reason = SURVEY_MIN_N if indicator.value is None or survey_suppressed(n, min_n) \
-            else None
-        if reason:
-            protection.log.add(label_of(section, language, "title"),
-                               label_of(indicator, language), SURVEY_MIN_N,
-                               "" if protection.partner else f"n = {n}")
-        test = indicator.test
-        details = test.details if test is not None else {}
-        if indicator.id.endswith("_favourable"):
-            interval = indicator.interval
-            bars.append((indicator.id.split("_")[1], masked(indicator.value, reason),
-                         None if reason or interval is None else interval.low,
-                         None if reason or interval is None else interval.high))
-        rows.append([label_of(indicator, language), masked(indicator.value, reason),
-                     interval_cell(indicator.interval.low if indicator.interval else None,
-                                   indicator.interval.high if indicator.interval else None,
-                                   "%", language, reason), n,
-                     masked(details.get("difference"), reason),
-                     masked(test.p_adjusted if test and test.p_adjusted is not None
-                            else (test.p_value if test else None), reason)])
-    out.tables.append(BriefTable(
-        "survey_favourable", "Réponses favorables" if fr else "Favourable answers",
-        [Column("question", "Question"), Column("value", "% favorable" if fr else
-                                                "% favourable", "percent"),
-         Column("ci", text("ci", language, level=format_level(0.95, language))),
-         Column("n", "n", "int"),
-         Column("difference", "Écart (points)" if fr else "Difference (points)", "number", 1),
-         Column("p", "p (BH)", "p")], rows,
-        "Écart : station moins le reste de la ville, même vague." if fr else
-        "Difference: station minus the rest of the city, same wave.",
-        chart="bar", chart_columns=[1]))
-    if published:
-        out.tables.append(_published_table(section, published, min_n, language, protection))
-    if bars:
-        out.figures.append(Figure(
-            "survey_chart", "chart_survey", text("chart_survey", language),
-            {"bars": bars}, "Part des réponses favorables, intervalle de Wilson à 95 %"
-            if fr else "Share of favourable answers, 95% Wilson interval"))
-    answers = next((t for t in section.tables if t.id == "answers"), None)
-    if answers is not None and answers.records:
-        columns = [Column("question", "Question"), Column("answer", "Réponse" if fr else
-                                                          "Answer"),
-                   Column("share", "Part pondérée" if fr else "Weighted share", "percent")]
-        answered: dict[str, float] = {}
-        for r in answers.records:
-            answered[r["question_id"]] = answered.get(r["question_id"], 0) + (r["n"] or 0)
-        # the workspace's minimum may be above the one the portrait was built with
-        body = [[r["question_id"], r["answer"],
-                 masked(r["weighted_share"], SURVEY_MIN_N if protection.partner and
-                        answered[r["question_id"]] < min_n else None)]
-                for r in answers.records]
-        if protection.partner:
-            protection.log.add(label_of(answers, language, "title"), "n", WITHHELD,
-                               text("withheld_answer_counts", language))
-        else:
-            columns.append(Column("n", "n", "int"))
-            for row, r in zip(body, answers.records, strict=True):
-                row.append(r["n"])
-        out.tables.append(BriefTable("answers", label_of(answers, language, "title"), columns,
-                                     body, answers.note, in_pdf=False))
-
-
-def _published_table(section, published: list, min_n: int, language: str,
-                     protection) -> BriefTable:
-    """Scores published by area (the source's own figures), under the same rule of the
-    survey's minimum number of answers; without a published n, a score shows no interval."""
-    fr = language == "fr"
-    rows = []
-    for indicator in published:
-        n = (indicator.context or {}).get("n")
-        reason = SURVEY_MIN_N if indicator.value is None or (
-            n is not None and survey_suppressed(n, min_n)) else None
-        if reason:
-            protection.log.add(label_of(section, language, "title"),
-                               label_of(indicator, language), SURVEY_MIN_N,
-                               "" if protection.partner else f"n = {n}")
-        interval = indicator.interval
-        rows.append([label_of(indicator, language), masked(indicator.value, reason),
-                     interval_cell(interval.low if interval else None,
-                                   interval.high if interval else None,
-                                   "%" if indicator.unit == "%" else "", language, reason),
-                     n])
-    return BriefTable(
-        "survey_published", "Scores publiés par secteur" if fr else "Published scores by area",
-        [Column("score", "Thème et secteur" if fr else "Theme and area"),
-         Column("value", "Score", "number", 1),
-         Column("ci", text("ci", language, level=format_level(0.95, language))),
-         Column("n", "n", "int")], rows,
-        "Scores tels que publiés par la source ; sans n publié, pas d'intervalle." if fr else
-        "Scores as published by the source; without a published n, no interval.")
-
-
 # --- comparison -------------------------------------------------------------------------------
 #: Comparison columns computed from a station's incident total: hidden with it.
 _FROM_TOTAL = ("incidents", "incidents_rate", "incidents_rate_vs_rest", "change_12_months")
@@ -523,5 +415,5 @@ def _hidden_changes(data, portrait, protection) -> list[str]:
     return hidden
 
 
-__all__ = ["socio_economic", "crime_places", "services", "surveys", "station_comparison",
+__all__ = ["socio_economic", "crime_places", "services", "station_comparison",
            "indicator_row"]

@@ -200,11 +200,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "priority_score": "score de {score} sur 100",
         "services_list": "Services dans le poste et à proximité",
         "interval_high": "(borne sup.)",
-        "methods_sources": "Les chiffres viennent des incidents déclarés au poste, du "
-                           "recensement de 2021 de Statistique Canada, de l'inventaire des "
-                           "services communautaires et du sondage auprès des résidents. Les "
-                           "sources exactes et leurs dates sont dans le classeur Excel "
-                           "(feuille « Sources »).",
+        "methods_sources": "Les chiffres viennent {sources}. Les sources exactes et leurs "
+                           "dates sont dans le classeur Excel (feuille « Sources »).",
+        "methods_source_crime": "des incidents déclarés au poste",
+        "methods_source_socio_economic": "du recensement{year}",
+        "methods_source_census_year": " de {year}",
+        "methods_source_services": "de l'inventaire des services communautaires",
+        "methods_source_surveys": "du sondage auprès des résidents",
+        "methods_source_call_demand": "des appels de service reçus par la répartition",
+        "methods_source_none": "des données importées dans l'espace de travail",
+        "list_and": " et ",
         "methods_rates": "Les taux sont calculés pour 1 000 résidents par année. Chaque "
                          "chiffre est donné avec une marge d'incertitude (intervalle de "
                          "confiance à {level}) : la vraie valeur se trouve très probablement "
@@ -395,10 +400,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "priority_score": "score of {score} out of 100",
         "services_list": "Services in and near the station",
         "interval_high": "(high)",
-        "methods_sources": "The figures come from the incidents reported to the station, "
-                           "Statistics Canada's 2021 Census, the inventory of community "
-                           "services and the resident survey. The exact sources and their "
+        "methods_sources": "The figures come from {sources}. The exact sources and their "
                            "dates are in the Excel workbook (the \u201cSources\u201d sheet).",
+        "methods_source_crime": "the incidents reported to the station",
+        "methods_source_socio_economic": "the{year} census",
+        "methods_source_census_year": " {year}",
+        "methods_source_services": "the inventory of community services",
+        "methods_source_surveys": "the resident survey",
+        "methods_source_call_demand": "the calls for service from dispatch",
+        "methods_source_none": "the data imported into the workspace",
+        "list_and": " and ",
         "methods_rates": "Rates are per 1,000 residents per year. Each figure comes with a "
                          "margin of uncertainty (a {level} confidence interval): the true value "
                          "very probably lies between its two bounds.",

@@ -246,7 +246,7 @@ def _question_results(context, question_id, text, theme, scale, rows, weights, t
                                 "ni refus).",
                   source="resident survey (survey layers)", vintage=wave,
                   period=_dates(rows))
-    label = f"{question_id} {text}"
+    label = question_id if text == question_id else f"{question_id} {text}"
     caveats = [f"theme: {theme}"] if theme else []
     raked = isinstance(context.parameters.get("surveys", {}).get("raking"), dict)
     if raked:

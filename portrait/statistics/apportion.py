@@ -37,6 +37,9 @@ from portrait.crs import require_metric
 from portrait.indicators import CATALOGUE, COUNT, MEDIAN, SCORE, Indicator
 
 INCOME_INDICATORS = ("median_household_income", "low_income", "low_income_base")
+#: A piece holding less of its area's surface than this is a sliver where two files trace
+#: the same street differently, not residents of the station.
+SLIVER = 0.005
 SMALL_AREA_RULE = "fewer than {n:g} residents: no characteristics (Statistics Canada rule)"
 INCOME_RULE = "fewer than {n:g} residents: no income data (Statistics Canada rule)"
 BELOW_RULE = "values under {n:g} suppressed (the indicator's small-number rule)"
@@ -96,6 +99,7 @@ def area_shares(areas: gpd.GeoDataFrame, targets: gpd.GeoDataFrame,
     full_area = shapely.area(np.asarray(area_geometry)[area_index])
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(full_area > 0, piece_area / full_area, 0.0)
+    share = _without_slivers(share, area_index)
     keep = share > 1e-9
     points = shapely.point_on_surface(pieces[keep])
     return pd.DataFrame({
@@ -106,6 +110,26 @@ def area_shares(areas: gpd.GeoDataFrame, targets: gpd.GeoDataFrame,
         "x": shapely.get_x(points),
         "y": shapely.get_y(points),
     })
+
+
+def _without_slivers(share: np.ndarray, area_index: np.ndarray) -> np.ndarray:
+    """Shares with the slivers of each area given back to its other pieces.
+
+    Two files rarely trace a shared street the same way: Vancouver's local areas used as
+    both stations and census areas overlap their neighbours by a few hundred square metres,
+    which gave Kitsilano 43,065 residents instead of its census 43,045. A piece under
+    ``SLIVER`` of its area is dropped and the area's other pieces scaled up so the area
+    keeps the same total share (an area only present as slivers keeps them).
+    """
+    sliver = (share > 0) & (share < SLIVER)
+    if not sliver.any():
+        return share
+    total = np.bincount(area_index, weights=share)
+    kept = np.bincount(area_index, weights=np.where(sliver, 0.0, share))
+    fixable = kept[area_index] > 0
+    scaled = np.where(sliver, 0.0, share * total[area_index] /
+                      np.where(fixable, kept[area_index], 1.0))
+    return np.where(fixable, scaled, share)
 
 
 def _valid(geometry) -> gpd.array.GeometryArray:
