@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from portrait import source_names
 from portrait.service_words import in_use
 
 #: Sentences without variable parts.
@@ -399,10 +400,11 @@ _FIELD = re.compile(r"\{(?P<name>\w+)(?::(?P<how>[ntsc]))?\}")
 
 
 def in_language(text: str, language: str) -> str:
-    """``text`` (an engine explanation) as it reads in ``language`` ("fr" or "en")."""
+    """``text`` (an engine explanation) as it reads in ``language`` ("fr" or "en"), the
+    sources it names in words (``portrait.source_names``)."""
     if language != "fr" or not text:
-        return text
-    return _french(text) or text
+        return source_names.in_words(text, language)
+    return source_names.in_words(_french(text) or text, language)
 
 
 def is_known(text: str) -> bool:

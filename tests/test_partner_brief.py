@@ -31,6 +31,8 @@ SNAKE_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 #: A record or import id: 8 or more hexadecimal characters mixing letters and digits.
 HEX_ID = re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,}\b")
 ENGLISH_KEY = re.compile(r"\b(?:category|partner ids?|status|priority|kind)\s*:", re.I)
+#: An import's source key ("statcan-profile:98-401-X2021006_English_CSV_data.csv").
+SOURCE_KEY = re.compile(r"\b[a-z]+(?:-[a-z]+)*:[\w .-]+\.(?:csv|CSV|xlsx|gpkg|geojson|shp)\b")
 MAX_PARTNER_PAGES = 12
 
 
@@ -115,7 +117,7 @@ def test_no_internal_code_reaches_a_reader(written, demo, audience, language) ->
     survey_names = set(workspace.layer("survey_respondents")["survey_id"].astype(str))
     leaks = []
     for where, content in texts(written[(audience, language)], audience):
-        for pattern in (SNAKE_ID, HEX_ID, ENGLISH_KEY):
+        for pattern in (SNAKE_ID, HEX_ID, ENGLISH_KEY, SOURCE_KEY):
             leaks += [(where, m.group(0)) for m in pattern.finditer(content)
                       if m.group(0) not in survey_names]
     assert not leaks, leaks[:20]
@@ -124,10 +126,12 @@ def test_no_internal_code_reaches_a_reader(written, demo, audience, language) ->
 def test_the_walk_finds_what_it_looks_for() -> None:
     """The patterns catch the leaks partners reported."""
     for seen in ("community_centre", "category: theft_from_vehicle", "partner ids: 6ca6f0e2b1",
-                 "p_adjusted", "within_buffer"):
-        assert any(p.search(seen) for p in (SNAKE_ID, HEX_ID, ENGLISH_KEY)), seen
-    for fine in ("Centre communautaire", "PDQ 20", "2 104", "24660255", "Gi*"):
-        assert not any(p.search(fine) for p in (SNAKE_ID, HEX_ID, ENGLISH_KEY)), fine
+                 "p_adjusted", "within_buffer", "spvm:actes-criminels.csv",
+                 "statcan-profile:98-401-X2021006_English_CSV_data.csv"):
+        assert any(p.search(seen) for p in (SNAKE_ID, HEX_ID, ENGLISH_KEY, SOURCE_KEY)), seen
+    for fine in ("Centre communautaire", "PDQ 20", "2 104", "24660255", "Gi*",
+                 "SPVM, actes criminels (actes-criminels.csv)"):
+        assert not any(p.search(fine) for p in (SNAKE_ID, HEX_ID, ENGLISH_KEY, SOURCE_KEY)), fine
 
 
 def test_notes_name_columns_and_indicators_as_the_reader_sees_them() -> None:
