@@ -147,7 +147,7 @@ def _published_table(section, published: list, min_n: int, language: str,
                      interval_cell(interval.low if interval else None,
                                    interval.high if interval else None,
                                    "%" if indicator.unit == "%" else "", language, reason),
-                     n])
+                     masked(n, reason) if protection.partner else n])
     return BriefTable(
         "survey_published", "Scores publiés par secteur" if fr else "Published scores by area",
         [Column("score", "Thème et secteur" if fr else "Theme and area"),

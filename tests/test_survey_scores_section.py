@@ -77,3 +77,5 @@ def test_briefs_print_published_scores_and_hide_small_n(scored) -> None:
         assert s1[1] == 72.5 and s1[3] == 120
         s2 = rows["sentiment de sécurité — S2 (2024)"]
         assert s2[1] is SUPPRESSED and s2[2] is SUPPRESSED
+        # partners do not read how few answered a hidden score either
+        assert s2[3] == (SUPPRESSED if audience == "partner" else 12)
