@@ -22,6 +22,14 @@ def test_labels_differing_at_the_end_stay_distinct_and_short() -> None:
     assert "…" in day
 
 
+def test_questions_numbered_apart_still_show_where_their_text_differs() -> None:
+    # the demo's Q01 and Q02: their numbers differ, their text only at its last word
+    day, evening = short_labels(["Q01 Je me sens en sécurité dans mon quartier le jour",
+                                 "Q02 Je me sens en sécurité dans mon quartier le soir"])
+    assert day.startswith("Q01 ") and day.endswith("le jour") and len(day) <= 48
+    assert evening.startswith("Q02 ") and evening.endswith("le soir") and len(evening) <= 48
+
+
 def test_labels_differing_early_are_cut_at_the_end_and_short_ones_kept() -> None:
     first, second, short = short_labels(
         ["Q02 Trust in the police " + "a" * 60, "Q03 Trust in the city " + "a" * 60, "Q04"])

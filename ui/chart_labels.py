@@ -31,9 +31,20 @@ def short_labels(labels: Sequence[str], length: int = 48) -> list[str]:
 
 
 def _differs_at(label: str, labels: Sequence[str]) -> int:
-    """The position from which ``label`` can be told from every other label."""
-    others = [other for other in labels if other != label]
-    return max((len(os.path.commonprefix([label, other])) for other in others), default=0)
+    """The position from which ``label``'s text can be told from every other label's: the
+    questions' own numbers ("Q01", "Q02") always differ, yet say nothing of what was asked."""
+    code, text = _split_code(label)
+    others = [_split_code(other)[1] for other in labels if other != label]
+    return len(code) + max((len(os.path.commonprefix([text, other])) for other in others),
+                           default=0)
+
+
+def _split_code(label: str) -> tuple[str, str]:
+    """("Q01 ", "Do you feel…") for a label that starts with a question's number."""
+    first, _, rest = label.partition(" ")
+    if rest and any(c.isdigit() for c in first):
+        return first + " ", rest
+    return "", label
 
 
 def _shorten(label: str, differs_at: int, length: int) -> str:
