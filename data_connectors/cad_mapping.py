@@ -12,7 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from data_connectors.column_mapping import Field, MappingError, check_mapping_keys, guess_columns
+from data_connectors.column_mapping import (
+    LAT_LON_MEANINGS,
+    Field,
+    MappingError,
+    check_mapping_keys,
+    guess_columns,
+)
 
 #: Folded column names that hold each field (exact names only: a wrong guess costs more
 #: than a question in the wizard).
@@ -55,8 +61,7 @@ _MEANINGS: dict[str, tuple[str, str]] = {
     "area": ("Secteur de patrouille (placé par « area_stations »)",
              "Patrol area or beat (placed by 'area_stations')"),
     "station": ("Poste de l'appel", "Station of the call"),
-    "lat": ("Latitude (degrés WGS84)", "Latitude (WGS84 degrees)"),
-    "lon": ("Longitude (degrés WGS84)", "Longitude (WGS84 degrees)"),
+    **LAT_LON_MEANINGS,
     "x": ("Coordonnée x, dans le SCR « crs »", "x coordinate, in the CRS 'crs'"),
     "y": ("Coordonnée y, dans le SCR « crs »", "y coordinate, in the CRS 'crs'"),
     "dispatched": ("Heure d'affectation", "Time dispatched"),

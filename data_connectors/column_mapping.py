@@ -38,6 +38,13 @@ class MappingError(PortraitError):
     """A column mapping that cannot be used as written (unknown key, bad value)."""
 
 
+#: What latitude and longitude columns hold, as every reader that takes them says it.
+LAT_LON_MEANINGS: dict[str, tuple[str, str]] = {
+    "lat": ("Latitude (degrés WGS84)", "Latitude (WGS84 degrees)"),
+    "lon": ("Longitude (degrés WGS84)", "Longitude (WGS84 degrees)"),
+}
+
+
 @dataclass(frozen=True)
 class Field:
     """One thing a reader reads from a file, found in a column (or given, for a setting).

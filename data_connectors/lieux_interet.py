@@ -21,7 +21,13 @@ import pandas as pd
 import pyogrio
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
-from data_connectors.column_mapping import Field, guess_columns, resolve, user_mapping
+from data_connectors.column_mapping import (
+    LAT_LON_MEANINGS,
+    Field,
+    guess_columns,
+    resolve,
+    user_mapping,
+)
 from data_connectors.service_inventory import (
     join_parts,
     points_from_lonlat,
@@ -48,9 +54,8 @@ FIELDS = (
     Field("street", "Rue", "Street", guesses=("rue",)),
     Field("suite", "Bureau", "Suite", guesses=("bureau",)),
     Field("postal_code", "Code postal", "Postal code", guesses=("code postal",)),
-    Field("lon", "Longitude (degrés WGS84)", "Longitude (WGS84 degrees)",
-          guesses=("longitude",)),
-    Field("lat", "Latitude (degrés WGS84)", "Latitude (WGS84 degrees)", guesses=("latitude",)),
+    Field("lon", *LAT_LON_MEANINGS["lon"], guesses=("longitude",)),
+    Field("lat", *LAT_LON_MEANINGS["lat"], guesses=("latitude",)),
 )
 #: Short words for the drop reasons of the categories most of the file is made of.
 REASONS = {"parc et autre espace vert": "park"}

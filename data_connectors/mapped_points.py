@@ -32,6 +32,7 @@ from pyproj.exceptions import CRSError
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
 from data_connectors.column_mapping import (
+    LAT_LON_MEANINGS,
     Field,
     MappingError,
     check_mapping_keys,
@@ -120,8 +121,7 @@ _MEANINGS: dict[str, tuple[str, str]] = {
     "shift": ("Quart de travail", "Shift"),
     "station": ("Poste de l'incident (sinon, le poste qui contient le point)",
                 "Station of the incident (else the station containing the point)"),
-    "lat": ("Latitude (degrés WGS84)", "Latitude (WGS84 degrees)"),
-    "lon": ("Longitude (degrés WGS84)", "Longitude (WGS84 degrees)"),
+    **LAT_LON_MEANINGS,
     "x": ("Coordonnée x, dans le SCR donné par « crs »", "x coordinate, in the CRS given by 'crs'"),
     "y": ("Coordonnée y, dans le SCR donné par « crs »", "y coordinate, in the CRS given by 'crs'"),
 }

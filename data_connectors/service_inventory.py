@@ -20,7 +20,13 @@ import shapely
 from pyproj import Transformer
 
 from data_connectors.base import ImportReport, ImportResult, ReadContext, Timer
-from data_connectors.column_mapping import Field, guess_columns, resolve, user_mapping
+from data_connectors.column_mapping import (
+    LAT_LON_MEANINGS,
+    Field,
+    guess_columns,
+    resolve,
+    user_mapping,
+)
 from data_connectors.survey_formats import first_rows, read_cells
 from data_connectors.text_files import decimal_numbers, sniff
 from portrait.crs import MAP_CRS, METRIC_CRS
@@ -45,10 +51,8 @@ FIELDS = (
     Field("city", "Ville", "City", guesses=("ville", "city", "municipalite", "municipality")),
     Field("postal_code", "Code postal", "Postal code",
           guesses=("code postal", "postal code", "postcode", "codepostal")),
-    Field("lat", "Latitude (degrés WGS84)", "Latitude (WGS84 degrees)",
-          guesses=("latitude", "lat", "y lat")),
-    Field("lon", "Longitude (degrés WGS84)", "Longitude (WGS84 degrees)",
-          guesses=("longitude", "lon", "long", "lng", "x long")),
+    Field("lat", *LAT_LON_MEANINGS["lat"], guesses=("latitude", "lat", "y lat")),
+    Field("lon", *LAT_LON_MEANINGS["lon"], guesses=("longitude", "lon", "long", "lng", "x long")),
 )
 
 

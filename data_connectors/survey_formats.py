@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 
 from data_connectors.base import ReaderError
+from data_connectors.column_mapping import LAT_LON_MEANINGS, Field, given_columns
 from data_connectors.column_mapping import OPTION as MAPPING_OPTION
-from data_connectors.column_mapping import Field, given_columns
 from data_connectors.column_mapping import header_key as key
 from data_connectors.survey_scale import SETTINGS as SCALE_SETTINGS
 from data_connectors.text_files import detect_encoding
@@ -95,8 +95,7 @@ _MEANINGS: dict[str, tuple[str, str]] = {
     "age_group": ("Groupe d'âge", "Age group"),
     "sex": ("Sexe ou genre", "Sex or gender"),
     "weight": ("Poids de sondage", "Survey weight"),
-    "lat": ("Latitude (degrés WGS84)", "Latitude (WGS84 degrees)"),
-    "lon": ("Longitude (degrés WGS84)", "Longitude (WGS84 degrees)"),
+    **LAT_LON_MEANINGS,
 }
 #: The respondent fields a column mapping may name; the other columns are questions.
 #: Settings beside the columns: the code scale (``survey_scale``) and an area -> station table.
