@@ -12,7 +12,7 @@ from exports.brief_cells import interval_cell, masked
 from exports.brief_model import BriefSection, BriefTable, Column, Figure
 from exports.brief_text import format_level, text
 from exports.brief_text import label as label_of
-from exports.disclosure import SURVEY_MIN_N, WITHHELD, survey_suppressed
+from exports.disclosure import COMPLEMENTARY, SURVEY_MIN_N, WITHHELD, survey_suppressed
 from portrait.sections.survey_scores import ID_PREFIX as PUBLISHED_PREFIX
 
 FAVOURABLE_SUFFIX, CHANGE_SUFFIX = "_favourable", "_change"
@@ -128,19 +128,37 @@ def _changes_table(rows: list[list], language: str) -> BriefTable:
         "interval.")
 
 
+def _n(indicator) -> int | None:
+    return (indicator.context or {}).get("n")
+
+
+def _group(indicator) -> tuple[str, str]:
+    return (str((indicator.context or {}).get("theme", "")), indicator.period)
+
+
 def _published_table(section, published: list, min_n: int, language: str,
                      protection) -> BriefTable:
     """Scores published by area (the source's own figures), under the same rule of the
-    survey's minimum number of answers; without a published n, a score shows no interval."""
+    survey's minimum number of answers; without a published n, a score shows no interval.
+
+    For partners, a hidden score hides the other scores of its theme and period too: a
+    station's score and its areas' scores with their n are a weighted mean, from which the
+    one hidden area's score would follow."""
     fr = language == "fr"
     rows = []
+    hidden = {indicator.id: SURVEY_MIN_N for indicator in published
+              if indicator.value is None
+              or (_n(indicator) is not None and survey_suppressed(_n(indicator), min_n))}
+    if protection.partner:
+        groups = {_group(i) for i in published if i.id in hidden}
+        hidden.update({i.id: COMPLEMENTARY for i in published
+                       if _group(i) in groups and i.id not in hidden})
     for indicator in published:
-        n = (indicator.context or {}).get("n")
-        reason = SURVEY_MIN_N if indicator.value is None or (
-            n is not None and survey_suppressed(n, min_n)) else None
+        n = _n(indicator)
+        reason = hidden.get(indicator.id)
         if reason:
             protection.log.add(label_of(section, language, "title"),
-                               label_of(indicator, language), SURVEY_MIN_N,
+                               label_of(indicator, language), reason,
                                "" if protection.partner else f"n = {n}")
         interval = indicator.interval
         rows.append([label_of(indicator, language), masked(indicator.value, reason),

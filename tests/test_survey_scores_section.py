@@ -74,8 +74,43 @@ def test_briefs_print_published_scores_and_hide_small_n(scored) -> None:
         table = next(t for t in brief.section("surveys").tables if t.id == "survey_published")
         rows = {row[0]: row for row in table.rows}
         s1 = rows["sentiment de sécurité — S1 (2024)"]
-        assert s1[1] == 72.5 and s1[3] == 120
+        # for partners, the hidden S2 hides the other scores of its theme and period too
+        assert (s1[1], s1[3]) == ((SUPPRESSED, SUPPRESSED) if audience == "partner"
+                                  else (72.5, 120))
         s2 = rows["sentiment de sécurité — S2 (2024)"]
         assert s2[1] is SUPPRESSED and s2[2] is SUPPRESSED
         # partners do not read how few answered a hidden score either
         assert s2[3] == (SUPPRESSED if audience == "partner" else 12)
+
+
+def test_a_hidden_area_score_cannot_be_worked_back_from_its_station_s(small_workspace,
+                                                                      tmp_path: Path) -> None:
+    """The station's score (n 132) and sector 1's (n 120) would give sector 2's hidden one
+    (n 12) as a weighted mean: partners get none of that theme's scores for the period."""
+    (tmp_path / "secteurs.csv").write_text("secteur,pdq\nP38,38\nS1,38\nS2,38\n")
+    table = tmp_path / "scores.csv"
+    pd.DataFrame([
+        {"secteur": "P38", "theme": "Sécurité", "score": "71,4", "n": 132},
+        {"secteur": "S1", "theme": "Sécurité", "score": "72,5", "n": 120},
+        {"secteur": "S2", "theme": "Sécurité", "score": "60", "n": 12},
+        {"secteur": "S1", "theme": "Confiance", "score": "80", "n": 120},
+    ]).to_csv(table, index=False)
+    import_files(small_workspace, [table], reader_id="survey-scores", options={"mapping": {
+        "area": "secteur", "theme": "theme", "score": "score", "n": "n",
+        "area_level": "sector", "area_stations": "secteurs.csv"}})
+    workspace = Workspace.open(small_workspace.path)
+    portrait = build_portrait(workspace, "38", PERIOD)
+    shown = {}
+    for audience in ("internal", "partner"):
+        brief = build_brief(portrait, PortraitData.of(workspace),
+                            BriefOptions(audience=audience, language="en"))
+        rows = next(t for t in brief.section("surveys").tables
+                    if t.id == "survey_published").rows
+        shown[audience] = {row[0]: row[1] for row in rows}
+    assert shown["internal"] == {"confiance — S1": 80.0, "sentiment de sécurité — P38": 71.4,
+                                 "sentiment de sécurité — S1": 72.5,
+                                 "sentiment de sécurité — S2": SUPPRESSED}
+    assert shown["partner"] == {"confiance — S1": 80.0,  # another theme: nothing to work back
+                                "sentiment de sécurité — P38": SUPPRESSED,
+                                "sentiment de sécurité — S1": SUPPRESSED,
+                                "sentiment de sécurité — S2": SUPPRESSED}

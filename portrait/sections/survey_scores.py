@@ -122,7 +122,8 @@ def _figure(row, names: dict[str, str], percent: bool, level: float,
                       + ".",
         source=str(row.source) if not pd.isna(row.source) else "",
         vintage=period, period=period, caveats=caveats,
-        context={"n": n, "area": name, "area_level": str(row.area_level), "published": True},
+        context={"n": n, "area": name, "area_level": str(row.area_level), "theme": theme,
+                 "published": True},
         reason=reason)
 
 
