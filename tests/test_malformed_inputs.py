@@ -410,9 +410,11 @@ def test_a_bad_workspace_or_option_gets_one_line_and_changes_nothing(
 
 def _files_of(folder: Path) -> list[tuple[str, str]]:
     """The folder's files and their digests; the station index a portrait derives from the
-    workspace (``portrait.workspace_query``) is no change to the user's files."""
+    workspace (``portrait.workspace_query``) and the stamp of its last passed check are no
+    change to the user's files."""
     return sorted((p.name, _digest(p)) for p in folder.iterdir()
-                  if p.is_file() and not p.name.endswith(".portrait-cache.sqlite"))
+                  if p.is_file() and not p.name.endswith((".portrait-cache.sqlite",
+                                                          ".portrait-checked")))
 
 
 # --- limits that can be raised, and the details behind the one line ---------------------------

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
+from portrait import workspace_integrity
 from portrait.errors import (
     CorruptWorkspaceError,
     NotAWorkspaceError,
@@ -166,6 +167,60 @@ def test_a_layer_with_fewer_rows_than_were_written_is_refused(workspace_file: Pa
     connection.close()
     with pytest.raises(CorruptWorkspaceError, match="incidents holds 400 rows where 407"):
         Workspace.open(workspace_file)
+
+
+def _settled(path: Path, monkeypatch) -> None:
+    """The file left alone long enough for a passed check to be remembered (shortened)."""
+    monkeypatch.setattr(workspace_integrity, "SETTLED_SECONDS", 0.05)
+    time.sleep(0.1)
+
+
+def _counting_checks(monkeypatch) -> list[Path]:
+    checked: list[Path] = []
+    real = workspace_integrity.integrity_problem
+
+    def counted(path: Path) -> str | None:
+        checked.append(path)
+        return real(path)
+
+    monkeypatch.setattr(workspace_integrity, "integrity_problem", counted)
+    return checked
+
+
+def test_an_unchanged_file_that_passed_is_not_read_again(workspace_file: Path,
+                                                         monkeypatch) -> None:
+    checked = _counting_checks(monkeypatch)
+    _settled(workspace_file, monkeypatch)
+    Workspace.open(workspace_file)
+    Workspace.open(workspace_file)
+    assert checked == [workspace_file]
+    workspace = Workspace.open(workspace_file)  # a save changes it: the next open checks
+    workspace.metadata["title"] = "Quartier"
+    workspace.save()
+    Workspace.open(workspace_file)
+    assert checked == [workspace_file, workspace_file]
+
+
+def test_a_file_damaged_after_it_passed_is_refused_even_with_its_times_put_back(
+        workspace_file: Path, monkeypatch) -> None:
+    _settled(workspace_file, monkeypatch)
+    Workspace.open(workspace_file)
+    assert workspace_integrity.checked_path(workspace_file).is_file()
+    times = workspace_file.stat()
+    _overwrite_middle(workspace_file)
+    os.utime(workspace_file, ns=(times.st_atime_ns, times.st_mtime_ns))
+    with pytest.raises(CorruptWorkspaceError):
+        Workspace.open(workspace_file)
+
+
+def test_a_pass_on_a_file_written_a_moment_ago_is_not_remembered(workspace_file: Path,
+                                                                 monkeypatch) -> None:
+    monkeypatch.setattr(workspace_integrity, "SETTLED_SECONDS", 3600.0)
+    checked = _counting_checks(monkeypatch)
+    Workspace.open(workspace_file)
+    Workspace.open(workspace_file)
+    assert checked == [workspace_file, workspace_file]
+    assert not workspace_integrity.checked_path(workspace_file).exists()
 
 
 @pytest.mark.parametrize("version", ["0", "-1"])
