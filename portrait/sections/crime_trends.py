@@ -101,15 +101,15 @@ def _changes(key: str, bounds, frame: pd.DataFrame, context: StationContext):
     previous = (dates >= np.datetime64(previous_start)) & (dates <= np.datetime64(previous_end))
     exposure = ((current_end - current_start).days + 1) / ((previous_end - previous_start).days
                                                            + 1)
-    categories = frame["category"].astype(str).to_numpy()
     rows, indicators, p_values = [], [], []
-    groups = [("all", "Tous les incidents", "All incidents", np.ones(len(frame), dtype=bool))]
-    for category in sorted(set(categories)):
+    groups = [("all", "Tous les incidents", "All incidents", int(current.sum()),
+               int(previous.sum()))]
+    for category, in_current, in_previous in _counts_by_category(frame["category"], current,
+                                                                 previous):
         fr, en = category_label(category)
-        groups.append((category, fr, en, categories == category))
-    for group_id, fr, en, mask in groups:
-        test = None if reason else change_test(int(np.sum(current & mask)),
-                                               int(np.sum(previous & mask)), exposure,
+        groups.append((category, fr, en, in_current, in_previous))
+    for group_id, fr, en, in_current, in_previous in groups:
+        test = None if reason else change_test(in_current, in_previous, exposure,
                                                context.options.small_count)
         p_values.append(np.nan if test is None or group_id == "all" else test.p_value)
         indicators.append(change_indicator(
@@ -198,6 +198,26 @@ def shift_note(words: ServiceWords) -> str:
     if words.is_spvm():
         return f"Shifts of the SPVM file: {shifts} (time of the report)."
     return f"Shifts: {shifts} (time of the report)."
+
+
+def _counts_by_category(categories: pd.Series, current: np.ndarray, previous: np.ndarray
+                        ) -> list[tuple[str, int, int]]:
+    """Each category's rows in the current and the previous period, by the name's text (a
+    missing category reads "nan"), counted on the codes: comparing half a million names
+    category by category took a quarter of a second."""
+    categorical = categories.astype("category")
+    codes = categorical.cat.codes.to_numpy().astype(np.int64) + 1  # 0: missing
+    width = len(categorical.cat.categories) + 1
+    names = ["nan", *(str(c) for c in categorical.cat.categories)]
+    present = np.bincount(codes, minlength=width)
+    in_current = np.bincount(codes[current], minlength=width)
+    in_previous = np.bincount(codes[previous], minlength=width)
+    by_name: dict[str, list[int]] = {}
+    for code in np.flatnonzero(present):
+        counted = by_name.setdefault(names[code], [0, 0])
+        counted[0] += int(in_current[code])
+        counted[1] += int(in_previous[code])
+    return [(name, *by_name[name]) for name in sorted(by_name)]
 
 
 def _time_grid(context: StationContext) -> tuple[Table, IndicatorValue | None]:
