@@ -233,9 +233,12 @@ def _time_grid(context: StationContext) -> tuple[Table, IndicatorValue | None]:
     else:
         words = in_use()
         codes = [shift.code for shift in words.shifts]
-        shifts = frame["shift"].astype(str).to_numpy()
-        keep = np.isin(shifts, codes)
-        slots = np.array([codes.index(s) for s in shifts[keep]], dtype=int)
+        shifts = frame["shift"].astype("category")
+        position = np.array([codes.index(str(s)) if str(s) in codes else -1
+                             for s in shifts.cat.categories] + [-1], dtype=int)
+        slot = position[shifts.cat.codes.to_numpy()]  # a missing shift (-1) takes the last
+        keep = slot >= 0
+        slots = slot[keep]
         labels, column = codes, "shift"
         weekday = weekday[keep]
         title = ("Incidents par quart de travail et jour de la semaine (QUART)",
