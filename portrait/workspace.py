@@ -57,7 +57,11 @@ from portrait.layers import (
     empty_frame,
     spec_for,
 )
-from portrait.workspace_integrity import check_integrity
+from portrait.workspace_integrity import (
+    check_integrity,
+    passed_unchanged,
+    remember_own_commit,
+)
 from portrait.workspace_lock import WorkspaceLock, holds_lock
 
 log = logging.getLogger(__name__)
@@ -302,7 +306,10 @@ class Workspace:
         with self._staging(target, to_write) as (staging, staged), \
                 geopackage.transaction(target, staging) as connection:
             self._check_unchanged(target)
+            sound = passed_unchanged(target)
             layers = self._write(connection, to_write, staged)
+        if sound:
+            remember_own_commit(target)
         return self._saved(target, to_write, layers)
 
     @contextmanager

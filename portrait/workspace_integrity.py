@@ -15,7 +15,7 @@ change times are written beside it (``.NAME.gpkg.portrait-checked``) when a chec
 Any write by any program moves the change time, which no program can set back. A pass is only
 remembered for a file last changed over ``SETTLED_SECONDS`` before the check: file times tick
 in steps of a few milliseconds, and a write in the same step as the check would leave them as
-they were.
+they were. The app's own saves to a file that had passed keep the pass (``remember_own_commit``).
 """
 
 from __future__ import annotations
@@ -114,6 +114,21 @@ def _layer_problem(connection: sqlite3.Connection) -> str | None:
 def checked_path(path: Path) -> Path:
     """Where the stamp of the file's last passed check is kept, hidden beside it."""
     return path.with_name(f".{path.name}.portrait-checked")
+
+
+def passed_unchanged(path: Path) -> bool:
+    """Whether the file is exactly as it was when its check last passed."""
+    stamp = _file_stamp(path)
+    return stamp is not None and stamp == _remembered_stamp(path)
+
+
+def remember_own_commit(path: Path) -> None:
+    """After this program's own commit to a file that had passed and was unchanged since:
+    SQLite's atomic commit leaves it as sound as it was, so a workspace the app saves all day
+    is not read whole again at every start."""
+    stamp = _file_stamp(path)
+    if stamp is not None:
+        _remember(path, stamp)
 
 
 def _file_stamp(path: Path) -> list[int] | None:

@@ -194,9 +194,14 @@ def test_an_unchanged_file_that_passed_is_not_read_again(workspace_file: Path,
     Workspace.open(workspace_file)
     Workspace.open(workspace_file)
     assert checked == [workspace_file]
-    workspace = Workspace.open(workspace_file)  # a save changes it: the next open checks
+    workspace = Workspace.open(workspace_file)  # its own commit keeps the file sound
     workspace.metadata["title"] = "Quartier"
     workspace.save()
+    Workspace.open(workspace_file)
+    assert checked == [workspace_file]
+    with sqlite3.connect(workspace_file) as connection:  # another program's commit
+        connection.execute(f"UPDATE {METADATA_TABLE} SET value = 'Autre' WHERE key = 'title'")
+    connection.close()
     Workspace.open(workspace_file)
     assert checked == [workspace_file, workspace_file]
 
