@@ -9,7 +9,9 @@ and 1 GB at a million incidents). The GeoPackage stays the user's file and the o
   calls classified by the pathway table), one block per station holding one array per
   column (text as codes into the block's own labels): a station is one query and no Python
   object per value; each block's box of located points says which stations can have points
-  "just beyond this boundary" for hot spots;
+  "just beyond this boundary" for hot spots; beside them, the few columns a station map
+  draws as the layer holds them (``STORED_TEXT``, its date, its place in the layer), so the
+  first map reads its station's rows, not the layer;
 - the city's counts per station and category, and per station and tag, of the incidents
   dated up to each date, computed once: city rates, the station comparison and location
   quotients of any period are two rows read and a subtraction, not a scan of every row.

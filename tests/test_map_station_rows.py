@@ -151,3 +151,12 @@ def test_a_derived_file_left_stale_by_another_program_is_not_read(
         _located_in(incidents, "38")[1]
     assert incident_filter_choices(reopened)[0] == sorted(
         set(incidents["category"].dropna()), key=list(CATEGORY_IDS).index)
+
+
+def test_a_workspace_without_incidents_draws_none(workspace: Workspace) -> None:
+    workspace.set_layer("incidents", workspace.layer("incidents").iloc[:0])
+    workspace.save()
+    assert workspace_query.refresh(workspace)
+    assert workspace_query.current_store(workspace) is not None
+    assert _drawn(station_map_html(workspace, MapOptions("38"))) == 0
+    assert incident_filter_choices(workspace) == ([], [])
