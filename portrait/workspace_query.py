@@ -42,7 +42,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-import shapely
 
 from portrait.calls.pathways import Classified, PathwayTable
 from portrait.calls.prepared import (
@@ -630,8 +629,8 @@ def _as_stored(parts: list[dict[str, np.ndarray]], labels: dict[str, list[str]],
         frame[layer_column] = pd.array(texts, dtype="string")
     located = column("located", bool)[order]
     points = np.full(len(order), None, dtype=object)
-    points[located] = shapely.points(column("x", float)[order][located],
-                                     column("y", float)[order][located])
+    points[located] = np.asarray(gpd.points_from_xy(column("x", float)[order][located],
+                                                    column("y", float)[order][located]))
     return gpd.GeoDataFrame(frame, geometry=points, crs=crs)
 
 
