@@ -624,9 +624,9 @@ def _as_stored(parts: list[dict[str, np.ndarray]], labels: dict[str, list[str]],
     order = np.argsort(position, kind="stable")
     frame = pd.DataFrame({"date": column("stored_date", np.int64)[order].view("datetime64[ns]")},
                          index=pd.Index(position[order]))
-    for name, layer_column in STORED_TEXT.items():
-        texts = np.array([*labels[name], None], dtype=object)[column(name, np.int32)[order]]
-        frame[layer_column] = pd.array(texts, dtype="string")
+    for name, layer_column in STORED_TEXT.items():  # code -1: missing
+        frame[layer_column] = pd.array(labels[name], dtype="string").take(
+            column(name, np.int32)[order].astype(np.intp), allow_fill=True)
     located = column("located", bool)[order]
     points = np.full(len(order), None, dtype=object)
     points[located] = np.asarray(gpd.points_from_xy(column("x", float)[order][located],
