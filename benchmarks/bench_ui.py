@@ -2,7 +2,8 @@
 whether the GUI thread ever freezes.
 
 Targets (from the desktop workflow issue): window shown under 3 s from launch on the default
-demo; a station switch under 1 s to updated figures and a loaded map; on the large demo, the
+demo, and the first station's map loaded under 2.5 s from launch on the large demo (issue
+#19); a station switch under 1 s to updated figures and a loaded map; on the large demo, the
 map of the station with the most incidents loaded under 2 s and its page under 5 MB; the GUI
 thread never blocked more than 200 ms during an import or a portrait build. Blocking is
 measured with a heartbeat: a 20 ms QTimer whose largest gap between two ticks is how long the
@@ -65,6 +66,13 @@ def run(default_workspace: Path, large_workspace: Path, runs: int) -> None:
     results: dict = {"default_workspace": str(default_workspace),
                      "large_workspace": str(large_workspace)}
     results["cold_start"] = cold_start(default_workspace, runs)
+    # Its derived station file current, as an import leaves it: a first run must not build it.
+    from portrait.workspace import Workspace
+    from portrait.workspace_query import refresh
+
+    refresh(Workspace.open(large_workspace))
+    results["cold_start_large"] = {**cold_start(large_workspace, runs),
+                                   "target_first_map_loaded_s": 2.5}
 
     from ui.qt_environment import prepare_qt_environment
 

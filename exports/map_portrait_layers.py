@@ -50,6 +50,7 @@ from portrait.records.store import RecordStore
 from portrait.services import service_type_label
 from portrait.surveys import ALL_RESPONDENTS
 from portrait.workspace import Workspace
+from portrait.workspace_query import current_store
 
 log = logging.getLogger(__name__)
 
@@ -173,17 +174,27 @@ def filter_incidents(located: gpd.GeoDataFrame, options: MapOptions) -> gpd.GeoD
     return located
 
 
-def incident_filter_choices(incidents: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """The categories and issue tags the incidents carry, in ``portrait.categories``' order
-    (unknown ones after, sorted). Reads distinct values only: a million rows take
-    milliseconds, so the window can ask on every map."""
-    present = set(incidents["category"].dropna().astype(str).unique()) \
-        if "category" in incidents.columns else set()
+def incident_filter_choices(workspace: Workspace | None) -> tuple[list[str], list[str]]:
+    """The categories and issue tags the workspace's incidents carry, in
+    ``portrait.categories``' order (unknown ones after, sorted). Read from the derived
+    station file's list of the values found when it is current (the window asks on every
+    map, and reading ten million incidents to list twenty categories would hold the first
+    one back), else as distinct values of the layer: a million rows take milliseconds."""
+    store = current_store(workspace) if workspace is not None else None
+    if store is not None:
+        found = store.meta["incidents"]["stored_text"]
+        present = set(found["stored_category"])
+        texts = found["stored_tags"]
+    else:
+        incidents = workspace.layer("incidents") if workspace is not None else pd.DataFrame()
+        present = set(incidents["category"].dropna().astype(str).unique()) \
+            if "category" in incidents.columns else set()
+        texts = incidents["tags"].dropna().astype(str).unique() \
+            if "tags" in incidents.columns else []
     known = [c.id for c in CATEGORIES if c.id in present]
     tags_found: set[str] = set()
-    if "tags" in incidents.columns:
-        for text in incidents["tags"].dropna().astype(str).unique():
-            tags_found.update(t.strip() for t in text.split(",") if t.strip())
+    for text in texts:
+        tags_found.update(t.strip() for t in text.split(",") if t.strip())
     return (known + sorted(present - set(known)),
             [t for t in ISSUE_TAGS if t in tags_found] + sorted(tags_found - set(ISSUE_TAGS)))
 

@@ -9,7 +9,9 @@ and 1 GB at a million incidents). The GeoPackage stays the user's file and the o
   calls classified by the pathway table), one block per station holding one array per
   column (text as codes into the block's own labels): a station is one query and no Python
   object per value; each block's box of located points says which stations can have points
-  "just beyond this boundary" for hot spots;
+  "just beyond this boundary" for hot spots; beside them, the few columns a station map
+  draws as the layer holds them (``STORED_TEXT``, its date, its place in the layer), so the
+  first map reads its station's rows, not the layer;
 - the city's counts per station and category, and per station and tag, of the incidents
   dated up to each date, computed once: city rates, the station comparison and location
   quotients of any period are two rows read and a subtraction, not a scan of every row.
@@ -36,6 +38,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
@@ -66,7 +69,7 @@ from portrait.workspace import Workspace
 log = logging.getLogger(__name__)
 
 #: Raised when what the file holds or how it is derived changes: older files are rebuilt.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 #: The layers the file is derived from: a change to any of them makes it stale.
 SOURCE_LAYERS = ("stations", "incidents", "category_mappings", "calls", "call_pathways")
 #: The layers read whole for every portrait (small: areas, services, surveys).
@@ -78,6 +81,13 @@ BUILD_BATCH_ROWS = 500_000
 _NAT = np.iinfo(np.int64).min  # how datetime64 stores NaT
 #: The columns of a station's block of incidents.
 _INCIDENT_COLUMNS = ("date", "category", "shift", "hour", "x", "y", "located", "tags")
+#: The incidents layer's text columns the maps draw and filter by, held as the layer holds
+#: them (the portrait's own columns are mapped), by their name in the block.
+STORED_TEXT = {"stored_category": "category", "source_category": "source_category",
+               "stored_tags": "tags"}
+#: Each incident's position in the layer, whether the layer gave it a station, and its date
+#: as the layer holds it: with ``STORED_TEXT``, x and y, all a station map reads.
+_STORED_COLUMNS = ("position", "own", "stored_date", *STORED_TEXT)
 _CALL_COLUMNS = ("station", "received", "call_type", "call_type_label", "priority", "address",
                  "x", "y", "unit_hours")
 _STAGED = ("CREATE TEMP TABLE IF NOT EXISTS staged (station, batch INTEGER, name TEXT, "
@@ -155,6 +165,21 @@ def refresh(workspace: Workspace) -> bool:
         log.warning("Could not write the station cache beside %s: %s", workspace.path, error)
         return False
     return True
+
+
+def current_store(workspace: Workspace) -> Store | None:
+    """The derived file when it is current, never building it (None otherwise): a map drawn
+    while a portrait builds the file would build it a second time, at once."""
+    if workspace.path is None or any(workspace.unsaved(n) for n in SOURCE_LAYERS):
+        return None
+    path = cache_path(workspace.path)
+    try:
+        meta = _meta(path)
+        if meta["fingerprint"] != fingerprint(workspace.path):
+            return None
+    except (OSError, sqlite3.Error, KeyError, ValueError):
+        return None  # none yet, damaged or from another version
+    return Store(path, meta["fingerprint"], meta)
 
 
 def _store(workspace: Workspace) -> Store | None:
@@ -272,6 +297,7 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFr
                      stations: pd.DataFrame, mapping: CategoryMapping) -> dict:
     station_names = _Names(stations["station_id"].tolist())
     category_names, shift_names = _Names(), _Names()
+    stored_names = {name: _Names() for name in STORED_TEXT}
     placed = without = rows = 0
     unmapped = False
     sources: set[str] = set()
@@ -295,7 +321,12 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFr
             "date": date, "category": category, "shift": shift_names.codes(slim["shift"]),
             "hour": slim["hour"].to_numpy(dtype=np.int64), "x": slim["x"].to_numpy(dtype=float),
             "y": slim["y"].to_numpy(dtype=float),
-            "located": slim["located"].to_numpy(dtype=bool), "tags": tags})
+            "located": slim["located"].to_numpy(dtype=bool), "tags": tags,
+            "position": np.arange(rows, rows + len(slim), dtype=np.int64),
+            "own": layer["station_id"].notna().to_numpy(dtype=bool),
+            "stored_date": _ns(layer["date"]),
+            **{name: names.codes(layer[STORED_TEXT[name]].astype("category")).astype(np.int32)
+               for name, names in stored_names.items()}})
         rows += len(slim)
         counted = (station >= 0) & (date != _NAT)
         counts.append(pd.DataFrame({"date": date[counted], "station": station[counted],
@@ -321,7 +352,8 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFr
             "shifts": shift_names.names, "tag_ids": list(ISSUE_TAGS), "slices": slices,
             "first_date": _timestamp(first), "last_date": _timestamp(last),
             "dated": bool(rows), "placed_by_location": placed, "without_station": without,
-            "sources": sorted(sources)}
+            "sources": sorted(sources),
+            "stored_text": {name: names.names for name, names in stored_names.items()}}
 
 
 def _stage(connection: sqlite3.Connection, station: np.ndarray,
@@ -515,6 +547,39 @@ class Store:
                                      "portrait was read; build the portrait again.")
             yield connection
 
+    def stored_incidents(self, station_id: str, box: tuple[float, float, float, float],
+                         crs: object) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+        """The incidents the layer gives to ``station_id``, and those it gives no station
+        that lie in ``box``, each in the layer's order and indexed by position in it, with
+        the layer's date, ``STORED_TEXT`` columns and geometry (rebuilt from x and y): what
+        a whole read of the layer would give for these rows, without reading the others."""
+        meta = self.meta["incidents"]
+        stations = [str(s) for s in meta["stations"]]
+        names = ("x", "y", "located", *_STORED_COLUMNS)
+        minx, miny, maxx, maxy = box
+        own_key = str(stations.index(station_id)) if station_id in stations else None
+        with self.connect() as connection:
+            own = None if own_key is None else _read_block(connection, "incidents", own_key,
+                                                           names)
+            near = [row[0] for row in connection.execute(
+                "SELECT station FROM blocks WHERE layer = 'incidents' AND minx <= ? AND "
+                "maxx >= ? AND miny <= ? AND maxy >= ?", (maxx, minx, maxy, miny))]
+            unassigned = []
+            for key in near:  # the other columns read only where such rows are
+                block = own if key == own_key else _read_block(
+                    connection, "incidents", key, ("own", "located", "x", "y"))
+                x, y = block["x"], block["y"]
+                keep = ~block["own"] & block["located"] & (x >= minx) & (x <= maxx) & \
+                    (y >= miny) & (y <= maxy)
+                if keep.any():
+                    if key != own_key:
+                        block = _read_block(connection, "incidents", key, names)
+                    unassigned.append({name: values[keep] for name, values in block.items()})
+        own_rows = [] if own is None else [{name: values[own["own"]]
+                                            for name, values in own.items()}]
+        return (_as_stored(own_rows, meta["stored_text"], crs),
+                _as_stored(unassigned, meta["stored_text"], crs))
+
     def incidents(self) -> ScopedIncidents:
         meta = self.meta["incidents"]
         empty = pd.DataFrame({
@@ -547,6 +612,26 @@ class Store:
                                              nothing.astype(np.int64), nothing.astype(bool)),
                            {k: slice(*v) for k, v in meta["slices"].items()}, table,
                            meta["without_station"], tuple(meta["sources"]), store=self)
+
+
+def _as_stored(parts: list[dict[str, np.ndarray]], labels: dict[str, list[str]],
+               crs: object) -> gpd.GeoDataFrame:
+    """Rows of blocks as the incidents layer holds them, in the layer's order."""
+    def column(name: str, dtype: type) -> np.ndarray:
+        return np.concatenate([np.zeros(0, dtype=dtype), *(part[name] for part in parts)])
+
+    position = column("position", np.int64)
+    order = np.argsort(position, kind="stable")
+    frame = pd.DataFrame({"date": column("stored_date", np.int64)[order].view("datetime64[ns]")},
+                         index=pd.Index(position[order]))
+    for name, layer_column in STORED_TEXT.items():  # code -1: missing
+        frame[layer_column] = pd.array(labels[name], dtype="string").take(
+            column(name, np.int32)[order].astype(np.intp), allow_fill=True)
+    located = column("located", bool)[order]
+    points = np.full(len(order), None, dtype=object)
+    points[located] = np.asarray(gpd.points_from_xy(column("x", float)[order][located],
+                                                    column("y", float)[order][located]))
+    return gpd.GeoDataFrame(frame, geometry=points, crs=crs)
 
 
 def _last_read(memo: dict, station_id: str, read):

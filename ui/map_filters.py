@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -83,8 +82,7 @@ class MapFilters(QWidget):
     # --- filling --------------------------------------------------------------------------
     def set_workspace(self, workspace: Workspace | None) -> None:
         """List what the workspace's incidents carry, keeping the officer's ticks."""
-        categories, tags = incident_filter_choices(
-            workspace.layer("incidents") if workspace is not None else pd.DataFrame())
+        categories, tags = incident_filter_choices(workspace)
         unticked = set(_ids(self.category_list)) - set(_ticked(self.category_list))
         _fill(self.category_list, categories, self._category_label, unticked, default=True)
         _fill(self.tag_list, tags, self._tag_label, set(_ticked(self.tag_list)),

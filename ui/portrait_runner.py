@@ -26,11 +26,12 @@ from portrait.errors import CancelledError, PortraitError
 from portrait.portrait_model import Portrait
 from portrait.portrait_options import PortraitOptions
 from portrait.workspace import Workspace
+from portrait.workspace_query import current_store
 from ui.foreground_work import FOREGROUND
 from ui.period import PeriodChoice, resolve_period
 
 if TYPE_CHECKING:
-    from portrait.portrait_data import PortraitData
+    from portrait.portrait_data import Incidents, PortraitData
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +86,14 @@ class PortraitRunner(QObject):
 
     def known_span(self, workspace: Workspace) -> Span | None:
         """The first and last incident dates of ``workspace`` when it is already read and
-        prepared (None before its first portrait, or after ``invalidate``): the window
-        resolves a period with them without waiting for a build."""
+        prepared, or its derived station file is current (None otherwise: before its first
+        portrait, or after ``invalidate``): the window resolves a period with them without
+        waiting for a build, and draws the first map before the first portrait."""
         cached = self._data
-        if cached is None or cached[0] is not workspace:
-            return None
-        return _span_of(cached[1])
+        if cached is not None and cached[0] is workspace:
+            return _span_of(cached[1].incidents)
+        store = current_store(workspace)
+        return None if store is None else _span_of(store.incidents())
 
     def invalidate(self) -> None:
         """Forget the prepared workspace (its layers changed, or another one is open)."""
@@ -117,7 +120,7 @@ class PortraitRunner(QObject):
 
         try:
             data = self._prepared(workspace)
-            period = resolve_period(choice, *_span_of(data))
+            period = resolve_period(choice, *_span_of(data.incidents))
             portrait = build_portrait(data, station_id, period, self.options, progress,
                                       is_cancelled)
         except PortraitError as error:
@@ -172,8 +175,8 @@ class PortraitRunner(QObject):
             self.progressed.emit(fraction, message)
 
 
-def _span_of(data: PortraitData) -> Span:
-    return _day(data.incidents.first_date), _day(data.incidents.last_date)
+def _span_of(incidents: Incidents) -> Span:
+    return _day(incidents.first_date), _day(incidents.last_date)
 
 
 def _day(moment: object) -> dt.date | None:
