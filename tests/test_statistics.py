@@ -55,7 +55,8 @@ from portrait.statistics.rates import (
 
 CRS = "EPSG:32188"
 MODULES = ("rates", "proportions", "multiple_testing", "grid", "hotspots", "density",
-           "concentration", "location_quotients", "apportion", "raking", "classification")
+           "concentration", "location_quotients", "apportion", "raking", "classification",
+           "distributions")
 
 
 @pytest.mark.parametrize("name", MODULES)
