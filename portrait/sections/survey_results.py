@@ -97,9 +97,6 @@ def _join(data) -> pd.DataFrame:
                          "answer": answers["answer"].astype(object).to_numpy(),
                          "code": answers["answer_code"].astype(float).to_numpy()})
     joined = left.merge(respondents, on="respondent_id", how="inner")
-    for column in joined.columns:  # plain numpy columns: much faster to filter repeatedly
-        if joined[column].dtype.kind not in "fbiM":
-            joined[column] = joined[column].to_numpy(dtype=object)
     missing = np.isnan(joined["code"].to_numpy())
     if missing.any():  # a code from the typed answer when the export gave none
         joined.loc[missing, "code"] = _answer_codes(joined["answer"].to_numpy()[missing])
