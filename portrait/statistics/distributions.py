@@ -122,20 +122,14 @@ def _binomial_pmf(k, n: int, p: float) -> float:
     return min(max(float(boost._binom_pmf(k, n, p)), 0.0), 1.0)
 
 
-def _binomial_cdf(k, n: int, p: float) -> float:
+def _binomial_tail(function, below: float, k, n: int, p: float) -> float:
+    """``binom.cdf`` (``_binom_cdf``, 0 below the support) or ``binom.sf`` (``_binom_sf``, 1
+    below it) at ``k``, as ``scipy.stats`` gives them: exact outside ``0 .. n - 1``."""
     if k < 0:
-        return 0.0
+        return below
     if k >= n:
-        return 1.0
-    return min(max(float(boost._binom_cdf(math.floor(k), n, p)), 0.0), 1.0)
-
-
-def _binomial_sf(k, n: int, p: float) -> float:
-    if k < 0:
-        return 1.0
-    if k >= n:
-        return 0.0
-    return min(max(float(boost._binom_sf(math.floor(k), n, p)), 0.0), 1.0)
+        return 1.0 - below
+    return min(max(float(function(math.floor(k), n, p)), 0.0), 1.0)
 
 
 def _search(pmf, target: float, low: float, high: float) -> float:
@@ -170,8 +164,10 @@ def binomial_test(k: int, n: int, p: float) -> float:
     if k < p * n:
         ix = _search(lambda x: -_binomial_pmf(x, n, p), -d * tolerance, np.ceil(p * n), n)
         y = n - ix + int(d * tolerance == _binomial_pmf(ix, n, p))
-        p_value = _binomial_cdf(k, n, p) + _binomial_sf(n - y, n, p)
+        p_value = (_binomial_tail(boost._binom_cdf, 0.0, k, n, p)
+                   + _binomial_tail(boost._binom_sf, 1.0, n - y, n, p))
     else:
         ix = _search(lambda x: _binomial_pmf(x, n, p), d * tolerance, 0, np.floor(p * n))
-        p_value = _binomial_cdf(ix, n, p) + _binomial_sf(k - 1, n, p)
+        p_value = (_binomial_tail(boost._binom_cdf, 0.0, ix, n, p)
+                   + _binomial_tail(boost._binom_sf, 1.0, k - 1, n, p))
     return min(1.0, float(p_value))
