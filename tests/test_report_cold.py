@@ -95,3 +95,18 @@ def test_a_one_station_report_imports_only_what_it_needs(demo_workspace: Path, p
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "0 []"
     assert json.loads(out.read_text(encoding="utf-8"))["station_id"] == station
+
+
+def test_station_names_read_once_keep_their_rules(tmp_path: Path) -> None:
+    """A station's name as the stations layer gives it, its label ("PDQ 4")
+    when the layer gives none, and the label of an id the layer does not hold."""
+    from conftest import build_small_workspace
+
+    from portrait.portrait_data import PortraitData
+
+    data = PortraitData.from_workspace(build_small_workspace(tmp_path / "names.gpkg", 5))
+    data.stations = data.stations.assign(name=[None, "Centre-Sud"])
+    first, second = data.station_ids
+    assert [data.station_name(first), data.station_name(second)] == [f"PDQ {first}",
+                                                                     "Centre-Sud"]
+    assert data.station_name("77") == "PDQ 77"
