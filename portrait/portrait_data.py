@@ -174,8 +174,13 @@ class PortraitData:
         return self.stations["station_id"].tolist()
 
     def station_name(self, station_id: str) -> str:
-        row = self.stations.loc[self.stations["station_id"] == station_id, "name"]
-        name = row.iloc[0] if len(row) else None
+        if "station_names" not in self.cache:  # one pass, not a search per station asked
+            names: dict[str, object] = {}
+            for known, name in zip(self.stations["station_id"].tolist(),
+                                   self.stations["name"].tolist(), strict=True):
+                names.setdefault(known, name)
+            self.cache["station_names"] = names
+        name = self.cache["station_names"].get(station_id)
         return str(name) if name is not None and not pd.isna(name) else \
             station_label(station_id)
 

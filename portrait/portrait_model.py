@@ -13,9 +13,10 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -68,7 +69,7 @@ class IndicatorValue:
     reason: str | None = None
 
     def to_dict(self) -> dict:
-        return clean(asdict(self))
+        return clean(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> IndicatorValue:
@@ -166,7 +167,7 @@ class Portrait:
         raise KeyError(section_id)
 
     def to_dict(self) -> dict:
-        return clean(asdict(self))
+        return clean(self)
 
     def to_json(self, indent: int | None = 1) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False)
@@ -184,19 +185,39 @@ class Portrait:
         return cls.from_dict(json.loads(text))
 
 
+#: Values ``clean`` gives back as they are (floats too when finite).
+_PLAIN = frozenset((str, int, bool, type(None)))
+
+
 def clean(value: Any) -> Any:
-    """A JSON-safe copy: NaN and infinities become None, numpy scalars Python numbers,
-    tuples lists, dates ISO strings.
+    """A JSON-safe copy: dataclasses become dicts of their fields, NaN and infinities None,
+    numpy scalars Python numbers, tuples lists, dates ISO strings.
+
+    One pass over the data, plain values of a list taken without a call each: a portrait
+    holds tens of thousands of numbers, and copying it with ``dataclasses.asdict`` before
+    cleaning it took longer than building some of its sections.
 
     >>> clean({"a": float("nan"), "b": (np.int64(2), dt.date(2024, 1, 31))})
     {'a': None, 'b': [2, '2024-01-31']}
     """
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is list or kind is tuple:
+        return [v if type(v) in _PLAIN else clean(v) for v in value]
+    if kind is dict:
+        return {str(k): v if type(v) in _PLAIN else clean(v) for k, v in value.items()}
+    names = _field_names(kind)
+    if names is not None:
+        return {name: clean(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {str(k): clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [clean(v) for v in value]
     if isinstance(value, np.ndarray):
-        return [clean(v) for v in value.tolist()]
+        return clean(value.tolist())
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
@@ -218,3 +239,9 @@ def clean(value: Any) -> Any:
     except (TypeError, ValueError):
         pass
     return str(value)
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass, in order (None for any other type), read once per class."""
+    return tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None

@@ -7,6 +7,8 @@ codes. Analyses need the position on the scale (1 = least favourable), while "do
 
 from __future__ import annotations
 
+from collections import Counter
+
 from portrait.services import fold
 
 #: Each scale lists its answers from least to most favourable, French and English.
@@ -128,10 +130,14 @@ def is_non_substantive(answer: str | None) -> bool:
 
 
 def scale_of(answers) -> str | None:
-    """The scale most of a question's answers belong to (None for free or nominal answers)."""
+    """The scale most of a question's answers belong to (None for free or nominal answers).
+
+    Each distinct answer is read once (a question has thousands of answers and a handful of
+    spellings); on a tie, the scale met first wins.
+    """
     counts: dict[str, int] = {}
-    for answer in answers:
+    for answer, times in Counter(answers).items():  # in the order answers first appear
         found = answer_position(answer)
         if found is not None:
-            counts[found[0]] = counts.get(found[0], 0) + 1
+            counts[found[0]] = counts.get(found[0], 0) + times
     return max(counts, key=counts.get) if counts else None

@@ -247,6 +247,11 @@ def test_demo_city_portraits_are_consistent(demo: Workspace) -> None:
         choropleth = {m.id: m for m in socio.map_layers}["census_low_income_rate"]
         breaks = choropleth.parameters["natural_breaks"]["breaks"]
         assert breaks == sorted(breaks) and len(breaks) <= 5
+        for row in choropleth.records:  # an area's class: how many breaks lie below it
+            if row["value"] is None:
+                assert "class_natural_breaks" not in row
+            else:
+                assert row["class_natural_breaks"] == sum(b < row["value"] for b in breaks)
 
 
 def test_demo_city_change_windows_match_a_direct_count(demo: Workspace, today) -> None:

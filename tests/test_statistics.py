@@ -55,7 +55,8 @@ from portrait.statistics.rates import (
 
 CRS = "EPSG:32188"
 MODULES = ("rates", "proportions", "multiple_testing", "grid", "hotspots", "density",
-           "concentration", "location_quotients", "apportion", "raking", "classification")
+           "concentration", "location_quotients", "apportion", "raking", "classification",
+           "distributions")
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -328,6 +329,31 @@ def test_shares_are_recomputed_not_averaged() -> None:
     # W: (100 + 40) / (1000 + 100), not the mean of 10% and 40%.
     assert result.values.loc["W", "low_income_rate"] == pytest.approx(100 * 140 / 1_100)
     assert result.suppressed.empty
+
+
+def test_median_of_one_area_targets_and_of_several_areas() -> None:
+    """A target of one area takes that area's median when it has households there; a target
+    of several takes the household-weighted median of their medians."""
+    medians = {"A": 50_000.0, "B": 30_000.0, "C": np.nan, "D": 70_000.0, "E": 20_000.0}
+    households = {"A": 400.0, "B": 100.0, "C": 300.0, "D": 0.0, "E": np.nan}
+    long = pd.DataFrame(
+        [{"area_id": a, "indicator_id": k, "value": v} for a in medians
+         for k, v in (("population", 1_000.0), ("households", households[a]),
+                      ("median_household_income", medians[a]))])
+    shares = pd.DataFrame(
+        [("only A", "A", 1.0), ("part of B", "B", 0.3), ("only C", "C", 1.0),
+         ("only D", "D", 1.0), ("only E", "E", 1.0), ("nothing of A", "A", 0.0),
+         ("unknown area", "Z", 1.0), ("A and B", "A", 0.2), ("A and B", "B", 1.0),
+         ("B, C and D", "B", 1.0), ("B, C and D", "C", 1.0), ("B, C and D", "D", 1.0)],
+        columns=["target_id", "area_id", "share"])
+    result = apportion(census_counts(long), shares,
+                       ApportionParameters(min_population=0, min_population_income=0))
+    median = result.values["median_household_income"].to_dict()
+    assert median["only A"] == 50_000 and median["part of B"] == 30_000
+    assert median["A and B"] == 30_000  # 0.2 x 400 = 80 households against 100
+    assert median["B, C and D"] == 30_000  # C has no median, D no households
+    for empty in ("only C", "only D", "only E", "nothing of A", "unknown area"):
+        assert np.isnan(median[empty]), empty
 
 
 @settings(max_examples=40, deadline=None)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from portrait.portrait_data import category_label
 from portrait.portrait_model import IndicatorValue, Section, Table, TestResult
 from portrait.sections.common import StationContext, change_indicator, period_text
 from portrait.service_words import ServiceWords, in_use
+from portrait.statistics.distributions import chi2_contingency, chisquare
 from portrait.statistics.multiple_testing import benjamini_hochberg
 from portrait.statistics.rates import change_test
 
@@ -179,7 +179,7 @@ def _seasonality(context: StationContext) -> tuple[IndicatorValue, Table]:
         return IndicatorValue("seasonality", "Saisonnalité", "Seasonality", None, "index",
                               reason="needs a period of at least a year and 12 incidents",
                               **base), table
-    statistic, p_value = stats.chisquare(observed, expected)
+    statistic, p_value = chisquare(observed, expected)
     peak = int(np.argmax(observed / np.where(expected > 0, expected, np.inf)))
     return IndicatorValue(
         "seasonality", "Saisonnalité (mois le plus chargé)", "Seasonality (busiest month)",
@@ -268,7 +268,7 @@ def _time_grid(context: StationContext) -> tuple[Table, IndicatorValue | None]:
     nonzero = nonzero_rows[:, nonzero_rows.sum(axis=0) > 0]
     if nonzero.shape[0] < 2 or nonzero.shape[1] < 2 or nonzero.sum() < 30:
         return table, None
-    chi2, p_value, dof, _ = stats.chi2_contingency(nonzero)
+    chi2, p_value, dof = chi2_contingency(nonzero)
     return table, IndicatorValue(
         "time_grid_independence", f"Le profil de la semaine varie selon le {column}",
         f"Weekday profile differs by {column}", float(chi2), "chi-square",

@@ -271,12 +271,14 @@ def _choropleth(item: Indicator, area_values: pd.DataFrame, area_ids: list[str],
                 k: int) -> MapLayer:
     values = area_values[item.id].reindex(area_ids).to_numpy(dtype=float)
     classes = classify(values, k)
+    found = {name: np.searchsorted(classes[name]["breaks"], values).tolist()  # every area at once
+             for name in ("quantiles", "natural_breaks") if name in classes}
     rows = []
-    for area_id, value in zip(area_ids, values, strict=True):
-        row = {"area_id": area_id, "value": None if np.isnan(value) else float(value)}
-        for name in ("quantiles", "natural_breaks"):
-            if name in classes and not np.isnan(value):
-                row[f"class_{name}"] = int(np.searchsorted(classes[name]["breaks"], value))
+    for number, (area_id, value) in enumerate(zip(area_ids, values.tolist(), strict=True)):
+        row = {"area_id": area_id, "value": None if np.isnan(value) else value}
+        for name, positions in found.items():
+            if not np.isnan(value):
+                row[f"class_{name}"] = positions[number]
         rows.append(row)
     return MapLayer(f"census_{item.id}", item.label_fr, item.label_en, "choropleth",
                     "census_areas", {"indicator": item.id, "unit": item.display_unit, **classes},

@@ -97,16 +97,19 @@ def _join(data) -> pd.DataFrame:
                          "answer": answers["answer"].astype(object).to_numpy(),
                          "code": answers["answer_code"].astype(float).to_numpy()})
     joined = left.merge(respondents, on="respondent_id", how="inner")
-    for column in joined.columns:  # plain numpy columns: much faster to filter repeatedly
-        if joined[column].dtype.kind not in "fbiM":
-            joined[column] = joined[column].to_numpy(dtype=object)
     missing = np.isnan(joined["code"].to_numpy())
     if missing.any():  # a code from the typed answer when the export gave none
-        positions = [answer_position(a) if isinstance(a, str) else None
-                     for a in joined.loc[missing, "answer"]]
-        joined.loc[missing, "code"] = [p[1] if p else np.nan for p in positions]
+        joined.loc[missing, "code"] = _answer_codes(joined["answer"].to_numpy()[missing])
     joined["top"] = _favourable_positions(joined, data.questions)
     return joined
+
+
+def _answer_codes(answers: np.ndarray) -> np.ndarray:
+    """Each typed answer's position on its scale (NaN for other answers), reading each
+    distinct answer once: thousands of answers share a handful of spellings."""
+    index, distinct = pd.factorize(answers)  # no answer: -1, the NaN appended below
+    positions = [answer_position(a) if isinstance(a, str) else None for a in distinct]
+    return np.array([p[1] if p else np.nan for p in positions] + [np.nan])[index]
 
 
 def _favourable_positions(joined: pd.DataFrame, questions: pd.DataFrame) -> np.ndarray:

@@ -215,13 +215,14 @@ def apportion(wide: pd.DataFrame, shares: pd.DataFrame,
     catalogue = tuple(catalogue)
     cleaned, suppressed = suppress_small_areas(wide, parameters, catalogue)
     targets = pd.Index(pd.unique(shares["target_id"]), name="target_id")
-    area_ids = cleaned.index
-    area_position = pd.Series(np.arange(len(area_ids)), index=area_ids)
-    known = shares["area_id"].isin(area_ids).to_numpy()
+    # Each area is one row (census_counts): its position, -1 for an area without values.
+    # (Series.isin on text took a tenth of a second of a report at 3,500 areas.)
+    positions = cleaned.index.get_indexer(shares["area_id"])
+    known = positions >= 0
     rows = targets.get_indexer(shares["target_id"][known])
-    cols = area_position[shares["area_id"][known]].to_numpy()
+    cols = positions[known]
     matrix = sparse.csr_matrix((shares["share"].to_numpy()[known], (rows, cols)),
-                               shape=(len(targets), len(area_ids)))
+                               shape=(len(targets), len(cleaned.index)))
     values = cleaned.to_numpy(dtype=float)
     present = ~np.isnan(values)
     counts = matrix @ np.nan_to_num(values)
@@ -275,7 +276,14 @@ def _approximate_median(column: str, cleaned: pd.DataFrame, matrix: sparse.csr_m
     base = cleaned[weight_column].to_numpy(dtype=float) if weight_column in cleaned \
         else np.ones(len(cleaned))
     out = np.full(matrix.shape[0], np.nan)
-    for row in range(matrix.shape[0]):
+    # A target of one area (each area's own figures) takes its median, without the loop.
+    lengths = np.diff(matrix.indptr)
+    single = np.flatnonzero(lengths == 1)
+    first = matrix.indptr[single]
+    values = medians[matrix.indices[first]]
+    ok = ~np.isnan(values) & (matrix.data[first] * np.nan_to_num(base[matrix.indices[first]]) > 0)
+    out[single[ok]] = values[ok]
+    for row in np.flatnonzero(lengths > 1):
         start, end = matrix.indptr[row], matrix.indptr[row + 1]
         cols, share = matrix.indices[start:end], matrix.data[start:end]
         values, weights = medians[cols], share * np.nan_to_num(base[cols])

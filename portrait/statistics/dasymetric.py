@@ -78,8 +78,9 @@ def dasymetric_shares(areas: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
     areas = areas.assign(level=areas["area_id"].map(level).fillna(UNPLACED).to_numpy())
     placed = [name for name in order if name != UNPLACED]
     known = population.dropna()
-    fine = next((name for name in placed
-                 if areas.loc[areas["level"] == name, "area_id"].isin(known.index).any()), None)
+    fine = next((name for name in placed  # (known's ids are unique: get_indexer, not isin)
+                 if (known.index.get_indexer(areas.loc[areas["level"] == name, "area_id"])
+                     >= 0).any()), None)
     by_level = {name: area_shares(areas[areas["level"] == name], stations) for name in placed}
     pieces = by_level[fine] if fine is not None else (
         by_level[placed[0]] if placed else area_shares(areas.iloc[0:0], stations))
@@ -170,7 +171,8 @@ def apportion_by_level(wide: pd.DataFrame, weights: pd.DataFrame, level: pd.Seri
         columns = list(dict.fromkeys(own + extra))
         ids = area_level.index[area_level.to_numpy() == name]
         part = wide.loc[ids, columns]
-        result = apportion(part, weights[weights["area_id"].isin(ids)], parameters, catalogue)
+        result = apportion(part, weights[ids.get_indexer(weights["area_id"]) >= 0],
+                           parameters, catalogue)
         results.append(result)
         for column in own:
             owners[column] = result

@@ -30,10 +30,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse, stats
+from scipy import sparse
 from scipy.spatial import cKDTree
 
 from portrait.crs import METRIC_CRS
+from portrait.statistics.distributions import normal_sf
 from portrait.statistics.grid import CELL_SIZE_RULE, Grid, build_grid, choose_cell_size
 from portrait.statistics.multiple_testing import benjamini_hochberg
 
@@ -254,7 +255,7 @@ def hot_spots(x, y, polygon, parameters: HotSpotParameters = HotSpotParameters()
         z = np.full(grid.size, np.nan)
     if progress:
         progress(0.8, "Valeurs z de Gi*")
-    p = np.where(np.isfinite(z), 2.0 * stats.norm.sf(np.abs(np.nan_to_num(z))), np.nan)
+    p = np.where(np.isfinite(z), 2.0 * normal_sf(np.abs(np.nan_to_num(z))), np.nan)
     adjusted = np.full(grid.size, np.nan)
     adjusted[tested] = benjamini_hochberg(p[tested]).adjusted if parameters.fdr else p[tested]
     bins = significance_bins(z, adjusted)

@@ -17,7 +17,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from portrait.statistics.distributions import normal_quantile, normal_sf
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def critical_z(level: float) -> float:
     >>> round(critical_z(0.95), 4)
     1.96
     """
-    return float(stats.norm.ppf(0.5 + level / 2))
+    return float(normal_quantile(0.5 + level / 2))
 
 
 def wilson_bounds(p: float, n: float, level: float = 0.95) -> tuple[float, float]:
@@ -153,7 +154,7 @@ def two_proportion_test(p1: float, n1: float, p2: float, n2: float,
     variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
     if variance > 0:
         z = (p1 - p2) / math.sqrt(variance)
-        p_value = float(2 * stats.norm.sf(abs(z)))
+        p_value = float(2 * normal_sf(abs(z)))
     else:
         z, p_value = None, 1.0
     l1, u1 = wilson_bounds(p1, n1, level)

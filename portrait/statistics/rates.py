@@ -16,7 +16,13 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from portrait.statistics.distributions import (
+    beta_quantile,
+    binomial_test,
+    chi2_quantile,
+    normal_sf,
+)
 
 #: Below this many events in either period, the exact conditional test is used by default.
 SMALL_COUNT = 20
@@ -91,8 +97,8 @@ def poisson_interval(count, level: float = 0.95, decimals: int | None = 3):
     if np.any(k < 0):
         raise ValueError("A count cannot be negative.")
     alpha = 1.0 - level
-    low = np.where(k > 0, stats.chi2.ppf(alpha / 2, 2 * np.maximum(k, 1e-300)) / 2, 0.0)
-    high = stats.chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
+    low = np.where(k > 0, chi2_quantile(alpha / 2, 2 * np.maximum(k, 1e-300)) / 2, 0.0)
+    high = chi2_quantile(1 - alpha / 2, 2 * k + 2) / 2
     if k.ndim == 0:
         low_f, high_f = float(low), float(high)
         if decimals is not None:
@@ -169,7 +175,7 @@ def poisson_change_test(current: int, previous: float, previous_periods: int = 1
         raise ValueError("The exposure ratio must be positive.")
     scale = math.sqrt(1.0 + exposure_ratio / previous_periods)
     z = 2.0 * (math.sqrt(current) - math.sqrt(exposure_ratio * previous)) / scale
-    p_value = float(2.0 * stats.norm.sf(abs(z)))
+    p_value = float(2.0 * normal_sf(abs(z)))
     ratio = current / previous / exposure_ratio if previous > 0 else None
     return ChangeTest(int(current), int(round(previous)), int(round(current - previous)), z,
                       p_value, f"Poisson square-root Z test (previous = mean of "
@@ -201,10 +207,9 @@ def conditional_binomial_test(current: int, previous: int, exposure_ratio: float
     if n == 0:
         return ChangeTest(0, 0, 0, None, 1.0, method, exposure_ratio)
     p0 = exposure_ratio / (1.0 + exposure_ratio)
-    result = stats.binomtest(int(current), n, p0, alternative="two-sided")
     ratio, low, high = rate_ratio_interval(current, previous, exposure_ratio, level)
     return ChangeTest(int(current), int(previous), int(current - previous), None,
-                      float(result.pvalue), method, exposure_ratio, ratio, low, high)
+                      binomial_test(int(current), n, p0), method, exposure_ratio, ratio, low, high)
 
 
 def rate_ratio_interval(current: int, previous: int, exposure_ratio: float = 1.0,
@@ -221,9 +226,8 @@ def rate_ratio_interval(current: int, previous: int, exposure_ratio: float = 1.0
     if n == 0:
         return None, None, None
     alpha = 1.0 - level
-    low = 0.0 if current == 0 else float(stats.beta.ppf(alpha / 2, current, n - current + 1))
-    high = 1.0 if current == n else float(stats.beta.ppf(1 - alpha / 2, current + 1,
-                                                         n - current))
+    low = 0.0 if current == 0 else beta_quantile(alpha / 2, current, n - current + 1)
+    high = 1.0 if current == n else beta_quantile(1 - alpha / 2, current + 1, n - current)
 
     def to_ratio(p: float) -> float | None:
         return None if p >= 1.0 else (p / (1.0 - p)) / exposure_ratio
