@@ -33,28 +33,46 @@ def stage(connection: sqlite3.Connection, station: np.ndarray,
     holds arrays (text with None or NA for missing) of as many rows."""
     connection.execute(_STAGED)
     (batch,), = connection.execute("SELECT COALESCE(MAX(batch) + 1, 0) FROM staged")
-    arrays, labels = {}, {}
-    for name, values in columns.items():
-        if is_text(values):
-            codes, uniques = pd.factorize(values)  # -1 for missing
-            arrays[name] = codes
-            labels[name] = np.array([str(u) for u in uniques] + [None], dtype=object)
-        else:
-            arrays[name] = np.asarray(values)
     keys, stations = pd.factorize(station)
     order = np.argsort(keys, kind="stable")
-    bounds = np.searchsorted(keys[order], np.arange(len(stations) + 1)).tolist()
+    keys = keys[order]
+    bounds = np.searchsorted(keys, np.arange(len(stations) + 1)).tolist()
+    parts = {name: _Sorted(values, order, keys, bounds) for name, values in columns.items()}
     for number, key in enumerate(stations.tolist()):
-        rows = order[bounds[number]:bounds[number + 1]]
-        for name, values in arrays.items():
-            part, text = values[rows], None
-            if name in labels:
-                part, firsts = pd.factorize(part)  # codes in order of first appearance
-                part = part.astype(np.int32)
-                text = json.dumps(labels[name][firsts].tolist())
+        for name, sorted_values in parts.items():
+            part, labels = sorted_values.part(number)
             connection.execute("INSERT INTO staged VALUES (?, ?, ?, ?, ?, ?, ?)",
                                (key, batch, name, part.dtype.str, json.dumps(part.shape),
-                                np.ascontiguousarray(part).tobytes(), text))
+                                np.ascontiguousarray(part).tobytes(),
+                                None if labels is None else json.dumps(labels)))
+
+
+class _Sorted:
+    """A batch's column in station order, cut into each station's part; text as each
+    part's codes into its own labels, in order of first appearance in the part."""
+
+    def __init__(self, values: np.ndarray | pd.Series, order: np.ndarray, keys: np.ndarray,
+                 bounds: list[int]) -> None:
+        self._bounds = bounds
+        self._labels = None
+        if not is_text(values):
+            self._values = np.asarray(values)[order]
+            return
+        codes, uniques = pd.factorize(values)  # -1 for missing
+        self._width = len(uniques) + 1
+        self._labels = np.array([None, *(str(u) for u in uniques)], dtype=object)
+        # Each station's (code) pairs numbered in order of first appearance: as the stations
+        # come in turn, a part's numbers are a run starting at its first row's.
+        self._values, self._firsts = pd.factorize(keys * self._width + codes[order] + 1)
+
+    def part(self, number: int) -> tuple[np.ndarray, list[str | None] | None]:
+        start, stop = self._bounds[number], self._bounds[number + 1]
+        if self._labels is None:
+            return self._values[start:stop], None
+        first = self._values[start]
+        end = self._values[stop] if stop < len(self._values) else len(self._firsts)
+        return ((self._values[start:stop] - first).astype(np.int32),
+                self._labels[self._firsts[first:end] % self._width].tolist())
 
 
 def staged_blocks(connection: sqlite3.Connection
