@@ -48,6 +48,7 @@ from portrait.calls.prepared import (
     call_sources,
 )
 from portrait.categories import ISSUE_TAGS, CategoryMapping
+from portrait.daily_counts import DailyCounts
 from portrait.errors import WorkspaceError
 from portrait.layer_batches import Batch, batches
 from portrait.layers import spec_for
@@ -265,8 +266,8 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[Batch],
     sources: set[str] = set()
     first = last = None
     tag_count = len(ISSUE_TAGS)
-    counts: list[pd.Series] = []
-    tag_counts: list[pd.Series] = []
+    counts: list[DailyCounts] = []
+    tag_counts: list[DailyCounts] = []
     for batch in batches:
         slim, tags, batch_placed, batch_without = incident_rows(batch.frame, stations, mapping,
                                                                 batch.coordinates)
@@ -276,23 +277,22 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[Batch],
         category = category_names.codes(slim["category"], skip=UNMAPPED)
         unmapped = unmapped or bool((category == -2).any())
         date = _ns(slim["date"])
-        dated = slim["date"].dropna()
-        if len(dated):
-            first = dated.min() if first is None else min(first, dated.min())
-            last = dated.max() if last is None else max(last, dated.max())
+        dated = date != _NAT
+        if dated.any():
+            low, high = int(date[dated].min()), int(date[dated].max())
+            first = low if first is None else min(first, low)
+            last = high if last is None else max(last, high)
         stage(connection, station, {
             "date": date, "category": category, "shift": shift_names.codes(slim["shift"]),
             "hour": slim["hour"].to_numpy(dtype=np.int64), "x": slim["x"].to_numpy(dtype=float),
             "y": slim["y"].to_numpy(dtype=float),
             "located": slim["located"].to_numpy(dtype=bool), "tags": tags})
         rows += len(slim)
-        counted = (station >= 0) & (date != _NAT)
-        counts.append(pd.DataFrame({"date": date[counted], "station": station[counted],
-                                    "code": category[counted]}).value_counts())
+        counted = (station >= 0) & dated
+        counts.append(DailyCounts.of(date[counted], station[counted], category[counted]))
         tag_rows, tag_columns = np.nonzero(tags[counted])
-        tag_counts.append(pd.DataFrame({"date": date[counted][tag_rows],
-                                        "station": station[counted][tag_rows],
-                                        "code": tag_columns}).value_counts())
+        tag_counts.append(DailyCounts.of(date[counted][tag_rows],
+                                         station[counted][tag_rows], tag_columns))
     categories = category_names.names + ([UNMAPPED] if unmapped else [])
     sizes = {}
     for station, block, labels in staged_blocks(connection):
@@ -305,7 +305,7 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[Batch],
     for code, name in enumerate(station_names.names):
         slices[name] = [start, start + sizes.get(code, 0)]
         start += sizes.get(code, 0)
-    _write_cumulative(connection, _summed(counts), _summed(tag_counts),
+    _write_cumulative(connection, DailyCounts.joined(counts), DailyCounts.joined(tag_counts),
                       len(station_names.names), len(categories), tag_count)
     return {"stations": station_names.names, "categories": categories,
             "shifts": shift_names.names, "tag_ids": list(ISSUE_TAGS), "slices": slices,
@@ -367,38 +367,16 @@ def _read_block(connection: sqlite3.Connection, layer: str, key: str,
     return out or None
 
 
-def _summed(parts: list[pd.Series]) -> pd.Series:
-    """Counts per (date, station, code) added up over the batches."""
-    if not parts:
-        return pd.Series([], dtype=np.int64)
-    return pd.concat(parts).groupby(level=[0, 1, 2]).sum()
-
-
-def _write_cumulative(connection: sqlite3.Connection, counts: pd.Series, tag_counts: pd.Series,
-                      stations: int, categories: int, tags: int) -> None:
+def _write_cumulative(connection: sqlite3.Connection, counts: DailyCounts,
+                      tag_counts: DailyCounts, stations: int, categories: int,
+                      tags: int) -> None:
     """The city's counts per station and category, and per station and tag, of the incidents
     dated up to each date: any period's counts are two rows read and one subtraction,
     whatever the number of incidents, stations or days."""
-    unmapped_code = categories - 1
-
-    def matrix(found: pd.Series, width: int, days: np.ndarray, unmapped: bool) -> np.ndarray:
-        out = np.zeros((len(days), stations * width), dtype=np.int64)
-        if len(found):
-            date, station, code = (found.index.get_level_values(i).to_numpy(dtype=np.int64)
-                                   for i in range(3))
-            if unmapped:
-                code = np.where(code == -2, unmapped_code, code)
-            np.add.at(out, (np.searchsorted(days, date), station * width + code),
-                      found.to_numpy(dtype=np.int64))
-        return np.cumsum(out, axis=0)
-
-    days = np.unique(np.concatenate([
-        counts.index.get_level_values(0).to_numpy(dtype=np.int64) if len(counts) else
-        np.zeros(0, dtype=np.int64),
-        tag_counts.index.get_level_values(0).to_numpy(dtype=np.int64) if len(tag_counts)
-        else np.zeros(0, dtype=np.int64)]))
-    by_category = matrix(counts, categories, days, True)
-    by_tag = matrix(tag_counts, tags, days, False)
+    counts.code = np.where(counts.code == -2, categories - 1, counts.code)  # unmapped: last
+    days = np.unique(np.concatenate([counts.date, tag_counts.date]))
+    by_category = counts.cumulative(days, stations, categories)
+    by_tag = tag_counts.cumulative(days, stations, tags)
     connection.execute("CREATE TABLE cumulative (date INTEGER PRIMARY KEY, by_category BLOB, "
                        "by_tag BLOB)")
     connection.executemany("INSERT INTO cumulative VALUES (?, ?, ?)", zip(
