@@ -266,8 +266,7 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[Batch],
     sources: set[str] = set()
     first = last = None
     tag_count = len(ISSUE_TAGS)
-    counts: list[DailyCounts] = []
-    tag_counts: list[DailyCounts] = []
+    counts, tag_counts = DailyCounts(), DailyCounts()
     for batch in batches:
         slim, tags, batch_placed, batch_without = incident_rows(batch.frame, stations, mapping,
                                                                 batch.coordinates)
@@ -289,10 +288,9 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[Batch],
             "located": slim["located"].to_numpy(dtype=bool), "tags": tags})
         rows += len(slim)
         counted = (station >= 0) & dated
-        counts.append(DailyCounts.of(date[counted], station[counted], category[counted]))
+        counts.add(date[counted], station[counted], category[counted])
         tag_rows, tag_columns = np.nonzero(tags[counted])
-        tag_counts.append(DailyCounts.of(date[counted][tag_rows],
-                                         station[counted][tag_rows], tag_columns))
+        tag_counts.add(date[counted][tag_rows], station[counted][tag_rows], tag_columns)
     categories = category_names.names + ([UNMAPPED] if unmapped else [])
     sizes = {}
     for station, block, labels in staged_blocks(connection):
@@ -305,8 +303,8 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[Batch],
     for code, name in enumerate(station_names.names):
         slices[name] = [start, start + sizes.get(code, 0)]
         start += sizes.get(code, 0)
-    _write_cumulative(connection, DailyCounts.joined(counts), DailyCounts.joined(tag_counts),
-                      len(station_names.names), len(categories), tag_count)
+    _write_cumulative(connection, counts, tag_counts, len(station_names.names),
+                      len(categories), tag_count)
     return {"stations": station_names.names, "categories": categories,
             "shifts": shift_names.names, "tag_ids": list(ISSUE_TAGS), "slices": slices,
             "first_date": _timestamp(first), "last_date": _timestamp(last),
@@ -373,9 +371,8 @@ def _write_cumulative(connection: sqlite3.Connection, counts: DailyCounts,
     """The city's counts per station and category, and per station and tag, of the incidents
     dated up to each date: any period's counts are two rows read and one subtraction,
     whatever the number of incidents, stations or days."""
-    counts.code = np.where(counts.code == -2, categories - 1, counts.code)  # unmapped: last
-    days = np.unique(np.concatenate([counts.date, tag_counts.date]))
-    by_category = counts.cumulative(days, stations, categories)
+    days = np.unique(np.concatenate([counts.dates, tag_counts.dates]))
+    by_category = counts.cumulative(days, stations, categories, unmapped=categories - 1)
     by_tag = tag_counts.cumulative(days, stations, tags)
     connection.execute("CREATE TABLE cumulative (date INTEGER PRIMARY KEY, by_category BLOB, "
                        "by_tag BLOB)")
