@@ -420,10 +420,9 @@ def _hours(times: pd.Series, known: pd.Series) -> np.ndarray:
     """Hour of each incident, -1 when the time is unknown: missing, or marked unknown by its
     reader (a placeholder such as the VPD's 00:00). Workspaces written before the mark
     existed have it missing: their times count as given."""
-    text = times.astype(object).where(times.notna(), "")
-    codes, uniques = pd.factorize(text)
-    lookup = np.array([_hour(u) for u in uniques], dtype=np.int64)
-    hours = lookup[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    codes, uniques = pd.factorize(times)  # no Python string per row
+    lookup = np.array([_hour(u) for u in uniques] + [_hour("")], dtype=np.int64)
+    hours = lookup[codes] if len(codes) else np.zeros(0, dtype=np.int64)  # -1: missing
     unknown = known.astype("boolean").eq(False).fillna(False).to_numpy(dtype=bool)
     return np.where(unknown, -1, hours)
 
