@@ -8,6 +8,7 @@ a time zone) must be read the usual way, never misread.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -101,6 +102,12 @@ def test_a_layer_written_by_gdal_is_read_the_same(tmp_path: Path) -> None:
     path = tmp_path / "gdal.gpkg"
     pyogrio.write_dataframe(_incidents(40), path, layer="incidents")
     assert all(_assert_as_whole(path, rows=9))
+
+
+def test_a_workspace_of_the_first_release_is_read_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "old.gpkg"  # columns added since (time_known) come back empty
+    shutil.copyfile(Path(__file__).resolve().parent / "data" / "workspace_schema1.gpkg", path)
+    assert all(_assert_as_whole(path, rows=15))
 
 
 def test_a_layer_in_another_crs_is_reprojected_as_the_whole_read_does(tmp_path: Path) -> None:
