@@ -62,7 +62,7 @@ class _Sorted:
         codes, uniques = pd.factorize(values)  # -1 for missing
         self._width = len(uniques) + 1
         self._labels = np.array([None, *(str(u) for u in uniques)], dtype=object)
-        # Each station's (code) pairs numbered in order of first appearance: as the stations
+        # The (station, code) pairs numbered in order of first appearance: as the stations
         # come in turn, a part's numbers are a run starting at its first row's.
         self._values, self._firsts = pd.factorize(keys * self._width + codes[order] + 1)
 
