@@ -331,13 +331,25 @@ def incident_sources(frame: pd.DataFrame) -> tuple[str, ...]:
     return tuple(sorted(str(v) for v in frame["source"].dropna().unique()))
 
 
+#: The incidents layer's columns ``incident_rows`` and ``incident_sources`` read (besides the
+#: points): a build reading the layer a part at a time reads only these.
+INCIDENT_ROW_COLUMNS = ("source", "source_category", "category", "date", "time",
+                        "time_known", "shift", "station_id", "tags")
+
+
 def incident_rows(frame: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
-                  mapping: CategoryMapping) -> tuple[pd.DataFrame, np.ndarray, int, int]:
+                  mapping: CategoryMapping,
+                  coordinates: tuple[np.ndarray, np.ndarray] | None = None,
+                  ) -> tuple[pd.DataFrame, np.ndarray, int, int]:
     """Each incident as the portrait reads it, in the layer's order: the slim frame (see
     ``Incidents``), its tag matrix (``ISSUE_TAGS`` columns), and how many rows were placed
     by their location and how many have no station. Row by row, so a layer may be prepared
-    a part at a time."""
-    x, y = _coordinates(frame.geometry) if len(frame) else (np.zeros(0), np.zeros(0))
+    a part at a time; ``coordinates`` are the points' x and y when the caller read them
+    without making geometries (``frame`` then needs none)."""
+    if coordinates is not None:
+        x, y = coordinates
+    else:
+        x, y = _coordinates(frame.geometry) if len(frame) else (np.zeros(0), np.zeros(0))
     station, placed, without = _station_codes(frame["station_id"], x, y, stations)
     category = frame["category"]
     if category.isna().any():  # the common category from the mapping where the row has none
@@ -413,10 +425,9 @@ def _hours(times: pd.Series, known: pd.Series) -> np.ndarray:
     """Hour of each incident, -1 when the time is unknown: missing, or marked unknown by its
     reader (a placeholder such as the VPD's 00:00). Workspaces written before the mark
     existed have it missing: their times count as given."""
-    text = times.astype(object).where(times.notna(), "")
-    codes, uniques = pd.factorize(text)
-    lookup = np.array([_hour(u) for u in uniques], dtype=np.int64)
-    hours = lookup[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    codes, uniques = pd.factorize(times)  # no Python string per row
+    lookup = np.array([_hour(u) for u in uniques] + [_hour("")], dtype=np.int64)
+    hours = lookup[codes] if len(codes) else np.zeros(0, dtype=np.int64)  # -1: missing
     unknown = known.astype("boolean").eq(False).fillna(False).to_numpy(dtype=bool)
     return np.where(unknown, -1, hours)
 

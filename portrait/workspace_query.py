@@ -31,7 +31,6 @@ import logging
 import os
 import sqlite3
 import threading
-import warnings
 import weakref
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -41,19 +40,23 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 
+from portrait.block_staging import stage, staged_blocks
 from portrait.calls.pathways import Classified, PathwayTable
 from portrait.calls.prepared import (
+    CALL_ROW_COLUMNS,
     CLASSIFIED,
     PreparedCalls,
     call_rows,
     call_sources,
 )
 from portrait.categories import ISSUE_TAGS, CategoryMapping
+from portrait.daily_counts import DailyCounts
 from portrait.errors import WorkspaceError
-from portrait.layers import conform, spec_for
+from portrait.layer_batches import Batch, batches
+from portrait.layers import spec_for
 from portrait.portrait_data import (
+    INCIDENT_ROW_COLUMNS,
     UNMAPPED,
     Incidents,
     PeriodCounts,
@@ -90,8 +93,6 @@ STORED_TEXT = {"stored_category": "category", "source_category": "source_categor
 _STORED_COLUMNS = ("position", "own", "stored_date", *STORED_TEXT)
 _CALL_COLUMNS = ("station", "received", "call_type", "call_type_label", "priority", "address",
                  "x", "y", "unit_hours")
-_STAGED = ("CREATE TEMP TABLE IF NOT EXISTS staged (station, batch INTEGER, name TEXT, "
-           "dtype TEXT, shape TEXT, data BLOB)")
 _PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -226,9 +227,11 @@ def _build(workspace: Workspace, current: str) -> None:
             connection.execute("PRAGMA cache_size = -65536")  # 64 MiB for the sorts
             _create_block_tables(connection)  # a workspace without incidents has none
             meta = {"fingerprint": current,
-                    "incidents": _write_incidents(connection, _batches(workspace, "incidents"),
+                    "incidents": _write_incidents(connection, _batches(workspace, "incidents",
+                                                                           INCIDENT_ROW_COLUMNS),
                                                   stations, mapping)}
-            calls = _write_calls(connection, _batches(workspace, "calls"), table)
+            calls = _write_calls(connection, _batches(workspace, "calls", CALL_ROW_COLUMNS),
+                                 table)
             if calls is not None:
                 meta["calls"] = calls
             connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -242,24 +245,10 @@ def _build(workspace: Workspace, current: str) -> None:
     log.info("Station cache of %s rebuilt", workspace.path)
 
 
-def _batches(workspace: Workspace, name: str) -> Iterator[pd.DataFrame]:
-    """Layer ``name`` as stored, a range of feature ids at a time, in the order a whole read
-    gives (the feature ids')."""
-    spec = spec_for(name)
-    with closing(sqlite3.connect(f"file:{workspace.path}?mode=ro", uri=True)) as connection:
-        try:
-            low, high = connection.execute(f'SELECT MIN(fid), MAX(fid) FROM "{name}"').fetchone()
-        except sqlite3.OperationalError:  # no such layer yet
-            return
-    if low is None:
-        return
-    for start in range(low, high + 1, BUILD_BATCH_ROWS):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            frame = pyogrio.read_dataframe(
-                workspace.path, layer=name, use_arrow=True, read_geometry=spec.is_spatial,
-                where=f"fid >= {start} AND fid < {start + BUILD_BATCH_ROWS}")
-        yield conform(frame, spec, workspace.crs)
+def _batches(workspace: Workspace, name: str, columns: tuple[str, ...]) -> Iterator[Batch]:
+    """Layer ``name`` as stored (only ``columns`` and the points), a range of feature ids at
+    a time, in the order a whole read gives (the feature ids')."""
+    return batches(workspace.path, spec_for(name), columns, workspace.crs, BUILD_BATCH_ROWS)
 
 
 def _ns(values) -> np.ndarray:
@@ -293,7 +282,7 @@ class _Names:
         return np.append(np.array(lookup, dtype=np.int64), -1)[categorical.cat.codes]
 
 
-def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFrame],
+def _write_incidents(connection: sqlite3.Connection, batches: Iterator[Batch],
                      stations: pd.DataFrame, mapping: CategoryMapping) -> dict:
     station_names = _Names(stations["station_id"].tolist())
     category_names, shift_names = _Names(), _Names()
@@ -303,21 +292,22 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFr
     sources: set[str] = set()
     first = last = None
     tag_count = len(ISSUE_TAGS)
-    counts: list[pd.Series] = []
-    tag_counts: list[pd.Series] = []
-    for layer in batches:
-        slim, tags, batch_placed, batch_without = incident_rows(layer, stations, mapping)
+    counts, tag_counts = DailyCounts(), DailyCounts()
+    for batch in batches:
+        slim, tags, batch_placed, batch_without = incident_rows(batch.frame, stations, mapping,
+                                                                batch.coordinates)
         placed, without = placed + batch_placed, without + batch_without
-        sources.update(incident_sources(layer))
+        sources.update(incident_sources(batch.frame))
         station = station_names.codes(slim["station"])
         category = category_names.codes(slim["category"], skip=UNMAPPED)
         unmapped = unmapped or bool((category == -2).any())
         date = _ns(slim["date"])
-        dated = slim["date"].dropna()
-        if len(dated):
-            first = dated.min() if first is None else min(first, dated.min())
-            last = dated.max() if last is None else max(last, dated.max())
-        _stage(connection, station, {
+        dated = date != _NAT
+        if dated.any():
+            low, high = int(date[dated].min()), int(date[dated].max())
+            first = low if first is None else min(first, low)
+            last = high if last is None else max(last, high)
+        stage(connection, station, {
             "date": date, "category": category, "shift": shift_names.codes(slim["shift"]),
             "hour": slim["hour"].to_numpy(dtype=np.int64), "x": slim["x"].to_numpy(dtype=float),
             "y": slim["y"].to_numpy(dtype=float),
@@ -328,73 +318,30 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[pd.DataFr
             **{name: names.codes(layer[STORED_TEXT[name]].astype("category")).astype(np.int32)
                for name, names in stored_names.items()}})
         rows += len(slim)
-        counted = (station >= 0) & (date != _NAT)
-        counts.append(pd.DataFrame({"date": date[counted], "station": station[counted],
-                                    "code": category[counted]}).value_counts())
+        counted = (station >= 0) & dated
+        counts.add(date[counted], station[counted], category[counted])
         tag_rows, tag_columns = np.nonzero(tags[counted])
-        tag_counts.append(pd.DataFrame({"date": date[counted][tag_rows],
-                                        "station": station[counted][tag_rows],
-                                        "code": tag_columns}).value_counts())
+        tag_counts.add(date[counted][tag_rows], station[counted][tag_rows], tag_columns)
     categories = category_names.names + ([UNMAPPED] if unmapped else [])
     sizes = {}
-    for station, block in _blocks(connection):
+    for station, block, labels in staged_blocks(connection):
         block["category"] = np.where(block["category"] == -2, len(categories) - 1,
                                      block["category"])
-        _write_block(connection, "incidents", str(station), block, ("x", "y", "located"))
+        _write_block(connection, "incidents", str(station), block, labels,
+                     ("x", "y", "located"))
         sizes[station] = len(block["x"])
     slices, start = {}, sizes.get(-1, 0)
     for code, name in enumerate(station_names.names):
         slices[name] = [start, start + sizes.get(code, 0)]
         start += sizes.get(code, 0)
-    _write_cumulative(connection, _summed(counts), _summed(tag_counts),
-                      len(station_names.names), len(categories), tag_count)
+    _write_cumulative(connection, counts, tag_counts, len(station_names.names),
+                      len(categories), tag_count)
     return {"stations": station_names.names, "categories": categories,
             "shifts": shift_names.names, "tag_ids": list(ISSUE_TAGS), "slices": slices,
             "first_date": _timestamp(first), "last_date": _timestamp(last),
             "dated": bool(rows), "placed_by_location": placed, "without_station": without,
             "sources": sorted(sources),
             "stored_text": {name: names.names for name, names in stored_names.items()}}
-
-
-def _stage(connection: sqlite3.Connection, station: np.ndarray,
-           columns: dict[str, np.ndarray]) -> None:
-    """One batch's rows split by station, each station's part kept as one array per column
-    (text as JSON) in a temporary table: no Python object per value, and memory holds one
-    batch."""
-    connection.execute(_STAGED)
-    (batch,), = connection.execute("SELECT COALESCE(MAX(batch) + 1, 0) FROM staged")
-    order = np.argsort(station, kind="stable")
-    keys, starts = np.unique(station[order], return_index=True)
-    bounds = [*starts.tolist(), len(order)]
-    for number, key in enumerate(keys.tolist()):
-        rows = order[bounds[number]:bounds[number + 1]]
-        for name, values in columns.items():
-            part = values[rows]
-            data = json.dumps(part.tolist()).encode() if part.dtype == object else \
-                np.ascontiguousarray(part).tobytes()
-            connection.execute("INSERT INTO staged VALUES (?, ?, ?, ?, ?, ?)",
-                               (key, batch, name, part.dtype.str, json.dumps(part.shape), data))
-
-
-def _blocks(connection: sqlite3.Connection) -> Iterator[tuple[object, dict[str, np.ndarray]]]:
-    """The staged rows one station at a time, in station order then the layer's order:
-    memory holds the largest station, never the city. The staged table is dropped after."""
-    connection.execute(_STAGED)  # a layer without rows stages nothing
-    connection.execute("CREATE INDEX staged_station ON staged (station, batch)")
-    stations = [row[0] for row in connection.execute(
-        "SELECT DISTINCT station FROM staged ORDER BY station")]
-    for station in stations:
-        parts: dict[str, list[np.ndarray]] = {}
-        for name, dtype, shape, data in connection.execute(
-                "SELECT name, dtype, shape, data FROM staged WHERE station = ? "
-                "ORDER BY batch, rowid", (station,)):
-            if dtype == "|O":
-                values = np.array(json.loads(data), dtype=object)
-            else:
-                values = np.frombuffer(data, dtype=np.dtype(dtype)).reshape(json.loads(shape))
-            parts.setdefault(name, []).append(values)
-        yield station, {name: np.concatenate(found) for name, found in parts.items()}
-    connection.execute("DROP TABLE staged")
 
 
 def _create_block_tables(connection: sqlite3.Connection) -> None:
@@ -407,8 +354,9 @@ def _create_block_tables(connection: sqlite3.Connection) -> None:
 
 
 def _write_block(connection: sqlite3.Connection, layer: str, key: str,
-                 block: dict[str, np.ndarray], located: tuple[str, str, str] | None) -> int:
-    """One station's rows as one array per column (text as codes into its own labels);
+                 block: dict[str, np.ndarray], labels: dict[str, list],
+                 located: tuple[str, str, str] | None) -> int:
+    """One station's rows as one array per column (text as codes into its own ``labels``);
     the position of its first row in the station order, as ``slices`` give it."""
     (first,), = connection.execute("SELECT COALESCE(SUM(rows), 0) FROM blocks WHERE layer = ?",
                                    (layer,))
@@ -422,14 +370,10 @@ def _write_block(connection: sqlite3.Connection, layer: str, key: str,
     connection.execute("INSERT INTO blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (layer, key, first, rows, *box))
     for name, values in block.items():
-        labels = None
-        if values.dtype.kind in "OU":  # text, with None for missing
-            codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
-            values = codes.astype(np.int32)
-            labels = json.dumps([None if pd.isna(u) else str(u) for u in uniques])
+        text = json.dumps(labels[name]) if name in labels else None
         connection.execute("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (layer, key, name, values.dtype.str, json.dumps(values.shape),
-                            np.ascontiguousarray(values).tobytes(), labels))
+                            np.ascontiguousarray(values).tobytes(), text))
     return int(first)
 
 
@@ -453,38 +397,15 @@ def _read_block(connection: sqlite3.Connection, layer: str, key: str,
     return out or None
 
 
-def _summed(parts: list[pd.Series]) -> pd.Series:
-    """Counts per (date, station, code) added up over the batches."""
-    if not parts:
-        return pd.Series([], dtype=np.int64)
-    return pd.concat(parts).groupby(level=[0, 1, 2]).sum()
-
-
-def _write_cumulative(connection: sqlite3.Connection, counts: pd.Series, tag_counts: pd.Series,
-                      stations: int, categories: int, tags: int) -> None:
+def _write_cumulative(connection: sqlite3.Connection, counts: DailyCounts,
+                      tag_counts: DailyCounts, stations: int, categories: int,
+                      tags: int) -> None:
     """The city's counts per station and category, and per station and tag, of the incidents
     dated up to each date: any period's counts are two rows read and one subtraction,
     whatever the number of incidents, stations or days."""
-    unmapped_code = categories - 1
-
-    def matrix(found: pd.Series, width: int, days: np.ndarray, unmapped: bool) -> np.ndarray:
-        out = np.zeros((len(days), stations * width), dtype=np.int64)
-        if len(found):
-            date, station, code = (found.index.get_level_values(i).to_numpy(dtype=np.int64)
-                                   for i in range(3))
-            if unmapped:
-                code = np.where(code == -2, unmapped_code, code)
-            np.add.at(out, (np.searchsorted(days, date), station * width + code),
-                      found.to_numpy(dtype=np.int64))
-        return np.cumsum(out, axis=0)
-
-    days = np.unique(np.concatenate([
-        counts.index.get_level_values(0).to_numpy(dtype=np.int64) if len(counts) else
-        np.zeros(0, dtype=np.int64),
-        tag_counts.index.get_level_values(0).to_numpy(dtype=np.int64) if len(tag_counts)
-        else np.zeros(0, dtype=np.int64)]))
-    by_category = matrix(counts, categories, days, True)
-    by_tag = matrix(tag_counts, tags, days, False)
+    days = np.unique(np.concatenate([counts.dates, tag_counts.dates]))
+    by_category = counts.cumulative(days, stations, categories, unmapped=categories - 1)
+    by_tag = tag_counts.cumulative(days, stations, tags)
     connection.execute("CREATE TABLE cumulative (date INTEGER PRIMARY KEY, by_category BLOB, "
                        "by_tag BLOB)")
     connection.executemany("INSERT INTO cumulative VALUES (?, ?, ?)", zip(
@@ -492,32 +413,30 @@ def _write_cumulative(connection: sqlite3.Connection, counts: pd.Series, tag_cou
         (row.tobytes() for row in by_tag), strict=True))
 
 
-def _write_calls(connection: sqlite3.Connection, batches: Iterator[pd.DataFrame],
+def _write_calls(connection: sqlite3.Connection, batches: Iterator[Batch],
                  table: PathwayTable) -> dict | None:
     dtypes, sources = None, set()
     first = last = None
     unit_times = False
-    for layer in batches:
-        frame, classified = call_rows(layer, table)
+    for batch in batches:
+        frame, classified = call_rows(batch.frame, table, batch.coordinates)
         dtypes = dtypes or {c: str(frame[c].dtype) for c in _CALL_COLUMNS}
-        sources.update(call_sources(layer))
+        sources.update(call_sources(batch.frame))
         received = frame["received"].dropna()
         if len(received):
             first = received.min() if first is None else min(first, received.min())
             last = received.max() if last is None else max(last, received.max())
         unit_times = unit_times or bool(np.isfinite(frame["unit_hours"].to_numpy()).any())
         columns = {c: frame[c].to_numpy(dtype=float) if c in ("x", "y", "unit_hours") else
-                   _ns(frame[c]) if c == "received" else
-                   frame[c].astype(object).where(frame[c].notna(), None).to_numpy(dtype=object)
-                   for c in _CALL_COLUMNS}
+                   _ns(frame[c]) if c == "received" else frame[c] for c in _CALL_COLUMNS}
         for name in CLASSIFIED:
             columns[name] = getattr(classified, name)
-        _stage(connection, frame["station"].to_numpy(dtype=object), columns)
+        stage(connection, frame["station"].to_numpy(dtype=object), columns)
     if dtypes is None:
         return None
     slices, without = {}, 0
-    for label, block in _blocks(connection):
-        start = _write_block(connection, "calls", label, block, None)
+    for label, block, labels in staged_blocks(connection):
+        start = _write_block(connection, "calls", label, block, labels, None)
         if label:
             slices[label] = [start, start + len(block["x"])]
         else:

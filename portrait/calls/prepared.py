@@ -86,13 +86,35 @@ def call_sources(layer: pd.DataFrame) -> tuple[str, ...]:
     return tuple(sorted(layer["source"].dropna().astype(str).unique()))
 
 
-def call_rows(layer: pd.DataFrame, table: PathwayTable) -> tuple[pd.DataFrame, Classified]:
+#: The calls layer's columns ``call_rows`` and ``call_sources`` read (besides the points): a
+#: build reading the layer a part at a time reads only these.
+CALL_ROW_COLUMNS = ("source", "received", "call_type", "call_type_label", "priority",
+                    "disposition", "address", "station_id", "self_initiated", "dispatched",
+                    "cleared", "units")
+
+
+def call_rows(layer: pd.DataFrame, table: PathwayTable,
+              coordinates: tuple[np.ndarray, np.ndarray] | None = None,
+              ) -> tuple[pd.DataFrame, Classified]:
     """Each call as the portrait reads it, in the layer's order (station "" when it has
-    none), with its classification. Row by row, so a layer may be prepared a part at a time.
+    none), with its classification. Row by row, so a layer may be prepared a part at a time;
+    ``coordinates`` are the points' x and y (NaN for none) when the caller read them without
+    making geometries.
     """
     layer = layer.reset_index(drop=True)
     codes, distinct = pd.factorize(layer["station_id"])
     names = np.array([normalise_station_id(v) or "" for v in distinct] + [""], dtype=object)
+    x, y = coordinates if coordinates is not None else _coordinates(layer)
+    frame = pd.DataFrame({
+        "station": names[np.where(codes < 0, len(distinct), codes)], "received":
+        layer["received"], "call_type": layer["call_type"],
+        "call_type_label": layer["call_type_label"], "priority": layer["priority"],
+        "address": layer["address"], "x": x, "y": y, "unit_hours": _unit_hours(layer),
+    })
+    return frame, classify_calls(layer, table)
+
+
+def _coordinates(layer: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     geometry = layer.geometry.to_numpy() if hasattr(layer, "geometry") else \
         np.full(len(layer), None)
     located = pd.notna(geometry)
@@ -101,13 +123,7 @@ def call_rows(layer: pd.DataFrame, table: PathwayTable) -> tuple[pd.DataFrame, C
     if located.any():
         x[located] = shapely.get_x(geometry[located])
         y[located] = shapely.get_y(geometry[located])
-    frame = pd.DataFrame({
-        "station": names[np.where(codes < 0, len(distinct), codes)], "received":
-        layer["received"], "call_type": layer["call_type"],
-        "call_type_label": layer["call_type_label"], "priority": layer["priority"],
-        "address": layer["address"], "x": x, "y": y, "unit_hours": _unit_hours(layer),
-    })
-    return frame, classify_calls(layer, table)
+    return x, y
 
 
 def _unit_hours(layer: pd.DataFrame) -> np.ndarray:
