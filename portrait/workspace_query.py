@@ -313,9 +313,10 @@ def _write_incidents(connection: sqlite3.Connection, batches: Iterator[Batch],
             "y": slim["y"].to_numpy(dtype=float),
             "located": slim["located"].to_numpy(dtype=bool), "tags": tags,
             "position": np.arange(rows, rows + len(slim), dtype=np.int64),
-            "own": layer["station_id"].notna().to_numpy(dtype=bool),
-            "stored_date": _ns(layer["date"]),
-            **{name: names.codes(layer[STORED_TEXT[name]].astype("category")).astype(np.int32)
+            "own": batch.frame["station_id"].notna().to_numpy(dtype=bool),
+            "stored_date": _ns(batch.frame["date"]),
+            **{name: names.codes(batch.frame[STORED_TEXT[name]].astype("category")
+                                 ).astype(np.int32)
                for name, names in stored_names.items()}})
         rows += len(slim)
         counted = (station >= 0) & dated
