@@ -88,8 +88,28 @@ def on_station_4(qtbot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.current_portrait is not None
                     and window.current_portrait.station_id == "4"
                     and not panel.is_building(), timeout=LOAD_TIMEOUT_MS)
+    # the map may be drawn before the portrait, which then adds its hot spots to the page
+    qtbot.waitUntil(lambda: run_js(qtbot, window, "!!window.portraitLayers.hot_spots"),
+                    timeout=LOAD_TIMEOUT_MS)
     window.sections_panel.select_section("problems")
-    qtbot.wait(500)  # the fitting animation ends
+    wait_until_still(qtbot, window)  # the fitting animation ends
+
+
+def wait_until_still(qtbot, main_window: MainWindow) -> None:
+    """Until the map shows the same place at the same size twice 300 ms apart: clicks then
+    land where aimed, however slowly a loaded machine plays the fitting animation or lays out
+    the window."""
+    shown: list[object] = [None]
+
+    def still() -> bool:
+        now = run_js(qtbot, main_window, "JSON.stringify([window.portraitMap.getBounds()"
+                                         ".toBBoxString(), window.portraitMap.getSize()])")
+        settled, shown[0] = now == shown[0], now
+        if not settled:
+            qtbot.wait(300)
+        return settled
+
+    qtbot.waitUntil(still, timeout=LOAD_TIMEOUT_MS)
 
 
 def degrees(workspace: Workspace, x: float, y: float) -> shapely.Point:

@@ -47,6 +47,8 @@ def open_window(qtbot, tmp_path: Path):
         window.resize(1300, 900)
         with qtbot.waitSignal(window.map_panel.loadFinished, timeout=TIMEOUT_MS):
             window.show()
+        # the map may be up before the portrait (its period known from the station file)
+        qtbot.waitUntil(lambda: window.current_portrait is not None, timeout=TIMEOUT_MS)
         return window
 
     yield make
