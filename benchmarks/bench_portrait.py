@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import peak_memory_mb, save, timed
+from benchmarks.common import installed_environment, peak_memory_mb, save, timed
 from portrait.workspace_integrity import checked_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,6 +153,7 @@ def _child(code: str, *args: str) -> tuple[float, list]:
     (its own peak memory among it)."""
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, check=True,
+                          env=installed_environment(),
                           capture_output=True, text=True)
     seconds = round(time.perf_counter() - start, 3)
     last = done.stdout.strip().splitlines()[-1].split()
