@@ -123,3 +123,23 @@ def test_every_chi2_degree_of_freedom_of_a_week_grid() -> None:
         table = np.arange(rows * columns).reshape(rows, columns) % 11 + 1
         statistic, p_value, dof, _ = stats.chi2_contingency(table)
         assert distributions.chi2_contingency(table) == (statistic, p_value, dof)
+
+
+def test_a_scipy_without_the_private_wrappers_gives_the_same_values(monkeypatch) -> None:
+    """The Boost wrappers are private to SciPy: were they moved, the module falls back to
+    ``scipy.stats`` and the figures stay."""
+    import importlib
+    import sys
+    import types
+
+    with monkeypatch.context() as moved:
+        moved.setitem(sys.modules, "scipy.special._ufuncs",
+                      types.ModuleType("scipy.special._ufuncs"))
+        fallback = importlib.reload(distributions)
+    try:
+        assert "stats" in fallback._binom_sf.__code__.co_names
+        for k, n, p in _binomial_cases()[:200]:
+            assert fallback.binomial_test(k, n, p) == stats.binomtest(k, n, p).pvalue
+        assert fallback.beta_quantile(0.025, 3, 8) == float(stats.beta.ppf(0.025, 3, 8))
+    finally:
+        importlib.reload(distributions)

@@ -7,7 +7,7 @@ of operations, so that results are equal to the last bit (tests/test_distributio
 each against ``scipy.stats`` over a grid of values). The binomial and beta functions are
 ``scipy.special``'s private Boost wrappers, the ones ``scipy.stats.binom`` and
 ``scipy.stats.beta`` call: the public ``bdtr`` family is another implementation, whose last
-digits differ; if a SciPy release renames them, those tests fail rather than the figures moving.
+digits differ; a SciPy release that moves them gets ``scipy.stats``'s own, slower to import.
 
 >>> round(float(normal_quantile(0.975)), 4)
 1.96
@@ -20,8 +20,30 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import scipy.special._ufuncs as boost
 from scipy import special
+
+try:
+    from scipy.special._ufuncs import _beta_ppf, _binom_cdf, _binom_pmf, _binom_sf
+except ImportError:  # a SciPy that moved them: the same functions through scipy.stats, slower
+    def _beta_ppf(q, a, b):  # to import but never another figure
+        from scipy import stats
+
+        return stats.beta.ppf(q, a, b)
+
+    def _binom_pmf(k, n, p):
+        from scipy import stats
+
+        return stats.binom.pmf(k, n, p)
+
+    def _binom_cdf(k, n, p):
+        from scipy import stats
+
+        return stats.binom.cdf(k, n, p)
+
+    def _binom_sf(k, n, p):
+        from scipy import stats
+
+        return stats.binom.sf(k, n, p)
 
 
 def normal_quantile(q):
@@ -70,7 +92,7 @@ def beta_quantile(q: float, a: float, b: float) -> float:
         return 0.0
     if q == 1:
         return 1.0
-    return float(boost._beta_ppf(q, a, b))
+    return float(_beta_ppf(q, a, b))
 
 
 def chisquare(observed, expected) -> tuple[float, float]:
@@ -120,7 +142,7 @@ def chi2_contingency(observed) -> tuple[float, float, int]:
 def _binomial_pmf(k, n: int, p: float) -> float:
     if not 0 <= k <= n:
         return 0.0
-    return min(max(float(boost._binom_pmf(k, n, p)), 0.0), 1.0)
+    return min(max(float(_binom_pmf(k, n, p)), 0.0), 1.0)
 
 
 def _binomial_tail(function, below: float, k, n: int, p: float) -> float:
@@ -165,10 +187,10 @@ def binomial_test(k: int, n: int, p: float) -> float:
     if k < p * n:
         ix = _search(lambda x: -_binomial_pmf(x, n, p), -d * tolerance, np.ceil(p * n), n)
         y = n - ix + int(d * tolerance == _binomial_pmf(ix, n, p))
-        p_value = (_binomial_tail(boost._binom_cdf, 0.0, k, n, p)
-                   + _binomial_tail(boost._binom_sf, 1.0, n - y, n, p))
+        p_value = (_binomial_tail(_binom_cdf, 0.0, k, n, p)
+                   + _binomial_tail(_binom_sf, 1.0, n - y, n, p))
     else:
         ix = _search(lambda x: _binomial_pmf(x, n, p), d * tolerance, 0, np.floor(p * n))
-        p_value = (_binomial_tail(boost._binom_cdf, 0.0, ix, n, p)
-                   + _binomial_tail(boost._binom_sf, 1.0, k - 1, n, p))
+        p_value = (_binomial_tail(_binom_cdf, 0.0, ix, n, p)
+                   + _binomial_tail(_binom_sf, 1.0, k - 1, n, p))
     return min(1.0, float(p_value))
