@@ -91,7 +91,10 @@ def window(qtbot, small_workspace: Workspace, requests_made):
 
 
 def close_and_delete(main_window: MainWindow) -> None:
-    """Delete the window now: a web page left for Qt's exit outlives its profile."""
+    """Delete the window now: a web page left for Qt's exit outlives its profile. Its close is
+    confirmed (a changed workspace would ask first, and keep the window and its workers),
+    so that the portrait being built stops before the window goes, as the app's exit does."""
+    main_window._close_confirmed = True
     main_window.close()
     main_window.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
