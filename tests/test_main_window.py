@@ -91,10 +91,7 @@ def window(qtbot, small_workspace: Workspace, requests_made):
 
 
 def close_and_delete(main_window: MainWindow) -> None:
-    """Delete the window now: a web page left for Qt's exit outlives its profile. Its close is
-    confirmed (a changed workspace would ask first, and keep the window and its workers),
-    so that the portrait being built stops before the window goes, as the app's exit does."""
-    main_window._close_confirmed = True
+    """Delete the window now: a web page left for Qt's exit outlives its profile."""
     main_window.close()
     main_window.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -263,3 +260,36 @@ def test_environment_for_root_without_display(monkeypatch) -> None:
     assert os.environ["QT_QPA_PLATFORM"] == "offscreen"
     assert os.environ["QTWEBENGINE_DISABLE_SANDBOX"] == "1"
     assert os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] == "--no-sandbox"
+
+
+def test_a_window_deleted_while_its_portrait_is_built_stops_the_build_first(
+        qtbot, small_workspace: Workspace, monkeypatch) -> None:
+    """The first map can come before the portrait: a window deleted then (its changes
+    unsaved, so its close asked first and stopped nothing) must stop and wait for the build,
+    which would otherwise signal a window that is gone (a crash, seen under load)."""
+    import threading
+
+    import portrait.engine
+    from portrait.errors import CancelledError
+
+    started, stopped = threading.Event(), threading.Event()
+
+    def slow_build(data, station_id, period, options, progress, is_cancelled):
+        started.set()
+        give_up = time.monotonic() + 20  # never hangs the run when the window fails to stop it
+        while not is_cancelled() and time.monotonic() < give_up:
+            time.sleep(0.01)
+        stopped.set()
+        raise CancelledError("stopped")
+
+    monkeypatch.setattr(portrait.engine, "build_portrait", slow_build)
+    stations = small_workspace.layer("stations").copy()
+    small_workspace.set_layer("stations", stations)  # a change left unsaved
+    main_window = MainWindow(small_workspace, language="fr")
+    main_window.show()
+    qtbot.waitUntil(started.is_set, timeout=LOAD_TIMEOUT_MS)
+    main_window.close()  # asks about the unsaved change: the window stays
+    assert not stopped.is_set()
+    main_window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert stopped.is_set()  # before the window was gone

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -1173,6 +1173,19 @@ class MainWindow(QMainWindow):
             self.confirm_unsaved(self._close_after_prompt)
             return
         self._save_layout()
+        self._stop_workers()
+        self._hold_lock(None)
+        super().closeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.DeferredDelete:
+            self._stop_workers()  # deleted without being closed: no worker may outlive it
+        return super().event(event)
+
+    def _stop_workers(self) -> None:
+        """Stop every worker and wait for it: a portrait or a map still being built would
+        otherwise signal a window that is gone (the first map can now come before the
+        portrait, so a window may go while its portrait is still being built)."""
         self.autosave_timer.stop()
         self.review_panel.shut_down()
         self.portrait_runner.shut_down()
@@ -1180,8 +1193,6 @@ class MainWindow(QMainWindow):
         if self.export_dialog is not None:
             self.export_dialog.shut_down()
         self.map_panel.shut_down()
-        self._hold_lock(None)
-        super().closeEvent(event)
 
     def _close_after_prompt(self) -> None:
         self._close_confirmed = True
