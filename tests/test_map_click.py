@@ -7,6 +7,7 @@ station outline, drawn over the census areas, must not swallow it.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import pytest
@@ -14,7 +15,7 @@ import shapely
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 
-from PySide6.QtCore import QEvent, QPoint, QStandardPaths, Qt  # noqa: E402
+from PySide6.QtCore import QEvent, QPoint, QSettings, QStandardPaths, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -26,9 +27,12 @@ LOAD_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture
-def window(qtbot, small_workspace: Workspace):
+def window(qtbot, small_workspace: Workspace, tmp_path: Path):
     QStandardPaths.setTestModeEnabled(True)
-    main_window = MainWindow(small_workspace, language="fr")
+    # settings of its own: a layout saved by another test (its side panel open, a narrower
+    # map) would change the map's scale, and where a click lands
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    main_window = MainWindow(small_workspace, language="fr", settings=settings)
     main_window.resize(1366, 768)
     panel = main_window.map_panel
     with qtbot.waitSignals([panel.loadFinished, panel.mapConnected], timeout=LOAD_TIMEOUT_MS):
@@ -117,15 +121,20 @@ def test_the_legend_folds_and_unfolds_with_a_click(qtbot, window) -> None:
         return bool(run_js(qtbot, window, "window.portraitLegendBox.classList.contains("
                                           "'pq-folded')"))
 
+    def click_head() -> None:
+        head = rect_of(qtbot, window, ".pq-legend-head")
+        QTest.mouseClick(window.map_panel.view.focusProxy(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.NoModifier,
+                         QPoint(round(head["left"] + 8), round(head["top"] + head["height"] / 2)))
+
     before = folded()
-    head = rect_of(qtbot, window, ".pq-legend-head")
-    target = window.map_panel.view.focusProxy()
-    QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     QPoint(round(head["left"] + 8), round(head["top"] + head["height"] / 2)))
+    click_head()
     qtbot.waitUntil(lambda: folded() != before, timeout=5_000)
     assert window.map_side_dock.click is None  # the legend's click is not a map click
     body_shown = run_js(qtbot, window, "getComputedStyle(window.portraitLegend).display")
     assert (body_shown == "none") == (not before)
+    click_head()  # and back: the page remembers the choice, for the next maps (and tests)
+    qtbot.waitUntil(lambda: folded() == before, timeout=5_000)
 
 
 def test_the_legend_never_runs_under_the_layer_control(qtbot, window) -> None:
