@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pyogrio
+import pytest
 
 from cli.main import main
 from portrait import __version__
@@ -24,6 +25,30 @@ def test_version_and_help() -> None:
     help_text = _portrait("--help").stdout
     for command in ("open", "demo", "import", "readers"):
         assert command in help_text
+
+
+def test_the_command_ends_with_mains_status_its_objects_left_to_the_exit(
+        tmp_path: Path, monkeypatch, capsys) -> None:
+    """``portrait`` (``run``) exits with ``main``'s status, after freezing what the command
+    read so that the interpreter's last collections skip it; ``main`` itself, called in a
+    process that goes on (these tests), freezes nothing."""
+    import gc
+
+    from cli import main as cli_main
+
+    calls = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(sys, "argv", ["portrait", "report", str(tmp_path / "none.gpkg"),
+                                      "--station", "1", "--json", str(tmp_path / "o.json")])
+    with pytest.raises(SystemExit) as exited:
+        cli_main.run()
+    assert exited.value.code == 1 and calls == ["freeze"]
+    assert "none.gpkg" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "argv", ["portrait", "readers"])
+    with pytest.raises(SystemExit) as exited:
+        cli_main.run()
+    assert exited.value.code == 0 and calls == ["freeze", "freeze"]
+    assert main(["readers"]) == 0 and calls == ["freeze", "freeze"]
 
 
 def test_readers_lists_every_registered_reader(capsys) -> None:
