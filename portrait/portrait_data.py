@@ -213,10 +213,12 @@ class PortraitData:
     def from_workspace(cls, workspace: Workspace,
                        parameters: ApportionParameters | None = None,
                        incidents: Incidents | None = None,
-                       read_calls: bool = True) -> PortraitData:
+                       read_calls: bool = True,
+                       census: Census | None = None) -> PortraitData:
         """Every layer read whole, except ``incidents`` when given (read station by station
-        from storage, see ``portrait.workspace_query``) and the calls when not ``read_calls``
-        (the caller then puts its prepared calls in ``cache["calls"]``)."""
+        from storage, see ``portrait.workspace_query``), the calls when not ``read_calls``
+        (the caller then puts its prepared calls in ``cache["calls"]``) and the census when
+        given (apportioned once per change of its layers, see ``portrait.census_store``)."""
         parameters = parameters or ApportionParameters()
         crs = str(getattr(workspace, "crs", METRIC_CRS))  # the workspace's own metric CRS
         require_metric(crs, "The workspace")
@@ -228,9 +230,8 @@ class PortraitData:
             title=workspace.title,
             stations=stations,
             incidents=incidents,
-            census=_census(workspace.layer("census_areas"), workspace.layer("census_values"),
-                           stations, parameters,
-                           workspace_catalogue(workspace.layer("indicator_catalogue"))),
+            census=census if census is not None else census_of(workspace, stations,
+                                                               parameters),
             services=_services(workspace.layer("services"), stations),
             respondents=_respondents(workspace.layer("survey_respondents"), stations),
             answers=workspace.layer("survey_answers"),
@@ -437,16 +438,33 @@ def _hour(text: str) -> int:
     return int(head) if head.isdigit() and 0 <= int(head) <= 23 else -1
 
 
-def _census(areas: gpd.GeoDataFrame, values: pd.DataFrame, stations: gpd.GeoDataFrame,
-            parameters: ApportionParameters, catalogue: Catalogue = BUILTIN) -> Census:
-    area_values, city_rows = split_city_rows(values)
-    wide = census_counts(area_values) if len(area_values) else pd.DataFrame(
-        index=pd.Index([], name="area_id"))
+def census_of(workspace: Workspace, stations: gpd.GeoDataFrame,
+              parameters: ApportionParameters) -> Census:
+    """The workspace's census apportioned to ``stations`` (prepared), to the city and per
+    area."""
+    return _census(workspace.layer("census_areas"), workspace.layer("census_values"),
+                   stations, parameters,
+                   workspace_catalogue(workspace.layer("indicator_catalogue")))
+
+
+def census_areas_frame(areas: gpd.GeoDataFrame, stations: gpd.GeoDataFrame
+                       ) -> gpd.GeoDataFrame:
+    """The census areas layer as the portrait reads it: areas with an id, as text, in the
+    stations' CRS."""
     areas = areas[areas["area_id"].notna()].copy()
     areas["area_id"] = areas["area_id"].astype(str)
     if len(areas) and len(stations):
         require_metric(areas.crs, "The census areas", areas)
         areas = areas.to_crs(stations.crs) if areas.crs != stations.crs else areas
+    return areas
+
+
+def _census(areas: gpd.GeoDataFrame, values: pd.DataFrame, stations: gpd.GeoDataFrame,
+            parameters: ApportionParameters, catalogue: Catalogue = BUILTIN) -> Census:
+    area_values, city_rows = split_city_rows(values)
+    wide = census_counts(area_values) if len(area_values) else pd.DataFrame(
+        index=pd.Index([], name="area_id"))
+    areas = census_areas_frame(areas, stations)
     level, order = area_levels(areas, wide.index)
     columns = column_levels(wide, level, order)
     population = wide["population"] if "population" in wide else pd.Series(dtype=float)

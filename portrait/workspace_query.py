@@ -26,6 +26,7 @@ unsaved changes to those layers, the portrait reads the layers whole, as before.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -41,6 +42,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from portrait import census_store
 from portrait.block_staging import stage, staged_blocks
 from portrait.calls.pathways import Classified, PathwayTable
 from portrait.calls.prepared import (
@@ -102,11 +104,11 @@ def cache_path(workspace_path: Path) -> Path:
     return path.with_name(f".{path.name}.portrait-cache.sqlite")
 
 
-def fingerprint(workspace_path: Path) -> str:
-    """What the source layers look like in the GeoPackage: each one's last change and row
-    count as GDAL records them, and its highest feature id (rows deleted and as many added
-    move it, even by a writer that leaves the last change as it was); read in a millisecond
-    whatever the size of the layers."""
+def fingerprint(workspace_path: Path, layers: tuple[str, ...] = SOURCE_LAYERS) -> str:
+    """What the source layers (or ``layers``) look like in the GeoPackage: each one's last
+    change and row count as GDAL records them, and its highest feature id (rows deleted and
+    as many added move it, even by a writer that leaves the last change as it was); read in a
+    millisecond whatever the size of the layers."""
     with closing(sqlite3.connect(f"file:{workspace_path}?mode=ro", uri=True)) as connection:
         changes = dict(connection.execute(
             "SELECT table_name, last_change FROM gpkg_contents"))
@@ -115,11 +117,11 @@ def fingerprint(workspace_path: Path) -> str:
                 "SELECT table_name, feature_count FROM gpkg_ogr_contents"))
         except sqlite3.OperationalError:  # written without GDAL's count table
             counts = {}
-        highest = {name: _highest_fid(connection, name) for name in SOURCE_LAYERS
+        highest = {name: _highest_fid(connection, name) for name in layers
                    if name in changes}
     return json.dumps({"version": CACHE_VERSION,
                        "layers": {name: [changes.get(name), counts.get(name),
-                                         highest.get(name)] for name in SOURCE_LAYERS}})
+                                         highest.get(name)] for name in layers}})
 
 
 def _highest_fid(connection: sqlite3.Connection, name: str) -> int | None:
@@ -145,8 +147,10 @@ def prepared(workspace: Workspace | PortraitData, parameters: ApportionParameter
     cached = _PREPARED.get(workspace)
     if cached is not None and cached[0] == key:
         return cached[1]
+    census = census_store.census(workspace, prepare_stations(workspace.layer("stations")),
+                                 parameters, functools.partial(fingerprint, workspace.path))
     data = PortraitData.from_workspace(workspace, parameters, incidents=store.incidents(),
-                                       read_calls=False)
+                                       read_calls=False, census=census)
     data.cache["calls"] = store.calls(PathwayTable.of_workspace(data.call_pathways))
     _PREPARED[workspace] = (key, data)
     return data

@@ -1,0 +1,190 @@
+"""The census apportioned once per change of its layers, kept beside the workspace.
+
+Apportioning the census (every area cut by every station, the small-area rules, the
+stations', the city's and each area's own figures) took 0.13-0.2 s of every one-station
+report started in a new process, a sixth of it, for figures that change only when the census
+areas, the census values, the stations or the indicator catalogue do. The result is kept
+beside the workspace in a hidden file of its own (``.NAME.gpkg.census.portrait-cache.sqlite``,
+apart from the incidents' file, which is rebuilt whole when they change): one table of Arrow
+IPC streams, one per frame, and JSON for the rest; data only, nothing in it is run when read.
+It may be deleted at any time.
+
+It is read back only when it was computed from the same layers (each one's last change, row
+count and highest feature id, as for the incidents), with the same thresholds and CRS, by the
+same code (the modules that compute it, hashed) and libraries; anything else, a missing
+table or an unreadable one, and the census is computed and stored again. Layers changed in
+memory and not saved are never served from the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import shapely
+
+from portrait import census_levels, indicators, portrait_data
+from portrait.indicators import workspace_catalogue
+from portrait.portrait_data import Census, census_areas_frame, census_of
+from portrait.statistics import apportion, dasymetric
+from portrait.statistics.apportion import ApportionParameters, ApportionResult
+from portrait.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+#: The layers the census is computed from.
+CENSUS_LAYERS = ("census_areas", "census_values", "stations", "indicator_catalogue")
+#: The code that computes it: a change to any of these files is a change of the figures.
+_CODE = (portrait_data, census_levels, indicators, apportion, dasymetric)
+#: Census fields kept as frames, as series, as JSON, as apportion results; and those made
+#: again from the layers on reading (cheap: a filter, a CRS check, the catalogue's entries).
+_FRAMES = ("shares", "weights")
+_SERIES = ("area_level", "split_share")
+_PLAIN = ("source", "vintage", "column_level", "weighted_levels", "fine_level",
+          "city_from_row", "city_areas")
+_RESULTS = ("stations", "city", "areas")
+_RESULT_FRAMES = ("values", "value_coverage", "suppressed")
+RECOMPUTED = ("areas_frame", "catalogue")
+STORED = (*_FRAMES, *_SERIES, *_PLAIN, *_RESULTS)
+
+
+def census_path(workspace_path: Path) -> Path:
+    """The file the census of a workspace is kept in, hidden beside it."""
+    path = Path(workspace_path)
+    return path.with_name(f".{path.name}.census.portrait-cache.sqlite")
+
+
+def census(workspace: Workspace, stations: gpd.GeoDataFrame,
+           parameters: ApportionParameters,
+           layers_fingerprint: Callable[[tuple[str, ...]], str]) -> Census:
+    """The workspace's census for ``stations`` (prepared): read from the file beside it
+    when that holds the one these layers, thresholds and code give, else computed and kept
+    there. ``layers_fingerprint`` says what the saved layers look like."""
+    if workspace.path is None or any(workspace.unsaved(n) for n in CENSUS_LAYERS):
+        return census_of(workspace, stations, parameters)
+    derived = census_path(workspace.path)
+    try:
+        key = _key(layers_fingerprint(CENSUS_LAYERS), parameters, str(workspace.crs))
+        stored = _read(derived, key)
+    except (OSError, sqlite3.Error) as error:
+        log.warning("Could not read the census kept beside %s: %s", workspace.path, error)
+        return census_of(workspace, stations, parameters)
+    if stored is not None:
+        return _census(stored, workspace, stations, parameters)
+    computed = census_of(workspace, stations, parameters)
+    try:
+        _write(derived, key, computed)
+    except (OSError, sqlite3.Error) as error:
+        log.warning("Could not keep the census beside %s: %s", workspace.path, error)
+    return computed
+
+
+def _key(layers: str, parameters: ApportionParameters, crs: str) -> str:
+    return json.dumps({"layers": layers, "parameters": dataclasses.asdict(parameters),
+                       "crs": crs, "code": _code_digest()})
+
+
+@functools.cache
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    for module in _CODE:
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update((indicators.CATALOGUE_FOLDER / "indicators.toml").read_bytes())
+    for library in (np, pd, pa, shapely):
+        digest.update(library.__version__.encode())
+    digest.update(shapely.geos_version_string.encode())
+    return digest.hexdigest()
+
+
+def _census(stored: dict, workspace: Workspace, stations: gpd.GeoDataFrame,
+            parameters: ApportionParameters) -> Census:
+    plain = stored["plain"]
+    results = {name: ApportionResult(*(stored[f"{name}.{part}"] for part in _RESULT_FRAMES),
+                                     tuple(plain["approximate"][name]), parameters)
+               for name in _RESULTS}
+    return Census(
+        **results,
+        **{name: stored[name] for name in (*_FRAMES, *_SERIES)},
+        **{name: tuple(plain[name]) if name == "weighted_levels" else plain[name]
+           for name in _PLAIN},
+        areas_frame=census_areas_frame(workspace.layer("census_areas"), stations),
+        catalogue=workspace_catalogue(workspace.layer("indicator_catalogue")))
+
+
+# --- the file ------------------------------------------------------------------------------
+def _write(path: Path, key: str, computed: Census) -> None:
+    """All of it in one transaction, over what the table held: a reader sees the old census
+    or the new one, whole."""
+    frames = {name: getattr(computed, name) for name in (*_FRAMES, *_SERIES)}
+    for name in _RESULTS:
+        for part in _RESULT_FRAMES:
+            frames[f"{name}.{part}"] = getattr(getattr(computed, name), part)
+    plain = {name: getattr(computed, name) for name in _PLAIN}
+    plain["approximate"] = {name: list(getattr(computed, name).approximate)
+                            for name in _RESULTS}
+    rows = [("key", key.encode()), ("plain", json.dumps(plain).encode())]
+    rows += [(f"frame:{name}", _frame_bytes(frame)) for name, frame in frames.items()]
+    with closing(sqlite3.connect(path, timeout=5)) as connection, connection:
+        connection.execute("CREATE TABLE IF NOT EXISTS census (name TEXT PRIMARY KEY, "
+                           "data BLOB)")
+        connection.execute("DELETE FROM census")
+        connection.executemany("INSERT INTO census VALUES (?, ?)", rows)
+
+
+def _read(path: Path, key: str) -> dict | None:
+    if not path.is_file():
+        return None
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        try:
+            rows = dict(connection.execute("SELECT name, data FROM census"))
+        except sqlite3.OperationalError:  # being made by another process
+            return None
+    if rows.get("key") != key.encode():
+        return None
+    try:
+        stored = {name.removeprefix("frame:"): _frame(data) for name, data in rows.items()
+                  if name.startswith("frame:")}
+        stored["plain"] = json.loads(rows["plain"])
+    except (KeyError, ValueError, pa.ArrowException) as error:
+        log.warning("The census kept in %s is unreadable (%s): computed again.", path, error)
+        return None
+    return stored
+
+
+def _frame_bytes(frame: pd.DataFrame | pd.Series) -> bytes:
+    """A frame (or series) as an Arrow stream, with what Arrow does not keep exactly: the
+    columns' labels, their dtype or range, the series' name."""
+    is_series = isinstance(frame, pd.Series)
+    labels = {"series": is_series, "name": frame.name if is_series else None}
+    if is_series:
+        frame = frame.to_frame("value")
+    labels |= {"columns": frame.columns.tolist(), "dtype": str(frame.columns.dtype),
+               "range": isinstance(frame.columns, pd.RangeIndex)}
+    table = pa.Table.from_pandas(frame.set_axis(range(frame.shape[1]), axis=1)
+                                 .rename(columns=str))  # a RangeIndex kept as one
+    table = table.replace_schema_metadata({**table.schema.metadata,
+                                           b"portrait": json.dumps(labels).encode()})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _frame(data: bytes) -> pd.DataFrame | pd.Series:
+    table = pa.ipc.open_stream(data).read_all()
+    labels = json.loads(table.schema.metadata[b"portrait"])
+    frame = table.to_pandas()
+    frame.columns = pd.RangeIndex(len(labels["columns"])) if labels["range"] else \
+        pd.Index(labels["columns"], dtype=labels["dtype"])
+    return frame["value"].rename(labels["name"]) if labels["series"] else frame
