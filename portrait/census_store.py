@@ -12,8 +12,9 @@ It may be deleted at any time.
 It is read back only when it was computed from the same layers (each one's last change, row
 count and highest feature id, as for the incidents), with the same thresholds and CRS, by the
 same code (the modules that compute it, hashed) and libraries; anything else, a missing
-table or an unreadable one, and the census is computed and stored again. Layers changed in
-memory and not saved are never served from the file.
+table or an unreadable one, and the census is computed and stored again. A workspace whose
+layers in memory are not the file's (changed and not saved, or the file saved by another
+program since it was read) neither reads nor keeps it.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def census(workspace: Workspace, stations: gpd.GeoDataFrame,
     """The workspace's census for ``stations`` (prepared): read from the file beside it
     when that holds the one these layers, thresholds and code give, else computed and kept
     there. ``layers_fingerprint`` says what the saved layers look like."""
-    if workspace.path is None or any(workspace.unsaved(n) for n in CENSUS_LAYERS):
+    if workspace.path is None or any(workspace.unsaved(n) for n in CENSUS_LAYERS) \
+            or not workspace.unchanged_on_disk():  # its layers in memory are not the file's
         return census_of(workspace, stations, parameters)
     derived = census_path(workspace.path)
     try:
@@ -83,6 +85,8 @@ def census(workspace: Workspace, stations: gpd.GeoDataFrame,
     if stored is not None:
         return _census(stored, workspace, stations, parameters)
     computed = census_of(workspace, stations, parameters)
+    if not workspace.unchanged_on_disk():  # saved by another program meanwhile
+        return computed
     try:
         _write(derived, key, computed)
     except (OSError, sqlite3.Error) as error:

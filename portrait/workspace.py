@@ -196,6 +196,11 @@ class Workspace:
         hold it yet, so nothing derived from the file may stand for it."""
         return name in self._modified
 
+    def unchanged_on_disk(self) -> bool:
+        """Whether the file is as it was when read or last saved here (no other program
+        committed to it since): what its saved layers give may be kept for the file."""
+        return self._stamp is not None and _stamp(self._stamp[0]) == self._stamp[1]
+
     def has_data(self, name: str) -> bool:
         """Whether layer ``name`` holds at least one row."""
         return len(self.layer(name)) > 0

@@ -174,3 +174,23 @@ def test_a_workspace_without_census_or_hand_made_keeps_it_as_computed(tmp_path: 
         _assert_same(_census(path), first)
         assert not computed
         monkeypatch.undo()
+
+
+def test_a_file_saved_by_another_program_is_neither_read_nor_kept(copy: Path,
+                                                                  monkeypatch) -> None:
+    first = _census(copy)
+    here = Workspace.open(copy)
+    here.layer("census_values")  # read before the other program saves
+    other = Workspace.open(copy)
+    values = other.layer("census_values")
+    other.set_layer("census_values", values.assign(value=values["value"].where(
+        values["indicator_id"] != "population", values["value"] * 2)))
+    other.save()
+    computed = _computing(monkeypatch)
+    _assert_same(_census(copy, workspace=here), first)  # what this workspace holds
+    assert len(computed) == 1
+    assert _census(copy).city.values["population"].iloc[0] == pytest.approx(
+        2 * first.city.values["population"].iloc[0])  # the file's, kept
+    assert len(computed) == 2
+    _census(copy)
+    assert len(computed) == 2
