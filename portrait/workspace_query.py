@@ -389,17 +389,34 @@ def _block_rows(connection: sqlite3.Connection, key: str) -> int:
 
 
 def _read_block(connection: sqlite3.Connection, layer: str, key: str,
-                names: tuple[str, ...]) -> dict[str, np.ndarray] | None:
-    """A station's columns (text as object arrays), or None when it has no rows."""
+                names: tuple[str, ...], coded: bool = False
+                ) -> dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]] | None:
+    """A station's columns (text as object arrays, or when ``coded`` as its codes and the
+    labels they index), or None when it has no rows."""
     out = {}
     for name, dtype, shape, data, labels in connection.execute(
             f"SELECT name, dtype, shape, data, labels FROM columns WHERE layer = ? AND "
             f"station = ? AND name IN ({', '.join('?' * len(names))})", (layer, key, *names)):
         values = np.frombuffer(data, dtype=np.dtype(dtype)).reshape(json.loads(shape))
         if labels is not None:
-            values = np.array(json.loads(labels), dtype=object)[values]
-        out[name] = values.copy()
+            labels = np.array(json.loads(labels), dtype=object)
+            out[name] = (values.copy(), labels) if coded else labels[values]
+        else:
+            out[name] = values.copy()
     return out or None
+
+
+def _text(codes: np.ndarray, labels: np.ndarray, dtype: object) -> pd.api.extensions.ExtensionArray:
+    """Text of ``dtype`` from codes into labels: one value made per label, not per row (a
+    station's calls were 60,000 Python strings converted twice)."""
+    return pd.array(labels, dtype=dtype).take(codes)
+
+
+def _numpy_text(codes: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Numpy text from codes into labels, as wide as its longest value (``astype(str)`` of
+    the values)."""
+    used = labels[np.bincount(codes, minlength=len(labels)) > 0].astype(str)
+    return labels.astype(str)[codes].astype(used.dtype)
 
 
 def _write_cumulative(connection: sqlite3.Connection, counts: DailyCounts,
@@ -690,12 +707,16 @@ class ScopedCalls(PreparedCalls):
         block = None
         if station_id in self.slices:
             with self.store.connect() as connection:
-                block = _read_block(connection, "calls", station_id, _CALL_COLUMNS + CLASSIFIED)
+                block = _read_block(connection, "calls", station_id,
+                                    _CALL_COLUMNS + CLASSIFIED, coded=True)
         if block is None:
             return self.frame.copy(), self.classified
         block["received"] = block["received"].view("datetime64[ns]")
-        frame = pd.DataFrame({c: block[c] for c in _CALL_COLUMNS},
+        frame = pd.DataFrame({c: _text(*block[c], self.frame[c].dtype)
+                              if isinstance(block[c], tuple) else block[c]
+                              for c in _CALL_COLUMNS},
                              index=pd.RangeIndex(part.start, part.stop))
         frame = frame.astype({c: self.frame[c].dtype for c in _CALL_COLUMNS})
-        return frame, Classified(block["pathway"].astype(str), block["alternative"].astype(str),
-                                 block["rule"], block["self_initiated"])
+        return frame, Classified(_numpy_text(*block["pathway"]),
+                                 _numpy_text(*block["alternative"]), block["rule"],
+                                 block["self_initiated"])
