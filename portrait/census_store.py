@@ -37,7 +37,7 @@ import shapely
 
 from portrait import census_levels, indicators, portrait_data
 from portrait.indicators import workspace_catalogue
-from portrait.portrait_data import Census, census_areas_frame, census_of
+from portrait.portrait_data import Census, census_of
 from portrait.statistics import apportion, dasymetric
 from portrait.statistics.apportion import ApportionParameters, ApportionResult
 from portrait.workspace import Workspace
@@ -56,8 +56,9 @@ _PLAIN = ("source", "vintage", "column_level", "weighted_levels", "fine_level",
           "city_from_row", "city_areas")
 _RESULTS = ("stations", "city", "areas")
 _RESULT_FRAMES = ("values", "value_coverage", "suppressed")
-RECOMPUTED = ("areas_frame", "catalogue")
-STORED = (*_FRAMES, *_SERIES, *_PLAIN, *_RESULTS)
+_AREAS = "areas_frame"  # geometry kept as WKB
+RECOMPUTED = ("catalogue",)
+STORED = (*_FRAMES, *_SERIES, *_PLAIN, *_RESULTS, _AREAS)
 
 
 def census_path(workspace_path: Path) -> Path:
@@ -72,8 +73,7 @@ def census(workspace: Workspace, stations: gpd.GeoDataFrame,
     """The workspace's census for ``stations`` (prepared): read from the file beside it
     when that holds the one these layers, thresholds and code give, else computed and kept
     there. ``layers_fingerprint`` says what the saved layers look like."""
-    if workspace.path is None or any(workspace.unsaved(n) for n in CENSUS_LAYERS) \
-            or not workspace.unchanged_on_disk():  # its layers in memory are not the file's
+    if _in_memory(workspace):
         return census_of(workspace, stations, parameters)
     derived = census_path(workspace.path)
     try:
@@ -83,7 +83,7 @@ def census(workspace: Workspace, stations: gpd.GeoDataFrame,
         log.warning("Could not read the census kept beside %s: %s", workspace.path, error)
         return census_of(workspace, stations, parameters)
     if stored is not None:
-        return _census(stored, workspace, stations, parameters)
+        return _census(stored, workspace, parameters)
     computed = census_of(workspace, stations, parameters)
     if not workspace.unchanged_on_disk():  # saved by another program meanwhile
         return computed
@@ -92,6 +92,23 @@ def census(workspace: Workspace, stations: gpd.GeoDataFrame,
     except (OSError, sqlite3.Error) as error:
         log.warning("Could not keep the census beside %s: %s", workspace.path, error)
     return computed
+
+
+def layers_token(workspace: Workspace,
+                 layers_fingerprint: Callable[[tuple[str, ...]], str]) -> object:
+    """What the census is computed from, without reading its layers (a report needs them
+    only to compute it): their fingerprint in the file, or the frames themselves when the
+    layers in memory are not the file's."""
+    if _in_memory(workspace):
+        return tuple(id(workspace.layer(name)) for name in CENSUS_LAYERS)
+    return layers_fingerprint(CENSUS_LAYERS)
+
+
+def _in_memory(workspace: Workspace) -> bool:
+    """Whether the census layers in memory may differ from the file's: changed and not
+    saved, or the file saved by another program since it was read here."""
+    return workspace.path is None or any(workspace.unsaved(n) for n in CENSUS_LAYERS) \
+        or not workspace.unchanged_on_disk()
 
 
 def _key(layers: str, parameters: ApportionParameters, crs: str) -> str:
@@ -111,8 +128,7 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def _census(stored: dict, workspace: Workspace, stations: gpd.GeoDataFrame,
-            parameters: ApportionParameters) -> Census:
+def _census(stored: dict, workspace: Workspace, parameters: ApportionParameters) -> Census:
     plain = stored["plain"]
     results = {name: ApportionResult(*(stored[f"{name}.{part}"] for part in _RESULT_FRAMES),
                                      tuple(plain["approximate"][name]), parameters)
@@ -122,8 +138,16 @@ def _census(stored: dict, workspace: Workspace, stations: gpd.GeoDataFrame,
         **{name: stored[name] for name in (*_FRAMES, *_SERIES)},
         **{name: tuple(plain[name]) if name == "weighted_levels" else plain[name]
            for name in _PLAIN},
-        areas_frame=census_areas_frame(workspace.layer("census_areas"), stations),
+        areas_frame=_areas(stored[_AREAS], workspace.crs),
         catalogue=workspace_catalogue(workspace.layer("indicator_catalogue")))
+
+
+def _areas(frame: pd.DataFrame, crs: str) -> gpd.GeoDataFrame:
+    """The census areas as kept: their geometry from WKB, in the workspace's CRS (the areas
+    were put in the stations' CRS, which is the workspace's)."""
+    geometry = gpd.GeoSeries(shapely.from_wkb(frame["geometry"].to_numpy(dtype=object)),
+                             index=frame.index, crs=crs)
+    return gpd.GeoDataFrame(frame.assign(geometry=geometry), geometry="geometry", crs=crs)
 
 
 # --- the file ------------------------------------------------------------------------------
@@ -131,6 +155,9 @@ def _write(path: Path, key: str, computed: Census) -> None:
     """All of it in one transaction, over what the table held: a reader sees the old census
     or the new one, whole."""
     frames = {name: getattr(computed, name) for name in (*_FRAMES, *_SERIES)}
+    areas = computed.areas_frame
+    frames[_AREAS] = pd.DataFrame(areas).assign(
+        geometry=shapely.to_wkb(np.asarray(areas.geometry.values)))
     for name in _RESULTS:
         for part in _RESULT_FRAMES:
             frames[f"{name}.{part}"] = getattr(getattr(computed, name), part)

@@ -447,24 +447,16 @@ def census_of(workspace: Workspace, stations: gpd.GeoDataFrame,
                    workspace_catalogue(workspace.layer("indicator_catalogue")))
 
 
-def census_areas_frame(areas: gpd.GeoDataFrame, stations: gpd.GeoDataFrame
-                       ) -> gpd.GeoDataFrame:
-    """The census areas layer as the portrait reads it: areas with an id, as text, in the
-    stations' CRS."""
-    areas = areas[areas["area_id"].notna()].copy()
-    areas["area_id"] = areas["area_id"].astype(str)
-    if len(areas) and len(stations):
-        require_metric(areas.crs, "The census areas", areas)
-        areas = areas.to_crs(stations.crs) if areas.crs != stations.crs else areas
-    return areas
-
-
 def _census(areas: gpd.GeoDataFrame, values: pd.DataFrame, stations: gpd.GeoDataFrame,
             parameters: ApportionParameters, catalogue: Catalogue = BUILTIN) -> Census:
     area_values, city_rows = split_city_rows(values)
     wide = census_counts(area_values) if len(area_values) else pd.DataFrame(
         index=pd.Index([], name="area_id"))
-    areas = census_areas_frame(areas, stations)
+    areas = areas[areas["area_id"].notna()].copy()
+    areas["area_id"] = areas["area_id"].astype(str)
+    if len(areas) and len(stations):
+        require_metric(areas.crs, "The census areas", areas)
+        areas = areas.to_crs(stations.crs) if areas.crs != stations.crs else areas
     level, order = area_levels(areas, wide.index)
     columns = column_levels(wide, level, order)
     population = wide["population"] if "population" in wide else pd.Series(dtype=float)

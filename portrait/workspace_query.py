@@ -77,10 +77,10 @@ log = logging.getLogger(__name__)
 CACHE_VERSION = 2
 #: The layers the file is derived from: a change to any of them makes it stale.
 SOURCE_LAYERS = ("stations", "incidents", "category_mappings", "calls", "call_pathways")
-#: The layers read whole for every portrait (small: areas, services, surveys).
-WHOLE_LAYERS = ("stations", "census_areas", "census_values", "services",
-                "survey_respondents", "survey_answers", "survey_questions", "call_pathways",
-                "streets")
+#: The layers read whole for every portrait (small: services, surveys); the census layers
+#: only when the census kept beside the workspace is not current (``portrait.census_store``).
+WHOLE_LAYERS = ("stations", "services", "survey_respondents", "survey_answers",
+                "survey_questions", "call_pathways", "streets")
 #: Rows of a layer read from the GeoPackage at a time when the file is built.
 BUILD_BATCH_ROWS = 500_000
 _NAT = np.iinfo(np.int64).min  # how datetime64 stores NaT
@@ -143,12 +143,14 @@ def prepared(workspace: Workspace | PortraitData, parameters: ApportionParameter
         _PREPARED.pop(workspace, None)
         return PortraitData.of(workspace, parameters)
     forget_whole(workspace)  # and the other way round, so that replaced data is freed
-    key = (store.fingerprint, tuple(id(workspace.layer(n)) for n in WHOLE_LAYERS), parameters)
+    layers = functools.partial(fingerprint, workspace.path)
+    key = (store.fingerprint, census_store.layers_token(workspace, layers),
+           tuple(id(workspace.layer(n)) for n in WHOLE_LAYERS), parameters)
     cached = _PREPARED.get(workspace)
     if cached is not None and cached[0] == key:
         return cached[1]
     census = census_store.census(workspace, prepare_stations(workspace.layer("stations")),
-                                 parameters, functools.partial(fingerprint, workspace.path))
+                                 parameters, layers)
     data = PortraitData.from_workspace(workspace, parameters, incidents=store.incidents(),
                                        read_calls=False, census=census)
     data.cache["calls"] = store.calls(PathwayTable.of_workspace(data.call_pathways))

@@ -9,8 +9,10 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
 
 from portrait import census_store
 from portrait.engine import build_portrait, prepare
@@ -69,6 +71,11 @@ def _assert_same(kept: Census, computed: Census) -> None:
         elif isinstance(left, pd.DataFrame):
             pd.testing.assert_frame_equal(left, right, check_exact=True,
                                           check_index_type=True, check_column_type=True)
+            if isinstance(right, gpd.GeoDataFrame):
+                assert isinstance(left, gpd.GeoDataFrame) and left.crs == right.crs
+                assert left.geometry.name == right.geometry.name
+                assert shapely.to_wkb(left.geometry.values).tolist() == \
+                    shapely.to_wkb(right.geometry.values).tolist()
         elif isinstance(left, pd.Series):
             pd.testing.assert_series_equal(left, right, check_exact=True,
                                            check_index_type=True)
@@ -104,7 +111,30 @@ def test_a_portrait_from_the_census_read_back_is_the_same(copy: Path, monkeypatc
     computed = _computing(monkeypatch)
     first = portraits()
     assert len(computed) == 1
+    read = []
+    original = Workspace._read_layer
+    monkeypatch.setattr(Workspace, "_read_layer",
+                        lambda self, spec: read.append(spec.name) or original(self, spec))
     assert portraits() == first and len(computed) == 1
+    assert "stations" in read and not {"census_areas", "census_values"} & set(read)
+
+
+def test_a_workspace_changing_its_census_in_memory_prepares_it_again(copy: Path) -> None:
+    workspace = Workspace.open(copy)
+
+    def population() -> float:
+        return prepare(workspace).census.city.values["population"].iloc[0]
+
+    before = population()
+    assert prepare(workspace) is prepare(workspace)
+    for factor, times in ((2, 2), (3, 6), (1 / 3, 2)):  # each change seen, unsaved
+        values = workspace.layer("census_values")
+        workspace.set_layer("census_values", values.assign(value=values["value"].where(
+            values["indicator_id"] != "population", values["value"] * factor)))
+        assert population() == pytest.approx(times * before)
+    workspace.save()
+    assert population() == pytest.approx(2 * before)
+    assert _census(copy).city.values["population"].iloc[0] == pytest.approx(2 * before)
 
 
 def test_a_saved_change_to_a_census_layer_computes_it_again(copy: Path, monkeypatch) -> None:
