@@ -27,28 +27,29 @@ def test_version_and_help() -> None:
         assert command in help_text
 
 
-def test_the_command_ends_with_mains_status_its_objects_left_to_the_exit(
+def test_the_command_collects_rarely_and_ends_with_mains_status(
         tmp_path: Path, monkeypatch, capsys) -> None:
-    """``portrait`` (``run``) exits with ``main``'s status, after freezing what the command
-    read so that the interpreter's last collections skip it; ``main`` itself, called in a
-    process that goes on (these tests), freezes nothing."""
+    """``portrait`` (``run``) collects garbage less often, and exits with ``main``'s status
+    after freezing what the command read so that the interpreter's last collections skip it;
+    ``main`` itself, called in a process that goes on (these tests), changes neither."""
     import gc
 
     from cli import main as cli_main
 
     calls = []
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *values: calls.append(values))
     monkeypatch.setattr(sys, "argv", ["portrait", "report", str(tmp_path / "none.gpkg"),
                                       "--station", "1", "--json", str(tmp_path / "o.json")])
     with pytest.raises(SystemExit) as exited:
         cli_main.run()
-    assert exited.value.code == 1 and calls == ["freeze"]
+    assert exited.value.code == 1 and calls == [cli_main.GC_THRESHOLDS, "freeze"]
     assert "none.gpkg" in capsys.readouterr().err
     monkeypatch.setattr(sys, "argv", ["portrait", "readers"])
     with pytest.raises(SystemExit) as exited:
         cli_main.run()
-    assert exited.value.code == 0 and calls == ["freeze", "freeze"]
-    assert main(["readers"]) == 0 and calls == ["freeze", "freeze"]
+    assert exited.value.code == 0 and calls[2:] == [cli_main.GC_THRESHOLDS, "freeze"]
+    assert main(["readers"]) == 0 and len(calls) == 4
 
 
 def test_readers_lists_every_registered_reader(capsys) -> None:
