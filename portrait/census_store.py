@@ -24,7 +24,9 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -78,10 +80,10 @@ def census(workspace: Workspace, stations: gpd.GeoDataFrame,
     derived = census_path(workspace.path)
     try:
         key = _key(layers_fingerprint(CENSUS_LAYERS), parameters, str(workspace.crs))
-        stored = _read(derived, key)
     except (OSError, sqlite3.Error) as error:
-        log.warning("Could not read the census kept beside %s: %s", workspace.path, error)
+        log.warning("Could not read the census layers' state in %s: %s", workspace.path, error)
         return census_of(workspace, stations, parameters)
+    stored = _read(derived, key)
     if stored is not None:
         return _census(stored, workspace, parameters)
     computed = census_of(workspace, stations, parameters)
@@ -152,8 +154,8 @@ def _areas(frame: pd.DataFrame, crs: str) -> gpd.GeoDataFrame:
 
 # --- the file ------------------------------------------------------------------------------
 def _write(path: Path, key: str, computed: Census) -> None:
-    """All of it in one transaction, over what the table held: a reader sees the old census
-    or the new one, whole."""
+    """A whole new file renamed over the old one: a reader sees the old census or the new
+    one, whole, and a damaged file is replaced, not written into."""
     frames = {name: getattr(computed, name) for name in (*_FRAMES, *_SERIES)}
     areas = computed.areas_frame
     frames[_AREAS] = pd.DataFrame(areas).assign(
@@ -166,28 +168,31 @@ def _write(path: Path, key: str, computed: Census) -> None:
                             for name in _RESULTS}
     rows = [("key", key.encode()), ("plain", json.dumps(plain).encode())]
     rows += [(f"frame:{name}", _frame_bytes(frame)) for name, frame in frames.items()]
-    with closing(sqlite3.connect(path, timeout=5)) as connection, connection:
-        connection.execute("CREATE TABLE IF NOT EXISTS census (name TEXT PRIMARY KEY, "
-                           "data BLOB)")
-        connection.execute("DELETE FROM census")
-        connection.executemany("INSERT INTO census VALUES (?, ?)", rows)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    temporary.unlink(missing_ok=True)
+    try:
+        with closing(sqlite3.connect(temporary)) as connection, connection:
+            connection.execute("CREATE TABLE census (name TEXT PRIMARY KEY, data BLOB)")
+            connection.executemany("INSERT INTO census VALUES (?, ?)", rows)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _read(path: Path, key: str) -> dict | None:
+    """What the file keeps for ``key``; None when there is no file, it keeps another census,
+    or it cannot be read (the census is then computed and the file replaced)."""
     if not path.is_file():
         return None
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
-        try:
-            rows = dict(connection.execute("SELECT name, data FROM census"))
-        except sqlite3.OperationalError:  # being made by another process
-            return None
-    if rows.get("key") != key.encode():
-        return None
     try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            rows = dict(connection.execute("SELECT name, data FROM census"))
+        if rows.get("key") != key.encode():
+            return None
         stored = {name.removeprefix("frame:"): _frame(data) for name, data in rows.items()
                   if name.startswith("frame:")}
         stored["plain"] = json.loads(rows["plain"])
-    except (KeyError, ValueError, pa.ArrowException) as error:
+    except (OSError, sqlite3.Error, KeyError, ValueError, pa.ArrowException) as error:
         log.warning("The census kept in %s is unreadable (%s): computed again.", path, error)
         return None
     return stored

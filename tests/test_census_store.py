@@ -166,15 +166,20 @@ def test_other_thresholds_or_code_compute_it_again(copy: Path, monkeypatch) -> N
     assert len(computed) == 2
 
 
-def test_an_unreadable_census_is_computed_again(copy: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("damage", ["frame", "file"])
+def test_an_unreadable_census_is_computed_again(copy: Path, monkeypatch, damage: str) -> None:
     first = _census(copy)
-    with closing(sqlite3.connect(census_store.census_path(copy))) as connection, connection:
-        connection.execute("UPDATE census SET data = x'00' WHERE name = 'frame:shares'")
+    path = census_store.census_path(copy)
+    if damage == "frame":
+        with closing(sqlite3.connect(path)) as connection, connection:
+            connection.execute("UPDATE census SET data = x'00' WHERE name = 'frame:shares'")
+    else:
+        path.write_bytes(b"not a database" * 100)
     computed = _computing(monkeypatch)
     _assert_same(_census(copy), first)
     assert len(computed) == 1
     _assert_same(_census(copy), first)  # kept again, whole
-    assert len(computed) == 1
+    assert len(computed) == 1 and not list(copy.parent.glob("*.tmp"))
 
 
 def test_a_folder_that_refuses_the_file_still_gives_the_census(copy: Path, monkeypatch,
