@@ -91,7 +91,8 @@ def census(workspace: Workspace, stations: gpd.GeoDataFrame,
         return computed
     try:
         _write(derived, key, computed)
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, sqlite3.Error, TypeError, ValueError, pa.ArrowException) as error:
+        # never the portrait's failure: the next one computes it again
         log.warning("Could not keep the census beside %s: %s", workspace.path, error)
     return computed
 
