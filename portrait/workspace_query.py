@@ -26,6 +26,7 @@ unsaved changes to those layers, the portrait reads the layers whole, as before.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -41,6 +42,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from portrait import census_store
 from portrait.block_staging import stage, staged_blocks
 from portrait.calls.pathways import Classified, PathwayTable
 from portrait.calls.prepared import (
@@ -75,10 +77,10 @@ log = logging.getLogger(__name__)
 CACHE_VERSION = 2
 #: The layers the file is derived from: a change to any of them makes it stale.
 SOURCE_LAYERS = ("stations", "incidents", "category_mappings", "calls", "call_pathways")
-#: The layers read whole for every portrait (small: areas, services, surveys).
-WHOLE_LAYERS = ("stations", "census_areas", "census_values", "services",
-                "survey_respondents", "survey_answers", "survey_questions", "call_pathways",
-                "streets")
+#: The layers read whole for every portrait (small: services, surveys); the census layers
+#: only when the census kept beside the workspace is not current (``portrait.census_store``).
+WHOLE_LAYERS = ("stations", "services", "survey_respondents", "survey_answers",
+                "survey_questions", "call_pathways", "streets")
 #: Rows of a layer read from the GeoPackage at a time when the file is built.
 BUILD_BATCH_ROWS = 500_000
 _NAT = np.iinfo(np.int64).min  # how datetime64 stores NaT
@@ -102,11 +104,11 @@ def cache_path(workspace_path: Path) -> Path:
     return path.with_name(f".{path.name}.portrait-cache.sqlite")
 
 
-def fingerprint(workspace_path: Path) -> str:
-    """What the source layers look like in the GeoPackage: each one's last change and row
-    count as GDAL records them, and its highest feature id (rows deleted and as many added
-    move it, even by a writer that leaves the last change as it was); read in a millisecond
-    whatever the size of the layers."""
+def fingerprint(workspace_path: Path, layers: tuple[str, ...] = SOURCE_LAYERS) -> str:
+    """What the source layers (or ``layers``) look like in the GeoPackage: each one's last
+    change and row count as GDAL records them, and its highest feature id (rows deleted and
+    as many added move it, even by a writer that leaves the last change as it was); read in a
+    millisecond whatever the size of the layers."""
     with closing(sqlite3.connect(f"file:{workspace_path}?mode=ro", uri=True)) as connection:
         changes = dict(connection.execute(
             "SELECT table_name, last_change FROM gpkg_contents"))
@@ -115,11 +117,11 @@ def fingerprint(workspace_path: Path) -> str:
                 "SELECT table_name, feature_count FROM gpkg_ogr_contents"))
         except sqlite3.OperationalError:  # written without GDAL's count table
             counts = {}
-        highest = {name: _highest_fid(connection, name) for name in SOURCE_LAYERS
+        highest = {name: _highest_fid(connection, name) for name in layers
                    if name in changes}
     return json.dumps({"version": CACHE_VERSION,
                        "layers": {name: [changes.get(name), counts.get(name),
-                                         highest.get(name)] for name in SOURCE_LAYERS}})
+                                         highest.get(name)] for name in layers}})
 
 
 def _highest_fid(connection: sqlite3.Connection, name: str) -> int | None:
@@ -141,12 +143,16 @@ def prepared(workspace: Workspace | PortraitData, parameters: ApportionParameter
         _PREPARED.pop(workspace, None)
         return PortraitData.of(workspace, parameters)
     forget_whole(workspace)  # and the other way round, so that replaced data is freed
-    key = (store.fingerprint, tuple(id(workspace.layer(n)) for n in WHOLE_LAYERS), parameters)
+    layers = functools.partial(fingerprint, workspace.path)
+    key = (store.fingerprint, census_store.layers_token(workspace, layers),
+           tuple(id(workspace.layer(n)) for n in WHOLE_LAYERS), parameters)
     cached = _PREPARED.get(workspace)
     if cached is not None and cached[0] == key:
         return cached[1]
+    census = census_store.census(workspace, prepare_stations(workspace.layer("stations")),
+                                 parameters, layers)
     data = PortraitData.from_workspace(workspace, parameters, incidents=store.incidents(),
-                                       read_calls=False)
+                                       read_calls=False, census=census)
     data.cache["calls"] = store.calls(PathwayTable.of_workspace(data.call_pathways))
     _PREPARED[workspace] = (key, data)
     return data
@@ -385,17 +391,34 @@ def _block_rows(connection: sqlite3.Connection, key: str) -> int:
 
 
 def _read_block(connection: sqlite3.Connection, layer: str, key: str,
-                names: tuple[str, ...]) -> dict[str, np.ndarray] | None:
-    """A station's columns (text as object arrays), or None when it has no rows."""
+                names: tuple[str, ...], coded: bool = False
+                ) -> dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]] | None:
+    """A station's columns (text as object arrays, or when ``coded`` as its codes and the
+    labels they index), or None when it has no rows."""
     out = {}
     for name, dtype, shape, data, labels in connection.execute(
             f"SELECT name, dtype, shape, data, labels FROM columns WHERE layer = ? AND "
             f"station = ? AND name IN ({', '.join('?' * len(names))})", (layer, key, *names)):
         values = np.frombuffer(data, dtype=np.dtype(dtype)).reshape(json.loads(shape))
         if labels is not None:
-            values = np.array(json.loads(labels), dtype=object)[values]
-        out[name] = values.copy()
+            labels = np.array(json.loads(labels), dtype=object)
+            out[name] = (values.copy(), labels) if coded else labels[values]
+        else:
+            out[name] = values.copy()
     return out or None
+
+
+def _text(codes: np.ndarray, labels: np.ndarray, dtype: object) -> pd.api.extensions.ExtensionArray:
+    """Text of ``dtype`` from codes into labels: one value made per label, not per row (a
+    station's calls were 60,000 Python strings converted twice)."""
+    return pd.array(labels, dtype=dtype).take(codes)
+
+
+def _numpy_text(codes: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Numpy text from codes into labels, as wide as its longest value (``astype(str)`` of
+    the values)."""
+    used = labels[np.bincount(codes, minlength=len(labels)) > 0].astype(str)
+    return labels.astype(str)[codes].astype(used.dtype)
 
 
 def _write_cumulative(connection: sqlite3.Connection, counts: DailyCounts,
@@ -686,12 +709,16 @@ class ScopedCalls(PreparedCalls):
         block = None
         if station_id in self.slices:
             with self.store.connect() as connection:
-                block = _read_block(connection, "calls", station_id, _CALL_COLUMNS + CLASSIFIED)
+                block = _read_block(connection, "calls", station_id,
+                                    _CALL_COLUMNS + CLASSIFIED, coded=True)
         if block is None:
             return self.frame.copy(), self.classified
         block["received"] = block["received"].view("datetime64[ns]")
-        frame = pd.DataFrame({c: block[c] for c in _CALL_COLUMNS},
+        frame = pd.DataFrame({c: _text(*block[c], self.frame[c].dtype)
+                              if isinstance(block[c], tuple) else block[c]
+                              for c in _CALL_COLUMNS},
                              index=pd.RangeIndex(part.start, part.stop))
         frame = frame.astype({c: self.frame[c].dtype for c in _CALL_COLUMNS})
-        return frame, Classified(block["pathway"].astype(str), block["alternative"].astype(str),
-                                 block["rule"], block["self_initiated"])
+        return frame, Classified(_numpy_text(*block["pathway"]),
+                                 _numpy_text(*block["alternative"]), block["rule"],
+                                 block["self_initiated"])

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pyogrio
+import pytest
 
 from cli.main import main
 from portrait import __version__
@@ -24,6 +26,36 @@ def test_version_and_help() -> None:
     help_text = _portrait("--help").stdout
     for command in ("open", "demo", "import", "readers"):
         assert command in help_text
+
+
+def test_the_command_collects_rarely_and_ends_with_mains_status(
+        tmp_path: Path, monkeypatch, capsys) -> None:
+    """``portrait`` (``run``) collects garbage less often, keeps OpenBLAS on one thread unless
+    the user says otherwise, and exits with ``main``'s status after freezing what the command
+    read so that the interpreter's last collections skip it; ``main`` itself, called in a
+    process that goes on (these tests), changes none of it."""
+    import gc
+
+    from cli import main as cli_main
+
+    calls = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *values: calls.append(values))
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setattr(sys, "argv", ["portrait", "report", str(tmp_path / "none.gpkg"),
+                                      "--station", "1", "--json", str(tmp_path / "o.json")])
+    with pytest.raises(SystemExit) as exited:
+        cli_main.run()
+    assert exited.value.code == 1 and calls == [cli_main.GC_THRESHOLDS, "freeze"]
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"  # before the command loads numpy
+    assert "none.gpkg" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "argv", ["portrait", "readers"])
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")  # the user's own setting is kept
+    with pytest.raises(SystemExit) as exited:
+        cli_main.run()
+    assert exited.value.code == 0 and calls[2:] == [cli_main.GC_THRESHOLDS, "freeze"]
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
+    assert main(["readers"]) == 0 and len(calls) == 4
 
 
 def test_readers_lists_every_registered_reader(capsys) -> None:

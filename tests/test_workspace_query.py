@@ -234,3 +234,16 @@ def test_two_stations_read_at_once_never_get_each_others_rows(both, monkeypatch)
     monkeypatch.setattr(incidents, "_read", interleaved)
     assert set(incidents.of(first)[0]["station"]) == {first}
     assert set(incidents.of(second)[0]["station"]) == {second}
+
+
+@pytest.mark.parametrize("dtype", ["string", "str"])
+def test_text_made_per_label_is_the_text_made_per_row(dtype: str) -> None:
+    """A station's call columns are made from codes into labels, one value per label: the
+    same values, dtype and numpy width as converting every row."""
+    labels = np.array([None, "divert", "police-response-unit", "é"], dtype=object)
+    codes = np.array([1, 1, 0, 3, 1], dtype=np.int32)  # the long label unused
+    by_row = labels[codes]
+    pd.testing.assert_extension_array_equal(workspace_query._text(codes, labels, dtype),
+                                            pd.Series(by_row).astype(dtype).array)
+    got, expected = workspace_query._numpy_text(codes, labels), by_row.astype(str)
+    assert got.dtype == expected.dtype and got.tolist() == expected.tolist()
