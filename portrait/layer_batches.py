@@ -27,10 +27,7 @@ import pyogrio
 import pyproj
 
 from portrait.layers import DATETIME, LayerSpec, conform
-
-#: A 2D point in little-endian WKB: byte order 1, geometry type 1, then x and y as doubles.
-_POINT_HEAD = np.array([1, 1, 0, 0, 0], dtype=np.uint8)
-_POINT_BYTES = 21
+from portrait.wkb_points import POINT_BYTES, POINT_HEAD
 
 
 @dataclass
@@ -115,11 +112,11 @@ def _points(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray] | None:
         offsets = np.frombuffer(offsets, dtype=offset_type)[
             chunk.offset:chunk.offset + len(chunk) + 1].astype(np.int64)
         present = chunk.is_valid().to_numpy(zero_copy_only=False)
-        if not np.array_equal(np.diff(offsets), np.where(present, _POINT_BYTES, 0)):
+        if not np.array_equal(np.diff(offsets), np.where(present, POINT_BYTES, 0)):
             return None  # another geometry, or bytes behind missing values
         records = np.frombuffer(data if data is not None else b"", dtype=np.uint8)[
-            offsets[0]:offsets[-1]].reshape(-1, _POINT_BYTES)
-        if not (records[:, :len(_POINT_HEAD)] == _POINT_HEAD).all():
+            offsets[0]:offsets[-1]].reshape(-1, POINT_BYTES)
+        if not (records[:, :len(POINT_HEAD)] == POINT_HEAD).all():
             return None
         x, y = np.full(len(chunk), np.nan), np.full(len(chunk), np.nan)
         x[present] = records[:, 5:13].copy().view("<f8").ravel()
