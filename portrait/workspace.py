@@ -196,6 +196,15 @@ class Workspace:
         hold it yet, so nothing derived from the file may stand for it."""
         return name in self._modified
 
+    def saved_frame(self, name: str) -> pd.DataFrame | None:
+        """Layer ``name`` when it is in memory as the file holds it: unchanged here since the
+        file was read or saved, and the file unchanged by any program since (a build just
+        after an import slices it instead of reading a million rows back); else None."""
+        if self.path is None or name in self._modified or name not in self._frames \
+                or self._stamp is None or _stamp(self.path) != self._stamp[1]:
+            return None
+        return self._frames[name]
+
     def has_data(self, name: str) -> bool:
         """Whether layer ``name`` holds at least one row."""
         return len(self.layer(name)) > 0

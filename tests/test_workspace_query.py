@@ -43,7 +43,8 @@ def default_demo(tmp_path_factory: pytest.TempPathFactory, today) -> Path:
 @pytest.fixture(scope="module")
 def both(default_demo: Path) -> tuple[PortraitData, PortraitData]:
     """The default demo read whole, and read station by station from a file rebuilt a few
-    thousand rows at a time (the batches must not show: the same bytes as built at once)."""
+    thousand rows at a time from the GeoPackage (the batches must not show, nor that the
+    import built it from the frames it had just saved: the same bytes as built then)."""
     full = PortraitData.from_workspace(Workspace.open(default_demo), ApportionParameters())
     built = cache_path(default_demo).read_bytes()
     cache_path(default_demo).unlink()
