@@ -163,10 +163,10 @@ def _convert_chunk(chunk: pd.DataFrame, columns: dict[str, str], context: ReadCo
     dates = without_implausible_dates(dates, chunk["DATE"], "DATE", report)
     out = pd.DataFrame(index=chunk.index)
     out["source_id"] = line_numbers(chunk.index)  # the row's line number in the file
-    out["source_category"] = by_value(chunk["CATEGORIE"],
-                                      lambda v: v.astype("string").str.strip())
-    out["category"] = by_value(out["source_category"], context.category_mapping.categories)
-    out["tags"] = by_value(out["source_category"], context.category_mapping.tags)
+    mapping = context.category_mapping  # each one per distinct value read, not per row
+    out["source_category"] = by_value(chunk["CATEGORIE"], _stripped)
+    out["category"] = by_value(chunk["CATEGORIE"], lambda v: mapping.categories(_stripped(v)))
+    out["tags"] = by_value(chunk["CATEGORIE"], lambda v: mapping.tags(_stripped(v)))
     out["date"] = dates
     if "QUART" in chunk:
         out["shift"] = by_value(chunk["QUART"], _shifts)
@@ -176,6 +176,10 @@ def _convert_chunk(chunk: pd.DataFrame, columns: dict[str, str], context: ReadCo
     out["location_precision"] = precision
     out["geometry"] = geometry
     return out
+
+
+def _stripped(values: pd.Series) -> pd.Series:
+    return values.astype("string").str.strip()
 
 
 def _shifts(values: pd.Series) -> pd.Series:
