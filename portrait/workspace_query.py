@@ -247,7 +247,8 @@ def _build(workspace: Workspace, current: str) -> None:
 
 def _batches(workspace: Workspace, name: str, columns: tuple[str, ...]) -> Iterator[Batch]:
     """Layer ``name`` as stored (only ``columns`` and the points), a range of feature ids at
-    a time, in the order a whole read gives (the feature ids')."""
+    a time, in the order a whole read gives (the feature ids'); sliced from memory when the
+    workspace holds the layer as saved (an import's build does not read back what it wrote)."""
     return batches(workspace.path, spec_for(name), columns, workspace.crs, BUILD_BATCH_ROWS,
                    held=workspace.saved_frame(name))
 
