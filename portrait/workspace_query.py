@@ -53,6 +53,7 @@ from portrait.calls.prepared import (
 from portrait.categories import ISSUE_TAGS, CategoryMapping
 from portrait.daily_counts import DailyCounts
 from portrait.errors import WorkspaceError
+from portrait.kept_blocks import CALL_LAYERS, copy_blocks, kept_meta
 from portrait.layer_batches import Batch, batches
 from portrait.layers import spec_for
 from portrait.portrait_data import (
@@ -226,12 +227,17 @@ def _build(workspace: Workspace, current: str) -> None:
             connection.execute("PRAGMA synchronous = OFF")
             connection.execute("PRAGMA cache_size = -65536")  # 64 MiB for the sorts
             _create_block_tables(connection)  # a workspace without incidents has none
+            kept = kept_meta(connection, target, current, CALL_LAYERS)
             meta = {"fingerprint": current,
                     "incidents": _write_incidents(connection, _batches(workspace, "incidents",
                                                                            INCIDENT_ROW_COLUMNS),
                                                   stations, mapping)}
-            calls = _write_calls(connection, _batches(workspace, "calls", CALL_ROW_COLUMNS),
-                                 table)
+            if kept is not None:  # the calls did not change: their blocks are copied
+                copy_blocks(connection, "calls")
+                calls = kept.get("calls")
+            else:
+                calls = _write_calls(connection, _batches(workspace, "calls",
+                                                          CALL_ROW_COLUMNS), table)
             if calls is not None:
                 meta["calls"] = calls
             connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")

@@ -235,3 +235,49 @@ def test_two_stations_read_at_once_never_get_each_others_rows(both, monkeypatch)
     monkeypatch.setattr(incidents, "_read", interleaved)
     assert set(incidents.of(first)[0]["station"]) == {first}
     assert set(incidents.of(second)[0]["station"]) == {second}
+
+
+def _rebuilt_bytes(path: Path) -> bytes:
+    """The derived file built from nothing but the GeoPackage (no earlier file to keep
+    blocks from, no layer in memory)."""
+    kept = cache_path(path).read_bytes()
+    cache_path(path).unlink()
+    assert workspace_query.refresh(Workspace.open(path))
+    rebuilt = cache_path(path).read_bytes()
+    cache_path(path).write_bytes(kept)
+    return rebuilt
+
+
+def test_an_incidents_import_keeps_the_calls_blocks_to_the_same_bytes(
+        default_demo: Path, demo_files, tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "copy.gpkg"
+    shutil.copyfile(default_demo, path)
+    shutil.copyfile(cache_path(default_demo), cache_path(path))
+    more = tmp_path / "more" / "actes-criminels-2.csv"
+    more.parent.mkdir()
+    pd.read_csv(demo_files.incidents, dtype=str, keep_default_na=False).iloc[:500].to_csv(
+        more, index=False)
+    with monkeypatch.context() as patch:  # the calls did not change: not derived again
+        patch.setattr(workspace_query, "_write_calls", None)
+        import_files(Workspace.open(path), [more])
+    assert cache_path(path).read_bytes() == _rebuilt_bytes(path)
+    data = prepare(Workspace.open(path))
+    assert isinstance(data.cache["calls"], ScopedCalls)
+
+
+def test_changed_calls_are_derived_again(default_demo: Path, tmp_path: Path,
+                                         monkeypatch) -> None:
+    path = tmp_path / "copy.gpkg"
+    shutil.copyfile(default_demo, path)
+    shutil.copyfile(cache_path(default_demo), cache_path(path))
+    workspace = Workspace.open(path)
+    calls = workspace.layer("calls")
+    workspace.set_layer("calls", calls.iloc[: len(calls) // 2])
+    workspace.save()
+    derived, write_calls = [], workspace_query._write_calls
+    monkeypatch.setattr(workspace_query, "_write_calls",
+                        lambda *args: derived.append(True) or write_calls(*args))
+    assert workspace_query.refresh(Workspace.open(path))
+    assert derived == [True]
+    monkeypatch.undo()
+    assert cache_path(path).read_bytes() == _rebuilt_bytes(path)
