@@ -20,7 +20,11 @@ from pyproj import Transformer
 from data_connectors.base import ImportReport, ImportResult, ReadContext, ReaderError, Timer
 from data_connectors.column_mapping import Field
 from data_connectors.import_safety import CoordinatesOutside
-from data_connectors.incident_common import DuplicateRows, without_implausible_dates
+from data_connectors.incident_common import (
+    DuplicateRows,
+    line_numbers,
+    without_implausible_dates,
+)
 from data_connectors.text_files import (
     TextFormat,
     by_value,
@@ -41,6 +45,8 @@ SHIFTS = {"jour": "jour", "soir": "soir", "nuit": "nuit"}
 REPEATED_COLUMNS = frozenset({"CATEGORIE", "DATE", "QUART", "PDQ"})
 COORDINATE_COLUMNS = frozenset({"X", "Y", "LONGITUDE", "LATITUDE", "LONG", "LAT"})
 _CHUNK_ROWS = 100_000
+#: ``location_precision`` of a row without and with a location.
+_PRECISIONS = pd.array(["none", "intersection"], dtype="string")
 
 
 class SpvmIncidentReader:
@@ -154,13 +160,13 @@ def _convert_chunk(chunk: pd.DataFrame, columns: dict[str, str], context: ReadCo
             report.example(int(row) + 2, "DATE", value, "not a date in the form YYYY-MM-DD")
         chunk = chunk.loc[~bad_dates]
         dates = dates.loc[~bad_dates]
-    dates = without_implausible_dates(dates, chunk["DATE"].astype("string"), "DATE", report)
+    dates = without_implausible_dates(dates, chunk["DATE"], "DATE", report)
     out = pd.DataFrame(index=chunk.index)
-    out["source_id"] = (chunk.index + 2).astype(str)  # the row's line number in the file
-    out["source_category"] = by_value(chunk["CATEGORIE"],
-                                      lambda v: v.astype("string").str.strip())
-    out["category"] = by_value(out["source_category"], context.category_mapping.categories)
-    out["tags"] = by_value(out["source_category"], context.category_mapping.tags)
+    out["source_id"] = line_numbers(chunk.index)  # the row's line number in the file
+    mapping = context.category_mapping  # each one per distinct value read, not per row
+    out["source_category"] = by_value(chunk["CATEGORIE"], _stripped)
+    out["category"] = by_value(chunk["CATEGORIE"], lambda v: mapping.categories(_stripped(v)))
+    out["tags"] = by_value(chunk["CATEGORIE"], lambda v: mapping.tags(_stripped(v)))
     out["date"] = dates
     if "QUART" in chunk:
         out["shift"] = by_value(chunk["QUART"], _shifts)
@@ -170,6 +176,10 @@ def _convert_chunk(chunk: pd.DataFrame, columns: dict[str, str], context: ReadCo
     out["location_precision"] = precision
     out["geometry"] = geometry
     return out
+
+
+def _stripped(values: pd.Series) -> pd.Series:
+    return values.astype("string").str.strip()
 
 
 def _shifts(values: pd.Series) -> pd.Series:
@@ -185,7 +195,8 @@ def _maybe_number(value: str) -> object:
 
 
 def _locations(chunk: pd.DataFrame, columns: dict[str, str], report: ImportReport,
-               outside: CoordinatesOutside) -> tuple[np.ndarray, np.ndarray]:
+               outside: CoordinatesOutside
+               ) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
     """Point geometries in the metric CRS (None where unusable) and each row's precision."""
     n = len(chunk)
     x = np.full(n, np.nan)
@@ -212,7 +223,7 @@ def _locations(chunk: pd.DataFrame, columns: dict[str, str], report: ImportRepor
     outside.add(*raw, present | located, present & ~located)
     geometry = np.full(n, None, dtype=object)
     geometry[located] = shapely.points(x[located], y[located])
-    precision = np.where(located, "intersection", "none")
+    precision = _PRECISIONS.take(located.astype(np.intp))
     report.flag("no location: placeholder coordinates (X = Y = 1 or 0)",
                 int((placeholder & ~located).sum()))
     report.flag("no location: coordinates missing or outside the Montréal area",

@@ -303,10 +303,11 @@ def _describe(connection: sqlite3.Connection, spec: LayerSpec, frame: pd.DataFra
     """The layer's row count, extent and time of change, as GDAL leaves them."""
     bounds: tuple[Any, ...] = (None,) * 4
     if spec.is_spatial and len(frame):
-        values = frame.geometry.values
-        present = values[~(pd.isna(values) | values.is_empty)]
-        if len(present):
-            bounds = tuple(float(b) for b in present.total_bounds)
+        import shapely
+
+        box = shapely.total_bounds(np.asarray(frame.geometry.values))  # NaN: none to bound
+        if not np.isnan(box).all():
+            bounds = tuple(float(b) for b in box)
     connection.execute(
         "UPDATE gpkg_contents SET last_change = ?, min_x = ?, min_y = ?, max_x = ?, "
         "max_y = ? WHERE table_name = ?", (_gpkg_now(), *bounds, spec.name))

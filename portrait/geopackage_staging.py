@@ -14,16 +14,20 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyogrio
 
 from portrait.layers import LayerSpec
+from portrait.wkb_points import point_wkb
 
 #: Layers saved whole with at least this many rows go through the staging file.
 STAGE_ROWS = 50_000
 #: Rows handed to GDAL at a time (see ``_batches``).
 WRITE_BATCH_ROWS = 5_000
+#: Rows turned into Arrow at a time (see ``_batches``).
+CONVERT_ROWS = 100_000
 
 
 def stage(path: Path, layers: Sequence[tuple[LayerSpec, pd.DataFrame]], crs: str) -> None:
@@ -52,12 +56,14 @@ def _batches(frame: pd.DataFrame, spatial: bool) -> Iterator[pa.RecordBatch]:
 
     pyogrio holds the interpreter lock while GDAL writes: given a whole table, a million
     rows froze every other thread (the window's included) for seconds. Made by a Python
-    generator, the batches give the lock to a waiting thread at each resumption.
+    generator, the batches give the lock to a waiting thread at each resumption. Rows are
+    turned into Arrow ``CONVERT_ROWS`` at a time: converting each small batch on its own
+    cost as much as GDAL's write.
     """
-    for start in range(0, len(frame), WRITE_BATCH_ROWS):
-        table = _arrow_table(frame.iloc[start:start + WRITE_BATCH_ROWS], spatial)
-        for batch in table.combine_chunks().to_batches():  # noqa: UP028 (``yield from``
-            yield batch                                     # would not give the lock)
+    for start in range(0, len(frame), CONVERT_ROWS):
+        table = _arrow_table(frame.iloc[start:start + CONVERT_ROWS], spatial)
+        for batch in table.to_batches(max_chunksize=WRITE_BATCH_ROWS):  # noqa: UP028
+            yield batch  # (``yield from`` would not give the lock)
 
 
 def _arrow_table(part: pd.DataFrame, spatial: bool) -> pa.Table:
@@ -66,10 +72,13 @@ def _arrow_table(part: pd.DataFrame, spatial: bool) -> pa.Table:
         return pa.Table.from_pandas(part, preserve_index=False)
     import shapely
 
+    geometries = np.asarray(part.geometry.values)
+    wkb = point_wkb(geometries)
+    if wkb is None:
+        wkb = pa.array(shapely.to_wkb(geometries), type=pa.binary())
     table = pa.Table.from_pandas(pd.DataFrame(part.drop(columns=part.geometry.name),
                                               copy=False), preserve_index=False)
-    return table.append_column(
-        "geometry", pa.array(shapely.to_wkb(part.geometry.values), type=pa.binary()))
+    return table.append_column("geometry", wkb)
 
 
 def _crs_text(crs: object) -> str:

@@ -401,7 +401,7 @@ def conform(frame: pd.DataFrame, spec: LayerSpec, crs: object = METRIC_CRS) -> p
             values = frame[column].reset_index(drop=True)
             out[column] = _as_dtype(values, dtype)
         else:
-            out[column] = pd.Series([None] * len(out), index=out.index, dtype=dtype)
+            out[column] = pd.Series(index=out.index, dtype=dtype)  # all missing
     if not spec.is_spatial:
         return out
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:

@@ -201,6 +201,15 @@ class Workspace:
         committed to it since): what its saved layers give may be kept for the file."""
         return self._stamp is not None and _stamp(self._stamp[0]) == self._stamp[1]
 
+    def saved_frame(self, name: str) -> pd.DataFrame | None:
+        """Layer ``name`` when it is in memory as the file holds it: unchanged here since the
+        file was read or saved, and the file unchanged by any program since (a build just
+        after an import slices it instead of reading a million rows back); else None."""
+        if self.path is None or name in self._modified or name not in self._frames \
+                or not self.unchanged_on_disk():
+            return None
+        return self._frames[name]
+
     def has_data(self, name: str) -> bool:
         """Whether layer ``name`` holds at least one row."""
         return len(self.layer(name)) > 0

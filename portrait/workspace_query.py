@@ -55,6 +55,7 @@ from portrait.calls.prepared import (
 from portrait.categories import ISSUE_TAGS, CategoryMapping
 from portrait.daily_counts import DailyCounts
 from portrait.errors import WorkspaceError
+from portrait.kept_blocks import CALL_LAYERS, copy_blocks, kept_meta
 from portrait.layer_batches import Batch, batches
 from portrait.layers import spec_for
 from portrait.portrait_data import (
@@ -232,12 +233,17 @@ def _build(workspace: Workspace, current: str) -> None:
             connection.execute("PRAGMA synchronous = OFF")
             connection.execute("PRAGMA cache_size = -65536")  # 64 MiB for the sorts
             _create_block_tables(connection)  # a workspace without incidents has none
+            kept = kept_meta(connection, target, current, CALL_LAYERS)
             meta = {"fingerprint": current,
                     "incidents": _write_incidents(connection, _batches(workspace, "incidents",
                                                                            INCIDENT_ROW_COLUMNS),
                                                   stations, mapping)}
-            calls = _write_calls(connection, _batches(workspace, "calls", CALL_ROW_COLUMNS),
-                                 table)
+            if kept is not None:  # the calls did not change: their blocks are copied
+                copy_blocks(connection, "calls")
+                calls = kept.get("calls")
+            else:
+                calls = _write_calls(connection, _batches(workspace, "calls",
+                                                          CALL_ROW_COLUMNS), table)
             if calls is not None:
                 meta["calls"] = calls
             connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -253,8 +259,10 @@ def _build(workspace: Workspace, current: str) -> None:
 
 def _batches(workspace: Workspace, name: str, columns: tuple[str, ...]) -> Iterator[Batch]:
     """Layer ``name`` as stored (only ``columns`` and the points), a range of feature ids at
-    a time, in the order a whole read gives (the feature ids')."""
-    return batches(workspace.path, spec_for(name), columns, workspace.crs, BUILD_BATCH_ROWS)
+    a time, in the order a whole read gives (the feature ids'); sliced from memory when the
+    workspace holds the layer as saved (an import's build does not read back what it wrote)."""
+    return batches(workspace.path, spec_for(name), columns, workspace.crs, BUILD_BATCH_ROWS,
+                   held=workspace.saved_frame(name))
 
 
 def _ns(values) -> np.ndarray:

@@ -9,6 +9,8 @@ a time zone) must be read the usual way, never misread.
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
@@ -150,3 +152,61 @@ def test_a_file_without_the_layer_or_its_rows_gives_no_batch(tmp_path: Path) -> 
     workspace.set_layer("incidents", _incidents(0))
     workspace.save()
     assert list(batches(path, INCIDENTS, COLUMNS, CRS, 7)) == []
+
+
+def _batched(path: Path, held: pd.DataFrame | None) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    found = list(batches(path, INCIDENTS, COLUMNS, CRS, 7, held=held))
+    return (pd.concat([b.frame for b in found], ignore_index=True),
+            *(np.concatenate([getattr(b, axis) for b in found]) for axis in ("x", "y")))
+
+
+def _assert_same(got: tuple, expected: tuple) -> None:
+    pd.testing.assert_frame_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
+    np.testing.assert_array_equal(got[2], expected[2])
+
+
+def test_a_layer_held_as_saved_is_sliced_as_the_file_reads(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "w.gpkg"
+    workspace = Workspace.create(path)
+    workspace.set_layer("incidents", _incidents(60))
+    assert workspace.saved_frame("incidents") is None  # not in the file yet
+    workspace.save()
+    held = workspace.saved_frame("incidents")
+    assert held is not None
+    expected = _batched(path, None)
+    monkeypatch.setattr(pyogrio, "read_arrow", None)  # the file's rows are not read again
+    monkeypatch.setattr(pyogrio, "read_dataframe", None)
+    _assert_same(_batched(path, held), expected)
+
+
+def test_a_layer_changed_since_it_was_saved_is_not_held(tmp_path: Path) -> None:
+    path = tmp_path / "w.gpkg"
+    workspace = Workspace.create(path)
+    workspace.set_layer("incidents", _incidents(20))
+    workspace.save()
+    other = Workspace.open(path)  # another program saves the file meanwhile
+    other.set_layer("incidents", _incidents(20, seed=6))
+    other.save()
+    assert workspace.saved_frame("incidents") is None
+    assert other.saved_frame("incidents") is not None
+    other.set_layer("incidents", _incidents(5))
+    assert other.saved_frame("incidents") is None
+
+
+@pytest.mark.parametrize("case", ["finer than a millisecond", "feature ids with gaps"])
+def test_a_held_layer_the_file_gives_otherwise_is_read_from_the_file(tmp_path: Path,
+                                                                     case: str) -> None:
+    path = tmp_path / "w.gpkg"
+    frame = _incidents(30)
+    if case == "finer than a millisecond":
+        frame.loc[4, "date"] += pd.Timedelta(microseconds=3)  # the file keeps milliseconds
+    workspace = Workspace.create(path)
+    workspace.set_layer("incidents", frame)
+    workspace.save()
+    held = workspace.saved_frame("incidents")
+    if case == "feature ids with gaps":
+        with closing(sqlite3.connect(path)) as connection, connection:
+            connection.execute("DELETE FROM incidents WHERE fid IN (3, 17)")
+        held = held.drop(index=[2, 16]).reset_index(drop=True)  # as the file now holds
+    _assert_same(_batched(path, held), _batched(path, None))

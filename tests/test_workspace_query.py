@@ -43,7 +43,8 @@ def default_demo(tmp_path_factory: pytest.TempPathFactory, today) -> Path:
 @pytest.fixture(scope="module")
 def both(default_demo: Path) -> tuple[PortraitData, PortraitData]:
     """The default demo read whole, and read station by station from a file rebuilt a few
-    thousand rows at a time (the batches must not show: the same bytes as built at once)."""
+    thousand rows at a time from the GeoPackage (the batches must not show, nor that the
+    import built it from the frames it had just saved: the same bytes as built then)."""
     full = PortraitData.from_workspace(Workspace.open(default_demo), ApportionParameters())
     built = cache_path(default_demo).read_bytes()
     cache_path(default_demo).unlink()
@@ -247,3 +248,49 @@ def test_text_made_per_label_is_the_text_made_per_row(dtype: str) -> None:
                                             pd.Series(by_row).astype(dtype).array)
     got, expected = workspace_query._numpy_text(codes, labels), by_row.astype(str)
     assert got.dtype == expected.dtype and got.tolist() == expected.tolist()
+
+
+def _rebuilt_bytes(path: Path) -> bytes:
+    """The derived file built from nothing but the GeoPackage (no earlier file to keep
+    blocks from, no layer in memory)."""
+    kept = cache_path(path).read_bytes()
+    cache_path(path).unlink()
+    assert workspace_query.refresh(Workspace.open(path))
+    rebuilt = cache_path(path).read_bytes()
+    cache_path(path).write_bytes(kept)
+    return rebuilt
+
+
+def test_an_incidents_import_keeps_the_calls_blocks_to_the_same_bytes(
+        default_demo: Path, demo_files, tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "copy.gpkg"
+    shutil.copyfile(default_demo, path)
+    shutil.copyfile(cache_path(default_demo), cache_path(path))
+    more = tmp_path / "more" / "actes-criminels-2.csv"
+    more.parent.mkdir()
+    pd.read_csv(demo_files.incidents, dtype=str, keep_default_na=False).iloc[:500].to_csv(
+        more, index=False)
+    with monkeypatch.context() as patch:  # the calls did not change: not derived again
+        patch.setattr(workspace_query, "_write_calls", None)
+        import_files(Workspace.open(path), [more])
+    assert cache_path(path).read_bytes() == _rebuilt_bytes(path)
+    data = prepare(Workspace.open(path))
+    assert isinstance(data.cache["calls"], ScopedCalls)
+
+
+def test_changed_calls_are_derived_again(default_demo: Path, tmp_path: Path,
+                                         monkeypatch) -> None:
+    path = tmp_path / "copy.gpkg"
+    shutil.copyfile(default_demo, path)
+    shutil.copyfile(cache_path(default_demo), cache_path(path))
+    workspace = Workspace.open(path)
+    calls = workspace.layer("calls")
+    workspace.set_layer("calls", calls.iloc[: len(calls) // 2])
+    workspace.save()
+    derived, write_calls = [], workspace_query._write_calls
+    monkeypatch.setattr(workspace_query, "_write_calls",
+                        lambda *args: derived.append(True) or write_calls(*args))
+    assert workspace_query.refresh(Workspace.open(path))
+    assert derived == [True]
+    monkeypatch.undo()
+    assert cache_path(path).read_bytes() == _rebuilt_bytes(path)

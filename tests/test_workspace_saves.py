@@ -276,7 +276,10 @@ def test_a_spatial_index_added_in_qgis_stays_true_when_a_layer_is_replaced(
 def test_large_layers_staged_by_gdal_read_back_as_when_written_row_by_row(
         small_workspace: Workspace, tmp_path: Path, monkeypatch) -> None:
     """Layers of many rows are written by GDAL into a staging file, then copied in the
-    save's transaction; what is read back is what the row-by-row writer gives."""
+    save's transaction; what is read back is what the row-by-row writer gives, also when
+    the rows are turned into Arrow in several parts and handed to GDAL in smaller ones."""
+    monkeypatch.setattr(geopackage_staging, "CONVERT_ROWS", 7)
+    monkeypatch.setattr(geopackage_staging, "WRITE_BATCH_ROWS", 3)
     layers = ("incidents", "stations", "services", "census_values")
     frames = {name: small_workspace.layer(name) for name in layers}
     written = {}
