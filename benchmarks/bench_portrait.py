@@ -34,11 +34,15 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"one_station_s": 1.3, "all_stations_s": 13.0, "peak_memory_mb": 2_048.0}
 #: One-station report in a cold process: at 1 M incidents, and at 10 M (with its memory).
 COLD_TARGETS = {1: (1.0, None), 10: (3.0, 1_024.0)}
+#: Through ``cli.main.run``, as the installed ``portrait`` command starts.
 _COLD_REPORT = """
 import resource, sys
-from cli.main import main
-code = main(["report", sys.argv[1], "--station", sys.argv[2], "--json", sys.argv[3]])
-print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+sys.argv = ["portrait", "report", sys.argv[1], "--station", sys.argv[2], "--json", sys.argv[3]]
+from cli.main import run
+try:
+    run()
+except SystemExit as ended:
+    print(ended.code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 _BUILD = """
 import resource, sys
