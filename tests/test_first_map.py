@@ -36,6 +36,11 @@ def _open(qtbot, workspace: Workspace) -> tuple[MainWindow, bool]:
         window.open_workspace(workspace.path)
         asked_at_once = window.map_panel.options is not None
         assert window.current_portrait is None
+        if asked_at_once:  # its dates are shown with it, not the empty fields' 2000-01-01
+            start, end = window.map_panel.options.period
+            shown = window.period_selector
+            assert (shown.start_edit.date().toString("yyyy-MM-dd"),
+                    shown.end_edit.date().toString("yyyy-MM-dd")) == (start, end)
     qtbot.waitUntil(lambda: window.current_portrait is not None, timeout=LOAD_TIMEOUT_MS)
     return window, asked_at_once
 

@@ -879,6 +879,7 @@ class MainWindow(QMainWindow):
         self.portrait_progress.setVisible(True)
         self.cancel_portrait_button.setVisible(True)
         if self._chosen_period() is not None:  # known without the portrait: draw the map now
+            self._show_map_period(options.period)
             self.map_panel.show_station(self.workspace, options)
         self.portrait_runner.request(self.workspace, *key)
 
@@ -894,6 +895,14 @@ class MainWindow(QMainWindow):
                                      or options.station_id != portrait.station_id):
             portrait = None  # another period's or station's hot spots would not match
         self.map_panel.show_station(self.workspace, options, portrait)
+
+    def _show_map_period(self, period: tuple[str, str]) -> None:
+        """The dates of a map drawn before its portrait (the first one, from the station
+        file's dates): the same the portrait will resolve, shown at once instead of the date
+        fields' empty 2000-01-01."""
+        span = self.portrait_runner.known_span(self.workspace) or (None, None)
+        start, end = (dt.date.fromisoformat(day) for day in period)
+        self.period_selector.show_period((start, end), span)
 
     def _map_is_current(self) -> bool:
         """The map asked for last already shows the current choices."""
