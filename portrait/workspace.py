@@ -280,7 +280,7 @@ class Workspace:
         (another import's rows) would be lost without a word."""
         if self._stamp is None or target != self._stamp[0].resolve():
             return  # a new file, or a copy read elsewhere (a recovery copy) saved here
-        if _stamp(target) != self._stamp[1]:
+        if not self.unchanged_on_disk():
             raise WorkspaceError(
                 f"{target.name} was changed by another program since it was opened here; "
                 "saving would lose that program's changes. Nothing was written: open the "
